@@ -1,0 +1,64 @@
+//! Planning cost per conformance case: `Engine::plan` (query validation, join resolution and
+//! SQL generation; no database) for every data case of the Cube driver corpus.
+//!
+//! `cargo bench --bench planning` (a few minutes); `STRATA_BENCH_QUICK=1` for a quick pass.
+//! Under `cargo test --all-targets` criterion runs each benchmark once as a smoke test.
+
+#[allow(dead_code)]
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+use strata_engine::Engine;
+
+/// A criterion-friendly id: ASCII alphanumerics, runs of anything else collapsed to `_`.
+fn bench_id(name: &str) -> String {
+    let mut id = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('_') {
+            id.push('_');
+        }
+    }
+    id.trim_matches('_').to_string()
+}
+
+fn planning(c: &mut Criterion) {
+    let model = strata_schema::load_dir(corpus::model_dir())
+        .unwrap_or_else(|e| panic!("loading the conformance model: {e}"));
+    let engine = Engine::new(Arc::new(model), None);
+    let quick = std::env::var("STRATA_BENCH_QUICK").is_ok_and(|v| v == "1");
+
+    let mut group = c.benchmark_group("plan");
+    group.sample_size(20);
+    if quick {
+        group
+            .warm_up_time(Duration::from_millis(100))
+            .measurement_time(Duration::from_millis(300));
+    } else {
+        group
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for case in corpus::load_cases() {
+        if matches!(case.expect, corpus::Expect::Error(_)) {
+            continue;
+        }
+        let id = bench_id(&case.name);
+        assert!(seen.insert(id.clone()), "duplicate benchmark id {id}");
+        // Fail loudly rather than benchmark an error path.
+        if let Err(e) = engine.plan(&case.query) {
+            panic!("planning {:?} failed: {e}", case.name);
+        }
+        group.bench_function(id, |b| b.iter(|| engine.plan(black_box(&case.query))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, planning);
+criterion_main!(benches);

@@ -1,0 +1,291 @@
+//! Running SQL on PostgreSQL through a deadpool connection pool, with a query
+//! timeout, and reading rows into Arrow columns.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow::array::{ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use deadpool_postgres::{ManagerConfig, PoolConfig, RecyclingMethod, Runtime, Timeouts};
+use tokio_postgres::types::{FromSql, Type};
+use tokio_postgres::{NoTls, Row};
+
+use super::pg_value::{numeric_to_string, RawValue, TextParam};
+use crate::error::{EngineError, QueryError};
+use crate::result::{JsonStyle, OutputColumn, QueryResult};
+use crate::sql::SqlStatement;
+
+/// Connection settings for PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgConfig {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Database name.
+    pub dbname: String,
+    /// User.
+    pub user: String,
+    /// Password, if any.
+    pub password: Option<String>,
+    /// Most connections kept open.
+    pub pool_size: usize,
+    /// Longest a query may run.
+    pub query_timeout: Duration,
+}
+
+impl Default for PgConfig {
+    fn default() -> Self {
+        PgConfig {
+            host: "127.0.0.1".into(),
+            port: 5432,
+            dbname: "postgres".into(),
+            user: "postgres".into(),
+            password: None,
+            pool_size: 16,
+            query_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Runs statements on a pool of PostgreSQL connections.
+pub struct PostgresExecutor {
+    pool: deadpool_postgres::Pool,
+    config: PgConfig,
+}
+
+impl std::fmt::Debug for PostgresExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresExecutor")
+            .field("host", &self.config.host)
+            .field("port", &self.config.port)
+            .field("dbname", &self.config.dbname)
+            .finish()
+    }
+}
+
+impl PostgresExecutor {
+    /// Creates the pool; connections open on first use.
+    pub fn new(config: PgConfig) -> Result<Self, EngineError> {
+        let mut cfg = deadpool_postgres::Config::new();
+        cfg.host = Some(config.host.clone());
+        cfg.port = Some(config.port);
+        cfg.dbname = Some(config.dbname.clone());
+        cfg.user = Some(config.user.clone());
+        cfg.password = config.password.clone();
+        cfg.application_name = Some("strata".into());
+        // Sessions in UTC, so dates read as instants the same way everywhere;
+        // the server stops a runaway query even if the client went away.
+        cfg.options = Some(format!(
+            "-c TimeZone=UTC -c statement_timeout={}",
+            config.query_timeout.as_millis()
+        ));
+        cfg.connect_timeout = Some(Duration::from_secs(5));
+        cfg.manager = Some(ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        });
+        cfg.pool = Some(PoolConfig {
+            max_size: config.pool_size.max(1),
+            timeouts: Timeouts {
+                wait: Some(Duration::from_secs(10)),
+                create: Some(Duration::from_secs(5)),
+                recycle: Some(Duration::from_secs(5)),
+            },
+            ..PoolConfig::default()
+        });
+        let pool = cfg
+            .create_pool(Some(Runtime::Tokio1), NoTls)
+            .map_err(|e| EngineError::Unavailable(format!("cannot create connection pool: {e}")))?;
+        Ok(PostgresExecutor { pool, config })
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &PgConfig {
+        &self.config
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, EngineError> {
+        self.pool.get().await.map_err(|e| {
+            EngineError::Unavailable(format!(
+                "cannot connect to PostgreSQL at {}:{}/{}: {e}",
+                self.config.host, self.config.port, self.config.dbname
+            ))
+        })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), EngineError> {
+        let c = self.client().await?;
+        c.simple_query("SELECT 1").await.map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Whether an extension is installed (e.g. `hll`).
+    pub async fn has_extension(&self, name: &str) -> Result<bool, EngineError> {
+        let c = self.client().await?;
+        let rows = c
+            .query("SELECT 1 FROM pg_extension WHERE extname = $1", &[&name])
+            .await
+            .map_err(db_error)?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Runs a statement and reads every row.
+    pub async fn query(&self, stmt: &SqlStatement) -> Result<Vec<Row>, EngineError> {
+        let client = self.client().await?;
+        let params: Vec<TextParam<'_>> = stmt.params.iter().map(|p| TextParam(p.as_deref())).collect();
+        let run = async {
+            let prepared = client.prepare_cached(&stmt.sql).await.map_err(db_error)?;
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
+            client.query(&prepared, &refs).await.map_err(db_error)
+        };
+        match tokio::time::timeout(self.config.query_timeout, run).await {
+            Ok(r) => r,
+            Err(_) => {
+                let token = client.cancel_token();
+                tokio::spawn(async move {
+                    let _ = token.cancel_query(NoTls).await;
+                });
+                Err(EngineError::Timeout(self.config.query_timeout))
+            }
+        }
+    }
+
+    /// Runs a statement and reads its rows into Arrow columns described by `columns`
+    /// (one per SQL output column, in order).
+    pub async fn query_result(&self, stmt: &SqlStatement, columns: Vec<OutputColumn>) -> Result<QueryResult, EngineError> {
+        let rows = self.query(stmt).await?;
+        rows_to_result(&rows, columns)
+    }
+}
+
+fn db_error(e: tokio_postgres::Error) -> EngineError {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        // Class 22 is "data exception": a value the caller sent is invalid.
+        if code.starts_with("22") {
+            return EngineError::Query(QueryError::new(format!("invalid value: {}", db.message())));
+        }
+        if code == "57014" {
+            return EngineError::Database(format!("query canceled: {}", db.message()));
+        }
+        return EngineError::Database(format!("{} ({})", db.message(), code));
+    }
+    if e.is_closed() || e.to_string().contains("connect") {
+        return EngineError::Unavailable(e.to_string());
+    }
+    EngineError::Database(e.to_string())
+}
+
+enum Builder {
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    Text(StringBuilder),
+    Time(TimestampMillisecondBuilder),
+}
+
+fn builder_for(ty: &Type) -> (Builder, JsonStyle) {
+    match *ty {
+        Type::INT2 | Type::INT4 | Type::OID => (Builder::Int(Int64Builder::new()), JsonStyle::Number),
+        Type::INT8 => (Builder::Int(Int64Builder::new()), JsonStyle::NumericString),
+        Type::FLOAT4 | Type::FLOAT8 => (Builder::Float(Float64Builder::new()), JsonStyle::Number),
+        Type::NUMERIC => (Builder::Text(StringBuilder::new()), JsonStyle::NumericString),
+        Type::BOOL => (Builder::Bool(BooleanBuilder::new()), JsonStyle::Boolean),
+        Type::DATE | Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+            (Builder::Time(TimestampMillisecondBuilder::new()), JsonStyle::Time)
+        }
+        _ => (Builder::Text(StringBuilder::new()), JsonStyle::Text),
+    }
+}
+
+fn get<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<Option<T>, EngineError> {
+    row.try_get::<_, Option<T>>(i)
+        .map_err(|e| EngineError::Result(format!("column {i}: {e}")))
+}
+
+/// Reads rows into a [`QueryResult`].
+pub fn rows_to_result(rows: &[Row], mut columns: Vec<OutputColumn>) -> Result<QueryResult, EngineError> {
+    let Some(first) = rows.first() else {
+        let arrays: Vec<ArrayRef> = columns
+            .iter()
+            .map(|_| Arc::new(StringBuilder::new().finish()) as ArrayRef)
+            .collect();
+        return QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()));
+    };
+    let types: Vec<Type> = first.columns().iter().map(|c| c.type_().clone()).collect();
+    if types.len() < columns.len() {
+        return Err(EngineError::Result(format!(
+            "expected {} columns, the database returned {}",
+            columns.len(),
+            types.len()
+        )));
+    }
+    let mut builders: Vec<Builder> = Vec::with_capacity(columns.len());
+    for (i, col) in columns.iter_mut().enumerate() {
+        let (b, style) = builder_for(&types[i]);
+        col.style = style;
+        builders.push(b);
+    }
+    for row in rows {
+        for (i, b) in builders.iter_mut().enumerate() {
+            let ty = &types[i];
+            match b {
+                Builder::Int(b) => {
+                    let v: Option<i64> = match *ty {
+                        Type::INT2 => get::<i16>(row, i)?.map(i64::from),
+                        Type::INT4 => get::<i32>(row, i)?.map(i64::from),
+                        Type::OID => get::<u32>(row, i)?.map(i64::from),
+                        _ => get::<i64>(row, i)?,
+                    };
+                    b.append_option(v);
+                }
+                Builder::Float(b) => {
+                    let v: Option<f64> = match *ty {
+                        Type::FLOAT4 => get::<f32>(row, i)?.map(f64::from),
+                        _ => get::<f64>(row, i)?,
+                    };
+                    b.append_option(v);
+                }
+                Builder::Bool(b) => b.append_option(get::<bool>(row, i)?),
+                Builder::Time(b) => {
+                    let v = match *ty {
+                        Type::DATE => get::<NaiveDate>(row, i)?
+                            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis()),
+                        Type::TIMESTAMP => get::<NaiveDateTime>(row, i)?.map(|t| t.and_utc().timestamp_millis()),
+                        _ => get::<chrono::DateTime<chrono::Utc>>(row, i)?
+                            .map(|t| chrono::Utc.from_utc_datetime(&t.naive_utc()).timestamp_millis()),
+                    };
+                    b.append_option(v);
+                }
+                Builder::Text(b) => {
+                    let v = match *ty {
+                        Type::NUMERIC => get::<RawValue>(row, i)?.and_then(|r| numeric_to_string(r.0)),
+                        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                            get::<String>(row, i)?
+                        }
+                        // Binary JSONB starts with a one-byte version.
+                        Type::JSONB => get::<RawValue>(row, i)?
+                            .map(|r| String::from_utf8_lossy(r.0.get(1..).unwrap_or_default()).into_owned()),
+                        _ => get::<RawValue>(row, i)?.map(|r| String::from_utf8_lossy(r.0).into_owned()),
+                    };
+                    b.append_option(v);
+                }
+            }
+        }
+    }
+    let arrays: Vec<ArrayRef> = builders
+        .into_iter()
+        .map(|b| -> ArrayRef {
+            match b {
+                Builder::Int(mut b) => Arc::new(b.finish()),
+                Builder::Float(mut b) => Arc::new(b.finish()),
+                Builder::Bool(mut b) => Arc::new(b.finish()),
+                Builder::Text(mut b) => Arc::new(b.finish()),
+                Builder::Time(mut b) => Arc::new(b.finish()),
+            }
+        })
+        .collect();
+    QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()))
+}

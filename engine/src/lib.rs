@@ -1,0 +1,38 @@
+//! Strata's query engine: Cube REST queries resolved against a
+//! [`SemanticModel`](strata_schema::SemanticModel) into a [`LogicalPlan`],
+//! rendered as PostgreSQL (a sqlparser AST with bound parameters) and run
+//! through a connection pool into Arrow-backed, chart-ready results.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use strata_engine::{Engine, PgConfig, PostgresExecutor};
+//!
+//! let model = strata_schema::load_dir("model")?;
+//! let pg = PostgresExecutor::new(PgConfig { dbname: "shop".into(), ..Default::default() })?;
+//! let engine = Engine::new(Arc::new(model), Some(Arc::new(pg)));
+//! let planned = engine.plan(&serde_json::json!({"measures": ["Orders.count"]}))?;
+//! println!("{} {:?}", planned.sql, planned.params);
+//! let result = engine.load(&serde_json::json!({"measures": ["Orders.count"]})).await?;
+//! println!("{:?}", result.rows_json());
+//! # Ok(()) }
+//! ```
+
+pub mod annotation;
+pub mod engine;
+pub mod error;
+pub mod exec;
+pub mod join_graph;
+pub mod plan;
+pub mod query;
+pub mod result;
+pub mod sql;
+
+pub use annotation::Annotation;
+pub use engine::{Engine, LoadResult, PlannedQuery, PreparedRequest, QueryType};
+pub use error::{EngineError, QueryError};
+pub use exec::{PgConfig, PostgresExecutor};
+pub use plan::LogicalPlan;
+pub use query::NormalizedQuery;
+pub use result::QueryResult;
+pub use sql::SqlStatement;

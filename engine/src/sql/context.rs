@@ -1,0 +1,364 @@
+//! Rendering context: bound parameters and the SQL of model members, with
+//! references substituted by cube aliases and other members' SQL.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{visit_expressions_mut, BinaryOperator, Expr, Ident, Query, VisitMut};
+use strata_schema::{
+    CaseLabel, DimensionSql, DimensionType, Granularity, MeasureType, MemberPath, MemberRef,
+    SemanticModel, SqlRef,
+};
+
+use super::ast::{self, cast, data_type, func, func_distinct, func_star};
+use super::templates::{CompiledExpr, CompiledTemplates, Slot, REF_PREFIX};
+use crate::error::{query_err, QueryError};
+
+/// Deepest chain of member references followed.
+const MAX_DEPTH: usize = 24;
+
+/// SQL dialect capabilities that change rendering.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DialectOptions {
+    /// The `hll` extension is installed (approximate distinct counts).
+    pub hll: bool,
+}
+
+/// State of one rendering: parameters bound so far.
+pub struct RenderContext<'a> {
+    /// The model.
+    pub model: &'a SemanticModel,
+    /// Parsed snippets.
+    pub templates: &'a CompiledTemplates,
+    /// Dialect options.
+    pub options: DialectOptions,
+    /// Values bound, in `$n` order.
+    pub params: Vec<Option<String>>,
+    tz_param: Option<usize>,
+    timezone: String,
+}
+
+impl<'a> RenderContext<'a> {
+    /// A context for a query in `timezone`.
+    pub fn new(
+        model: &'a SemanticModel,
+        templates: &'a CompiledTemplates,
+        options: DialectOptions,
+        timezone: &str,
+    ) -> Self {
+        RenderContext {
+            model,
+            templates,
+            options,
+            params: Vec::new(),
+            tz_param: None,
+            timezone: timezone.to_string(),
+        }
+    }
+
+    /// Binds a value and returns its placeholder.
+    pub fn param(&mut self, v: Option<String>) -> Expr {
+        self.params.push(v);
+        ast::placeholder(self.params.len())
+    }
+
+    /// The time zone placeholder (bound once).
+    pub fn tz(&mut self) -> Expr {
+        let n = match self.tz_param {
+            Some(n) => n,
+            None => {
+                self.params.push(Some(self.timezone.clone()));
+                self.tz_param = Some(self.params.len());
+                self.params.len()
+            }
+        };
+        ast::placeholder(n)
+    }
+
+    /// The alias of a cube in FROM.
+    pub fn cube_alias(cube: &str) -> String {
+        cube.to_string()
+    }
+
+    fn substitute(&mut self, c: &CompiledExpr, depth: usize) -> Result<Expr, QueryError> {
+        let mut expr = c.expr.clone();
+        if !c.refs.is_empty() {
+            self.substitute_in(&mut expr, &c.refs, depth)?;
+        }
+        Ok(expr)
+    }
+
+    /// A cube's SQL subquery with its references substituted.
+    pub fn substitute_query(&mut self, q: &Query, refs: &[SqlRef]) -> Result<Query, QueryError> {
+        let mut q = q.clone();
+        if !refs.is_empty() {
+            self.substitute_in(&mut q, refs, 0)?;
+        }
+        Ok(q)
+    }
+
+    fn substitute_in<V: VisitMut>(&mut self, target: &mut V, refs: &[SqlRef], depth: usize) -> Result<(), QueryError> {
+        let mut err = None;
+        let _ = visit_expressions_mut(target, |e| {
+            let replacement = match e {
+                Expr::Identifier(id) => ref_index(id).map(|i| (i, None)),
+                Expr::CompoundIdentifier(parts) => parts
+                    .first()
+                    .and_then(ref_index)
+                    .map(|i| (i, Some(parts[1..].to_vec()))),
+                _ => None,
+            };
+            let Some((i, rest)) = replacement else {
+                return ControlFlow::Continue(());
+            };
+            let Some(r) = refs.get(i) else {
+                return ControlFlow::Continue(());
+            };
+            let new = match (r, rest) {
+                (SqlRef::Cube(cube), None) => Ok(Expr::Identifier(ast::ident(&Self::cube_alias(cube)))),
+                (SqlRef::Cube(cube), Some(rest)) => {
+                    let mut v = vec![ast::ident(&Self::cube_alias(cube))];
+                    v.extend(rest);
+                    Ok(Expr::CompoundIdentifier(v))
+                }
+                (SqlRef::Member { cube, member }, _) => {
+                    self.member_expr(&MemberPath::new(cube.clone(), member.clone()), depth + 1)
+                }
+            };
+            match new {
+                Ok(n) => {
+                    *e = ast::nested(n);
+                    ControlFlow::Continue(())
+                }
+                Err(x) => {
+                    err = Some(x);
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        match err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The `ON` condition of the join declared on `from` to `to`.
+    pub fn join_condition(&mut self, from: &str, to: &str) -> Result<Expr, QueryError> {
+        let p = MemberPath::new(from, to);
+        self.snippet(&p, Slot::Join, 0)
+    }
+
+    /// A segment's condition.
+    pub fn segment(&mut self, p: &MemberPath) -> Result<Expr, QueryError> {
+        self.snippet(p, Slot::Sql, 0)
+    }
+
+    fn snippet(&mut self, p: &MemberPath, slot: Slot, depth: usize) -> Result<Expr, QueryError> {
+        if depth > MAX_DEPTH {
+            return Err(query_err!("references of {p} are nested too deeply"));
+        }
+        let templates = self.templates;
+        let c = templates
+            .expr(&p.cube, &p.member, slot)
+            .ok_or_else(|| query_err!("{p} has no SQL"))?;
+        self.substitute(c, depth)
+    }
+
+    /// A member referenced from SQL: a dimension's value, a measure's
+    /// aggregate or a segment's condition.
+    fn member_expr(&mut self, p: &MemberPath, depth: usize) -> Result<Expr, QueryError> {
+        match self.model.cube_member(p) {
+            Some(MemberRef::Dimension(..)) => self.dimension(p, depth),
+            Some(MemberRef::Measure(..)) => self.measure(p, false, depth),
+            Some(MemberRef::Segment(..)) => self.snippet(p, Slot::Sql, depth),
+            None => Err(query_err!("{p} not found")),
+        }
+    }
+
+    /// The row-level value of a dimension.
+    pub fn dimension(&mut self, p: &MemberPath, depth: usize) -> Result<Expr, QueryError> {
+        let model = self.model;
+        let Some(MemberRef::Dimension(_, d)) = model.cube_member(p) else {
+            return Err(query_err!("{p} is not a dimension"));
+        };
+        match &d.sql {
+            DimensionSql::Sql(_) => self.snippet(p, Slot::Sql, depth),
+            DimensionSql::Case(case) => {
+                let mut branches = Vec::new();
+                for (i, w) in case.when.iter().enumerate() {
+                    let cond = self.snippet(p, Slot::When(i), depth)?;
+                    let label = match &w.label {
+                        CaseLabel::Text(t) => self.param(Some(t.clone())),
+                        CaseLabel::Sql(_) => self.snippet(p, Slot::Label(i), depth)?,
+                    };
+                    branches.push((cond, label));
+                }
+                let else_label = match &case.else_label {
+                    Some(CaseLabel::Text(t)) => Some(self.param(Some(t.clone()))),
+                    Some(CaseLabel::Sql(_)) => Some(self.snippet(p, Slot::Else, depth)?),
+                    None => None,
+                };
+                Ok(ast::case(branches, else_label))
+            }
+            DimensionSql::Geo { .. } => {
+                let lat = self.snippet(p, Slot::Latitude, depth)?;
+                let lng = self.snippet(p, Slot::Longitude, depth)?;
+                Ok(func("concat", vec![lat, ast::internal_string(","), lng]))
+            }
+        }
+    }
+
+    /// A time dimension as a local timestamp, truncated to `granularity`.
+    pub fn time_dimension(
+        &mut self,
+        p: &MemberPath,
+        granularity: Option<Granularity>,
+    ) -> Result<Expr, QueryError> {
+        let raw = self.dimension(p, 0)?;
+        Ok(self.local_time(raw, granularity))
+    }
+
+    /// `expr` as a local timestamp in the query's zone, optionally truncated.
+    pub fn local_time(&mut self, raw: Expr, granularity: Option<Granularity>) -> Expr {
+        let tz = self.tz();
+        let local = ast::at_time_zone(cast(raw, data_type("timestamptz")), tz);
+        match granularity {
+            Some(g) => func("date_trunc", vec![ast::internal_string(g.as_str()), local]),
+            None => local,
+        }
+    }
+
+    /// The output value of a dimension (time dimensions in local time).
+    pub fn output_dimension(
+        &mut self,
+        p: &MemberPath,
+        kind: DimensionType,
+        granularity: Option<Granularity>,
+    ) -> Result<Expr, QueryError> {
+        if kind == DimensionType::Time {
+            self.time_dimension(p, granularity)
+        } else {
+            self.dimension(p, 0)
+        }
+    }
+
+    /// The SQL of a measure's own expression, with its `filters` applied as
+    /// `CASE WHEN ... THEN expr END`; `None` for `count` without `sql`.
+    pub fn measure_input(&mut self, p: &MemberPath, depth: usize) -> Result<Option<Expr>, QueryError> {
+        let model = self.model;
+        let Some(MemberRef::Measure(_, m)) = model.cube_member(p) else {
+            return Err(query_err!("{p} is not a measure"));
+        };
+        let mut input = match &m.sql {
+            Some(_) => Some(self.snippet(p, Slot::Sql, depth)?),
+            None => None,
+        };
+        if !m.filters.is_empty() {
+            let mut conds = Vec::new();
+            for i in 0..m.filters.len() {
+                conds.push(self.snippet(p, Slot::Filter(i), depth)?);
+            }
+            let cond = ast::and_all(conds).unwrap_or_else(|| ast::internal_string("true"));
+            let then = input.unwrap_or_else(|| ast::number(1));
+            input = Some(ast::case(vec![(cond, then)], None));
+        }
+        Ok(input)
+    }
+
+    /// The aggregate of a measure. `multiplied` renders a `count` as a count
+    /// of distinct primary keys, so joins that repeat rows do not inflate it.
+    pub fn measure(&mut self, p: &MemberPath, multiplied: bool, depth: usize) -> Result<Expr, QueryError> {
+        let model = self.model;
+        let Some(MemberRef::Measure(cube, m)) = model.cube_member(p) else {
+            return Err(query_err!("{p} is not a measure"));
+        };
+        if depth > MAX_DEPTH {
+            return Err(query_err!("references of {p} are nested too deeply"));
+        }
+        let input = self.measure_input(p, depth)?;
+        let need = |x: Option<Expr>| x.ok_or_else(|| query_err!("measure {p} needs sql"));
+        Ok(match m.kind {
+            MeasureType::Count => {
+                if multiplied {
+                    let pks: Vec<MemberPath> = cube
+                        .primary_keys()
+                        .map(|d| MemberPath::new(cube.name.clone(), d.name.clone()))
+                        .collect();
+                    if let Some(pk) = pks.first() {
+                        let key = self.dimension(pk, depth + 1)?;
+                        let key = match input {
+                            Some(cond) if !m.filters.is_empty() => {
+                                ast::case(vec![(ast::is_null(cond, true), key)], None)
+                            }
+                            _ => key,
+                        };
+                        return Ok(func_distinct("count", vec![key]));
+                    }
+                }
+                match input {
+                    Some(e) => func("count", vec![e]),
+                    None => func_star("count"),
+                }
+            }
+            MeasureType::CountDistinct => func_distinct("count", vec![need(input)?]),
+            MeasureType::CountDistinctApprox => {
+                let e = need(input)?;
+                if self.options.hll {
+                    func(
+                        "round",
+                        vec![func(
+                            "hll_cardinality",
+                            vec![func("hll_add_agg", vec![func("hll_hash_any", vec![e])])],
+                        )],
+                    )
+                } else {
+                    cast(func_distinct("count", vec![e]), data_type("double precision"))
+                }
+            }
+            MeasureType::Sum => func("sum", vec![need(input)?]),
+            MeasureType::Avg => func("avg", vec![need(input)?]),
+            MeasureType::Min => func("min", vec![need(input)?]),
+            MeasureType::Max => func("max", vec![need(input)?]),
+            MeasureType::RunningTotal => func("sum", vec![need(input)?]),
+            MeasureType::Number | MeasureType::String | MeasureType::Time | MeasureType::Boolean => {
+                need(input)?
+            }
+        })
+    }
+
+    /// The conditions of a measure's `filters`.
+    pub fn measure_filter_conditions(&mut self, p: &MemberPath) -> Result<Vec<Expr>, QueryError> {
+        let model = self.model;
+        let Some(MemberRef::Measure(_, m)) = model.cube_member(p) else {
+            return Err(query_err!("measureFilter needs a measure, and {p} is not one"));
+        };
+        (0..m.filters.len())
+            .map(|i| self.snippet(p, Slot::Filter(i), 0))
+            .collect()
+    }
+
+    /// A row-level (ungrouped) value of a measure.
+    pub fn measure_ungrouped(&mut self, p: &MemberPath) -> Result<Expr, QueryError> {
+        let model = self.model;
+        let Some(MemberRef::Measure(_, m)) = model.cube_member(p) else {
+            return Err(query_err!("{p} is not a measure"));
+        };
+        let input = self.measure_input(p, 0)?;
+        Ok(match (m.kind, input) {
+            (MeasureType::Count, None) => ast::number(1),
+            (MeasureType::Count, Some(e)) => {
+                ast::case(vec![(ast::is_null(e, true), ast::number(1))], None)
+            }
+            (_, Some(e)) => e,
+            (_, None) => ast::null(),
+        })
+    }
+
+    /// A comparison `left op right`.
+    pub fn cmp(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
+        ast::binop(left, op, right)
+    }
+}
+
+fn ref_index(id: &Ident) -> Option<usize> {
+    id.value.strip_prefix(REF_PREFIX)?.parse().ok()
+}

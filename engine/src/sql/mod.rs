@@ -1,0 +1,11 @@
+//! SQL generation: sqlparser ASTs built from a logical plan.
+
+pub mod ast;
+pub mod context;
+pub mod filters;
+pub mod postgres;
+pub mod templates;
+
+pub use context::DialectOptions;
+pub use postgres::{PostgresRenderer, RenderedQuery, SqlStatement};
+pub use templates::CompiledTemplates;

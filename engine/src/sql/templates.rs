@@ -1,0 +1,217 @@
+//! Model SQL snippets parsed once into sqlparser expressions, with each
+//! `{...}` reference standing as a placeholder identifier that rendering
+//! replaces by the referenced alias or member expression.
+
+use std::collections::HashMap;
+
+use sqlparser::ast::{Expr, Ident, Query, SetExpr, TableFactor};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use strata_schema::{
+    CaseLabel, CubeSource, DimensionSql, SemanticModel, SqlRef, SqlTemplate, TemplatePart,
+};
+
+/// Prefix of the placeholder identifiers standing for references.
+pub const REF_PREFIX: &str = "__strata_ref_";
+
+/// A parsed model snippet.
+#[derive(Debug, Clone)]
+pub struct CompiledExpr {
+    /// The expression; references appear as identifiers `__strata_ref_N`.
+    pub expr: Expr,
+    /// `refs[N]` is what `__strata_ref_N` stands for.
+    pub refs: Vec<SqlRef>,
+}
+
+/// A parsed cube source.
+#[derive(Debug, Clone)]
+pub enum CompiledSource {
+    /// A table name.
+    Table(TableFactor),
+    /// A subquery, with placeholders like [`CompiledExpr`].
+    Query(Box<Query>, Vec<SqlRef>),
+}
+
+/// Which snippet of a member.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// Dimension, measure or segment `sql`.
+    Sql,
+    /// Measure `filters[i]`.
+    Filter(usize),
+    /// Case `when[i].sql`.
+    When(usize),
+    /// Case `when[i].label` (SQL labels only).
+    Label(usize),
+    /// Case `else` label (SQL labels only).
+    Else,
+    /// Geo latitude.
+    Latitude,
+    /// Geo longitude.
+    Longitude,
+    /// A join's `ON` condition.
+    Join,
+}
+
+/// Key of a snippet: cube, member (or join target), slot.
+pub type TemplateKey = (String, String, Slot);
+
+/// Every snippet of a model, parsed.
+#[derive(Debug, Default)]
+pub struct CompiledTemplates {
+    exprs: HashMap<TemplateKey, CompiledExpr>,
+    sources: HashMap<String, CompiledSource>,
+    /// Snippets sqlparser could not parse; they are rendered as written.
+    pub unparsed: Vec<String>,
+}
+
+impl CompiledTemplates {
+    /// Parses every snippet of `model`.
+    pub fn new(model: &SemanticModel) -> CompiledTemplates {
+        let mut out = CompiledTemplates::default();
+        for cube in model.cubes.values() {
+            let c = cube.name.clone();
+            let source = match &cube.source {
+                CubeSource::Table(t) => compile_table(t),
+                CubeSource::Sql(t) => compile_query(t),
+            };
+            out.sources.insert(c.clone(), source);
+            for d in cube.dimensions.values() {
+                let m = d.name.clone();
+                match &d.sql {
+                    DimensionSql::Sql(t) => out.add(&c, &m, Slot::Sql, t),
+                    DimensionSql::Case(case) => {
+                        for (i, w) in case.when.iter().enumerate() {
+                            out.add(&c, &m, Slot::When(i), &w.sql);
+                            if let CaseLabel::Sql(t) = &w.label {
+                                out.add(&c, &m, Slot::Label(i), t);
+                            }
+                        }
+                        if let Some(CaseLabel::Sql(t)) = &case.else_label {
+                            out.add(&c, &m, Slot::Else, t);
+                        }
+                    }
+                    DimensionSql::Geo {
+                        latitude,
+                        longitude,
+                    } => {
+                        out.add(&c, &m, Slot::Latitude, latitude);
+                        out.add(&c, &m, Slot::Longitude, longitude);
+                    }
+                }
+            }
+            for me in cube.measures.values() {
+                if let Some(t) = &me.sql {
+                    out.add(&c, &me.name, Slot::Sql, t);
+                }
+                for (i, f) in me.filters.iter().enumerate() {
+                    out.add(&c, &me.name, Slot::Filter(i), f);
+                }
+            }
+            for s in cube.segments.values() {
+                out.add(&c, &s.name, Slot::Sql, &s.sql);
+            }
+            for j in cube.joins.values() {
+                out.add(&c, &j.target, Slot::Join, &j.sql);
+            }
+        }
+        out
+    }
+
+    fn add(&mut self, cube: &str, member: &str, slot: Slot, t: &SqlTemplate) {
+        let (text, refs) = with_placeholders(t);
+        let expr = match Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(&text)
+            .and_then(|mut p| p.parse_expr())
+        {
+            Ok(e) => e,
+            Err(_) => {
+                self.unparsed.push(format!("{cube}.{member}"));
+                raw_expr(&text)
+            }
+        };
+        self.exprs.insert(
+            (cube.to_string(), member.to_string(), slot),
+            CompiledExpr { expr, refs },
+        );
+    }
+
+    /// A member snippet.
+    pub fn expr(&self, cube: &str, member: &str, slot: Slot) -> Option<&CompiledExpr> {
+        // Avoid allocating a key for every lookup of the hot path.
+        self.exprs.get(&(cube.to_string(), member.to_string(), slot))
+    }
+
+    /// A cube's source.
+    pub fn source(&self, cube: &str) -> Option<&CompiledSource> {
+        self.sources.get(cube)
+    }
+}
+
+/// Text of a template with references replaced by placeholder identifiers.
+fn with_placeholders(t: &SqlTemplate) -> (String, Vec<SqlRef>) {
+    let mut text = String::with_capacity(t.raw.len() + 16);
+    let mut refs = Vec::new();
+    for p in &t.parts {
+        match p {
+            TemplatePart::Text(s) => text.push_str(s),
+            TemplatePart::Ref(r) => {
+                text.push_str(REF_PREFIX);
+                text.push_str(&refs.len().to_string());
+                refs.push(r.clone());
+            }
+            // The schema resolves every reference; an unresolved one is kept
+            // as written so the database reports it.
+            TemplatePart::Unresolved(s) => text.push_str(s),
+        }
+    }
+    (text, refs)
+}
+
+/// An expression printed exactly as `text` (model SQL sqlparser cannot read).
+pub fn raw_expr(text: &str) -> Expr {
+    Expr::Identifier(Ident::new(format!("({text})")))
+}
+
+fn compile_table(name: &str) -> CompiledSource {
+    let sql = format!("SELECT * FROM {name}");
+    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &sql).ok().and_then(|mut s| {
+        match s.pop() {
+            Some(sqlparser::ast::Statement::Query(q)) => match *q.body {
+                SetExpr::Select(sel) => sel.from.into_iter().next().map(|t| t.relation),
+                _ => None,
+            },
+            _ => None,
+        }
+    });
+    CompiledSource::Table(parsed.unwrap_or_else(|| raw_table(name)))
+}
+
+fn compile_query(t: &SqlTemplate) -> CompiledSource {
+    let (text, refs) = with_placeholders(t);
+    match Parser::parse_sql(&PostgreSqlDialect {}, &text) {
+        Ok(mut stmts) if stmts.len() == 1 => match stmts.pop() {
+            Some(sqlparser::ast::Statement::Query(q)) => CompiledSource::Query(q, refs),
+            _ => CompiledSource::Table(raw_table(&format!("({text})"))),
+        },
+        _ => CompiledSource::Table(raw_table(&format!("({text})"))),
+    }
+}
+
+/// A table factor printed exactly as `text`.
+pub fn raw_table(text: &str) -> TableFactor {
+    TableFactor::Table {
+        name: sqlparser::ast::ObjectName(vec![sqlparser::ast::ObjectNamePart::Identifier(
+            Ident::new(text),
+        )]),
+        alias: None,
+        args: None,
+        with_hints: vec![],
+        version: None,
+        with_ordinality: false,
+        partitions: vec![],
+        json_path: None,
+        sample: None,
+        index_hints: vec![],
+    }
+}

@@ -1,0 +1,220 @@
+//! Declarations → [`SemanticModel`]: unique names, `extends`, then reference
+//! resolution, validation and views.
+
+use indexmap::IndexMap;
+
+use crate::error::SchemaError;
+use crate::model::*;
+use crate::parse::{CubeDecl, OWN};
+use crate::views::ViewDecl;
+use crate::yaml::{Ctx, Sink};
+use crate::{resolve, validate, views};
+
+/// Compiles every declaration of a model; problems go to `sink`.
+pub(crate) fn compile(cubes: Vec<CubeDecl>, views: Vec<ViewDecl>, sink: &Sink) -> SemanticModel {
+    let mut decls: IndexMap<String, CubeDecl> = IndexMap::new();
+    for c in cubes {
+        if let Some(first) = decls.get(&c.name) {
+            sink.push(duplicate("cube", &c.name, &c.location, &first.location));
+            continue;
+        }
+        decls.insert(c.name.clone(), c);
+    }
+    let mut view_decls: IndexMap<String, ViewDecl> = IndexMap::new();
+    for v in views {
+        let first = decls
+            .get(&v.name)
+            .map(|c| &c.location)
+            .or_else(|| view_decls.get(&v.name).map(|w| &w.location));
+        if let Some(first) = first {
+            sink.push(duplicate("view", &v.name, &v.location, first));
+            continue;
+        }
+        view_decls.insert(v.name.clone(), v);
+    }
+
+    let mut model = SemanticModel::default();
+    for decl in decls.values() {
+        let cube = build_cube(decl, &decls, sink);
+        model.cubes.insert(decl.name.clone(), cube);
+    }
+    resolve::resolve(&mut model, sink);
+    validate::validate(&model, sink);
+    views::build(&mut model, view_decls.into_values().collect(), sink);
+    model
+}
+
+fn duplicate(what: &str, name: &str, at: &SourceLocation, first: &SourceLocation) -> SchemaError {
+    let line = first.line.map_or(String::new(), |l| format!(":{l}"));
+    SchemaError::new(
+        &at.file,
+        format!(
+            "{what} name `{name}` is already used (first defined at {}{line})",
+            first.file.display()
+        ),
+    )
+    .at_line(at.line)
+    .in_cube(name)
+}
+
+/// Members of a cube while its `extends` chain is merged.
+#[derive(Default)]
+struct Merged {
+    source: Option<CubeSource>,
+    data_source: Option<String>,
+    refresh_key: Option<RefreshKey>,
+    joins: IndexMap<String, Join>,
+    dimensions: IndexMap<String, Dimension>,
+    measures: IndexMap<String, Measure>,
+    segments: IndexMap<String, Segment>,
+    pre_aggregations: IndexMap<String, PreAggregation>,
+}
+
+impl Merged {
+    /// Lays `decl` over what is inherited: its own members replace same-named ones.
+    fn overlay(&mut self, decl: &CubeDecl) {
+        if decl.source.is_some() {
+            self.source.clone_from(&decl.source);
+        }
+        if decl.data_source.is_some() {
+            self.data_source.clone_from(&decl.data_source);
+        }
+        if decl.refresh_key.is_some() {
+            self.refresh_key.clone_from(&decl.refresh_key);
+        }
+        for j in &decl.joins {
+            self.joins.insert(j.target.clone(), j.clone());
+        }
+        for d in &decl.dimensions {
+            self.measures.shift_remove(&d.name);
+            self.segments.shift_remove(&d.name);
+            self.dimensions.insert(d.name.clone(), d.clone());
+        }
+        for m in &decl.measures {
+            self.dimensions.shift_remove(&m.name);
+            self.segments.shift_remove(&m.name);
+            self.measures.insert(m.name.clone(), m.clone());
+        }
+        for s in &decl.segments {
+            self.dimensions.shift_remove(&s.name);
+            self.measures.shift_remove(&s.name);
+            self.segments.insert(s.name.clone(), s.clone());
+        }
+        // Cube keeps the child's pre-aggregations first, then the inherited ones.
+        let mut pre: IndexMap<String, PreAggregation> = decl
+            .pre_aggregations
+            .iter()
+            .map(|p| (p.name.clone(), p.clone()))
+            .collect();
+        for (name, p) in std::mem::take(&mut self.pre_aggregations) {
+            pre.entry(name).or_insert(p);
+        }
+        self.pre_aggregations = pre;
+    }
+}
+
+/// The `extends` chain of `decl`, child first; `false` when it is broken
+/// (unknown parent or a cycle, reported here when `decl` itself is at fault).
+fn chain<'a>(
+    decl: &'a CubeDecl,
+    decls: &'a IndexMap<String, CubeDecl>,
+    sink: &Sink,
+) -> (Vec<&'a CubeDecl>, bool) {
+    let mut chain = vec![decl];
+    let mut cur = decl;
+    let ctx = Ctx::file(&decl.location.file).cube(Some(&decl.name), decl.extends_line);
+    while let Some(parent) = &cur.extends {
+        if let Some(pos) = chain.iter().position(|c| c.name == *parent) {
+            if pos == 0 {
+                let names: Vec<&str> = chain
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .chain([parent.as_str()])
+                    .collect();
+                sink.push(ctx.err(format!("`extends` cycle: {}", names.join(" -> "))));
+            }
+            return (chain, false);
+        }
+        match decls.get(parent) {
+            Some(p) => {
+                chain.push(p);
+                cur = p;
+            }
+            None => {
+                if std::ptr::eq(cur, decl) {
+                    sink.push(ctx.err(format!("`extends` names unknown cube `{parent}`")));
+                }
+                return (chain, false);
+            }
+        }
+    }
+    (chain, true)
+}
+
+fn build_cube(decl: &CubeDecl, decls: &IndexMap<String, CubeDecl>, sink: &Sink) -> Cube {
+    let (chain, complete) = chain(decl, decls, sink);
+    let mut merged = Merged::default();
+    for d in chain.iter().rev() {
+        merged.overlay(d);
+    }
+    let source = merged.source.unwrap_or_else(|| {
+        if complete {
+            let ctx = Ctx::file(&decl.location.file).cube(Some(&decl.name), decl.location.line);
+            sink.push(ctx.err("a cube needs `sql_table` or `sql`"));
+        }
+        CubeSource::Table(String::new())
+    });
+    let own = decl.name.as_str();
+    let mut measures = merged.measures;
+    for m in measures.values_mut() {
+        for p in m
+            .drill_members
+            .iter_mut()
+            .chain(m.reduce_by.iter_mut())
+            .chain(m.group_by.iter_mut())
+            .chain(m.add_group_by.iter_mut())
+            .chain(
+                m.time_shift
+                    .iter_mut()
+                    .filter_map(|t| t.time_dimension.as_mut()),
+            )
+        {
+            adopt(p, own);
+        }
+    }
+    let mut pre_aggregations = merged.pre_aggregations;
+    for p in pre_aggregations.values_mut() {
+        for path in p
+            .measures
+            .iter_mut()
+            .chain(p.dimensions.iter_mut())
+            .chain(p.segments.iter_mut())
+            .chain(p.time_dimensions.iter_mut().map(|t| &mut t.dimension))
+        {
+            adopt(path, own);
+        }
+    }
+    Cube {
+        name: decl.name.clone(),
+        title: decl.title.clone(),
+        description: decl.description.clone(),
+        public: decl.public,
+        meta: decl.meta.clone(),
+        source,
+        data_source: merged.data_source,
+        refresh_key: merged.refresh_key,
+        joins: merged.joins,
+        dimensions: merged.dimensions,
+        measures,
+        segments: merged.segments,
+        pre_aggregations,
+        location: decl.location.clone(),
+    }
+}
+
+/// Points an own-cube path ([`OWN`]) at `cube`.
+fn adopt(path: &mut MemberPath, cube: &str) {
+    if path.cube == OWN {
+        path.cube = cube.to_string();
+    }
+}

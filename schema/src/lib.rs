@@ -1,0 +1,28 @@
+//! Strata's data-model layer: Cube-style YAML files compiled into a validated
+//! [`SemanticModel`].
+//!
+//! ```no_run
+//! let model = strata_schema::load_dir("model").expect("valid model");
+//! println!("{} cubes", model.cubes.len());
+//! ```
+
+pub mod error;
+pub mod model;
+pub mod template;
+
+mod compile;
+mod loader;
+mod locate;
+mod parse;
+mod resolve;
+mod validate;
+mod views;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{ModelErrors, SchemaError};
+pub use loader::{load_dir, load_files};
+pub use model::*;
+pub use template::{SqlRef, SqlTemplate, TemplatePart};

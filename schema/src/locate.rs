@@ -1,0 +1,407 @@
+//! Line numbers for model elements.
+//!
+//! `serde_yaml` keeps no positions for parsed values, so this module scans the
+//! file text itself: it finds the `cubes:`/`views:` sections, the list items in
+//! them, and `key: value` pairs, which is enough to point at the `name:` line of
+//! a cube or member in ordinary block-style YAML. Anything it cannot place
+//! (flow style, members pulled in through anchors) reads as unknown.
+
+/// Which top-level list an item is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    /// `cubes:`.
+    Cubes,
+    /// `views:`.
+    Views,
+}
+
+/// One `key: value` pair found in the text.
+#[derive(Debug, Clone)]
+struct Entry {
+    line: usize,
+    col: usize,
+    key: String,
+    value: String,
+}
+
+/// A list item of a `cubes:` or `views:` section: one cube or view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// First line (1-based).
+    start: usize,
+    /// Line after the last one.
+    end: usize,
+    /// Column of the item's own keys.
+    key_col: Option<usize>,
+}
+
+/// Line finder over one file's text.
+#[derive(Debug, Default)]
+pub(crate) struct Locator {
+    entries: Vec<Entry>,
+    cubes: Vec<Item>,
+    views: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Dash,
+    Other,
+    DocMarker,
+}
+
+impl Locator {
+    /// Scans `text`.
+    pub(crate) fn new(text: &str) -> Locator {
+        let mut entries = Vec::new();
+        let mut kinds = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim_end_matches('\r');
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let content = &line[indent..];
+            let kind = if content.is_empty() || content.starts_with('#') {
+                LineKind::Blank
+            } else if indent == 0 && (content.starts_with("---") || content.starts_with("...")) {
+                LineKind::DocMarker
+            } else if content == "-" || content.starts_with("- ") {
+                LineKind::Dash
+            } else {
+                LineKind::Other
+            };
+            kinds.push((indent, kind));
+            if kind != LineKind::Blank && kind != LineKind::DocMarker {
+                scan_line(i + 1, indent, content, &mut entries);
+            }
+        }
+        let mut loc = Locator {
+            entries,
+            ..Locator::default()
+        };
+        loc.find_sections(&kinds);
+        loc
+    }
+
+    fn find_sections(&mut self, kinds: &[(usize, LineKind)]) {
+        let headers: Vec<(usize, Section)> = self
+            .entries
+            .iter()
+            .filter(|e| e.col == 0 && e.value.is_empty())
+            .filter_map(|e| match e.key.as_str() {
+                "cubes" => Some((e.line, Section::Cubes)),
+                "views" => Some((e.line, Section::Views)),
+                _ => None,
+            })
+            .collect();
+        for (header, section) in headers {
+            // The section runs until the next line at column 0 that is not a list item.
+            let mut end = kinds.len() + 1;
+            let mut item_col = None;
+            let mut starts = Vec::new();
+            for (idx, &(indent, kind)) in kinds.iter().enumerate().skip(header) {
+                let line = idx + 1;
+                let ends = kind == LineKind::DocMarker || (indent == 0 && kind == LineKind::Other);
+                if ends {
+                    end = line;
+                    break;
+                }
+                if kind == LineKind::Dash {
+                    let col = *item_col.get_or_insert(indent);
+                    if col == indent {
+                        starts.push(line);
+                    }
+                }
+            }
+            let items = starts.iter().enumerate().map(|(i, &start)| {
+                let stop = starts.get(i + 1).copied().unwrap_or(end);
+                let key_col = self
+                    .entries
+                    .iter()
+                    .find(|e| e.line >= start && e.line < stop)
+                    .map(|e| e.col);
+                Item {
+                    start,
+                    end: stop,
+                    key_col,
+                }
+            });
+            match section {
+                Section::Cubes => self.cubes.extend(items),
+                Section::Views => self.views.extend(items),
+            }
+        }
+    }
+
+    /// Entries of the item's lines (entries are in line order).
+    fn in_item(&self, item: &Item) -> std::slice::Iter<'_, Entry> {
+        let lo = self.entries.partition_point(|e| e.line < item.start);
+        let hi = self.entries.partition_point(|e| e.line < item.end).max(lo);
+        self.entries[lo..hi].iter()
+    }
+
+    /// Line of a top-level key (`cubes:`), the first if it repeats.
+    pub(crate) fn top_key_line(&self, key: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .find(|e| e.col == 0 && e.key == key)
+            .map(|e| e.line)
+    }
+
+    fn item_name(&self, item: &Item) -> Option<&str> {
+        self.in_item(item)
+            .find(|e| Some(e.col) == item.key_col && e.key == "name")
+            .map(|e| e.value.as_str())
+    }
+
+    /// The item of the `index`-th cube (or view) of the file, checked against
+    /// its name; falls back to the first item with that name.
+    pub(crate) fn item(&self, section: Section, index: usize, name: Option<&str>) -> Option<Item> {
+        let items = match section {
+            Section::Cubes => &self.cubes,
+            Section::Views => &self.views,
+        };
+        let by_index = items.get(index).copied();
+        match name {
+            None => by_index,
+            Some(n) => by_index
+                .filter(|it| self.item_name(it) == Some(n))
+                .or_else(|| {
+                    items
+                        .iter()
+                        .find(|it| self.item_name(it) == Some(n))
+                        .copied()
+                }),
+        }
+    }
+
+    /// Line of the item's own `name:` key, or of its first line.
+    pub(crate) fn item_line(&self, item: Option<Item>) -> Option<usize> {
+        let item = item?;
+        self.in_item(&item)
+            .find(|e| Some(e.col) == item.key_col && e.key == "name")
+            .map_or(Some(item.start), |e| Some(e.line))
+    }
+
+    /// Line of one of the item's own keys (`extends:`, say).
+    pub(crate) fn key_line(&self, item: Option<Item>, keys: &[&str]) -> Option<usize> {
+        let item = item?;
+        self.in_item(&item)
+            .find(|e| Some(e.col) == item.key_col && keys.contains(&e.key.as_str()))
+            .map(|e| e.line)
+    }
+
+    /// Line of the `nth` (0-based) `name: <name>` inside one of the item's
+    /// lists (`dimensions:` …), else of the first anywhere deeper in the item.
+    pub(crate) fn member_line(
+        &self,
+        item: Option<Item>,
+        lists: &[&str],
+        name: &str,
+        nth: usize,
+    ) -> Option<usize> {
+        let item = item?;
+        let key_col = item.key_col?;
+        let deeper = |e: &&Entry| e.col > key_col && e.key == "name" && e.value == name;
+        let mut in_lists = Vec::new();
+        for list in self
+            .in_item(&item)
+            .filter(|e| e.col == key_col && lists.contains(&e.key.as_str()))
+        {
+            let stop = self
+                .in_item(&item)
+                .find(|e| e.line > list.line && e.col <= key_col)
+                .map_or(item.end, |e| e.line);
+            in_lists.extend(
+                self.in_item(&item)
+                    .filter(|e| e.line > list.line && e.line < stop)
+                    .filter(deeper)
+                    .map(|e| e.line),
+            );
+        }
+        if let Some(line) = in_lists.get(nth).or(in_lists.first()) {
+            return Some(*line);
+        }
+        self.in_item(&item).find(deeper).map(|e| e.line)
+    }
+
+    /// Line of `<key>: <value>` anywhere in the item (`join_path: A.B`).
+    pub(crate) fn value_line(
+        &self,
+        item: Option<Item>,
+        keys: &[&str],
+        value: &str,
+    ) -> Option<usize> {
+        let item = item?;
+        self.in_item(&item)
+            .find(|e| keys.contains(&e.key.as_str()) && e.value == value)
+            .map(|e| e.line)
+    }
+}
+
+/// Records the `key: value` pairs of one line (block style, or a flat flow
+/// mapping such as `- {name: a, sql: b}`).
+fn scan_line(line: usize, indent: usize, content: &str, out: &mut Vec<Entry>) {
+    let mut col = indent;
+    let mut rest = content;
+    while let Some(after) = rest.strip_prefix('-') {
+        if !(after.is_empty() || after.starts_with(' ')) {
+            break;
+        }
+        let trimmed = after.trim_start_matches(' ');
+        col += rest.len() - trimmed.len();
+        rest = trimmed;
+    }
+    if let Some(inner) = rest.strip_prefix('{') {
+        let inner = inner.trim_end();
+        let inner = inner.strip_suffix('}').unwrap_or(inner);
+        let mut offset = col + 1;
+        for part in split_outside_quotes(inner, ',') {
+            let lead = part.len() - part.trim_start().len();
+            if let Some((k, v)) = key_value(part.trim_start()) {
+                out.push(Entry {
+                    line,
+                    col: offset + lead,
+                    key: k,
+                    value: v,
+                });
+            }
+            offset += part.len() + 1;
+        }
+    } else if let Some((key, value)) = key_value(rest) {
+        out.push(Entry {
+            line,
+            col,
+            key,
+            value,
+        });
+    }
+}
+
+/// Splits `s` at `sep` outside quotes, brackets and braces.
+fn split_outside_quotes(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quote, mut depth, mut start) = (None, 0i32, 0);
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, c) if c == sep && depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// `key: value` → (key, value without quotes, anchor or comment).
+fn key_value(s: &str) -> Option<(String, String)> {
+    let (key, rest) = if let Some(q @ ('"' | '\'')) = s.chars().next() {
+        let close = s[1..].find(q)? + 1;
+        (s[1..close].to_string(), &s[close + 1..])
+    } else {
+        let pos = s
+            .char_indices()
+            .find(|&(i, c)| c == ':' && s[i + 1..].chars().next().is_none_or(|n| n == ' '))?
+            .0;
+        let key = s[..pos].trim_end();
+        if key.is_empty() || key.contains(" #") || key.starts_with(['&', '*', '!', '[', '#']) {
+            return None;
+        }
+        (key.to_string(), &s[pos..])
+    };
+    let rest = rest.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some((key, clean_value(rest.trim())))
+}
+
+fn clean_value(v: &str) -> String {
+    let mut v = v;
+    // An anchor before the value: `name: &n Orders`.
+    if v.starts_with('&') {
+        v = v.split_once(' ').map_or("", |(_, r)| r.trim_start());
+    }
+    if let Some(q @ ('"' | '\'')) = v.chars().next() {
+        if let Some(close) = v[1..].find(q) {
+            return v[1..close + 1].to_string();
+        }
+    }
+    let v = v.split(" #").next().unwrap_or("");
+    v.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "\
+# comment
+cubes:
+  - name: Orders        # the orders
+    sql_table: orders
+    extends: Base
+    dimensions:
+      - name: id
+        sql: id
+      - sql: status
+        name: \"status\"
+    measures:
+      - {name: count, type: count}
+  - sql: select 1
+    name: 'Base'
+    measures:
+      - name: id
+views:
+- name: V
+  cubes:
+  - join_path: Orders
+";
+
+    #[test]
+    fn finds_items_and_members() {
+        let loc = Locator::new(TEXT);
+        let orders = loc.item(Section::Cubes, 0, Some("Orders"));
+        assert_eq!(loc.item_line(orders), Some(3));
+        assert_eq!(loc.key_line(orders, &["extends"]), Some(5));
+        assert_eq!(loc.member_line(orders, &["dimensions"], "id", 0), Some(7));
+        assert_eq!(
+            loc.member_line(orders, &["dimensions"], "status", 0),
+            Some(10)
+        );
+        assert_eq!(loc.member_line(orders, &["measures"], "count", 0), Some(12));
+        assert_eq!(loc.member_line(orders, &["measures"], "nope", 0), None);
+        let base = loc.item(Section::Cubes, 5, Some("Base"));
+        assert_eq!(loc.item_line(base), Some(14));
+        assert_eq!(loc.member_line(base, &["measures"], "id", 3), Some(16));
+        let v = loc.item(Section::Views, 0, Some("V"));
+        assert_eq!(loc.item_line(v), Some(18));
+        assert_eq!(loc.value_line(v, &["join_path"], "Orders"), Some(20));
+    }
+
+    #[test]
+    fn survives_odd_text() {
+        for t in [
+            "",
+            "-",
+            "- - -",
+            ":",
+            "cubes:\n-",
+            "cubes:\n\t- name: x",
+            "a: 'unterminated",
+            "{",
+            "é: ü",
+        ] {
+            let loc = Locator::new(t);
+            let item = loc.item(Section::Cubes, 0, Some("x"));
+            let _ = loc.member_line(item, &["dimensions"], "x", 1);
+            let _ = loc.item_line(item);
+        }
+    }
+}

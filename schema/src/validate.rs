@@ -1,0 +1,245 @@
+//! Checks across members once references are resolved: join targets, member
+//! lists (pre-aggregations, drill members, multi-stage options) and cycles.
+
+use std::collections::HashMap;
+
+use crate::model::*;
+use crate::resolve::{dimension_templates, Index, MemberInfo};
+use crate::template::SqlTemplate;
+use crate::yaml::{Ctx, Sink};
+
+/// Runs every check on a model whose references are resolved.
+pub(crate) fn validate(model: &SemanticModel, sink: &Sink) {
+    let index = Index::build(model);
+    for cube in model.cubes.values() {
+        joins(cube, &index, sink);
+        member_lists(cube, &index, sink);
+    }
+    cycles(model, sink);
+}
+
+fn ctx(cube: &str, member: &str, loc: &SourceLocation) -> Ctx {
+    Ctx::file(&loc.file)
+        .cube(Some(cube), loc.line)
+        .member(Some(member), loc.line)
+}
+
+fn joins(cube: &Cube, index: &Index, sink: &Sink) {
+    for j in cube.joins.values() {
+        if !index.has_cube(&j.target) {
+            let hint = Index::suggest(&j.target, index.cube_names());
+            sink.push(
+                ctx(&cube.name, &j.target, &j.location)
+                    .err(format!("join to unknown cube `{}`{hint}", j.target)),
+            );
+        }
+    }
+}
+
+/// What a member list accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Any,
+    Measure,
+    Dimension,
+    TimeDimension,
+    Segment,
+}
+
+impl Want {
+    fn accepts(self, info: MemberInfo) -> bool {
+        match self {
+            Want::Any => true,
+            Want::Measure => info.kind == MemberKind::Measure,
+            Want::Dimension => info.kind == MemberKind::Dimension,
+            Want::TimeDimension => info.dimension_type == Some(DimensionType::Time),
+            Want::Segment => info.kind == MemberKind::Segment,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Want::Any => "member",
+            Want::Measure => "measure",
+            Want::Dimension => "dimension",
+            Want::TimeDimension => "time dimension",
+            Want::Segment => "segment",
+        }
+    }
+}
+
+fn check(path: &MemberPath, want: Want, list: &str, index: &Index, ctx: &Ctx, sink: &Sink) {
+    if !index.has_cube(&path.cube) {
+        let hint = Index::suggest(&path.cube, index.cube_names());
+        sink.push(ctx.err(format!(
+            "`{list}` names `{path}`, but there is no cube `{}`{hint}",
+            path.cube
+        )));
+        return;
+    }
+    match index.member(&path.cube, &path.member) {
+        None => {
+            let hint = Index::suggest(&path.member, index.members_of(&path.cube));
+            sink.push(ctx.err(format!("`{list}` names unknown member `{path}`{hint}")));
+        }
+        Some(info) if !want.accepts(info) => {
+            sink.push(ctx.err(format!(
+                "`{list}` names `{path}`, which is not a {}",
+                want.noun()
+            )));
+        }
+        Some(_) => {}
+    }
+}
+
+fn member_lists(cube: &Cube, index: &Index, sink: &Sink) {
+    for m in cube.measures.values() {
+        let c = ctx(&cube.name, &m.name, &m.location);
+        let lists = [
+            ("drill_members", &m.drill_members, Want::Any),
+            ("reduce_by", &m.reduce_by, Want::Dimension),
+            ("group_by", &m.group_by, Want::Dimension),
+            ("add_group_by", &m.add_group_by, Want::Dimension),
+        ];
+        for (name, paths, want) in lists {
+            for p in paths {
+                check(p, want, name, index, &c, sink);
+            }
+        }
+        for t in m
+            .time_shift
+            .iter()
+            .filter_map(|t| t.time_dimension.as_ref())
+        {
+            check(
+                t,
+                Want::TimeDimension,
+                "time_shift.time_dimension",
+                index,
+                &c,
+                sink,
+            );
+        }
+    }
+    for p in cube.pre_aggregations.values() {
+        let c = ctx(&cube.name, &p.name, &p.location);
+        let lists = [
+            ("measures", &p.measures, Want::Measure),
+            ("dimensions", &p.dimensions, Want::Dimension),
+            ("segments", &p.segments, Want::Segment),
+        ];
+        for (name, paths, want) in lists {
+            for path in paths {
+                check(path, want, name, index, &c, sink);
+            }
+        }
+        for t in &p.time_dimensions {
+            check(
+                &t.dimension,
+                Want::TimeDimension,
+                "time_dimension",
+                index,
+                &c,
+                sink,
+            );
+        }
+    }
+}
+
+/// A member in the reference graph.
+struct Node<'a> {
+    cube: &'a str,
+    member: &'a str,
+    location: &'a SourceLocation,
+    templates: Vec<&'a SqlTemplate>,
+}
+
+/// Reports every reference cycle between members (`a = {b}`, `b = {a}`).
+fn cycles(model: &SemanticModel, sink: &Sink) {
+    let mut nodes: Vec<Node> = Vec::new();
+    for cube in model.cubes.values() {
+        let c = cube.name.as_str();
+        for d in cube.dimensions.values() {
+            nodes.push(Node {
+                cube: c,
+                member: &d.name,
+                location: &d.location,
+                templates: dimension_templates(&d.sql),
+            });
+        }
+        for m in cube.measures.values() {
+            nodes.push(Node {
+                cube: c,
+                member: &m.name,
+                location: &m.location,
+                templates: m.sql.iter().chain(m.filters.iter()).collect(),
+            });
+        }
+        for s in cube.segments.values() {
+            nodes.push(Node {
+                cube: c,
+                member: &s.name,
+                location: &s.location,
+                templates: vec![&s.sql],
+            });
+        }
+    }
+    let ids: HashMap<(&str, &str), usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ((n.cube, n.member), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            let mut e: Vec<usize> = n
+                .templates
+                .iter()
+                .flat_map(|t| t.member_refs())
+                .filter_map(|r| ids.get(&r).copied())
+                .collect();
+            e.dedup();
+            e
+        })
+        .collect();
+
+    // Iterative depth-first search: 0 = unseen, 1 = on the path, 2 = done.
+    let mut state = vec![0u8; nodes.len()];
+    for start in 0..nodes.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        state[start] = 1;
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(top) = path.last_mut() {
+            let (node, next_edge) = *top;
+            let Some(&next) = edges[node].get(next_edge) else {
+                state[node] = 2;
+                path.pop();
+                continue;
+            };
+            top.1 += 1;
+            match state[next] {
+                0 => {
+                    state[next] = 1;
+                    path.push((next, 0));
+                }
+                1 => {
+                    let from = path.iter().position(|(n, _)| *n == next).unwrap_or(0);
+                    let names: Vec<String> = path[from..]
+                        .iter()
+                        .map(|(n, _)| n)
+                        .chain([&next])
+                        .map(|&n| format!("{}.{}", nodes[n].cube, nodes[n].member))
+                        .collect();
+                    let n = &nodes[next];
+                    sink.push(
+                        ctx(n.cube, n.member, n.location)
+                            .err(format!("circular reference: {}", names.join(" -> "))),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}

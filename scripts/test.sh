@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The project's test command: makes sure PostgreSQL and Redis answer locally, installs the JS
+# test dependencies (tests/js), then runs every test of the workspace (unit, integration,
+# conformance, @cubejs-client/core, bad input; criterion benches run once in test mode).
+#
+#   bash scripts/test.sh [extra cargo test args]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/strata-target}"
+
+PG_HOST=127.0.0.1
+PG_PORT=5432
+
+die() {
+  echo >&2
+  echo "***************************************************************" >&2
+  echo "*** scripts/test.sh: $*" >&2
+  echo "***************************************************************" >&2
+  exit 1
+}
+
+# wait_for SECONDS CMD...: retries CMD once a second until it succeeds or time runs out.
+wait_for() {
+  local secs=$1
+  shift
+  for _ in $(seq "$secs"); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  "$@" >/dev/null 2>&1
+}
+
+ensure_postgres() {
+  if pg_isready -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "PostgreSQL is not answering on $PG_HOST:$PG_PORT; starting it"
+  local version
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$version" ] || die "PostgreSQL is down and no cluster exists under /etc/postgresql"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
+    echo "pg_ctlcluster $version main start failed; waiting anyway" >&2
+  wait_for 30 pg_isready -h "$PG_HOST" -p "$PG_PORT" ||
+    die "PostgreSQL still not answering on $PG_HOST:$PG_PORT after 30 s"
+}
+
+ensure_redis() {
+  if [ "$(redis-cli -h 127.0.0.1 ping 2>/dev/null || true)" = "PONG" ]; then
+    return 0
+  fi
+  echo "Redis is not answering on 127.0.0.1:6379; starting it"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log ||
+    echo "redis-server failed to start; waiting anyway" >&2
+  redis_up() { [ "$(redis-cli -h 127.0.0.1 ping 2>/dev/null)" = "PONG" ]; }
+  wait_for 30 redis_up || die "Redis still not answering on 127.0.0.1:6379 after 30 s"
+}
+
+ensure_js_deps() {
+  command -v node >/dev/null || die "node is not installed (tests/cube_client.rs needs Node.js 20+)"
+  command -v npm >/dev/null || die "npm is not installed (needed for tests/js)"
+  local marker=tests/js/node_modules/.package-lock.json
+  if [ ! -f "$marker" ] || [ tests/js/package-lock.json -nt "$marker" ] ||
+    [ tests/js/package.json -nt "$marker" ]; then
+    echo "installing tests/js dependencies (npm ci)"
+    npm ci --prefix tests/js --no-audit --no-fund
+  fi
+}
+
+ensure_postgres
+ensure_redis
+ensure_js_deps
+
+cargo test --workspace --all-targets "$@"

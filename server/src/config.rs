@@ -1,0 +1,267 @@
+//! Server configuration read from Cube's environment variables.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use strata_engine::PgConfig;
+
+/// Default directory of the data model (Cube's `CUBEJS_SCHEMA_PATH` default).
+pub const DEFAULT_MODELS_DIR: &str = "model";
+
+/// Default HTTP port (Cube's `PORT` default).
+pub const DEFAULT_PORT: u16 = 4000;
+
+/// Everything [`crate::start`] needs to run a server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Directory holding the YAML data model (`CUBEJS_SCHEMA_PATH`, default `model`).
+    pub models_dir: PathBuf,
+    /// Address to listen on (`0.0.0.0:$PORT`, default port 4000).
+    pub listen: SocketAddr,
+    /// Secret that API tokens are signed with (HS256), `CUBEJS_API_SECRET`.
+    pub api_secret: Option<String>,
+    /// Development mode (`CUBEJS_DEV_MODE=true`): requests without a token are served.
+    pub dev_mode: bool,
+    /// Postgres connection settings, when `CUBEJS_DB_TYPE=postgres`.
+    pub db: Option<PgConfig>,
+}
+
+/// A configuration problem found while reading the environment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// An environment variable holds a value that cannot be used.
+    #[error("invalid value `{value}` for {name}: {reason}")]
+    InvalidVar {
+        /// Variable name.
+        name: String,
+        /// The value found.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// `CUBEJS_DB_TYPE` names a database Strata cannot talk to.
+    #[error("unsupported CUBEJS_DB_TYPE `{0}`: only `postgres` is supported")]
+    UnsupportedDbType(String),
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            models_dir: PathBuf::from(DEFAULT_MODELS_DIR),
+            listen: SocketAddr::from((Ipv4Addr::UNSPECIFIED, DEFAULT_PORT)),
+            api_secret: None,
+            dev_mode: false,
+            db: None,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Reads the configuration from the process environment
+    /// (`CUBEJS_SCHEMA_PATH`, `PORT`, `CUBEJS_API_SECRET`, `CUBEJS_DEV_MODE`,
+    /// `CUBEJS_DB_TYPE`, `CUBEJS_DB_HOST`, `CUBEJS_DB_PORT`, `CUBEJS_DB_NAME`,
+    /// `CUBEJS_DB_USER`, `CUBEJS_DB_PASS`, `CUBEJS_DB_MAX_POOL`,
+    /// `CUBEJS_DB_QUERY_TIMEOUT`).
+    pub fn from_env() -> Result<ServerConfig, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (variable name → value), so that
+    /// it can be built from any source, e.g. a map in tests.
+    pub fn from_lookup<F>(lookup: F) -> Result<ServerConfig, ConfigError>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        // Empty variables count as unset, as in Cube.
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let models_dir = get("CUBEJS_SCHEMA_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_MODELS_DIR));
+        let port = match get("PORT") {
+            Some(v) => parse_port("PORT", &v)?,
+            None => DEFAULT_PORT,
+        };
+        let dev_mode = match get("CUBEJS_DEV_MODE") {
+            Some(v) => parse_bool("CUBEJS_DEV_MODE", &v)?,
+            None => false,
+        };
+        let db = match get("CUBEJS_DB_TYPE") {
+            None => None,
+            Some(t) if t.trim().eq_ignore_ascii_case("postgres") => Some(pg_config(&get)?),
+            Some(other) => return Err(ConfigError::UnsupportedDbType(other)),
+        };
+        Ok(ServerConfig {
+            models_dir,
+            listen: SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+            api_secret: get("CUBEJS_API_SECRET"),
+            dev_mode,
+            db,
+        })
+    }
+}
+
+fn pg_config(get: &dyn Fn(&str) -> Option<String>) -> Result<PgConfig, ConfigError> {
+    let mut cfg = PgConfig::default();
+    if let Some(host) = get("CUBEJS_DB_HOST") {
+        cfg.host = host;
+    }
+    if let Some(port) = get("CUBEJS_DB_PORT") {
+        cfg.port = parse_port("CUBEJS_DB_PORT", &port)?;
+    }
+    if let Some(name) = get("CUBEJS_DB_NAME") {
+        cfg.dbname = name;
+    }
+    if let Some(user) = get("CUBEJS_DB_USER") {
+        cfg.user = user;
+    }
+    if let Some(pass) = get("CUBEJS_DB_PASS") {
+        cfg.password = Some(pass);
+    }
+    if let Some(pool) = get("CUBEJS_DB_MAX_POOL") {
+        cfg.pool_size = match pool.trim().parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(invalid(
+                    "CUBEJS_DB_MAX_POOL",
+                    &pool,
+                    "expected a positive integer",
+                ))
+            }
+        };
+    }
+    if let Some(timeout) = get("CUBEJS_DB_QUERY_TIMEOUT") {
+        cfg.query_timeout = parse_duration(&timeout).ok_or_else(|| {
+            invalid(
+                "CUBEJS_DB_QUERY_TIMEOUT",
+                &timeout,
+                "expected a duration such as `30s`, `10m`, `1h` or a number of seconds",
+            )
+        })?;
+    }
+    Ok(cfg)
+}
+
+/// Parses Cube-style durations: `90` (seconds), `30s`, `10m`, `1h`.
+fn parse_duration(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    let (number, unit) = match v.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => v.split_at(i),
+        None => (v, "s"),
+    };
+    let n: u64 = number.parse().ok()?;
+    let secs = match unit.trim() {
+        "s" | "sec" | "secs" | "second" | "seconds" => n,
+        "m" | "min" | "mins" | "minute" | "minutes" => n.checked_mul(60)?,
+        "h" | "hour" | "hours" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+fn parse_port(name: &str, value: &str) -> Result<u16, ConfigError> {
+    value
+        .trim()
+        .parse::<u16>()
+        .map_err(|_| invalid(name, value, "expected a port number (0-65535)"))
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(invalid(name, value, "expected `true` or `false`")),
+    }
+}
+
+fn invalid(name: &str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::InvalidVar {
+        name: name.to_string(),
+        value: value.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<ServerConfig, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ServerConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.models_dir, PathBuf::from("model"));
+        assert_eq!(c.listen.port(), 4000);
+        assert!(c.listen.ip().is_unspecified());
+        assert!(c.api_secret.is_none());
+        assert!(!c.dev_mode);
+        assert!(c.db.is_none());
+    }
+
+    #[test]
+    fn reads_variables() {
+        let c = config(&[
+            ("CUBEJS_SCHEMA_PATH", "schema"),
+            ("PORT", "4100"),
+            ("CUBEJS_API_SECRET", "s3cret"),
+            ("CUBEJS_DEV_MODE", "true"),
+            ("CUBEJS_DB_TYPE", "postgres"),
+            ("CUBEJS_DB_HOST", "db.local"),
+            ("CUBEJS_DB_PORT", "6543"),
+            ("CUBEJS_DB_NAME", "shop"),
+            ("CUBEJS_DB_USER", "reader"),
+            ("CUBEJS_DB_PASS", "pw"),
+        ])
+        .unwrap();
+        assert_eq!(c.models_dir, PathBuf::from("schema"));
+        assert_eq!(c.listen.port(), 4100);
+        assert_eq!(c.api_secret.as_deref(), Some("s3cret"));
+        assert!(c.dev_mode);
+        let db = c.db.unwrap();
+        assert_eq!(db.host, "db.local");
+        assert_eq!(db.port, 6543);
+        assert_eq!(db.dbname, "shop");
+        assert_eq!(db.user, "reader");
+        assert_eq!(db.password.as_deref(), Some("pw"));
+    }
+
+    #[test]
+    fn rejects_unsupported_db_type() {
+        let err = config(&[("CUBEJS_DB_TYPE", "mysql")]).unwrap_err();
+        assert_eq!(err, ConfigError::UnsupportedDbType("mysql".into()));
+        assert!(err.to_string().contains("mysql"));
+    }
+
+    #[test]
+    fn query_timeout() {
+        let c = config(&[
+            ("CUBEJS_DB_TYPE", "postgres"),
+            ("CUBEJS_DB_QUERY_TIMEOUT", "10m"),
+        ])
+        .unwrap();
+        assert_eq!(c.db.unwrap().query_timeout, Duration::from_secs(600));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("soon"), None);
+        assert!(config(&[
+            ("CUBEJS_DB_TYPE", "postgres"),
+            ("CUBEJS_DB_QUERY_TIMEOUT", "x")
+        ])
+        .is_err());
+    }
+
+    #[test]
+    fn rejects_bad_port() {
+        let err = config(&[("PORT", "http")]).unwrap_err();
+        assert!(err.to_string().contains("PORT"), "{err}");
+    }
+}

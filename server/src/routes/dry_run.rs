@@ -1,0 +1,49 @@
+//! `/cubejs-api/v1/dry-run`: normalize and plan queries without running them.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use super::{plan_request, respond, to_json, BODY_LIMIT};
+use crate::error::ApiError;
+use crate::request::ApiRequest;
+use crate::response::{order_map, pivot_query};
+use crate::state::AppState;
+
+/// `GET /cubejs-api/v1/dry-run?query=...`.
+pub async fn get(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    respond(ApiRequest::from_query_string(raw.as_deref()).and_then(|r| run(&state, &r)))
+}
+
+/// `POST /cubejs-api/v1/dry-run` with `{"query": ...}`.
+pub async fn post(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    respond(
+        ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT)
+            .and_then(|r| run(&state, &r)),
+    )
+}
+
+/// `{"queryType", "normalizedQueries", "queryOrder", "pivotQuery", "transformedQueries"}`.
+pub fn run(state: &AppState, request: &ApiRequest) -> Result<Value, ApiError> {
+    let planned = plan_request(state.engine(), request)?;
+    let normalized = planned
+        .plans
+        .iter()
+        .map(|p| to_json(&p.query, "normalized query"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let query_order: Vec<Value> = normalized.iter().map(order_map).collect();
+    let transformed: Vec<Value> = normalized.iter().map(|_| Value::Null).collect();
+    Ok(json!({
+        "queryType": planned.query_type,
+        "normalizedQueries": normalized,
+        "queryOrder": query_order,
+        "pivotQuery": pivot_query(planned.query_type, &normalized),
+        "transformedQueries": transformed,
+    }))
+}

@@ -1,0 +1,77 @@
+//! `/cubejs-api/v1/sql`: the SQL a query would run, without running it.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+use strata_engine::PlannedQuery;
+
+use super::{plan_request, respond, to_json, BODY_LIMIT};
+use crate::error::ApiError;
+use crate::request::ApiRequest;
+use crate::response::order_map;
+use crate::state::AppState;
+
+/// `GET /cubejs-api/v1/sql?query=...`.
+pub async fn get(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    respond(ApiRequest::from_query_string(raw.as_deref()).and_then(|r| run(&state, &r)))
+}
+
+/// `POST /cubejs-api/v1/sql` with `{"query": ...}`.
+pub async fn post(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    respond(
+        ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT)
+            .and_then(|r| run(&state, &r)),
+    )
+}
+
+/// `{"sql": {...}}` for a regular query; for compare-date-range and blending
+/// queries an array with one `{"sql": {...}}` per query, as Cube does.
+pub fn run(state: &AppState, request: &ApiRequest) -> Result<Value, ApiError> {
+    let planned = plan_request(state.engine(), request)?;
+    let single = planned.query_type == "regularQuery" && !request.query.is_array();
+    let objects = planned
+        .plans
+        .iter()
+        .map(sql_object)
+        .collect::<Result<Vec<_>, _>>()?;
+    if single {
+        let first = objects
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::internal("the query produced no SQL"))?;
+        return Ok(json!({ "sql": first }));
+    }
+    Ok(Value::Array(
+        objects.into_iter().map(|o| json!({ "sql": o })).collect(),
+    ))
+}
+
+/// Cube's SQL object for one planned query. `order` is `{member: "asc"|"desc"}`
+/// as in Cube's `/sql` response.
+fn sql_object(plan: &PlannedQuery) -> Result<Value, ApiError> {
+    let normalized = to_json(&plan.query, "normalized query")?;
+    let alias_to_member: Map<String, Value> = plan
+        .alias_to_member
+        .iter()
+        .map(|(alias, member)| (alias.clone(), json!(member)))
+        .collect();
+    Ok(json!({
+        "sql": [plan.sql, plan.params],
+        "timeDimensionAlias": null,
+        "timeDimensionField": null,
+        "order": order_map(&normalized),
+        "cacheKeyQueries": [],
+        "preAggregations": [],
+        "dataSource": "default",
+        "aliasNameToMember": alias_to_member,
+        "rollupMatchResults": [],
+        "canUseTransformedQuery": { "allowed": false },
+        "external": false,
+    }))
+}
