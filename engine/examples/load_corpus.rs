@@ -20,7 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
         let out = match engine.load(&case["query"]).await {
-            Ok(r) => serde_json::json!({"name": case["name"], "data": r.rows_json(), "total": r.total}),
+            Ok(r) => {
+                serde_json::json!({"name": case["name"], "data": r.rows_json(), "total": r.total})
+            }
             Err(e) => serde_json::json!({"name": case["name"], "error": e.to_string()}),
         };
         println!("{out}");

@@ -61,9 +61,10 @@ impl Annotation {
                 o["drillMembersGrouped"]["dimensions"] = json!(drill);
             }
             if exact_approx && m.kind == strata_schema::MeasureType::CountDistinctApprox {
-                o["approximation"] = "exact: the PostgreSQL hll extension is not installed, so this \
+                o["approximation"] =
+                    "exact: the PostgreSQL hll extension is not installed, so this \
                                       count_distinct_approx is an exact distinct count"
-                    .into();
+                        .into();
             }
             measures.insert(m.name.clone(), o);
         }

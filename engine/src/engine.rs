@@ -178,10 +178,17 @@ impl Engine {
                     return Err(query_err!("query array is empty"));
                 }
                 if items.len() > 32 {
-                    return Err(query_err!("at most 32 queries may be sent at once, got {}", items.len()));
+                    return Err(query_err!(
+                        "at most 32 queries may be sent at once, got {}",
+                        items.len()
+                    ));
                 }
                 Ok(PreparedRequest {
-                    query_type: if items.len() == 1 { QueryType::RegularQuery } else { QueryType::BlendingQuery },
+                    query_type: if items.len() == 1 {
+                        QueryType::RegularQuery
+                    } else {
+                        QueryType::BlendingQuery
+                    },
                     queries: items.clone(),
                 })
             }
@@ -200,15 +207,18 @@ impl Engine {
                         queries: vec![query.clone()],
                     });
                 };
-                let ranges = ranges
-                    .as_array()
-                    .filter(|r| !r.is_empty())
-                    .ok_or_else(|| query_err!("compareDateRange must be a non-empty array of date ranges"))?;
+                let ranges = ranges.as_array().filter(|r| !r.is_empty()).ok_or_else(|| {
+                    query_err!("compareDateRange must be a non-empty array of date ranges")
+                })?;
                 let queries = ranges
                     .iter()
                     .map(|r| {
                         let mut q = query.clone();
-                        if let Some(td) = q.get_mut("timeDimensions").and_then(|t| t.get_mut(i)).and_then(Value::as_object_mut) {
+                        if let Some(td) = q
+                            .get_mut("timeDimensions")
+                            .and_then(|t| t.get_mut(i))
+                            .and_then(Value::as_object_mut)
+                        {
                             td.remove("compareDateRange");
                             td.insert("dateRange".into(), r.clone());
                         }
@@ -241,7 +251,10 @@ impl Engine {
     /// Parses, validates, plans and renders a query without running it.
     pub fn plan(&self, query: &Value) -> Result<PlannedQuery, QueryError> {
         let q = Query::from_json(query)?;
-        if q.time_dimensions.iter().any(|t| t.compare_date_range.is_some()) {
+        if q.time_dimensions
+            .iter()
+            .any(|t| t.compare_date_range.is_some())
+        {
             return Err(query_err!(
                 "compareDateRange queries return one result per range: send them with queryType=multi"
             ));
@@ -249,13 +262,18 @@ impl Engine {
         let planner = Planner::new(&self.inner.model, &self.inner.graph, chrono::Utc::now());
         let plan = planner.plan(&q)?;
         let options = self.options();
-        let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options).render(&plan)?;
+        let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
+            .render(&plan)?;
         let annotation = Annotation::new(&self.inner.model, &plan, !options.hll);
         let alias_to_member = plan
             .dimensions
             .iter()
             .map(|d| (d.alias.clone(), d.name.clone()))
-            .chain(plan.measures.iter().map(|m| (m.alias.clone(), m.name.clone())))
+            .chain(
+                plan.measures
+                    .iter()
+                    .map(|m| (m.alias.clone(), m.name.clone())),
+            )
             .collect();
         Ok(PlannedQuery {
             query: NormalizedQuery::new(&q, &plan),
@@ -286,7 +304,9 @@ impl Engine {
             .dimensions
             .iter()
             .map(|d| OutputColumn {
-                names: std::iter::once(d.name.clone()).chain(d.alt_name.clone()).collect(),
+                names: std::iter::once(d.name.clone())
+                    .chain(d.alt_name.clone())
+                    .collect(),
                 style: JsonStyle::Text,
             })
             .chain(planned.plan.measures.iter().map(|m| OutputColumn {

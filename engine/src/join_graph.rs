@@ -51,7 +51,13 @@ impl JoinTree {
             .iter()
             .filter(|j| j.from == current || j.to == current)
             .collect();
-        let next = |j: &'a JoinStep| if j.from == current { j.to.as_str() } else { j.from.as_str() };
+        let next = |j: &'a JoinStep| {
+            if j.from == current {
+                j.to.as_str()
+            } else {
+                j.from.as_str()
+            }
+        };
         if adjacent.iter().any(|j| {
             let m = (j.from == current && j.relationship == Relationship::OneToMany)
                 || (j.to == current && j.relationship == Relationship::ManyToOne);
@@ -181,7 +187,10 @@ mod tests {
             ],
         };
         assert!(t.multiplies("Orders"), "orders rows repeat per item");
-        assert!(t.multiplies("Users"), "users rows repeat per order and item");
+        assert!(
+            t.multiplies("Users"),
+            "users rows repeat per order and item"
+        );
         assert!(!t.multiplies("Items"));
         let simple = JoinTree {
             root: "Orders".into(),

@@ -87,6 +87,20 @@ impl PlanFilter {
         }
     }
 
+    /// Calls `f` for every measure the filter reads.
+    pub fn measures(&self, f: &mut dyn FnMut(&MemberPath)) {
+        match self {
+            PlanFilter::Member {
+                target,
+                dimension_type: None,
+                operator,
+                ..
+            } if *operator != FilterOperator::MeasureFilter => f(target),
+            PlanFilter::And(v) | PlanFilter::Or(v) => v.iter().for_each(|x| x.measures(f)),
+            _ => {}
+        }
+    }
+
     /// True when any leaf is on a dimension.
     pub fn has_dimension(&self) -> bool {
         match self {
@@ -207,7 +221,11 @@ struct Resolved {
 
 impl<'a> Planner<'a> {
     /// A planner over `model` with its join graph; relative dates count from `now`.
-    pub fn new(model: &'a SemanticModel, graph: &'a JoinGraph, now: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(
+        model: &'a SemanticModel,
+        graph: &'a JoinGraph,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
         Planner { model, graph, now }
     }
 
@@ -251,10 +269,12 @@ impl<'a> Planner<'a> {
 
     /// Resolves `query` into a logical plan.
     pub fn plan(&self, query: &Query) -> Result<LogicalPlan, QueryError> {
-        let timezone: Tz = query
-            .timezone
-            .parse()
-            .map_err(|_| query_err!("Unknown timezone \"{}\": use an IANA name such as Europe/Paris", query.timezone))?;
+        let timezone: Tz = query.timezone.parse().map_err(|_| {
+            query_err!(
+                "Unknown timezone \"{}\": use an IANA name such as Europe/Paris",
+                query.timezone
+            )
+        })?;
         if query.measures.is_empty()
             && query.dimensions.is_empty()
             && query.time_dimensions.is_empty()
@@ -284,10 +304,16 @@ impl<'a> Planner<'a> {
                 return Err(query_err!(
                     "\"{name}\" is a {}, not a dimension: move it to \"{}\"",
                     kind_word(r.kind),
-                    if r.kind == MemberKind::Measure { "measures" } else { "segments" }
+                    if r.kind == MemberKind::Measure {
+                        "measures"
+                    } else {
+                        "segments"
+                    }
                 ));
             }
-            let kind = self.dimension_type(&r.target).unwrap_or(DimensionType::String);
+            let kind = self
+                .dimension_type(&r.target)
+                .unwrap_or(DimensionType::String);
             self.collect_cubes(&r.target, &mut cubes, 0)?;
             dimensions.push(PlanDimension {
                 name: name.clone(),
@@ -349,7 +375,11 @@ impl<'a> Planner<'a> {
                 return Err(query_err!(
                     "\"{name}\" is a {}, not a measure: move it to \"{}\"",
                     kind_word(r.kind),
-                    if r.kind == MemberKind::Dimension { "dimensions" } else { "segments" }
+                    if r.kind == MemberKind::Dimension {
+                        "dimensions"
+                    } else {
+                        "segments"
+                    }
                 ));
             }
             self.collect_cubes(&r.target, &mut cubes, 0)?;
@@ -372,7 +402,10 @@ impl<'a> Planner<'a> {
         for name in &query.segments {
             let r = self.resolve(name)?;
             if r.kind != MemberKind::Segment {
-                return Err(query_err!("\"{name}\" is a {}, not a segment", kind_word(r.kind)));
+                return Err(query_err!(
+                    "\"{name}\" is a {}, not a segment",
+                    kind_word(r.kind)
+                ));
             }
             self.collect_cubes(&r.target, &mut cubes, 0)?;
             segments.push(r.target);
@@ -455,7 +488,12 @@ impl<'a> Planner<'a> {
     }
 
     /// Adds the cube of `member` and of every cube its SQL refers to.
-    fn collect_cubes(&self, member: &MemberPath, cubes: &mut Vec<String>, depth: usize) -> Result<(), QueryError> {
+    fn collect_cubes(
+        &self,
+        member: &MemberPath,
+        cubes: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), QueryError> {
         if depth > 32 {
             return Err(query_err!("references of {member} are nested too deeply"));
         }
@@ -476,7 +514,10 @@ impl<'a> Planner<'a> {
                         v
                     })
                     .collect(),
-                strata_schema::DimensionSql::Geo { latitude, longitude } => vec![latitude, longitude],
+                strata_schema::DimensionSql::Geo {
+                    latitude,
+                    longitude,
+                } => vec![latitude, longitude],
             },
             Some(MemberRef::Measure(_, m)) => m.sql.iter().chain(m.filters.iter()).collect(),
             Some(MemberRef::Segment(_, s)) => vec![&s.sql],
@@ -502,19 +543,35 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    fn order(&self, query: &Query, dims: &[PlanDimension], measures: &[PlanMeasure]) -> Result<Vec<PlanOrder>, QueryError> {
+    fn order(
+        &self,
+        query: &Query,
+        dims: &[PlanDimension],
+        measures: &[PlanMeasure],
+    ) -> Result<Vec<PlanOrder>, QueryError> {
         let Some(order) = &query.order else {
             // Cube's default: first time dimension with granularity ascending,
             // else first measure descending, else first dimension ascending.
             if let Some(d) = dims.iter().find(|d| d.granularity.is_some()) {
-                return Ok(vec![PlanOrder { alias: d.alias.clone(), desc: false }]);
+                return Ok(vec![PlanOrder {
+                    alias: d.alias.clone(),
+                    desc: false,
+                }]);
             }
             if let Some(m) = measures.first() {
-                return Ok(vec![PlanOrder { alias: m.alias.clone(), desc: true }]);
+                return Ok(vec![PlanOrder {
+                    alias: m.alias.clone(),
+                    desc: true,
+                }]);
             }
             return Ok(dims
                 .first()
-                .map(|d| vec![PlanOrder { alias: d.alias.clone(), desc: false }])
+                .map(|d| {
+                    vec![PlanOrder {
+                        alias: d.alias.clone(),
+                        desc: false,
+                    }]
+                })
                 .unwrap_or_default());
         };
         let mut out = Vec::new();
@@ -526,7 +583,12 @@ impl<'a> Planner<'a> {
                 .iter()
                 .find(|d| &d.name == name || d.alt_name.as_deref() == Some(name))
                 .map(|d| d.alias.clone())
-                .or_else(|| measures.iter().find(|m| &m.name == name).map(|m| m.alias.clone()));
+                .or_else(|| {
+                    measures
+                        .iter()
+                        .find(|m| &m.name == name)
+                        .map(|m| m.alias.clone())
+                });
             if let Some(alias) = alias {
                 out.push(PlanOrder { alias, desc: *desc });
             }
@@ -543,7 +605,12 @@ fn kind_word(k: MemberKind) -> &'static str {
     }
 }
 
-fn check_values(member: &str, op: FilterOperator, dimension_type: Option<DimensionType>, values: &[Option<String>]) -> Result<(), QueryError> {
+fn check_values(
+    member: &str,
+    op: FilterOperator,
+    dimension_type: Option<DimensionType>,
+    values: &[Option<String>],
+) -> Result<(), QueryError> {
     use FilterOperator::*;
     let is_date_op = matches!(
         op,
@@ -574,8 +641,10 @@ fn check_values(member: &str, op: FilterOperator, dimension_type: Option<Dimensi
             ));
         }
     }
-    if matches!(op, Contains | NotContains | StartsWith | NotStartsWith | EndsWith | NotEndsWith)
-        && values.iter().any(Option::is_none)
+    if matches!(
+        op,
+        Contains | NotContains | StartsWith | NotStartsWith | EndsWith | NotEndsWith
+    ) && values.iter().any(Option::is_none)
     {
         return Err(query_err!(
             "operator {} on {member} does not take null values",
@@ -592,7 +661,10 @@ mod tests {
     #[test]
     fn aliases_are_snake_case() {
         assert_eq!(alias_for("ECommerce.orderDate"), "ecommerce__order_date");
-        assert_eq!(alias_for("Orders.created_at.month"), "orders__created_at_month");
+        assert_eq!(
+            alias_for("Orders.created_at.month"),
+            "orders__created_at_month"
+        );
         assert_eq!(alias_for("a.b;drop"), "a__b_drop");
     }
 }

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMillisecondArray};
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMillisecondArray,
+};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use serde_json::{Map, Value};
@@ -43,11 +45,20 @@ pub struct QueryResult {
 
 impl QueryResult {
     /// Builds a result from column arrays.
-    pub fn new(columns: Vec<OutputColumn>, arrays: Vec<ArrayRef>) -> Result<QueryResult, arrow::error::ArrowError> {
+    pub fn new(
+        columns: Vec<OutputColumn>,
+        arrays: Vec<ArrayRef>,
+    ) -> Result<QueryResult, arrow::error::ArrowError> {
         let fields: Vec<Field> = columns
             .iter()
             .zip(&arrays)
-            .map(|(c, a)| Field::new(c.names.first().map(String::as_str).unwrap_or(""), a.data_type().clone(), true))
+            .map(|(c, a)| {
+                Field::new(
+                    c.names.first().map(String::as_str).unwrap_or(""),
+                    a.data_type().clone(),
+                    true,
+                )
+            })
             .collect();
         let schema = Arc::new(Schema::new(fields));
         let batch = if arrays.is_empty() {
@@ -72,7 +83,10 @@ impl QueryResult {
         let style = self.columns[c].style;
         match col.data_type() {
             DataType::Int64 => {
-                let v = col.as_any().downcast_ref::<Int64Array>().map(|a| a.value(r));
+                let v = col
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .map(|a| a.value(r));
                 match (v, style) {
                     (Some(v), JsonStyle::NumericString) => Value::String(v.to_string()),
                     (Some(v), _) => Value::from(v),
@@ -123,7 +137,10 @@ impl QueryResult {
     pub fn chart_values(&self, c: usize) -> Vec<Value> {
         (0..self.num_rows())
             .map(|r| match (self.row_value(c, r), self.columns[c].style) {
-                (Value::String(s), JsonStyle::NumericString) => s.parse::<f64>().map(float_value).unwrap_or(Value::String(s)),
+                (Value::String(s), JsonStyle::NumericString) => s
+                    .parse::<f64>()
+                    .map(float_value)
+                    .unwrap_or(Value::String(s)),
                 (v, _) => v,
             })
             .collect()
@@ -131,5 +148,7 @@ impl QueryResult {
 }
 
 fn float_value(f: f64) -> Value {
-    serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }

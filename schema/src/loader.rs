@@ -112,8 +112,8 @@ fn parse_file(
     path: &Path,
     text: &str,
     sink: &Sink,
-    cubes: &mut Vec<CubeDecl>,
-    views: &mut Vec<ViewDecl>,
+    out_cubes: &mut Vec<CubeDecl>,
+    out_views: &mut Vec<ViewDecl>,
 ) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let loc = Locator::new(text);
@@ -174,10 +174,10 @@ fn parse_file(
             };
             for item in items {
                 if key == "cubes" {
-                    cubes.extend(parse::cube(item, cube_index, &site));
+                    out_cubes.extend(parse::cube(item, cube_index, &site));
                     cube_index += 1;
                 } else {
-                    views.extend(views::view(item, view_index, &site));
+                    out_views.extend(views::view(item, view_index, &site));
                     view_index += 1;
                 }
             }

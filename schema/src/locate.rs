@@ -386,6 +386,21 @@ views:
     }
 
     #[test]
+    fn handles_crlf_and_unindented_lists() {
+        let text =
+            "cubes:\r\n- name: A\r\n  dimensions:\r\n  - name: d\r\n---\r\ncubes:\r\n- name: B\r\n";
+        let loc = Locator::new(text);
+        let a = loc.item(Section::Cubes, 0, Some("A"));
+        assert_eq!(loc.item_line(a), Some(2));
+        assert_eq!(loc.member_line(a, &["dimensions"], "d", 0), Some(4));
+        assert_eq!(
+            loc.item_line(loc.item(Section::Cubes, 1, Some("B"))),
+            Some(7)
+        );
+        assert_eq!(loc.top_key_line("cubes"), Some(1));
+    }
+
+    #[test]
     fn survives_odd_text() {
         for t in [
             "",

@@ -1,4 +1,4 @@
-//! YAML values → cube and view declarations.
+//! YAML values → cube declarations (views are read in `views.rs`).
 //!
 //! Members come out as model types with their SQL templates still unresolved
 //! and with member lists that point at the own cube as [`OWN`] (`CUBE.x` and a
@@ -13,7 +13,7 @@ use serde_yaml::Value;
 use crate::locate::{Item, Locator, Section};
 use crate::model::*;
 use crate::template::{is_identifier, SqlTemplate};
-use crate::yaml::{describe, scalar_text, untag, Ctx, Obj, Sink};
+use crate::yaml::{scalar_text, untag, Ctx, Obj, Sink};
 
 /// Placeholder cube name for "the cube this member ends up in".
 pub(crate) const OWN: &str = "CUBE";
@@ -536,7 +536,12 @@ fn segment(o: &Obj, name: String, location: SourceLocation) -> Segment {
 fn granularity(o: &Obj, keys: &[&'static str]) -> Option<Granularity> {
     let g = o.string(keys)?;
     g.parse()
-        .map_err(|e: String| o.sink().push(o.ctx().err(format!("`{}`: {e}", keys[0]))))
+        .map_err(|e: String| {
+            o.sink().push(o.ctx().err(format!(
+                "`{}`: {e}",
+                keys.first().copied().unwrap_or("granularity")
+            )))
+        })
         .ok()
 }
 

@@ -7,7 +7,10 @@ use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 pub struct RawValue<'a>(pub &'a [u8]);
 
 impl<'a> FromSql<'a> for RawValue<'a> {
-    fn from_sql(_ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+    fn from_sql(
+        _ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(RawValue(raw))
     }
 
@@ -22,7 +25,11 @@ impl<'a> FromSql<'a> for RawValue<'a> {
 pub struct TextParam<'a>(pub Option<&'a str>);
 
 impl ToSql for TextParam<'_> {
-    fn to_sql(&self, _ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        _ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match self.0 {
             Some(s) => {
                 out.extend_from_slice(s.as_bytes());
@@ -46,7 +53,8 @@ impl ToSql for TextParam<'_> {
 /// Decodes PostgreSQL's binary NUMERIC into its decimal text, with the
 /// value's own scale (`210.98000`), or `NaN`/`Infinity`.
 pub fn numeric_to_string(raw: &[u8]) -> Option<String> {
-    let be16 = |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*raw.get(i)?, *raw.get(i + 1)?])) };
+    let be16 =
+        |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*raw.get(i)?, *raw.get(i + 1)?])) };
     let ndigits = be16(0)? as usize;
     let weight = be16(2)? as i16 as i32;
     let sign = be16(4)?;
@@ -57,7 +65,9 @@ pub fn numeric_to_string(raw: &[u8]) -> Option<String> {
         0xF000 => return Some("-Infinity".into()),
         _ => {}
     }
-    let digits: Vec<u16> = (0..ndigits).map(|i| be16(8 + 2 * i)).collect::<Option<_>>()?;
+    let digits: Vec<u16> = (0..ndigits)
+        .map(|i| be16(8 + 2 * i))
+        .collect::<Option<_>>()?;
     let mut int_part = String::new();
     // Integer part: base-10000 groups with index 0..=weight.
     if weight < 0 {
@@ -76,7 +86,11 @@ pub fn numeric_to_string(raw: &[u8]) -> Option<String> {
     if dscale > 0 {
         let mut i = weight + 1;
         while frac.len() < dscale {
-            let d = if i < 0 { 0 } else { digits.get(i as usize).copied().unwrap_or(0) };
+            let d = if i < 0 {
+                0
+            } else {
+                digits.get(i as usize).copied().unwrap_or(0)
+            };
             frac.push_str(&format!("{d:04}"));
             i += 1;
         }
@@ -112,15 +126,27 @@ mod tests {
     #[test]
     fn decodes_numerics() {
         // 210.98000
-        assert_eq!(numeric_to_string(&enc(2, 0, 0, 5, &[210, 9800])).unwrap(), "210.98000");
+        assert_eq!(
+            numeric_to_string(&enc(2, 0, 0, 5, &[210, 9800])).unwrap(),
+            "210.98000"
+        );
         // -3.35060
-        assert_eq!(numeric_to_string(&enc(2, 0, 0x4000, 5, &[3, 3506])).unwrap(), "-3.35060");
+        assert_eq!(
+            numeric_to_string(&enc(2, 0, 0x4000, 5, &[3, 3506])).unwrap(),
+            "-3.35060"
+        );
         // 0.00000 (no digits)
         assert_eq!(numeric_to_string(&enc(0, 0, 0, 5, &[])).unwrap(), "0.00000");
         // 12345678 = [1234, 5678] weight 1
-        assert_eq!(numeric_to_string(&enc(2, 1, 0, 0, &[1234, 5678])).unwrap(), "12345678");
+        assert_eq!(
+            numeric_to_string(&enc(2, 1, 0, 0, &[1234, 5678])).unwrap(),
+            "12345678"
+        );
         // 0.0001234 -> weight -1: digits [1, 2340]
-        assert_eq!(numeric_to_string(&enc(2, -1, 0, 7, &[1, 2340])).unwrap(), "0.0001234");
+        assert_eq!(
+            numeric_to_string(&enc(2, -1, 0, 7, &[1, 2340])).unwrap(),
+            "0.0001234"
+        );
         // 10000 = [1] weight 1 -> "10000"
         assert_eq!(numeric_to_string(&enc(1, 1, 0, 0, &[1])).unwrap(), "10000");
         assert!(numeric_to_string(&[0, 1]).is_none());

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use arrow::array::{ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMillisecondBuilder,
+};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use deadpool_postgres::{ManagerConfig, PoolConfig, RecyclingMethod, Runtime, Timeouts};
 use tokio_postgres::types::{FromSql, Type};
@@ -133,11 +136,17 @@ impl PostgresExecutor {
     /// Runs a statement and reads every row.
     pub async fn query(&self, stmt: &SqlStatement) -> Result<Vec<Row>, EngineError> {
         let client = self.client().await?;
-        let params: Vec<TextParam<'_>> = stmt.params.iter().map(|p| TextParam(p.as_deref())).collect();
+        let params: Vec<TextParam<'_>> = stmt
+            .params
+            .iter()
+            .map(|p| TextParam(p.as_deref()))
+            .collect();
         let run = async {
             let prepared = client.prepare_cached(&stmt.sql).await.map_err(db_error)?;
-            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-                params.iter().map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+                .iter()
+                .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
             client.query(&prepared, &refs).await.map_err(db_error)
         };
         match tokio::time::timeout(self.config.query_timeout, run).await {
@@ -154,7 +163,11 @@ impl PostgresExecutor {
 
     /// Runs a statement and reads its rows into Arrow columns described by `columns`
     /// (one per SQL output column, in order).
-    pub async fn query_result(&self, stmt: &SqlStatement, columns: Vec<OutputColumn>) -> Result<QueryResult, EngineError> {
+    pub async fn query_result(
+        &self,
+        stmt: &SqlStatement,
+        columns: Vec<OutputColumn>,
+    ) -> Result<QueryResult, EngineError> {
         let rows = self.query(stmt).await?;
         rows_to_result(&rows, columns)
     }
@@ -188,14 +201,20 @@ enum Builder {
 
 fn builder_for(ty: &Type) -> (Builder, JsonStyle) {
     match *ty {
-        Type::INT2 | Type::INT4 | Type::OID => (Builder::Int(Int64Builder::new()), JsonStyle::Number),
+        Type::INT2 | Type::INT4 | Type::OID => {
+            (Builder::Int(Int64Builder::new()), JsonStyle::Number)
+        }
         Type::INT8 => (Builder::Int(Int64Builder::new()), JsonStyle::NumericString),
         Type::FLOAT4 | Type::FLOAT8 => (Builder::Float(Float64Builder::new()), JsonStyle::Number),
-        Type::NUMERIC => (Builder::Text(StringBuilder::new()), JsonStyle::NumericString),
+        Type::NUMERIC => (
+            Builder::Text(StringBuilder::new()),
+            JsonStyle::NumericString,
+        ),
         Type::BOOL => (Builder::Bool(BooleanBuilder::new()), JsonStyle::Boolean),
-        Type::DATE | Type::TIMESTAMP | Type::TIMESTAMPTZ => {
-            (Builder::Time(TimestampMillisecondBuilder::new()), JsonStyle::Time)
-        }
+        Type::DATE | Type::TIMESTAMP | Type::TIMESTAMPTZ => (
+            Builder::Time(TimestampMillisecondBuilder::new()),
+            JsonStyle::Time,
+        ),
         _ => (Builder::Text(StringBuilder::new()), JsonStyle::Text),
     }
 }
@@ -206,7 +225,10 @@ fn get<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<Option<T>, EngineEr
 }
 
 /// Reads rows into a [`QueryResult`].
-pub fn rows_to_result(rows: &[Row], mut columns: Vec<OutputColumn>) -> Result<QueryResult, EngineError> {
+pub fn rows_to_result(
+    rows: &[Row],
+    mut columns: Vec<OutputColumn>,
+) -> Result<QueryResult, EngineError> {
     let Some(first) = rows.first() else {
         let arrays: Vec<ArrayRef> = columns
             .iter()
@@ -251,24 +273,36 @@ pub fn rows_to_result(rows: &[Row], mut columns: Vec<OutputColumn>) -> Result<Qu
                 Builder::Bool(b) => b.append_option(get::<bool>(row, i)?),
                 Builder::Time(b) => {
                     let v = match *ty {
-                        Type::DATE => get::<NaiveDate>(row, i)?
-                            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis()),
-                        Type::TIMESTAMP => get::<NaiveDateTime>(row, i)?.map(|t| t.and_utc().timestamp_millis()),
-                        _ => get::<chrono::DateTime<chrono::Utc>>(row, i)?
-                            .map(|t| chrono::Utc.from_utc_datetime(&t.naive_utc()).timestamp_millis()),
+                        Type::DATE => get::<NaiveDate>(row, i)?.map(|d| {
+                            d.and_time(chrono::NaiveTime::MIN)
+                                .and_utc()
+                                .timestamp_millis()
+                        }),
+                        Type::TIMESTAMP => {
+                            get::<NaiveDateTime>(row, i)?.map(|t| t.and_utc().timestamp_millis())
+                        }
+                        _ => get::<chrono::DateTime<chrono::Utc>>(row, i)?.map(|t| {
+                            chrono::Utc
+                                .from_utc_datetime(&t.naive_utc())
+                                .timestamp_millis()
+                        }),
                     };
                     b.append_option(v);
                 }
                 Builder::Text(b) => {
                     let v = match *ty {
-                        Type::NUMERIC => get::<RawValue>(row, i)?.and_then(|r| numeric_to_string(r.0)),
+                        Type::NUMERIC => {
+                            get::<RawValue>(row, i)?.and_then(|r| numeric_to_string(r.0))
+                        }
                         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
                             get::<String>(row, i)?
                         }
                         // Binary JSONB starts with a one-byte version.
-                        Type::JSONB => get::<RawValue>(row, i)?
-                            .map(|r| String::from_utf8_lossy(r.0.get(1..).unwrap_or_default()).into_owned()),
-                        _ => get::<RawValue>(row, i)?.map(|r| String::from_utf8_lossy(r.0).into_owned()),
+                        Type::JSONB => get::<RawValue>(row, i)?.map(|r| {
+                            String::from_utf8_lossy(r.0.get(1..).unwrap_or_default()).into_owned()
+                        }),
+                        _ => get::<RawValue>(row, i)?
+                            .map(|r| String::from_utf8_lossy(r.0).into_owned()),
                     };
                     b.append_option(v);
                 }

@@ -24,7 +24,11 @@ pub fn format_local(t: &NaiveDateTime) -> String {
 
 impl DateRange {
     /// Resolves a range written in a query, relative to `now` in `tz`.
-    pub fn resolve(spec: &DateRangeSpec, tz: Tz, now: chrono::DateTime<chrono::Utc>) -> Result<DateRange, QueryError> {
+    pub fn resolve(
+        spec: &DateRangeSpec,
+        tz: Tz,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<DateRange, QueryError> {
         let today = now.with_timezone(&tz).date_naive();
         let r = match spec {
             DateRangeSpec::Pair(a, b) => DateRange {
@@ -77,7 +81,11 @@ fn start_of_day(d: NaiveDate) -> NaiveDateTime {
 fn parse_point(s: &str, is_end: bool) -> Result<NaiveDateTime, QueryError> {
     let s = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(if is_end { end_of_day(d) } else { start_of_day(d) });
+        return Ok(if is_end {
+            end_of_day(d)
+        } else {
+            start_of_day(d)
+        });
     }
     let trimmed = s.trim_end_matches('Z');
     for fmt in [
@@ -225,24 +233,51 @@ mod tests {
     use chrono::Utc;
 
     fn at(s: &str) -> chrono::DateTime<Utc> {
-        chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn r(s: &str) -> [String; 2] {
-        DateRange::resolve(&DateRangeSpec::Relative(s.into()), Tz::UTC, at("2024-05-15T10:00:00Z"))
-            .unwrap()
-            .to_strings()
+        DateRange::resolve(
+            &DateRangeSpec::Relative(s.into()),
+            Tz::UTC,
+            at("2024-05-15T10:00:00Z"),
+        )
+        .unwrap()
+        .to_strings()
     }
 
     #[test]
     fn relative_ranges_match_cube() {
-        assert_eq!(r("today"), ["2024-05-15T00:00:00.000", "2024-05-15T23:59:59.999"]);
-        assert_eq!(r("last 7 days"), ["2024-05-08T00:00:00.000", "2024-05-14T23:59:59.999"]);
-        assert_eq!(r("this quarter"), ["2024-04-01T00:00:00.000", "2024-06-30T23:59:59.999"]);
-        assert_eq!(r("last month"), ["2024-04-01T00:00:00.000", "2024-04-30T23:59:59.999"]);
-        assert_eq!(r("last week"), ["2024-05-06T00:00:00.000", "2024-05-12T23:59:59.999"]);
-        assert_eq!(r("last 3 months"), ["2024-02-01T00:00:00.000", "2024-04-30T23:59:59.999"]);
-        assert_eq!(r("this year"), ["2024-01-01T00:00:00.000", "2024-12-31T23:59:59.999"]);
+        assert_eq!(
+            r("today"),
+            ["2024-05-15T00:00:00.000", "2024-05-15T23:59:59.999"]
+        );
+        assert_eq!(
+            r("last 7 days"),
+            ["2024-05-08T00:00:00.000", "2024-05-14T23:59:59.999"]
+        );
+        assert_eq!(
+            r("this quarter"),
+            ["2024-04-01T00:00:00.000", "2024-06-30T23:59:59.999"]
+        );
+        assert_eq!(
+            r("last month"),
+            ["2024-04-01T00:00:00.000", "2024-04-30T23:59:59.999"]
+        );
+        assert_eq!(
+            r("last week"),
+            ["2024-05-06T00:00:00.000", "2024-05-12T23:59:59.999"]
+        );
+        assert_eq!(
+            r("last 3 months"),
+            ["2024-02-01T00:00:00.000", "2024-04-30T23:59:59.999"]
+        );
+        assert_eq!(
+            r("this year"),
+            ["2024-01-01T00:00:00.000", "2024-12-31T23:59:59.999"]
+        );
     }
 
     #[test]
@@ -253,9 +288,15 @@ mod tests {
             Utc::now(),
         )
         .unwrap();
-        assert_eq!(p.to_strings(), ["2020-01-01T00:00:00.000", "2020-12-31T23:59:59.999"]);
+        assert_eq!(
+            p.to_strings(),
+            ["2020-01-01T00:00:00.000", "2020-12-31T23:59:59.999"]
+        );
         for bad in ["soon", "last many days", "2020-13-01"] {
-            assert!(DateRange::resolve(&DateRangeSpec::Relative(bad.into()), Tz::UTC, Utc::now()).is_err());
+            assert!(
+                DateRange::resolve(&DateRangeSpec::Relative(bad.into()), Tz::UTC, Utc::now())
+                    .is_err()
+            );
         }
         assert!(DateRange::resolve(
             &DateRangeSpec::Pair("2021-01-01".into(), "2020-01-01".into()),
@@ -268,7 +309,12 @@ mod tests {
     #[test]
     fn converts_to_utc() {
         let tz: Tz = "America/New_York".parse().unwrap();
-        let p = DateRange::resolve(&DateRangeSpec::Pair("2024-01-01".into(), "2024-01-01".into()), tz, Utc::now()).unwrap();
+        let p = DateRange::resolve(
+            &DateRangeSpec::Pair("2024-01-01".into(), "2024-01-01".into()),
+            tz,
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(p.to_utc(tz).0.to_rfc3339(), "2024-01-01T05:00:00+00:00");
     }
 }

@@ -27,7 +27,10 @@ fn filter_json(f: &Filter) -> Value {
             if !values.is_empty() {
                 o.insert(
                     "values".into(),
-                    values.iter().map(|v| v.clone().map(Value::String).unwrap_or(Value::Null)).collect(),
+                    values
+                        .iter()
+                        .map(|v| v.clone().map(Value::String).unwrap_or(Value::Null))
+                        .collect(),
                 );
             }
             Value::Object(o)
@@ -55,16 +58,25 @@ impl NormalizedQuery {
                     t.insert("dateRange".into(), json!(r.to_strings()));
                 }
                 if let Some(c) = &td.compare_date_range {
-                    t.insert("compareDateRange".into(), c.iter().map(|r| r.to_json()).collect());
+                    t.insert(
+                        "compareDateRange".into(),
+                        c.iter().map(|r| r.to_json()).collect(),
+                    );
                 }
                 Value::Object(t)
             })
             .collect();
         o.insert("timeDimensions".into(), Value::Array(tds));
         o.insert("segments".into(), json!(query.segments));
-        o.insert("filters".into(), query.filters.iter().map(filter_json).collect());
+        o.insert(
+            "filters".into(),
+            query.filters.iter().map(filter_json).collect(),
+        );
         let order: Vec<Value> = match &query.order {
-            Some(ord) => ord.iter().map(|(id, desc)| json!({"id": id, "desc": desc})).collect(),
+            Some(ord) => ord
+                .iter()
+                .map(|(id, desc)| json!({"id": id, "desc": desc}))
+                .collect(),
             None => plan
                 .order
                 .iter()
@@ -74,7 +86,12 @@ impl NormalizedQuery {
                         .iter()
                         .find(|d| d.alias == o.alias)
                         .map(|d| d.alt_name.clone().unwrap_or_else(|| d.name.clone()))
-                        .or_else(|| plan.measures.iter().find(|m| m.alias == o.alias).map(|m| m.name.clone()))?;
+                        .or_else(|| {
+                            plan.measures
+                                .iter()
+                                .find(|m| m.alias == o.alias)
+                                .map(|m| m.name.clone())
+                        })?;
                     Some(json!({"id": name, "desc": o.desc}))
                 })
                 .collect(),

@@ -146,9 +146,7 @@ impl FilterOperator {
         use FilterOperator::*;
         match self {
             Set | NotSet | MeasureFilter => (0, usize::MAX),
-            Gt | Gte | Lt | Lte | BeforeDate | BeforeOrOnDate | AfterDate | AfterOrOnDate => {
-                (1, 1)
-            }
+            Gt | Gte | Lt | Lte | BeforeDate | BeforeOrOnDate | AfterDate | AfterOrOnDate => (1, 1),
             InDateRange | NotInDateRange => (2, 2),
             Equals | NotEquals => (0, usize::MAX),
             _ => (1, usize::MAX),
@@ -298,7 +296,10 @@ fn flag(obj: &Map<String, Value>, key: &str) -> Result<bool, QueryError> {
         None => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
         Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
-        Some(v) => Err(query_err!("\"{key}\" must be true or false, got {}", kind_of(v))),
+        Some(v) => Err(query_err!(
+            "\"{key}\" must be true or false, got {}",
+            kind_of(v)
+        )),
     }
 }
 
@@ -307,7 +308,11 @@ fn non_negative(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, Quer
         None => Ok(None),
         Some(Value::Number(n)) => n
             .as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                    .map(|f| f as u64)
+            })
             .map(Some)
             .ok_or_else(|| query_err!("\"{key}\" must be a non-negative integer, got {n}")),
         Some(Value::String(s)) => s
@@ -479,8 +484,7 @@ fn parse_filter(v: &Value, depth: usize) -> Result<Filter, QueryError> {
             values.len()
         ));
     }
-    if matches!(operator, FilterOperator::Equals | FilterOperator::NotEquals) && values.is_empty()
-    {
+    if matches!(operator, FilterOperator::Equals | FilterOperator::NotEquals) && values.is_empty() {
         return Err(query_err!(
             "operator {op_name} on {member} needs at least one value"
         ));
@@ -504,26 +508,26 @@ fn parse_order(v: &Value) -> Result<Vec<(String, bool)>, QueryError> {
     };
     match v {
         Value::Object(o) => o.iter().map(|(k, d)| Ok((k.clone(), dir(k, d)?))).collect(),
-        Value::Array(a) => a
-            .iter()
-            .map(|pair| match pair {
-                Value::Array(p) if p.len() == 2 => {
-                    let m = p[0]
-                        .as_str()
-                        .ok_or_else(|| query_err!("order entries must be [member, direction]"))?;
-                    Ok((m.to_string(), dir(m, &p[1])?))
-                }
-                Value::Object(o) => {
-                    let id = o
-                        .get("id")
-                        .and_then(Value::as_str)
-                        .ok_or_else(|| query_err!("order entries must be [member, direction]"))?;
-                    let desc = o.get("desc").and_then(Value::as_bool).unwrap_or(false);
-                    Ok((id.to_string(), desc))
-                }
-                _ => Err(query_err!("order entries must be [member, direction]")),
-            })
-            .collect(),
+        Value::Array(a) => {
+            a.iter()
+                .map(|pair| match pair {
+                    Value::Array(p) if p.len() == 2 => {
+                        let m = p[0].as_str().ok_or_else(|| {
+                            query_err!("order entries must be [member, direction]")
+                        })?;
+                        Ok((m.to_string(), dir(m, &p[1])?))
+                    }
+                    Value::Object(o) => {
+                        let id = o.get("id").and_then(Value::as_str).ok_or_else(|| {
+                            query_err!("order entries must be [member, direction]")
+                        })?;
+                        let desc = o.get("desc").and_then(Value::as_bool).unwrap_or(false);
+                        Ok((id.to_string(), desc))
+                    }
+                    _ => Err(query_err!("order entries must be [member, direction]")),
+                })
+                .collect()
+        }
         _ => Err(query_err!(
             "\"order\" must be an object {{\"member\": \"asc\"}} or an array of [member, direction]"
         )),
@@ -544,7 +548,10 @@ mod tests {
             "order": {"A.count": "desc", "A.city": "asc"}, "limit": 10, "offset": 5, "total": true
         }))
         .unwrap();
-        assert_eq!(q.order, Some(vec![("A.count".into(), true), ("A.city".into(), false)]));
+        assert_eq!(
+            q.order,
+            Some(vec![("A.count".into(), true), ("A.city".into(), false)])
+        );
         assert_eq!(q.time_dimensions[0].granularity, Some(Granularity::Month));
         assert!(matches!(&q.filters[0], Filter::Or(v) if v.len() == 1));
         assert_eq!(q.limit, Some(10));
@@ -557,11 +564,23 @@ mod tests {
             (json!({"measurez": []}), "measurez"),
             (json!({"limit": 50001}), "50001"),
             (json!({"limit": -1}), "limit"),
-            (json!({"filters": [{"member": "A.b", "operator": "like", "values": ["x"]}]}), "like"),
-            (json!({"filters": [{"member": "A.b", "operator": "equals"}]}), "A.b"),
-            (json!({"filters": [{"member": "A.b", "operator": "equals", "values": [{}]}]}), "A.b"),
+            (
+                json!({"filters": [{"member": "A.b", "operator": "like", "values": ["x"]}]}),
+                "like",
+            ),
+            (
+                json!({"filters": [{"member": "A.b", "operator": "equals"}]}),
+                "A.b",
+            ),
+            (
+                json!({"filters": [{"member": "A.b", "operator": "equals", "values": [{}]}]}),
+                "A.b",
+            ),
             (json!({"order": {"A.b": "up"}}), "A.b"),
-            (json!({"timeDimensions": [{"dimension": "A.t", "granularity": "fortnight"}]}), "fortnight"),
+            (
+                json!({"timeDimensions": [{"dimension": "A.t", "granularity": "fortnight"}]}),
+                "fortnight",
+            ),
             (json!([1]), "object"),
         ];
         for (q, needle) in cases {

@@ -17,8 +17,8 @@ use sqlparser::tokenizer::Span;
 /// A `SELECT 1` parsed once; cloned as the blank every select starts from,
 /// so the many dialect-specific fields keep their parser defaults.
 static BLANK_QUERY: LazyLock<Query> = LazyLock::new(|| {
-    let stmts = Parser::parse_sql(&PostgreSqlDialect {}, "SELECT 1")
-        .expect("a constant statement parses"); // ok: constant input
+    let stmts =
+        Parser::parse_sql(&PostgreSqlDialect {}, "SELECT 1").expect("a constant statement parses"); // ok: constant input
     match stmts.into_iter().next() {
         Some(ast::Statement::Query(q)) => *q,
         _ => unreachable!("SELECT 1 is a query"), // ok: constant input

@@ -35,6 +35,9 @@ pub struct RenderContext<'a> {
     pub params: Vec<Option<String>>,
     tz_param: Option<usize>,
     timezone: String,
+    /// Members rendered as a given expression instead of their SQL (columns
+    /// of an inner query, for multi-stage measures).
+    pub overrides: Vec<(MemberPath, Expr)>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -52,6 +55,7 @@ impl<'a> RenderContext<'a> {
             params: Vec::new(),
             tz_param: None,
             timezone: timezone.to_string(),
+            overrides: Vec::new(),
         }
     }
 
@@ -96,7 +100,12 @@ impl<'a> RenderContext<'a> {
         Ok(q)
     }
 
-    fn substitute_in<V: VisitMut>(&mut self, target: &mut V, refs: &[SqlRef], depth: usize) -> Result<(), QueryError> {
+    fn substitute_in<V: VisitMut>(
+        &mut self,
+        target: &mut V,
+        refs: &[SqlRef],
+        depth: usize,
+    ) -> Result<(), QueryError> {
         let mut err = None;
         let _ = visit_expressions_mut(target, |e| {
             let replacement = match e {
@@ -114,7 +123,9 @@ impl<'a> RenderContext<'a> {
                 return ControlFlow::Continue(());
             };
             let new = match (r, rest) {
-                (SqlRef::Cube(cube), None) => Ok(Expr::Identifier(ast::ident(&Self::cube_alias(cube)))),
+                (SqlRef::Cube(cube), None) => {
+                    Ok(Expr::Identifier(ast::ident(&Self::cube_alias(cube))))
+                }
                 (SqlRef::Cube(cube), Some(rest)) => {
                     let mut v = vec![ast::ident(&Self::cube_alias(cube))];
                     v.extend(rest);
@@ -166,6 +177,9 @@ impl<'a> RenderContext<'a> {
     /// A member referenced from SQL: a dimension's value, a measure's
     /// aggregate or a segment's condition.
     fn member_expr(&mut self, p: &MemberPath, depth: usize) -> Result<Expr, QueryError> {
+        if let Some((_, e)) = self.overrides.iter().find(|(m, _)| m == p) {
+            return Ok(e.clone());
+        }
         match self.model.cube_member(p) {
             Some(MemberRef::Dimension(..)) => self.dimension(p, depth),
             Some(MemberRef::Measure(..)) => self.measure(p, false, depth),
@@ -243,7 +257,11 @@ impl<'a> RenderContext<'a> {
 
     /// The SQL of a measure's own expression, with its `filters` applied as
     /// `CASE WHEN ... THEN expr END`; `None` for `count` without `sql`.
-    pub fn measure_input(&mut self, p: &MemberPath, depth: usize) -> Result<Option<Expr>, QueryError> {
+    pub fn measure_input(
+        &mut self,
+        p: &MemberPath,
+        depth: usize,
+    ) -> Result<Option<Expr>, QueryError> {
         let model = self.model;
         let Some(MemberRef::Measure(_, m)) = model.cube_member(p) else {
             return Err(query_err!("{p} is not a measure"));
@@ -266,7 +284,12 @@ impl<'a> RenderContext<'a> {
 
     /// The aggregate of a measure. `multiplied` renders a `count` as a count
     /// of distinct primary keys, so joins that repeat rows do not inflate it.
-    pub fn measure(&mut self, p: &MemberPath, multiplied: bool, depth: usize) -> Result<Expr, QueryError> {
+    pub fn measure(
+        &mut self,
+        p: &MemberPath,
+        multiplied: bool,
+        depth: usize,
+    ) -> Result<Expr, QueryError> {
         let model = self.model;
         let Some(MemberRef::Measure(cube, m)) = model.cube_member(p) else {
             return Err(query_err!("{p} is not a measure"));
@@ -311,7 +334,10 @@ impl<'a> RenderContext<'a> {
                         )],
                     )
                 } else {
-                    cast(func_distinct("count", vec![e]), data_type("double precision"))
+                    cast(
+                        func_distinct("count", vec![e]),
+                        data_type("double precision"),
+                    )
                 }
             }
             MeasureType::Sum => func("sum", vec![need(input)?]),
@@ -319,17 +345,25 @@ impl<'a> RenderContext<'a> {
             MeasureType::Min => func("min", vec![need(input)?]),
             MeasureType::Max => func("max", vec![need(input)?]),
             MeasureType::RunningTotal => func("sum", vec![need(input)?]),
-            MeasureType::Number | MeasureType::String | MeasureType::Time | MeasureType::Boolean => {
-                need(input)?
-            }
+            MeasureType::Number
+            | MeasureType::String
+            | MeasureType::Time
+            | MeasureType::Boolean => need(input)?,
         })
+    }
+
+    /// A measure's own `sql`, with references resolved (and overridden).
+    pub fn measure_sql(&mut self, p: &MemberPath) -> Result<Expr, QueryError> {
+        self.snippet(p, Slot::Sql, 0)
     }
 
     /// The conditions of a measure's `filters`.
     pub fn measure_filter_conditions(&mut self, p: &MemberPath) -> Result<Vec<Expr>, QueryError> {
         let model = self.model;
         let Some(MemberRef::Measure(_, m)) = model.cube_member(p) else {
-            return Err(query_err!("measureFilter needs a measure, and {p} is not one"));
+            return Err(query_err!(
+                "measureFilter needs a measure, and {p} is not one"
+            ));
         };
         (0..m.filters.len())
             .map(|i| self.snippet(p, Slot::Filter(i), 0))

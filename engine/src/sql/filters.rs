@@ -13,14 +13,24 @@ use crate::query::{DateRange, DateRangeSpec, FilterOperator};
 /// Where a filter's members come from.
 pub trait MemberSource {
     /// The expression of `member` (a dimension's row value, or a measure's aggregate).
-    fn expr(&mut self, ctx: &mut RenderContext<'_>, member: &MemberPath, is_measure: bool) -> Result<Expr, QueryError>;
+    fn expr(
+        &mut self,
+        ctx: &mut RenderContext<'_>,
+        member: &MemberPath,
+        is_measure: bool,
+    ) -> Result<Expr, QueryError>;
 }
 
 /// Members rendered from the model: dimensions as row values, measures as aggregates.
 pub struct ModelMembers;
 
 impl MemberSource for ModelMembers {
-    fn expr(&mut self, ctx: &mut RenderContext<'_>, member: &MemberPath, is_measure: bool) -> Result<Expr, QueryError> {
+    fn expr(
+        &mut self,
+        ctx: &mut RenderContext<'_>,
+        member: &MemberPath,
+        is_measure: bool,
+    ) -> Result<Expr, QueryError> {
         if is_measure {
             ctx.measure(member, false, 0)
         } else {
@@ -49,17 +59,35 @@ fn concat(parts: Vec<Expr>) -> Expr {
 }
 
 /// A time value of a filter as a UTC instant parameter.
-fn instant(ctx: &mut RenderContext<'_>, v: &str, end: bool, tz: chrono_tz::Tz) -> Result<Expr, QueryError> {
-    let r = DateRange::resolve(&DateRangeSpec::Pair(v.to_string(), v.to_string()), tz, chrono::Utc::now())?;
+fn instant(
+    ctx: &mut RenderContext<'_>,
+    v: &str,
+    end: bool,
+    tz: chrono_tz::Tz,
+) -> Result<Expr, QueryError> {
+    let r = DateRange::resolve(
+        &DateRangeSpec::Pair(v.to_string(), v.to_string()),
+        tz,
+        chrono::Utc::now(),
+    )?;
     let local = if end { r.to } else { r.from };
-    let utc = local_to_utc(&local, tz).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let utc = local_to_utc(&local, tz)
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
     Ok(cast(ctx.param(Some(utc)), data_type("timestamptz")))
 }
 
 /// A typed placeholder for a value compared with a member of this type.
-fn typed_value(ctx: &mut RenderContext<'_>, v: &str, ty: Option<DimensionType>, tz: chrono_tz::Tz) -> Result<Expr, QueryError> {
+fn typed_value(
+    ctx: &mut RenderContext<'_>,
+    v: &str,
+    ty: Option<DimensionType>,
+    tz: chrono_tz::Tz,
+) -> Result<Expr, QueryError> {
     Ok(match ty {
-        None | Some(DimensionType::Number) => cast(ctx.param(Some(v.to_string())), data_type("numeric")),
+        None | Some(DimensionType::Number) => {
+            cast(ctx.param(Some(v.to_string())), data_type("numeric"))
+        }
         Some(DimensionType::Time) => instant(ctx, v, false, tz)?,
         Some(DimensionType::Boolean) => cast(ctx.param(Some(v.to_string())), data_type("boolean")),
         _ => ctx.param(Some(v.to_string())),
@@ -108,7 +136,13 @@ pub fn render_filter(
 }
 
 /// `expr` within a local date range (inclusive), or outside it.
-pub fn date_between(ctx: &mut RenderContext<'_>, e: Expr, range: &DateRange, tz: chrono_tz::Tz, negated: bool) -> Result<Expr, QueryError> {
+pub fn date_between(
+    ctx: &mut RenderContext<'_>,
+    e: Expr,
+    range: &DateRange,
+    tz: chrono_tz::Tz,
+    negated: bool,
+) -> Result<Expr, QueryError> {
     let (from, to) = range.to_utc(tz);
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
     let a = cast(ctx.param(Some(fmt(from))), data_type("timestamptz"));
@@ -165,7 +199,11 @@ fn leaf(
                 0 => None,
                 1 => Some(ast::binop(
                     e.clone(),
-                    if negated { BinaryOperator::NotEq } else { BinaryOperator::Eq },
+                    if negated {
+                        BinaryOperator::NotEq
+                    } else {
+                        BinaryOperator::Eq
+                    },
                     list.into_iter().next().unwrap_or_else(ast::null),
                 )),
                 _ => Some(ast::in_list(e.clone(), list, negated)),
@@ -211,7 +249,9 @@ fn leaf(
             ast::binop(all, BinaryOperator::Or, is_null(e, false))
         }
         Gt | Gte | Lt | Lte => {
-            let v = non_null.first().ok_or_else(|| query_err!("operator {} needs a value", op.as_str()))?;
+            let v = non_null
+                .first()
+                .ok_or_else(|| query_err!("operator {} needs a value", op.as_str()))?;
             let bop = match op {
                 Gt => BinaryOperator::Gt,
                 Gte => BinaryOperator::GtEq,
@@ -227,11 +267,17 @@ fn leaf(
             let (Some(a), Some(b)) = (non_null.first(), non_null.get(1)) else {
                 return Err(query_err!("operator {} needs two dates", op.as_str()));
             };
-            let range = DateRange::resolve(&DateRangeSpec::Pair(a.to_string(), b.to_string()), tz, chrono::Utc::now())?;
+            let range = DateRange::resolve(
+                &DateRangeSpec::Pair(a.to_string(), b.to_string()),
+                tz,
+                chrono::Utc::now(),
+            )?;
             date_between(ctx, e, &range, tz, op == NotInDateRange)?
         }
         BeforeDate | BeforeOrOnDate | AfterDate | AfterOrOnDate => {
-            let v = non_null.first().ok_or_else(|| query_err!("operator {} needs a date", op.as_str()))?;
+            let v = non_null
+                .first()
+                .ok_or_else(|| query_err!("operator {} needs a date", op.as_str()))?;
             let (end, bop) = match op {
                 BeforeDate => (false, BinaryOperator::Lt),
                 BeforeOrOnDate => (true, BinaryOperator::LtEq),

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod context;
 pub mod filters;
+pub mod multi_stage;
 pub mod postgres;
 pub mod templates;
 

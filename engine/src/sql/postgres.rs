@@ -10,13 +10,14 @@
 
 use sqlparser::ast::{BinaryOperator, Expr, Select, TableFactor, TableWithJoins};
 use strata_schema::{
-    Granularity, Interval, MeasureType, MemberPath, RollingWindow, SemanticModel, TimeShiftDirection,
-    WindowBound, WindowOffset,
+    Granularity, Interval, MeasureType, MemberPath, RollingWindow, SemanticModel,
+    TimeShiftDirection, WindowBound, WindowOffset,
 };
 
 use super::ast::{self, aliased, cast, col, data_type, func, qcol, JoinKind};
 use super::context::{DialectOptions, RenderContext};
 use super::filters::{render_filter, MemberSource, ModelMembers};
+use super::multi_stage;
 use super::templates::{CompiledSource, CompiledTemplates};
 use crate::error::{query_err, QueryError};
 use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure};
@@ -59,7 +60,11 @@ enum Group {
 
 impl<'a> PostgresRenderer<'a> {
     /// A renderer for `model`.
-    pub fn new(model: &'a SemanticModel, templates: &'a CompiledTemplates, options: DialectOptions) -> Self {
+    pub fn new(
+        model: &'a SemanticModel,
+        templates: &'a CompiledTemplates,
+        options: DialectOptions,
+    ) -> Self {
         PostgresRenderer {
             model,
             templates,
@@ -69,7 +74,15 @@ impl<'a> PostgresRenderer<'a> {
 
     /// Renders `plan`.
     pub fn render(&self, plan: &LogicalPlan) -> Result<RenderedQuery, QueryError> {
-        let mut ctx = RenderContext::new(self.model, self.templates, self.options, plan.timezone.name());
+        let mut ctx = RenderContext::new(
+            self.model,
+            self.templates,
+            self.options,
+            plan.timezone.name(),
+        );
+        let staged = multi_stage::split(self.model, plan)?;
+        let outer_plan = plan;
+        let plan = staged.as_ref().map(|s| &s.base).unwrap_or(plan);
         let groups = self.groups(plan)?;
         let simple = matches!(groups.as_slice(), [Group::Regular(_)] | []);
         let inner = if simple {
@@ -91,11 +104,19 @@ impl<'a> PostgresRenderer<'a> {
         } else {
             self.combined_select(&mut ctx, plan, groups)?
         };
+        let inner = match &staged {
+            Some(s) => multi_stage::wrap(&mut ctx, self.model, s, outer_plan, inner)?,
+            None => inner,
+        };
+        let plan = outer_plan;
         let inner = ast::query(inner);
         let mut main = inner.clone();
         ast::set_order_by(
             &mut main,
-            plan.order.iter().map(|o| ast::order_item(col(&o.alias), o.desc)).collect(),
+            plan.order
+                .iter()
+                .map(|o| ast::order_item(col(&o.alias), o.desc))
+                .collect(),
         );
         ast::set_limit(&mut main, Some(plan.limit), plan.offset);
         let total = plan.total.then(|| {
@@ -127,13 +148,6 @@ impl<'a> PostgresRenderer<'a> {
                 .and_then(|c| c.measures.get(&m.target.member))
                 .ok_or_else(|| query_err!("{} not found", m.name))?;
             if def.multi_stage {
-                if def.time_shift.is_empty() || !def.reduce_by.is_empty() || !def.group_by.is_empty() {
-                    return Err(query_err!(
-                        "multi-stage measure {} uses reduce_by/group_by, which this version \
-                         cannot plan yet",
-                        m.name
-                    ));
-                }
                 special.push(Group::Shifted(m.clone()));
             } else if let Some(w) = def.effective_rolling_window() {
                 special.push(Group::Rolling(m.clone(), w));
@@ -157,12 +171,19 @@ impl<'a> PostgresRenderer<'a> {
     }
 
     /// `FROM root LEFT JOIN ...` of the plan's join tree.
-    fn from_clause(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan) -> Result<TableWithJoins, QueryError> {
+    fn join_tree_sql(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+    ) -> Result<TableWithJoins, QueryError> {
         let mut twj = ast::from(self.source(ctx, &plan.join.root)?);
         for step in &plan.join.joins {
             let on = ctx.join_condition(&step.from, &step.to)?;
-            twj.joins
-                .push(ast::join(self.source(ctx, &step.to)?, JoinKind::Left, Some(on)));
+            twj.joins.push(ast::join(
+                self.source(ctx, &step.to)?,
+                JoinKind::Left,
+                Some(on),
+            ));
         }
         Ok(twj)
     }
@@ -172,7 +193,7 @@ impl<'a> PostgresRenderer<'a> {
         let alias = RenderContext::cube_alias(cube);
         match self.templates.source(cube) {
             Some(CompiledSource::Table(t)) => {
-                let mut t = t.clone();
+                let mut t = t.as_ref().clone();
                 if let TableFactor::Table { alias: a, .. } = &mut t {
                     *a = Some(ast::table_alias(&alias));
                 }
@@ -186,7 +207,12 @@ impl<'a> PostgresRenderer<'a> {
         }
     }
 
-    fn where_clause(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, filters: &[PlanFilter]) -> Result<Option<Expr>, QueryError> {
+    fn where_clause(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        filters: &[PlanFilter],
+    ) -> Result<Option<Expr>, QueryError> {
         let mut conds = Vec::new();
         for f in filters {
             conds.push(render_filter(ctx, f, &mut ModelMembers, plan.timezone)?);
@@ -198,7 +224,13 @@ impl<'a> PostgresRenderer<'a> {
     }
 
     /// One grouped SELECT of the dimensions and `measures` over the join tree.
-    fn grouped_select(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, measures: &[PlanMeasure], filters: &[PlanFilter]) -> Result<Select, QueryError> {
+    fn grouped_select(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        measures: &[PlanMeasure],
+        filters: &[PlanFilter],
+    ) -> Result<Select, QueryError> {
         let mut s = ast::blank_select();
         for d in &plan.dimensions {
             let e = ctx.output_dimension(&d.target, d.kind, d.granularity)?;
@@ -212,17 +244,30 @@ impl<'a> PostgresRenderer<'a> {
             };
             s.projection.push(aliased(e, &m.alias));
         }
-        s.from.push(self.from_clause(ctx, plan)?);
+        s.from.push(self.join_tree_sql(ctx, plan)?);
         s.selection = self.where_clause(ctx, plan, filters)?;
         if !plan.ungrouped && !plan.dimensions.is_empty() {
-            s.group_by = ast::group_by((1..=plan.dimensions.len() as u64).map(ast::number).collect());
+            s.group_by = ast::group_by(
+                (1..=plan.dimensions.len() as u64)
+                    .map(ast::number)
+                    .collect(),
+            );
         }
         Ok(s)
     }
 
     /// Measures of a multiplied cube over its distinct primary keys.
-    fn keyed_select(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, cube: &str, measures: &[PlanMeasure]) -> Result<Select, QueryError> {
-        let def = self.model.cube(cube).ok_or_else(|| query_err!("cube {cube} not found"))?;
+    fn keyed_select(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        cube: &str,
+        measures: &[PlanMeasure],
+    ) -> Result<Select, QueryError> {
+        let def = self
+            .model
+            .cube(cube)
+            .ok_or_else(|| query_err!("cube {cube} not found"))?;
         let pks: Vec<MemberPath> = def
             .primary_keys()
             .map(|d| MemberPath::new(cube, d.name.clone()))
@@ -243,7 +288,7 @@ impl<'a> PostgresRenderer<'a> {
             let e = ctx.dimension(pk, 0)?;
             keys.projection.push(aliased(e, &format!("__pk_{i}")));
         }
-        keys.from.push(self.from_clause(ctx, plan)?);
+        keys.from.push(self.join_tree_sql(ctx, plan)?);
         keys.selection = self.where_clause(ctx, plan, &plan.filters)?;
 
         let mut s = ast::blank_select();
@@ -257,24 +302,42 @@ impl<'a> PostgresRenderer<'a> {
         let mut on = Vec::new();
         for (i, pk) in pks.iter().enumerate() {
             let e = ctx.dimension(pk, 0)?;
-            on.push(ast::binop(qcol("keys", &format!("__pk_{i}")), BinaryOperator::Eq, e));
+            on.push(ast::binop(
+                qcol("keys", &format!("__pk_{i}")),
+                BinaryOperator::Eq,
+                e,
+            ));
         }
         let mut twj = ast::from(ast::derived(ast::query(keys), "keys"));
-        twj.joins.push(ast::join(self.source(ctx, cube)?, JoinKind::Left, ast::and_all(on)));
+        twj.joins.push(ast::join(
+            self.source(ctx, cube)?,
+            JoinKind::Left,
+            ast::and_all(on),
+        ));
         s.from.push(twj);
         if !plan.dimensions.is_empty() {
-            s.group_by = ast::group_by((1..=plan.dimensions.len() as u64).map(ast::number).collect());
+            s.group_by = ast::group_by(
+                (1..=plan.dimensions.len() as u64)
+                    .map(ast::number)
+                    .collect(),
+            );
         }
         Ok(s)
     }
 
     /// Groups joined on their dimensions, measure filters applied on top.
-    fn combined_select(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, groups: Vec<Group>) -> Result<Select, QueryError> {
+    fn combined_select(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        groups: Vec<Group>,
+    ) -> Result<Select, QueryError> {
         // Measures only used by filters are computed in the regular group.
         let mut filter_only: Vec<PlanMeasure> = Vec::new();
         for f in &plan.measure_filters {
-            collect_measures(f, &mut |p| {
-                let known = plan.measures.iter().any(|m| &m.target == p) || filter_only.iter().any(|m| &m.target == p);
+            f.measures(&mut |p| {
+                let known = plan.measures.iter().any(|m| &m.target == p)
+                    || filter_only.iter().any(|m| &m.target == p);
                 if !known {
                     filter_only.push(PlanMeasure {
                         name: p.to_string(),
@@ -312,11 +375,15 @@ impl<'a> PostgresRenderer<'a> {
             if upto == 1 {
                 qcol(&names[0], &d.alias)
             } else {
-                func("COALESCE", names[..upto].iter().map(|n| qcol(n, &d.alias)).collect())
+                func(
+                    "COALESCE",
+                    names[..upto].iter().map(|n| qcol(n, &d.alias)).collect(),
+                )
             }
         };
         for d in &plan.dimensions {
-            s.projection.push(aliased(dim_expr(d, subqueries.len()), &d.alias));
+            s.projection
+                .push(aliased(dim_expr(d, subqueries.len()), &d.alias));
         }
         let mut twj: Option<TableWithJoins> = None;
         let mut outer_measures = Vec::new();
@@ -324,7 +391,8 @@ impl<'a> PostgresRenderer<'a> {
             for m in &ms {
                 outer_measures.push((m.target.clone(), qcol(&names[i], &m.alias)));
                 if !m.alias.starts_with("__filter_") {
-                    s.projection.push(aliased(qcol(&names[i], &m.alias), &m.alias));
+                    s.projection
+                        .push(aliased(qcol(&names[i], &m.alias), &m.alias));
                 }
             }
             let rel = ast::derived(ast::query(sel), &names[i]);
@@ -334,9 +402,18 @@ impl<'a> PostgresRenderer<'a> {
                     let on: Vec<Expr> = plan
                         .dimensions
                         .iter()
-                        .map(|d| Expr::IsNotDistinctFrom(Box::new(dim_expr(d, i)), Box::new(qcol(&names[i], &d.alias))))
+                        .map(|d| {
+                            Expr::IsNotDistinctFrom(
+                                Box::new(dim_expr(d, i)),
+                                Box::new(qcol(&names[i], &d.alias)),
+                            )
+                        })
                         .collect();
-                    let kind = if on.is_empty() { JoinKind::Cross } else { JoinKind::Full };
+                    let kind = if on.is_empty() {
+                        JoinKind::Cross
+                    } else {
+                        JoinKind::Full
+                    };
                     t.joins.push(ast::join(rel, kind, ast::and_all(on)));
                     t
                 }
@@ -355,7 +432,13 @@ impl<'a> PostgresRenderer<'a> {
     }
 
     /// A rolling-window measure over a series of time buckets.
-    fn rolling_select(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, m: &PlanMeasure, w: RollingWindow) -> Result<Select, QueryError> {
+    fn rolling_select(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        m: &PlanMeasure,
+        w: RollingWindow,
+    ) -> Result<Select, QueryError> {
         let td = plan.dimensions.iter().find(|d| d.granularity.is_some());
         let Some(td) = td else {
             // Without a time series the window covers the whole date range.
@@ -397,33 +480,51 @@ impl<'a> PostgresRenderer<'a> {
         series.projection.push(aliased(
             func(
                 "generate_series",
-                vec![func("date_trunc", vec![ast::internal_string(granularity.as_str()), from_p]), to_p, ast::interval(step)],
+                vec![
+                    func(
+                        "date_trunc",
+                        vec![ast::internal_string(granularity.as_str()), from_p],
+                    ),
+                    to_p,
+                    ast::interval(step),
+                ],
             ),
             "date_from",
         ));
         let mut ts = ast::blank_select();
-        ts.projection.push(aliased(qcol("s", "date_from"), "date_from"));
+        ts.projection
+            .push(aliased(qcol("s", "date_from"), "date_from"));
         ts.projection.push(aliased(
             ast::binop(
-                ast::binop(qcol("s", "date_from"), BinaryOperator::Plus, ast::interval(step)),
+                ast::binop(
+                    qcol("s", "date_from"),
+                    BinaryOperator::Plus,
+                    ast::interval(step),
+                ),
                 BinaryOperator::Minus,
                 ast::interval("1 millisecond"),
             ),
             "date_to",
         ));
-        ts.from.push(ast::from(ast::derived(ast::query(series), "s")));
+        ts.from
+            .push(ast::from(ast::derived(ast::query(series), "s")));
 
         // Row-level values within the window of the whole range.
         let mut base = ast::blank_select();
         let t = ctx.time_dimension(&td.target, None)?;
         base.projection.push(aliased(t, "__t"));
-        let others: Vec<&PlanDimension> = plan.dimensions.iter().filter(|d| d.alias != td.alias).collect();
+        let others: Vec<&PlanDimension> = plan
+            .dimensions
+            .iter()
+            .filter(|d| d.alias != td.alias)
+            .collect();
         for d in &others {
             let e = ctx.output_dimension(&d.target, d.kind, d.granularity)?;
             base.projection.push(aliased(e, &d.alias));
         }
-        base.projection.push(aliased(ctx.measure_ungrouped(&m.target)?, "__v"));
-        base.from.push(self.from_clause(ctx, plan)?);
+        base.projection
+            .push(aliased(ctx.measure_ungrouped(&m.target)?, "__v"));
+        base.from.push(self.join_tree_sql(ctx, plan)?);
         let filters = window_filters(plan, Some(&td.target));
         base.selection = self.where_clause(ctx, plan, &filters)?;
         if let Some(extra) = self.window_range_filter(ctx, plan, w, Some(&td.target))? {
@@ -440,7 +541,11 @@ impl<'a> PostgresRenderer<'a> {
                 WindowOffset::Start => (qcol("ts", "date_from"), BinaryOperator::GtEq),
                 WindowOffset::End => (qcol("ts", "date_to"), BinaryOperator::Gt),
             };
-            on.push(ast::binop(t.clone(), op, shift(anchor, b, BinaryOperator::Minus)));
+            on.push(ast::binop(
+                t.clone(),
+                op,
+                shift(anchor, b, BinaryOperator::Minus),
+            ));
         } else if w.trailing.is_none() {
             let (anchor, op) = match w.offset {
                 WindowOffset::Start => (qcol("ts", "date_from"), BinaryOperator::GtEq),
@@ -465,15 +570,28 @@ impl<'a> PostgresRenderer<'a> {
 
         let mut s = ast::blank_select();
         for d in &plan.dimensions {
-            let e = if d.alias == td.alias { qcol("ts", "date_from") } else { qcol("base", &d.alias) };
+            let e = if d.alias == td.alias {
+                qcol("ts", "date_from")
+            } else {
+                qcol("base", &d.alias)
+            };
             s.projection.push(aliased(e, &d.alias));
         }
         let v = qcol("base", "__v");
         let agg = match m.kind {
-            MeasureType::Count => func("sum", vec![ast::case(vec![(ast::is_null(v, true), ast::number(1))], None)]),
+            MeasureType::Count => func(
+                "sum",
+                vec![ast::case(
+                    vec![(ast::is_null(v, true), ast::number(1))],
+                    None,
+                )],
+            ),
             MeasureType::CountDistinct => ast::func_distinct("count", vec![v]),
             MeasureType::CountDistinctApprox => cast(
-                func("NULLIF", vec![ast::func_distinct("count", vec![v]), ast::number(0)]),
+                func(
+                    "NULLIF",
+                    vec![ast::func_distinct("count", vec![v]), ast::number(0)],
+                ),
                 data_type("double precision"),
             ),
             MeasureType::Avg => func("avg", vec![v]),
@@ -490,14 +608,28 @@ impl<'a> PostgresRenderer<'a> {
         };
         s.projection.push(aliased(agg, &m.alias));
         let mut twj = ast::from(ast::derived(ast::query(ts), "ts"));
-        twj.joins.push(ast::join(ast::derived(ast::query(base), "base"), JoinKind::Left, ast::and_all(on)));
+        twj.joins.push(ast::join(
+            ast::derived(ast::query(base), "base"),
+            JoinKind::Left,
+            ast::and_all(on),
+        ));
         s.from.push(twj);
-        s.group_by = ast::group_by((1..=plan.dimensions.len() as u64).map(ast::number).collect());
+        s.group_by = ast::group_by(
+            (1..=plan.dimensions.len() as u64)
+                .map(ast::number)
+                .collect(),
+        );
         Ok(s)
     }
 
     /// The date range of the time dimensions widened by a window, as a condition.
-    fn window_range_filter(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, w: RollingWindow, only: Option<&MemberPath>) -> Result<Option<Expr>, QueryError> {
+    fn window_range_filter(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        w: RollingWindow,
+        only: Option<&MemberPath>,
+    ) -> Result<Option<Expr>, QueryError> {
         let mut conds = Vec::new();
         for tr in &plan.time_ranges {
             if only.is_some_and(|o| *o != tr.target) {
@@ -506,14 +638,27 @@ impl<'a> PostgresRenderer<'a> {
             let Some(range) = tr.range else { continue };
             let t = ctx.time_dimension(&tr.target, None)?;
             if let Some(b) = w.trailing.filter(|b| *b != WindowBound::Unbounded) {
-                let from = cast(ctx.param(Some(crate::query::date_range::format_local(&range.from))), data_type("timestamp"));
-                conds.push(ast::binop(t.clone(), BinaryOperator::GtEq, shift(from, b, BinaryOperator::Minus)));
+                let from = cast(
+                    ctx.param(Some(crate::query::date_range::format_local(&range.from))),
+                    data_type("timestamp"),
+                );
+                conds.push(ast::binop(
+                    t.clone(),
+                    BinaryOperator::GtEq,
+                    shift(from, b, BinaryOperator::Minus),
+                ));
             } else if w.trailing.is_none() {
-                let from = cast(ctx.param(Some(crate::query::date_range::format_local(&range.from))), data_type("timestamp"));
+                let from = cast(
+                    ctx.param(Some(crate::query::date_range::format_local(&range.from))),
+                    data_type("timestamp"),
+                );
                 conds.push(ast::binop(t.clone(), BinaryOperator::GtEq, from));
             }
             if w.leading != Some(WindowBound::Unbounded) {
-                let to = cast(ctx.param(Some(crate::query::date_range::format_local(&range.to))), data_type("timestamp"));
+                let to = cast(
+                    ctx.param(Some(crate::query::date_range::format_local(&range.to))),
+                    data_type("timestamp"),
+                );
                 let bound = match w.leading {
                     Some(b) => shift(to, b, BinaryOperator::Plus),
                     None => to,
@@ -525,7 +670,12 @@ impl<'a> PostgresRenderer<'a> {
     }
 
     /// A multi-stage measure computed over time shifted by its `time_shift`.
-    fn shifted_select(&self, ctx: &mut RenderContext<'_>, plan: &LogicalPlan, m: &PlanMeasure) -> Result<Select, QueryError> {
+    fn shifted_select(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        plan: &LogicalPlan,
+        m: &PlanMeasure,
+    ) -> Result<Select, QueryError> {
         let def = self
             .model
             .cube(&m.target.cube)
@@ -537,7 +687,10 @@ impl<'a> PostgresRenderer<'a> {
                 .find(|s| s.time_dimension.as_ref().is_none_or(|t| t == target))
                 .map(|s| match s.direction {
                     TimeShiftDirection::Prior => s.interval,
-                    TimeShiftDirection::Next => Interval { amount: -s.interval.amount, unit: s.interval.unit },
+                    TimeShiftDirection::Next => Interval {
+                        amount: -s.interval.amount,
+                        unit: s.interval.unit,
+                    },
                 })
         };
         let mut s = ast::blank_select();
@@ -546,7 +699,10 @@ impl<'a> PostgresRenderer<'a> {
                 (Some(g), Some(i)) => {
                     let t = ctx.time_dimension(&d.target, None)?;
                     let shifted = shift(t, WindowBound::Interval(i), BinaryOperator::Plus);
-                    func("date_trunc", vec![ast::internal_string(g.as_str()), shifted])
+                    func(
+                        "date_trunc",
+                        vec![ast::internal_string(g.as_str()), shifted],
+                    )
                 }
                 _ => ctx.output_dimension(&d.target, d.kind, d.granularity)?,
             };
@@ -561,18 +717,27 @@ impl<'a> PostgresRenderer<'a> {
             ));
         };
         s.projection.push(aliased(e, &m.alias));
-        s.from.push(self.from_clause(ctx, plan)?);
+        s.from.push(self.join_tree_sql(ctx, plan)?);
         // Date ranges apply to the shifted time.
         let mut conds = Vec::new();
         let mut rest = Vec::new();
         for f in &plan.filters {
             match f {
                 PlanFilter::DateRange { target, range } if shift_for(target).is_some() => {
-                    let i = shift_for(target).unwrap_or(Interval { amount: 0, unit: strata_schema::IntervalUnit::Day });
+                    let i = shift_for(target).unwrap_or(Interval {
+                        amount: 0,
+                        unit: strata_schema::IntervalUnit::Day,
+                    });
                     let t = ctx.time_dimension(target, None)?;
                     let shifted = shift(t, WindowBound::Interval(i), BinaryOperator::Plus);
-                    let a = cast(ctx.param(Some(crate::query::date_range::format_local(&range.from))), data_type("timestamp"));
-                    let b = cast(ctx.param(Some(crate::query::date_range::format_local(&range.to))), data_type("timestamp"));
+                    let a = cast(
+                        ctx.param(Some(crate::query::date_range::format_local(&range.from))),
+                        data_type("timestamp"),
+                    );
+                    let b = cast(
+                        ctx.param(Some(crate::query::date_range::format_local(&range.to))),
+                        data_type("timestamp"),
+                    );
                     conds.push(ast::binop(
                         ast::binop(shifted.clone(), BinaryOperator::GtEq, a),
                         BinaryOperator::And,
@@ -587,7 +752,11 @@ impl<'a> PostgresRenderer<'a> {
         }
         s.selection = ast::and_all(conds);
         if !plan.dimensions.is_empty() {
-            s.group_by = ast::group_by((1..=plan.dimensions.len() as u64).map(ast::number).collect());
+            s.group_by = ast::group_by(
+                (1..=plan.dimensions.len() as u64)
+                    .map(ast::number)
+                    .collect(),
+            );
         }
         Ok(s)
     }
@@ -597,7 +766,10 @@ impl<'a> PostgresRenderer<'a> {
 /// (count becomes a distinct count of keys instead; distinct counts, min and
 /// max are not changed by repeated rows).
 fn needs_keys(kind: MeasureType) -> bool {
-    matches!(kind, MeasureType::Sum | MeasureType::Avg | MeasureType::Number | MeasureType::RunningTotal)
+    matches!(
+        kind,
+        MeasureType::Sum | MeasureType::Avg | MeasureType::Number | MeasureType::RunningTotal
+    )
 }
 
 fn step_interval(g: Granularity) -> &'static str {
@@ -639,19 +811,16 @@ fn window_filters(plan: &LogicalPlan, only: Option<&MemberPath>) -> Vec<PlanFilt
         .collect()
 }
 
-fn collect_measures(f: &PlanFilter, out: &mut dyn FnMut(&MemberPath)) {
-    match f {
-        PlanFilter::Member { target, dimension_type: None, .. } => out(target),
-        PlanFilter::And(v) | PlanFilter::Or(v) => v.iter().for_each(|x| collect_measures(x, out)),
-        _ => {}
-    }
-}
-
 /// Measures read from the columns of the joined groups.
 struct OuterMembers(Vec<(MemberPath, Expr)>);
 
 impl MemberSource for OuterMembers {
-    fn expr(&mut self, _ctx: &mut RenderContext<'_>, member: &MemberPath, _is_measure: bool) -> Result<Expr, QueryError> {
+    fn expr(
+        &mut self,
+        _ctx: &mut RenderContext<'_>,
+        member: &MemberPath,
+        _is_measure: bool,
+    ) -> Result<Expr, QueryError> {
         self.0
             .iter()
             .find(|(p, _)| p == member)

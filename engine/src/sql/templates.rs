@@ -27,7 +27,7 @@ pub struct CompiledExpr {
 #[derive(Debug, Clone)]
 pub enum CompiledSource {
     /// A table name.
-    Table(TableFactor),
+    Table(Box<TableFactor>),
     /// A subquery, with placeholders like [`CompiledExpr`].
     Query(Box<Query>, Vec<SqlRef>),
 }
@@ -139,7 +139,8 @@ impl CompiledTemplates {
     /// A member snippet.
     pub fn expr(&self, cube: &str, member: &str, slot: Slot) -> Option<&CompiledExpr> {
         // Avoid allocating a key for every lookup of the hot path.
-        self.exprs.get(&(cube.to_string(), member.to_string(), slot))
+        self.exprs
+            .get(&(cube.to_string(), member.to_string(), slot))
     }
 
     /// A cube's source.
@@ -175,16 +176,16 @@ pub fn raw_expr(text: &str) -> Expr {
 
 fn compile_table(name: &str) -> CompiledSource {
     let sql = format!("SELECT * FROM {name}");
-    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &sql).ok().and_then(|mut s| {
-        match s.pop() {
+    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &sql)
+        .ok()
+        .and_then(|mut s| match s.pop() {
             Some(sqlparser::ast::Statement::Query(q)) => match *q.body {
                 SetExpr::Select(sel) => sel.from.into_iter().next().map(|t| t.relation),
                 _ => None,
             },
             _ => None,
-        }
-    });
-    CompiledSource::Table(parsed.unwrap_or_else(|| raw_table(name)))
+        });
+    CompiledSource::Table(Box::new(parsed.unwrap_or_else(|| raw_table(name))))
 }
 
 fn compile_query(t: &SqlTemplate) -> CompiledSource {
@@ -192,9 +193,9 @@ fn compile_query(t: &SqlTemplate) -> CompiledSource {
     match Parser::parse_sql(&PostgreSqlDialect {}, &text) {
         Ok(mut stmts) if stmts.len() == 1 => match stmts.pop() {
             Some(sqlparser::ast::Statement::Query(q)) => CompiledSource::Query(q, refs),
-            _ => CompiledSource::Table(raw_table(&format!("({text})"))),
+            _ => CompiledSource::Table(Box::new(raw_table(&format!("({text})")))),
         },
-        _ => CompiledSource::Table(raw_table(&format!("({text})"))),
+        _ => CompiledSource::Table(Box::new(raw_table(&format!("({text})")))),
     }
 }
 
