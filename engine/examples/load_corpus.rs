@@ -1,22 +1,41 @@
-//! Runs every query of a conformance `cases.jsonl` on PostgreSQL and prints
-//! one JSON line per case: `{"name", "data"|"error", "total"}`.
+//! Runs every query of a conformance `cases.jsonl` and prints one JSON line
+//! per case: `{"name", "data"|"error", "total"}`. With `--datafusion` the
+//! corpus tables are copied from PostgreSQL into Arrow and the queries run
+//! on DataFusion instead.
 //!
-//! `cargo run -p strata-engine --example load_corpus -- MODEL_DIR CASES.jsonl DBNAME`
+//! `cargo run -p strata-engine --example load_corpus -- MODEL_DIR CASES.jsonl DBNAME [--datafusion]`
 
 use std::sync::Arc;
+
+use strata_engine::exec::import::postgres_to_arrow;
+use strata_engine::{
+    Backend, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(model_dir), Some(cases), Some(db)) = (args.get(1), args.get(2), args.get(3)) else {
-        return Err("usage: load_corpus MODEL_DIR CASES.jsonl DBNAME".into());
+        return Err("usage: load_corpus MODEL_DIR CASES.jsonl DBNAME [--datafusion]".into());
     };
-    let model = strata_schema::load_dir(model_dir)?;
-    let pg = strata_engine::PostgresExecutor::new(strata_engine::PgConfig {
+    let model = Arc::new(strata_schema::load_dir(model_dir)?);
+    let pg = Arc::new(PostgresExecutor::new(PgConfig {
         dbname: db.clone(),
         ..Default::default()
-    })?;
-    let engine = strata_engine::Engine::new(Arc::new(model), Some(Arc::new(pg)));
+    })?);
+    let backend = if args.iter().any(|a| a == "--datafusion") {
+        let df = DataFusionExecutor::new();
+        for table in ["products", "customers", "ecommerce", "bigecommerce"] {
+            let batch = postgres_to_arrow(&pg, &format!("SELECT * FROM {table}")).await?;
+            df.register_batches(table, batch.schema(), vec![batch])?;
+        }
+        Backend::DataFusion(Arc::new(df))
+    } else {
+        Backend::Postgres(pg)
+    };
+    let engine = Engine::builder(model)
+        .data_source(DEFAULT_DATA_SOURCE, backend)
+        .build();
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
         let out = match engine.load(&case["query"]).await {

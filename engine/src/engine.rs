@@ -1,5 +1,6 @@
 //! [`Engine`]: the entry point that turns Cube queries into SQL and results.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
@@ -8,11 +9,12 @@ use tokio::sync::OnceCell;
 
 use crate::annotation::Annotation;
 use crate::error::{query_err, EngineError, QueryError};
-use crate::exec::PostgresExecutor;
+use crate::exec::{DataFusionExecutor, PostgresExecutor};
 use crate::join_graph::JoinGraph;
 use crate::plan::{LogicalPlan, Planner};
 use crate::query::{NormalizedQuery, Query};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
+use crate::sql::context::SqlTarget;
 use crate::sql::{CompiledTemplates, DialectOptions, PostgresRenderer, RenderedQuery};
 
 /// How a `/load` request's queries relate.
@@ -61,6 +63,8 @@ pub struct PlannedQuery {
     pub alias_to_member: Vec<(String, String)>,
     /// The logical plan.
     pub plan: LogicalPlan,
+    /// The data source it runs on.
+    pub data_source: String,
     rendered: RenderedQuery,
 }
 
@@ -117,12 +121,80 @@ impl LoadResult {
     }
 }
 
+/// Where a data source's queries run.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// A PostgreSQL database.
+    Postgres(Arc<PostgresExecutor>),
+    /// Arrow data in a DataFusion session.
+    DataFusion(Arc<DataFusionExecutor>),
+}
+
+impl Backend {
+    fn target(&self) -> SqlTarget {
+        match self {
+            Backend::Postgres(_) => SqlTarget::Postgres,
+            Backend::DataFusion(_) => SqlTarget::DataFusion,
+        }
+    }
+
+    /// The `dbType` Cube reports.
+    pub fn db_type(&self) -> &'static str {
+        match self {
+            Backend::Postgres(_) => "postgres",
+            Backend::DataFusion(_) => "datafusion",
+        }
+    }
+}
+
+/// The data source cubes without `data_source` use.
+pub const DEFAULT_DATA_SOURCE: &str = "default";
+
 struct Inner {
     model: Arc<SemanticModel>,
     graph: JoinGraph,
     templates: CompiledTemplates,
     executor: Option<Arc<PostgresExecutor>>,
+    sources: HashMap<String, Backend>,
     hll: OnceCell<bool>,
+}
+
+/// Builds an [`Engine`] with its data sources.
+pub struct EngineBuilder {
+    model: Arc<SemanticModel>,
+    sources: HashMap<String, Backend>,
+}
+
+impl EngineBuilder {
+    /// Adds (or replaces) a data source; name cubes' `data_source` after it,
+    /// or use [`DEFAULT_DATA_SOURCE`].
+    pub fn data_source(mut self, name: impl Into<String>, backend: Backend) -> Self {
+        self.sources.insert(name.into(), backend);
+        self
+    }
+
+    /// The engine.
+    pub fn build(self) -> Engine {
+        let graph = JoinGraph::new(&self.model);
+        let templates = CompiledTemplates::new(&self.model);
+        if !templates.unparsed.is_empty() {
+            tracing::warn!(members = ?templates.unparsed, "model SQL the parser could not read is used as written");
+        }
+        let executor = match self.sources.get(DEFAULT_DATA_SOURCE) {
+            Some(Backend::Postgres(p)) => Some(p.clone()),
+            _ => None,
+        };
+        Engine {
+            inner: Arc::new(Inner {
+                model: self.model,
+                graph,
+                templates,
+                executor,
+                sources: self.sources,
+                hll: OnceCell::new(),
+            }),
+        }
+    }
 }
 
 /// Plans Cube queries against a model and runs them on PostgreSQL.
@@ -144,20 +216,48 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// An engine over `model`, running queries on `executor` when given.
     pub fn new(model: Arc<SemanticModel>, executor: Option<Arc<PostgresExecutor>>) -> Engine {
-        let graph = JoinGraph::new(&model);
-        let templates = CompiledTemplates::new(&model);
-        if !templates.unparsed.is_empty() {
-            tracing::warn!(members = ?templates.unparsed, "model SQL the parser could not read is used as written");
+        let mut b = Engine::builder(model);
+        if let Some(e) = executor {
+            b = b.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(e));
         }
-        Engine {
-            inner: Arc::new(Inner {
-                model,
-                graph,
-                templates,
-                executor,
-                hll: OnceCell::new(),
-            }),
+        b.build()
+    }
+
+    /// A builder for an engine with several data sources.
+    pub fn builder(model: Arc<SemanticModel>) -> EngineBuilder {
+        EngineBuilder {
+            model,
+            sources: HashMap::new(),
         }
+    }
+
+    /// The backend of a data source.
+    pub fn backend(&self, name: &str) -> Option<&Backend> {
+        self.inner.sources.get(name)
+    }
+
+    /// The data source a plan runs on: that of its cubes, which must agree.
+    fn data_source_of(&self, plan: &LogicalPlan) -> Result<String, QueryError> {
+        let mut found: Option<&str> = None;
+        for c in plan.join.cubes() {
+            let ds = self
+                .inner
+                .model
+                .cube(c)
+                .and_then(|c| c.data_source.as_deref())
+                .unwrap_or(DEFAULT_DATA_SOURCE);
+            match found {
+                None => found = Some(ds),
+                Some(f) if f != ds => {
+                    return Err(query_err!(
+                        "this query joins cubes of two data sources ({f} and {ds}); a query \
+                         must stay within one"
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(found.unwrap_or(DEFAULT_DATA_SOURCE).to_string())
     }
 
     /// The model.
@@ -242,9 +342,11 @@ impl Engine {
         }
     }
 
-    fn options(&self) -> DialectOptions {
+    fn options(&self, backend: Option<&Backend>) -> DialectOptions {
+        let target = backend.map(Backend::target).unwrap_or_default();
         DialectOptions {
-            hll: self.inner.hll.get().copied().unwrap_or(false),
+            hll: target == SqlTarget::Postgres && self.inner.hll.get().copied().unwrap_or(false),
+            target,
         }
     }
 
@@ -261,7 +363,8 @@ impl Engine {
         }
         let planner = Planner::new(&self.inner.model, &self.inner.graph, chrono::Utc::now());
         let plan = planner.plan(&q)?;
-        let options = self.options();
+        let data_source = self.data_source_of(&plan)?;
+        let options = self.options(self.inner.sources.get(&data_source));
         let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
             .render(&plan)?;
         let annotation = Annotation::new(&self.inner.model, &plan, !options.hll);
@@ -287,18 +390,31 @@ impl Engine {
             annotation,
             alias_to_member,
             plan,
+            data_source,
             rendered,
         })
     }
 
-    /// Plans a query and runs it on PostgreSQL.
+    /// Plans a query and runs it on its data source.
     pub async fn load(&self, query: &Value) -> Result<LoadResult, EngineError> {
-        let executor = self.inner.executor.clone().ok_or(EngineError::NoDatabase)?;
-        self.inner
-            .hll
-            .get_or_try_init(|| async { executor.has_extension("hll").await })
-            .await?;
+        if let Some(Backend::Postgres(pg)) = self.inner.sources.get(DEFAULT_DATA_SOURCE) {
+            self.inner
+                .hll
+                .get_or_try_init(|| async { pg.has_extension("hll").await })
+                .await?;
+        }
         let planned = self.plan(query)?;
+        let backend = self
+            .inner
+            .sources
+            .get(&planned.data_source)
+            .cloned()
+            .ok_or_else(|| match planned.data_source.as_str() {
+                DEFAULT_DATA_SOURCE => EngineError::NoDatabase,
+                other => {
+                    EngineError::Query(query_err!("data source \"{other}\" is not configured"))
+                }
+            })?;
         let columns: Vec<OutputColumn> = planned
             .plan
             .dimensions
@@ -314,25 +430,39 @@ impl Engine {
                 style: JsonStyle::Text,
             }))
             .collect();
-        let main = executor.query_result(&planned.rendered.main, columns);
-        let (result, total) = match &planned.rendered.total {
-            Some(t) => {
-                let (r, rows) = tokio::join!(main, executor.query(t));
-                let rows = rows?;
-                let n: i64 = rows
-                    .first()
-                    .and_then(|r| r.try_get::<_, i64>(0).ok())
-                    .unwrap_or(0);
-                (r?, Some(n.max(0) as u64))
+        let (result, total) = match &backend {
+            Backend::Postgres(executor) => {
+                let main = executor.query_result(&planned.rendered.main, columns);
+                match &planned.rendered.total {
+                    Some(t) => {
+                        let (r, rows) = tokio::join!(main, executor.query(t));
+                        let rows = rows?;
+                        let n: i64 = rows
+                            .first()
+                            .and_then(|r| r.try_get::<_, i64>(0).ok())
+                            .unwrap_or(0);
+                        (r?, Some(n.max(0) as u64))
+                    }
+                    None => (main.await?, None),
+                }
             }
-            None => (main.await?, None),
+            Backend::DataFusion(df) => {
+                let main = df.query_result(planned.rendered.main_ast.clone(), columns);
+                match planned.rendered.total_ast.clone() {
+                    Some(t) => {
+                        let (r, n) = tokio::join!(main, df.count(t));
+                        (r?, Some(n?))
+                    }
+                    None => (main.await?, None),
+                }
+            }
         };
         Ok(LoadResult {
             query: planned.query,
             annotation: planned.annotation,
             total,
-            data_source: "default".into(),
-            db_type: "postgres".into(),
+            data_source: planned.data_source,
+            db_type: backend.db_type().into(),
             used_pre_aggregations: Map::new(),
             result,
         })

@@ -29,9 +29,12 @@ pub mod result;
 pub mod sql;
 
 pub use annotation::Annotation;
-pub use engine::{Engine, LoadResult, PlannedQuery, PreparedRequest, QueryType};
+pub use engine::{
+    Backend, Engine, EngineBuilder, LoadResult, PlannedQuery, PreparedRequest, QueryType,
+    DEFAULT_DATA_SOURCE,
+};
 pub use error::{EngineError, QueryError};
-pub use exec::{PgConfig, PostgresExecutor};
+pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor};
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;
 pub use result::QueryResult;

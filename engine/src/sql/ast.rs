@@ -115,6 +115,12 @@ pub fn internal_string(s: &str) -> Expr {
     value(Value::SingleQuotedString(s.to_string()))
 }
 
+/// A string literal node holding a request value, for engines that plan the
+/// AST directly (it is never printed into SQL text that is parsed again).
+pub fn string_literal(s: String) -> Expr {
+    value(Value::SingleQuotedString(s))
+}
+
 /// `NULL`.
 pub fn null() -> Expr {
     value(Value::Null)
@@ -326,6 +332,33 @@ pub fn derived(subquery: Query, alias: &str) -> TableFactor {
         subquery: Box::new(subquery),
         alias: Some(table_alias(alias)),
         sample: None,
+    }
+}
+
+/// `name(args) AS "alias"("column")`: a set-returning function as a table.
+pub fn table_function(name: &str, args: Vec<Expr>, alias: &str, column: &str) -> TableFactor {
+    let mut a = table_alias(alias);
+    a.columns = vec![ast::TableAliasColumnDef {
+        name: ident(column),
+        data_type: None,
+    }];
+    TableFactor::Table {
+        name: object_name(name),
+        alias: Some(a),
+        args: Some(ast::TableFunctionArgs {
+            args: args
+                .into_iter()
+                .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+                .collect(),
+            settings: None,
+        }),
+        with_hints: vec![],
+        version: None,
+        with_ordinality: false,
+        partitions: vec![],
+        json_path: None,
+        sample: None,
+        index_hints: vec![],
     }
 }
 

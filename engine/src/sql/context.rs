@@ -16,11 +16,24 @@ use crate::error::{query_err, QueryError};
 /// Deepest chain of member references followed.
 const MAX_DEPTH: usize = 24;
 
+/// Which engine the SQL is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqlTarget {
+    /// PostgreSQL: values are `$n` parameters bound at execution.
+    #[default]
+    Postgres,
+    /// DataFusion: the AST is planned directly, values are literal nodes of
+    /// the tree (never text spliced into SQL).
+    DataFusion,
+}
+
 /// SQL dialect capabilities that change rendering.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DialectOptions {
     /// The `hll` extension is installed (approximate distinct counts).
     pub hll: bool,
+    /// The engine the SQL is for.
+    pub target: SqlTarget,
 }
 
 /// State of one rendering: parameters bound so far.
@@ -59,14 +72,37 @@ impl<'a> RenderContext<'a> {
         }
     }
 
-    /// Binds a value and returns its placeholder.
+    /// Binds a value and returns its placeholder (for DataFusion, a literal node).
     pub fn param(&mut self, v: Option<String>) -> Expr {
+        if self.options.target == SqlTarget::DataFusion {
+            return match v {
+                Some(s) => ast::string_literal(s),
+                None => ast::null(),
+            };
+        }
         self.params.push(v);
         ast::placeholder(self.params.len())
     }
 
+    /// A UTC instant (`2020-01-01T00:00:00.000`) to compare time dimensions with.
+    pub fn instant(&mut self, utc: chrono::DateTime<chrono::Utc>) -> Expr {
+        match self.options.target {
+            SqlTarget::Postgres => {
+                let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+                cast(self.param(Some(text)), data_type("timestamptz"))
+            }
+            SqlTarget::DataFusion => {
+                let text = utc.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
+                cast(self.param(Some(text)), data_type("timestamp"))
+            }
+        }
+    }
+
     /// The time zone placeholder (bound once).
     pub fn tz(&mut self) -> Expr {
+        if self.options.target == SqlTarget::DataFusion {
+            return ast::string_literal(self.timezone.clone());
+        }
         let n = match self.tz_param {
             Some(n) => n,
             None => {
@@ -233,8 +269,22 @@ impl<'a> RenderContext<'a> {
 
     /// `expr` as a local timestamp in the query's zone, optionally truncated.
     pub fn local_time(&mut self, raw: Expr, granularity: Option<Granularity>) -> Expr {
-        let tz = self.tz();
-        let local = ast::at_time_zone(cast(raw, data_type("timestamptz")), tz);
+        let local = match self.options.target {
+            SqlTarget::Postgres => {
+                let tz = self.tz();
+                ast::at_time_zone(cast(raw, data_type("timestamptz")), tz)
+            }
+            // Times are stored as UTC without a zone; other zones shift them.
+            SqlTarget::DataFusion if self.timezone == "UTC" => cast(raw, data_type("timestamp")),
+            SqlTarget::DataFusion => {
+                let tz = self.tz();
+                let utc = ast::at_time_zone(
+                    cast(raw, data_type("timestamp")),
+                    ast::internal_string("UTC"),
+                );
+                cast(ast::at_time_zone(utc, tz), data_type("timestamp"))
+            }
+        };
         match granularity {
             Some(g) => func("date_trunc", vec![ast::internal_string(g.as_str()), local]),
             None => local,

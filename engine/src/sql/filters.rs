@@ -144,9 +144,8 @@ pub fn date_between(
     negated: bool,
 ) -> Result<Expr, QueryError> {
     let (from, to) = range.to_utc(tz);
-    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    let a = cast(ctx.param(Some(fmt(from))), data_type("timestamptz"));
-    let b = cast(ctx.param(Some(fmt(to))), data_type("timestamptz"));
+    let a = ctx.instant(from);
+    let b = ctx.instant(to);
     Ok(if negated {
         ast::binop(
             ast::binop(e.clone(), BinaryOperator::Lt, a),

@@ -1,4 +1,5 @@
-//! Rendering a [`LogicalPlan`] into PostgreSQL as a sqlparser AST.
+//! Rendering a [`LogicalPlan`] into SQL as a sqlparser AST, for PostgreSQL
+//! (with bound parameters) or DataFusion (see [`super::context::SqlTarget`]).
 //!
 //! Plain queries become one grouped SELECT. Measures that need more than one
 //! aggregation level each get their own grouped subquery, and the subqueries
@@ -38,6 +39,10 @@ pub struct RenderedQuery {
     pub main: SqlStatement,
     /// `SELECT count(*)` over the query without limit and offset.
     pub total: Option<SqlStatement>,
+    /// The query as a tree (what DataFusion plans directly).
+    pub main_ast: sqlparser::ast::Query,
+    /// The count query as a tree.
+    pub total_ast: Option<sqlparser::ast::Query>,
 }
 
 /// Renders plans of one model into PostgreSQL.
@@ -119,14 +124,15 @@ impl<'a> PostgresRenderer<'a> {
                 .collect(),
         );
         ast::set_limit(&mut main, Some(plan.limit), plan.offset);
-        let total = plan.total.then(|| {
+        let total_ast = plan.total.then(|| {
             let mut s = ast::blank_select();
             s.projection.push(aliased(ast::func_star("count"), "total"));
             s.from.push(ast::from(ast::derived(inner, "q")));
-            SqlStatement {
-                sql: ast::query(s).to_string(),
-                params: ctx.params.clone(),
-            }
+            ast::query(s)
+        });
+        let total = total_ast.as_ref().map(|t| SqlStatement {
+            sql: t.to_string(),
+            params: ctx.params.clone(),
         });
         Ok(RenderedQuery {
             main: SqlStatement {
@@ -134,6 +140,8 @@ impl<'a> PostgresRenderer<'a> {
                 params: ctx.params,
             },
             total,
+            main_ast: main,
+            total_ast,
         })
     }
 
@@ -476,21 +484,19 @@ impl<'a> PostgresRenderer<'a> {
             ctx.param(Some(crate::query::date_range::format_local(&range.to))),
             data_type("timestamp"),
         );
-        let mut series = ast::blank_select();
-        series.projection.push(aliased(
-            func(
-                "generate_series",
-                vec![
-                    func(
-                        "date_trunc",
-                        vec![ast::internal_string(granularity.as_str()), from_p],
-                    ),
-                    to_p,
-                    ast::interval(step),
-                ],
-            ),
+        let series = ast::table_function(
+            "generate_series",
+            vec![
+                func(
+                    "date_trunc",
+                    vec![ast::internal_string(granularity.as_str()), from_p],
+                ),
+                to_p,
+                ast::interval(step),
+            ],
+            "s",
             "date_from",
-        ));
+        );
         let mut ts = ast::blank_select();
         ts.projection
             .push(aliased(qcol("s", "date_from"), "date_from"));
@@ -506,8 +512,7 @@ impl<'a> PostgresRenderer<'a> {
             ),
             "date_to",
         ));
-        ts.from
-            .push(ast::from(ast::derived(ast::query(series), "s")));
+        ts.from.push(ast::from(series));
 
         // Row-level values within the window of the whole range.
         let mut base = ast::blank_select();

@@ -1,0 +1,184 @@
+//! Copying query results from PostgreSQL into Arrow with exact types
+//! (NUMERIC as Decimal128 with its scale), for DataFusion tables and rollups.
+
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder,
+    Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use chrono::{NaiveDate, NaiveDateTime};
+use tokio_postgres::types::Type;
+use tokio_postgres::Row;
+
+use super::pg_value::{numeric_to_string, RawValue};
+use super::postgres::PostgresExecutor;
+use crate::error::EngineError;
+use crate::sql::SqlStatement;
+
+/// Runs `sql` on PostgreSQL and returns its rows as one Arrow batch.
+pub async fn postgres_to_arrow(
+    pg: &PostgresExecutor,
+    sql: &str,
+) -> Result<RecordBatch, EngineError> {
+    let stmt = SqlStatement {
+        sql: sql.to_string(),
+        params: vec![],
+    };
+    let rows = pg.query(&stmt).await?;
+    rows_to_batch(&rows)
+}
+
+fn err(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Result(e.to_string())
+}
+
+fn get_raw(r: &Row, i: usize) -> Result<Option<RawValue<'_>>, EngineError> {
+    r.try_get::<_, Option<RawValue>>(i).map_err(err)
+}
+
+/// Parses `123.45` into an i128 at `scale` digits.
+fn decimal_at_scale(s: &str, scale: u32) -> Option<i128> {
+    let neg = s.starts_with('-');
+    let s = s.trim_start_matches('-');
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut digits = String::with_capacity(int.len() + scale as usize);
+    digits.push_str(int);
+    let mut f = frac.to_string();
+    if f.len() > scale as usize {
+        f.truncate(scale as usize);
+    }
+    while f.len() < scale as usize {
+        f.push('0');
+    }
+    digits.push_str(&f);
+    let v: i128 = digits.parse().ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// Reads rows into one batch with types chosen from the column types.
+pub fn rows_to_batch(rows: &[Row]) -> Result<RecordBatch, EngineError> {
+    let Some(first) = rows.first() else {
+        return Ok(RecordBatch::new_empty(Arc::new(Schema::empty())));
+    };
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for (i, c) in first.columns().iter().enumerate() {
+        let name = c.name().to_string();
+        let ty = c.type_().clone();
+        let (dt, array): (DataType, ArrayRef) = match ty {
+            Type::INT2 | Type::INT4 => {
+                let mut b = Int32Builder::new();
+                for r in rows {
+                    let v = match ty {
+                        Type::INT2 => r.try_get::<_, Option<i16>>(i).map_err(err)?.map(i32::from),
+                        _ => r.try_get::<_, Option<i32>>(i).map_err(err)?,
+                    };
+                    b.append_option(v);
+                }
+                (DataType::Int32, Arc::new(b.finish()))
+            }
+            Type::INT8 => {
+                let mut b = Int64Builder::new();
+                for r in rows {
+                    b.append_option(r.try_get::<_, Option<i64>>(i).map_err(err)?);
+                }
+                (DataType::Int64, Arc::new(b.finish()))
+            }
+            Type::FLOAT4 | Type::FLOAT8 => {
+                let mut b = Float64Builder::new();
+                for r in rows {
+                    let v = match ty {
+                        Type::FLOAT4 => r.try_get::<_, Option<f32>>(i).map_err(err)?.map(f64::from),
+                        _ => r.try_get::<_, Option<f64>>(i).map_err(err)?,
+                    };
+                    b.append_option(v);
+                }
+                (DataType::Float64, Arc::new(b.finish()))
+            }
+            Type::NUMERIC => {
+                let texts: Vec<Option<String>> = rows
+                    .iter()
+                    .map(|r| get_raw(r, i).map(|v| v.and_then(|x| numeric_to_string(x.0))))
+                    .collect::<Result<_, _>>()?;
+                let scale = texts
+                    .iter()
+                    .flatten()
+                    .map(|t| t.split_once('.').map(|(_, f)| f.len()).unwrap_or(0))
+                    .max()
+                    .unwrap_or(0)
+                    .min(18) as u32;
+                let mut b = Decimal128Builder::new();
+                for t in &texts {
+                    b.append_option(t.as_deref().and_then(|t| decimal_at_scale(t, scale)));
+                }
+                let dt = DataType::Decimal128(38, scale as i8);
+                (dt.clone(), Arc::new(b.finish().with_data_type(dt)))
+            }
+            Type::BOOL => {
+                let mut b = BooleanBuilder::new();
+                for r in rows {
+                    b.append_option(r.try_get::<_, Option<bool>>(i).map_err(err)?);
+                }
+                (DataType::Boolean, Arc::new(b.finish()))
+            }
+            Type::DATE => {
+                let mut b = Date32Builder::new();
+                let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                for r in rows {
+                    let v = r.try_get::<_, Option<NaiveDate>>(i).map_err(err)?;
+                    b.append_option(v.map(|d| (d - epoch).num_days() as i32));
+                }
+                (DataType::Date32, Arc::new(b.finish()))
+            }
+            Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+                let mut b = TimestampMicrosecondBuilder::new();
+                for r in rows {
+                    let v = match ty {
+                        Type::TIMESTAMP => r.try_get::<_, Option<NaiveDateTime>>(i).map_err(err)?,
+                        _ => r
+                            .try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)
+                            .map_err(err)?
+                            .map(|t| t.naive_utc()),
+                    };
+                    b.append_option(v.map(|t| t.and_utc().timestamp_micros()));
+                }
+                (
+                    DataType::Timestamp(TimeUnit::Microsecond, None),
+                    Arc::new(b.finish()),
+                )
+            }
+            _ => {
+                let mut b = StringBuilder::new();
+                for r in rows {
+                    let v = match ty {
+                        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
+                            r.try_get::<_, Option<String>>(i).map_err(err)?
+                        }
+                        _ => get_raw(r, i)?.map(|x| String::from_utf8_lossy(x.0).into_owned()),
+                    };
+                    b.append_option(v);
+                }
+                (DataType::Utf8, Arc::new(b.finish()))
+            }
+        };
+        fields.push(Field::new(name, dt, true));
+        arrays.push(array);
+    }
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    RecordBatch::try_new(schema, arrays).map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_at_scale() {
+        assert_eq!(decimal_at_scale("210.98", 5), Some(21098000));
+        assert_eq!(decimal_at_scale("-3.3506", 4), Some(-33506));
+        assert_eq!(decimal_at_scale("7", 2), Some(700));
+    }
+}
