@@ -3,7 +3,7 @@
 //! corpus tables are copied from PostgreSQL into Arrow and the queries run
 //! on DataFusion instead.
 //!
-//! `cargo run -p strata-engine --example load_corpus -- MODEL_DIR CASES.jsonl DBNAME [--datafusion]`
+//! `cargo run -p strata-engine --example load_corpus -- MODEL_DIR CASES.jsonl DBNAME [--datafusion] [--rollups]`
 
 use std::sync::Arc;
 
@@ -33,14 +33,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Backend::Postgres(pg)
     };
-    let engine = Engine::builder(model)
-        .data_source(DEFAULT_DATA_SOURCE, backend)
-        .build();
+    let mut builder = Engine::builder(model).data_source(DEFAULT_DATA_SOURCE, backend);
+    let with_rollups = args.iter().any(|a| a == "--rollups");
+    if with_rollups {
+        builder = builder.rollups(strata_engine::preagg::DEFAULT_MAX_BYTES);
+    }
+    let engine = builder.build();
+    if with_rollups {
+        let n = engine
+            .build_rollups(&|def, ev| eprintln!("{}: {ev:?}", def.id))
+            .await;
+        eprintln!("{n} rollups built");
+    }
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
         let out = match engine.load(&case["query"]).await {
             Ok(r) => {
-                serde_json::json!({"name": case["name"], "data": r.rows_json(), "total": r.total})
+                serde_json::json!({"name": case["name"], "data": r.rows_json(), "total": r.total,
+                    "usedPreAggregations": r.used_pre_aggregations})
             }
             Err(e) => serde_json::json!({"name": case["name"], "error": e.to_string()}),
         };

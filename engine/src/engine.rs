@@ -12,6 +12,7 @@ use crate::error::{query_err, EngineError, QueryError};
 use crate::exec::{DataFusionExecutor, PostgresExecutor};
 use crate::join_graph::JoinGraph;
 use crate::plan::{LogicalPlan, Planner};
+use crate::preagg::RollupStore;
 use crate::query::{NormalizedQuery, Query};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 use crate::sql::context::SqlTarget;
@@ -156,6 +157,7 @@ struct Inner {
     templates: CompiledTemplates,
     executor: Option<Arc<PostgresExecutor>>,
     sources: HashMap<String, Backend>,
+    rollups: Option<Arc<RollupStore>>,
     hll: OnceCell<bool>,
 }
 
@@ -163,6 +165,7 @@ struct Inner {
 pub struct EngineBuilder {
     model: Arc<SemanticModel>,
     sources: HashMap<String, Backend>,
+    rollup_bytes: Option<u64>,
 }
 
 impl EngineBuilder {
@@ -170,6 +173,14 @@ impl EngineBuilder {
     /// or use [`DEFAULT_DATA_SOURCE`].
     pub fn data_source(mut self, name: impl Into<String>, backend: Backend) -> Self {
         self.sources.insert(name.into(), backend);
+        self
+    }
+
+    /// Serves the model's `rollup` pre-aggregations from Arrow, holding at
+    /// most `max_bytes` of them in memory (build them with
+    /// [`Engine::build_rollups`] or [`Engine::spawn_rollup_refresh`]).
+    pub fn rollups(mut self, max_bytes: u64) -> Self {
+        self.rollup_bytes = Some(max_bytes);
         self
     }
 
@@ -184,12 +195,16 @@ impl EngineBuilder {
             Some(Backend::Postgres(p)) => Some(p.clone()),
             _ => None,
         };
+        let rollups = self
+            .rollup_bytes
+            .map(|b| Arc::new(RollupStore::new(&self.model, b)));
         Engine {
             inner: Arc::new(Inner {
                 model: self.model,
                 graph,
                 templates,
                 executor,
+                rollups,
                 sources: self.sources,
                 hll: OnceCell::new(),
             }),
@@ -228,7 +243,39 @@ impl Engine {
         EngineBuilder {
             model,
             sources: HashMap::new(),
+            rollup_bytes: None,
         }
+    }
+
+    /// The pre-aggregation store, when enabled.
+    pub fn rollups(&self) -> Option<&Arc<RollupStore>> {
+        self.inner.rollups.as_ref()
+    }
+
+    /// Renders a plan for the backend of its data source.
+    pub(crate) fn render_for_source(
+        &self,
+        plan: &LogicalPlan,
+    ) -> Result<(Backend, RenderedQuery), EngineError> {
+        let ds = self.data_source_of(plan)?;
+        let backend = self
+            .inner
+            .sources
+            .get(&ds)
+            .cloned()
+            .ok_or_else(|| match ds.as_str() {
+                DEFAULT_DATA_SOURCE => EngineError::NoDatabase,
+                other => {
+                    EngineError::Query(query_err!("data source \"{other}\" is not configured"))
+                }
+            })?;
+        let rendered = PostgresRenderer::new(
+            &self.inner.model,
+            &self.inner.templates,
+            self.options(Some(&backend)),
+        )
+        .render(plan)?;
+        Ok((backend, rendered))
     }
 
     /// The backend of a data source.
@@ -404,6 +451,46 @@ impl Engine {
                 .await?;
         }
         let planned = self.plan(query)?;
+        let columns = output_columns(&planned.plan);
+        if let Some(store) = &self.inner.rollups {
+            if let Some(rollup) = store.find(&self.inner.model, &planned.plan) {
+                if let Some(mapped) = rollup.map_plan(&planned.plan) {
+                    let options = DialectOptions {
+                        hll: false,
+                        target: SqlTarget::DataFusion,
+                    };
+                    let rendered = PostgresRenderer::new(&rollup.model, &rollup.templates, options)
+                        .render(&mapped)?;
+                    let main = rollup.executor.query_result(rendered.main_ast, columns);
+                    let (result, total) = match rendered.total_ast {
+                        Some(t) => {
+                            let (r, n) = tokio::join!(main, rollup.executor.count(t));
+                            (r?, Some(n?))
+                        }
+                        None => (main.await?, None),
+                    };
+                    let mut used = Map::new();
+                    used.insert(
+                        rollup.id.clone(),
+                        json!({
+                            "targetTableName": format!("strata_rollups.{}", rollup.id.replace('.', "_").to_lowercase()),
+                            "lastUpdatedAt": rollup.built_at.timestamp_millis(),
+                            "rows": rollup.rows,
+                            "refreshKeyValues": rollup.refresh_value.iter().collect::<Vec<_>>(),
+                        }),
+                    );
+                    return Ok(LoadResult {
+                        query: planned.query,
+                        annotation: planned.annotation,
+                        total,
+                        data_source: planned.data_source,
+                        db_type: "datafusion".into(),
+                        used_pre_aggregations: used,
+                        result,
+                    });
+                }
+            }
+        }
         let backend = self
             .inner
             .sources
@@ -467,4 +554,21 @@ impl Engine {
             result,
         })
     }
+}
+
+/// One output column per dimension and measure of a plan, in SQL order.
+fn output_columns(plan: &LogicalPlan) -> Vec<OutputColumn> {
+    plan.dimensions
+        .iter()
+        .map(|d| OutputColumn {
+            names: std::iter::once(d.name.clone())
+                .chain(d.alt_name.clone())
+                .collect(),
+            style: JsonStyle::Text,
+        })
+        .chain(plan.measures.iter().map(|m| OutputColumn {
+            names: vec![m.name.clone()],
+            style: JsonStyle::Text,
+        }))
+        .collect()
 }

@@ -19,11 +19,13 @@
 //! ```
 
 pub mod annotation;
+pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod exec;
 pub mod join_graph;
 pub mod plan;
+pub mod preagg;
 pub mod query;
 pub mod result;
 pub mod sql;

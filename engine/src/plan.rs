@@ -152,8 +152,8 @@ pub struct LogicalPlan {
     pub time_ranges: Vec<PlanTimeRange>,
     /// Ordering.
     pub order: Vec<PlanOrder>,
-    /// Row limit.
-    pub limit: u64,
+    /// Row limit (`None`: every row, for internal queries such as rollup builds).
+    pub limit: Option<u64>,
     /// Rows skipped.
     pub offset: Option<u64>,
     /// Time zone of the query.
@@ -442,7 +442,7 @@ impl<'a> Planner<'a> {
             segments,
             time_ranges,
             order,
-            limit: query.limit.unwrap_or(crate::query::request::DEFAULT_LIMIT),
+            limit: Some(query.limit.unwrap_or(crate::query::request::DEFAULT_LIMIT)),
             offset: query.offset.filter(|o| *o > 0),
             timezone,
             ungrouped: query.ungrouped,

@@ -123,7 +123,7 @@ impl<'a> PostgresRenderer<'a> {
                 .map(|o| ast::order_item(col(&o.alias), o.desc))
                 .collect(),
         );
-        ast::set_limit(&mut main, Some(plan.limit), plan.offset);
+        ast::set_limit(&mut main, plan.limit, plan.offset);
         let total_ast = plan.total.then(|| {
             let mut s = ast::blank_select();
             s.projection.push(aliased(ast::func_star("count"), "total"));
