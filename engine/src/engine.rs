@@ -8,6 +8,7 @@ use strata_schema::SemanticModel;
 use tokio::sync::OnceCell;
 
 use crate::annotation::Annotation;
+use crate::cache::{cache_key, CacheConfig, CacheMode, CachedResult, ResultCache};
 use crate::error::{query_err, EngineError, QueryError};
 use crate::exec::{DataFusionExecutor, PostgresExecutor};
 use crate::join_graph::JoinGraph;
@@ -158,7 +159,28 @@ struct Inner {
     executor: Option<Arc<PostgresExecutor>>,
     sources: HashMap<String, Backend>,
     rollups: Option<Arc<RollupStore>>,
+    cache: Option<Arc<ResultCache>>,
     hll: OnceCell<bool>,
+}
+
+/// Options of [`Engine::load_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Cube's `cache` mode.
+    pub cache: CacheMode,
+    /// The caller's verified claims: answers are never shared across contexts.
+    pub security_context: Option<&'a Value>,
+}
+
+/// An answer and where it came from.
+#[derive(Debug, Clone)]
+pub struct CachedLoad {
+    /// The answer.
+    pub result: Arc<LoadResult>,
+    /// When it was computed (Cube's `lastRefreshTime`).
+    pub computed_at: chrono::DateTime<chrono::Utc>,
+    /// Served from the result cache.
+    pub from_cache: bool,
 }
 
 /// Builds an [`Engine`] with its data sources.
@@ -166,6 +188,7 @@ pub struct EngineBuilder {
     model: Arc<SemanticModel>,
     sources: HashMap<String, Backend>,
     rollup_bytes: Option<u64>,
+    cache: Option<CacheConfig>,
 }
 
 impl EngineBuilder {
@@ -181,6 +204,12 @@ impl EngineBuilder {
     /// [`Engine::build_rollups`] or [`Engine::spawn_rollup_refresh`]).
     pub fn rollups(mut self, max_bytes: u64) -> Self {
         self.rollup_bytes = Some(max_bytes);
+        self
+    }
+
+    /// Keeps answers in a result cache.
+    pub fn result_cache(mut self, config: CacheConfig) -> Self {
+        self.cache = Some(config);
         self
     }
 
@@ -205,6 +234,7 @@ impl EngineBuilder {
                 templates,
                 executor,
                 rollups,
+                cache: self.cache.map(|c| Arc::new(ResultCache::new(c))),
                 sources: self.sources,
                 hll: OnceCell::new(),
             }),
@@ -244,6 +274,7 @@ impl Engine {
             model,
             sources: HashMap::new(),
             rollup_bytes: None,
+            cache: None,
         }
     }
 
@@ -442,15 +473,119 @@ impl Engine {
         })
     }
 
-    /// Plans a query and runs it on its data source.
-    pub async fn load(&self, query: &Value) -> Result<LoadResult, EngineError> {
+    async fn ensure_ready(&self) -> Result<(), EngineError> {
         if let Some(Backend::Postgres(pg)) = self.inner.sources.get(DEFAULT_DATA_SOURCE) {
             self.inner
                 .hll
                 .get_or_try_init(|| async { pg.has_extension("hll").await })
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Plans a query and runs it on its data source (or a rollup).
+    pub async fn load(&self, query: &Value) -> Result<LoadResult, EngineError> {
+        self.ensure_ready().await?;
         let planned = self.plan(query)?;
+        self.execute(planned).await
+    }
+
+    /// Like [`Engine::load`], through the result cache when one is enabled.
+    pub async fn load_with(
+        &self,
+        query: &Value,
+        options: &LoadOptions<'_>,
+    ) -> Result<CachedLoad, EngineError> {
+        self.ensure_ready().await?;
+        let planned = self.plan(query)?;
+        let Some(cache) = self.inner.cache.clone() else {
+            let result = Arc::new(self.execute(planned).await?);
+            return Ok(CachedLoad {
+                result,
+                computed_at: chrono::Utc::now(),
+                from_cache: false,
+            });
+        };
+        let ttl = self.refresh_interval(&planned.plan, cache.config().default_ttl);
+        let key = cache_key(
+            &planned.query.0,
+            options.security_context,
+            &planned.data_source,
+        );
+        let cached = cache.get(key);
+        let hit = |e: CachedResult| CachedLoad {
+            result: e.result,
+            computed_at: e.computed_at,
+            from_cache: true,
+        };
+        match (options.cache, cached) {
+            (CacheMode::NoCache, _) | (_, None) => {}
+            (_, Some(e)) if e.is_fresh() => return Ok(hit(e)),
+            (CacheMode::StaleWhileRevalidate, Some(e)) => {
+                let engine = self.clone();
+                tokio::spawn(async move {
+                    if let Ok(r) = engine.execute(planned).await {
+                        cache.insert(key, Arc::new(r), ttl);
+                    }
+                });
+                return Ok(hit(e));
+            }
+            (CacheMode::StaleIfSlow, Some(e)) => {
+                let engine = self.clone();
+                let c = cache.clone();
+                let task = tokio::spawn(async move {
+                    let r = engine.execute(planned).await.map(Arc::new);
+                    if let Ok(r) = &r {
+                        c.insert(key, r.clone(), ttl);
+                    }
+                    r
+                });
+                return match tokio::time::timeout(cache.config().slow_after, task).await {
+                    Ok(Ok(Ok(result))) => Ok(CachedLoad {
+                        result,
+                        computed_at: chrono::Utc::now(),
+                        from_cache: false,
+                    }),
+                    Ok(Ok(Err(err))) => Err(err),
+                    // Slow (or the task failed to run): answer with what we have.
+                    _ => Ok(hit(e)),
+                };
+            }
+            (CacheMode::MustRevalidate, Some(_)) => {}
+        }
+        let result = Arc::new(self.execute(planned).await?);
+        let entry = cache.insert(key, result, ttl);
+        Ok(CachedLoad {
+            result: entry.result,
+            computed_at: entry.computed_at,
+            from_cache: false,
+        })
+    }
+
+    /// How long answers over these cubes stay fresh: the shortest
+    /// `refresh_key.every` of the cubes, else `default`.
+    fn refresh_interval(
+        &self,
+        plan: &LogicalPlan,
+        default: std::time::Duration,
+    ) -> std::time::Duration {
+        plan.join
+            .cubes()
+            .filter_map(|c| self.inner.model.cube(c))
+            .filter_map(|c| c.refresh_key.as_ref()?.every.as_deref())
+            .filter_map(crate::preagg::matching::every_secs)
+            .min()
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(default)
+    }
+
+    /// The result cache, when enabled.
+    pub fn result_cache(&self) -> Option<&Arc<ResultCache>> {
+        self.inner.cache.as_ref()
+    }
+
+    /// Runs a planned query on its data source (or a rollup).
+    pub async fn execute(&self, planned: PlannedQuery) -> Result<LoadResult, EngineError> {
         let columns = output_columns(&planned.plan);
         if let Some(store) = &self.inner.rollups {
             if let Some(rollup) = store.find(&self.inner.model, &planned.plan) {

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod annotation;
+pub mod cache;
 pub mod demo;
 pub mod engine;
 pub mod error;
@@ -29,11 +30,14 @@ pub mod preagg;
 pub mod query;
 pub mod result;
 pub mod sql;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use annotation::Annotation;
+pub use cache::{CacheConfig, CacheMode};
 pub use engine::{
-    Backend, Engine, EngineBuilder, LoadResult, PlannedQuery, PreparedRequest, QueryType,
-    DEFAULT_DATA_SOURCE,
+    Backend, CachedLoad, Engine, EngineBuilder, LoadOptions, LoadResult, PlannedQuery,
+    PreparedRequest, QueryType, DEFAULT_DATA_SOURCE,
 };
 pub use error::{EngineError, QueryError};
 pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor};

@@ -19,6 +19,11 @@ use crate::sql::CompiledTemplates;
 /// Name of the table a rollup is registered as in its session.
 pub const ROLLUP_TABLE: &str = "rollup";
 
+/// A FROM item for a plain table name.
+pub fn table(name: &str) -> sqlparser::ast::TableFactor {
+    crate::sql::templates::raw_table(name)
+}
+
 /// One stored column: the member it holds and its column name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollupColumn {

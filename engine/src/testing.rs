@@ -1,0 +1,86 @@
+//! Test fixtures: a small model over an in-memory DataFusion table.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::record_batch::RecordBatch;
+
+use crate::engine::{Backend, EngineBuilder, DEFAULT_DATA_SOURCE};
+use crate::exec::DataFusionExecutor;
+use crate::Engine;
+
+/// A model with one `Orders` cube and a rollup by day.
+pub const ORDERS_MODEL: &str = r#"
+cubes:
+  - name: Orders
+    sql_table: orders
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+      - name: status
+        sql: status
+        type: string
+      - name: createdAt
+        sql: created_at
+        type: time
+    measures:
+      - name: count
+        type: count
+      - name: amount
+        sql: amount
+        type: sum
+      - name: avgAmount
+        sql: amount
+        type: avg
+    pre_aggregations:
+      - name: byDay
+        measures: [CUBE.count, CUBE.amount]
+        dimensions: [CUBE.status]
+        time_dimension: CUBE.createdAt
+        granularity: day
+"#;
+
+/// `rows` orders over 2024, statuses cycling through three values.
+pub fn orders_batch(rows: usize) -> RecordBatch {
+    let statuses = ["completed", "shipped", "cancelled"];
+    let start = 1_704_067_200_000_000i64; // 2024-01-01T00:00:00Z in µs
+    let ids: ArrayRef = Arc::new(Int64Array::from_iter_values(0..rows as i64));
+    let status: ArrayRef = Arc::new(StringArray::from_iter_values(
+        (0..rows).map(|i| statuses[i % 3]),
+    ));
+    let created: ArrayRef = Arc::new(TimestampMicrosecondArray::from_iter_values(
+        (0..rows as i64).map(|i| start + (i % 366) * 86_400_000_000 + (i % 24) * 3_600_000_000),
+    ));
+    let amount: ArrayRef = Arc::new(Float64Array::from_iter_values(
+        (0..rows).map(|i| (i % 100) as f64 + 0.5),
+    ));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("status", DataType::Utf8, false),
+        Field::new(
+            "created_at",
+            DataType::Timestamp(TimeUnit::Microsecond, None),
+            false,
+        ),
+        Field::new("amount", DataType::Float64, false),
+    ]));
+    RecordBatch::try_new(schema, vec![ids, status, created, amount])
+        .unwrap_or_else(|e| panic!("fixture batch: {e}"))
+}
+
+/// A builder over [`ORDERS_MODEL`] with `rows` orders on DataFusion.
+pub fn orders_engine(rows: usize) -> EngineBuilder {
+    let model =
+        strata_schema::load_files(&[(PathBuf::from("orders.yml"), ORDERS_MODEL.to_string())])
+            .unwrap_or_else(|e| panic!("fixture model: {e}"));
+    let df = DataFusionExecutor::new();
+    let batch = orders_batch(rows);
+    df.register_batches("orders", batch.schema(), vec![batch])
+        .unwrap_or_else(|e| panic!("fixture table: {e}"));
+    Engine::builder(Arc::new(model))
+        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+}
