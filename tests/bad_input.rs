@@ -205,7 +205,7 @@ fn bad_inputs() -> Vec<Bad> {
         q(
             "equals without values",
             filtered(json!({"member": "Customers.customerName", "operator": "equals"})),
-            &["values"],
+            &["value"],
         ),
         q(
             "values not an array",

@@ -92,7 +92,7 @@ async fn load_dataset() {
 
 /// An HS256 JWT over `claims`, signed with `secret`.
 pub fn sign_token(secret: &str, claims: &Value) -> String {
-    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).expect("HS256 key");
     jsonwebtoken::encode(&jsonwebtoken::Header::default(), claims, &key).expect("signing a JWT")
 }
 
