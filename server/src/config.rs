@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use strata_engine::PgConfig;
 
+use crate::setup::EngineSettings;
+
 /// Default directory of the data model (Cube's `CUBEJS_SCHEMA_PATH` default).
 pub const DEFAULT_MODELS_DIR: &str = "model";
 
@@ -25,6 +27,8 @@ pub struct ServerConfig {
     pub dev_mode: bool,
     /// Postgres connection settings, when `CUBEJS_DB_TYPE=postgres`.
     pub db: Option<PgConfig>,
+    /// Demo, file data sources, rollups and the result cache.
+    pub engine: EngineSettings,
 }
 
 /// A configuration problem found while reading the environment.
@@ -53,6 +57,7 @@ impl Default for ServerConfig {
             api_secret: None,
             dev_mode: false,
             db: None,
+            engine: EngineSettings::default(),
         }
     }
 }
@@ -92,12 +97,42 @@ impl ServerConfig {
             Some(t) if t.trim().eq_ignore_ascii_case("postgres") => Some(pg_config(&get)?),
             Some(other) => return Err(ConfigError::UnsupportedDbType(other)),
         };
+        let mut engine = EngineSettings {
+            data_sources: get("STRATA_DATA_SOURCES").map(PathBuf::from),
+            ..EngineSettings::default()
+        };
+        if let Some(v) = get("STRATA_ROLLUP_MAX_BYTES") {
+            engine.rollup_max_bytes = v.trim().parse().map_err(|_| {
+                invalid("STRATA_ROLLUP_MAX_BYTES", &v, "expected a number of bytes")
+            })?;
+        }
+        if let Some(v) = get("STRATA_CACHE") {
+            if !parse_bool("STRATA_CACHE", &v)? {
+                engine.cache = None;
+            }
+        }
+        if let (Some(cache), Some(v)) = (engine.cache.as_mut(), get("STRATA_CACHE_MAX_BYTES")) {
+            cache.max_bytes = v
+                .trim()
+                .parse()
+                .map_err(|_| invalid("STRATA_CACHE_MAX_BYTES", &v, "expected a number of bytes"))?;
+        }
+        if let (Some(cache), Some(v)) = (engine.cache.as_mut(), get("STRATA_CACHE_TTL")) {
+            cache.default_ttl = parse_duration(&v).ok_or_else(|| {
+                invalid(
+                    "STRATA_CACHE_TTL",
+                    &v,
+                    "expected a duration such as `10s` or `5m`",
+                )
+            })?;
+        }
         Ok(ServerConfig {
             models_dir,
             listen: SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
             api_secret: get("CUBEJS_API_SECRET"),
             dev_mode,
             db,
+            engine,
         })
     }
 }

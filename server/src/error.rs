@@ -112,6 +112,12 @@ pub enum ServerError {
     /// The database settings are unusable.
     #[error("cannot set up the database connection: {0}")]
     Database(#[source] EngineError),
+    /// The data-sources file is unusable.
+    #[error("data sources: {0}")]
+    DataSources(String),
+    /// The bundled demo could not be set up.
+    #[error("cannot set up the demo: {0}")]
+    Demo(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -20,13 +20,13 @@ pub mod meta;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod setup;
+pub mod sources;
 pub mod state;
 pub mod table;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 
-use strata_engine::{Engine, PostgresExecutor};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -34,6 +34,7 @@ pub use auth::{AuthError, AuthSettings, SecurityContext};
 pub use config::{ConfigError, ServerConfig};
 pub use error::{ApiError, ServerError};
 pub use routes::router;
+pub use setup::EngineSettings;
 pub use state::AppState;
 
 /// A server started by [`start`], serving in the background until
@@ -90,27 +91,15 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     if !config.dev_mode && config.api_secret.is_none() {
         return Err(ServerError::MissingApiSecret);
     }
-    let model =
-        strata_schema::load_dir(&config.models_dir).map_err(|errors| ServerError::Model {
-            dir: config.models_dir.clone(),
-            errors,
-        })?;
-    tracing::info!(
-        cubes = model.cubes.len(),
-        views = model.views.len(),
-        dir = %config.models_dir.display(),
-        "data model loaded"
-    );
-    let executor = match config.db.clone() {
-        Some(db) => Some(Arc::new(
-            PostgresExecutor::new(db).map_err(ServerError::Database)?,
-        )),
-        None => {
-            tracing::warn!("no database configured (CUBEJS_DB_TYPE): /load will fail");
-            None
-        }
-    };
-    let engine = Engine::new(Arc::new(model), executor);
+    if config.db.is_none() && !config.engine.demo && config.engine.data_sources.is_none() {
+        tracing::warn!("no database configured (CUBEJS_DB_TYPE): /load will fail for cubes on the default data source");
+    }
+    let engine = setup::build_engine(&config.models_dir, config.db.clone(), &config.engine).await?;
+    if engine.rollups().is_some_and(|r| !r.defs().is_empty()) {
+        // Rollups build in the background; until one is built its queries
+        // go to the source.
+        engine.spawn_rollup_refresh();
+    }
     let state = AppState::new(
         engine,
         AuthSettings::new(config.api_secret.clone(), config.dev_mode),
@@ -169,6 +158,7 @@ mod tests {
             api_secret: secret.map(str::to_string),
             dev_mode,
             db: None,
+            engine: EngineSettings::default(),
         }
     }
 

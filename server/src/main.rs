@@ -4,14 +4,12 @@ use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use strata_engine::{Engine, PostgresExecutor};
-use strata_schema::SemanticModel;
-use strata_server::{config::DEFAULT_MODELS_DIR, table, ServerConfig};
+use strata_engine::Engine;
+use strata_server::{table, ServerConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,13 +22,27 @@ struct Cli {
     command: Command,
 }
 
+/// Where the model and data come from.
+#[derive(Debug, Clone, clap::Args)]
+struct ModelArgs {
+    /// Data model directory (overrides CUBEJS_SCHEMA_PATH).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Use the bundled demo: an e-commerce model and data on DataFusion, no
+    /// database or configuration needed (dev mode unless CUBEJS_API_SECRET is set).
+    #[arg(long, conflicts_with = "models")]
+    demo: bool,
+    /// YAML file declaring CSV/Parquet data sources (overrides STRATA_DATA_SOURCES).
+    #[arg(long, value_name = "FILE")]
+    data_sources: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the Cube-compatible REST API (configured by CUBEJS_* variables).
     Serve {
-        /// Data model directory (overrides CUBEJS_SCHEMA_PATH).
-        #[arg(long, value_name = "DIR")]
-        models: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
         /// Address to listen on, `HOST:PORT` or a port (overrides PORT).
         #[arg(long, value_name = "ADDR", value_parser = parse_listen)]
         listen: Option<SocketAddr>,
@@ -44,17 +56,29 @@ enum Command {
     Sql {
         /// File holding the query JSON.
         query: PathBuf,
-        /// Data model directory (default: CUBEJS_SCHEMA_PATH or `model`).
-        #[arg(long, value_name = "DIR")]
-        models: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
     },
-    /// Run a query against the configured database and print a table.
+    /// Run a query against the configured data source and print a table.
     Query {
         /// File holding the query JSON.
         query: PathBuf,
-        /// Data model directory (default: CUBEJS_SCHEMA_PATH or `model`).
-        #[arg(long, value_name = "DIR")]
-        models: Option<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Pre-aggregations.
+    Preagg {
+        #[command(subcommand)]
+        command: PreaggCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PreaggCommand {
+    /// Build every rollup of the model now, with a progress bar for each.
+    Build {
+        #[command(flatten)]
+        model: ModelArgs,
     },
 }
 
@@ -97,13 +121,42 @@ fn init_tracing(default_level: &str) {
 
 async fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Serve { models, listen } => serve(models, listen).await,
+        Command::Serve { model, listen } => serve(model, listen).await,
         Command::Validate { dir } => Ok(validate(&dir)),
-        Command::Sql { query, models } => sql(&query, models).map(|()| ExitCode::SUCCESS),
-        Command::Query { query, models } => {
-            run_query(&query, models).await.map(|()| ExitCode::SUCCESS)
+        Command::Sql { query, model } => sql(&query, model).await.map(|()| ExitCode::SUCCESS),
+        Command::Query { query, model } => {
+            run_query(&query, model).await.map(|()| ExitCode::SUCCESS)
         }
+        Command::Preagg {
+            command: PreaggCommand::Build { model },
+        } => build_rollups(model).await,
     }
+}
+
+/// The configuration from the environment with the command's flags applied.
+fn config_for(args: &ModelArgs) -> Result<ServerConfig> {
+    let mut config = ServerConfig::from_env()?;
+    if let Some(dir) = &args.models {
+        config.models_dir = dir.clone();
+    }
+    if let Some(file) = &args.data_sources {
+        config.engine.data_sources = Some(file.clone());
+    }
+    if args.demo {
+        config.engine.demo = true;
+        if config.api_secret.is_none() {
+            config.dev_mode = true;
+        }
+    } else {
+        check_dir(&config.models_dir)?;
+    }
+    Ok(config)
+}
+
+async fn engine_for(config: &ServerConfig) -> Result<Engine> {
+    strata_server::setup::build_engine(&config.models_dir, config.db.clone(), &config.engine)
+        .await
+        .map_err(|e| anyhow!("{e}"))
 }
 
 /// `--listen`: `HOST:PORT`, `:PORT` or `PORT` (all interfaces).
@@ -121,15 +174,11 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("listen address `{s}` resolves to nothing"))
 }
 
-async fn serve(models: Option<PathBuf>, listen: Option<SocketAddr>) -> Result<ExitCode> {
-    let mut config = ServerConfig::from_env()?;
-    if let Some(dir) = models {
-        config.models_dir = dir;
-    }
+async fn serve(model: ModelArgs, listen: Option<SocketAddr>) -> Result<ExitCode> {
+    let mut config = config_for(&model)?;
     if let Some(addr) = listen {
         config.listen = addr;
     }
-    check_dir(&config.models_dir)?;
     let server = strata_server::start(config).await?;
     println!("Strata listening on {}", server.url());
     tokio::signal::ctrl_c()
@@ -138,6 +187,59 @@ async fn serve(models: Option<PathBuf>, listen: Option<SocketAddr>) -> Result<Ex
     eprintln!("shutting down...");
     server.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn build_rollups(model: ModelArgs) -> Result<ExitCode> {
+    use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+    let config = config_for(&model)?;
+    let engine = engine_for(&config).await?;
+    let Some(store) = engine.rollups() else {
+        bail!("pre-aggregations are turned off (STRATA_ROLLUP_MAX_BYTES=0)");
+    };
+    let defs = store.defs().to_vec();
+    if defs.is_empty() {
+        println!("no rollup pre-aggregations in the model");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bars = MultiProgress::new();
+    let style = ProgressStyle::with_template("{spinner} {prefix:<48} [{bar:20}] {msg}")
+        .map_err(|e| anyhow!("{e}"))?
+        .progress_chars("=> ");
+    let mut failed = 0;
+    for def in &defs {
+        let bar = bars.add(ProgressBar::new(1));
+        bar.set_style(style.clone());
+        bar.set_prefix(def.id.clone());
+        bar.set_message("building (one partition: the whole range)");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let started = std::time::Instant::now();
+        match engine.build_rollup(def).await {
+            Ok(b) => {
+                bar.inc(1);
+                bar.finish_with_message(format!(
+                    "{} rows, {} KiB in {:.2?}",
+                    b.rows,
+                    b.bytes / 1024,
+                    started.elapsed()
+                ));
+            }
+            Err(e) => {
+                failed += 1;
+                bar.abandon_with_message(format!("failed: {e}"));
+            }
+        }
+    }
+    println!(
+        "{} of {} rollups built, {} KiB held",
+        defs.len() - failed,
+        defs.len(),
+        store.bytes() / 1024
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn validate(dir: &Path) -> ExitCode {
@@ -169,17 +271,6 @@ fn validate(dir: &Path) -> ExitCode {
     }
 }
 
-/// The model directory for `sql`/`query`: the flag, else CUBEJS_SCHEMA_PATH, else `model`.
-fn models_dir(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| {
-        std::env::var("CUBEJS_SCHEMA_PATH")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(PathBuf::from)
-    })
-    .unwrap_or_else(|| PathBuf::from(DEFAULT_MODELS_DIR))
-}
-
 fn check_dir(dir: &Path) -> Result<()> {
     let meta = std::fs::metadata(dir)
         .with_context(|| format!("cannot read model directory `{}`", dir.display()))?;
@@ -189,18 +280,6 @@ fn check_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn load_model(dir: &Path) -> Result<SemanticModel> {
-    check_dir(dir)?;
-    strata_schema::load_dir(dir).map_err(|errors| {
-        let lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
-        anyhow!(
-            "the data model in `{}` has errors:\n{}",
-            dir.display(),
-            lines.join("\n")
-        )
-    })
-}
-
 fn read_query(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read query file `{}`", path.display()))?;
@@ -208,10 +287,11 @@ fn read_query(path: &Path) -> Result<Value> {
         .with_context(|| format!("query file `{}` is not valid JSON", path.display()))
 }
 
-fn sql(query_path: &Path, models: Option<PathBuf>) -> Result<()> {
+async fn sql(query_path: &Path, model: ModelArgs) -> Result<()> {
     let query = read_query(query_path)?;
-    let model = load_model(&models_dir(models))?;
-    let engine = Engine::new(Arc::new(model), None);
+    // Planning needs no connection; the SQL is rendered for the data source's engine.
+    let config = config_for(&model)?;
+    let engine = engine_for(&config).await?;
     let prepared = engine
         .prepare_request(&query)
         .map_err(|e| anyhow!("invalid query in `{}`: {e}", query_path.display()))?;
@@ -239,18 +319,16 @@ fn sql(query_path: &Path, models: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-async fn run_query(query_path: &Path, models: Option<PathBuf>) -> Result<()> {
+async fn run_query(query_path: &Path, model: ModelArgs) -> Result<()> {
     let query = read_query(query_path)?;
-    let config = ServerConfig::from_env()?;
-    let model = load_model(&models_dir(models))?;
-    let db = config.db.ok_or_else(|| {
-        anyhow!(
-            "no database configured: set CUBEJS_DB_TYPE=postgres and \
-             CUBEJS_DB_HOST, CUBEJS_DB_PORT, CUBEJS_DB_NAME, CUBEJS_DB_USER, CUBEJS_DB_PASS"
-        )
-    })?;
-    let executor = PostgresExecutor::new(db).context("cannot set up the database connection")?;
-    let engine = Engine::new(Arc::new(model), Some(Arc::new(executor)));
+    let config = config_for(&model)?;
+    if config.db.is_none() && !config.engine.demo && config.engine.data_sources.is_none() {
+        bail!(
+            "no database configured: set CUBEJS_DB_TYPE=postgres and CUBEJS_DB_HOST, \
+             CUBEJS_DB_PORT, CUBEJS_DB_NAME, CUBEJS_DB_USER, CUBEJS_DB_PASS (or use --demo)"
+        );
+    }
+    let engine = engine_for(&config).await?;
     let prepared = engine
         .prepare_request(&query)
         .map_err(|e| anyhow!("invalid query in `{}`: {e}", query_path.display()))?;

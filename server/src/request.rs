@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use serde_json::Value;
+use strata_engine::CacheMode;
 
 use crate::error::ApiError;
 
@@ -27,6 +28,8 @@ pub struct ApiRequest {
     pub query_type: Option<String>,
     /// `responseFormat` given as a request parameter or inside the query.
     pub response_format: Option<String>,
+    /// Cube's `cache` mode, as a request parameter or inside the query.
+    pub cache: CacheMode,
 }
 
 impl ApiRequest {
@@ -43,7 +46,7 @@ impl ApiRequest {
             .filter(|q| !q.trim().is_empty() && q != "undefined")
             .ok_or_else(|| ApiError::bad_request(MISSING_QUERY_MESSAGE))?;
         let query = parse_query_json(&text)?;
-        Self::build(query, get("queryType"), get("responseFormat"))
+        Self::build(query, get("queryType"), get("responseFormat"), get("cache"))
     }
 
     /// Parses a `POST` request from its body; `queryType` and `responseFormat`
@@ -82,7 +85,8 @@ impl ApiRequest {
         let query_type = string_field(fields.remove("queryType")).or_else(|| param("queryType"));
         let format =
             string_field(fields.remove("responseFormat")).or_else(|| param("responseFormat"));
-        Self::build(query, query_type, format)
+        let cache = string_field(fields.remove("cache")).or_else(|| param("cache"));
+        Self::build(query, query_type, format, cache)
     }
 
     /// Parses a `POST` request from axum's body extraction result, turning a
@@ -108,6 +112,7 @@ impl ApiRequest {
         mut query: Value,
         query_type: Option<String>,
         response_format: Option<String>,
+        cache: Option<String>,
     ) -> Result<Self, ApiError> {
         match &query {
             Value::Object(_) => {}
@@ -124,16 +129,25 @@ impl ApiRequest {
         // `responseFormat: "columns"` inside the query is Strata's extension:
         // take it out so the engine sees a plain Cube query.
         let mut response_format = response_format;
+        let mut cache = cache;
         if let Value::Object(fields) = &mut query {
             if fields.get("responseFormat").and_then(Value::as_str) == Some(COLUMNS_FORMAT) {
                 fields.remove("responseFormat");
                 response_format.get_or_insert_with(|| COLUMNS_FORMAT.to_string());
             }
+            if let Some(Value::String(c)) = fields.remove("cache") {
+                cache.get_or_insert(c);
+            }
         }
+        let cache = match cache {
+            Some(c) => CacheMode::parse(&c).map_err(|e| ApiError::bad_request(e.to_string()))?,
+            None => CacheMode::default(),
+        };
         Ok(ApiRequest {
             query,
             query_type,
             response_format,
+            cache,
         })
     }
 

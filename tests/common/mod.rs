@@ -170,6 +170,7 @@ pub async fn start_server() -> TestServer {
             dbname: DB_NAME.to_string(),
             ..Default::default()
         }),
+        engine: Default::default(),
     };
     let server = strata_server::start(config)
         .await

@@ -11,24 +11,30 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::Extension;
 use serde_json::{json, Map, Value};
-use strata_engine::{EngineError, LoadResult, QueryType};
+use strata_engine::{CachedLoad, EngineError, LoadOptions, LoadResult, QueryType};
 use tokio::task::JoinHandle;
 
 use super::{respond, to_json, BODY_LIMIT};
+use crate::auth::SecurityContext;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
-use crate::response::{now_rfc3339_millis, pivot_query, request_id};
+use crate::response::{pivot_query, request_id};
 use crate::state::AppState;
 
 /// `GET /cubejs-api/v1/load?query=...&queryType=multi`.
 pub async fn get(
     State(state): State<AppState>,
+    context: Option<Extension<SecurityContext>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    let context = context
+        .map(|Extension(c)| c)
+        .unwrap_or_else(SecurityContext::anonymous);
     let result = match ApiRequest::from_query_string(raw.as_deref()) {
-        Ok(request) => run(&state, &headers, request).await,
+        Ok(request) => run(&state, &context, &headers, request).await,
         Err(e) => Err(e),
     };
     respond(result)
@@ -37,12 +43,16 @@ pub async fn get(
 /// `POST /cubejs-api/v1/load` with `{"query": ..., "queryType": "multi"}`.
 pub async fn post(
     State(state): State<AppState>,
+    context: Option<Extension<SecurityContext>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let context = context
+        .map(|Extension(c)| c)
+        .unwrap_or_else(SecurityContext::anonymous);
     let result = match ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT) {
-        Ok(request) => run(&state, &headers, request).await,
+        Ok(request) => run(&state, &context, &headers, request).await,
         Err(e) => Err(e),
     };
     respond(result)
@@ -51,6 +61,7 @@ pub async fn post(
 /// Runs every query of the request (concurrently) and builds the response.
 pub async fn run(
     state: &AppState,
+    context: &SecurityContext,
     headers: &HeaderMap,
     request: ApiRequest,
 ) -> Result<Value, ApiError> {
@@ -60,12 +71,20 @@ pub async fn run(
     let multi = request.is_multi() || request.query.is_array() || !regular;
     let query_type = prepared.query_type.as_str();
 
-    let handles: Vec<JoinHandle<Result<LoadResult, EngineError>>> = prepared
+    let cache = request.cache;
+    let handles: Vec<JoinHandle<Result<CachedLoad, EngineError>>> = prepared
         .queries
         .into_iter()
         .map(|q| {
             let engine = engine.clone();
-            tokio::spawn(async move { engine.load(&q).await })
+            let claims = context.0.clone();
+            tokio::spawn(async move {
+                let options = LoadOptions {
+                    cache,
+                    security_context: Some(&claims),
+                };
+                engine.load_with(&q, &options).await
+            })
         })
         .collect();
     let loaded = join_all(handles).await?;
@@ -94,8 +113,8 @@ pub async fn run(
 
 /// Awaits every task in order; on the first failure the remaining ones are aborted.
 async fn join_all(
-    handles: Vec<JoinHandle<Result<LoadResult, EngineError>>>,
-) -> Result<Vec<LoadResult>, ApiError> {
+    handles: Vec<JoinHandle<Result<CachedLoad, EngineError>>>,
+) -> Result<Vec<CachedLoad>, ApiError> {
     let mut out = Vec::with_capacity(handles.len());
     let mut pending = handles.into_iter();
     while let Some(handle) = pending.next() {
@@ -116,11 +135,17 @@ async fn join_all(
 }
 
 /// One result object in Cube's `/load` shape.
-fn result_object(r: &LoadResult, request_id: &str, columns: bool) -> Result<Value, ApiError> {
+fn result_object(loaded: &CachedLoad, request_id: &str, columns: bool) -> Result<Value, ApiError> {
+    let r: &LoadResult = &loaded.result;
     let mut o = Map::new();
     o.insert("query".into(), to_json(&r.query, "normalized query")?);
     o.insert("data".into(), Value::Array(r.rows_json()));
-    o.insert("lastRefreshTime".into(), json!(now_rfc3339_millis()));
+    o.insert(
+        "lastRefreshTime".into(),
+        json!(loaded
+            .computed_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+    );
     o.insert("refreshKeyValues".into(), json!([]));
     o.insert(
         "usedPreAggregations".into(),

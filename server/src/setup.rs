@@ -1,0 +1,111 @@
+//! Building the [`Engine`] a server or CLI command runs: the model (a
+//! directory or the bundled demo), PostgreSQL, file data sources, rollups
+//! and the result cache.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use strata_engine::{
+    Backend, CacheConfig, DataFusionExecutor, Engine, PgConfig, PostgresExecutor,
+    DEFAULT_DATA_SOURCE,
+};
+use strata_schema::SemanticModel;
+
+use crate::error::ServerError;
+use crate::sources;
+
+/// Engine features beyond Cube's own variables.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Serve the bundled demo (model and data) instead of a model directory.
+    pub demo: bool,
+    /// YAML file declaring CSV/Parquet data sources (`STRATA_DATA_SOURCES`).
+    pub data_sources: Option<PathBuf>,
+    /// Bytes of rollups kept in memory (`STRATA_ROLLUP_MAX_BYTES`); 0 turns
+    /// pre-aggregations off.
+    pub rollup_max_bytes: u64,
+    /// The result cache (`STRATA_CACHE_MAX_BYTES`, `STRATA_CACHE_TTL`); `None` turns it off.
+    pub cache: Option<CacheConfig>,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            demo: false,
+            data_sources: None,
+            rollup_max_bytes: strata_engine::preagg::DEFAULT_MAX_BYTES,
+            cache: Some(CacheConfig::default()),
+        }
+    }
+}
+
+/// The model: the demo's or the directory's.
+pub fn load_model(
+    models_dir: &std::path::Path,
+    settings: &EngineSettings,
+) -> Result<SemanticModel, ServerError> {
+    if settings.demo {
+        return strata_schema::load_files(&strata_engine::demo::model_files()).map_err(|errors| {
+            ServerError::Model {
+                dir: PathBuf::from("<demo>"),
+                errors,
+            }
+        });
+    }
+    strata_schema::load_dir(models_dir).map_err(|errors| ServerError::Model {
+        dir: models_dir.to_path_buf(),
+        errors,
+    })
+}
+
+/// Builds the engine with every configured data source.
+pub async fn build_engine(
+    models_dir: &std::path::Path,
+    db: Option<PgConfig>,
+    settings: &EngineSettings,
+) -> Result<Engine, ServerError> {
+    let model = load_model(models_dir, settings)?;
+    tracing::info!(
+        cubes = model.cubes.len(),
+        views = model.views.len(),
+        demo = settings.demo,
+        "data model loaded"
+    );
+    let mut builder = Engine::builder(Arc::new(model));
+    if let Some(db) = db {
+        let pg = PostgresExecutor::new(db).map_err(ServerError::Database)?;
+        builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(Arc::new(pg)));
+    }
+    if settings.demo {
+        let started = std::time::Instant::now();
+        let df = DataFusionExecutor::new();
+        let tables = strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED);
+        for t in tables {
+            df.register_batches(&t.name, t.schema, t.batches)
+                .map_err(|e| ServerError::Demo(e.to_string()))?;
+        }
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "demo data generated"
+        );
+        builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)));
+    }
+    if let Some(path) = &settings.data_sources {
+        let file = sources::read(path)?;
+        let base = path
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        for (name, source) in &file.data_sources {
+            let df = sources::register(&base, name, source).await?;
+            builder = builder.data_source(name.clone(), Backend::DataFusion(Arc::new(df)));
+        }
+    }
+    if settings.rollup_max_bytes > 0 {
+        builder = builder.rollups(settings.rollup_max_bytes);
+    }
+    if let Some(cache) = settings.cache {
+        builder = builder.result_cache(cache);
+    }
+    Ok(builder.build())
+}
