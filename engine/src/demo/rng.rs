@@ -65,7 +65,10 @@ impl Rng {
 
     /// A uniformly chosen element; `fallback` for an empty slice.
     pub(crate) fn pick<T: Copy>(&mut self, items: &[T], fallback: T) -> T {
-        items.get(self.index(items.len())).copied().unwrap_or(fallback)
+        items
+            .get(self.index(items.len()))
+            .copied()
+            .unwrap_or(fallback)
     }
 
     /// An index drawn with probability proportional to `weights`

@@ -1,0 +1,138 @@
+//! The bundled demo behind `strata serve --demo`: a Cube-style data model of
+//! a small online shop and deterministic synthetic data for it, as Arrow
+//! record batches ready to register with DataFusion.
+//!
+//! ```no_run
+//! let model = strata_schema::load_files(&strata_engine::demo::model_files())?;
+//! for table in strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED) {
+//!     println!("{}: {} rows", table.name, table.num_rows());
+//! }
+//! # Ok::<(), strata_schema::ModelErrors>(())
+//! ```
+//!
+//! # Data
+//!
+//! | table        | rows      | columns |
+//! |--------------|-----------|---------|
+//! | `regions`    | 6         | id, name, code |
+//! | `countries`  | 30        | id, name, iso_code, region_id |
+//! | `users`      | 20,000    | id, name, email, country_id, segment, age_group, marketing_opt_in, signed_up_at |
+//! | `products`   | 200       | id, name, category, subcategory, brand, price, cost |
+//! | `orders`     | ~120,000  | id, user_id, created_at, status, channel, payment_method, item_count, total_amount |
+//! | `line_items` | ~2.6/order | id, order_id, product_id, quantity, unit_price, unit_cost, discount, amount |
+//!
+//! Ids are `Int64`, text `Utf8`, money `Float64` (whole cents), times
+//! `Timestamp(Microsecond, None)` in UTC, `marketing_opt_in` `Boolean`.
+//! Orders run from 2023-01-01 to 2024-12-31 and show what an analyst would
+//! look for: growth (×2.2 over the two years), busier weekends, a lunch and
+//! an evening peak, a December peak (Toys ×3, Electronics and Beauty up), a
+//! Christmas-day dip, Black Friday and Cyber Monday, summer sports, and two
+//! anomalies: a site outage on 2023-08-09 (few orders, 40% cancelled) and a
+//! flash sale on 2024-03-14 (four times the orders, 30–40% discounts).
+//! Recent orders are still `processing` or `shipped`. Every order's customer
+//! had signed up before ordering; `orders.total_amount` is the sum of its
+//! line items' `amount`, and `amount` is `quantity × unit_price × (1 −
+//! discount)` rounded to cents.
+//!
+//! Everything comes from a SplitMix64 generator: the same seed gives the
+//! same bytes on every platform.
+
+mod calendar;
+mod data;
+mod orders;
+mod reference;
+mod rng;
+mod table;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+use arrow::datatypes::SchemaRef;
+use arrow::error::ArrowError;
+use arrow::record_batch::RecordBatch;
+
+pub use table::BATCH_ROWS;
+
+/// The seed `strata serve --demo` uses.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// One demo table: its name (as the model's `sql_table` names it), schema and
+/// rows in batches of [`BATCH_ROWS`].
+#[derive(Debug, Clone)]
+pub struct DemoTable {
+    /// Table name, e.g. `orders`.
+    pub name: String,
+    /// Arrow schema shared by every batch.
+    pub schema: SchemaRef,
+    /// The rows.
+    pub batches: Vec<RecordBatch>,
+}
+
+impl DemoTable {
+    /// Total number of rows over all batches.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// The model files, embedded at build time.
+const MODEL: [(&str, &str); 7] = [
+    ("regions.yml", include_str!("model/regions.yml")),
+    ("countries.yml", include_str!("model/countries.yml")),
+    ("users.yml", include_str!("model/users.yml")),
+    ("products.yml", include_str!("model/products.yml")),
+    ("orders.yml", include_str!("model/orders.yml")),
+    ("line_items.yml", include_str!("model/line_items.yml")),
+    ("views.yml", include_str!("model/views.yml")),
+];
+
+/// Demo model files: (file name, YAML text), loadable with
+/// [`strata_schema::load_files`].
+///
+/// Cubes `Regions`, `Countries`, `Users`, `Products`, `Orders` and
+/// `LineItems` (one per table, `sql_table` naming it) and the views
+/// `sales_overview` and `orders_overview`. Key members carry
+/// `meta.synonyms` for natural-language queries.
+pub fn model_files() -> Vec<(PathBuf, String)> {
+    MODEL
+        .iter()
+        .map(|(name, text)| (PathBuf::from(name), (*text).to_string()))
+        .collect()
+}
+
+/// Deterministic demo tables (same seed → same bytes), in dependency order:
+/// `regions`, `countries`, `users`, `products`, `orders`, `line_items`.
+///
+/// Fails only if the generator produced columns of unequal length, which
+/// would be a bug; [`tables`] is the infallible form.
+pub fn try_tables(seed: u64) -> Result<Vec<DemoTable>, ArrowError> {
+    let users = data::users(seed);
+    let catalogue = data::products(seed);
+    let (orders, line_items) = orders::orders(seed, &users, &catalogue);
+    [
+        data::regions(),
+        data::countries(),
+        users.table,
+        catalogue.table,
+        orders,
+        line_items,
+    ]
+    .into_iter()
+    .map(table::TableData::into_demo_table)
+    .collect()
+}
+
+/// Deterministic demo tables (same seed → same bytes), as Arrow record
+/// batches; see the [module documentation](self) for their contents.
+///
+/// The generator builds every column to the same length, so this does not
+/// fail in practice; should it ever, the error is logged and no tables are
+/// returned.
+pub fn tables(seed: u64) -> Vec<DemoTable> {
+    try_tables(seed).unwrap_or_else(|e| {
+        tracing::error!("demo data generation failed: {e}");
+        Vec::new()
+    })
+}

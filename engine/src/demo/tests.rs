@@ -1,0 +1,275 @@
+//! Tests of the demo data: determinism, sizes and consistency. The model's
+//! own tests (loading, column references, running on DataFusion) are in
+//! `model_tests`.
+
+use std::collections::HashSet;
+
+use arrow::array::TimestampMicrosecondArray;
+use arrow::array::{Array, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow::datatypes::DataType;
+
+use super::calendar::{END_MICROS, FIRST_DAY, MICROS_PER_DAY, OUTAGE_DAY};
+use super::*;
+
+mod engine_tests;
+mod model_tests;
+
+/// Tables of the default seed, generated once for all tests.
+pub(super) fn demo() -> &'static [DemoTable] {
+    static TABLES: std::sync::OnceLock<Vec<DemoTable>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| try_tables(DEFAULT_SEED).unwrap())
+}
+
+pub(super) fn table<'a>(tables: &'a [DemoTable], name: &str) -> &'a DemoTable {
+    tables.iter().find(|t| t.name == name).unwrap()
+}
+
+fn column<'a, A: Array + 'static>(t: &'a DemoTable, name: &str) -> Vec<&'a A> {
+    let i = t.schema.index_of(name).unwrap();
+    t.batches
+        .iter()
+        .map(|b| b.column(i).as_any().downcast_ref::<A>().unwrap())
+        .collect()
+}
+
+fn ints(t: &DemoTable, name: &str) -> Vec<i64> {
+    column::<Int64Array>(t, name)
+        .iter()
+        .flat_map(|a| a.values().iter().copied())
+        .collect()
+}
+
+fn floats(t: &DemoTable, name: &str) -> Vec<f64> {
+    column::<Float64Array>(t, name)
+        .iter()
+        .flat_map(|a| a.values().iter().copied())
+        .collect()
+}
+
+fn times(t: &DemoTable, name: &str) -> Vec<i64> {
+    column::<TimestampMicrosecondArray>(t, name)
+        .iter()
+        .flat_map(|a| a.values().iter().copied())
+        .collect()
+}
+
+fn strings(t: &DemoTable, name: &str) -> Vec<String> {
+    column::<StringArray>(t, name)
+        .iter()
+        .flat_map(|a| a.iter().map(|s| s.unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn same_seed_gives_identical_batches() {
+    let a = tables(DEFAULT_SEED);
+    let b = tables(DEFAULT_SEED);
+    assert_eq!(a.len(), 6);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.name, y.name);
+        assert_eq!(x.schema, y.schema);
+        assert_eq!(x.batches, y.batches, "table {}", x.name);
+    }
+    assert!(a.iter().zip(demo()).all(|(x, y)| x.batches == y.batches));
+    let other = tables(7);
+    assert_ne!(
+        table(&a, "orders").batches,
+        table(&other, "orders").batches,
+        "another seed gives other data"
+    );
+}
+
+#[test]
+fn row_counts_and_batches() {
+    let t = demo();
+    let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "regions",
+            "countries",
+            "users",
+            "products",
+            "orders",
+            "line_items"
+        ]
+    );
+    for table in t {
+        println!(
+            "{}: {} rows in {} batches",
+            table.name,
+            table.num_rows(),
+            table.batches.len()
+        );
+        assert!(table.batches.iter().all(|b| b.num_rows() <= BATCH_ROWS));
+        assert!(table.batches.iter().all(|b| b.num_rows() > 0));
+        assert!(table.batches.iter().all(|b| b.schema() == table.schema));
+        for f in table.schema.fields() {
+            let snake = f.name().chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            assert!(snake, "{}.{} is not snake_case", table.name, f.name());
+        }
+    }
+    assert_eq!(table(t, "regions").num_rows(), 6);
+    assert_eq!(table(t, "countries").num_rows(), 30);
+    assert_eq!(table(t, "users").num_rows(), 20_000);
+    assert_eq!(table(t, "products").num_rows(), 200);
+    let orders = table(t, "orders").num_rows();
+    let items = table(t, "line_items").num_rows();
+    assert!(orders >= 100_000, "{orders} orders");
+    let per_order = items as f64 / orders as f64;
+    assert!(
+        (2.2..3.0).contains(&per_order),
+        "{per_order} items per order"
+    );
+}
+
+#[test]
+fn column_types() {
+    let t = demo();
+    let orders = table(t, "orders");
+    let ty = |t: &DemoTable, c: &str| t.schema.field_with_name(c).unwrap().data_type().clone();
+    assert_eq!(ty(orders, "id"), DataType::Int64);
+    assert!(matches!(
+        ty(orders, "created_at"),
+        DataType::Timestamp(_, None)
+    ));
+    assert_eq!(ty(orders, "total_amount"), DataType::Float64);
+    assert_eq!(ty(orders, "status"), DataType::Utf8);
+    let users = table(t, "users");
+    assert_eq!(ty(users, "marketing_opt_in"), DataType::Boolean);
+    let opt_in = column::<BooleanArray>(users, "marketing_opt_in");
+    let yes: usize = opt_in.iter().map(|a| a.true_count()).sum();
+    assert!((6_000..9_000).contains(&yes), "{yes} opted in");
+}
+
+fn ids(t: &DemoTable) -> HashSet<i64> {
+    ints(t, "id").into_iter().collect()
+}
+
+#[test]
+fn referential_integrity() {
+    let t = demo();
+    let check = |child: &str, fk: &str, parent: &str| {
+        let keys = ids(table(t, parent));
+        let missing = ints(table(t, child), fk)
+            .into_iter()
+            .filter(|v| !keys.contains(v))
+            .count();
+        assert_eq!(missing, 0, "{child}.{fk} values missing from {parent}.id");
+    };
+    check("countries", "region_id", "regions");
+    check("users", "country_id", "countries");
+    check("orders", "user_id", "users");
+    check("line_items", "order_id", "orders");
+    check("line_items", "product_id", "products");
+    for name in [
+        "regions",
+        "countries",
+        "users",
+        "products",
+        "orders",
+        "line_items",
+    ] {
+        let tb = table(t, name);
+        assert_eq!(ids(tb).len(), tb.num_rows(), "{name}.id is unique");
+    }
+    // Every order has at least one line.
+    let with_lines: HashSet<i64> = ints(table(t, "line_items"), "order_id")
+        .into_iter()
+        .collect();
+    assert_eq!(with_lines.len(), table(t, "orders").num_rows());
+}
+
+#[test]
+fn orders_are_consistent() {
+    let t = demo();
+    let (users, orders, items) = (
+        table(t, "users"),
+        table(t, "orders"),
+        table(t, "line_items"),
+    );
+    let signed_up = times(users, "signed_up_at");
+    let created = times(orders, "created_at");
+    let user_ids = ints(orders, "user_id");
+    let start = FIRST_DAY * MICROS_PER_DAY;
+    assert!(
+        signed_up.windows(2).all(|w| w[0] <= w[1]),
+        "ids follow sign-up"
+    );
+    assert!(signed_up.iter().all(|s| (start..END_MICROS).contains(s)));
+    assert!(created.windows(2).all(|w| w[0] <= w[1]), "ids follow time");
+    assert!(created.iter().all(|c| (start..END_MICROS).contains(c)));
+    for (u, c) in user_ids.iter().zip(&created) {
+        assert!(signed_up[*u as usize - 1] <= *c, "order before sign-up");
+    }
+    // Totals are the sums of the lines; amounts follow the formula.
+    let order_ids = ints(items, "order_id");
+    let amounts = floats(items, "amount");
+    let mut sums = vec![0.0; orders.num_rows()];
+    for (o, a) in order_ids.iter().zip(&amounts) {
+        sums[*o as usize - 1] += a;
+    }
+    for (s, total) in sums.iter().zip(floats(orders, "total_amount")) {
+        assert!((s - total).abs() < 0.005, "{s} vs {total}");
+    }
+    let q = ints(items, "quantity");
+    let p = floats(items, "unit_price");
+    let d = floats(items, "discount");
+    for i in 0..q.len() {
+        let expected = q[i] as f64 * p[i] * (1.0 - d[i]);
+        assert!((expected - amounts[i]).abs() <= 0.0051, "line {i}");
+        assert!(q[i] >= 1 && (0.0..0.5).contains(&d[i]));
+    }
+    let cost = floats(items, "unit_cost");
+    assert!(cost.iter().zip(&p).all(|(c, p)| c < p));
+}
+
+#[test]
+fn distributions_look_like_a_shop() {
+    let t = demo();
+    let orders = table(t, "orders");
+    let status = strings(orders, "status");
+    let share = |s: &str| status.iter().filter(|x| *x == s).count() as f64 / status.len() as f64;
+    assert!(
+        (0.75..0.87).contains(&share("completed")),
+        "{}",
+        share("completed")
+    );
+    for s in ["shipped", "processing", "cancelled", "returned"] {
+        assert!(share(s) > 0.005, "{s}");
+    }
+    let channels: HashSet<String> = strings(orders, "channel").into_iter().collect();
+    assert_eq!(channels.len(), 3);
+    // Growth, the December peak and the outage.
+    let created = times(orders, "created_at");
+    let per_day = |day: i64| {
+        let (a, b) = (day * MICROS_PER_DAY, (day + 1) * MICROS_PER_DAY);
+        created.iter().filter(|c| (a..b).contains(*c)).count()
+    };
+    let month = |y, m| {
+        let a = calendar::days_from_civil(y, m, 1) * MICROS_PER_DAY;
+        let b = calendar::days_from_civil(y, m + 1, 1) * MICROS_PER_DAY;
+        created.iter().filter(|c| (a..b).contains(*c)).count()
+    };
+    assert!(month(2024, 6) > month(2023, 6) * 4 / 3, "growth");
+    assert!(month(2024, 12 - 1) > month(2024, 6), "holiday season");
+    assert!(per_day(OUTAGE_DAY) * 3 < per_day(OUTAGE_DAY - 7), "outage");
+    let flash = calendar::FLASH_SALE_DAY;
+    assert!(per_day(flash) > 3 * per_day(flash - 7), "flash sale");
+    let categories: HashSet<String> = strings(table(t, "products"), "category")
+        .into_iter()
+        .collect();
+    assert_eq!(categories.len(), 8);
+    let names: HashSet<String> = strings(table(t, "products"), "name").into_iter().collect();
+    assert_eq!(names.len(), 200, "product names are unique");
+}
+
+#[test]
+fn generation_time() {
+    let start = std::time::Instant::now();
+    let t = tables(DEFAULT_SEED);
+    let elapsed = start.elapsed();
+    let rows: usize = t.iter().map(DemoTable::num_rows).sum();
+    println!("generated {rows} rows in {elapsed:?}");
+    assert!(elapsed.as_secs() < 30);
+}

@@ -1,0 +1,42 @@
+//! Strata embedded in a Rust program: the bundled demo model and data on
+//! DataFusion (no database), one Cube query, chart-ready columns out.
+//!
+//! `cargo run --example embedded`
+
+use std::sync::Arc;
+
+use serde_json::json;
+use strata::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // A model from YAML (here the demo's; `strata::load_dir("model")` reads a directory).
+    let model = strata::load_files(&strata::engine::demo::model_files())?;
+
+    // Its data as Arrow tables in a DataFusion session.
+    let data = DataFusionExecutor::new();
+    for table in strata::engine::demo::tables(strata::engine::demo::DEFAULT_SEED) {
+        data.register_batches(&table.name, table.schema, table.batches)?;
+    }
+    let engine = Engine::builder(Arc::new(model))
+        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
+        .build();
+
+    // A Cube REST query, exactly as a Cube client sends it.
+    let query = json!({
+        "measures": ["Orders.count"],
+        "timeDimensions": [{
+            "dimension": "Orders.created_at",
+            "granularity": "quarter",
+            "dateRange": ["2024-01-01", "2024-12-31"]
+        }]
+    });
+    println!("SQL: {}", engine.plan(&query)?.sql);
+    let result = engine.load(&query).await?;
+    println!("{} rows", result.result.num_rows());
+    println!("{}", serde_json::to_string_pretty(&result.columns_json())?);
+    if result.result.num_rows() != 4 {
+        return Err(format!("expected 4 quarters, got {}", result.result.num_rows()).into());
+    }
+    Ok(())
+}
