@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
-use strata_engine::{Backend, Engine, PgConfig, PostgresExecutor, SqlStatement, DEFAULT_DATA_SOURCE};
+use strata_engine::{
+    Backend, Engine, PgConfig, PostgresExecutor, SqlStatement, DEFAULT_DATA_SOURCE,
+};
 
 const MODEL: &str = r#"
 cubes:
@@ -56,9 +58,12 @@ fn rows_wanted() -> i64 {
 }
 
 async fn connect(db: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(&format!("host=127.0.0.1 port=5432 user=postgres dbname={db}"), tokio_postgres::NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("the rollup bench needs PostgreSQL at 127.0.0.1:5432: {e}"));
+    let (client, conn) = tokio_postgres::connect(
+        &format!("host=127.0.0.1 port=5432 user=postgres dbname={db}"),
+        tokio_postgres::NoTls,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the rollup bench needs PostgreSQL at 127.0.0.1:5432: {e}"));
     tokio::spawn(conn);
     client
 }
@@ -72,7 +77,10 @@ async fn ensure_table(rows: i64) {
         .unwrap_or_else(|e| panic!("{e}"))
         .is_some();
     if !exists {
-        admin.batch_execute(&format!("CREATE DATABASE {DB}")).await.unwrap_or_else(|e| panic!("{e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {DB}"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let c = connect(DB).await;
     let have: i64 = match c.query_one("SELECT count(*) FROM bench_events", &[]).await {
@@ -89,7 +97,7 @@ async fn ensure_table(rows: i64) {
            SELECT g AS id,
                   (ARRAY['completed','shipped','processing','cancelled','returned'])[1 + g % 5] AS status,
                   timestamp '2024-01-01' + (g % 366) * interval '1 day' + (g % 86400) * interval '1 second' AS created_at,
-                  ((g * 7919) % 10000) / 100.0 AS amount
+                  ((g::bigint * 7919) % 10000) / 100.0 AS amount
            FROM generate_series(1, {rows}) AS g;
          ANALYZE bench_events;"
     ))
@@ -98,12 +106,21 @@ async fn ensure_table(rows: i64) {
 }
 
 fn rollup_vs_postgres(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     let rows = rows_wanted();
     rt.block_on(ensure_table(rows));
-    let model = strata_schema::load_files(&[(PathBuf::from("bench.yml"), MODEL.to_string())]).unwrap_or_else(|e| panic!("{e}"));
+    let model = strata_schema::load_files(&[(PathBuf::from("bench.yml"), MODEL.to_string())])
+        .unwrap_or_else(|e| panic!("{e}"));
     let pg = Arc::new(
-        PostgresExecutor::new(PgConfig { dbname: DB.into(), pool_size: 4, ..Default::default() }).unwrap_or_else(|e| panic!("{e}")),
+        PostgresExecutor::new(PgConfig {
+            dbname: DB.into(),
+            pool_size: 4,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}")),
     );
     let model = Arc::new(model);
     let through_pg = Engine::builder(model.clone())
@@ -113,7 +130,11 @@ fn rollup_vs_postgres(c: &mut Criterion) {
         .data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(pg.clone()))
         .rollups(1 << 30)
         .build();
-    assert_eq!(rt.block_on(with_rollup.build_rollups(&|_, _| {})), 1, "the rollup builds");
+    assert_eq!(
+        rt.block_on(with_rollup.build_rollups(&|_, _| {})),
+        1,
+        "the rollup builds"
+    );
 
     let query = json!({
         "measures": ["Events.count", "Events.amount"],
@@ -123,29 +144,52 @@ fn rollup_vs_postgres(c: &mut Criterion) {
     let planned = through_pg.plan(&query).unwrap_or_else(|e| panic!("{e}"));
     let direct = SqlStatement {
         sql: planned.sql.clone(),
-        params: planned.params.iter().map(|p| p.as_str().map(str::to_string)).collect(),
+        params: planned
+            .params
+            .iter()
+            .map(|p| p.as_str().map(str::to_string))
+            .collect(),
     };
     // Same rows all three ways before timing anything.
-    let a = rt.block_on(pg.query(&direct)).unwrap_or_else(|e| panic!("{e}")).len();
-    let b = rt.block_on(through_pg.load(&query)).unwrap_or_else(|e| panic!("{e}"));
-    let r = rt.block_on(with_rollup.load(&query)).unwrap_or_else(|e| panic!("{e}"));
+    let a = rt
+        .block_on(pg.query(&direct))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len();
+    let b = rt
+        .block_on(through_pg.load(&query))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = rt
+        .block_on(with_rollup.load(&query))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a, b.rows_json().len());
-    assert_eq!(b.rows_json(), r.rows_json(), "the rollup answers exactly like PostgreSQL");
+    assert_eq!(
+        b.rows_json(),
+        r.rows_json(),
+        "the rollup answers exactly like PostgreSQL"
+    );
     assert!(r.used_pre_aggregations.contains_key("Events.byDay"));
 
     let mut group = c.benchmark_group(format!("grouped_aggregate_{rows}_rows"));
-    group.sample_size(10).measurement_time(Duration::from_secs(if rows >= 1_000_000 { 30 } else { 3 }));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(if rows >= 1_000_000 { 30 } else { 3 }));
     group.bench_function("a_postgres_direct", |bch| {
         bch.iter(|| rt.block_on(pg.query(black_box(&direct))).map(|r| r.len()))
     });
     group.bench_function("b_strata_via_postgres", |bch| {
-        bch.iter(|| rt.block_on(through_pg.load(black_box(&query))).map(|r| r.result.num_rows()))
+        bch.iter(|| {
+            rt.block_on(through_pg.load(black_box(&query)))
+                .map(|r| r.result.num_rows())
+        })
     });
     group.finish();
     let mut fast = c.benchmark_group(format!("grouped_aggregate_{rows}_rows"));
     fast.sample_size(50);
     fast.bench_function("c_strata_from_rollup", |bch| {
-        bch.iter(|| rt.block_on(with_rollup.load(black_box(&query))).map(|r| r.result.num_rows()))
+        bch.iter(|| {
+            rt.block_on(with_rollup.load(black_box(&query)))
+                .map(|r| r.result.num_rows())
+        })
     });
     fast.finish();
 }
