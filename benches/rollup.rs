@@ -105,6 +105,28 @@ async fn ensure_table(rows: i64) {
     .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Rows with decimal strings written without trailing zeros (PostgreSQL and
+/// the rollup may keep a different scale for the same value).
+fn normalized(rows: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    rows.into_iter()
+        .map(|mut r| {
+            if let Some(o) = r.as_object_mut() {
+                for v in o.values_mut() {
+                    if let Some(s) = v
+                        .as_str()
+                        .filter(|s| s.contains('.') && s.parse::<f64>().is_ok())
+                    {
+                        *v = serde_json::Value::String(
+                            s.trim_end_matches('0').trim_end_matches('.').to_string(),
+                        );
+                    }
+                }
+            }
+            r
+        })
+        .collect()
+}
+
 fn rollup_vs_postgres(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -140,6 +162,7 @@ fn rollup_vs_postgres(c: &mut Criterion) {
         "measures": ["Events.count", "Events.amount"],
         "dimensions": ["Events.status"],
         "timeDimensions": [{"dimension": "Events.createdAt", "granularity": "month", "dateRange": ["2024-01-01", "2024-12-31"]}],
+        "order": [["Events.createdAt", "asc"], ["Events.status", "asc"]],
     });
     let planned = through_pg.plan(&query).unwrap_or_else(|e| panic!("{e}"));
     let direct = SqlStatement {
@@ -163,9 +186,9 @@ fn rollup_vs_postgres(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a, b.rows_json().len());
     assert_eq!(
-        b.rows_json(),
-        r.rows_json(),
-        "the rollup answers exactly like PostgreSQL"
+        normalized(b.rows_json()),
+        normalized(r.rows_json()),
+        "the rollup answers like PostgreSQL"
     );
     assert!(r.used_pre_aggregations.contains_key("Events.byDay"));
 

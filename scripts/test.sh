@@ -75,4 +75,12 @@ ensure_postgres
 ensure_redis
 ensure_js_deps
 
+# The rollup benchmark runs once in test mode; keep its fact table small here
+# (`cargo bench --bench rollup` uses 10 million rows).
+export STRATA_BENCH_ROWS="${STRATA_BENCH_ROWS:-100000}"
+
+# The embedding example must keep compiling and answering (run before the tests
+# so that their summary stays the last thing printed).
+cargo run -q --example embedded >/dev/null
+
 cargo test --workspace --all-targets "$@"

@@ -716,6 +716,7 @@ async fn server_refuses_to_start_on_a_broken_model() {
         api_secret: Some(API_SECRET.to_string()),
         dev_mode: false,
         db: None,
+        engine: Default::default(),
     };
     match strata_server::start(config).await {
         Ok(running) => {
