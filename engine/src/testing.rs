@@ -84,3 +84,117 @@ pub fn orders_engine(rows: usize) -> EngineBuilder {
     Engine::builder(Arc::new(model))
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
 }
+
+/// Orders (one row each) with many Items, and Customers that orders belong to.
+pub const FANOUT_MODEL: &str = r#"
+cubes:
+  - name: Customers
+    sql_table: customers
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+      - name: name
+        sql: name
+        type: string
+    measures:
+      - name: count
+        type: count
+  - name: Orders
+    sql_table: orders
+    joins:
+      - name: Items
+        relationship: one_to_many
+        sql: "{CUBE}.id = {Items}.order_id"
+      - name: Customers
+        relationship: many_to_one
+        sql: "{CUBE}.customer_id = {Customers}.id"
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+    measures:
+      - name: count
+        type: count
+      - name: amount
+        sql: amount
+        type: sum
+      - name: avgAmount
+        sql: amount
+        type: avg
+  - name: Items
+    sql_table: items
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+      - name: product
+        sql: product
+        type: string
+    measures:
+      - name: count
+        type: count
+"#;
+
+/// An engine over [`FANOUT_MODEL`]: two customers; order 1 (amount 100, customer 1)
+/// has 3 items, order 2 (amount 50, customer 1) has 1, order 3 (amount 7, customer 2) has 2.
+pub fn fanout_engine() -> Engine {
+    let model =
+        strata_schema::load_files(&[(PathBuf::from("fanout.yml"), FANOUT_MODEL.to_string())])
+            .unwrap_or_else(|e| panic!("fixture model: {e}"));
+    let df = DataFusionExecutor::new();
+    let int = |v: &[i64]| Arc::new(Int64Array::from(v.to_vec())) as ArrayRef;
+    let customers = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("name", DataType::Utf8, false),
+        ])),
+        vec![
+            int(&[1, 2]),
+            Arc::new(StringArray::from(vec!["Ann", "Bob"])),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let orders = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("customer_id", DataType::Int64, false),
+            Field::new("amount", DataType::Float64, false),
+        ])),
+        vec![
+            int(&[1, 2, 3]),
+            int(&[1, 1, 2]),
+            Arc::new(Float64Array::from(vec![100.0, 50.0, 7.0])),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let items = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("order_id", DataType::Int64, false),
+            Field::new("product", DataType::Utf8, false),
+        ])),
+        vec![
+            int(&[10, 11, 12, 13, 14, 15]),
+            int(&[1, 1, 1, 2, 3, 3]),
+            Arc::new(StringArray::from(vec![
+                "pen", "ink", "pen", "pen", "cup", "pen",
+            ])),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (name, batch) in [
+        ("customers", customers),
+        ("orders", orders),
+        ("items", items),
+    ] {
+        df.register_batches(name, batch.schema(), vec![batch])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    Engine::builder(Arc::new(model))
+        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+        .build()
+}

@@ -201,4 +201,42 @@ mod tests {
             .count();
         assert!((1..=2).contains(&held), "{held} rollups held");
     }
+
+    #[tokio::test]
+    async fn a_failed_refresh_keeps_the_previous_rollup() {
+        let df = std::sync::Arc::new(crate::DataFusionExecutor::new());
+        let batch = crate::testing::orders_batch(1000);
+        df.register_batches("orders", batch.schema(), vec![batch])
+            .unwrap();
+        let model = strata_schema::load_files(&[(
+            std::path::PathBuf::from("orders.yml"),
+            crate::testing::ORDERS_MODEL.to_string(),
+        )])
+        .unwrap();
+        let engine = crate::Engine::builder(std::sync::Arc::new(model))
+            .data_source(
+                crate::DEFAULT_DATA_SOURCE,
+                crate::Backend::DataFusion(df.clone()),
+            )
+            .rollups(super::DEFAULT_MAX_BYTES)
+            .build();
+        let def = engine.rollups().unwrap().defs()[0].clone();
+        assert!(matches!(
+            engine.refresh_rollup(&def).await,
+            super::RollupEvent::Built { .. }
+        ));
+        let q = json!({"measures": ["Orders.count"]});
+        let before = engine.load(&q).await.unwrap();
+        // The source goes away: the rebuild fails, the built rollup keeps serving.
+        df.session().deregister_table("orders").unwrap();
+        assert!(matches!(
+            engine.refresh_rollup(&def).await,
+            super::RollupEvent::Failed(_)
+        ));
+        assert!(engine.rollups().unwrap().last_error(&def.id).is_some());
+        let after = engine.load(&q).await.unwrap();
+        assert!(after.used_pre_aggregations.contains_key("Orders.byDay"));
+        assert_eq!(before.rows_json(), after.rows_json());
+        assert_eq!(after.rows_json()[0]["Orders.count"], "1000");
+    }
 }

@@ -282,7 +282,8 @@ impl<'a> RenderContext<'a> {
                     cast(raw, data_type("timestamp")),
                     ast::internal_string("UTC"),
                 );
-                cast(ast::at_time_zone(utc, tz), data_type("timestamp"))
+                // Stored as UTC; the zone's wall-clock time, without a zone.
+                func("to_local_time", vec![ast::at_time_zone(utc, tz)])
             }
         };
         match granularity {

@@ -398,10 +398,6 @@ impl<'a> PostgresRenderer<'a> {
         for (i, (sel, ms)) in subqueries.into_iter().enumerate() {
             for m in &ms {
                 outer_measures.push((m.target.clone(), qcol(&names[i], &m.alias)));
-                if !m.alias.starts_with("__filter_") {
-                    s.projection
-                        .push(aliased(qcol(&names[i], &m.alias), &m.alias));
-                }
             }
             let rel = ast::derived(ast::query(sel), &names[i]);
             twj = Some(match twj {
@@ -426,6 +422,16 @@ impl<'a> PostgresRenderer<'a> {
                     t
                 }
             });
+        }
+        // Measures in the plan's order, whichever group computed them: the
+        // result columns are read by position.
+        for m in &plan.measures {
+            let e = outer_measures
+                .iter()
+                .find(|(p, _)| *p == m.target)
+                .map(|(_, e)| e.clone())
+                .ok_or_else(|| query_err!("{} is not computed by this query", m.name))?;
+            s.projection.push(aliased(e, &m.alias));
         }
         if let Some(t) = twj {
             s.from.push(t);
