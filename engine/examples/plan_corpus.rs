@@ -1,6 +1,9 @@
 //! Plans every query of a conformance `cases.jsonl` and prints the SQL.
 //!
-//! `cargo run -p strata-engine --example plan_corpus -- MODEL_DIR CASES.jsonl`
+//! `cargo run -p strata-engine --example plan_corpus -- MODEL_DIR CASES.jsonl [REPEAT]`
+//!
+//! With `REPEAT`, each query is planned that many times and nothing is
+//! printed (for profiling the planner).
 
 use std::sync::Arc;
 
@@ -11,6 +14,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let model = strata_schema::load_dir(model_dir)?;
     let engine = strata_engine::Engine::new(Arc::new(model), None);
+    if let Some(repeat) = args.get(3).and_then(|r| r.parse::<usize>().ok()) {
+        let queries: Vec<serde_json::Value> = std::fs::read_to_string(cases)?
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|c| c["query"].clone())
+            .collect();
+        let mut planned = 0usize;
+        for _ in 0..repeat {
+            for q in &queries {
+                planned += usize::from(engine.plan(q).is_ok());
+            }
+        }
+        eprintln!("{planned} plans");
+        return Ok(());
+    }
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
         println!("-- {}", case["name"]);

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod error;
 pub mod meta;

@@ -71,6 +71,90 @@ enum Command {
         #[command(subcommand)]
         command: PreaggCommand,
     },
+    /// Benchmarks: query planning, HTTP replay, synthetic models.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Plan every query many times in process and report p50/p95/p99 and plans/s.
+    Plan {
+        /// Data model directory.
+        #[arg(long, value_name = "DIR")]
+        models: PathBuf,
+        /// JSON Lines: one Cube query per line, or conformance cases (`{"name", "query", ...}`).
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// Timed plans per query.
+        #[arg(long, default_value_t = 1000)]
+        iterations: usize,
+        /// Untimed plans per query before timing.
+        #[arg(long, default_value_t = 50)]
+        warmup: usize,
+        /// Also time compiling the model (load_dir + Engine::new).
+        #[arg(long)]
+        compile: bool,
+        /// Timed compilations with --compile.
+        #[arg(long, default_value_t = 10)]
+        compile_iterations: usize,
+        /// Write the report as JSON to this file.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+    },
+    /// Replay queries against a Cube-compatible REST API and report latency and throughput.
+    Http {
+        /// Base URL, e.g. http://127.0.0.1:4000.
+        #[arg(long)]
+        url: String,
+        /// JSON Lines: one Cube query per line, or conformance cases.
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// A second base URL to run the same replay against, then compare.
+        #[arg(long, value_name = "OTHER_BASE")]
+        against: Option<String>,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// How long each replay runs (30s, 500ms, 2m).
+        #[arg(long, default_value = "30s", value_parser = strata_server::bench::http::parse_duration)]
+        duration: std::time::Duration,
+        /// Stop after this many requests (per replay).
+        #[arg(long, value_name = "N")]
+        requests: Option<u64>,
+        /// API token (JWT), sent as the Authorization header.
+        #[arg(long, value_name = "JWT")]
+        token: Option<String>,
+        /// sql (planning only), load (cached) or load-no-cache.
+        #[arg(long, default_value = "sql", value_parser = clap::builder::PossibleValuesParser::new(["sql", "load", "load-no-cache"]))]
+        endpoint: String,
+        /// Per-request timeout.
+        #[arg(long, default_value = "30s", value_parser = strata_server::bench::http::parse_duration)]
+        timeout: std::time::Duration,
+        /// Write the report as JSON to this file.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+    },
+    /// Write a deterministic synthetic model (YAML) of N cubes with joins and views.
+    GenModel {
+        /// Number of cubes.
+        #[arg(long)]
+        cubes: usize,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write sample queries for the model (JSON Lines) to this file.
+        #[arg(long, value_name = "FILE")]
+        queries_out: Option<PathBuf>,
+        /// How many sample queries to write.
+        #[arg(long, default_value_t = 20)]
+        query_count: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +214,7 @@ async fn run(command: Command) -> Result<ExitCode> {
         Command::Preagg {
             command: PreaggCommand::Build { model },
         } => build_rollups(model).await,
+        Command::Bench { command } => bench(command).await.map(|()| ExitCode::SUCCESS),
     }
 }
 
@@ -351,6 +436,108 @@ async fn run_query(query_path: &Path, model: ModelArgs) -> Result<()> {
         }
         if count > 1 && i + 1 < count {
             println!();
+        }
+    }
+    Ok(())
+}
+
+async fn bench(command: BenchCommand) -> Result<()> {
+    use strata_server::bench::{self, gen_model, http, plan};
+    match command {
+        BenchCommand::Plan {
+            models,
+            queries,
+            iterations,
+            warmup,
+            compile,
+            compile_iterations,
+            json,
+        } => {
+            check_dir(&models)?;
+            let queries = bench::read_queries(&queries)?;
+            let engine = plan::load_engine(&models)?;
+            let options = plan::PlanOptions { iterations, warmup };
+            let mut report = plan::run_plan(&engine, &queries, options);
+            if compile {
+                report.compile = Some(plan::run_compile(&models, compile_iterations)?);
+            }
+            print!("{}", plan::render_plan(&report));
+            if let Some(out) = json {
+                bench::write_file(&out, &serde_json::to_string_pretty(&report)?)?;
+            }
+        }
+        BenchCommand::Http {
+            url,
+            queries,
+            against,
+            concurrency,
+            duration,
+            requests,
+            token,
+            endpoint,
+            timeout,
+            json,
+        } => {
+            let mut options = http::HttpOptions::new(url, bench::read_queries(&queries)?);
+            options.endpoint = endpoint.parse().map_err(|e: String| anyhow!(e))?;
+            options.concurrency = concurrency;
+            options.duration = duration;
+            options.max_requests = requests;
+            options.token = token;
+            options.timeout = timeout;
+            options.progress = std::io::stderr().is_terminal();
+            let first = http::run_http(&options).await?;
+            let first_failed = first.ok == 0;
+            let out = match against {
+                None => {
+                    print!("{}", http::render_http(&first));
+                    serde_json::to_string_pretty(&first)?
+                }
+                Some(other) => {
+                    options.base_url = other;
+                    let second = http::run_http(&options).await?;
+                    print!("{}", http::render_http(&first));
+                    print!("{}", http::render_http(&second));
+                    print!("{}", http::render_comparison(&first, &second));
+                    let p50_ratio = http::p50_ratio(&first, &second);
+                    serde_json::to_string_pretty(&http::HttpComparison {
+                        first,
+                        second,
+                        p50_ratio,
+                    })?
+                }
+            };
+            if let Some(path) = json {
+                bench::write_file(&path, &out)?;
+            }
+            if first_failed {
+                bail!("every request failed");
+            }
+        }
+        BenchCommand::GenModel {
+            cubes,
+            out,
+            seed,
+            queries_out,
+            query_count,
+        } => {
+            if cubes == 0 {
+                bail!("--cubes must be at least 1");
+            }
+            let files = gen_model::write_model(&out, cubes, seed)?;
+            println!(
+                "wrote {files} files ({cubes} cubes, seed {seed}) to {}",
+                out.display()
+            );
+            if let Some(path) = queries_out {
+                let mut text = String::new();
+                for q in gen_model::sample_queries(cubes, seed, query_count) {
+                    text.push_str(&serde_json::to_string(&q)?);
+                    text.push('\n');
+                }
+                bench::write_file(&path, &text)?;
+                println!("wrote {query_count} sample queries to {}", path.display());
+            }
         }
     }
     Ok(())

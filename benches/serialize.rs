@@ -1,0 +1,77 @@
+//! Result serialisation cost: a 10,000-row `/load` answer (demo `LineItems`,
+//! ungrouped, eight dimensions, run once on DataFusion) turned into Cube's
+//! row JSON (`LoadResult::rows_json` + `serde_json::to_vec`) and into the
+//! chart-ready columns JSON (`LoadResult::columns_json` + `serde_json::to_vec`).
+//!
+//! Budget (release build): at most 10 ms for each form of 10,000 rows.
+//!
+//! `cargo bench --bench serialize`; `STRATA_BENCH_QUICK=1` for a quick pass.
+//! Under `cargo test --all-targets` criterion runs each benchmark once as a
+//! smoke test.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::json;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+use strata_engine::{Backend, DataFusionExecutor, Engine, LoadResult, DEFAULT_DATA_SOURCE};
+
+const ROWS: usize = 10_000;
+
+/// Runs a 10,000-row query on the demo data.
+fn ten_thousand_rows() -> LoadResult {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let model = strata_schema::load_files(&strata_engine::demo::model_files())
+        .unwrap_or_else(|e| panic!("demo model: {e}"));
+    let df = DataFusionExecutor::new();
+    for t in strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED) {
+        df.register_batches(&t.name, t.schema, t.batches)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let engine = Engine::builder(Arc::new(model))
+        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+        .build();
+    let query = json!({
+        "dimensions": [
+            "LineItems.id", "LineItems.order_id", "LineItems.product_id", "LineItems.quantity",
+            "LineItems.unit_price", "LineItems.discount", "LineItems.amount", "Orders.created_at"
+        ],
+        "order": [["LineItems.id", "asc"]],
+        "ungrouped": true,
+        "limit": ROWS
+    });
+    let result = rt
+        .block_on(engine.load(&query))
+        .unwrap_or_else(|e| panic!("demo query: {e}"));
+    assert_eq!(result.rows_json().len(), ROWS, "the demo has fewer rows");
+    result
+}
+
+fn serialize(c: &mut Criterion) {
+    let quick = std::env::var("STRATA_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let result = ten_thousand_rows();
+    let mut group = c.benchmark_group("serialize_10k");
+    group.sample_size(20);
+    if quick {
+        group
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_millis(800));
+    } else {
+        group
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(4));
+    }
+    group.bench_function("rows_json", |b| {
+        b.iter(|| serde_json::to_vec(&black_box(&result).rows_json()).map(|v| v.len()))
+    });
+    group.bench_function("columns_json", |b| {
+        b.iter(|| serde_json::to_vec(&black_box(&result).columns_json()).map(|v| v.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, serialize);
+criterion_main!(benches);
