@@ -216,10 +216,7 @@ impl EngineBuilder {
     /// The engine.
     pub fn build(self) -> Engine {
         let graph = JoinGraph::new(&self.model);
-        let templates = CompiledTemplates::new(&self.model);
-        if !templates.unparsed.is_empty() {
-            tracing::warn!(members = ?templates.unparsed, "model SQL the parser could not read is used as written");
-        }
+        let templates = CompiledTemplates::new(self.model.clone());
         let executor = match self.sources.get(DEFAULT_DATA_SOURCE) {
             Some(Backend::Postgres(p)) => Some(p.clone()),
             _ => None,

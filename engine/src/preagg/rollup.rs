@@ -42,7 +42,7 @@ pub struct BuiltRollup {
     /// Columns stored.
     pub columns: Vec<RollupColumn>,
     /// The one-cube model over the table.
-    pub model: SemanticModel,
+    pub model: std::sync::Arc<SemanticModel>,
     /// Its parsed snippets.
     pub templates: CompiledTemplates,
     /// The session holding the table.
@@ -179,7 +179,8 @@ impl BuiltRollup {
         };
         let mut model = SemanticModel::default();
         model.cubes.insert(name, cube);
-        let templates = CompiledTemplates::new(&model);
+        let model = std::sync::Arc::new(model);
+        let templates = CompiledTemplates::new(model.clone());
         let executor = DataFusionExecutor::new();
         let rows = batch.num_rows();
         let bytes = batch.get_array_memory_size();

@@ -3,6 +3,7 @@
 //! replaces by the referenced alias or member expression.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use sqlparser::ast::{Expr, Ident, Query, SetExpr, TableFactor};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -53,71 +54,15 @@ pub enum Slot {
     Join,
 }
 
-/// Key of a snippet: cube, member (or join target), slot.
-pub type TemplateKey = (String, String, Slot);
-
-/// Every snippet of a model, parsed.
-#[derive(Debug, Default)]
-pub struct CompiledTemplates {
-    exprs: HashMap<TemplateKey, CompiledExpr>,
-    sources: HashMap<String, CompiledSource>,
-    /// Snippets sqlparser could not parse; they are rendered as written.
-    pub unparsed: Vec<String>,
+/// The parsed snippets of one cube.
+#[derive(Debug)]
+struct CubeTemplates {
+    source: CompiledSource,
+    /// Snippets by member (or join target) name, then slot.
+    exprs: HashMap<String, Vec<(Slot, CompiledExpr)>>,
 }
 
-impl CompiledTemplates {
-    /// Parses every snippet of `model`.
-    pub fn new(model: &SemanticModel) -> CompiledTemplates {
-        let mut out = CompiledTemplates::default();
-        for cube in model.cubes.values() {
-            let c = cube.name.clone();
-            let source = match &cube.source {
-                CubeSource::Table(t) => compile_table(t),
-                CubeSource::Sql(t) => compile_query(t),
-            };
-            out.sources.insert(c.clone(), source);
-            for d in cube.dimensions.values() {
-                let m = d.name.clone();
-                match &d.sql {
-                    DimensionSql::Sql(t) => out.add(&c, &m, Slot::Sql, t),
-                    DimensionSql::Case(case) => {
-                        for (i, w) in case.when.iter().enumerate() {
-                            out.add(&c, &m, Slot::When(i), &w.sql);
-                            if let CaseLabel::Sql(t) = &w.label {
-                                out.add(&c, &m, Slot::Label(i), t);
-                            }
-                        }
-                        if let Some(CaseLabel::Sql(t)) = &case.else_label {
-                            out.add(&c, &m, Slot::Else, t);
-                        }
-                    }
-                    DimensionSql::Geo {
-                        latitude,
-                        longitude,
-                    } => {
-                        out.add(&c, &m, Slot::Latitude, latitude);
-                        out.add(&c, &m, Slot::Longitude, longitude);
-                    }
-                }
-            }
-            for me in cube.measures.values() {
-                if let Some(t) = &me.sql {
-                    out.add(&c, &me.name, Slot::Sql, t);
-                }
-                for (i, f) in me.filters.iter().enumerate() {
-                    out.add(&c, &me.name, Slot::Filter(i), f);
-                }
-            }
-            for s in cube.segments.values() {
-                out.add(&c, &s.name, Slot::Sql, &s.sql);
-            }
-            for j in cube.joins.values() {
-                out.add(&c, &j.target, Slot::Join, &j.sql);
-            }
-        }
-        out
-    }
-
+impl CubeTemplates {
     fn add(&mut self, cube: &str, member: &str, slot: Slot, t: &SqlTemplate) {
         let (text, refs) = with_placeholders(t);
         let expr = match Parser::new(&PostgreSqlDialect {})
@@ -125,27 +70,108 @@ impl CompiledTemplates {
             .and_then(|mut p| p.parse_expr())
         {
             Ok(e) => e,
-            Err(_) => {
-                self.unparsed.push(format!("{cube}.{member}"));
+            Err(e) => {
+                tracing::warn!(member = %format!("{cube}.{member}"), error = %e,
+                    "model SQL the parser could not read is used as written");
                 raw_expr(&text)
             }
         };
-        self.exprs.insert(
-            (cube.to_string(), member.to_string(), slot),
-            CompiledExpr { expr, refs },
-        );
+        self.exprs
+            .entry(member.to_string())
+            .or_default()
+            .push((slot, CompiledExpr { expr, refs }));
+    }
+
+    fn compile(cube: &strata_schema::Cube) -> CubeTemplates {
+        let c = cube.name.as_str();
+        let source = match &cube.source {
+            CubeSource::Table(t) => compile_table(t),
+            CubeSource::Sql(t) => compile_query(t),
+        };
+        let mut out = CubeTemplates {
+            source,
+            exprs: HashMap::new(),
+        };
+        for d in cube.dimensions.values() {
+            let m = d.name.as_str();
+            match &d.sql {
+                DimensionSql::Sql(t) => out.add(c, m, Slot::Sql, t),
+                DimensionSql::Case(case) => {
+                    for (i, w) in case.when.iter().enumerate() {
+                        out.add(c, m, Slot::When(i), &w.sql);
+                        if let CaseLabel::Sql(t) = &w.label {
+                            out.add(c, m, Slot::Label(i), t);
+                        }
+                    }
+                    if let Some(CaseLabel::Sql(t)) = &case.else_label {
+                        out.add(c, m, Slot::Else, t);
+                    }
+                }
+                DimensionSql::Geo {
+                    latitude,
+                    longitude,
+                } => {
+                    out.add(c, m, Slot::Latitude, latitude);
+                    out.add(c, m, Slot::Longitude, longitude);
+                }
+            }
+        }
+        for me in cube.measures.values() {
+            if let Some(t) = &me.sql {
+                out.add(c, &me.name, Slot::Sql, t);
+            }
+            for (i, f) in me.filters.iter().enumerate() {
+                out.add(c, &me.name, Slot::Filter(i), f);
+            }
+        }
+        for s in cube.segments.values() {
+            out.add(c, &s.name, Slot::Sql, &s.sql);
+        }
+        for j in cube.joins.values() {
+            out.add(c, &j.target, Slot::Join, &j.sql);
+        }
+        out
+    }
+}
+
+/// Every snippet of a model, parsed the first time a query touches its cube
+/// (so a model of thousands of cubes loads without parsing them all).
+#[derive(Debug)]
+pub struct CompiledTemplates {
+    model: Arc<SemanticModel>,
+    cubes: HashMap<String, OnceLock<CubeTemplates>>,
+}
+
+impl CompiledTemplates {
+    /// Prepares the snippets of `model`.
+    pub fn new(model: Arc<SemanticModel>) -> CompiledTemplates {
+        let cubes = model
+            .cubes
+            .keys()
+            .map(|k| (k.clone(), OnceLock::new()))
+            .collect();
+        CompiledTemplates { model, cubes }
+    }
+
+    fn cube(&self, cube: &str) -> Option<&CubeTemplates> {
+        let cell = self.cubes.get(cube)?;
+        let def = self.model.cube(cube)?;
+        Some(cell.get_or_init(|| CubeTemplates::compile(def)))
     }
 
     /// A member snippet.
     pub fn expr(&self, cube: &str, member: &str, slot: Slot) -> Option<&CompiledExpr> {
-        // Avoid allocating a key for every lookup of the hot path.
-        self.exprs
-            .get(&(cube.to_string(), member.to_string(), slot))
+        self.cube(cube)?
+            .exprs
+            .get(member)?
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, e)| e)
     }
 
     /// A cube's source.
     pub fn source(&self, cube: &str) -> Option<&CompiledSource> {
-        self.sources.get(cube)
+        self.cube(cube).map(|c| &c.source)
     }
 }
 
