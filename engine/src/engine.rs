@@ -59,8 +59,8 @@ pub struct PlannedQuery {
     pub sql: String,
     /// Bound values.
     pub params: Vec<Value>,
-    /// The annotation of the result.
-    pub annotation: Annotation,
+    /// Approximate distinct counts are computed exactly (no `hll`).
+    exact_approx: bool,
     /// SQL column alias to member name.
     pub alias_to_member: Vec<(String, String)>,
     /// The logical plan.
@@ -442,7 +442,6 @@ impl Engine {
         let options = self.options(self.inner.sources.get(&data_source));
         let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
             .render(&plan)?;
-        let annotation = Annotation::new(&self.inner.model, &plan, !options.hll);
         let alias_to_member = plan
             .dimensions
             .iter()
@@ -462,7 +461,7 @@ impl Engine {
                 .iter()
                 .map(|p| p.clone().map(Value::String).unwrap_or(Value::Null))
                 .collect(),
-            annotation,
+            exact_approx: !options.hll,
             alias_to_member,
             plan,
             data_source,
@@ -581,6 +580,11 @@ impl Engine {
         self.inner.cache.as_ref()
     }
 
+    /// The annotation of a planned query's result (titles, types, formats).
+    pub fn annotation(&self, planned: &PlannedQuery) -> Annotation {
+        Annotation::new(&self.inner.model, &planned.plan, planned.exact_approx)
+    }
+
     /// Runs a planned query on its data source (or a rollup).
     pub async fn execute(&self, planned: PlannedQuery) -> Result<LoadResult, EngineError> {
         let columns = output_columns(&planned.plan);
@@ -612,8 +616,8 @@ impl Engine {
                         }),
                     );
                     return Ok(LoadResult {
+                        annotation: self.annotation(&planned),
                         query: planned.query,
-                        annotation: planned.annotation,
                         total,
                         data_source: planned.data_source,
                         db_type: "datafusion".into(),
@@ -677,8 +681,8 @@ impl Engine {
             }
         };
         Ok(LoadResult {
+            annotation: self.annotation(&planned),
             query: planned.query,
-            annotation: planned.annotation,
             total,
             data_source: planned.data_source,
             db_type: backend.db_type().into(),
