@@ -342,16 +342,26 @@ pub fn table_function(name: &str, args: Vec<Expr>, alias: &str, column: &str) ->
         name: ident(column),
         data_type: None,
     }];
+    let args = ast::TableFunctionArgs {
+        args: args
+            .into_iter()
+            .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+            .collect(),
+        settings: None,
+    };
+    table(object_name(name), Some(a), Some(args))
+}
+
+/// A table (or table function, with `args`) in FROM.
+pub fn table(
+    name: ObjectName,
+    alias: Option<TableAlias>,
+    args: Option<ast::TableFunctionArgs>,
+) -> TableFactor {
     TableFactor::Table {
-        name: object_name(name),
-        alias: Some(a),
-        args: Some(ast::TableFunctionArgs {
-            args: args
-                .into_iter()
-                .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
-                .collect(),
-            settings: None,
-        }),
+        name,
+        alias,
+        args,
         with_hints: vec![],
         version: None,
         with_ordinality: false,

@@ -6,6 +6,7 @@ pub mod filters;
 pub mod multi_stage;
 pub mod postgres;
 pub mod templates;
+pub mod time_series;
 
 pub use context::DialectOptions;
 pub use postgres::{PostgresRenderer, RenderedQuery, SqlStatement};

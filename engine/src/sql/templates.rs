@@ -227,18 +227,8 @@ fn compile_query(t: &SqlTemplate) -> CompiledSource {
 
 /// A table factor printed exactly as `text`.
 pub fn raw_table(text: &str) -> TableFactor {
-    TableFactor::Table {
-        name: sqlparser::ast::ObjectName(vec![sqlparser::ast::ObjectNamePart::Identifier(
-            Ident::new(text),
-        )]),
-        alias: None,
-        args: None,
-        with_hints: vec![],
-        version: None,
-        with_ordinality: false,
-        partitions: vec![],
-        json_path: None,
-        sample: None,
-        index_hints: vec![],
-    }
+    let name = sqlparser::ast::ObjectName(vec![sqlparser::ast::ObjectNamePart::Identifier(
+        Ident::new(text),
+    )]);
+    super::ast::table(name, None, None)
 }
