@@ -1,12 +1,13 @@
 //! `strata bench http` as a library: a short replay of demo queries against
 //! an in-process demo server on loopback. Checks the report's shape, not speed.
 
+mod common;
+
 use std::time::Duration;
 
 use serde_json::json;
 use strata_server::bench::http::{run_http, Endpoint, HttpOptions};
 use strata_server::bench::NamedQuery;
-use strata_server::{EngineSettings, ServerConfig};
 
 fn demo_queries() -> Vec<NamedQuery> {
     [
@@ -33,18 +34,7 @@ fn demo_queries() -> Vec<NamedQuery> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_bench_replays_demo_queries() {
-    let config = ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        dev_mode: true,
-        engine: EngineSettings {
-            demo: true,
-            ..EngineSettings::default()
-        },
-        ..ServerConfig::default()
-    };
-    let server = strata_server::start(config)
-        .await
-        .unwrap_or_else(|e| panic!("demo server: {e}"));
+    let server = common::start_demo_server().await;
     assert!(server.addr.ip().is_loopback());
 
     for endpoint in [Endpoint::Sql, Endpoint::Load, Endpoint::LoadNoCache] {

@@ -4,22 +4,10 @@
 mod common;
 
 use serde_json::{json, Value};
-use strata_server::{EngineSettings, ServerConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_answers_meta_and_every_cube() {
-    let config = ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        dev_mode: true,
-        engine: EngineSettings {
-            demo: true,
-            ..EngineSettings::default()
-        },
-        ..ServerConfig::default()
-    };
-    let server = strata_server::start(config)
-        .await
-        .unwrap_or_else(|e| panic!("demo server: {e}"));
+    let server = common::start_demo_server().await;
     let base = server.url();
     let http = reqwest::Client::new();
 

@@ -12,6 +12,20 @@ fn scratch_dir() -> std::path::PathBuf {
     dir
 }
 
+/// The model in `dir/model` with the data sources of `dir/sources.yml`, in dev mode.
+fn files_config(dir: &std::path::Path) -> ServerConfig {
+    ServerConfig {
+        models_dir: dir.join("model"),
+        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+        dev_mode: true,
+        engine: EngineSettings {
+            data_sources: Some(dir.join("sources.yml")),
+            ..EngineSettings::default()
+        },
+        ..ServerConfig::default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cubes_read_csv_and_parquet_files() {
     let dir = scratch_dir();
@@ -80,16 +94,7 @@ cubes:
     )
     .unwrap_or_else(|e| panic!("{e}"));
 
-    let config = ServerConfig {
-        models_dir: dir.join("model"),
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        dev_mode: true,
-        engine: EngineSettings {
-            data_sources: Some(dir.join("sources.yml")),
-            ..EngineSettings::default()
-        },
-        ..ServerConfig::default()
-    };
+    let config = files_config(&dir);
     let server = strata_server::start(config)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -122,16 +127,7 @@ cubes:
 
     // A missing file is refused at start with its path named.
     std::fs::remove_file(&parquet).unwrap_or_else(|e| panic!("{e}"));
-    let config = ServerConfig {
-        models_dir: dir.join("model"),
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        dev_mode: true,
-        engine: EngineSettings {
-            data_sources: Some(dir.join("sources.yml")),
-            ..EngineSettings::default()
-        },
-        ..ServerConfig::default()
-    };
+    let config = files_config(&dir);
     let err = strata_server::start(config)
         .await
         .expect_err("a missing file is an error");

@@ -275,3 +275,19 @@ impl TestServer {
         sql
     }
 }
+
+/// A server on loopback (any free port) serving the bundled demo in dev mode.
+pub async fn start_demo_server() -> RunningServer {
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+        dev_mode: true,
+        engine: strata_server::EngineSettings {
+            demo: true,
+            ..strata_server::EngineSettings::default()
+        },
+        ..ServerConfig::default()
+    };
+    strata_server::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("demo server: {e}"))
+}
