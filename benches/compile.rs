@@ -13,6 +13,9 @@
 //! smoke test, and the largest model is cut to 200 cubes to keep that fast in
 //! a debug build.
 
+mod common;
+
+use common::Times;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -23,7 +26,6 @@ use strata_server::bench::gen_model;
 const SEED: u64 = 1;
 
 fn compile(c: &mut Criterion) {
-    let quick = std::env::var("STRATA_BENCH_QUICK").is_ok_and(|v| v == "1");
     let bench_mode = std::env::args().any(|a| a == "--bench");
     let sizes: &[usize] = if bench_mode {
         &[10, 100, 1_000]
@@ -32,16 +34,18 @@ fn compile(c: &mut Criterion) {
     };
 
     let mut group = c.benchmark_group("compile");
-    group.sample_size(10);
-    if quick {
-        group
-            .warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_millis(800));
-    } else {
-        group
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
-    }
+    common::configure(
+        &mut group,
+        10,
+        Times {
+            warm_up: Duration::from_millis(200),
+            measurement: Duration::from_millis(800),
+        },
+        Times {
+            warm_up: Duration::from_secs(1),
+            measurement: Duration::from_secs(5),
+        },
+    );
     for &cubes in sizes {
         let files = gen_model::generate(cubes, SEED);
         // Fail loudly rather than benchmark an error path.

@@ -8,6 +8,9 @@
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 
+mod common;
+
+use common::Times;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -31,19 +34,20 @@ fn planning(c: &mut Criterion) {
     let model = strata_schema::load_dir(corpus::model_dir())
         .unwrap_or_else(|e| panic!("loading the conformance model: {e}"));
     let engine = Engine::new(Arc::new(model), None);
-    let quick = std::env::var("STRATA_BENCH_QUICK").is_ok_and(|v| v == "1");
 
     let mut group = c.benchmark_group("plan");
-    group.sample_size(20);
-    if quick {
-        group
-            .warm_up_time(Duration::from_millis(100))
-            .measurement_time(Duration::from_millis(300));
-    } else {
-        group
-            .warm_up_time(Duration::from_millis(500))
-            .measurement_time(Duration::from_secs(2));
-    }
+    common::configure(
+        &mut group,
+        20,
+        Times {
+            warm_up: Duration::from_millis(100),
+            measurement: Duration::from_millis(300),
+        },
+        Times {
+            warm_up: Duration::from_millis(500),
+            measurement: Duration::from_secs(2),
+        },
+    );
     let mut seen = std::collections::HashSet::new();
     for case in corpus::load_cases() {
         if matches!(case.expect, corpus::Expect::Error(_)) {

@@ -9,6 +9,9 @@
 //! Under `cargo test --all-targets` criterion runs each benchmark once as a
 //! smoke test.
 
+mod common;
+
+use common::Times;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 use std::hint::black_box;
@@ -51,19 +54,20 @@ fn ten_thousand_rows() -> LoadResult {
 }
 
 fn serialize(c: &mut Criterion) {
-    let quick = std::env::var("STRATA_BENCH_QUICK").is_ok_and(|v| v == "1");
     let result = ten_thousand_rows();
     let mut group = c.benchmark_group("serialize_10k");
-    group.sample_size(20);
-    if quick {
-        group
-            .warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_millis(800));
-    } else {
-        group
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(4));
-    }
+    common::configure(
+        &mut group,
+        20,
+        Times {
+            warm_up: Duration::from_millis(200),
+            measurement: Duration::from_millis(800),
+        },
+        Times {
+            warm_up: Duration::from_secs(1),
+            measurement: Duration::from_secs(4),
+        },
+    );
     group.bench_function("rows_json", |b| {
         b.iter(|| serde_json::to_vec(&black_box(&result).rows_json()).map(|v| v.len()))
     });

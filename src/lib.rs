@@ -5,6 +5,8 @@
 //! * [`schema`] — Cube-style YAML data models compiled into a validated semantic model;
 //! * [`engine`] — query model, planning, SQL generation and execution on
 //!   PostgreSQL or DataFusion, pre-aggregations and the result cache;
+//! * [`llm`] — natural language to queries constrained to the model, charts
+//!   and insights;
 //! * [`server`] — the Cube-compatible REST API and the `strata` binary.
 //!
 //! Embedding it takes a model and a data source:
@@ -29,6 +31,7 @@
 //! `examples/embedded.rs` runs the same on the bundled demo with no database.
 
 pub use strata_engine as engine;
+pub use strata_llm as llm;
 pub use strata_schema as schema;
 pub use strata_server as server;
 

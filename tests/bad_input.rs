@@ -717,6 +717,7 @@ async fn server_refuses_to_start_on_a_broken_model() {
         dev_mode: false,
         db: None,
         engine: Default::default(),
+        ..Default::default()
     };
     match strata_server::start(config).await {
         Ok(running) => {

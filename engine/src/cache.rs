@@ -174,6 +174,7 @@ mod tests {
         let as_alice = LoadOptions {
             cache: CacheMode::StaleIfSlow,
             security_context: Some(&alice),
+            ..LoadOptions::default()
         };
         let first = engine.load_with(&q, &as_alice).await.unwrap();
         assert!(!first.from_cache);
@@ -186,6 +187,7 @@ mod tests {
         let as_bob = LoadOptions {
             cache: CacheMode::StaleIfSlow,
             security_context: Some(&bob),
+            ..LoadOptions::default()
         };
         assert!(
             !engine.load_with(&q, &as_bob).await.unwrap().from_cache,
@@ -194,6 +196,7 @@ mod tests {
         let forced = LoadOptions {
             cache: CacheMode::NoCache,
             security_context: Some(&alice),
+            ..LoadOptions::default()
         };
         assert!(!engine.load_with(&q, &forced).await.unwrap().from_cache);
         assert!(engine.result_cache().unwrap().bytes() > 0);
@@ -209,7 +212,7 @@ mod tests {
         let q = json!({"measures": ["Orders.count"]});
         let must = LoadOptions {
             cache: CacheMode::MustRevalidate,
-            security_context: None,
+            ..LoadOptions::default()
         };
         engine.load_with(&q, &must).await.unwrap();
         std::thread::sleep(Duration::from_millis(5));
@@ -220,7 +223,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(5));
         let swr = LoadOptions {
             cache: CacheMode::StaleWhileRevalidate,
-            security_context: None,
+            ..LoadOptions::default()
         };
         assert!(
             engine.load_with(&q, &swr).await.unwrap().from_cache,

@@ -7,11 +7,13 @@ use serde_json::{json, Map, Value};
 use strata_schema::SemanticModel;
 use tokio::sync::OnceCell;
 
+use crate::access::AccessGrant;
 use crate::annotation::Annotation;
 use crate::cache::{cache_key, CacheConfig, CacheMode, CachedResult, ResultCache};
 use crate::error::{query_err, EngineError, QueryError};
 use crate::exec::{DataFusionExecutor, PostgresExecutor};
 use crate::join_graph::JoinGraph;
+use crate::limits::QueryLimits;
 use crate::plan::{LogicalPlan, Planner};
 use crate::preagg::RollupStore;
 use crate::query::{NormalizedQuery, Query};
@@ -154,13 +156,14 @@ pub const DEFAULT_DATA_SOURCE: &str = "default";
 
 struct Inner {
     model: Arc<SemanticModel>,
-    graph: JoinGraph,
-    templates: CompiledTemplates,
+    graph: Arc<JoinGraph>,
+    templates: Arc<CompiledTemplates>,
     executor: Option<Arc<PostgresExecutor>>,
     sources: HashMap<String, Backend>,
     rollups: Option<Arc<RollupStore>>,
     cache: Option<Arc<ResultCache>>,
     hll: OnceCell<bool>,
+    limits: QueryLimits,
 }
 
 /// Options of [`Engine::load_with`].
@@ -170,6 +173,9 @@ pub struct LoadOptions<'a> {
     pub cache: CacheMode,
     /// The caller's verified claims: answers are never shared across contexts.
     pub security_context: Option<&'a Value>,
+    /// What the caller may see ([`AccessGrant::evaluate`]); `None` plans
+    /// without access policies.
+    pub access: Option<&'a AccessGrant>,
 }
 
 /// An answer and where it came from.
@@ -189,6 +195,7 @@ pub struct EngineBuilder {
     sources: HashMap<String, Backend>,
     rollup_bytes: Option<u64>,
     cache: Option<CacheConfig>,
+    limits: QueryLimits,
 }
 
 impl EngineBuilder {
@@ -207,6 +214,12 @@ impl EngineBuilder {
         self
     }
 
+    /// Bounds the complexity of each query (defaults: [`QueryLimits::default`]).
+    pub fn limits(mut self, limits: QueryLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Keeps answers in a result cache.
     pub fn result_cache(mut self, config: CacheConfig) -> Self {
         self.cache = Some(config);
@@ -215,8 +228,8 @@ impl EngineBuilder {
 
     /// The engine.
     pub fn build(self) -> Engine {
-        let graph = JoinGraph::new(&self.model);
-        let templates = CompiledTemplates::new(self.model.clone());
+        let graph = Arc::new(JoinGraph::new(&self.model));
+        let templates = Arc::new(CompiledTemplates::new(self.model.clone()));
         let executor = match self.sources.get(DEFAULT_DATA_SOURCE) {
             Some(Backend::Postgres(p)) => Some(p.clone()),
             _ => None,
@@ -234,6 +247,7 @@ impl EngineBuilder {
                 cache: self.cache.map(|c| Arc::new(ResultCache::new(c))),
                 sources: self.sources,
                 hll: OnceCell::new(),
+                limits: self.limits,
             }),
         }
     }
@@ -272,6 +286,58 @@ impl Engine {
             sources: HashMap::new(),
             rollup_bytes: None,
             cache: None,
+            limits: QueryLimits::default(),
+        }
+    }
+
+    /// An engine over the same compiled model (shared, not copied) running on
+    /// other data sources: a tenant's own database or schema. It has its own
+    /// result cache (same settings) and no rollups, so nothing computed for
+    /// one set of sources can answer another.
+    pub fn with_sources(&self, sources: HashMap<String, Backend>) -> Engine {
+        let executor = match sources.get(DEFAULT_DATA_SOURCE) {
+            Some(Backend::Postgres(p)) => Some(p.clone()),
+            _ => None,
+        };
+        Engine {
+            inner: Arc::new(Inner {
+                model: self.inner.model.clone(),
+                graph: self.inner.graph.clone(),
+                templates: self.inner.templates.clone(),
+                executor,
+                sources,
+                rollups: None,
+                cache: self
+                    .inner
+                    .cache
+                    .as_ref()
+                    .map(|c| Arc::new(ResultCache::new(*c.config()))),
+                hll: OnceCell::new(),
+                limits: self.inner.limits,
+            }),
+        }
+    }
+
+    /// An engine over another compiled model (a tenant's variant of the
+    /// model) on the same data sources, with its own result cache (same
+    /// settings) and no rollups.
+    pub fn with_model(&self, model: Arc<SemanticModel>) -> Engine {
+        Engine {
+            inner: Arc::new(Inner {
+                graph: Arc::new(JoinGraph::new(&model)),
+                templates: Arc::new(CompiledTemplates::new(model.clone())),
+                model,
+                executor: self.inner.executor.clone(),
+                sources: self.inner.sources.clone(),
+                rollups: None,
+                cache: self
+                    .inner
+                    .cache
+                    .as_ref()
+                    .map(|c| Arc::new(ResultCache::new(*c.config()))),
+                hll: OnceCell::new(),
+                limits: self.inner.limits,
+            }),
         }
     }
 
@@ -427,7 +493,18 @@ impl Engine {
 
     /// Parses, validates, plans and renders a query without running it.
     pub fn plan(&self, query: &Value) -> Result<PlannedQuery, QueryError> {
+        self.plan_with(query, None)
+    }
+
+    /// Like [`Engine::plan`], for a caller with an access grant: members the
+    /// grant refuses are errors, and its row filters are part of the plan.
+    pub fn plan_with(
+        &self,
+        query: &Value,
+        access: Option<&AccessGrant>,
+    ) -> Result<PlannedQuery, QueryError> {
         let q = Query::from_json(query)?;
+        self.inner.limits.check_query(&q)?;
         if q.time_dimensions
             .iter()
             .any(|t| t.compare_date_range.is_some())
@@ -436,8 +513,12 @@ impl Engine {
                 "compareDateRange queries return one result per range: send them with queryType=multi"
             ));
         }
-        let planner = Planner::new(&self.inner.model, &self.inner.graph, chrono::Utc::now());
+        let mut planner = Planner::new(&self.inner.model, &self.inner.graph, chrono::Utc::now());
+        if let Some(grant) = access {
+            planner = planner.with_access(grant);
+        }
         let plan = planner.plan(&q)?;
+        self.inner.limits.check_plan(&plan)?;
         let data_source = self.data_source_of(&plan)?;
         let options = self.options(self.inner.sources.get(&data_source));
         let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
@@ -493,7 +574,7 @@ impl Engine {
         options: &LoadOptions<'_>,
     ) -> Result<CachedLoad, EngineError> {
         self.ensure_ready().await?;
-        let planned = self.plan(query)?;
+        let planned = self.plan_with(query, options.access)?;
         let Some(cache) = self.inner.cache.clone() else {
             let result = Arc::new(self.execute(planned).await?);
             return Ok(CachedLoad {

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod access;
 pub mod annotation;
 pub mod cache;
 pub mod demo;
@@ -25,6 +26,7 @@ pub mod engine;
 pub mod error;
 pub mod exec;
 pub mod join_graph;
+pub mod limits;
 pub mod plan;
 pub mod preagg;
 pub mod query;
@@ -33,6 +35,7 @@ pub mod sql;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use access::{AccessContext, AccessGrant};
 pub use annotation::Annotation;
 pub use cache::{CacheConfig, CacheMode};
 pub use engine::{
@@ -41,6 +44,7 @@ pub use engine::{
 };
 pub use error::{EngineError, QueryError};
 pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor};
+pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;
 pub use result::QueryResult;

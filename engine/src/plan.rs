@@ -10,6 +10,7 @@ use strata_schema::{
     SqlRef, SqlTemplate,
 };
 
+use crate::access::{AccessGrant, RowGrant};
 use crate::error::{query_err, QueryError};
 use crate::join_graph::{JoinGraph, JoinTree};
 use crate::query::{DateRange, Filter, FilterOperator, Query};
@@ -212,6 +213,7 @@ pub struct Planner<'a> {
     model: &'a SemanticModel,
     graph: &'a JoinGraph,
     now: chrono::DateTime<chrono::Utc>,
+    access: Option<&'a AccessGrant>,
 }
 
 struct Resolved {
@@ -226,10 +228,29 @@ impl<'a> Planner<'a> {
         graph: &'a JoinGraph,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        Planner { model, graph, now }
+        Planner {
+            model,
+            graph,
+            now,
+            access: None,
+        }
+    }
+
+    /// Plans for a caller with this grant: members it does not grant are
+    /// refused, and its row filters are added for every cube and view the
+    /// query touches.
+    pub fn with_access(mut self, grant: &'a AccessGrant) -> Self {
+        self.access = Some(grant).filter(|g| !g.is_unrestricted());
+        self
     }
 
     fn resolve(&self, name: &str) -> Result<Resolved, QueryError> {
+        self.resolve_as(name, false)
+    }
+
+    /// Resolves a member; `trusted` names come from access policies, not from
+    /// the caller, and skip visibility and grant checks.
+    fn resolve_as(&self, name: &str, trusted: bool) -> Result<Resolved, QueryError> {
         let path = MemberPath::parse(name).ok_or_else(|| {
             query_err!("Invalid member name \"{name}\": expected \"Cube.member\"")
         })?;
@@ -250,6 +271,18 @@ impl<'a> Planner<'a> {
             Some(MemberRef::Segment(_, s)) => (MemberKind::Segment, s.public),
             None => return Err(query_err!("\"{name}\" not found")),
         };
+        if trusted {
+            return Ok(Resolved { target, kind });
+        }
+        if let Some(grant) = self.access {
+            grant.check(
+                self.model,
+                name,
+                &path.cube,
+                &path.member,
+                (&target.cube, &target.member),
+            )?;
+        }
         // A view member is public by being listed in the view.
         if !public && target == path {
             return Err(query_err!(
@@ -413,7 +446,7 @@ impl<'a> Planner<'a> {
 
         let mut measure_filters = Vec::new();
         for f in &query.filters {
-            let pf = self.filter(f, &mut cubes)?;
+            let pf = self.filter(f, &mut cubes, false)?;
             match (pf.has_measure(), pf.has_dimension()) {
                 (true, true) => {
                     return Err(query_err!(
@@ -425,7 +458,10 @@ impl<'a> Planner<'a> {
             }
         }
 
-        let join = self.graph.tree(&cubes)?;
+        let join = match self.access {
+            None => self.graph.tree(&cubes)?,
+            Some(grant) => self.apply_row_rules(grant, query, &mut cubes, &mut filters)?,
+        };
         for m in &mut measures {
             m.multiplied = join.multiplies(&m.target.cube);
         }
@@ -451,16 +487,59 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn filter(&self, f: &Filter, cubes: &mut Vec<String>) -> Result<PlanFilter, QueryError> {
+    /// Adds the row filters of every view the query names and of every cube
+    /// of its join tree, until the tree stops growing, and returns the tree.
+    fn apply_row_rules(
+        &self,
+        grant: &AccessGrant,
+        query: &Query,
+        cubes: &mut Vec<String>,
+        filters: &mut Vec<PlanFilter>,
+    ) -> Result<JoinTree, QueryError> {
+        let mut ruled: HashSet<String> = HashSet::new();
+        let mut views: Vec<String> = Vec::new();
+        query.member_names(&mut |name| {
+            if let Some((owner, _)) = name.split_once('.') {
+                if self.model.views.contains_key(owner) && !views.iter().any(|v| v == owner) {
+                    views.push(owner.to_string());
+                }
+            }
+        });
+        let mut pending = views;
+        loop {
+            for owner in pending {
+                if let RowGrant::Filtered(rule) = grant.rows(&owner) {
+                    filters.push(self.filter(&rule, cubes, true)?);
+                }
+                ruled.insert(owner);
+            }
+            let join = self.graph.tree(cubes)?;
+            pending = join
+                .cubes()
+                .filter(|c| !ruled.contains(*c))
+                .map(str::to_owned)
+                .collect();
+            if pending.is_empty() {
+                return Ok(join);
+            }
+        }
+    }
+
+    fn filter(
+        &self,
+        f: &Filter,
+        cubes: &mut Vec<String>,
+        trusted: bool,
+    ) -> Result<PlanFilter, QueryError> {
         Ok(match f {
             Filter::And(v) => PlanFilter::And(
                 v.iter()
-                    .map(|x| self.filter(x, cubes))
+                    .map(|x| self.filter(x, cubes, trusted))
                     .collect::<Result<_, _>>()?,
             ),
             Filter::Or(v) => PlanFilter::Or(
                 v.iter()
-                    .map(|x| self.filter(x, cubes))
+                    .map(|x| self.filter(x, cubes, trusted))
                     .collect::<Result<_, _>>()?,
             ),
             Filter::Member {
@@ -468,7 +547,7 @@ impl<'a> Planner<'a> {
                 operator,
                 values,
             } => {
-                let r = self.resolve(member)?;
+                let r = self.resolve_as(member, trusted)?;
                 if r.kind == MemberKind::Segment {
                     return Err(query_err!(
                         "\"{member}\" is a segment: put it in \"segments\", not in filters"

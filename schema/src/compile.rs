@@ -38,9 +38,12 @@ pub(crate) fn compile(cubes: Vec<CubeDecl>, views: Vec<ViewDecl>, sink: &Sink) -
         let cube = build_cube(decl, &decls, sink);
         model.cubes.insert(decl.name.clone(), cube);
     }
-    resolve::resolve(&mut model, sink);
-    validate::validate(&model, sink);
-    views::build(&mut model, view_decls.into_values().collect(), sink);
+    // Member names and kinds do not change from here on: index them once.
+    let index = resolve::Index::build(&model);
+    resolve::resolve(&mut model, &index, sink);
+    validate::validate(&model, &index, sink);
+    views::build(&mut model, &index, view_decls.into_values().collect(), sink);
+    crate::access::validate(&model, sink);
     model
 }
 
@@ -68,6 +71,7 @@ struct Merged {
     measures: IndexMap<String, Measure>,
     segments: IndexMap<String, Segment>,
     pre_aggregations: IndexMap<String, PreAggregation>,
+    access_policy: Vec<crate::access::AccessPolicy>,
 }
 
 impl Merged {
@@ -81,6 +85,10 @@ impl Merged {
         }
         if decl.refresh_key.is_some() {
             self.refresh_key.clone_from(&decl.refresh_key);
+        }
+        // A cube's own policies replace inherited ones.
+        if !decl.access_policy.is_empty() {
+            self.access_policy.clone_from(&decl.access_policy);
         }
         for j in &decl.joins {
             self.joins.insert(j.target.clone(), j.clone());
@@ -208,6 +216,7 @@ fn build_cube(decl: &CubeDecl, decls: &IndexMap<String, CubeDecl>, sink: &Sink) 
         measures,
         segments: merged.segments,
         pre_aggregations,
+        access_policy: merged.access_policy,
         location: decl.location.clone(),
     }
 }

@@ -13,16 +13,19 @@
 //! println!("{} cubes", model.cubes.len());
 //! ```
 
+pub mod access;
 pub mod error;
 pub mod model;
 pub mod template;
 
+mod block;
 mod compile;
 mod loader;
 mod locate;
 mod parse;
 mod resolve;
 mod validate;
+mod value;
 mod views;
 mod yaml;
 
@@ -30,6 +33,6 @@ mod yaml;
 mod tests;
 
 pub use error::{ModelErrors, SchemaError};
-pub use loader::{load_dir, load_files};
+pub use loader::{load_dir, load_files, read_dir};
 pub use model::*;
 pub use template::{SqlRef, SqlTemplate, TemplatePart};

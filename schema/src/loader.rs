@@ -3,9 +3,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::value::Value;
 use serde::Deserialize;
-use serde_yaml::Value;
 
+use crate::block;
 use crate::compile::compile;
 use crate::error::{ModelErrors, SchemaError};
 use crate::locate::Locator;
@@ -22,11 +23,28 @@ const MAX_DEPTH: usize = 32;
 ///
 /// Every problem found in any file is reported at once.
 pub fn load_dir(dir: impl AsRef<Path>) -> Result<SemanticModel, ModelErrors> {
-    let dir = dir.as_ref();
     let sink = Sink::default();
+    let files = read_into(dir.as_ref(), &sink);
+    load_with(&files, sink)
+}
+
+/// Reads every model file under `dir` (as [`load_dir`] finds them) without
+/// compiling them: `(path, YAML text)` pairs for [`load_files`].
+pub fn read_dir(dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, String)>, ModelErrors> {
+    let sink = Sink::default();
+    let files = read_into(dir.as_ref(), &sink);
+    let errors = sink.finish();
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(ModelErrors(errors))
+    }
+}
+
+fn read_into(dir: &Path, sink: &Sink) -> Vec<(PathBuf, String)> {
     let mut paths = Vec::new();
     match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => collect(dir, 0, &mut paths, &sink),
+        Ok(m) if m.is_dir() => collect(dir, 0, &mut paths, sink),
         Ok(_) => sink.push(SchemaError::new(dir, "the model path is not a directory")),
         Err(e) => sink.push(SchemaError::new(
             dir,
@@ -47,7 +65,7 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<SemanticModel, ModelErrors> {
             )),
         }
     }
-    load_with(&files, sink)
+    files
 }
 
 /// Compiles model files given as `(path, YAML text)`; the paths are used in
@@ -57,11 +75,7 @@ pub fn load_files(files: &[(PathBuf, String)]) -> Result<SemanticModel, ModelErr
 }
 
 fn load_with(files: &[(PathBuf, String)], sink: Sink) -> Result<SemanticModel, ModelErrors> {
-    let mut cubes = Vec::new();
-    let mut views = Vec::new();
-    for (path, text) in files {
-        parse_file(path, text, &sink, &mut cubes, &mut views);
-    }
+    let (cubes, views) = parse_files(files, &sink);
     let model = compile(cubes, views, &sink);
     let errors = sink.finish();
     if errors.is_empty() {
@@ -69,6 +83,59 @@ fn load_with(files: &[(PathBuf, String)], sink: Sink) -> Result<SemanticModel, M
     } else {
         Err(ModelErrors(errors))
     }
+}
+
+/// Below this much text, files are parsed on the calling thread only.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// Parses every file into declarations, in file order. Large models are
+/// split into runs of consecutive files parsed on scoped threads, each with
+/// its own error sink; the runs' declarations and errors are then joined in
+/// file order, so the outcome is the same as parsing one file after another.
+fn parse_files(files: &[(PathBuf, String)], sink: &Sink) -> (Vec<CubeDecl>, Vec<ViewDecl>) {
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || files.len() < 2 || bytes < PARALLEL_MIN_BYTES {
+        return parse_run(files, sink);
+    }
+    let run = files.len().div_ceil(threads);
+    let parsed: Vec<std::thread::Result<(Vec<CubeDecl>, Vec<ViewDecl>, Sink)>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(run)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        let own = Sink::default();
+                        let (cubes, views) = parse_run(chunk, &own);
+                        (cubes, views, own)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+    let (mut cubes, mut views) = (Vec::new(), Vec::new());
+    for result in parsed {
+        match result {
+            Ok((c, v, own)) => {
+                cubes.extend(c);
+                views.extend(v);
+                sink.append(own);
+            }
+            // Parsing does not panic (the fuzz tests check it); if it ever
+            // did, pass the panic on as a sequential load would.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+    (cubes, views)
+}
+
+/// Parses consecutive files on the calling thread.
+fn parse_run(files: &[(PathBuf, String)], sink: &Sink) -> (Vec<CubeDecl>, Vec<ViewDecl>) {
+    let (mut cubes, mut views) = (Vec::new(), Vec::new());
+    for (path, text) in files {
+        parse_file(path, text, sink, &mut cubes, &mut views);
+    }
+    (cubes, views)
 }
 
 fn is_model_file(path: &Path) -> bool {
@@ -122,9 +189,18 @@ fn parse_file(
         loc: &loc,
         sink,
     };
-    let (mut cube_index, mut view_index) = (0, 0);
+    let mut counts = (0, 0);
+    // Plain block-style files (nearly all) take the fast reader; anything
+    // else, malformed YAML included, goes through `serde_yaml`.
+    if let Some(value) = block::parse(text) {
+        // Every model the tests load checks the fast reader against serde_yaml.
+        #[cfg(test)]
+        block::tests::same(text);
+        parse_doc(value, &site, &mut counts, out_cubes, out_views);
+        return;
+    }
     for doc in serde_yaml::Deserializer::from_str(text) {
-        let mut value = match Value::deserialize(doc) {
+        let value = match Value::deserialize(doc) {
             Ok(v) => v,
             Err(e) => {
                 let line = e.location().map(|l| l.line());
@@ -132,55 +208,118 @@ fn parse_file(
                 return;
             }
         };
-        if let Err(e) = apply_merges(&mut value) {
-            sink.push(SchemaError::new(path, format!("invalid YAML: {e}")));
-            continue;
+        parse_doc(value, &site, &mut counts, out_cubes, out_views);
+    }
+}
+
+/// Reads one YAML document's `cubes:` and `views:`; `counts` numbers the
+/// cubes and views of the file so far.
+fn parse_doc(
+    mut value: Value,
+    site: &Site,
+    counts: &mut (usize, usize),
+    out_cubes: &mut Vec<CubeDecl>,
+    out_views: &mut Vec<ViewDecl>,
+) {
+    let (path, sink, loc) = (site.file, site.sink, site.loc);
+    if let Err(e) = apply_merges(&mut value) {
+        sink.push(SchemaError::new(path, format!("invalid YAML: {e}")));
+        return;
+    }
+    let map = match untag(&value) {
+        Value::Null => return,
+        Value::Mapping(m) => m,
+        other => {
+            sink.push(SchemaError::new(
+                path,
+                format!(
+                    "the top level of a model file must be a mapping with `cubes` and/or `views`, found {}",
+                    describe(other)
+                ),
+            ));
+            return;
         }
-        let map = match untag(&value) {
-            Value::Null => continue,
-            Value::Mapping(m) => m,
-            other => {
-                sink.push(SchemaError::new(
-                    path,
-                    format!(
-                        "the top level of a model file must be a mapping with `cubes` and/or `views`, found {}",
-                        describe(other)
-                    ),
-                ));
+    };
+    let (c, v) = (map.get("cubes").map(untag), map.get("views").map(untag));
+    if c.is_none() && v.is_none() {
+        sink.push(SchemaError::new(
+            path,
+            "a model file needs `cubes:` and/or `views:` at the top level",
+        ));
+    }
+    for (key, list) in [("cubes", c), ("views", v)] {
+        let items = match list {
+            None | Some(Value::Null) => continue,
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                sink.push(
+                    SchemaError::new(
+                        path,
+                        format!("`{key}` must be a list, found {}", describe(other)),
+                    )
+                    .at_line(loc.top_key_line(key)),
+                );
                 continue;
             }
         };
-        let (c, v) = (map.get("cubes").map(untag), map.get("views").map(untag));
-        if c.is_none() && v.is_none() {
-            sink.push(SchemaError::new(
-                path,
-                "a model file needs `cubes:` and/or `views:` at the top level",
-            ));
-        }
-        for (key, list) in [("cubes", c), ("views", v)] {
-            let items = match list {
-                None | Some(Value::Null) => continue,
-                Some(Value::Sequence(items)) => items,
-                Some(other) => {
-                    sink.push(
-                        SchemaError::new(
-                            path,
-                            format!("`{key}` must be a list, found {}", describe(other)),
-                        )
-                        .at_line(loc.top_key_line(key)),
-                    );
-                    continue;
-                }
-            };
-            for item in items {
-                if key == "cubes" {
-                    out_cubes.extend(parse::cube(item, cube_index, &site));
-                    cube_index += 1;
-                } else {
-                    out_views.extend(views::view(item, view_index, &site));
-                    view_index += 1;
-                }
+        for item in items {
+            if key == "cubes" {
+                out_cubes.extend(parse::cube(item, counts.0, site));
+                counts.0 += 1;
+            } else {
+                out_views.extend(views::view(item, counts.1, site));
+                counts.1 += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads on one thread, as before parsing was split.
+    fn sequential(files: &[(PathBuf, String)]) -> Result<SemanticModel, ModelErrors> {
+        let sink = Sink::default();
+        let (cubes, views) = parse_run(files, &sink);
+        let model = compile(cubes, views, &sink);
+        let errors = sink.finish();
+        if errors.is_empty() {
+            Ok(model)
+        } else {
+            Err(ModelErrors(errors))
+        }
+    }
+
+    #[test]
+    fn parallel_parsing_gives_the_sequential_outcome() {
+        let padding = format!("# {}\n", "x".repeat(2_000));
+        let files: Vec<(PathBuf, String)> = (0..200)
+            .map(|i| {
+                let mut text = padding.repeat(2);
+                text.push_str(&format!(
+                    "cubes:\n  - name: C{i}\n    sql_table: t{i}\n    measures:\n      - name: count\n        type: count\n"
+                ));
+                if i % 7 == 0 {
+                    text.push_str("      - name: bad\n        type: nope\n");
+                }
+                if i % 11 == 0 {
+                    text.push_str("    dimensions: [1\n");
+                }
+                (PathBuf::from(format!("m{i:03}.yml")), text)
+            })
+            .collect();
+        assert!(files.iter().map(|(_, t)| t.len()).sum::<usize>() >= PARALLEL_MIN_BYTES);
+        let (fast, slow) = (load_files(&files), sequential(&files));
+        let (fast, slow) = (fast.unwrap_err(), slow.unwrap_err());
+        assert!(fast.0.len() > 40);
+        assert_eq!(fast.to_string(), slow.to_string());
+        let ok: Vec<_> = files
+            .iter()
+            .filter(|(_, t)| !t.contains("nope") && !t.contains("[1"))
+            .cloned()
+            .collect();
+        let (fast, slow) = (load_files(&ok).unwrap(), sequential(&ok).unwrap());
+        assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
     }
 }

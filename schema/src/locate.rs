@@ -17,11 +17,11 @@ pub(crate) enum Section {
 
 /// One `key: value` pair found in the text.
 #[derive(Debug, Clone)]
-struct Entry {
+struct Entry<'t> {
     line: usize,
     col: usize,
-    key: String,
-    value: String,
+    key: &'t str,
+    value: &'t str,
 }
 
 /// A list item of a `cubes:` or `views:` section: one cube or view.
@@ -37,8 +37,8 @@ pub(crate) struct Item {
 
 /// Line finder over one file's text.
 #[derive(Debug, Default)]
-pub(crate) struct Locator {
-    entries: Vec<Entry>,
+pub(crate) struct Locator<'t> {
+    entries: Vec<Entry<'t>>,
     cubes: Vec<Item>,
     views: Vec<Item>,
 }
@@ -51,9 +51,9 @@ enum LineKind {
     DocMarker,
 }
 
-impl Locator {
+impl<'t> Locator<'t> {
     /// Scans `text`.
-    pub(crate) fn new(text: &str) -> Locator {
+    pub(crate) fn new(text: &'t str) -> Locator<'t> {
         let mut entries = Vec::new();
         let mut kinds = Vec::new();
         for (i, raw) in text.lines().enumerate() {
@@ -87,7 +87,7 @@ impl Locator {
             .entries
             .iter()
             .filter(|e| e.col == 0 && e.value.is_empty())
-            .filter_map(|e| match e.key.as_str() {
+            .filter_map(|e| match e.key {
                 "cubes" => Some((e.line, Section::Cubes)),
                 "views" => Some((e.line, Section::Views)),
                 _ => None,
@@ -133,7 +133,7 @@ impl Locator {
     }
 
     /// Entries of the item's lines (entries are in line order).
-    fn in_item(&self, item: &Item) -> std::slice::Iter<'_, Entry> {
+    fn in_item(&self, item: &Item) -> std::slice::Iter<'_, Entry<'t>> {
         let lo = self.entries.partition_point(|e| e.line < item.start);
         let hi = self.entries.partition_point(|e| e.line < item.end).max(lo);
         self.entries[lo..hi].iter()
@@ -150,7 +150,7 @@ impl Locator {
     fn item_name(&self, item: &Item) -> Option<&str> {
         self.in_item(item)
             .find(|e| Some(e.col) == item.key_col && e.key == "name")
-            .map(|e| e.value.as_str())
+            .map(|e| e.value)
     }
 
     /// The item of the `index`-th cube (or view) of the file, checked against
@@ -186,12 +186,13 @@ impl Locator {
     pub(crate) fn key_line(&self, item: Option<Item>, keys: &[&str]) -> Option<usize> {
         let item = item?;
         self.in_item(&item)
-            .find(|e| Some(e.col) == item.key_col && keys.contains(&e.key.as_str()))
+            .find(|e| Some(e.col) == item.key_col && keys.contains(&e.key))
             .map(|e| e.line)
     }
 
     /// Line of the `nth` (0-based) `name: <name>` inside one of the item's
     /// lists (`dimensions:` …), else of the first anywhere deeper in the item.
+    #[cfg(test)]
     pub(crate) fn member_line(
         &self,
         item: Option<Item>,
@@ -199,29 +200,56 @@ impl Locator {
         name: &str,
         nth: usize,
     ) -> Option<usize> {
+        let names = self.list_names(item, lists);
+        self.member_line_in(item, &names, name, nth)
+    }
+
+    /// Every `name: …` (value and line) inside the item's `lists`, in line
+    /// order: found once per list, then looked up per member with
+    /// [`Locator::member_line_in`].
+    pub(crate) fn list_names(&self, item: Option<Item>, lists: &[&str]) -> Vec<(&'t str, usize)> {
+        let mut out = Vec::new();
+        let Some((item, key_col)) = item.and_then(|i| Some((i, i.key_col?))) else {
+            return out;
+        };
+        let entries: Vec<&Entry<'t>> = self.in_item(&item).collect();
+        for (i, list) in entries.iter().enumerate() {
+            if list.col != key_col || !lists.contains(&list.key) {
+                continue;
+            }
+            let after = entries[i + 1..].iter().filter(|e| e.line > list.line);
+            for e in after.take_while(|e| e.col > key_col) {
+                if e.key == "name" {
+                    out.push((e.value, e.line));
+                }
+            }
+        }
+        out
+    }
+
+    /// Line of the `nth` `name: <name>` among `names` (from
+    /// [`Locator::list_names`]), else of the first anywhere deeper in the item.
+    pub(crate) fn member_line_in(
+        &self,
+        item: Option<Item>,
+        names: &[(&str, usize)],
+        name: &str,
+        nth: usize,
+    ) -> Option<usize> {
         let item = item?;
         let key_col = item.key_col?;
-        let deeper = |e: &&Entry| e.col > key_col && e.key == "name" && e.value == name;
-        let mut in_lists = Vec::new();
-        for list in self
-            .in_item(&item)
-            .filter(|e| e.col == key_col && lists.contains(&e.key.as_str()))
-        {
-            let stop = self
-                .in_item(&item)
-                .find(|e| e.line > list.line && e.col <= key_col)
-                .map_or(item.end, |e| e.line);
-            in_lists.extend(
-                self.in_item(&item)
-                    .filter(|e| e.line > list.line && e.line < stop)
-                    .filter(deeper)
-                    .map(|e| e.line),
-            );
+        let mut found = names.iter().filter(|(n, _)| *n == name).map(|(_, l)| *l);
+        let first = found.next();
+        if let Some(line) = if nth == 0 {
+            first
+        } else {
+            found.nth(nth - 1).or(first)
+        } {
+            return Some(line);
         }
-        if let Some(line) = in_lists.get(nth).or(in_lists.first()) {
-            return Some(*line);
-        }
-        self.in_item(&item).find(deeper).map(|e| e.line)
+        self.in_item(&item)
+            .find(|e| e.col > key_col && e.key == "name" && e.value == name)
+            .map(|e| e.line)
     }
 
     /// Line of `<key>: <value>` anywhere in the item (`join_path: A.B`).
@@ -233,14 +261,14 @@ impl Locator {
     ) -> Option<usize> {
         let item = item?;
         self.in_item(&item)
-            .find(|e| keys.contains(&e.key.as_str()) && e.value == value)
+            .find(|e| keys.contains(&e.key) && e.value == value)
             .map(|e| e.line)
     }
 }
 
 /// Records the `key: value` pairs of one line (block style, or a flat flow
 /// mapping such as `- {name: a, sql: b}`).
-fn scan_line(line: usize, indent: usize, content: &str, out: &mut Vec<Entry>) {
+fn scan_line<'t>(line: usize, indent: usize, content: &'t str, out: &mut Vec<Entry<'t>>) {
     let mut col = indent;
     let mut rest = content;
     while let Some(after) = rest.strip_prefix('-') {
@@ -300,10 +328,10 @@ fn split_outside_quotes(s: &str, sep: char) -> Vec<&str> {
 }
 
 /// `key: value` → (key, value without quotes, anchor or comment).
-fn key_value(s: &str) -> Option<(String, String)> {
+fn key_value(s: &str) -> Option<(&str, &str)> {
     let (key, rest) = if let Some(q @ ('"' | '\'')) = s.chars().next() {
         let close = s[1..].find(q)? + 1;
-        (s[1..close].to_string(), &s[close + 1..])
+        (&s[1..close], &s[close + 1..])
     } else {
         let pos = s
             .char_indices()
@@ -313,7 +341,7 @@ fn key_value(s: &str) -> Option<(String, String)> {
         if key.is_empty() || key.contains(" #") || key.starts_with(['&', '*', '!', '[', '#']) {
             return None;
         }
-        (key.to_string(), &s[pos..])
+        (key, &s[pos..])
     };
     let rest = rest.strip_prefix(':')?;
     if !(rest.is_empty() || rest.starts_with(' ')) {
@@ -322,7 +350,7 @@ fn key_value(s: &str) -> Option<(String, String)> {
     Some((key, clean_value(rest.trim())))
 }
 
-fn clean_value(v: &str) -> String {
+fn clean_value(v: &str) -> &str {
     let mut v = v;
     // An anchor before the value: `name: &n Orders`.
     if v.starts_with('&') {
@@ -330,11 +358,11 @@ fn clean_value(v: &str) -> String {
     }
     if let Some(q @ ('"' | '\'')) = v.chars().next() {
         if let Some(close) = v[1..].find(q) {
-            return v[1..close + 1].to_string();
+            return &v[1..close + 1];
         }
     }
     let v = v.split(" #").next().unwrap_or("");
-    v.trim().to_string()
+    v.trim()
 }
 
 #[cfg(test)]

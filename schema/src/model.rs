@@ -64,6 +64,8 @@ pub struct Cube {
     pub segments: IndexMap<String, Segment>,
     /// Pre-aggregations by name.
     pub pre_aggregations: IndexMap<String, PreAggregation>,
+    /// Data access policies (`access_policy`).
+    pub access_policy: Vec<crate::access::AccessPolicy>,
     /// Where the cube was declared.
     pub location: SourceLocation,
 }
@@ -689,6 +691,8 @@ pub struct View {
     pub meta: Option<serde_json::Value>,
     /// Exposed members by name.
     pub members: IndexMap<String, ViewMember>,
+    /// Data access policies (`access_policy`).
+    pub access_policy: Vec<crate::access::AccessPolicy>,
     /// Where it was declared.
     pub location: SourceLocation,
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use serde_yaml::Value;
+use crate::value::Value;
 
 use crate::locate::{Item, Locator, Section};
 use crate::model::*;
@@ -36,13 +36,14 @@ pub(crate) struct CubeDecl {
     pub measures: Vec<Measure>,
     pub segments: Vec<Segment>,
     pub pre_aggregations: Vec<PreAggregation>,
+    pub access_policy: Vec<crate::access::AccessPolicy>,
     pub location: SourceLocation,
 }
 
 /// What parsing needs to know about the file.
 pub(crate) struct Site<'a> {
     pub file: &'a Path,
-    pub loc: &'a Locator,
+    pub loc: &'a Locator<'a>,
     pub sink: &'a Sink,
 }
 
@@ -146,6 +147,11 @@ pub(crate) fn cube(v: &Value, index: usize, site: &Site) -> Option<CubeDecl> {
             &mut seen,
             pre_aggregation,
         ),
+        access_policy: crate::access::parse(
+            o.json(&["access_policy", "accessPolicy"]),
+            &ctx,
+            site.sink,
+        ),
         location: site.location(line),
     };
     decl.name = name?;
@@ -175,11 +181,12 @@ impl MemberSite<'_> {
         let mut out = Vec::new();
         // Names written so far, to tell repeated names apart in the text.
         let mut written: Vec<String> = Vec::new();
+        let names = self.site.loc.list_names(self.item, keys);
         for v in o.list(keys) {
             let peeked = peek_name(v);
             let line = peeked.as_deref().and_then(|n| {
                 let nth = written.iter().filter(|w| *w == n).count();
-                self.site.loc.member_line(self.item, keys, n, nth)
+                self.site.loc.member_line_in(self.item, &names, n, nth)
             });
             written.extend(peeked.clone());
             let ctx = self.cube.member(peeked.as_deref(), line);

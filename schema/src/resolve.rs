@@ -153,14 +153,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Resolves the references of one template; unknown ones are reported and
-/// left unresolved.
-fn resolve_template(t: &mut SqlTemplate, own: &str, index: &Index, ctx: &Ctx, sink: &Sink) {
+/// Resolves the references of one template; unknown ones are reported (at
+/// the member `member` of cube `own`, written at `loc`) and left unresolved.
+fn resolve_template(
+    t: &mut SqlTemplate,
+    own: &str,
+    member: Option<&str>,
+    loc: &SourceLocation,
+    index: &Index,
+    sink: &Sink,
+) {
     for part in &mut t.parts {
         if let TemplatePart::Unresolved(r) = part {
             match index.resolve_ref(r, own) {
                 Ok(resolved) => *part = TemplatePart::Ref(resolved),
-                Err(message) => sink.push(ctx.err(message)),
+                Err(message) => sink.push(ctx(own, member, loc).err(message)),
             }
         }
     }
@@ -174,32 +181,28 @@ fn ctx(cube: &str, member: Option<&str>, loc: &SourceLocation) -> Ctx {
 
 /// Resolves every template of every cube, in the context of the cube it ends
 /// up in (so `{CUBE}` in an inherited member means the extending cube).
-pub(crate) fn resolve(model: &mut SemanticModel, sink: &Sink) {
-    let index = Index::build(model);
+pub(crate) fn resolve(model: &mut SemanticModel, index: &Index, sink: &Sink) {
     for cube in model.cubes.values_mut() {
         let own = cube.name.as_str();
         if let CubeSource::Sql(t) = &mut cube.source {
-            resolve_template(t, own, &index, &ctx(own, None, &cube.location), sink);
+            resolve_template(t, own, None, &cube.location, index, sink);
         }
         for j in cube.joins.values_mut() {
-            let c = ctx(own, Some(&j.target), &j.location);
-            resolve_template(&mut j.sql, own, &index, &c, sink);
+            let member = Some(j.target.as_str());
+            resolve_template(&mut j.sql, own, member, &j.location, index, sink);
         }
         for d in cube.dimensions.values_mut() {
-            let c = ctx(own, Some(&d.name), &d.location);
             for t in dimension_templates_mut(&mut d.sql) {
-                resolve_template(t, own, &index, &c, sink);
+                resolve_template(t, own, Some(&d.name), &d.location, index, sink);
             }
         }
         for m in cube.measures.values_mut() {
-            let c = ctx(own, Some(&m.name), &m.location);
             for t in m.sql.iter_mut().chain(m.filters.iter_mut()) {
-                resolve_template(t, own, &index, &c, sink);
+                resolve_template(t, own, Some(&m.name), &m.location, index, sink);
             }
         }
         for s in cube.segments.values_mut() {
-            let c = ctx(own, Some(&s.name), &s.location);
-            resolve_template(&mut s.sql, own, &index, &c, sink);
+            resolve_template(&mut s.sql, own, Some(&s.name), &s.location, index, sink);
         }
     }
 }

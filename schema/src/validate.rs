@@ -9,11 +9,10 @@ use crate::template::SqlTemplate;
 use crate::yaml::{Ctx, Sink};
 
 /// Runs every check on a model whose references are resolved.
-pub(crate) fn validate(model: &SemanticModel, sink: &Sink) {
-    let index = Index::build(model);
+pub(crate) fn validate(model: &SemanticModel, index: &Index, sink: &Sink) {
     for cube in model.cubes.values() {
-        joins(cube, &index, sink);
-        member_lists(cube, &index, sink);
+        joins(cube, index, sink);
+        member_lists(cube, index, sink);
     }
     cycles(model, sink);
 }

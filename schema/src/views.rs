@@ -1,8 +1,8 @@
 //! Views: their declarations, and the members they expose, checked against
 //! the compiled cubes.
 
+use crate::value::Value;
 use indexmap::IndexMap;
-use serde_yaml::Value;
 
 use crate::locate::Section;
 use crate::model::*;
@@ -19,6 +19,7 @@ pub(crate) struct ViewDecl {
     pub public: bool,
     pub meta: Option<serde_json::Value>,
     pub cubes: Vec<ViewCubeDecl>,
+    pub access_policy: Vec<crate::access::AccessPolicy>,
     pub location: SourceLocation,
 }
 
@@ -115,6 +116,11 @@ pub(crate) fn view(v: &Value, index: usize, site: &Site) -> Option<ViewDecl> {
         public: o.public(),
         meta: o.json(&["meta"]),
         cubes,
+        access_policy: crate::access::parse(
+            o.json(&["access_policy", "accessPolicy"]),
+            &ctx,
+            site.sink,
+        ),
         location: site.location(line),
     })
 }
@@ -142,13 +148,12 @@ fn include(v: &Value, ctx: &Ctx, sink: &Sink) -> Option<IncludeDecl> {
 }
 
 /// Compiles `views` against the cubes of `model` and adds them to it.
-pub(crate) fn build(model: &mut SemanticModel, views: Vec<ViewDecl>, sink: &Sink) {
-    let index = Index::build(model);
+pub(crate) fn build(model: &mut SemanticModel, index: &Index, views: Vec<ViewDecl>, sink: &Sink) {
     for decl in views {
         let mut members = IndexMap::new();
         for c in &decl.cubes {
             let ctx = Ctx::file(&decl.location.file).cube(Some(&decl.name), c.line);
-            add_cube(model, &index, c, &mut members, &ctx, sink);
+            add_cube(model, index, c, &mut members, &ctx, sink);
         }
         let view = View {
             name: decl.name.clone(),
@@ -157,6 +162,7 @@ pub(crate) fn build(model: &mut SemanticModel, views: Vec<ViewDecl>, sink: &Sink
             public: decl.public,
             meta: decl.meta,
             members,
+            access_policy: decl.access_policy,
             location: decl.location,
         };
         model.views.insert(decl.name, view);

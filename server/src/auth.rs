@@ -1,17 +1,27 @@
-//! Cube-compatible API authentication: HS256 JWTs signed with `CUBEJS_API_SECRET`.
+//! Cube-compatible API authentication: JWTs signed with HS256 and
+//! `CUBEJS_API_SECRET`, or with RS256/ES256 (and the other asymmetric JOSE
+//! algorithms) by a key of a JWKS file.
 //!
 //! The token comes in `Authorization: <jwt>`, `Authorization: Bearer <jwt>` or
 //! Cube's `x-cube-authorization` header. `exp` and `nbf` are checked when present
-//! but not required (Cube's tokens often have no `exp`). Only HS256 is accepted.
+//! but not required (Cube's tokens often have no `exp`); `iss` and `aud` when
+//! configured. `alg: none` is never accepted, and there is no algorithm
+//! confusion: an HMAC token is only ever checked with the API secret, an
+//! asymmetric one only with a JWKS key of the same algorithm.
+
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use crate::error::ApiError;
+use crate::rate_limit::RateClass;
 use crate::state::AppState;
+use crate::tenancy::{Caller, TENANT_HEADER, USER_HEADER};
 
 /// Message when no token is sent (Cube's wording).
 pub const MISSING_HEADER_MESSAGE: &str = "Authorization header isn't set";
@@ -59,6 +69,12 @@ pub struct AuthSettings {
     pub api_secret: Option<String>,
     /// Dev mode: requests without a token are served.
     pub dev_mode: bool,
+    /// Public keys for asymmetric tokens (`STRATA_JWKS_FILE`).
+    pub jwks: Option<Arc<JwkSet>>,
+    /// Required `iss` (`CUBEJS_JWT_ISSUER`).
+    pub issuer: Option<String>,
+    /// Required `aud` (`CUBEJS_JWT_AUDIENCE`).
+    pub audience: Option<String>,
 }
 
 impl AuthSettings {
@@ -67,7 +83,78 @@ impl AuthSettings {
         AuthSettings {
             api_secret,
             dev_mode,
+            ..AuthSettings::default()
         }
+    }
+
+    /// Reads a JWKS file (`{"keys": [...]}`) for asymmetric tokens.
+    pub fn load_jwks(path: &std::path::Path) -> Result<JwkSet, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the JWKS file {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("the JWKS file {} is not a key set: {e}", path.display()))
+    }
+
+    /// Verifies a token with the key its algorithm calls for and returns its claims.
+    pub fn verify(&self, token: &str) -> Result<serde_json::Value, String> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
+        let key = match header.alg {
+            Algorithm::HS256 => {
+                let secret = self
+                    .api_secret
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .ok_or("HS256 tokens need CUBEJS_API_SECRET")?;
+                DecodingKey::from_secret(secret.as_bytes()).map_err(|e| e.to_string())?
+            }
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512
+            | Algorithm::ES256
+            | Algorithm::ES384
+            | Algorithm::EdDSA => {
+                let jwks = self.jwks.as_deref().ok_or("no JWKS is configured")?;
+                let jwk = match &header.kid {
+                    Some(kid) => jwks.find(kid),
+                    None if jwks.keys.len() == 1 => jwks.keys.first(),
+                    None => None,
+                }
+                .ok_or("no JWKS key matches the token's kid")?;
+                if let Some(alg) = jwk.common.key_algorithm {
+                    if format!("{alg:?}") != format!("{:?}", header.alg) {
+                        return Err(format!(
+                            "the key is for {alg:?}, the token says {:?}",
+                            header.alg
+                        ));
+                    }
+                }
+                DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?
+            }
+            other => return Err(format!("algorithm {other:?} is not accepted")),
+        };
+        let mut validation = Validation::new(header.alg);
+        validation.algorithms = vec![header.alg];
+        validation.required_spec_claims.clear();
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.leeway = 0;
+        match &self.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(iss) = &self.issuer {
+            validation.set_issuer(&[iss]);
+            validation.required_spec_claims.insert("iss".into());
+        }
+        if self.audience.is_some() {
+            validation.required_spec_claims.insert("aud".into());
+        }
+        jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
+            .map(|d| d.claims)
+            .map_err(|e| e.to_string())
     }
 
     /// Checks the request headers and returns the security context.
@@ -83,17 +170,18 @@ impl AuthSettings {
             Ok(None) => return Err(AuthError::MissingHeader),
             Err(detail) => return Err(AuthError::InvalidToken { detail }),
         };
-        match &self.api_secret {
-            Some(secret) => verify_token(secret, &token)
-                .map(SecurityContext)
-                .map_err(|e| AuthError::InvalidToken {
-                    detail: e.to_string(),
-                }),
-            None if self.dev_mode => Ok(SecurityContext::anonymous()),
-            None => Err(AuthError::InvalidToken {
-                detail: "no API secret is configured".into(),
-            }),
+        if self.api_secret.is_none() && self.jwks.is_none() {
+            return if self.dev_mode {
+                Ok(SecurityContext::anonymous())
+            } else {
+                Err(AuthError::InvalidToken {
+                    detail: "no API secret or JWKS is configured".into(),
+                })
+            };
         }
+        self.verify(&token)
+            .map(SecurityContext)
+            .map_err(|detail| AuthError::InvalidToken { detail })
     }
 }
 
@@ -118,43 +206,54 @@ fn extract_token(headers: &HeaderMap) -> Result<Option<String>, String> {
     Ok((!token.is_empty()).then(|| token.to_string()))
 }
 
-/// Verifies an HS256 token against `secret` and returns its claims.
-/// `exp` and `nbf` are honoured when present (no leeway); neither is required.
-/// An empty secret verifies nothing.
-pub fn verify_token(
-    secret: &str,
-    token: &str,
-) -> Result<serde_json::Value, jsonwebtoken::errors::Error> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.algorithms = vec![Algorithm::HS256];
-    validation.required_spec_claims.clear();
-    validation.validate_exp = true;
-    validation.validate_nbf = true;
-    validation.validate_aud = false;
-    validation.leeway = 0;
-    let data = jsonwebtoken::decode::<serde_json::Value>(
-        token,
-        &DecodingKey::from_secret(secret.as_bytes())?,
-        &validation,
-    )?;
-    Ok(data.claims)
-}
-
-/// Middleware for `/cubejs-api/v1/*`: authorizes the request and stores its
-/// [`SecurityContext`] in the request extensions, or answers 403.
-pub async fn require_auth(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    match state.auth().authorize(req.headers()) {
-        Ok(ctx) => {
-            req.extensions_mut().insert(ctx);
-            next.run(req).await
+/// Authenticates a request and identifies its caller; gateway headers stand
+/// in for a token only when the operator trusts a gateway.
+fn authenticate(state: &AppState, req: &Request) -> Result<Caller, ApiError> {
+    let headers = req.headers();
+    let context = match state.auth().authorize(headers) {
+        Ok(ctx) => ctx,
+        Err(AuthError::MissingHeader)
+            if state.tenancy().trust_gateway
+                && (headers.contains_key(TENANT_HEADER) || headers.contains_key(USER_HEADER)) =>
+        {
+            SecurityContext::anonymous()
         }
         Err(e) => {
             if let AuthError::InvalidToken { detail } = &e {
                 tracing::debug!(path = %req.uri().path(), %detail, "invalid token");
             }
-            ApiError::from(e).into_response()
+            return Err(ApiError::from(e));
         }
+    };
+    state
+        .tenancy()
+        .identify(|claims| state.model_for(claims), context, headers)
+}
+
+async fn admit(state: AppState, mut req: Request, next: Next, class: RateClass) -> Response {
+    let caller = match authenticate(&state, &req) {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = state.rate_limits().check(class, &caller.rate_key()) {
+        return e.into_response();
     }
+    req.extensions_mut().insert(caller.context.clone());
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// Middleware for `/cubejs-api/v1/*`: authenticates the request, identifies
+/// its [`Caller`] (stored in the request extensions with its
+/// [`SecurityContext`]) and counts it against the caller's `/load` rate
+/// limit; answers 403 or 429 otherwise.
+pub async fn require_auth(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    admit(state, req, next, RateClass::Load).await
+}
+
+/// The same for the AI analytics API, counted against the AI rate limit.
+pub async fn require_auth_ai(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    admit(state, req, next, RateClass::Ai).await
 }
 
 #[cfg(test)]

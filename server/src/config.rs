@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use strata_engine::PgConfig;
 
+use crate::ai::{AiSettings, ConversationBackend};
 use crate::setup::EngineSettings;
+use crate::state::SecuritySettings;
 
 /// Default directory of the data model (Cube's `CUBEJS_SCHEMA_PATH` default).
 pub const DEFAULT_MODELS_DIR: &str = "model";
@@ -29,6 +31,16 @@ pub struct ServerConfig {
     pub db: Option<PgConfig>,
     /// Demo, file data sources, rollups and the result cache.
     pub engine: EngineSettings,
+    /// JWKS file with the public keys of RS256/ES256 tokens (`STRATA_JWKS_FILE`).
+    pub jwks_file: Option<PathBuf>,
+    /// Required token issuer (`CUBEJS_JWT_ISSUER`).
+    pub jwt_issuer: Option<String>,
+    /// Required token audience (`CUBEJS_JWT_AUDIENCE`).
+    pub jwt_audience: Option<String>,
+    /// Tenancy, tenant routing and rate limits.
+    pub security: SecuritySettings,
+    /// AI analytics: data directory, conversation store and LLM endpoint.
+    pub ai: AiSettings,
 }
 
 /// A configuration problem found while reading the environment.
@@ -58,6 +70,11 @@ impl Default for ServerConfig {
             dev_mode: false,
             db: None,
             engine: EngineSettings::default(),
+            jwks_file: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            security: SecuritySettings::default(),
+            ai: AiSettings::default(),
         }
     }
 }
@@ -106,6 +123,30 @@ impl ServerConfig {
                 invalid("STRATA_ROLLUP_MAX_BYTES", &v, "expected a number of bytes")
             })?;
         }
+        for (var, field) in [
+            ("STRATA_MAX_QUERY_MEMBERS", &mut engine.limits.max_members),
+            (
+                "STRATA_MAX_QUERY_JOINS",
+                &mut engine.limits.max_joined_cubes,
+            ),
+            (
+                "STRATA_MAX_FILTER_CONDITIONS",
+                &mut engine.limits.max_filter_conditions,
+            ),
+            (
+                "STRATA_MAX_FILTER_VALUES",
+                &mut engine.limits.max_filter_values,
+            ),
+        ] {
+            if let Some(v) = get(var) {
+                *field = v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| invalid(var, &v, "expected a positive whole number"))?;
+            }
+        }
         if let Some(v) = get("STRATA_CACHE") {
             if !parse_bool("STRATA_CACHE", &v)? {
                 engine.cache = None;
@@ -126,6 +167,7 @@ impl ServerConfig {
                 )
             })?;
         }
+        let ai = ai_settings(&get, db.as_ref())?;
         Ok(ServerConfig {
             models_dir,
             listen: SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
@@ -133,8 +175,96 @@ impl ServerConfig {
             dev_mode,
             db,
             engine,
+            jwks_file: get("STRATA_JWKS_FILE").map(PathBuf::from),
+            jwt_issuer: get("CUBEJS_JWT_ISSUER"),
+            jwt_audience: get("CUBEJS_JWT_AUDIENCE"),
+            security: security_settings(&get)?,
+            ai,
         })
     }
+}
+
+/// Tenancy claims, gateway trust, tenant routing and rate limits.
+fn security_settings(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<SecuritySettings, ConfigError> {
+    let mut s = SecuritySettings::default();
+    let t = &mut s.tenancy;
+    for (var, field) in [
+        ("STRATA_TENANT_CLAIM", &mut t.tenant_claim),
+        ("STRATA_USER_CLAIM", &mut t.user_claim),
+        ("STRATA_ORG_CLAIM", &mut t.org_claim),
+        ("STRATA_GROUPS_CLAIM", &mut t.groups_claim),
+    ] {
+        if let Some(v) = get(var) {
+            *field = v.trim().to_string();
+        }
+    }
+    if let Some(v) = get("STRATA_TRUST_GATEWAY") {
+        t.trust_gateway = parse_bool("STRATA_TRUST_GATEWAY", &v)?;
+    }
+    let number = |name: &str, default: u32| -> Result<u32, ConfigError> {
+        match get(name) {
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| invalid(name, &v, "expected a whole number (0 turns it off)")),
+            None => Ok(default),
+        }
+    };
+    s.rate_limits.load_per_minute =
+        number("STRATA_RATE_LOAD_PER_MINUTE", s.rate_limits.load_per_minute)?;
+    s.rate_limits.ai_per_hour = number("STRATA_RATE_AI_PER_HOUR", s.rate_limits.ai_per_hour)?;
+    for (var, field) in [
+        ("STRATA_TENANT_SCHEMA", &mut s.routing.schema),
+        ("STRATA_TENANT_DATABASE", &mut s.routing.database),
+    ] {
+        if let Some(v) = get(var) {
+            if !v.contains("{tenant}") {
+                return Err(invalid(var, &v, "the template must contain {tenant}"));
+            }
+            *field = Some(v.trim().to_string());
+        }
+    }
+    s.routing.pool_size = number("STRATA_TENANT_POOL_SIZE", 4)? as usize;
+    Ok(s)
+}
+
+/// `STRATA_DATA_DIR`, `STRATA_CONVERSATIONS` (`file` or `postgres`; the
+/// default is `postgres` when `CUBEJS_DB_TYPE=postgres`, else `file`) and
+/// the LLM endpoint (`STRATA_LLM_BASE_URL`, `STRATA_LLM_MODEL`...).
+fn ai_settings(
+    get: &dyn Fn(&str) -> Option<String>,
+    db: Option<&PgConfig>,
+) -> Result<AiSettings, ConfigError> {
+    let mut ai = AiSettings::default();
+    if let Some(dir) = get("STRATA_DATA_DIR") {
+        ai.data_dir = PathBuf::from(dir.trim());
+    }
+    ai.conversations = match (get("STRATA_CONVERSATIONS"), db) {
+        (None, Some(db)) => ConversationBackend::Postgres(db.clone()),
+        (None, None) => ConversationBackend::File,
+        (Some(v), db) => match (v.trim().to_ascii_lowercase().as_str(), db) {
+            ("file", _) => ConversationBackend::File,
+            ("postgres", Some(db)) => ConversationBackend::Postgres(db.clone()),
+            ("postgres", None) => {
+                return Err(invalid(
+                    "STRATA_CONVERSATIONS",
+                    &v,
+                    "`postgres` needs a database (CUBEJS_DB_TYPE=postgres)",
+                ))
+            }
+            _ => {
+                return Err(invalid(
+                    "STRATA_CONVERSATIONS",
+                    &v,
+                    "expected `file` or `postgres`",
+                ))
+            }
+        },
+    };
+    ai.llm = strata_llm::LlmConfig::from_vars(get);
+    Ok(ai)
 }
 
 fn pg_config(get: &dyn Fn(&str) -> Option<String>) -> Result<PgConfig, ConfigError> {
@@ -292,6 +422,42 @@ mod tests {
             ("CUBEJS_DB_QUERY_TIMEOUT", "x")
         ])
         .is_err());
+    }
+
+    #[test]
+    fn ai_settings_from_variables() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.ai.conversations, ConversationBackend::File);
+        assert_eq!(c.ai.data_dir, PathBuf::from(".strata-data"));
+        assert!(c.ai.llm.is_none());
+
+        let c = config(&[
+            ("CUBEJS_DB_TYPE", "postgres"),
+            ("STRATA_DATA_DIR", "/var/lib/strata"),
+            ("STRATA_LLM_BASE_URL", "http://localhost:11434/v1"),
+            ("STRATA_LLM_MODEL", "llama3.1"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.ai.conversations,
+            ConversationBackend::Postgres(_)
+        ));
+        assert_eq!(c.ai.data_dir, PathBuf::from("/var/lib/strata"));
+        assert_eq!(c.ai.llm.map(|l| l.model).as_deref(), Some("llama3.1"));
+
+        let c = config(&[
+            ("CUBEJS_DB_TYPE", "postgres"),
+            ("STRATA_CONVERSATIONS", "file"),
+        ])
+        .unwrap();
+        assert_eq!(c.ai.conversations, ConversationBackend::File);
+        for bad in [
+            vec![("STRATA_CONVERSATIONS", "postgres")],
+            vec![("STRATA_CONVERSATIONS", "redis")],
+        ] {
+            let err = config(&bad).unwrap_err();
+            assert!(err.to_string().contains("STRATA_CONVERSATIONS"), "{err}");
+        }
     }
 
     #[test]

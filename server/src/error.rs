@@ -18,6 +18,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Message put in the `error` field.
     pub message: String,
+    /// Seconds to wait before retrying (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,6 +28,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -57,6 +60,17 @@ impl ApiError {
         )
     }
 
+    /// 429: the caller's rate limit is spent; retry after `secs` seconds.
+    pub fn too_many_requests(secs: u64) -> Self {
+        ApiError {
+            retry_after: Some(secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Rate limit exceeded: retry in {secs} s"),
+            )
+        }
+    }
+
     /// 500: a fault of the server, not of the client.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
@@ -73,7 +87,12 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         let status =
             StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        ApiError::new(status, e.to_string())
+        let mut err = ApiError::new(status, e.to_string());
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The database is away; clients may try again shortly.
+            err.retry_after = Some(5);
+        }
+        err
     }
 }
 
@@ -84,11 +103,18 @@ impl IntoResponse for ApiError {
         } else {
             tracing::debug!(status = self.status.as_u16(), error = %self.message, "request refused");
         }
-        (
+        let mut response = (
             self.status,
             Json(serde_json::json!({ "error": self.message })),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }
 
@@ -115,6 +141,9 @@ pub enum ServerError {
     /// The data-sources file is unusable.
     #[error("data sources: {0}")]
     DataSources(String),
+    /// A security setting (JWKS file...) is unusable.
+    #[error("{0}")]
+    Config(String),
     /// The bundled demo could not be set up.
     #[error("cannot set up the demo: {0}")]
     Demo(String),

@@ -13,11 +13,14 @@
 //! # Ok(()) }
 //! ```
 
+pub mod ai;
 pub mod auth;
 pub mod bench;
 pub mod config;
 pub mod error;
 pub mod meta;
+pub mod model_variants;
+pub mod rate_limit;
 pub mod request;
 pub mod response;
 pub mod routes;
@@ -25,6 +28,8 @@ pub mod setup;
 pub mod sources;
 pub mod state;
 pub mod table;
+pub mod tenancy;
+pub mod tenant_engines;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -36,7 +41,8 @@ pub use config::{ConfigError, ServerConfig};
 pub use error::{ApiError, ServerError};
 pub use routes::router;
 pub use setup::EngineSettings;
-pub use state::AppState;
+pub use state::{AppState, AppStateBuilder, SecuritySettings};
+pub use tenancy::{Caller, TenancySettings};
 
 /// A server started by [`start`], serving in the background until
 /// [`RunningServer::shutdown`] (or until it is dropped, which stops it too).
@@ -89,7 +95,7 @@ impl Drop for RunningServer {
 /// Refuses to start outside dev mode without an API secret, and when the model
 /// has errors (all of them are in the returned [`ServerError::Model`]).
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
-    if !config.dev_mode && config.api_secret.is_none() {
+    if !config.dev_mode && config.api_secret.is_none() && config.jwks_file.is_none() {
         return Err(ServerError::MissingApiSecret);
     }
     if config.db.is_none() && !config.engine.demo && config.engine.data_sources.is_none() {
@@ -101,10 +107,20 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         // go to the source.
         engine.spawn_rollup_refresh();
     }
-    let state = AppState::new(
-        engine,
-        AuthSettings::new(config.api_secret.clone(), config.dev_mode),
-    );
+    let mut auth = AuthSettings::new(config.api_secret.clone(), config.dev_mode);
+    auth.issuer.clone_from(&config.jwt_issuer);
+    auth.audience.clone_from(&config.jwt_audience);
+    if let Some(path) = &config.jwks_file {
+        let jwks = AuthSettings::load_jwks(path).map_err(ServerError::Config)?;
+        auth.jwks = Some(std::sync::Arc::new(jwks));
+    }
+    let variants = setup::model_variants(&config.models_dir, &config.engine)?;
+    let state = AppState::builder(engine, auth)
+        .security(config.security.clone())
+        .db(config.db.clone())
+        .variants(variants)
+        .ai(ai::AiService::new(&config.ai)?)
+        .build();
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -160,6 +176,7 @@ mod tests {
             dev_mode,
             db: None,
             engine: EngineSettings::default(),
+            ..Default::default()
         }
     }
 

@@ -26,6 +26,43 @@ pub fn build_meta(model: &SemanticModel) -> Value {
     json!({ "cubes": cubes })
 }
 
+/// The `/meta` document narrowed to what `grant` allows: cubes and views it
+/// denies disappear, and so do members it does not grant.
+pub fn filter_meta(
+    meta: &Value,
+    model: &SemanticModel,
+    grant: &strata_engine::AccessGrant,
+) -> Value {
+    let cubes = meta
+        .get("cubes")
+        .and_then(Value::as_array)
+        .map(|cubes| {
+            cubes
+                .iter()
+                .filter(|c| {
+                    c.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| grant.allows_owner(n))
+                })
+                .map(|c| {
+                    let mut c = c.clone();
+                    for list in ["measures", "dimensions", "segments"] {
+                        if let Some(Value::Array(members)) = c.get_mut(list) {
+                            members.retain(|m| {
+                                m.get("name")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|n| grant.allows(model, n))
+                            });
+                        }
+                    }
+                    c
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    json!({ "cubes": cubes })
+}
+
 /// Numbers groups of cubes connected by joins (in either direction), as Cube's
 /// join graph does: every cube and view in declaration order gets the next
 /// number, and cubes reached through joins share the number of the first one.

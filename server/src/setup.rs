@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use strata_engine::{
-    Backend, CacheConfig, DataFusionExecutor, Engine, PgConfig, PostgresExecutor,
+    Backend, CacheConfig, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, QueryLimits,
     DEFAULT_DATA_SOURCE,
 };
 use strata_schema::SemanticModel;
 
 use crate::error::ServerError;
+use crate::model_variants::ModelVariants;
 use crate::sources;
 
 /// Engine features beyond Cube's own variables.
@@ -26,6 +27,10 @@ pub struct EngineSettings {
     pub rollup_max_bytes: u64,
     /// The result cache (`STRATA_CACHE_MAX_BYTES`, `STRATA_CACHE_TTL`); `None` turns it off.
     pub cache: Option<CacheConfig>,
+    /// Per-query complexity bounds (`STRATA_MAX_QUERY_MEMBERS`,
+    /// `STRATA_MAX_QUERY_JOINS`, `STRATA_MAX_FILTER_CONDITIONS`,
+    /// `STRATA_MAX_FILTER_VALUES`).
+    pub limits: QueryLimits,
 }
 
 impl Default for EngineSettings {
@@ -35,6 +40,7 @@ impl Default for EngineSettings {
             data_sources: None,
             rollup_max_bytes: strata_engine::preagg::DEFAULT_MAX_BYTES,
             cache: Some(CacheConfig::default()),
+            limits: QueryLimits::default(),
         }
     }
 }
@@ -52,10 +58,33 @@ pub fn load_model(
             }
         });
     }
-    strata_schema::load_dir(models_dir).map_err(|errors| ServerError::Model {
+    let model_err = |errors| ServerError::Model {
         dir: models_dir.to_path_buf(),
         errors,
-    })
+    };
+    let files = strata_schema::read_dir(models_dir).map_err(model_err)?;
+    // A model with COMPILE_CONTEXT templates compiles here with placeholder
+    // values, to check it and serve what does not depend on the caller.
+    let files = match ModelVariants::scan(files.clone()) {
+        Some(variants) => variants.placeholder_files(),
+        None => files,
+    };
+    strata_schema::load_files(&files).map_err(model_err)
+}
+
+/// The `COMPILE_CONTEXT` variants of the model directory, when it has any.
+pub fn model_variants(
+    models_dir: &std::path::Path,
+    settings: &EngineSettings,
+) -> Result<Option<ModelVariants>, ServerError> {
+    if settings.demo {
+        return Ok(None);
+    }
+    let files = strata_schema::read_dir(models_dir).map_err(|errors| ServerError::Model {
+        dir: models_dir.to_path_buf(),
+        errors,
+    })?;
+    Ok(ModelVariants::scan(files))
 }
 
 /// Builds the engine with every configured data source.
@@ -71,7 +100,7 @@ pub async fn build_engine(
         demo = settings.demo,
         "data model loaded"
     );
-    let mut builder = Engine::builder(Arc::new(model));
+    let mut builder = Engine::builder(Arc::new(model)).limits(settings.limits);
     if let Some(db) = db {
         let pg = PostgresExecutor::new(db).map_err(ServerError::Database)?;
         builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(Arc::new(pg)));

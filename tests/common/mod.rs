@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod corpus;
+pub mod openai_mock;
 
 pub use corpus::*;
 
@@ -171,6 +172,7 @@ pub async fn start_server() -> TestServer {
             ..Default::default()
         }),
         engine: Default::default(),
+        ..Default::default()
     };
     let server = strata_server::start(config)
         .await

@@ -21,8 +21,11 @@
 //! | `orders`     | ~120,000  | id, user_id, created_at, status, channel, payment_method, item_count, total_amount |
 //! | `line_items` | ~2.6/order | id, order_id, product_id, quantity, unit_price, unit_cost, discount, amount |
 //!
-//! Ids are `Int64`, text `Utf8`, money `Float64` (whole cents), times
-//! `Timestamp(Microsecond, None)` in UTC, `marketing_opt_in` `Boolean`.
+//! Ids are `Int64`, names and emails `Utf8`, columns of a fixed vocabulary
+//! (status, channel, category, segment …) `Dictionary(Int16, Utf8)`, money
+//! `Float64` (whole cents), times `Timestamp(Microsecond, None)` in UTC,
+//! `marketing_opt_in` `Boolean`. Each table's batches are slices of one array
+//! per column, so the data is held once.
 //! Orders run from 2023-01-01 to 2024-12-31 and show what an analyst would
 //! look for: growth (×2.2 over the two years), busier weekends, a lunch and
 //! an evening peak, a December peak (Toys ×3, Electronics and Beauty up), a
@@ -100,6 +103,13 @@ pub fn model_files() -> Vec<(PathBuf, String)> {
         .iter()
         .map(|(name, text)| (PathBuf::from(name), (*text).to_string()))
         .collect()
+}
+
+/// The demo model, compiled.
+///
+/// Fails only if the bundled YAML were broken, which a test rules out.
+pub fn model() -> Result<strata_schema::SemanticModel, strata_schema::ModelErrors> {
+    strata_schema::load_files(&model_files())
 }
 
 /// Deterministic demo tables (same seed → same bytes), in dependency order:

@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int16Array, Int64Array, StringArray,
+    TimestampMicrosecondArray,
 };
-use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::datatypes::{DataType, Field, Int16Type, Schema, TimeUnit};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 
@@ -24,7 +26,7 @@ pub(crate) enum Column {
     Float(Vec<f64>),
     /// `Utf8`, owned strings.
     Text(Vec<String>),
-    /// `Utf8`, values from a fixed vocabulary.
+    /// `Dictionary(Int16, Utf8)`, values from a fixed vocabulary.
     Label(Vec<&'static str>),
     /// `Timestamp(Microsecond, None)`, microseconds since the epoch (UTC).
     Time(Vec<i64>),
@@ -37,7 +39,10 @@ impl Column {
         match self {
             Column::Int(_) => DataType::Int64,
             Column::Float(_) => DataType::Float64,
-            Column::Text(_) | Column::Label(_) => DataType::Utf8,
+            Column::Text(_) => DataType::Utf8,
+            Column::Label(_) => {
+                DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8))
+            }
             Column::Time(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
             Column::Flag(_) => DataType::Boolean,
         }
@@ -53,50 +58,39 @@ impl Column {
         }
     }
 
-    /// Rows `start..end` as an Arrow array (the range is clamped to the column).
-    fn slice(&self, start: usize, end: usize) -> ArrayRef {
-        let end = end.min(self.len());
-        let start = start.min(end);
-        let n = end - start;
-        match self {
-            Column::Int(v) => {
-                let mut b = Int64Builder::with_capacity(n);
-                b.append_slice(&v[start..end]);
-                Arc::new(b.finish())
-            }
-            Column::Time(v) => {
-                let mut b = TimestampMicrosecondBuilder::with_capacity(n);
-                b.append_slice(&v[start..end]);
-                Arc::new(b.finish())
-            }
-            Column::Float(v) => {
-                let mut b = Float64Builder::with_capacity(n);
-                b.append_slice(&v[start..end]);
-                Arc::new(b.finish())
-            }
-            Column::Text(v) => {
-                let bytes = v[start..end].iter().map(String::len).sum();
-                let mut b = StringBuilder::with_capacity(n, bytes);
-                for s in &v[start..end] {
-                    b.append_value(s);
-                }
-                Arc::new(b.finish())
-            }
-            Column::Label(v) => {
-                let bytes = v[start..end].iter().map(|s| s.len()).sum();
-                let mut b = StringBuilder::with_capacity(n, bytes);
-                for s in &v[start..end] {
-                    b.append_value(s);
-                }
-                Arc::new(b.finish())
-            }
-            Column::Flag(v) => {
-                let mut b = BooleanBuilder::with_capacity(n);
-                b.append_slice(&v[start..end]);
-                Arc::new(b.finish())
-            }
-        }
+    /// The whole column as one Arrow array. Numbers and times move their
+    /// vector into the array without a copy; labels become a dictionary.
+    fn into_array(self) -> Result<ArrayRef, ArrowError> {
+        Ok(match self {
+            Column::Int(v) => Arc::new(Int64Array::from(v)),
+            Column::Time(v) => Arc::new(TimestampMicrosecondArray::from(v)),
+            Column::Float(v) => Arc::new(Float64Array::from(v)),
+            Column::Text(v) => Arc::new(StringArray::from_iter_values(v)),
+            Column::Label(v) => labels(&v)?,
+            Column::Flag(v) => Arc::new(BooleanArray::from(v)),
+        })
     }
+}
+
+/// A fixed-vocabulary column as `Dictionary(Int16, Utf8)`: two bytes a row
+/// instead of the text and its offset. Values are numbered in order of first
+/// appearance, so the same rows give the same array.
+fn labels(values: &[&'static str]) -> Result<ArrayRef, ArrowError> {
+    let mut vocabulary: Vec<&'static str> = Vec::new();
+    let mut index: HashMap<&'static str, i16> = HashMap::new();
+    let mut keys: Vec<i16> = Vec::with_capacity(values.len());
+    for v in values {
+        let next = vocabulary.len();
+        let key = *index.entry(v).or_insert_with(|| {
+            vocabulary.push(v);
+            // Out of range only past 32,767 words; `try_new` rejects that.
+            i16::try_from(next).unwrap_or(-1)
+        });
+        keys.push(key);
+    }
+    let dictionary = Arc::new(StringArray::from(vocabulary));
+    let array = DictionaryArray::<Int16Type>::try_new(Int16Array::from(keys), dictionary)?;
+    Ok(Arc::new(array))
 }
 
 /// A table as named columns of equal length.
@@ -130,18 +124,18 @@ impl TableData {
             .map(|(name, c)| Field::new(*name, c.data_type(), false))
             .collect();
         let schema = Arc::new(Schema::new(fields));
-        let mut batches = Vec::with_capacity(rows.div_ceil(BATCH_ROWS));
-        let mut start = 0;
-        while start < rows {
-            let end = (start + BATCH_ROWS).min(rows);
-            let arrays = self
-                .columns
-                .iter()
-                .map(|(_, c)| c.slice(start, end))
-                .collect();
-            batches.push(RecordBatch::try_new(schema.clone(), arrays)?);
-            start = end;
-        }
+        let arrays: Vec<ArrayRef> = self
+            .columns
+            .into_iter()
+            .map(|(_, c)| c.into_array())
+            .collect::<Result<_, _>>()?;
+        let whole = RecordBatch::try_new(schema.clone(), arrays)?;
+        // Batches are zero-copy slices of the whole columns: the data is held
+        // once, and the generator's vectors are not copied.
+        let batches = (0..rows)
+            .step_by(BATCH_ROWS)
+            .map(|start| whole.slice(start, BATCH_ROWS.min(rows - start)))
+            .collect();
         Ok(DemoTable {
             name: self.name.to_string(),
             schema,

@@ -53,10 +53,19 @@ fn times(t: &DemoTable, name: &str) -> Vec<i64> {
         .collect()
 }
 
+/// A text column's values, plain or dictionary-encoded.
 fn strings(t: &DemoTable, name: &str) -> Vec<String> {
-    column::<StringArray>(t, name)
+    let i = t.schema.index_of(name).unwrap();
+    t.batches
         .iter()
-        .flat_map(|a| a.iter().map(|s| s.unwrap().to_string()))
+        .flat_map(|b| {
+            let plain = arrow::compute::cast(b.column(i), &DataType::Utf8).unwrap();
+            let plain = plain.as_any().downcast_ref::<StringArray>().unwrap();
+            plain
+                .iter()
+                .map(|s| s.unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -134,7 +143,9 @@ fn column_types() {
         DataType::Timestamp(_, None)
     ));
     assert_eq!(ty(orders, "total_amount"), DataType::Float64);
-    assert_eq!(ty(orders, "status"), DataType::Utf8);
+    let label = DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8));
+    assert_eq!(ty(orders, "status"), label);
+    assert_eq!(ty(table(t, "users"), "name"), DataType::Utf8);
     let users = table(t, "users");
     assert_eq!(ty(users, "marketing_opt_in"), DataType::Boolean);
     let opt_in = column::<BooleanArray>(users, "marketing_opt_in");

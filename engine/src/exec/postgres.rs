@@ -35,6 +35,10 @@ pub struct PgConfig {
     pub pool_size: usize,
     /// Longest a query may run.
     pub query_timeout: Duration,
+    /// Schema that unqualified table names resolve in (a tenant's schema);
+    /// the server's default `search_path` when `None`. Only letters, digits
+    /// and `_` are accepted.
+    pub search_path: Option<String>,
 }
 
 impl Default for PgConfig {
@@ -47,6 +51,7 @@ impl Default for PgConfig {
             password: None,
             pool_size: 16,
             query_timeout: Duration::from_secs(60),
+            search_path: None,
         }
     }
 }
@@ -79,10 +84,24 @@ impl PostgresExecutor {
         cfg.application_name = Some("strata".into());
         // Sessions in UTC, so dates read as instants the same way everywhere;
         // the server stops a runaway query even if the client went away.
-        cfg.options = Some(format!(
+        let mut options = format!(
             "-c TimeZone=UTC -c statement_timeout={}",
             config.query_timeout.as_millis()
-        ));
+        );
+        if let Some(schema) = &config.search_path {
+            if schema.is_empty()
+                || schema.len() > 63
+                || !schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(EngineError::Unavailable(format!(
+                    "invalid schema name {schema:?}: use letters, digits and _ (at most 63)"
+                )));
+            }
+            options.push_str(&format!(" -c search_path={schema}"));
+        }
+        cfg.options = Some(options);
         cfg.connect_timeout = Some(Duration::from_secs(5));
         cfg.manager = Some(ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
@@ -182,6 +201,15 @@ fn db_error(e: tokio_postgres::Error) -> EngineError {
         }
         if code == "57014" {
             return EngineError::Database(format!("query canceled: {}", db.message()));
+        }
+        // Class 08 (connection exception) and 57P01-57P03 (the server is
+        // shutting down, crashed or not yet accepting connections): the
+        // database is away, not the query at fault.
+        if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+            return EngineError::Unavailable(format!(
+                "PostgreSQL is unavailable: {}",
+                db.message()
+            ));
         }
         return EngineError::Database(format!("{} ({})", db.message(), code));
     }

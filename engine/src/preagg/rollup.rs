@@ -175,6 +175,7 @@ impl BuiltRollup {
             measures,
             segments: IndexMap::new(),
             pre_aggregations: IndexMap::new(),
+            access_policy: Vec::new(),
             location: SourceLocation::default(),
         };
         let mut model = SemanticModel::default();

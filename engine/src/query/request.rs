@@ -154,6 +154,39 @@ impl FilterOperator {
     }
 }
 
+impl Query {
+    /// Calls `f` with every member name the query uses, wherever it appears.
+    pub fn member_names(&self, f: &mut dyn FnMut(&str)) {
+        for name in self
+            .measures
+            .iter()
+            .chain(&self.dimensions)
+            .chain(&self.segments)
+        {
+            f(name);
+        }
+        for td in &self.time_dimensions {
+            f(&td.dimension);
+        }
+        for filter in &self.filters {
+            filter.member_names(f);
+        }
+        for (name, _) in self.order.iter().flatten() {
+            f(name);
+        }
+    }
+}
+
+impl Filter {
+    /// Calls `f` with every member the filter tree names.
+    pub fn member_names(&self, f: &mut dyn FnMut(&str)) {
+        match self {
+            Filter::Member { member, .. } => f(member),
+            Filter::And(v) | Filter::Or(v) => v.iter().for_each(|x| x.member_names(f)),
+        }
+    }
+}
+
 /// A filter tree.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {

@@ -13,7 +13,7 @@ use sqlparser::ast::{BinaryOperator, Expr, Select, TableFactor, TableWithJoins};
 use strata_schema::{MeasureType, MemberPath, RollingWindow, SemanticModel};
 
 use super::ast::{self, aliased, col, func, qcol, JoinKind};
-use super::context::{DialectOptions, RenderContext};
+use super::context::{DialectOptions, RenderContext, SqlTarget};
 use super::filters::{render_filter, MemberSource, ModelMembers};
 use super::multi_stage;
 use super::templates::{CompiledSource, CompiledTemplates};
@@ -397,11 +397,8 @@ impl<'a> PostgresRenderer<'a> {
                     let on: Vec<Expr> = plan
                         .dimensions
                         .iter()
-                        .map(|d| {
-                            Expr::IsNotDistinctFrom(
-                                Box::new(dim_expr(d, i)),
-                                Box::new(qcol(&names[i], &d.alias)),
-                            )
+                        .flat_map(|d| {
+                            null_safe_equal(ctx, dim_expr(d, i), qcol(&names[i], &d.alias))
                         })
                         .collect();
                     let kind = if on.is_empty() {
@@ -474,4 +471,31 @@ impl MemberSource for OuterMembers {
             .map(|(_, e)| e.clone())
             .ok_or_else(|| query_err!("{member} is not computed by this query"))
     }
+}
+
+/// `a` equals `b`, nulls equal, as join conditions the database can hash:
+/// PostgreSQL cannot FULL JOIN on `IS NOT DISTINCT FROM`, so there it is
+/// `(a IS NULL) = (b IS NULL) AND COALESCE(a::text, '') = COALESCE(b::text, '')`
+/// (both sides have the same type, whose text form is one-to-one).
+fn null_safe_equal(ctx: &RenderContext<'_>, a: Expr, b: Expr) -> Vec<Expr> {
+    if ctx.options.target != SqlTarget::Postgres {
+        return vec![Expr::IsNotDistinctFrom(Box::new(a), Box::new(b))];
+    }
+    let text = |e: Expr| {
+        func(
+            "COALESCE",
+            vec![
+                ast::cast(e, ast::data_type("text")),
+                ast::internal_string(""),
+            ],
+        )
+    };
+    vec![
+        ast::binop(
+            ast::nested(ast::is_null(a.clone(), false)),
+            BinaryOperator::Eq,
+            ast::nested(ast::is_null(b.clone(), false)),
+        ),
+        ast::binop(text(a), BinaryOperator::Eq, text(b)),
+    ]
 }

@@ -6,6 +6,8 @@
 //! two without `queryType=multi`; Strata answers them in the multi shape).
 //! `responseFormat=columns` adds `columns` to each result; `data` is kept.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
@@ -22,19 +24,18 @@ use crate::error::ApiError;
 use crate::request::ApiRequest;
 use crate::response::{pivot_query, request_id};
 use crate::state::AppState;
+use crate::tenancy::Caller;
 
 /// `GET /cubejs-api/v1/load?query=...&queryType=multi`.
 pub async fn get(
     State(state): State<AppState>,
-    context: Option<Extension<SecurityContext>>,
+    caller: Option<Extension<Caller>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let context = context
-        .map(|Extension(c)| c)
-        .unwrap_or_else(SecurityContext::anonymous);
+    let caller = caller.map(|Extension(c)| c);
     let result = match ApiRequest::from_query_string(raw.as_deref()) {
-        Ok(request) => run(&state, &context, &headers, request).await,
+        Ok(request) => run(&state, caller.as_ref(), &headers, request).await,
         Err(e) => Err(e),
     };
     respond(result)
@@ -43,29 +44,36 @@ pub async fn get(
 /// `POST /cubejs-api/v1/load` with `{"query": ..., "queryType": "multi"}`.
 pub async fn post(
     State(state): State<AppState>,
-    context: Option<Extension<SecurityContext>>,
+    caller: Option<Extension<Caller>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let context = context
-        .map(|Extension(c)| c)
-        .unwrap_or_else(SecurityContext::anonymous);
+    let caller = caller.map(|Extension(c)| c);
     let result = match ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT) {
-        Ok(request) => run(&state, &context, &headers, request).await,
+        Ok(request) => run(&state, caller.as_ref(), &headers, request).await,
         Err(e) => Err(e),
     };
     respond(result)
 }
 
-/// Runs every query of the request (concurrently) and builds the response.
+/// Runs every query of the request (concurrently) for the caller (anonymous
+/// and unrestricted when `None`, which only happens without the auth
+/// middleware) and builds the response.
 pub async fn run(
     state: &AppState,
-    context: &SecurityContext,
+    caller: Option<&Caller>,
     headers: &HeaderMap,
     request: ApiRequest,
 ) -> Result<Value, ApiError> {
-    let engine = state.engine();
+    let engine = match caller {
+        Some(c) => state.engine_for(c)?,
+        None => state.engine().clone(),
+    };
+    let context = caller
+        .map(|c| c.context.clone())
+        .unwrap_or_else(SecurityContext::anonymous);
+    let grant = caller.map(|c| Arc::new(c.grant.clone()));
     let prepared = engine.prepare_request(&request.query)?;
     let regular = matches!(prepared.query_type, QueryType::RegularQuery);
     let multi = request.is_multi() || request.query.is_array() || !regular;
@@ -78,10 +86,12 @@ pub async fn run(
         .map(|q| {
             let engine = engine.clone();
             let claims = context.0.clone();
+            let grant = grant.clone();
             tokio::spawn(async move {
                 let options = LoadOptions {
                     cache,
                     security_context: Some(&claims),
+                    access: grant.as_deref(),
                 };
                 engine.load_with(&q, &options).await
             })

@@ -14,18 +14,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
-use strata_engine::{Engine, PlannedQuery};
+use strata_engine::PlannedQuery;
 
 use crate::auth::require_auth;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
 use crate::state::AppState;
+use crate::tenancy::Caller;
 
 /// Largest accepted request body (1 MiB); larger bodies get a JSON 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Builds the full router: health checks, the authenticated
-/// `/cubejs-api/v1/*` API, and JSON 404/405/413 answers.
+/// `/cubejs-api/v1/*` API, the AI analytics API (`/ai-analytics/*`), and
+/// JSON 404/405/413 answers.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/cubejs-api/v1/load", get(load::get).post(load::post))
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))
         .merge(api)
+        .merge(crate::ai::routes::router(state.clone()))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -86,13 +89,20 @@ struct Planned {
     plans: Vec<PlannedQuery>,
 }
 
-/// Splits the request's query and plans every part (no database involved).
-fn plan_request(engine: &Engine, request: &ApiRequest) -> Result<Planned, ApiError> {
+/// Splits the request's query and plans every part for the caller (no
+/// database involved).
+fn plan_request(
+    state: &AppState,
+    caller: Option<&Caller>,
+    request: &ApiRequest,
+) -> Result<Planned, ApiError> {
+    let engine = state.engine();
     let prepared = engine.prepare_request(&request.query)?;
+    let grant = caller.map(|c| &c.grant);
     let plans = prepared
         .queries
         .iter()
-        .map(|q| engine.plan(q))
+        .map(|q| engine.plan_with(q, grant))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Planned {
         query_type: prepared.query_type.as_str(),

@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
+use axum::Extension;
 use serde_json::{json, Map, Value};
 use strata_engine::PlannedQuery;
 
@@ -12,28 +13,43 @@ use crate::error::ApiError;
 use crate::request::ApiRequest;
 use crate::response::order_map;
 use crate::state::AppState;
+use crate::tenancy::Caller;
 
 /// `GET /cubejs-api/v1/sql?query=...`.
-pub async fn get(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    respond(ApiRequest::from_query_string(raw.as_deref()).and_then(|r| run(&state, &r)))
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let caller = caller.map(|Extension(c)| c);
+    respond(
+        ApiRequest::from_query_string(raw.as_deref())
+            .and_then(|r| run(&state, caller.as_ref(), &r)),
+    )
 }
 
 /// `POST /cubejs-api/v1/sql` with `{"query": ...}`.
 pub async fn post(
     State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
     RawQuery(raw): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let caller = caller.map(|Extension(c)| c);
     respond(
         ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT)
-            .and_then(|r| run(&state, &r)),
+            .and_then(|r| run(&state, caller.as_ref(), &r)),
     )
 }
 
 /// `{"sql": {...}}` for a regular query; for compare-date-range and blending
 /// queries an array with one `{"sql": {...}}` per query, as Cube does.
-pub fn run(state: &AppState, request: &ApiRequest) -> Result<Value, ApiError> {
-    let planned = plan_request(state.engine(), request)?;
+pub fn run(
+    state: &AppState,
+    caller: Option<&Caller>,
+    request: &ApiRequest,
+) -> Result<Value, ApiError> {
+    let planned = plan_request(state, caller, request)?;
     let single = planned.query_type == "regularQuery" && !request.query.is_array();
     let objects = planned
         .plans

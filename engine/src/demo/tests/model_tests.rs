@@ -256,7 +256,11 @@ fn model_sql_names_only_existing_columns() {
             let ok = match d.kind {
                 DimensionType::Time => matches!(field.data_type(), DataType::Timestamp(_, _)),
                 DimensionType::Number => field.data_type().is_numeric(),
-                DimensionType::String => field.data_type() == &DataType::Utf8,
+                DimensionType::String => match field.data_type() {
+                    DataType::Utf8 => true,
+                    DataType::Dictionary(_, v) => **v == DataType::Utf8,
+                    _ => false,
+                },
                 DimensionType::Boolean => field.data_type() == &DataType::Boolean,
                 DimensionType::Geo => false,
             };

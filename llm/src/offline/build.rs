@@ -1,0 +1,471 @@
+//! From a read question to a Cube query: resolve the mentions, add the
+//! defaults the intent needs (a count when nothing is measured, a time
+//! dimension for time phrases, a granularity for trends), then order, limit
+//! and the intent itself.
+
+use serde_json::{json, Map, Value};
+use strata_schema::MemberKind;
+
+use super::cues::Direction;
+use super::parse::{Analysis, Role};
+use super::resolve::{effective, pick_time, resolve, Resolution};
+use super::text::format_number;
+use super::time::{RangeSpec, TimeKind};
+use super::OfflineParser;
+use crate::error::LlmError;
+use crate::intent::Intent;
+use crate::translation::Translation;
+
+/// A filter as the query will carry it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterSpec {
+    /// Member index.
+    pub member: usize,
+    /// Cube operator.
+    pub operator: &'static str,
+    /// Values.
+    pub values: Vec<String>,
+}
+
+impl FilterSpec {
+    fn to_json(&self, parser: &OfflineParser<'_>) -> Value {
+        json!({
+            "member": parser.name(self.member),
+            "operator": self.operator,
+            "values": self.values,
+        })
+    }
+}
+
+/// The members a question resolved to, before defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// Measures, in question order.
+    pub measures: Vec<usize>,
+    /// Grouping dimensions (not time).
+    pub dimensions: Vec<usize>,
+    /// A time dimension named as a grouping ("by order date").
+    pub time_group: Option<usize>,
+    /// Segments.
+    pub segments: Vec<usize>,
+    /// Filters.
+    pub filters: Vec<FilterSpec>,
+    /// The member named after "sorted by".
+    pub sort_key: Option<usize>,
+    /// Mentions the chosen scope could not serve.
+    pub unresolved: Vec<String>,
+    /// Whether the question named a measure itself.
+    pub explicit_measure: bool,
+    /// The scope chosen.
+    pub resolution: Resolution,
+}
+
+fn push_unique(list: &mut Vec<usize>, m: usize) {
+    if !list.contains(&m) {
+        list.push(m);
+    }
+}
+
+/// Resolves a question's mentions and values; `context` members (a previous
+/// query's) must stay valid in the chosen scope.
+pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usize]) -> Resolved {
+    let catalog = parser.catalog();
+    let members = catalog.members();
+    let mut slots = Vec::new();
+    let mut roles = Vec::new();
+    let mut out = Resolved::default();
+    let mut mention_slot = vec![None; a.mentions.len()];
+    for (i, m) in a.mentions.iter().enumerate() {
+        if m.absorbed {
+            continue;
+        }
+        let (role, mut candidates) = effective(catalog, m);
+        // "orders over $100": the condition is on the money column of the
+        // counted thing, so the scope must have that column.
+        let money_condition = a
+            .numeric
+            .iter()
+            .any(|n| n.target == Some(i) && (n.left || n.money));
+        if role == Role::NumericTarget && money_condition {
+            let money: Vec<super::lexicon::Entry> = candidates
+                .iter()
+                .filter(|e| is_count_measure(&members[e.member]))
+                .flat_map(|e| {
+                    let owner = &members[e.member].owner;
+                    members
+                        .iter()
+                        .enumerate()
+                        .filter(move |(_, d)| d.owner == *owner && is_money(d))
+                        .map(move |(j, _)| super::lexicon::Entry {
+                            member: j,
+                            score: e.score,
+                        })
+                })
+                .collect();
+            if !money.is_empty() {
+                candidates = money;
+            }
+        }
+        if candidates.is_empty() {
+            out.unresolved.push(m.text.clone());
+            continue;
+        }
+        mention_slot[i] = Some(slots.len());
+        roles.push(role);
+        slots.push(candidates);
+    }
+    let value_start = slots.len();
+    for v in &a.values {
+        let mut candidates: Vec<super::lexicon::Entry> = Vec::new();
+        for (member, _) in &v.hits {
+            if !candidates.iter().any(|e| e.member == *member) {
+                candidates.push(super::lexicon::Entry {
+                    member: *member,
+                    score: 100,
+                });
+            }
+        }
+        slots.push(candidates);
+    }
+    for &c in context {
+        slots.push(vec![super::lexicon::Entry {
+            member: c,
+            score: 100,
+        }]);
+    }
+    let need_time = !a.times.is_empty() || a.anomaly;
+    let resolution = resolve(catalog, parser.joins(), &slots, need_time);
+
+    for (i, m) in a.mentions.iter().enumerate() {
+        let Some(slot) = mention_slot[i] else {
+            continue;
+        };
+        let Some(member) = resolution.chosen[slot] else {
+            out.unresolved.push(m.text.clone());
+            continue;
+        };
+        let cm = &members[member];
+        match roles[slot] {
+            Role::Measure | Role::SortKey if cm.kind == MemberKind::Segment => {
+                push_unique(&mut out.segments, member)
+            }
+            Role::Measure => {
+                out.explicit_measure = true;
+                push_unique(&mut out.measures, member);
+            }
+            Role::SortKey => {
+                out.explicit_measure = out.explicit_measure || cm.kind == MemberKind::Measure;
+                out.sort_key = Some(member);
+                if cm.kind == MemberKind::Measure {
+                    push_unique(&mut out.measures, member);
+                }
+            }
+            Role::Group if cm.is_time() => out.time_group = Some(member),
+            Role::Group => push_unique(&mut out.dimensions, member),
+            Role::NumericTarget => {}
+        }
+    }
+
+    for (k, v) in a.values.iter().enumerate() {
+        let Some(member) = resolution.chosen[value_start + k] else {
+            continue;
+        };
+        let operator = if v.negate { "notEquals" } else { "equals" };
+        let values: Vec<String> = v
+            .hits
+            .iter()
+            .filter(|(m, _)| *m == member)
+            .map(|(_, value)| value.clone())
+            .collect();
+        match out
+            .filters
+            .iter_mut()
+            .find(|f| f.member == member && f.operator == operator)
+        {
+            Some(f) => {
+                for value in values {
+                    if !f.values.contains(&value) {
+                        f.values.push(value);
+                    }
+                }
+            }
+            None => out.filters.push(FilterSpec {
+                member,
+                operator,
+                values,
+            }),
+        }
+    }
+
+    for n in &a.numeric {
+        let target = n
+            .target
+            .and_then(|t| mention_slot[t])
+            .and_then(|slot| resolution.chosen[slot]);
+        let target_member = target.map(|t| &members[t]);
+        let counts = target_member.is_some_and(is_count_measure);
+        let member = match target_member {
+            Some(m) if m.kind == MemberKind::Dimension => target,
+            Some(_) if counts && (n.left || n.money) => money_dimension(
+                parser,
+                &resolution,
+                target.map(|t| members[t].owner.as_str()),
+            ),
+            Some(_) => {
+                if let Some(t) = target {
+                    out.explicit_measure = true;
+                    push_unique(&mut out.measures, t);
+                }
+                target
+            }
+            None if n.money => money_dimension(parser, &resolution, None),
+            None => None,
+        };
+        match member {
+            Some(member) => out.filters.push(FilterSpec {
+                member,
+                operator: n.condition.op.as_str(),
+                values: vec![format_number(n.condition.value)],
+            }),
+            None => out.unresolved.push(
+                a.tokens[n.condition.start..n.condition.end]
+                    .iter()
+                    .map(|t| t.orig.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
+    out.resolution = resolution;
+    out
+}
+
+fn is_count_measure(m: &crate::catalog::CatalogMember) -> bool {
+    m.kind == MemberKind::Measure
+        && matches!(m.agg_type.as_deref(), Some("count" | "count_distinct"))
+}
+
+fn is_money(m: &crate::catalog::CatalogMember) -> bool {
+    m.kind == MemberKind::Dimension
+        && m.data_type == "number"
+        && !m.primary_key
+        && m.format.as_deref() == Some("currency")
+}
+
+/// A money dimension ("order total") in the scope, preferring `owner`.
+fn money_dimension(
+    parser: &OfflineParser<'_>,
+    resolution: &Resolution,
+    owner: Option<&str>,
+) -> Option<usize> {
+    let members = parser.catalog().members();
+    let owners: Vec<&str> = owner
+        .into_iter()
+        .chain(resolution.owners.iter().map(String::as_str))
+        .collect();
+    owners
+        .iter()
+        .find_map(|o| members.iter().position(|m| m.owner == *o && is_money(m)))
+}
+
+/// The count measure of an owner: one named `count`, else the first count.
+pub fn count_measure(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
+    let members = parser.catalog().members();
+    let is_count = |m: &crate::catalog::CatalogMember| {
+        m.owner == owner && m.kind == MemberKind::Measure && m.agg_type.as_deref() == Some("count")
+    };
+    members
+        .iter()
+        .position(|m| is_count(m) && m.short_name() == "count")
+        .or_else(|| members.iter().position(is_count))
+        .or_else(|| {
+            members
+                .iter()
+                .position(|m| m.owner == owner && m.kind == MemberKind::Measure)
+        })
+}
+
+/// The default granularity of a trend over `range`.
+pub fn trend_granularity(range: Option<&RangeSpec>) -> &'static str {
+    match range.map(RangeSpec::approx_days) {
+        Some(d) if d <= 31 => "day",
+        Some(d) if d <= 92 => "week",
+        _ => "month",
+    }
+}
+
+/// Builds the translation of a fresh question.
+pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, LlmError> {
+    if let Some(word) = &a.refusal {
+        return Err(LlmError::NotUnderstood(format!(
+            "\"{word}\": forecasts and predictions are not something the data model can answer; \
+             ask about what happened instead. {}",
+            parser.suggestions()
+        )));
+    }
+    let mut r = resolve_analysis(parser, a, &[]);
+    let mut unmatched: Vec<String> = a.unmatched.clone();
+    unmatched.extend(r.unresolved.iter().cloned());
+
+    if !a.dangling_group.is_empty() {
+        return Err(parser.not_understood(&a.dangling_group, "nothing in the model to group by"));
+    }
+    let nothing = r.measures.is_empty()
+        && r.dimensions.is_empty()
+        && r.filters.is_empty()
+        && r.segments.is_empty()
+        && r.time_group.is_none();
+    if nothing || (r.measures.is_empty() && !unmatched.is_empty()) {
+        let words = if unmatched.is_empty() {
+            vec![a
+                .tokens
+                .iter()
+                .map(|t| t.orig.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")]
+        } else {
+            unmatched
+        };
+        return Err(parser.not_understood(&words, "no measure or dimension of the model"));
+    }
+
+    let members = parser.catalog().members();
+    if r.measures.is_empty() && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty()) {
+        let owner = r
+            .dimensions
+            .iter()
+            .chain(r.filters.iter().map(|f| &f.member))
+            .chain(r.segments.iter())
+            .chain(r.time_group.iter())
+            .map(|&m| members[m].owner.clone())
+            .next();
+        if let Some(m) = owner.and_then(|o| count_measure(parser, &o)) {
+            r.measures.push(m);
+        }
+    }
+
+    // Time.
+    let ranges: Vec<&RangeSpec> = a
+        .times
+        .iter()
+        .filter_map(|f| match &f.kind {
+            TimeKind::Range(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let granularity = a.times.iter().rev().find_map(|f| match f.kind {
+        TimeKind::Granularity(g) => Some(g),
+        _ => None,
+    });
+    let trend = a.times.iter().any(|f| f.kind == TimeKind::Trend);
+    let comparison = ranges.len() >= 2;
+    let granularity = granularity
+        .or(r.time_group.map(|_| "day"))
+        .or(a.anomaly.then_some("day"))
+        .or(trend.then(|| trend_granularity(ranges.first().copied())));
+    let mut time_dimensions = Vec::new();
+    if !ranges.is_empty() || granularity.is_some() {
+        let td = r
+            .time_group
+            .or_else(|| pick_time(parser.catalog(), parser.joins(), &r.resolution));
+        match td {
+            Some(td) => {
+                let mut t = Map::new();
+                t.insert("dimension".into(), json!(parser.name(td)));
+                if let Some(g) = granularity {
+                    t.insert("granularity".into(), json!(g));
+                }
+                if comparison {
+                    let list: Vec<Value> = ranges.iter().map(|r| r.to_json()).collect();
+                    t.insert("compareDateRange".into(), Value::Array(list));
+                } else if let Some(range) = ranges.first() {
+                    t.insert("dateRange".into(), range.to_json());
+                }
+                time_dimensions.push(Value::Object(t));
+            }
+            None => unmatched.push("(time: no time dimension)".into()),
+        }
+    }
+
+    // Order and limit.
+    let ranking = &a.ranking;
+    let mut order = Map::new();
+    let mut limit = ranking.limit;
+    let sort_member = r.sort_key.or_else(|| r.measures.first().copied());
+    if let (Some(dir), Some(m)) = (ranking.direction, sort_member) {
+        order.insert(parser.name(m).to_owned(), json!(dir.as_str()));
+        if ranking.top && limit.is_none() {
+            limit = Some(10);
+        }
+        if ranking.superlative && !ranking.top && limit.is_none() && singular_subject(a) {
+            limit = Some(1);
+        }
+    }
+    let _ = Direction::Desc;
+
+    let intent = if comparison {
+        Intent::Comparison
+    } else if a.anomaly {
+        Intent::Anomaly
+    } else if ranking.top || (limit.is_some() && !order.is_empty()) {
+        Intent::TopN
+    } else if granularity.is_some() {
+        Intent::Trend
+    } else if !r.dimensions.is_empty() {
+        Intent::Distribution
+    } else {
+        Intent::Metric
+    };
+
+    let mut q = Map::new();
+    let names = |list: &[usize]| -> Value {
+        Value::Array(list.iter().map(|&m| json!(parser.name(m))).collect())
+    };
+    if !r.measures.is_empty() {
+        q.insert("measures".into(), names(&r.measures));
+    }
+    if !r.dimensions.is_empty() {
+        q.insert("dimensions".into(), names(&r.dimensions));
+    }
+    if !time_dimensions.is_empty() {
+        q.insert("timeDimensions".into(), Value::Array(time_dimensions));
+    }
+    if !r.filters.is_empty() {
+        let filters = r.filters.iter().map(|f| f.to_json(parser)).collect();
+        q.insert("filters".into(), Value::Array(filters));
+    }
+    if !r.segments.is_empty() {
+        q.insert("segments".into(), names(&r.segments));
+    }
+    if !order.is_empty() {
+        q.insert("order".into(), Value::Object(order));
+    }
+    if let Some(l) = limit {
+        q.insert("limit".into(), json!(l));
+    }
+    Ok(Translation {
+        query: Value::Object(q),
+        intent,
+        chart: a.chart.map(|c| c.chart),
+        unmatched,
+    })
+}
+
+/// "Which channel has the most orders": one answer wanted when the grouped
+/// noun is singular.
+fn singular_subject(a: &Analysis) -> bool {
+    let starts_which = a
+        .tokens
+        .iter()
+        .take(2)
+        .any(|t| matches!(t.text.as_str(), "which" | "what"));
+    starts_which
+        && a.mentions
+            .iter()
+            .find(|m| m.role == Role::Group)
+            .is_some_and(|m| {
+                a.tokens[m.start..m.end]
+                    .last()
+                    .is_some_and(|t| t.text == t.stem)
+            })
+}

@@ -1,0 +1,534 @@
+//! Words that shape the query rather than name members: chart requests
+//! ("as a bar chart"), ranking ("top 5", "sorted by", "lowest first"),
+//! grouping markers ("by", "per"), analysis kinds ("unusual", "vs") and
+//! requests the model cannot answer ("forecast").
+
+use super::text::{number_word, Token};
+use crate::intent::ChartType;
+
+/// An explicit chart request, tokens `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartCue {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The chart asked for.
+    pub chart: ChartType,
+}
+
+fn chart_word(w: &str) -> Option<ChartType> {
+    match w {
+        "bar" | "bars" | "column" | "columns" | "histogram" => Some(ChartType::Bar),
+        "line" | "lines" => Some(ChartType::Line),
+        "pie" | "donut" | "doughnut" => Some(ChartType::Pie),
+        "area" => Some(ChartType::Area),
+        "scatter" => Some(ChartType::Scatter),
+        "heatmap" => Some(ChartType::Heatmap),
+        "gauge" => Some(ChartType::Gauge),
+        _ => None,
+    }
+}
+
+/// Finds "as a bar chart", "pie chart of", "line graph", "as a table",
+/// "in a table", "heat map", "as a number".
+pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
+    let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    for i in 0..t.len() {
+        let w1 = t.get(i + 1).copied().unwrap_or("");
+        let noun = |w: &str| matches!(w, "chart" | "graph" | "plot" | "diagram" | "visual");
+        // Leading "as a" / "in a" / "on a" belongs to the request.
+        let lead = |start: usize| {
+            let mut s = start;
+            if s > 0 && matches!(t[s - 1], "a" | "an") {
+                s -= 1;
+            }
+            if s > 0 && matches!(t[s - 1], "as" | "in" | "on" | "with" | "using") {
+                s -= 1;
+            }
+            s
+        };
+        let trailing_of = |end: usize| end + usize::from(t.get(end) == Some(&"of"));
+        if let Some(chart) = chart_word(t[i]) {
+            if noun(w1) {
+                let start = lead(i);
+                return Some(ChartCue {
+                    start,
+                    end: trailing_of(i + 2),
+                    chart,
+                });
+            }
+            let standalone = matches!(chart, ChartType::Heatmap | ChartType::Gauge)
+                || (i > 0 && matches!(t[i - 1], "a" | "an"));
+            if standalone && i > 0 && matches!(t[lead(i)], "as" | "in" | "on" | "with" | "using") {
+                return Some(ChartCue {
+                    start: lead(i),
+                    end: trailing_of(i + 1),
+                    chart,
+                });
+            }
+        }
+        if t[i] == "heat" && w1 == "map" {
+            return Some(ChartCue {
+                start: lead(i),
+                end: trailing_of(i + 2),
+                chart: ChartType::Heatmap,
+            });
+        }
+        if matches!(t[i], "table" | "number" | "kpi")
+            && i >= 2
+            && matches!(t[i - 1], "a" | "an")
+            && matches!(t[i - 2], "as" | "in")
+        {
+            let chart = if t[i] == "table" {
+                ChartType::Table
+            } else {
+                ChartType::Number
+            };
+            return Some(ChartCue {
+                start: i - 2,
+                end: i + 1,
+                chart,
+            });
+        }
+        if t[i] == "time" && w1 == "series" && t.get(i + 2).is_some_and(|w| noun(w)) {
+            return Some(ChartCue {
+                start: lead(i),
+                end: i + 3,
+                chart: ChartType::Line,
+            });
+        }
+    }
+    None
+}
+
+/// Which way a ranking sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Largest first.
+    Desc,
+    /// Smallest first.
+    Asc,
+}
+
+impl Direction {
+    /// Cube's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Desc => "desc",
+            Direction::Asc => "asc",
+        }
+    }
+}
+
+/// A ranking or sorting request found in a question.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ranking {
+    /// Tokens used by ranking words.
+    pub used: Vec<usize>,
+    /// Sort direction, when one was asked for.
+    pub direction: Option<Direction>,
+    /// "top 5": how many rows.
+    pub limit: Option<u32>,
+    /// A "top"/"bottom" request (a top-N question).
+    pub top: bool,
+    /// A superlative ("most", "highest") without a count.
+    pub superlative: bool,
+    /// Token right after "top N" (the ranked thing), if any.
+    pub subject: Option<usize>,
+    /// Token right after "sorted by" / "ranked by" (the sort key), if any.
+    pub sort_key: Option<usize>,
+}
+
+impl Ranking {
+    /// True when nothing about ranking was said.
+    pub fn is_empty(&self) -> bool {
+        self.used.is_empty()
+    }
+}
+
+/// Finds ranking words: "top 5", "bottom 3", "10 best", "highest", "sorted by",
+/// "ascending", "limit 20".
+pub fn ranking(tokens: &[Token]) -> Ranking {
+    let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let mut r = Ranking::default();
+    let mut i = 0;
+    while i < t.len() {
+        let w = t[i];
+        let w1 = t.get(i + 1).copied().unwrap_or("");
+        let n1 = number_word(w1).filter(|_| w1 != "a" && w1 != "an");
+        match w {
+            "top" | "bottom" | "best" | "worst" | "leading" => {
+                let dir = if matches!(w, "bottom" | "worst") {
+                    Direction::Asc
+                } else {
+                    Direction::Desc
+                };
+                r.direction = Some(dir);
+                r.top = true;
+                r.used.push(i);
+                let mut next = i + 1;
+                if let Some(n) = n1 {
+                    r.limit = Some(n);
+                    r.used.push(i + 1);
+                    next += 1;
+                }
+                r.subject = Some(next);
+                i = next;
+                continue;
+            }
+            "highest" | "most" | "largest" | "biggest" | "greatest" | "max" | "maximum" => {
+                r.direction.get_or_insert(Direction::Desc);
+                r.superlative = true;
+                r.used.push(i);
+            }
+            "lowest" | "least" | "fewest" | "smallest" | "minimum" => {
+                r.direction.get_or_insert(Direction::Asc);
+                r.superlative = true;
+                r.used.push(i);
+            }
+            "ascending" | "asc" | "increasing" => {
+                r.direction = Some(Direction::Asc);
+                r.used.push(i);
+            }
+            "descending" | "desc" | "decreasing" => {
+                r.direction = Some(Direction::Desc);
+                r.used.push(i);
+            }
+            "sorted" | "sort" | "ordered" | "order" | "ranked" | "rank" | "ranking"
+                if w1 == "by" =>
+            {
+                r.direction.get_or_insert(Direction::Desc);
+                r.used.extend([i, i + 1]);
+                r.sort_key = Some(i + 2);
+                i += 2;
+                continue;
+            }
+            "limit" | "first" => {
+                if let Some(n) = n1 {
+                    r.limit = Some(n);
+                    r.used.extend([i, i + 1]);
+                    i += 2;
+                    continue;
+                }
+            }
+            _ => {
+                // "5 best products", "10 most popular".
+                if let (Some(n), "best" | "top" | "worst") = (number_word(w), w1) {
+                    if w != "a" && w != "an" {
+                        r.limit = Some(n);
+                        r.top = true;
+                        r.direction = Some(if w1 == "worst" {
+                            Direction::Asc
+                        } else {
+                            Direction::Desc
+                        });
+                        r.used.extend([i, i + 1]);
+                        r.subject = Some(i + 2);
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    // "highest first", "smallest first".
+    for (k, w) in t.iter().enumerate() {
+        if *w == "first" && k > 0 && r.used.contains(&(k - 1)) && !r.used.contains(&k) {
+            r.used.push(k);
+        }
+    }
+    r
+}
+
+/// Words after which a member is grouped by: "by", "per", "each", "across".
+pub fn is_group_marker(word: &str) -> bool {
+    matches!(word, "by" | "per" | "each" | "across" | "every")
+}
+
+/// Words asking for unusual points in a series.
+pub fn is_anomaly_word(word: &str) -> bool {
+    matches!(
+        word,
+        "anomaly"
+            | "anomalies"
+            | "anomalous"
+            | "unusual"
+            | "outlier"
+            | "outliers"
+            | "spike"
+            | "spikes"
+            | "dip"
+            | "dips"
+            | "abnormal"
+            | "strange"
+            | "weird"
+            | "unexpected"
+            | "irregular"
+            | "irregularities"
+            | "odd"
+            | "pattern"
+            | "patterns"
+    )
+}
+
+/// Words asking to compare.
+pub fn is_compare_word(word: &str) -> bool {
+    matches!(
+        word,
+        "vs" | "compare" | "compared" | "comparing" | "comparison" | "against" | "versus"
+    )
+}
+
+/// Words that make a value a negative filter ("excluding web").
+pub fn is_negation(word: &str) -> bool {
+    matches!(
+        word,
+        "excluding" | "exclude" | "except" | "not" | "without" | "excl" | "but" | "other"
+    )
+}
+
+/// Requests outside what a data model can answer (forecasts).
+pub fn is_refusal_word(word: &str) -> bool {
+    matches!(
+        word,
+        "forecast"
+            | "forecasts"
+            | "forecasting"
+            | "predict"
+            | "predicted"
+            | "prediction"
+            | "predictions"
+            | "projection"
+            | "projections"
+            | "projected"
+    )
+}
+
+/// Words that ask for a plain list rather than numbers.
+pub fn is_list_word(word: &str) -> bool {
+    matches!(word, "list" | "which" | "names" | "all" | "every")
+}
+
+/// Words of the parser's own vocabulary (never spelling-corrected into
+/// member names, and valid targets for corrections).
+pub const KEYWORDS: &[&str] = &[
+    "today",
+    "yesterday",
+    "tomorrow",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "quarter",
+    "quarters",
+    "year",
+    "years",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annually",
+    "since",
+    "between",
+    "last",
+    "past",
+    "previous",
+    "this",
+    "current",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "top",
+    "bottom",
+    "best",
+    "worst",
+    "highest",
+    "lowest",
+    "largest",
+    "smallest",
+    "sorted",
+    "ascending",
+    "descending",
+    "chart",
+    "graph",
+    "bar",
+    "line",
+    "pie",
+    "area",
+    "scatter",
+    "heatmap",
+    "table",
+    "anomaly",
+    "anomalies",
+    "unusual",
+    "outliers",
+    "trend",
+    "trends",
+    "growth",
+    "compare",
+    "compared",
+    "versus",
+    "excluding",
+    "except",
+    "average",
+    "total",
+    "number",
+    "count",
+    "revenue",
+    "sales",
+    "orders",
+    "customers",
+    "over",
+    "above",
+    "below",
+    "under",
+    "greater",
+    "fewer",
+    "least",
+    "most",
+    "forecast",
+    "predict",
+    "weekend",
+    "breakdown",
+    "split",
+    "grouped",
+    "across",
+    "grow",
+    "grown",
+    "growing",
+    "trending",
+    "evolution",
+    "evolve",
+    "evolved",
+    "history",
+    "historical",
+    "timeline",
+    "trajectory",
+    "hourly",
+    "nightly",
+    "annual",
+    "until",
+    "through",
+    "since",
+    "spike",
+    "spikes",
+    "dips",
+    "pattern",
+    "patterns",
+    "weird",
+    "strange",
+    "abnormal",
+    "unexpected",
+    "irregular",
+    "outlier",
+    "anomalous",
+    "exclude",
+    "without",
+    "donut",
+    "doughnut",
+    "column",
+    "columns",
+    "histogram",
+    "gauge",
+    "visual",
+    "diagram",
+    "ranked",
+    "ordered",
+    "sorted",
+    "increasing",
+    "decreasing",
+    "fewest",
+    "biggest",
+    "greatest",
+    "minimum",
+    "maximum",
+    "exceeding",
+    "exceeds",
+    "beyond",
+    "beneath",
+    "exactly",
+    "equal",
+    "less",
+    "more",
+    "higher",
+    "lower",
+    "bigger",
+    "smaller",
+    "larger",
+    "ascending",
+    "limit",
+    "first",
+    "leading",
+    "previous",
+    "prior",
+    "preceding",
+    "current",
+    "today",
+    "dollars",
+    "euros",
+    "versus",
+    "comparing",
+    "comparison",
+    "against",
+    "series",
+    "time",
+    "date",
+    "dates",
+    "period",
+    "instead",
+    "also",
+    "only",
+    "just",
+    "remove",
+    "drop",
+    "clear",
+    "filter",
+    "filters",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offline::text::tokenize;
+
+    #[test]
+    fn chart_requests() {
+        let c = chart_request(&tokenize("revenue by channel as a bar chart")).expect("bar");
+        assert_eq!((c.chart, c.start, c.end), (ChartType::Bar, 3, 7));
+        let c = chart_request(&tokenize("pie chart of orders by status")).expect("pie");
+        assert_eq!((c.chart, c.start, c.end), (ChartType::Pie, 0, 3));
+        assert_eq!(
+            chart_request(&tokenize("show it as a table")).map(|c| c.chart),
+            Some(ChartType::Table)
+        );
+        assert!(chart_request(&tokenize("number of orders by product line")).is_none());
+    }
+
+    #[test]
+    fn ranking_words() {
+        let r = ranking(&tokenize("top 5 products by revenue"));
+        assert_eq!((r.limit, r.top, r.subject), (Some(5), true, Some(2)));
+        assert_eq!(r.direction, Some(Direction::Desc));
+        let r = ranking(&tokenize("bottom three countries"));
+        assert_eq!((r.limit, r.direction), (Some(3), Some(Direction::Asc)));
+        let r = ranking(&tokenize("revenue by country sorted by orders ascending"));
+        assert_eq!((r.sort_key, r.direction), (Some(5), Some(Direction::Asc)));
+        let r = ranking(&tokenize("which channel has the most orders"));
+        assert!(r.superlative && !r.top && r.limit.is_none());
+    }
+}

@@ -1,0 +1,278 @@
+//! Filter words: known dimension values ("only Europe", "web orders") and
+//! numeric conditions ("over 100", "at least $50").
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::text::{is_stopword, tokenize, Token};
+use crate::catalog::Catalog;
+
+/// A known value of a string dimension, indexed by its words.
+#[derive(Debug, Clone)]
+struct ValueEntry {
+    member: usize,
+    value: String,
+    stems: Vec<String>,
+    /// Short codes (`EU`, `US`) and values that are common words must be
+    /// typed exactly, case included.
+    exact_case: bool,
+}
+
+/// Every sample value of a catalog, by first word.
+#[derive(Debug, Clone, Default)]
+pub struct ValueIndex {
+    entries: Vec<ValueEntry>,
+    by_first: HashMap<String, Vec<usize>>,
+    vocabulary: BTreeSet<String>,
+}
+
+/// Values found at a position: every (member, value) whose words are there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueMatch {
+    /// Tokens used.
+    pub len: usize,
+    /// Candidate (member index, value) pairs, in catalog order.
+    pub hits: Vec<(usize, String)>,
+}
+
+impl ValueIndex {
+    /// Indexes [`crate::CatalogMember::sample_values`] of every dimension.
+    pub fn new(catalog: &Catalog) -> ValueIndex {
+        let mut index = ValueIndex::default();
+        for (i, m) in catalog.members().iter().enumerate() {
+            for value in &m.sample_values {
+                let tokens = tokenize(value);
+                let Some(first) = tokens.first() else {
+                    continue;
+                };
+                let exact_case =
+                    value.chars().count() <= 2 || (tokens.len() == 1 && is_stopword(&first.text));
+                if !exact_case {
+                    for t in &tokens {
+                        index.vocabulary.insert(t.text.clone());
+                    }
+                }
+                index
+                    .by_first
+                    .entry(first.stem.clone())
+                    .or_default()
+                    .push(index.entries.len());
+                index.entries.push(ValueEntry {
+                    member: i,
+                    value: value.clone(),
+                    stems: tokens.into_iter().map(|t| t.stem).collect(),
+                    exact_case,
+                });
+            }
+        }
+        index
+    }
+
+    /// True when no dimension has sample values.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Words of the values (for spelling correction).
+    pub fn vocabulary(&self) -> &BTreeSet<String> {
+        &self.vocabulary
+    }
+
+    /// The longest values whose words start at token `i`.
+    pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<ValueMatch> {
+        let first = tokens.get(i)?;
+        let candidates = self.by_first.get(&first.stem)?;
+        let mut best: Option<ValueMatch> = None;
+        for &e in candidates {
+            let entry = &self.entries[e];
+            let len = entry.stems.len();
+            let Some(window) = tokens.get(i..i + len) else {
+                continue;
+            };
+            let words_match = window.iter().zip(&entry.stems).all(|(t, s)| t.stem == *s);
+            let case_ok = !entry.exact_case
+                || window
+                    .iter()
+                    .map(|t| t.orig.as_str())
+                    .eq([entry.value.as_str()]);
+            if !words_match || !case_ok {
+                continue;
+            }
+            match &mut best {
+                Some(b) if b.len > len => {}
+                Some(b) if b.len == len => {
+                    if !b.hits.iter().any(|(m, _)| *m == entry.member) {
+                        b.hits.push((entry.member, entry.value.clone()));
+                    }
+                }
+                _ => {
+                    best = Some(ValueMatch {
+                        len,
+                        hits: vec![(entry.member, entry.value.clone())],
+                    })
+                }
+            }
+        }
+        best
+    }
+}
+
+/// A numeric comparison operator as Cube names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `gt`
+    Gt,
+    /// `gte`
+    Gte,
+    /// `lt`
+    Lt,
+    /// `lte`
+    Lte,
+    /// `equals`
+    Equals,
+}
+
+impl Comparison {
+    /// Cube's operator name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Gt => "gt",
+            Comparison::Gte => "gte",
+            Comparison::Lt => "lt",
+            Comparison::Lte => "lte",
+            Comparison::Equals => "equals",
+        }
+    }
+}
+
+/// "over $100": a comparison with a number, tokens `start..end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericCondition {
+    /// First token.
+    pub start: usize,
+    /// One past the number.
+    pub end: usize,
+    /// The operator.
+    pub op: Comparison,
+    /// The number.
+    pub value: f64,
+    /// A currency sign came with the number.
+    pub currency: bool,
+}
+
+/// The comparison words at `i` and their length.
+fn comparator(t: &[&str], i: usize) -> Option<(Comparison, usize)> {
+    let w = t[i];
+    let w1 = t.get(i + 1).copied().unwrap_or("");
+    let two = match (w, w1) {
+        ("more" | "greater" | "higher" | "bigger" | "larger", "than") => Some(Comparison::Gt),
+        ("less" | "fewer" | "lower" | "smaller", "than") => Some(Comparison::Lt),
+        ("at", "least") | ("no", "less") => Some(Comparison::Gte),
+        ("at", "most") | ("up", "to") | ("no", "more") => Some(Comparison::Lte),
+        ("equal", "to") => Some(Comparison::Equals),
+        _ => None,
+    };
+    if let Some(op) = two {
+        let extra = usize::from(matches!((w, w1), ("no", _)) && t.get(i + 2) == Some(&"than"));
+        return Some((op, 2 + extra));
+    }
+    let one = match w {
+        "over" | "above" | "exceeding" | "exceeds" | "exceed" | "beyond" => Comparison::Gt,
+        "under" | "below" | "beneath" => Comparison::Lt,
+        "exactly" => Comparison::Equals,
+        "minimum" | "min" => Comparison::Gte,
+        "maximum" | "max" => Comparison::Lte,
+        _ => return None,
+    };
+    Some((one, 1))
+}
+
+/// Finds "over 100", "more than $50", "at least 3" conditions.
+pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
+    let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if let Some((op, len)) = comparator(&t, i) {
+            let mut j = i + len;
+            let currency = matches!(t.get(j), Some(&("$" | "€" | "£")));
+            if currency {
+                j += 1;
+            }
+            if let Some(value) = tokens.get(j).and_then(Token::number) {
+                // Years are dates, not amounts ("over 2023" is rare; "since" handles dates).
+                let mut end = j + 1;
+                let trailing_currency = matches!(
+                    t.get(end),
+                    Some(&("dollars" | "dollar" | "euros" | "euro" | "usd" | "eur" | "$"))
+                );
+                if trailing_currency {
+                    end += 1;
+                }
+                found.push(NumericCondition {
+                    start: i,
+                    end,
+                    op,
+                    value,
+                    currency: currency || trailing_currency,
+                });
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_numeric_conditions() {
+        let c = numeric_conditions(&tokenize("orders over $100 with at least 3 items"));
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (c[0].op, c[0].value, c[0].currency),
+            (Comparison::Gt, 100.0, true)
+        );
+        assert_eq!(
+            (c[1].op, c[1].value, c[1].currency),
+            (Comparison::Gte, 3.0, false)
+        );
+        assert!(numeric_conditions(&tokenize("revenue over time")).is_empty());
+        let c = numeric_conditions(&tokenize("less than 2.5k euros"));
+        assert_eq!((c[0].op, c[0].value, c[0].end), (Comparison::Lt, 2500.0, 4));
+    }
+
+    #[test]
+    fn matches_sample_values_case_and_plural_insensitively() {
+        let model = strata_engine::demo::model().expect("demo model");
+        let mut catalog = Catalog::from_model(&model);
+        catalog.set_sample_values(
+            "Regions.name",
+            vec!["Europe".into(), "North America".into()],
+        );
+        catalog.set_sample_values("Regions.code", vec!["EU".into(), "NA".into()]);
+        catalog.set_sample_values("Products.subcategory", vec!["Laptops".into()]);
+        let index = ValueIndex::new(&catalog);
+        let name = |m: usize| catalog.members()[m].name.clone();
+        let tokens = tokenize("sales in north america and EU for laptop");
+        let hit = index.match_at(&tokens, 2).expect("north america");
+        assert_eq!(hit.len, 2);
+        assert_eq!(name(hit.hits[0].0), "Regions.name");
+        let eu = index.match_at(&tokens, 5).expect("EU");
+        assert_eq!(
+            (name(eu.hits[0].0), eu.hits[0].1.as_str()),
+            ("Regions.code".into(), "EU")
+        );
+        assert!(
+            index.match_at(&tokenize("eu"), 0).is_none(),
+            "codes need their case"
+        );
+        assert_eq!(
+            index.match_at(&tokens, 7).expect("laptop").hits[0].1,
+            "Laptops"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! The offline parser: questions to Cube queries with no language model.
+//!
+//! It is what a user without an LLM key meets first, so it reads real
+//! analyst phrasing on any model, including one whose members have no titles
+//! or synonyms:
+//!
+//! * words meet members through titles, split names (`totalSales` →
+//!   "total sales"), `meta.synonyms`, owner names ("customers" →
+//!   `Customers.count`) and built-in business words ("revenue", "units",
+//!   "orders"), after light stemming and spelling correction
+//!   ([`lexicon`], [`text`]);
+//! * time phrases become date ranges, comparisons and granularities
+//!   ([`time`]); known dimension values and numeric conditions become filters
+//!   ([`filters`]); "top 5", "sorted by", chart requests and analysis words
+//!   shape the query ([`cues`]);
+//! * the members chosen stay within one view or within cubes that join
+//!   ([`resolve`]), and nothing outside the catalog is ever named.
+//!
+//! Follow-ups ("only Europe", "by week", "as a bar chart") modify the
+//! previous query ([`followup`]). Sample values come from the data with
+//! [`load_sample_values`].
+//!
+//! ```
+//! use strata_llm::{offline, Catalog, Intent};
+//! let model = strata_engine::demo::model().expect("demo model");
+//! let catalog = Catalog::from_model(&model);
+//! let parser = offline::OfflineParser::for_model(&catalog, &model);
+//! let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 15).expect("date");
+//! let t = parser.translate("top 5 products by revenue", today).expect("understood");
+//! assert_eq!(t.intent, Intent::TopN);
+//! assert_eq!(t.query["limit"], 5);
+//! ```
+
+pub mod build;
+pub mod cues;
+pub mod filters;
+pub mod followup;
+pub mod joins;
+pub mod lexicon;
+pub mod parse;
+pub mod resolve;
+pub mod roles;
+pub mod samples;
+pub mod text;
+pub mod time;
+
+use strata_schema::{MemberKind, SemanticModel};
+
+use crate::catalog::Catalog;
+use crate::error::LlmError;
+use crate::translation::Translation;
+
+pub use chrono::NaiveDate;
+pub use joins::JoinHints;
+pub use samples::load_sample_values;
+
+/// A parser for one catalog (and, optionally, the joins of its model).
+#[derive(Debug, Clone)]
+pub struct OfflineParser<'a> {
+    catalog: &'a Catalog,
+    reader: parse::Reader,
+    joins: Option<JoinHints>,
+}
+
+impl<'a> OfflineParser<'a> {
+    /// A parser that knows only the catalog: it keeps to one cube or view
+    /// where it can and assumes cubes join when it must combine them.
+    pub fn new(catalog: &'a Catalog) -> OfflineParser<'a> {
+        OfflineParser {
+            catalog,
+            reader: parse::Reader::new(catalog),
+            joins: None,
+        }
+    }
+
+    /// A parser that also knows which cubes of `model` join, so it never
+    /// combines cubes the engine could not plan together.
+    pub fn for_model(catalog: &'a Catalog, model: &SemanticModel) -> OfflineParser<'a> {
+        OfflineParser::new(catalog).with_joins(JoinHints::from_model(model))
+    }
+
+    /// Sets the join knowledge.
+    pub fn with_joins(mut self, joins: JoinHints) -> OfflineParser<'a> {
+        self.joins = Some(joins);
+        self
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &'a Catalog {
+        self.catalog
+    }
+
+    /// The join knowledge, if any.
+    pub fn joins(&self) -> Option<&JoinHints> {
+        self.joins.as_ref()
+    }
+
+    /// Full name of a member by catalog index.
+    pub fn name(&self, member: usize) -> &'a str {
+        self.catalog
+            .members()
+            .get(member)
+            .map(|m| m.name.as_str())
+            .unwrap_or_default()
+    }
+
+    /// Translates a question; `today` anchors relative dates ("since March").
+    ///
+    /// Fails with [`LlmError::NotUnderstood`] when the question names nothing
+    /// the catalog knows, asks to group by something unknown, or asks for a
+    /// forecast.
+    pub fn translate(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
+        let analysis = self.reader.analyze(self.catalog, question, today);
+        build::compose(self, &analysis)
+    }
+
+    /// Applies a follow-up ("only Europe", "by week", "top 3", "as a bar
+    /// chart") to a previous translation; a follow-up that is a complete new
+    /// question is translated as one.
+    pub fn refine(
+        &self,
+        previous: &Translation,
+        followup: &str,
+        today: NaiveDate,
+    ) -> Result<Translation, LlmError> {
+        followup::refine(self, previous, followup, today)
+    }
+
+    pub(crate) fn reader(&self) -> &parse::Reader {
+        &self.reader
+    }
+
+    /// "You can ask about …": some measures and dimensions of the catalog,
+    /// taken in turn from the owners with the most members (money measures
+    /// first), so that the main facts show up rather than lookup tables.
+    pub fn suggestions(&self) -> String {
+        let pick = |kind: MemberKind| -> Vec<String> {
+            let eligible = |m: &&crate::catalog::CatalogMember| {
+                m.kind == kind
+                    && !m.primary_key
+                    && m.format.as_deref() != Some("id")
+                    && (kind == MemberKind::Measure || m.data_type == "string")
+            };
+            let mut owners: Vec<(&str, Vec<&crate::catalog::CatalogMember>)> = Vec::new();
+            for m in self.catalog.members().iter().filter(eligible) {
+                match owners.iter_mut().find(|(o, _)| *o == m.owner) {
+                    Some((_, list)) => list.push(m),
+                    None => owners.push((m.owner.as_str(), vec![m])),
+                }
+            }
+            owners.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
+            for (_, list) in owners.iter_mut() {
+                list.sort_by_key(|m| m.format.as_deref() != Some("currency"));
+            }
+            let mut seen: Vec<String> = Vec::new();
+            let longest = owners.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+            'outer: for round in 0..longest {
+                for (_, list) in &owners {
+                    if let Some(m) = list.get(round) {
+                        if !seen.contains(&m.title) {
+                            seen.push(m.title.clone());
+                        }
+                        if seen.len() == 8 {
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+            seen
+        };
+        let measures = pick(MemberKind::Measure);
+        let dimensions = pick(MemberKind::Dimension);
+        if measures.is_empty() && dimensions.is_empty() {
+            return "The model has no members you may query.".into();
+        }
+        format!(
+            "You can ask about {} — by {}.",
+            measures.join(", "),
+            dimensions.join(", ")
+        )
+    }
+
+    /// A [`LlmError::NotUnderstood`] naming the words and what exists.
+    pub fn not_understood(&self, words: &[String], why: &str) -> LlmError {
+        let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+        LlmError::NotUnderstood(format!(
+            "Not understood: {} ({why}). {}",
+            quoted.join(", "),
+            self.suggestions()
+        ))
+    }
+}
+
+/// Translates a question with a parser that knows only the catalog; see
+/// [`OfflineParser::translate`]. Build an [`OfflineParser`] once (with
+/// [`OfflineParser::for_model`] when the model is at hand) to translate many.
+pub fn translate(
+    catalog: &Catalog,
+    question: &str,
+    today: NaiveDate,
+) -> Result<Translation, LlmError> {
+    OfflineParser::new(catalog).translate(question, today)
+}
+
+/// Applies a follow-up to a previous translation; see
+/// [`OfflineParser::refine`].
+pub fn refine(
+    catalog: &Catalog,
+    previous: &Translation,
+    followup: &str,
+    today: NaiveDate,
+) -> Result<Translation, LlmError> {
+    OfflineParser::new(catalog).refine(previous, followup, today)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,430 @@
+//! Reading a question: spelling correction, then time phrases, chart and
+//! ranking words, numeric conditions, known values and member mentions, each
+//! claiming its tokens; then the role of each mention (measure, grouping,
+//! sort key, condition target). Which members the mentions finally mean is
+//! decided by [`super::resolve`].
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use strata_schema::MemberKind;
+
+use super::cues::{self, ChartCue, Ranking};
+use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
+use super::lexicon::{Entry, Lexicon};
+use super::text::{edit_distance, is_skippable, is_stopword, tokenize, typo_budget, Token};
+use super::time::{self, TimeFinding};
+use crate::catalog::Catalog;
+
+/// What a mention is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Something to compute ("revenue", "how many orders").
+    Measure,
+    /// Something to group by ("by channel", "top 5 products").
+    Group,
+    /// What to sort by ("sorted by revenue").
+    SortKey,
+    /// The member a numeric condition applies to ("price over 500").
+    NumericTarget,
+}
+
+/// Words of the question that name catalog members.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The words as typed.
+    pub text: String,
+    /// Every member the words may mean.
+    pub candidates: Vec<Entry>,
+    /// What the mention is for.
+    pub role: Role,
+    /// Names the dimension of an adjacent value ("Electronics category") and
+    /// so only qualifies the filter.
+    pub absorbed: bool,
+}
+
+/// A known value in the question ("Europe"), with every dimension that has it.
+#[derive(Debug, Clone)]
+pub struct ValueFilter {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// (member index, value) candidates.
+    pub hits: Vec<(usize, String)>,
+    /// "excluding web": a `notEquals` filter.
+    pub negate: bool,
+}
+
+/// A numeric condition and what it applies to.
+#[derive(Debug, Clone)]
+pub struct NumericFilter {
+    /// The condition.
+    pub condition: NumericCondition,
+    /// Index of the mention it applies to.
+    pub target: Option<usize>,
+    /// The mention is to its left ("orders over 100"), not to its right
+    /// ("more than 100 orders").
+    pub left: bool,
+    /// Words like "total", "amount", "spent" say the number is money.
+    pub money: bool,
+}
+
+/// Everything read from a question.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The question's tokens (spelling corrected).
+    pub tokens: Vec<Token>,
+    /// Time phrases.
+    pub times: Vec<TimeFinding>,
+    /// An explicit chart request.
+    pub chart: Option<ChartCue>,
+    /// Ranking and sorting words.
+    pub ranking: Ranking,
+    /// Member mentions, left to right.
+    pub mentions: Vec<Mention>,
+    /// Known values.
+    pub values: Vec<ValueFilter>,
+    /// Numeric conditions.
+    pub numeric: Vec<NumericFilter>,
+    /// Words asking for anomalies.
+    pub anomaly: bool,
+    /// Words asking to compare ("vs").
+    pub compare: bool,
+    /// "how many", "number of", "count".
+    pub count_cue: bool,
+    /// "list", "which", "all": plain rows are fine.
+    pub list_cue: bool,
+    /// A word asking for something the model cannot answer ("forecast").
+    pub refusal: Option<String>,
+    /// Words not understood.
+    pub unmatched: Vec<String>,
+    /// Words after "by"/"per" that name nothing: a grouping that cannot be done.
+    pub dangling_group: Vec<String>,
+}
+
+/// Reads questions against one catalog.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    lexicon: Lexicon,
+    kinds: Vec<MemberKind>,
+    values: ValueIndex,
+    vocabulary: BTreeSet<String>,
+}
+
+impl Reader {
+    /// Indexes a catalog's words and values.
+    pub fn new(catalog: &Catalog) -> Reader {
+        let lexicon = Lexicon::new(catalog);
+        let values = ValueIndex::new(catalog);
+        let mut vocabulary = lexicon.vocabulary().clone();
+        vocabulary.extend(values.vocabulary().iter().cloned());
+        vocabulary.extend(cues::KEYWORDS.iter().map(|w| (*w).to_owned()));
+        Reader {
+            lexicon,
+            kinds: catalog.members().iter().map(|m| m.kind).collect(),
+            values,
+            vocabulary,
+        }
+    }
+
+    /// The lexicon.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Corrects words within their typo budget to the closest known word.
+    fn correct(&self, tokens: &mut [Token]) {
+        for t in tokens.iter_mut() {
+            let budget = typo_budget(&t.text);
+            if budget == 0
+                || is_stopword(&t.text)
+                || t.text.chars().any(|c| c.is_ascii_digit())
+                || self.vocabulary.contains(&t.text)
+                || self.vocabulary.contains(&t.stem)
+            {
+                continue;
+            }
+            let first = t.text.chars().next();
+            let best = self
+                .vocabulary
+                .iter()
+                .filter(|w| w.chars().next() == first && w.chars().count() > 3)
+                .map(|w| (edit_distance(&t.text, w, budget), w))
+                .filter(|(d, _)| *d <= budget)
+                .min_by_key(|(d, w)| (*d, w.len().abs_diff(t.text.len())));
+            if let Some((_, w)) = best {
+                let w = w.clone();
+                t.correct_to(&w);
+            }
+        }
+    }
+
+    /// Reads a question.
+    pub fn analyze(&self, catalog: &Catalog, question: &str, today: NaiveDate) -> Analysis {
+        let mut tokens = tokenize(question);
+        self.correct(&mut tokens);
+        let n = tokens.len();
+        let mut used = vec![false; n];
+        let mut a = Analysis::default();
+        let claim = |used: &mut Vec<bool>, start: usize, end: usize| {
+            for u in used.iter_mut().take(end.min(n)).skip(start) {
+                *u = true;
+            }
+        };
+
+        if let Some(chart) = cues::chart_request(&tokens) {
+            claim(&mut used, chart.start, chart.end);
+            a.chart = Some(chart);
+        }
+        let conditions = numeric_conditions(&tokens);
+        for c in &conditions {
+            claim(&mut used, c.start, c.end);
+        }
+        for f in time::find(&tokens, today) {
+            if used[f.start..f.end].iter().any(|u| *u) {
+                continue;
+            }
+            claim(&mut used, f.start, f.end);
+            a.times.push(f);
+        }
+        self.find_mentions(&tokens, &mut used, &mut a);
+        let in_mention: Vec<bool> = (0..n)
+            .map(|i| a.mentions.iter().any(|m| (m.start..m.end).contains(&i)))
+            .collect();
+        // Ranking and cue words, outside member phrases ("Lowest List Price").
+        let masked: Vec<Token> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if used[i] || in_mention[i] {
+                    Token::new("")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect();
+        let ranking = cues::ranking(&masked);
+        for &i in &ranking.used {
+            used[i] = true;
+        }
+        a.ranking = ranking;
+        for (i, t) in masked.iter().enumerate() {
+            let w = t.text.as_str();
+            let next = masked.get(i + 1).map(|t| t.text.as_str()).unwrap_or("");
+            if w.is_empty() {
+                continue;
+            }
+            if cues::is_anomaly_word(w) {
+                a.anomaly = true;
+                used[i] = true;
+            } else if cues::is_compare_word(w) {
+                a.compare = true;
+                used[i] = true;
+            } else if cues::is_refusal_word(w) {
+                a.refusal = Some(t.orig.clone());
+                used[i] = true;
+            } else if (w == "how" && next == "many")
+                || (w == "number" && next == "of")
+                || w == "count"
+            {
+                a.count_cue = true;
+            } else if matches!(
+                w,
+                "popular" | "common" | "frequent" | "frequently" | "often" | "used"
+            ) {
+                // "most popular payment method": popularity is a count.
+                a.count_cue = true;
+                used[i] = true;
+            } else if cues::is_list_word(w) {
+                a.list_cue = true;
+            }
+        }
+        a.tokens = tokens;
+        super::roles::assign_roles(catalog, &mut a, &conditions);
+        self.split_value_nouns(catalog, &mut a);
+
+        for (i, t) in a.tokens.iter().enumerate() {
+            if used[i]
+                || a.mentions.iter().any(|m| (m.start..m.end).contains(&i))
+                || is_stopword(&t.text)
+                || is_skippable(&t.text)
+                || cues::is_group_marker(&t.text)
+                || cues::is_negation(&t.text)
+                || t.number().is_some()
+                || t.text.chars().count() < 2
+            {
+                continue;
+            }
+            a.unmatched.push(t.orig.clone());
+            let prev = (0..i)
+                .rev()
+                .find(|&k| !is_skippable(&a.tokens[k].text))
+                .map(|k| a.tokens[k].text.as_str());
+            if prev.is_some_and(cues::is_group_marker) {
+                a.dangling_group.push(t.orig.clone());
+            }
+        }
+        a
+    }
+
+    /// "revenue from business customers": a count phrase that starts with a
+    /// known value ("business"), next to another measure, is a filter on the
+    /// value plus the noun it qualifies.
+    fn split_value_nouns(&self, catalog: &Catalog, a: &mut Analysis) {
+        let is_measure = |e: &Entry| catalog.members()[e.member].kind == MemberKind::Measure;
+        let best_measure_is_count = |m: &Mention| {
+            m.candidates
+                .iter()
+                .filter(|e| is_measure(e))
+                .max_by_key(|e| e.score)
+                .is_some_and(|e| {
+                    matches!(
+                        catalog.members()[e.member].agg_type.as_deref(),
+                        Some("count" | "count_distinct")
+                    )
+                })
+        };
+        for j in 0..a.mentions.len() {
+            let m = &a.mentions[j];
+            if m.role != Role::Measure || m.absorbed || !best_measure_is_count(m) {
+                continue;
+            }
+            let other = a.mentions.iter().enumerate().any(|(k, o)| {
+                k != j
+                    && o.role == Role::Measure
+                    && o.candidates.iter().any(is_measure)
+                    && !best_measure_is_count(o)
+            });
+            let Some(v) = self.values.match_at(&a.tokens, m.start) else {
+                continue;
+            };
+            if !other || v.len >= m.end - m.start {
+                continue;
+            }
+            let negate = m.start > 0 && cues::is_negation(&a.tokens[m.start - 1].text);
+            a.values.push(ValueFilter {
+                start: m.start,
+                end: m.start + v.len,
+                hits: v.hits,
+                negate,
+            });
+            a.mentions[j].absorbed = true;
+        }
+    }
+
+    /// Greedy longest matches of values and member phrases over the tokens
+    /// nothing else claimed.
+    fn find_mentions(&self, tokens: &[Token], used: &mut [bool], a: &mut Analysis) {
+        let n = tokens.len();
+        let mut i = 0;
+        while i < n {
+            if used[i] || is_skippable(&tokens[i].text) {
+                i += 1;
+                continue;
+            }
+            // Positions of the next content tokens, stopping at claimed ones.
+            let mut positions = Vec::new();
+            let mut k = i;
+            while k < n && positions.len() < self.lexicon.max_len().max(1) {
+                if used[k] {
+                    break;
+                }
+                if !is_skippable(&tokens[k].text) {
+                    positions.push(k);
+                }
+                k += 1;
+            }
+            let mut best: Option<(usize, Vec<Entry>)> = None;
+            for len in (1..=positions.len()).rev() {
+                let stems: Vec<String> = positions[..len]
+                    .iter()
+                    .map(|&p| tokens[p].stem.clone())
+                    .collect();
+                if let Some(entries) = self.lexicon.lookup(&stems) {
+                    best = Some((len, entries.to_vec()));
+                    break;
+                }
+            }
+            let value = self.values.match_at(tokens, i);
+            let lex_len = best
+                .as_ref()
+                .map(|(l, _)| positions[l - 1] + 1 - i)
+                .unwrap_or(0);
+            let lex_strength = best
+                .as_ref()
+                .map(|(_, e)| {
+                    e.iter()
+                        .filter(|e| self.kinds[e.member] != MemberKind::Segment)
+                        .map(|e| e.score)
+                        .max()
+                        .unwrap_or(0)
+                })
+                .unwrap_or(0);
+            let only_segments = best.as_ref().is_some_and(|(_, e)| {
+                e.iter()
+                    .all(|e| self.kinds[e.member] == MemberKind::Segment)
+            });
+            let value_wins = match &value {
+                Some(v) => {
+                    v.len > lex_len || (v.len == lex_len && lex_strength < 90) || only_segments
+                }
+                None => false,
+            };
+            if let (true, Some(v)) = (value_wins, value) {
+                let negate = (0..i)
+                    .rev()
+                    .find(|&k| !is_skippable(&tokens[k].text) && tokens[k].text != "than")
+                    .is_some_and(|k| cues::is_negation(&tokens[k].text));
+                a.values.push(ValueFilter {
+                    start: i,
+                    end: i + v.len,
+                    hits: v.hits,
+                    negate,
+                });
+                for u in used.iter_mut().skip(i).take(v.len) {
+                    *u = true;
+                }
+                i += v.len;
+                continue;
+            }
+            if let Some((_, entries)) = best {
+                let end = i + lex_len;
+                let corrected = tokens[i..end].iter().any(|t| t.corrected);
+                let candidates = entries
+                    .into_iter()
+                    .map(|e| Entry {
+                        score: if corrected {
+                            e.score.saturating_sub(5)
+                        } else {
+                            e.score
+                        },
+                        ..e
+                    })
+                    .collect();
+                a.mentions.push(Mention {
+                    start: i,
+                    end,
+                    text: tokens[i..end]
+                        .iter()
+                        .map(|t| t.orig.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    candidates,
+                    role: Role::Measure,
+                    absorbed: false,
+                });
+                for u in used.iter_mut().skip(i).take(lex_len) {
+                    *u = true;
+                }
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+    }
+}

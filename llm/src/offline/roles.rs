@@ -1,0 +1,231 @@
+//! The role of each mention: measure, grouping ("by channel", "top 5
+//! products"), sort key ("sorted by revenue") or the target of a numeric
+//! condition ("price over 500"); dimension words that only name a value's
+//! dimension ("Electronics category") and count nouns a value qualifies
+//! ("revenue from mobile orders") are absorbed.
+
+use strata_schema::MemberKind;
+
+use super::cues;
+use super::filters::NumericCondition;
+use super::lexicon::Entry;
+use super::parse::{Analysis, Mention, NumericFilter, Role};
+use super::text::is_skippable;
+use crate::catalog::Catalog;
+
+fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
+    catalog.members()[e.member].kind == MemberKind::Dimension
+}
+
+/// Decides what each mention is for, attaches numeric conditions and
+/// absorbs dimension words that only qualify a value.
+pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCondition]) {
+    let tokens = &a.tokens;
+    let text = |k: usize| tokens[k].text.as_str();
+    let in_mention = |mentions: &[Mention], k: usize| {
+        mentions.iter().position(|m| (m.start..m.end).contains(&k))
+    };
+    for idx in 0..a.mentions.len() {
+        let m = &a.mentions[idx];
+        let has_dim = m.candidates.iter().any(|e| is_dimension(catalog, e));
+        let mut role = Role::Measure;
+        // Walk left over "and", skippables and earlier grouped mentions.
+        let mut k = m.start;
+        let mut group = false;
+        while k > 0 {
+            k -= 1;
+            let w = text(k);
+            if cues::is_group_marker(w) {
+                group = true;
+                break;
+            }
+            if is_skippable(w) || matches!(w, "and" | "or" | "then") {
+                continue;
+            }
+            match in_mention(&a.mentions[..idx], k) {
+                Some(j) if a.mentions[j].role == Role::Group => {
+                    k = a.mentions[j].start;
+                }
+                _ => break,
+            }
+        }
+        let first_content = |from: usize| (from..tokens.len()).find(|&p| !is_skippable(text(p)));
+        if group {
+            role = Role::Group;
+        }
+        if a.ranking.subject.and_then(first_content) == Some(m.start) && has_dim {
+            role = Role::Group;
+        }
+        if a.ranking.sort_key.and_then(first_content) == Some(m.start) {
+            role = Role::SortKey;
+        }
+        let prev = (0..m.start)
+            .rev()
+            .find(|&p| !is_skippable(text(p)))
+            .map(text);
+        if matches!(prev, Some("which" | "what" | "list" | "all")) && has_dim {
+            role = Role::Group;
+        }
+        let next = (m.end..tokens.len())
+            .find(|&p| !is_skippable(text(p)))
+            .map(text);
+        if matches!(next, Some("with" | "where" | "whose" | "having"))
+            && has_dim
+            && role == Role::Measure
+        {
+            role = Role::Group;
+        }
+        a.mentions[idx].role = role;
+    }
+
+    // "top 3 cities by profit": with no measure asked for otherwise, a
+    // grouped word that can be a measure is the measure.
+    let is_measure = |e: &Entry| catalog.members()[e.member].kind == MemberKind::Measure;
+    let has_measure_role = a
+        .mentions
+        .iter()
+        .any(|m| m.role != Role::Group && m.candidates.iter().any(is_measure));
+    // Only when its dimensions are numeric columns, which nobody groups by.
+    let numeric_only = |m: &Mention| {
+        m.candidates.iter().all(|e| {
+            let cm = &catalog.members()[e.member];
+            cm.kind == MemberKind::Measure || (cm.data_type == "number" && !cm.is_time())
+        })
+    };
+    if !has_measure_role {
+        if let Some(m) = a.mentions.iter_mut().rev().find(|m| {
+            m.role == Role::Group && m.candidates.iter().any(is_measure) && numeric_only(m)
+        }) {
+            m.role = if a.ranking.direction.is_some() {
+                Role::SortKey
+            } else {
+                Role::Measure
+            };
+        }
+    }
+
+    for c in conditions {
+        // Right first: "more than 1000 customers".
+        let mut money = false;
+        let mut target = None;
+        let mut left = false;
+        let next = (c.end..tokens.len()).find(|&p| !is_skippable(text(p)));
+        if let Some(p) = next {
+            if let Some(j) = in_mention(&a.mentions, p).filter(|&j| a.mentions[j].start == p) {
+                target = Some(j);
+            }
+        }
+        // Left: "orders with a total over 100", "price above 500".
+        let mut k = c.start;
+        while target.is_none() && k > 0 {
+            k -= 1;
+            let w = text(k);
+            if let Some(j) = in_mention(&a.mentions, k) {
+                target = Some(j);
+                left = true;
+                break;
+            }
+            if matches!(
+                w,
+                "total" | "amount" | "value" | "spend" | "spent" | "spending" | "worth"
+            ) {
+                money = true;
+                continue;
+            }
+            if is_skippable(w)
+                || matches!(
+                    w,
+                    "with"
+                        | "where"
+                        | "that"
+                        | "whose"
+                        | "have"
+                        | "has"
+                        | "had"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "were"
+                        | "of"
+                        | "which"
+                        | "in"
+                        | "and"
+                )
+            {
+                continue;
+            }
+            break;
+        }
+        if let Some(j) = target {
+            let m = &mut a.mentions[j];
+            m.role = Role::NumericTarget;
+        }
+        a.numeric.push(NumericFilter {
+            condition: c.clone(),
+            target,
+            left,
+            money: money || c.currency,
+        });
+    }
+
+    // "revenue from mobile orders": the count noun after a value only says
+    // what the value qualifies when another measure is asked for.
+    let is_count_noun = |m: &Mention| {
+        m.candidates
+            .iter()
+            .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+            .max_by_key(|e| e.score)
+            .is_some_and(|e| {
+                matches!(
+                    catalog.members()[e.member].agg_type.as_deref(),
+                    Some("count" | "count_distinct")
+                )
+            })
+    };
+    let other_measure = |mentions: &[Mention], skip: usize| {
+        mentions.iter().enumerate().any(|(j, o)| {
+            j != skip
+                && o.role == Role::Measure
+                && !is_count_noun(o)
+                && o.candidates
+                    .iter()
+                    .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+        })
+    };
+    for j in 0..a.mentions.len() {
+        let m = &a.mentions[j];
+        let after_value = a.values.iter().any(|v| v.end == m.start);
+        if m.role == Role::Measure
+            && after_value
+            && is_count_noun(m)
+            && other_measure(&a.mentions, j)
+        {
+            a.mentions[j].absorbed = true;
+        }
+    }
+
+    // "Electronics category", "region Europe": the dimension word names the
+    // value's dimension and is not a grouping of its own.
+    for v in &mut a.values {
+        for m in a.mentions.iter_mut() {
+            let gap = |from: usize, to: usize| {
+                (from..to).all(|p| is_skippable(text(p)) || matches!(text(p), "is" | "=" | "in"))
+            };
+            let adjacent = (m.end <= v.start && gap(m.end, v.start))
+                || (v.end <= m.start && gap(v.end, m.start));
+            if !adjacent {
+                continue;
+            }
+            let shared: Vec<(usize, String)> = v
+                .hits
+                .iter()
+                .filter(|(member, _)| m.candidates.iter().any(|e| e.member == *member))
+                .cloned()
+                .collect();
+            if !shared.is_empty() {
+                m.absorbed = true;
+                v.hits = shared;
+            }
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! Words: tokenizing questions, splitting member names, light stemming and
+//! edit distance. Questions and model names go through the same functions so
+//! that they meet in the same form.
+
+/// One word of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// The word as typed (case kept), used for case-sensitive value codes.
+    pub orig: String,
+    /// Lower-cased, canonical spelling (`avg` → `average`).
+    pub text: String,
+    /// Light stem of `text` (`categories` → `category`).
+    pub stem: String,
+    /// Set when `text` is a spelling correction of what was typed.
+    pub corrected: bool,
+}
+
+impl Token {
+    /// A token from a raw word.
+    pub fn new(orig: &str) -> Token {
+        let lower = orig.to_lowercase();
+        let text = canonical(&lower).to_owned();
+        let stem = stem(&text);
+        Token {
+            orig: orig.to_owned(),
+            text,
+            stem,
+            corrected: false,
+        }
+    }
+
+    /// Replaces the word by a correction (keeping what was typed).
+    pub fn correct_to(&mut self, word: &str) {
+        self.text = word.to_owned();
+        self.stem = stem(word);
+        self.corrected = true;
+    }
+
+    /// The token as a number, if it is one (`1,000`, `2.5`, `10k`).
+    pub fn number(&self) -> Option<f64> {
+        parse_number(&self.text)
+    }
+}
+
+/// Splits text into words: letters and digits, with `-` kept only between
+/// digits (dates, `25-34`); currency signs and `%` become words of their own;
+/// everything else separates words.
+pub fn words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        if c.is_alphanumeric() {
+            current.push(c);
+        } else if matches!(c, '-' | '.' | ',' | '/')
+            && prev.is_ascii_digit()
+            && next.is_ascii_digit()
+        {
+            // 2024-03-14, 25-34, 1.5, 1,000 (the comma is dropped).
+            if c != ',' {
+                current.push(c);
+            }
+        } else if matches!(c, '\'' | '\u{2019}') {
+            // "what's" → "what", "children's" → "children", "don't" → "dont".
+            let after = chars.get(i + 2).copied().unwrap_or(' ');
+            if matches!(next, 's' | 'S') && !after.is_alphanumeric() {
+                i += 1;
+            }
+        } else {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            if matches!(c, '$' | '€' | '£' | '%') {
+                out.push(c.to_string());
+            }
+        }
+        i += 1;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Tokens of a question.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    words(text).iter().map(|w| Token::new(w)).collect()
+}
+
+/// Stems of a phrase (model side), stopwords removed.
+pub fn phrase_key(text: &str) -> Vec<String> {
+    tokenize(text)
+        .into_iter()
+        .filter(|t| !is_skippable(&t.text))
+        .map(|t| t.stem)
+        .collect()
+}
+
+/// Splits a member or cube name into lower-case words: `totalSales` →
+/// `total sales`, `sub_category` → `sub category`, `ECommerce` → `e commerce`,
+/// `rollingCountBy2Day` → `rolling count by 2 day`.
+pub fn split_identifier(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let prev = if i > 0 { chars[i - 1] } else { '_' };
+        let next = chars.get(i + 1).copied().unwrap_or('_');
+        let boundary = !current.is_empty()
+            && ((c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit()))
+                || (c.is_uppercase() && prev.is_uppercase() && next.is_lowercase())
+                || (c.is_ascii_digit() && prev.is_alphabetic())
+                || (c.is_alphabetic() && prev.is_ascii_digit()));
+        if boundary {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Canonical spelling of common abbreviations.
+pub fn canonical(word: &str) -> &str {
+    match word {
+        "avg" | "mean" => "average",
+        "qty" => "quantity",
+        "cnt" => "count",
+        "num" | "nr" | "no" | "#" => "number",
+        "amt" => "amount",
+        "pct" | "%" | "percentage" => "percent",
+        "rev" => "revenue",
+        "yr" | "yrs" => "year",
+        "cust" => "customer",
+        "versus" | "v" => "vs",
+        "qtr" => "quarter",
+        "mth" | "mon" => "month",
+        "wk" | "wks" => "week",
+        "e" => "e",
+        other => other,
+    }
+}
+
+/// A light English stem: plurals only (`categories` → `category`,
+/// `orders` → `order`, `boxes` → `box`); words like `status` stay.
+pub fn stem(word: &str) -> String {
+    match word {
+        "children" => return "child".into(),
+        "people" => return "person".into(),
+        "sales" => return "sale".into(),
+        _ => {}
+    }
+    let n = word.chars().count();
+    if n <= 3 || word.chars().any(|c| c.is_ascii_digit()) {
+        return word.to_owned();
+    }
+    if let Some(base) = word.strip_suffix("ies") {
+        if n > 4 {
+            return format!("{base}y");
+        }
+    }
+    for suffix in ["sses", "xes", "ches", "shes"] {
+        if word.ends_with(suffix) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    for keep in ["ss", "us", "is", "ous", "ics"] {
+        if word.ends_with(keep) && !(keep == "ics" && n <= 4) {
+            return word.to_owned();
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(base) => base.to_owned(),
+        None => word.to_owned(),
+    }
+}
+
+/// Words that carry no meaning for matching (skipped inside phrases).
+pub fn is_skippable(word: &str) -> bool {
+    matches!(word, "a" | "an" | "the" | "of" | "s")
+}
+
+/// Words that are never reported as "not understood" and never spelling
+/// corrected: question words, verbs of asking, articles, conjunctions.
+pub fn is_stopword(word: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a",
+        "about",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "can",
+        "could",
+        "data",
+        "did",
+        "do",
+        "does",
+        "display",
+        "doing",
+        "done",
+        "each",
+        "for",
+        "from",
+        "get",
+        "give",
+        "go",
+        "going",
+        "got",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "let",
+        "list",
+        "look",
+        "looking",
+        "many",
+        "me",
+        "much",
+        "my",
+        "need",
+        "of",
+        "on",
+        "only",
+        "or",
+        "our",
+        "out",
+        "overall",
+        "please",
+        "report",
+        "see",
+        "show",
+        "shows",
+        "tell",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "total",
+        "up",
+        "us",
+        "value",
+        "values",
+        "want",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whole",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "figure",
+        "figures",
+        "number",
+        "numbers",
+        "stat",
+        "stats",
+        "metric",
+        "metrics",
+        "sum",
+        "count",
+        "overview",
+        "details",
+        "info",
+        "information",
+        "performance",
+        "did",
+        "done",
+        "made",
+        "make",
+        "placed",
+        "sold",
+        "across",
+        "per",
+        "by",
+        "over",
+        "under",
+        "between",
+        "within",
+        "during",
+        "against",
+        "vs",
+        "compare",
+        "compared",
+        "comparing",
+        "comparison",
+        "versus",
+        "chart",
+        "graph",
+        "plot",
+        "table",
+        "view",
+        "visualize",
+        "visualise",
+        "breakdown",
+        "broken",
+        "down",
+        "split",
+        "grouped",
+        "group",
+        "kpi",
+        "kpis",
+        "level",
+        "levels",
+        "currently",
+        "now",
+        "so",
+        "far",
+        "then",
+        "should",
+        "been",
+        "being",
+        "okay",
+        "ok",
+        "hey",
+        "hi",
+        "find",
+        "fetch",
+        "pull",
+        "shown",
+        "give",
+        "amount",
+        "there",
+        "same",
+        "instead",
+        "too",
+        "again",
+        "but",
+        "not",
+        "no",
+        "any",
+    ];
+    STOP.contains(&word)
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions), capped: returns `max + 1` once the distance exceeds `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        let mut row_min = usize::MAX;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+    }
+    d[n][m].min(max + 1)
+}
+
+/// How many edits a typed word of this length may contain to still be
+/// recognised (0 for short words, where a typo is indistinguishable from
+/// another word).
+pub fn typo_budget(word: &str) -> usize {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Parses `1000`, `1,000` (already without comma), `2.5`, `10k`, `3m`.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let (digits, factor) = match text.chars().last() {
+        Some('k') => (&text[..text.len() - 1], 1_000.0),
+        Some('m') if text.len() > 1 => (&text[..text.len() - 1], 1_000_000.0),
+        _ => (text, 1.0),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    digits.parse::<f64>().ok().map(|v| v * factor)
+}
+
+/// Number words up to twenty.
+pub fn number_word(word: &str) -> Option<u32> {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    if let Ok(n) = word.parse::<u32>() {
+        return Some(n);
+    }
+    WORDS
+        .iter()
+        .position(|w| *w == word)
+        .and_then(|i| u32::try_from(i).ok())
+        .or(match word {
+            "a" | "an" => Some(1),
+            "couple" => Some(2),
+            "few" => Some(3),
+            "dozen" => Some(12),
+            _ => None,
+        })
+}
+
+/// A number formatted for a filter value: `100`, `2.5`.
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_camel_snake_and_acronyms() {
+        assert_eq!(split_identifier("totalSales"), ["total", "sales"]);
+        assert_eq!(split_identifier("sub_category"), ["sub", "category"]);
+        assert_eq!(split_identifier("ECommerce"), ["e", "commerce"]);
+        assert_eq!(split_identifier("BigECommerce"), ["big", "e", "commerce"]);
+        assert_eq!(
+            split_identifier("rollingCountBy2Day"),
+            ["rolling", "count", "by", "2", "day"]
+        );
+        assert_eq!(split_identifier("customerID"), ["customer", "id"]);
+    }
+
+    #[test]
+    fn tokenizes_questions() {
+        assert_eq!(
+            words("What's revenue in 2024-03, by age 25-34? ($1,000+)"),
+            ["What", "revenue", "in", "2024-03", "by", "age", "25-34", "$", "1000"]
+        );
+        assert_eq!(words("children's t-shirts"), ["children", "t", "shirts"]);
+        assert_eq!(words("credit_card"), ["credit", "card"]);
+    }
+
+    #[test]
+    fn stems_plurals_only() {
+        assert_eq!(stem("categories"), "category");
+        assert_eq!(stem("orders"), "order");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("boxes"), "box");
+        assert_eq!(stem("sales"), "sale");
+        assert_eq!(stem("electronics"), "electronics");
+        assert_eq!(stem("analysis"), "analysis");
+        assert_eq!(Token::new("Avg").text, "average");
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("revenue", "revnue", 2), 1);
+        assert_eq!(edit_distance("category", "categroy", 2), 1);
+        assert_eq!(edit_distance("customers", "custmers", 2), 1);
+        assert_eq!(edit_distance("salaries", "sales", 2), 3);
+        assert_eq!(typo_budget("chanel"), 1);
+        assert_eq!(typo_budget("web"), 0);
+        assert_eq!(typo_budget("sals"), 1);
+    }
+
+    #[test]
+    fn parses_numbers() {
+        assert_eq!(parse_number("1000"), Some(1000.0));
+        assert_eq!(parse_number("2.5"), Some(2.5));
+        assert_eq!(parse_number("10k"), Some(10_000.0));
+        assert_eq!(parse_number("week"), None);
+        assert_eq!(number_word("five"), Some(5));
+        assert_eq!(format_number(100.0), "100");
+    }
+}

@@ -1,0 +1,541 @@
+//! Time phrases: date ranges ("last 30 days", "this quarter", "since March",
+//! "in 2024", "Q1"), granularities ("by week", "monthly") and trend words
+//! ("over time", "growth").
+//!
+//! Ranges that Cube understands as relative strings stay relative ("last
+//! month"); the others become absolute pairs computed from `today`.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde_json::{json, Value};
+
+use super::text::{number_word, Token};
+
+/// A date range as a Cube query gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeSpec {
+    /// A relative range Cube parses: `"last 30 days"`, `"this quarter"`.
+    Relative(String),
+    /// A pair of dates, both included.
+    Absolute(NaiveDate, NaiveDate),
+}
+
+impl RangeSpec {
+    /// The range as Cube JSON: a string or `["YYYY-MM-DD", "YYYY-MM-DD"]`.
+    pub fn to_json(&self) -> Value {
+        match self {
+            RangeSpec::Relative(s) => Value::String(s.clone()),
+            RangeSpec::Absolute(a, b) => json!([
+                a.format("%Y-%m-%d").to_string(),
+                b.format("%Y-%m-%d").to_string()
+            ]),
+        }
+    }
+
+    /// Roughly how many days the range spans (for a default granularity).
+    pub fn approx_days(&self) -> i64 {
+        match self {
+            RangeSpec::Absolute(a, b) => (*b - *a).num_days() + 1,
+            RangeSpec::Relative(s) => {
+                let words: Vec<&str> = s.split_whitespace().collect();
+                let unit_days = |u: &str| match u.trim_end_matches('s') {
+                    "day" => 1,
+                    "week" => 7,
+                    "month" => 30,
+                    "quarter" => 91,
+                    _ => 365,
+                };
+                match words.as_slice() {
+                    ["today" | "yesterday" | "tomorrow"] => 1,
+                    [_, unit] => unit_days(unit),
+                    [_, n, unit] => n.parse::<i64>().unwrap_or(1) * unit_days(unit),
+                    _ => 365,
+                }
+            }
+        }
+    }
+}
+
+/// What a time phrase says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeKind {
+    /// A date range.
+    Range(RangeSpec),
+    /// A granularity: `day`, `week`, `month`, `quarter`, `year`, `hour`.
+    Granularity(&'static str),
+    /// "over time", "trend", "growth": a series is wanted.
+    Trend,
+}
+
+/// A time phrase found in a question: tokens `start..end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeFinding {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Its meaning.
+    pub kind: TimeKind,
+}
+
+/// Granularity named by a unit word (`weeks` → `week`).
+pub fn unit(word: &str) -> Option<&'static str> {
+    match word.strip_suffix('s').unwrap_or(word) {
+        "hour" => Some("hour"),
+        "day" | "date" => Some("day"),
+        "week" => Some("week"),
+        "month" => Some("month"),
+        "quarter" => Some("quarter"),
+        "year" => Some("year"),
+        _ => None,
+    }
+}
+
+fn adverb(word: &str) -> Option<&'static str> {
+    match word {
+        "hourly" => Some("hour"),
+        "daily" | "nightly" => Some("day"),
+        "weekly" => Some("week"),
+        "monthly" => Some("month"),
+        "quarterly" => Some("quarter"),
+        "yearly" | "annually" | "annual" => Some("year"),
+        _ => None,
+    }
+}
+
+/// Month number of a month name or abbreviation.
+pub fn month(word: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if let Some(i) = NAMES.iter().position(|n| *n == word) {
+        return u32::try_from(i + 1).ok();
+    }
+    let short = match word {
+        "sept" => "sep",
+        w if w.len() == 3 => w,
+        _ => return None,
+    };
+    NAMES
+        .iter()
+        .position(|n| n.starts_with(short) && short != "may")
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+fn year(word: &str) -> Option<i32> {
+    if word.len() != 4 {
+        return None;
+    }
+    word.parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2099).contains(y))
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    ymd(ny, nm, 1).map(|d| d - Duration::days(1))
+}
+
+/// A calendar period named in a question: a day, month, quarter or year.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    start: NaiveDate,
+    end: NaiveDate,
+    has_year: bool,
+    /// A bare month name ("may", "march") that needs a preposition.
+    bare_month: bool,
+    month: Option<u32>,
+    quarter: Option<u32>,
+}
+
+/// The most recent year in which month `m` has started by `today`.
+fn recent_year_for_month(m: u32, today: NaiveDate) -> i32 {
+    if m <= today.month() {
+        today.year()
+    } else {
+        today.year() - 1
+    }
+}
+
+fn month_point(y: i32, m: u32, has_year: bool) -> Option<Point> {
+    Some(Point {
+        start: ymd(y, m, 1)?,
+        end: month_end(y, m)?,
+        has_year,
+        bare_month: !has_year,
+        month: Some(m),
+        quarter: None,
+    })
+}
+
+fn quarter_point(y: i32, q: u32, has_year: bool) -> Option<Point> {
+    let m = (q - 1) * 3 + 1;
+    Some(Point {
+        start: ymd(y, m, 1)?,
+        end: month_end(y, m + 2)?,
+        has_year,
+        bare_month: false,
+        month: None,
+        quarter: Some(q),
+    })
+}
+
+fn quarter_word(word: &str) -> Option<u32> {
+    match word {
+        "q1" => Some(1),
+        "q2" => Some(2),
+        "q3" => Some(3),
+        "q4" => Some(4),
+        _ => None,
+    }
+}
+
+fn ordinal(word: &str) -> Option<u32> {
+    match word {
+        "first" | "1st" => Some(1),
+        "second" | "2nd" => Some(2),
+        "third" | "3rd" => Some(3),
+        "fourth" | "4th" | "last" => Some(4),
+        _ => None,
+    }
+}
+
+/// Parses a calendar period at `i`; returns it and the tokens used.
+fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, usize)> {
+    let w = *t.get(i)?;
+    let next = t.get(i + 1).copied().unwrap_or("");
+    let year_after = |k: usize| {
+        let k = if t.get(k) == Some(&"of") { k + 1 } else { k };
+        t.get(k).and_then(|w| year(w)).map(|y| (y, k + 1 - i))
+    };
+    // ISO date or year-month.
+    let parts: Vec<&str> = w.split('-').collect();
+    if parts.len() >= 2 && parts[0].len() == 4 {
+        let y = year(parts[0])?;
+        let m: u32 = parts[1].parse().ok()?;
+        if parts.len() == 3 {
+            let d = ymd(y, m, parts[2].parse().ok()?)?;
+            let p = Point {
+                start: d,
+                end: d,
+                has_year: true,
+                bare_month: false,
+                month: None,
+                quarter: None,
+            };
+            return Some((p, 1));
+        }
+        return month_point(y, m, true).map(|p| (p, 1));
+    }
+    if let Some(y) = year(w) {
+        let p = Point {
+            start: ymd(y, 1, 1)?,
+            end: ymd(y, 12, 31)?,
+            has_year: true,
+            bare_month: false,
+            month: None,
+            quarter: None,
+        };
+        return Some((p, 1));
+    }
+    if let Some(m) = month(w) {
+        return match year_after(i + 1) {
+            Some((y, used)) => month_point(y, m, true).map(|p| (p, used)),
+            None => month_point(recent_year_for_month(m, today), m, false).map(|p| (p, 1)),
+        };
+    }
+    let quarter = quarter_word(w).map(|q| (q, 1)).or_else(|| {
+        let q = ordinal(w)?;
+        (next == "quarter").then_some((q, 2))
+    });
+    if let Some((q, used)) = quarter {
+        return match year_after(i + used) {
+            Some((y, more)) => quarter_point(y, q, true).map(|p| (p, used + more - 1)),
+            None => {
+                let start_month = (q - 1) * 3 + 1;
+                let y = recent_year_for_month(start_month, today);
+                quarter_point(y, q, false).map(|p| (p, used))
+            }
+        };
+    }
+    None
+}
+
+fn with_year(p: Point, y: i32) -> Option<Point> {
+    match (p.month, p.quarter) {
+        (Some(m), _) => month_point(y, m, true),
+        (_, Some(q)) => quarter_point(y, q, true),
+        _ => Some(p),
+    }
+}
+
+/// Finds every time phrase of a question, left to right, without overlaps.
+pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
+    let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        match at(&t, i, today) {
+            Some((len, kind)) => {
+                found.push(TimeFinding {
+                    start: i,
+                    end: i + len,
+                    kind,
+                });
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+fn relative(which: &str, unit: &str) -> TimeKind {
+    TimeKind::Range(RangeSpec::Relative(format!("{which} {unit}")))
+}
+
+/// The time phrase starting at token `i`: its length and meaning.
+fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let w = t[i];
+    let w1 = t.get(i + 1).copied().unwrap_or("");
+    let w2 = t.get(i + 2).copied().unwrap_or("");
+    let w3 = t.get(i + 3).copied().unwrap_or("");
+    match w {
+        "today" | "yesterday" | "tomorrow" => {
+            return Some((1, TimeKind::Range(RangeSpec::Relative(w.to_owned()))))
+        }
+        "ytd" => return Some((1, relative("this", "year"))),
+        "qtd" => return Some((1, relative("this", "quarter"))),
+        "mtd" => return Some((1, relative("this", "month"))),
+        "wtd" => return Some((1, relative("this", "week"))),
+        "trend" | "trends" | "trending" | "growth" | "grow" | "grown" | "growing" | "evolution"
+        | "evolved" | "evolve" | "history" | "historical" | "timeline" | "trajectory" => {
+            return Some((1, TimeKind::Trend))
+        }
+        _ => {}
+    }
+    if let Some(g) = adverb(w) {
+        return Some((1, TimeKind::Granularity(g)));
+    }
+    if w == "over" && matches!(w1, "time" | "the") && (w1 == "time" || unit(w3).is_some()) {
+        return Some((if w1 == "time" { 2 } else { 4 }, TimeKind::Trend));
+    }
+    if w == "time" && w1 == "series" {
+        return Some((2, TimeKind::Trend));
+    }
+    // "year to date", "month to date".
+    if let (Some(u), "to", "date") = (unit(w), w1, w2) {
+        return Some((3, relative("this", u)));
+    }
+    // "month over month", "week by week", "day to day".
+    if let (Some(u), "over" | "by" | "to" | "on", Some(u2)) = (unit(w), w1, unit(w2)) {
+        if u == u2 {
+            return Some((3, TimeKind::Granularity(u)));
+        }
+    }
+    // "by week", "per month", "each day", "every quarter".
+    if matches!(w, "by" | "per" | "each" | "every" | "a") {
+        if let Some(u) = unit(w1).filter(|u| *u != "day" || w1 != "date") {
+            return Some((2, TimeKind::Granularity(u)));
+        }
+    }
+    if matches!(w, "this" | "current") {
+        if let Some(u) = unit(w1).filter(|_| !w1.ends_with('s')) {
+            return Some((2, relative("this", u)));
+        }
+    }
+    if matches!(w, "last" | "past" | "previous" | "prior" | "preceding") {
+        let (k, skip) = if w1 == "the" { (i + 2, 1) } else { (i + 1, 0) };
+        let a = t.get(k).copied().unwrap_or("");
+        let b = t.get(k + 1).copied().unwrap_or("");
+        if let Some(u) = unit(a).filter(|_| !a.ends_with('s')) {
+            return Some((2 + skip, relative("last", u)));
+        }
+        if let (Some(n), Some(u)) = (number_word(a), unit(b)) {
+            let range = if n == 1 {
+                format!("last {u}")
+            } else {
+                format!("last {n} {u}s")
+            };
+            return Some((3 + skip, TimeKind::Range(RangeSpec::Relative(range))));
+        }
+    }
+    // "3 days ago".
+    if let (Some(n), Some(u), "ago") = (number_word(w), unit(w1), w2) {
+        return Some((
+            3,
+            TimeKind::Range(RangeSpec::Relative(format!("{n} {u}s ago"))),
+        ));
+    }
+    // "since March", "since 2024", "since last month".
+    if matches!(w, "since" | "after") {
+        if let Some((p, used)) = point(t, i + 1, today) {
+            let start = if w == "after" {
+                p.end + Duration::days(1)
+            } else {
+                p.start
+            };
+            return Some((1 + used, TimeKind::Range(RangeSpec::Absolute(start, today))));
+        }
+        if matches!(w1, "last" | "this") {
+            if let Some(u) = unit(w2) {
+                let start = period_start(today, u, if w1 == "last" { 1 } else { 0 });
+                return Some((3, TimeKind::Range(RangeSpec::Absolute(start?, today))));
+            }
+        }
+    }
+    // "between March and May 2024", "from 2023-01-01 to 2023-06-30".
+    if matches!(w, "between" | "from") {
+        if let Some((a, used_a)) = point(t, i + 1, today) {
+            let j = i + 1 + used_a;
+            if matches!(
+                t.get(j).copied(),
+                Some("and" | "to" | "until" | "through" | "till")
+            ) {
+                if let Some((b, used_b)) = point(t, j + 1, today) {
+                    let a = if !a.has_year && b.has_year {
+                        with_year(a, b.start.year())?
+                    } else {
+                        a
+                    };
+                    let end = if b.end < a.start {
+                        with_year(b, a.start.year())?.end
+                    } else {
+                        b.end
+                    };
+                    let len = j + 1 + used_b - i;
+                    return Some((len, TimeKind::Range(RangeSpec::Absolute(a.start, end))));
+                }
+            }
+        }
+    }
+    // "in March", "during 2024", "for Q1 2024", "2024-03-14", "March 2024".
+    let (k, prep) = if matches!(w, "in" | "during" | "for" | "of" | "on" | "throughout") {
+        (i + 1, 1)
+    } else {
+        (i, 0)
+    };
+    if let Some((p, used)) = point(t, k, today) {
+        if p.bare_month && prep == 0 {
+            return None;
+        }
+        return Some((
+            prep + used,
+            TimeKind::Range(RangeSpec::Absolute(p.start, p.end)),
+        ));
+    }
+    None
+}
+
+/// First day of the period of `unit` containing `today`, `back` periods ago.
+fn period_start(today: NaiveDate, unit: &str, back: i32) -> Option<NaiveDate> {
+    match unit {
+        "year" => ymd(today.year() - back, 1, 1),
+        "quarter" => {
+            let q0 = (today.month0() / 3) as i32 - back;
+            let y = today.year() + q0.div_euclid(4);
+            let q = u32::try_from(q0.rem_euclid(4)).ok()?;
+            ymd(y, q * 3 + 1, 1)
+        }
+        "month" => {
+            let m0 = today.month0() as i32 - back;
+            let y = today.year() + m0.div_euclid(12);
+            ymd(y, u32::try_from(m0.rem_euclid(12)).ok()? + 1, 1)
+        }
+        "week" => {
+            let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+            Some(monday - Duration::weeks(i64::from(back)))
+        }
+        _ => Some(today - Duration::days(i64::from(back))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offline::text::tokenize;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
+    }
+
+    fn kinds(q: &str) -> Vec<TimeKind> {
+        find(&tokenize(q), today())
+            .into_iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    fn rel(s: &str) -> TimeKind {
+        TimeKind::Range(RangeSpec::Relative(s.into()))
+    }
+
+    fn abs(a: &str, b: &str) -> TimeKind {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        TimeKind::Range(RangeSpec::Absolute(d(a), d(b)))
+    }
+
+    #[test]
+    fn relative_ranges_stay_relative() {
+        assert_eq!(kinds("orders today"), [rel("today")]);
+        assert_eq!(kinds("revenue in the last 30 days"), [rel("last 30 days")]);
+        assert_eq!(kinds("past two weeks"), [rel("last 2 weeks")]);
+        assert_eq!(kinds("previous quarter"), [rel("last quarter")]);
+        assert_eq!(
+            kinds("this quarter vs last quarter"),
+            [rel("this quarter"), rel("last quarter")]
+        );
+        assert_eq!(kinds("year to date"), [rel("this year")]);
+    }
+
+    #[test]
+    fn absolute_ranges_come_from_today() {
+        assert_eq!(kinds("since March"), [abs("2024-03-01", "2024-06-15")]);
+        assert_eq!(kinds("since September"), [abs("2023-09-01", "2024-06-15")]);
+        assert_eq!(kinds("in 2023"), [abs("2023-01-01", "2023-12-31")]);
+        assert_eq!(kinds("in March 2024"), [abs("2024-03-01", "2024-03-31")]);
+        assert_eq!(kinds("during Q4"), [abs("2023-10-01", "2023-12-31")]);
+        assert_eq!(kinds("q1 2024"), [abs("2024-01-01", "2024-03-31")]);
+        assert_eq!(
+            kinds("between March and May 2024"),
+            [abs("2024-03-01", "2024-05-31")]
+        );
+        assert_eq!(kinds("on 2024-03-14"), [abs("2024-03-14", "2024-03-14")]);
+        assert_eq!(kinds("since last year"), [abs("2023-01-01", "2024-06-15")]);
+    }
+
+    #[test]
+    fn bare_may_is_not_a_month() {
+        assert!(kinds("may I see revenue").is_empty());
+        assert_eq!(kinds("in may"), [abs("2024-05-01", "2024-05-31")]);
+    }
+
+    #[test]
+    fn granularities_and_trends() {
+        assert_eq!(kinds("by week"), [TimeKind::Granularity("week")]);
+        assert_eq!(kinds("monthly revenue"), [TimeKind::Granularity("month")]);
+        assert_eq!(kinds("month over month"), [TimeKind::Granularity("month")]);
+        assert_eq!(
+            kinds("growth over time"),
+            [TimeKind::Trend, TimeKind::Trend]
+        );
+        assert_eq!(
+            kinds("daily orders last week"),
+            [TimeKind::Granularity("day"), rel("last week")]
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! A fast reader for the plain block-style YAML that model files are written
+//! in.
+//!
+//! Parsing through `serde_yaml` (libyaml's events, then a value built from
+//! them) was most of the cost of loading a large model. Model files nearly
+//! always use a small part of YAML: one document of nested block mappings and
+//! lists, keys that are plain words, and one-line scalars (plain, or quoted
+//! without escapes) or one-line lists of such scalars (`[a, b]`). This module
+//! reads exactly that part, with `serde_yaml`'s rules for what a plain scalar
+//! means (null, booleans, integers, floats, strings), and gives up — returns
+//! `None` — on anything else: anchors, aliases, tags, block scalars (`|`,
+//! `>`), flow mappings, multi-line scalars, escapes, tabs, several documents,
+//! repeated keys, unusual indentation. The caller then parses the file with
+//! `serde_yaml`, so such files read the same as before, including their error
+//! messages.
+
+use crate::value::{Mapping, Value};
+
+/// One line with content: its indentation and the text after it.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+/// Parses `text` as a single block-style document whose top level is a
+/// mapping; `None` when the text is outside the subset this reader handles.
+pub(crate) fn parse(text: &str) -> Option<Value> {
+    let mut lines = Vec::new();
+    let mut first = true;
+    for raw in text.split('\n') {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if !plain_text(raw) {
+            return None;
+        }
+        let content = raw.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = raw.len() - content.len();
+        if indent == 0 && (content.starts_with("---") || content.starts_with("...")) {
+            // A lone `---` opening the (only) document is fine.
+            if first && content.trim_end() == "---" {
+                first = false;
+                continue;
+            }
+            return None;
+        }
+        first = false;
+        lines.push(Line {
+            indent,
+            text: content.trim_end_matches(' '),
+        });
+    }
+    if lines.first()?.indent != 0 {
+        return None;
+    }
+    let mut p = Parser {
+        lines,
+        pos: 0,
+        depth: 0,
+    };
+    let value = p.mapping(0)?;
+    (p.pos == p.lines.len()).then_some(value)
+}
+
+/// How deeply collections may nest here; deeper ones are left to
+/// `serde_yaml` and its own limit.
+const MAX_DEPTH: usize = 100;
+
+struct Parser<'a> {
+    lines: Vec<Line<'a>>,
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<Line<'a>> {
+        self.lines.get(self.pos).copied()
+    }
+
+    /// Whether the next line is more indented than `indent`.
+    fn deeper(&self, indent: usize) -> bool {
+        self.peek().is_some_and(|l| l.indent > indent)
+    }
+
+    /// A block node starting at the current line, indented by `indent`.
+    fn node(&mut self, indent: usize) -> Option<Value> {
+        if is_dash(self.peek()?.text) {
+            self.sequence(indent)
+        } else {
+            self.mapping(indent)
+        }
+    }
+
+    /// The value after `key:` with nothing else on the line.
+    fn nested(&mut self, indent: usize) -> Option<Value> {
+        match self.peek() {
+            Some(l) if l.indent > indent => self.node(l.indent),
+            // A list may sit at the key's own indentation.
+            Some(l) if l.indent == indent && is_dash(l.text) => self.sequence(indent),
+            _ => Some(Value::Null),
+        }
+    }
+
+    fn mapping(&mut self, indent: usize) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let mut map = Mapping::default();
+        while let Some(line) = self.peek().filter(|l| l.indent == indent) {
+            let (key, rest) = split_key(line.text)?;
+            let key = plain(key)?;
+            if map.contains_key(&key) {
+                return None;
+            }
+            self.pos += 1;
+            let value = if rest.is_empty() {
+                self.nested(indent)?
+            } else {
+                let v = scalar(rest)?;
+                if self.deeper(indent) {
+                    return None;
+                }
+                v
+            };
+            map.insert(key, value);
+        }
+        if self.deeper(indent) {
+            return None;
+        }
+        self.depth -= 1;
+        Some(Value::Mapping(map))
+    }
+
+    fn sequence(&mut self, indent: usize) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let mut items = Vec::new();
+        while let Some(line) = self
+            .peek()
+            .filter(|l| l.indent == indent && is_dash(l.text))
+        {
+            let rest = line.text[1..].trim_start_matches(' ');
+            if rest.is_empty() || rest.starts_with('#') {
+                self.pos += 1;
+                items.push(self.nested_item(indent)?);
+            } else if is_dash(rest) {
+                return None;
+            } else if split_key(rest).is_some() {
+                // `- key: value` opens a mapping at the column of `key`.
+                let col = indent + (line.text.len() - rest.len());
+                self.lines[self.pos] = Line {
+                    indent: col,
+                    text: rest,
+                };
+                items.push(self.mapping(col)?);
+            } else {
+                self.pos += 1;
+                items.push(scalar(rest)?);
+                if self.deeper(indent) {
+                    return None;
+                }
+            }
+        }
+        if self.deeper(indent) {
+            return None;
+        }
+        self.depth -= 1;
+        Some(Value::Sequence(items))
+    }
+
+    /// The value of a `-` with nothing after it.
+    fn nested_item(&mut self, indent: usize) -> Option<Value> {
+        match self.peek() {
+            Some(l) if l.indent > indent => self.node(l.indent),
+            _ => Some(Value::Null),
+        }
+    }
+}
+
+/// Whether a line has only characters this reader takes: no tabs or control
+/// characters (libyaml rejects some, and some it reads as line breaks).
+fn plain_text(line: &str) -> bool {
+    if line.is_ascii() {
+        return !line.bytes().any(|b| b < 0x20 || b == 0x7f);
+    }
+    line.chars().all(|c| {
+        !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'))
+    })
+}
+
+/// `-` or `- …`: a list item.
+fn is_dash(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// Splits `key: rest` (rest without a trailing comment); `None` when the text
+/// is not a plain `key:` line.
+fn split_key(text: &str) -> Option<(&str, &str)> {
+    let first = text.bytes().next()?;
+    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let colon = (0..bytes.len())
+        .find(|&i| bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' '))?;
+    let key = &text[..colon];
+    if key.ends_with(' ') || key.contains(" #") {
+        return None;
+    }
+    let rest = text[colon + 1..].trim_start_matches(' ');
+    let rest = if rest.starts_with('#') { "" } else { rest };
+    Some((key, rest))
+}
+
+/// A one-line scalar or flow list, with an optional trailing comment.
+fn scalar(text: &str) -> Option<Value> {
+    match text.as_bytes().first()? {
+        b'"' | b'\'' => {
+            let (s, tail) = quoted(text)?;
+            end_of_value(tail).then_some(Value::String(s))
+        }
+        b'[' => flow_list(text),
+        _ => {
+            let end = text.find(" #").unwrap_or(text.len());
+            let v = text[..end].trim_end_matches(' ');
+            if v.contains(": ") || v.ends_with(':') {
+                return None;
+            }
+            plain(v)
+        }
+    }
+}
+
+/// Only spaces and a comment may follow a value.
+fn end_of_value(tail: &str) -> bool {
+    let rest = tail.trim_start_matches(' ');
+    rest.is_empty() || (rest.len() < tail.len() && rest.starts_with('#'))
+}
+
+/// A quoted scalar without escapes → (text, what follows the closing quote).
+fn quoted(text: &str) -> Option<(String, &str)> {
+    let q = *text.as_bytes().first()?;
+    let body = &text[1..];
+    if q == b'"' {
+        let close = body.find(['"', '\\'])?;
+        if body.as_bytes()[close] == b'\\' {
+            return None;
+        }
+        return Some((body[..close].to_string(), &body[close + 1..]));
+    }
+    // Single quotes: `''` stands for one quote.
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        let close = rest.find('\'')?;
+        out.push_str(&rest[..close]);
+        rest = &rest[close + 1..];
+        if let Some(after) = rest.strip_prefix('\'') {
+            out.push('\'');
+            rest = after;
+        } else {
+            return Some((out, rest));
+        }
+    }
+}
+
+/// `[a, b, "c"]` on one line, of scalars only.
+fn flow_list(text: &str) -> Option<Value> {
+    let close = text.find(']')?;
+    if !end_of_value(&text[close + 1..]) {
+        return None;
+    }
+    let inner = text[1..close].trim_matches(' ');
+    if inner.is_empty() {
+        return Some(Value::Sequence(Vec::new()));
+    }
+    let mut items = Vec::new();
+    for part in inner.split(',') {
+        let part = part.trim_matches(' ');
+        let item = match part.as_bytes().first()? {
+            b'"' | b'\'' => {
+                let (s, tail) = quoted(part)?;
+                if !tail.is_empty() {
+                    return None;
+                }
+                Value::String(s)
+            }
+            _ => {
+                if part.contains(['[', '{', '}', '"', '\'', '#', ':']) {
+                    return None;
+                }
+                plain(part)?
+            }
+        };
+        items.push(item);
+    }
+    Some(Value::Sequence(items))
+}
+
+/// A plain scalar read as `serde_yaml` reads it; `None` for texts that cannot
+/// start a plain scalar or that it reads in ways not handled here.
+fn plain(v: &str) -> Option<Value> {
+    let first = *v.as_bytes().first()?;
+    if b"[]{},#&*!|>'\"%@`".contains(&first) {
+        return None;
+    }
+    if matches!(first, b'-' | b'?' | b':') && (v.len() == 1 || v.as_bytes()[1] == b' ') {
+        return None;
+    }
+    match v {
+        "null" | "Null" | "NULL" | "~" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    // Only texts starting like a number can be one (`inf` and `nan` words
+    // parse as floats in Rust but are strings in YAML).
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return Some(Value::String(v.to_string()));
+    }
+    number(v).map(|n| n.map_or_else(|| Value::String(v.to_string()), Value::Number))
+}
+
+/// `serde_yaml`'s integer and float rules: `Some(Some(n))` a number,
+/// `Some(None)` a string, `None` an integer too large for 64 bits (left to
+/// `serde_yaml`).
+fn number(v: &str) -> Option<Option<serde_yaml::Number>> {
+    if let Some(u) = unsigned(v, u64::from_str_radix) {
+        return Some(Some(u.into()));
+    }
+    if let Some(i) = negative(v, i64::from_str_radix) {
+        return Some(Some(i.into()));
+    }
+    if unsigned(v, u128::from_str_radix).is_some() || negative(v, i128::from_str_radix).is_some() {
+        return None;
+    }
+    if !digits_but_not_number(v) {
+        if let Some(f) = float(v) {
+            return Some(Some(f.into()));
+        }
+    }
+    Some(None)
+}
+
+type Radix<T> = fn(&str, u32) -> Result<T, std::num::ParseIntError>;
+
+fn unsigned<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
+    let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(rest) = unpositive.strip_prefix(prefix) {
+            if rest.starts_with(['+', '-']) {
+                return None;
+            }
+            if let Ok(int) = from_str_radix(rest, radix) {
+                return Some(int);
+            }
+        }
+    }
+    if unpositive.starts_with(['+', '-']) || digits_but_not_number(scalar) {
+        return None;
+    }
+    from_str_radix(unpositive, 10).ok()
+}
+
+fn negative<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
+    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
+        if let Some(rest) = scalar.strip_prefix(prefix) {
+            if let Ok(int) = from_str_radix(&format!("-{rest}"), radix) {
+                return Some(int);
+            }
+        }
+    }
+    if digits_but_not_number(scalar) {
+        return None;
+    }
+    from_str_radix(scalar, 10).ok()
+}
+
+fn float(scalar: &str) -> Option<f64> {
+    let unpositive = match scalar.strip_prefix('+') {
+        Some(u) if u.starts_with(['+', '-']) => return None,
+        Some(u) => u,
+        None => scalar,
+    };
+    if let ".inf" | ".Inf" | ".INF" = unpositive {
+        return Some(f64::INFINITY);
+    }
+    if let "-.inf" | "-.Inf" | "-.INF" = scalar {
+        return Some(f64::NEG_INFINITY);
+    }
+    if let ".nan" | ".NaN" | ".NAN" = scalar {
+        return Some(f64::NAN.copysign(1.0));
+    }
+    unpositive.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// Leading zeros followed by digits is a string in YAML 1.2.
+fn digits_but_not_number(scalar: &str) -> bool {
+    let s = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
+    s.len() > 1 && s.starts_with('0') && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The fast reader, checked against `serde_yaml` whenever it answers.
+    pub(crate) fn same(text: &str) -> bool {
+        let fast = parse(text);
+        if let Some(v) = &fast {
+            let slow: Value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(v, &slow, "{text}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn reads_block_yaml_like_serde_yaml() {
+        for text in [
+            "cubes:\n  - name: A\n    sql_table: t\n    dimensions:\n      - name: id\n        type: number\n        sql: id\n        primary_key: true\n",
+            "---\ncubes:\n- name: A # comment\n  sql: \"{CUBE}.a = {B}.b\"\n  title: 'it''s'\n  meta:\n    k: [a, 'b c', \"d\", 1, -2, 0x1F, 1.5e3, 012, .inf, ~, true]\n\n# trailing\n",
+            "a: 1\nb: -1\nc: +1\nd: 1 hour\ne: -x\nf: null\ng:\nh: []\ni: 18446744073709551615\nj: 1.0\nk: .NaN\nl: infinity\nm: 0o17\nn: a#b\no: x [y] {z}\n",
+            "1: a\ntrue: b\nnull: c\n<<: d\nk:\n  -\n  - x\n  -\n    y: 1\n",
+            "a:\n  b:\n    c: d\n  e: f\ng: h\r\n",
+        ] {
+            assert!(same(text), "not read: {text}");
+        }
+    }
+
+    #[test]
+    fn leaves_the_rest_to_serde_yaml() {
+        for text in [
+            "",
+            "# only a comment\n",
+            "a: &x 1\nb: *x\n",
+            "a: !tag 1\n",
+            "a: |\n  text\n",
+            "a: >-\n  text\n",
+            "a: {b: 1}\n",
+            "a: \"esc\\n\"\n",
+            "a: \"multi\n  line\"\n",
+            "a: plain\n  continued\n",
+            "a: 1\na: 2\n",
+            "a:\tb\n",
+            "a: 1\n---\nb: 2\n",
+            "- a\n- b\n",
+            "  a: 1\n",
+            "a: b: c\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "\"a\": 1\n",
+            "a: - b\n",
+            "a:\n  - - b\n",
+            "a: [b, [c]]\n",
+            "a: [b, \"c, d\"]\n",
+            "a: 99999999999999999999999\n",
+            "a: 'unterminated\n",
+            "a: \"x\" y\n",
+            "a:\n- b\n  c: 1\n",
+        ] {
+            assert!(!same(text), "read: {text}");
+        }
+    }
+
+    /// Every model file of the repository (the demo model) and the texts of
+    /// the schema tests read the same, or are left to `serde_yaml`.
+    #[test]
+    fn agrees_on_the_demo_model() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/src/demo/model");
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            // The demo files use `>-` descriptions, so they are left to serde_yaml.
+            same(&text);
+            let plain: String = text
+                .lines()
+                .filter(|l| !l.contains(">-"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            same(&plain);
+        }
+    }
+
+    #[test]
+    fn reads_the_bundled_style_of_model_files() {
+        let text = "cubes:\n  - name: Orders\n    sql_table: public.orders\n    joins:\n      - name: Users\n        relationship: many_to_one\n        sql: \"{CUBE}.user_id = {Users.id}\"\n    measures:\n      - name: count\n        type: count\n        drill_members: [id, status]\n    pre_aggregations:\n      - name: daily\n        measures: [count]\n        time_dimension: created_at\n        granularity: day\nviews:\n  - name: V\n    cubes:\n      - join_path: Orders\n        includes: \"*\"\n        prefix: true\n";
+        assert!(same(text));
+    }
+}

@@ -1,0 +1,248 @@
+//! Per-caller catalogs: the members a caller's access grant allows, with
+//! sample values of low-cardinality string dimensions read from the data
+//! *through the caller's engine and grant* (so row filters apply and values
+//! never cross tenants), and the schema document `/ai-analytics/schema`
+//! serves. Entries are kept for a TTL (5 minutes by default), keyed by tenant
+//! and groups, and only reused for a caller whose grant is the same.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use strata_engine::{AccessGrant, Engine, LoadOptions};
+use strata_llm::{Catalog, CatalogMember};
+use strata_schema::{MemberKind, SemanticModel};
+use tokio::task::JoinSet;
+
+use crate::tenancy::Caller;
+
+/// Most catalogs kept at once.
+const MAX_ENTRIES: u64 = 1_000;
+
+/// A caller's catalog and the schema document made from it.
+#[derive(Debug)]
+pub struct CatalogEntry {
+    /// The members the grant allows, with sample values.
+    pub catalog: Catalog,
+    /// The grant it was built for.
+    pub grant: AccessGrant,
+    /// The model it was built from (held, so its address stays unique while
+    /// the entry is cached).
+    pub model: Arc<SemanticModel>,
+    /// `/ai-analytics/schema`'s answer.
+    pub schema: Value,
+}
+
+/// Catalogs by tenant and groups, with a TTL.
+pub struct CatalogCache {
+    entries: moka::sync::Cache<String, Arc<CatalogEntry>>,
+    ttl: Duration,
+    sample_values: usize,
+}
+
+impl std::fmt::Debug for CatalogCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogCache")
+            .field("entries", &self.entries.entry_count())
+            .field("ttl", &self.ttl)
+            .finish()
+    }
+}
+
+impl CatalogCache {
+    /// A cache keeping entries for `ttl`, reading up to `sample_values`
+    /// values per string dimension (0 reads none).
+    pub fn new(ttl: Duration, sample_values: usize) -> CatalogCache {
+        CatalogCache {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(ttl)
+                .build(),
+            ttl,
+            sample_values,
+        }
+    }
+
+    /// The catalog of `caller`, whose queries run on `engine`: cached, or
+    /// built now (reading sample values from the data).
+    pub async fn for_caller(&self, engine: &Engine, caller: &Caller) -> Arc<CatalogEntry> {
+        let key = cache_key(engine, caller);
+        if let Some(entry) = self.entries.get(&key) {
+            if entry.grant == caller.grant && Arc::ptr_eq(&entry.model, engine.model()) {
+                return entry;
+            }
+        }
+        let model = engine.model().clone();
+        let mut catalog =
+            Catalog::from_model_filtered(&model, |name| caller.grant.allows(&model, name));
+        if self.sample_values > 0 {
+            let filled = load_sample_values(engine, caller, &mut catalog, self.sample_values).await;
+            tracing::debug!(filled, tenant = ?caller.tenant, "catalog sample values read");
+        }
+        let schema = schema_document(&catalog, caller, self.ttl);
+        let entry = Arc::new(CatalogEntry {
+            catalog,
+            grant: caller.grant.clone(),
+            model: model.clone(),
+            schema,
+        });
+        self.entries.insert(key, entry.clone());
+        entry
+    }
+}
+
+/// The model (callers may have their own `COMPILE_CONTEXT` variant), tenant
+/// and sorted groups: what access policies usually depend on. The grant
+/// itself is compared on every hit, so callers whose claims give them another
+/// grant never share an entry.
+fn cache_key(engine: &Engine, caller: &Caller) -> String {
+    let mut groups = caller.groups.clone();
+    groups.sort();
+    groups.dedup();
+    format!(
+        "{:p}\u{1f}{}\u{1f}{}",
+        Arc::as_ptr(engine.model()),
+        caller.tenant.as_deref().unwrap_or(""),
+        groups.join("\u{1f}")
+    )
+}
+
+/// String dimensions that may have few values (not keys, ids or formats that
+/// name single records).
+fn sample_candidates(catalog: &Catalog) -> Vec<String> {
+    catalog
+        .members()
+        .iter()
+        .filter(|m| {
+            m.kind == MemberKind::Dimension
+                && m.data_type == "string"
+                && !m.primary_key
+                && m.format.as_deref() != Some("id")
+        })
+        .map(|m| m.name.clone())
+        .collect()
+}
+
+/// Reads up to `max_values` distinct values of every candidate dimension,
+/// concurrently, as `caller` (its claims and grant); keeps them where there
+/// are at most `max_values`. Failures leave a dimension without values.
+/// Returns how many dimensions got values.
+async fn load_sample_values(
+    engine: &Engine,
+    caller: &Caller,
+    catalog: &mut Catalog,
+    max_values: usize,
+) -> usize {
+    let claims = Arc::new(caller.context.0.clone());
+    let grant = Arc::new(caller.grant.clone());
+    let mut tasks = JoinSet::new();
+    for dimension in sample_candidates(catalog) {
+        let (engine, claims, grant) = (engine.clone(), claims.clone(), grant.clone());
+        tasks.spawn(async move {
+            let query = json!({"dimensions": [dimension], "limit": max_values + 1});
+            let options = LoadOptions {
+                security_context: Some(&claims),
+                access: Some(&grant),
+                ..LoadOptions::default()
+            };
+            let rows = match engine.load_with(&query, &options).await {
+                Ok(loaded) => loaded.result.rows_json(),
+                Err(e) => {
+                    tracing::debug!("no sample values for {dimension}: {e}");
+                    return None;
+                }
+            };
+            if rows.len() > max_values {
+                return None;
+            }
+            let values: Vec<String> = rows
+                .iter()
+                .filter_map(|row| row.get(&dimension)?.as_str())
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_owned)
+                .collect();
+            (!values.is_empty()).then_some((dimension, values))
+        });
+    }
+    let mut filled = 0;
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Some((dimension, values))) = done {
+            catalog.set_sample_values(&dimension, values);
+            filled += 1;
+        }
+    }
+    filled
+}
+
+/// One member as the schema document lists it (empty fields left out).
+fn member_json(m: &CatalogMember) -> Value {
+    let mut o = Map::new();
+    o.insert("name".into(), json!(m.name));
+    o.insert("title".into(), json!(m.title));
+    o.insert("type".into(), json!(m.data_type));
+    if let Some(agg) = &m.agg_type {
+        o.insert("aggType".into(), json!(agg));
+    }
+    if let Some(format) = &m.format {
+        o.insert("format".into(), json!(format));
+    }
+    if let Some(d) = &m.description {
+        o.insert("description".into(), json!(d));
+    }
+    if !m.synonyms.is_empty() {
+        o.insert("synonyms".into(), json!(m.synonyms));
+    }
+    if m.primary_key {
+        o.insert("primaryKey".into(), json!(true));
+    }
+    if !m.sample_values.is_empty() {
+        o.insert("sampleValues".into(), json!(m.sample_values));
+    }
+    Value::Object(o)
+}
+
+/// The model as the translator sees it: the caller's cubes and views with
+/// their allowed members, and the LLM's system prompt made from them.
+fn schema_document(catalog: &Catalog, caller: &Caller, ttl: Duration) -> Value {
+    let mut owners: Vec<(String, Map<String, Value>)> = Vec::new();
+    for m in catalog.members() {
+        let i = match owners.iter().position(|(name, _)| *name == m.owner) {
+            Some(i) => i,
+            None => {
+                let mut o = Map::new();
+                o.insert("name".into(), json!(m.owner));
+                o.insert("title".into(), json!(m.owner_title));
+                o.insert(
+                    "type".into(),
+                    json!(if m.in_view { "view" } else { "cube" }),
+                );
+                for list in ["measures", "dimensions", "segments"] {
+                    o.insert(list.into(), json!([]));
+                }
+                owners.push((m.owner.clone(), o));
+                owners.len() - 1
+            }
+        };
+        let list = match m.kind {
+            MemberKind::Measure => "measures",
+            MemberKind::Dimension => "dimensions",
+            MemberKind::Segment => "segments",
+        };
+        if let Some(Value::Array(items)) = owners[i].1.get_mut(list) {
+            items.push(member_json(m));
+        }
+    }
+    let now = chrono::Utc::now();
+    let expires = now + chrono::Duration::from_std(ttl).unwrap_or_default();
+    let stamp =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    json!({
+        "tenantId": caller.tenant,
+        "generatedAt": stamp(now),
+        "expiresAt": stamp(expires),
+        "ttlSeconds": ttl.as_secs(),
+        "memberCount": catalog.members().len(),
+        "cubes": owners.into_iter().map(|(_, o)| Value::Object(o)).collect::<Vec<_>>(),
+        "prompt": strata_llm::prompt::system_prompt(catalog, now.date_naive()),
+    })
+}

@@ -1,0 +1,394 @@
+//! End-to-end accuracy of the offline natural-language parser on question
+//! sets kept as data in `tests/nl/`:
+//!
+//! * `demo_questions.jsonl` — the bundled demo model, sample values read from
+//!   the demo data;
+//! * `conformance_questions.jsonl` — Cube's driver-test `ecommerce` model
+//!   (bare camelCase names, no titles or synonyms);
+//! * `followups.jsonl` — three-turn conversations through `refine`.
+//!
+//! Each line is `{"question", "expected", "chart"?, "intent"?, "unanswerable"?}`.
+//! Expected queries follow one policy, written down before the parser ran:
+//! a question one cube answers uses that cube's members; a question that
+//! needs several cubes uses the view that covers it when there is one
+//! (`orders_overview` for order KPIs by customer geography or segment,
+//! `sales_overview` for product-level sales), else joined cubes; "revenue" is
+//! the net order revenue (`Orders.revenue`, titled "Revenue"); the time
+//! dimension is that of the measure's cube or view.
+//!
+//! Queries compare after normalization: measures, dimensions, segments and
+//! filters (with their values) as sets; timeDimensions, order and limit
+//! exactly. Every answered query must plan on an engine.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use strata::llm::offline::{NaiveDate, OfflineParser};
+use strata::llm::{Catalog, LlmError, Translation};
+use strata::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+
+const TODAY: (i32, u32, u32) = (2024, 6, 15);
+const TARGET: f64 = 0.85;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
+}
+
+fn read_lines(name: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/nl")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
+        .collect()
+}
+
+/// A query in comparable form.
+fn normalize(q: &Value) -> Value {
+    let set = |key: &str| -> Value {
+        let items: BTreeSet<String> = q
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|v| v.to_string()).collect())
+            .unwrap_or_default();
+        json!(items)
+    };
+    let filters: BTreeSet<String> = q
+        .get("filters")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    let mut values: Vec<String> = f
+                        .get("values")
+                        .and_then(Value::as_array)
+                        .map(|v| v.iter().map(|x| x.to_string()).collect())
+                        .unwrap_or_default();
+                    values.sort();
+                    format!("{} {} {:?}", f["member"], f["operator"], values)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "measures": set("measures"),
+        "dimensions": set("dimensions"),
+        "segments": set("segments"),
+        "filters": filters,
+        "timeDimensions": q.get("timeDimensions").cloned().unwrap_or(json!([])),
+        "order": q.get("order").cloned().unwrap_or(json!({})),
+        "limit": q.get("limit").cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// Plans the query (each range of a `compareDateRange` separately).
+fn plans(engine: &Engine, query: &Value) -> Result<(), String> {
+    let prepared = engine.prepare_request(query).map_err(|e| e.to_string())?;
+    for q in &prepared.queries {
+        engine.plan(q).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Whether a translation matches a line's expectation (query, chart, intent).
+fn matches(line: &Value, got: &Translation) -> bool {
+    let chart_ok = match line.get("chart").and_then(Value::as_str) {
+        Some(c) => got.chart.map(|g| g.as_str()) == Some(c),
+        None => got.chart.is_none(),
+    };
+    let intent_ok = line
+        .get("intent")
+        .and_then(Value::as_str)
+        .is_none_or(|i| got.intent.as_str() == i);
+    normalize(&got.query) == normalize(&line["expected"]) && chart_ok && intent_ok
+}
+
+struct Score {
+    exact: usize,
+    total: usize,
+    /// Lines marked `"heldout": true` were written after the parser had been
+    /// tuned on the others, without looking at its output. Their first run
+    /// scored 25/27 (demo) and 8/8 (conformance); the two misses ("most
+    /// popular", "revenue from business customers") were then fixed in the
+    /// parser, not in the expectations.
+    heldout_exact: usize,
+    heldout_total: usize,
+    failures: Vec<String>,
+}
+
+fn run_set(parser: &OfflineParser<'_>, engine: &Engine, lines: &[Value]) -> Score {
+    let mut score = Score {
+        exact: 0,
+        total: lines.len(),
+        heldout_exact: 0,
+        heldout_total: 0,
+        failures: Vec::new(),
+    };
+    for line in lines {
+        let question = line["question"].as_str().expect("question");
+        let heldout = line.get("heldout").and_then(Value::as_bool) == Some(true);
+        let before = score.exact;
+        let unanswerable = line.get("unanswerable").and_then(Value::as_bool) == Some(true);
+        match parser.translate(question, today()) {
+            Ok(t) => {
+                if let Err(e) = plans(engine, &t.query) {
+                    panic!(
+                        "{question:?} gave a query that does not plan: {e}\n{}",
+                        t.query
+                    );
+                }
+                if unanswerable {
+                    score.failures.push(format!(
+                        "UNANSWERABLE {question:?} was answered confidently: {}",
+                        t.query
+                    ));
+                } else if matches(line, &t) {
+                    score.exact += 1;
+                } else {
+                    score.failures.push(format!(
+                        "{question:?}\n   got      {} chart={:?} intent={}\n   expected {}",
+                        t.query,
+                        t.chart,
+                        t.intent.as_str(),
+                        line["expected"]
+                    ));
+                }
+            }
+            Err(LlmError::NotUnderstood(message)) => {
+                assert!(
+                    message.contains("You can ask about"),
+                    "the message should list what exists: {message}"
+                );
+                if unanswerable {
+                    score.exact += 1;
+                } else {
+                    score
+                        .failures
+                        .push(format!("{question:?} not understood: {message}"));
+                }
+            }
+            Err(e) => panic!("{question:?}: unexpected error {e}"),
+        }
+        if heldout {
+            score.heldout_total += 1;
+            score.heldout_exact += score.exact - before;
+        }
+    }
+    score
+}
+
+fn pct(s: &Score) -> f64 {
+    100.0 * s.exact as f64 / s.total.max(1) as f64
+}
+
+async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
+    let model = strata::engine::demo::model().expect("demo model compiles");
+    let data = DataFusionExecutor::new();
+    for table in strata::engine::demo::tables(strata::engine::demo::DEFAULT_SEED) {
+        data.register_batches(&table.name, table.schema, table.batches)
+            .expect("demo table registers");
+    }
+    let engine = Engine::builder(Arc::new(model.clone()))
+        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
+        .build();
+    let mut catalog = Catalog::from_model(&model);
+    let filled = strata::llm::load_sample_values(&engine, &mut catalog, 50).await;
+    assert!(filled >= 10, "sample values for only {filled} dimensions");
+    let region = catalog.get("Regions.name").expect("Regions.name");
+    assert!(region.sample_values.iter().any(|v| v == "Europe"));
+    assert!(
+        catalog
+            .get("Users.email")
+            .is_some_and(|m| m.sample_values.is_empty()),
+        "high-cardinality dimensions get no sample values"
+    );
+    (catalog, engine, model)
+}
+
+fn conformance() -> (Catalog, Engine, strata::SemanticModel) {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cube-drivers/model");
+    assert!(
+        dir.is_dir(),
+        "the conformance model is missing at {} (it ships in /work/shared/conformance)",
+        dir.display()
+    );
+    let model = strata::schema::load_dir(&dir).expect("conformance model compiles");
+    let mut catalog = Catalog::from_model(&model);
+    // The values of Cube's driver-test dataset (dataset/postgres.sql).
+    let categories = ["Furniture", "Office Supplies", "Technology"];
+    let subcategories = [
+        "Accessories",
+        "Art",
+        "Bookcases",
+        "Chairs",
+        "Copiers",
+        "Envelopes",
+        "Fasteners",
+        "Furnishings",
+        "Machines",
+        "Phones",
+        "Storage",
+        "Tables",
+    ];
+    let cities = [
+        "Arlington",
+        "Auburn",
+        "Bakersfield",
+        "Baltimore",
+        "Bowling",
+        "Columbus",
+        "Dallas",
+        "Decatur",
+        "Detroit",
+        "Glendale",
+        "Houston",
+        "Lafayette",
+        "Lakewood",
+        "Lorain",
+        "Los Angeles",
+        "Louisville",
+        "Marion",
+        "Morristown",
+        "New York City",
+        "Oakland",
+        "Olympia",
+        "Omaha",
+        "Philadelphia",
+        "Provo",
+        "San Francisco",
+        "Vancouver",
+    ];
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    for cube in ["Products", "ECommerce", "BigECommerce"] {
+        catalog.set_sample_values(&format!("{cube}.category"), owned(&categories));
+        catalog.set_sample_values(&format!("{cube}.subCategory"), owned(&subcategories));
+    }
+    for cube in ["ECommerce", "BigECommerce"] {
+        catalog.set_sample_values(&format!("{cube}.city"), owned(&cities));
+    }
+    let engine = Engine::new(Arc::new(model.clone()), None);
+    (catalog, engine, model)
+}
+
+fn report(name: &str, s: &Score) {
+    for f in &s.failures {
+        println!("[{name}] {f}");
+    }
+}
+
+#[tokio::test]
+async fn offline_parser_accuracy() {
+    let (demo_catalog, demo_engine, demo_model) = demo().await;
+    let demo_parser = OfflineParser::for_model(&demo_catalog, &demo_model);
+    let demo_lines = read_lines("demo_questions.jsonl");
+    assert!(demo_lines.len() >= 80, "at least 80 demo questions");
+    assert!(
+        demo_lines
+            .iter()
+            .filter(|l| l.get("unanswerable").is_some())
+            .count()
+            >= 6
+    );
+    let demo_score = run_set(&demo_parser, &demo_engine, &demo_lines);
+
+    let (conf_catalog, conf_engine, conf_model) = conformance();
+    let conf_parser = OfflineParser::for_model(&conf_catalog, &conf_model);
+    let conf_lines = read_lines("conformance_questions.jsonl");
+    assert!(conf_lines.len() >= 30, "at least 30 conformance questions");
+    let conf_score = run_set(&conf_parser, &conf_engine, &conf_lines);
+
+    report("demo", &demo_score);
+    report("conformance", &conf_score);
+    println!(
+        "offline parser: demo {}/{} exact ({:.1}%), conformance {}/{} exact ({:.1}%)",
+        demo_score.exact,
+        demo_score.total,
+        pct(&demo_score),
+        conf_score.exact,
+        conf_score.total,
+        pct(&conf_score)
+    );
+    println!(
+        "offline parser, held-out lines only: demo {}/{}, conformance {}/{}",
+        demo_score.heldout_exact,
+        demo_score.heldout_total,
+        conf_score.heldout_exact,
+        conf_score.heldout_total
+    );
+    let confident_wrong: Vec<&String> = demo_score
+        .failures
+        .iter()
+        .chain(&conf_score.failures)
+        .filter(|f| f.starts_with("UNANSWERABLE"))
+        .collect();
+    assert!(
+        confident_wrong.is_empty(),
+        "unanswerable questions were answered: {confident_wrong:?}"
+    );
+    assert!(
+        pct(&demo_score) >= TARGET * 100.0,
+        "demo accuracy below 85%"
+    );
+    assert!(
+        pct(&conf_score) >= TARGET * 100.0,
+        "conformance accuracy below 85%"
+    );
+}
+
+#[tokio::test]
+async fn follow_up_conversations() {
+    let (catalog, engine, model) = demo().await;
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let conversations = read_lines("followups.jsonl");
+    assert!(conversations.len() >= 10, "at least 10 conversations");
+    let (mut exact, mut total) = (0, 0);
+    for conv in &conversations {
+        let turns = conv["turns"].as_array().expect("turns");
+        assert!(turns.len() >= 3, "three turns each");
+        let mut previous: Option<Translation> = None;
+        for turn in turns {
+            let question = turn["question"].as_str().expect("question");
+            let result = match &previous {
+                None => parser.translate(question, today()),
+                Some(p) => parser.refine(p, question, today()),
+            };
+            total += 1;
+            let t = match result {
+                Ok(t) => t,
+                Err(e) => {
+                    println!("[followup] {question:?} failed: {e}");
+                    break;
+                }
+            };
+            if let Err(e) = plans(&engine, &t.query) {
+                panic!(
+                    "{question:?} gave a query that does not plan: {e}\n{}",
+                    t.query
+                );
+            }
+            if matches(turn, &t) {
+                exact += 1;
+            } else {
+                println!(
+                    "[followup] {question:?}\n   got      {} chart={:?}\n   expected {}",
+                    t.query, t.chart, turn["expected"]
+                );
+            }
+            previous = Some(t);
+        }
+    }
+    println!(
+        "offline parser follow-ups: {exact}/{total} turns exact ({:.1}%)",
+        100.0 * exact as f64 / total as f64
+    );
+    assert!(
+        exact as f64 >= TARGET * total as f64,
+        "follow-up accuracy below 85%"
+    );
+}
