@@ -8,6 +8,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/strata-target}"
+# No incremental caches: a clone in another directory would grow its own (GBs).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 PG_HOST=127.0.0.1
 PG_PORT=5432

@@ -1,6 +1,8 @@
 //! Declarations → [`SemanticModel`]: unique names, `extends`, then reference
 //! resolution, validation and views.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 
 use crate::error::SchemaError;
@@ -33,10 +35,31 @@ pub(crate) fn compile(cubes: Vec<CubeDecl>, views: Vec<ViewDecl>, sink: &Sink) -
         view_decls.insert(v.name.clone(), v);
     }
 
+    // Cubes in an `extends` chain are merged from copies of their
+    // declarations; every other cube (most of them) takes its members as
+    // they are, without copying.
+    let parents: HashSet<&str> = decls
+        .values()
+        .filter_map(|d| d.extends.as_deref())
+        .collect();
+    let mut built: Vec<Option<Cube>> = decls
+        .values()
+        .map(|d| {
+            let shared = d.extends.is_some() || parents.contains(d.name.as_str());
+            shared.then(|| build_cube(d, &decls, sink))
+        })
+        .collect();
     let mut model = SemanticModel::default();
-    for decl in decls.values() {
-        let cube = build_cube(decl, &decls, sink);
-        model.cubes.insert(decl.name.clone(), cube);
+    for (i, (name, mut decl)) in decls.into_iter().enumerate() {
+        let cube = match built.get_mut(i).and_then(Option::take) {
+            Some(cube) => cube,
+            None => {
+                let mut merged = Merged::default();
+                merged.overlay_owned(Members::take(&mut decl));
+                finish_cube(&decl, merged, true, sink)
+            }
+        };
+        model.cubes.insert(name, cube);
     }
     // Member names and kinds do not change from here on: index them once.
     let index = resolve::Index::build(&model);
@@ -77,47 +100,93 @@ struct Merged {
 impl Merged {
     /// Lays `decl` over what is inherited: its own members replace same-named ones.
     fn overlay(&mut self, decl: &CubeDecl) {
+        self.overlay_owned(Members {
+            source: decl.source.clone(),
+            data_source: decl.data_source.clone(),
+            refresh_key: decl.refresh_key.clone(),
+            access_policy: decl.access_policy.clone(),
+            joins: decl.joins.clone(),
+            dimensions: decl.dimensions.clone(),
+            measures: decl.measures.clone(),
+            segments: decl.segments.clone(),
+            pre_aggregations: decl.pre_aggregations.clone(),
+        });
+    }
+
+    /// [`Merged::overlay`] with members that are not needed elsewhere.
+    fn overlay_owned(&mut self, decl: Members) {
         if decl.source.is_some() {
-            self.source.clone_from(&decl.source);
+            self.source = decl.source;
         }
         if decl.data_source.is_some() {
-            self.data_source.clone_from(&decl.data_source);
+            self.data_source = decl.data_source;
         }
         if decl.refresh_key.is_some() {
-            self.refresh_key.clone_from(&decl.refresh_key);
+            self.refresh_key = decl.refresh_key;
         }
         // A cube's own policies replace inherited ones.
         if !decl.access_policy.is_empty() {
-            self.access_policy.clone_from(&decl.access_policy);
+            self.access_policy = decl.access_policy;
         }
-        for j in &decl.joins {
-            self.joins.insert(j.target.clone(), j.clone());
+        for j in decl.joins {
+            self.joins.insert(j.target.clone(), j);
         }
-        for d in &decl.dimensions {
+        for d in decl.dimensions {
             self.measures.shift_remove(&d.name);
             self.segments.shift_remove(&d.name);
-            self.dimensions.insert(d.name.clone(), d.clone());
+            self.dimensions.insert(d.name.clone(), d);
         }
-        for m in &decl.measures {
+        for m in decl.measures {
             self.dimensions.shift_remove(&m.name);
             self.segments.shift_remove(&m.name);
-            self.measures.insert(m.name.clone(), m.clone());
+            self.measures.insert(m.name.clone(), m);
         }
-        for s in &decl.segments {
+        for s in decl.segments {
             self.dimensions.shift_remove(&s.name);
             self.measures.shift_remove(&s.name);
-            self.segments.insert(s.name.clone(), s.clone());
+            self.segments.insert(s.name.clone(), s);
         }
         // Cube keeps the child's pre-aggregations first, then the inherited ones.
         let mut pre: IndexMap<String, PreAggregation> = decl
             .pre_aggregations
-            .iter()
-            .map(|p| (p.name.clone(), p.clone()))
+            .into_iter()
+            .map(|p| (p.name.clone(), p))
             .collect();
         for (name, p) in std::mem::take(&mut self.pre_aggregations) {
             pre.entry(name).or_insert(p);
         }
         self.pre_aggregations = pre;
+    }
+}
+
+/// The members of one declaration, as [`Merged::overlay_owned`] takes them.
+struct Members {
+    source: Option<CubeSource>,
+    data_source: Option<String>,
+    refresh_key: Option<RefreshKey>,
+    access_policy: Vec<crate::access::AccessPolicy>,
+    joins: Vec<Join>,
+    dimensions: Vec<Dimension>,
+    measures: Vec<Measure>,
+    segments: Vec<Segment>,
+    pre_aggregations: Vec<PreAggregation>,
+}
+
+impl Members {
+    /// Moves the members out of `decl`, leaving it with none.
+    fn take(decl: &mut CubeDecl) -> Members {
+        use std::mem::take;
+        Members {
+            source: decl.source.take(),
+            data_source: decl.data_source.take(),
+            refresh_key: decl.refresh_key.take(),
+            access_policy: take(&mut decl.access_policy),
+            joins: take(&mut decl.joins),
+            dimensions: take(&mut decl.dimensions),
+            measures: take(&mut decl.measures),
+            segments: take(&mut decl.segments),
+            pre_aggregations: take(&mut decl.pre_aggregations),
+        }
     }
 }
 
@@ -165,6 +234,12 @@ fn build_cube(decl: &CubeDecl, decls: &IndexMap<String, CubeDecl>, sink: &Sink) 
     for d in chain.iter().rev() {
         merged.overlay(d);
     }
+    finish_cube(decl, merged, complete, sink)
+}
+
+/// The cube of `decl` from its merged members; `complete` when its `extends`
+/// chain is whole (a missing source is reported only then).
+fn finish_cube(decl: &CubeDecl, merged: Merged, complete: bool, sink: &Sink) -> Cube {
     let source = merged.source.unwrap_or_else(|| {
         if complete {
             let ctx = Ctx::file(&decl.location.file).cube(Some(&decl.name), decl.location.line);

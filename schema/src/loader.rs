@@ -88,6 +88,9 @@ fn load_with(files: &[(PathBuf, String)], sink: Sink) -> Result<SemanticModel, M
 /// Below this much text, files are parsed on the calling thread only.
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 
+/// One run of files parsed on its own thread, with its errors.
+type Parsed = (Vec<CubeDecl>, Vec<ViewDecl>, Sink);
+
 /// Parses every file into declarations, in file order. Large models are
 /// split into runs of consecutive files parsed on scoped threads, each with
 /// its own error sink; the runs' declarations and errors are then joined in
@@ -99,20 +102,19 @@ fn parse_files(files: &[(PathBuf, String)], sink: &Sink) -> (Vec<CubeDecl>, Vec<
         return parse_run(files, sink);
     }
     let run = files.len().div_ceil(threads);
-    let parsed: Vec<std::thread::Result<(Vec<CubeDecl>, Vec<ViewDecl>, Sink)>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(run)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        let own = Sink::default();
-                        let (cubes, views) = parse_run(chunk, &own);
-                        (cubes, views, own)
-                    })
+    let parsed: Vec<std::thread::Result<Parsed>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(run)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let own = Sink::default();
+                    let (cubes, views) = parse_run(chunk, &own);
+                    (cubes, views, own)
                 })
-                .collect();
-            handles.into_iter().map(|h| h.join()).collect()
-        });
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
     let (mut cubes, mut views) = (Vec::new(), Vec::new());
     for result in parsed {
         match result {

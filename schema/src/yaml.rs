@@ -249,7 +249,7 @@ impl<'a> Obj<'a> {
 
     /// The first of `keys` present with a non-null value, and that key.
     pub(crate) fn get(&self, keys: &[&'static str]) -> Option<(&'static str, &'a Value)> {
-        keys.iter().find_map(|k| match self.map.get(*k).map(untag) {
+        keys.iter().find_map(|k| match self.map.get(k).map(untag) {
             None | Some(Value::Null) => None,
             Some(v) => Some((*k, v)),
         })
