@@ -20,6 +20,15 @@
 //! filters (with their values) as sets; timeDimensions, order and limit
 //! exactly. Every answered query must plan on an engine.
 
+/// Prints past libtest's output capture, so the accuracy figures show in CI logs.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($t)*);
+    }};
+}
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -278,7 +287,7 @@ fn conformance() -> (Catalog, Engine, strata::SemanticModel) {
 
 fn report(name: &str, s: &Score) {
     for f in &s.failures {
-        println!("[{name}] {f}");
+        say!("[{name}] {f}");
     }
 }
 
@@ -305,7 +314,7 @@ async fn offline_parser_accuracy() {
 
     report("demo", &demo_score);
     report("conformance", &conf_score);
-    println!(
+    say!(
         "offline parser: demo {}/{} exact ({:.1}%), conformance {}/{} exact ({:.1}%)",
         demo_score.exact,
         demo_score.total,
@@ -314,7 +323,7 @@ async fn offline_parser_accuracy() {
         conf_score.total,
         pct(&conf_score)
     );
-    println!(
+    say!(
         "offline parser, held-out lines only: demo {}/{}, conformance {}/{}",
         demo_score.heldout_exact,
         demo_score.heldout_total,
@@ -362,7 +371,7 @@ async fn follow_up_conversations() {
             let t = match result {
                 Ok(t) => t,
                 Err(e) => {
-                    println!("[followup] {question:?} failed: {e}");
+                    say!("[followup] {question:?} failed: {e}");
                     break;
                 }
             };
@@ -375,15 +384,17 @@ async fn follow_up_conversations() {
             if matches(turn, &t) {
                 exact += 1;
             } else {
-                println!(
+                say!(
                     "[followup] {question:?}\n   got      {} chart={:?}\n   expected {}",
-                    t.query, t.chart, turn["expected"]
+                    t.query,
+                    t.chart,
+                    turn["expected"]
                 );
             }
             previous = Some(t);
         }
     }
-    println!(
+    say!(
         "offline parser follow-ups: {exact}/{total} turns exact ({:.1}%)",
         100.0 * exact as f64 / total as f64
     );
