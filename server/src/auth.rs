@@ -402,6 +402,82 @@ mod tests {
         assert!(prod_no_secret.authorize(&headers("anything")).is_err());
     }
 
+    /// A P-256 key (PKCS#8 DER) made for these tests only
+    /// (`openssl ecparam -name prime256v1`).
+    const TEST_EC_KEY: &[u8] = &[
+        0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+        0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x6d, 0x30,
+        0x6b, 0x02, 0x01, 0x01, 0x04, 0x20, 0x40, 0x51, 0x4b, 0x66, 0x4d, 0x4d, 0xc0, 0xaa, 0xcc,
+        0x06, 0x70, 0x7b, 0x77, 0xe4, 0x54, 0xcb, 0xf3, 0xe2, 0xf3, 0xee, 0x42, 0x68, 0x09, 0xe8,
+        0x8c, 0xeb, 0xa7, 0x4a, 0x87, 0xa7, 0x93, 0x9b, 0xa1, 0x44, 0x03, 0x42, 0x00, 0x04, 0x0d,
+        0xe0, 0xb0, 0x75, 0xd2, 0x33, 0x2c, 0x47, 0x30, 0x56, 0x8f, 0x6e, 0xd9, 0x00, 0x8c, 0x76,
+        0x59, 0x80, 0x4e, 0x0c, 0x04, 0xaa, 0x29, 0x25, 0xa9, 0x41, 0x51, 0x26, 0x00, 0x22, 0x8d,
+        0x21, 0x6b, 0x59, 0xda, 0x42, 0x9e, 0x46, 0x75, 0x48, 0x17, 0x65, 0x62, 0x0b, 0x03, 0x60,
+        0xa4, 0x4a, 0x4c, 0xd8, 0x1d, 0x42, 0x89, 0x93, 0x7c, 0x82, 0x27, 0xeb, 0x6f, 0xe4, 0xf3,
+        0x37, 0x3c, 0x3e,
+    ];
+    fn jwks_settings() -> AuthSettings {
+        let jwks: JwkSet = serde_json::from_value(json!({"keys": [{
+            "kty": "EC", "crv": "P-256", "kid": "k1", "alg": "ES256", "use": "sig",
+            "x": "DeCwddIzLEcwVo9u2QCMdlmATgwEqiklqUFRJgAijSE",
+            "y": "a1naQp5GdUgXZWILA2CkSkzYHUKJk3yCJ-tv5PM3PD4"
+        }]}))
+        .unwrap();
+        AuthSettings {
+            jwks: Some(Arc::new(jwks)),
+            ..AuthSettings::default()
+        }
+    }
+
+    fn es256(kid: Option<&str>, claims: serde_json::Value) -> String {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = kid.map(str::to_string);
+        encode(&header, &claims, &EncodingKey::from_ec_der(TEST_EC_KEY)).unwrap()
+    }
+
+    #[test]
+    fn es256_tokens_verify_with_the_jwks_key() {
+        let settings = jwks_settings();
+        let t = es256(Some("k1"), json!({"tenant_id": "a", "exp": now() + 60}));
+        let ctx = settings
+            .authorize(&headers(&format!("Bearer {t}")))
+            .unwrap();
+        assert_eq!(ctx.0["tenant_id"], "a");
+        // Unknown kid, expired, and a tampered payload are refused.
+        let unknown = es256(Some("k2"), json!({"tenant_id": "a"}));
+        assert!(settings.authorize(&headers(&unknown)).is_err());
+        let expired = es256(Some("k1"), json!({"tenant_id": "a", "exp": now() - 10}));
+        assert!(settings.authorize(&headers(&expired)).is_err());
+        let mut parts: Vec<&str> = t.split('.').collect();
+        let forged_payload = base64_url::encode(br#"{"tenant_id":"b"}"#);
+        parts[1] = &forged_payload;
+        assert!(settings.authorize(&headers(&parts.join("."))).is_err());
+    }
+
+    #[test]
+    fn algorithm_confusion_is_refused() {
+        // An HS256 token whose HMAC key is the public key material: with no
+        // API secret configured, HS256 is never checked against JWKS keys.
+        let settings = jwks_settings();
+        let public = "DeCwddIzLEcwVo9u2QCMdlmATgwEqiklqUFRJgAijSE";
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("k1".into());
+        let t = encode(
+            &header,
+            &json!({"tenant_id": "b"}),
+            &EncodingKey::from_secret(public.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        assert!(settings.authorize(&headers(&t)).is_err());
+        // A token claiming RS256 for the EC key is refused as well.
+        let mut parts: Vec<String> = es256(Some("k1"), json!({}))
+            .split('.')
+            .map(String::from)
+            .collect();
+        parts[0] = base64_url::encode(br#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#);
+        assert!(settings.authorize(&headers(&parts.join("."))).is_err());
+    }
+
     /// Minimal unpadded base64url encoder for hand-made tokens.
     mod base64_url {
         pub fn encode(bytes: &[u8]) -> String {
