@@ -84,8 +84,12 @@ impl PostgresExecutor {
         cfg.application_name = Some("strata".into());
         // Sessions in UTC, so dates read as instants the same way everywhere;
         // the server stops a runaway query even if the client went away.
+        // Statements are prepared once per connection (`prepare_cached`);
+        // custom plans keep PostgreSQL planning with each query's values, as
+        // it does for literals, instead of switching to a generic plan after
+        // five runs (measured 24% slower on an `IN ($1, $2)` filter).
         let mut options = format!(
-            "-c TimeZone=UTC -c statement_timeout={}",
+            "-c TimeZone=UTC -c statement_timeout={} -c plan_cache_mode=force_custom_plan",
             config.query_timeout.as_millis()
         );
         if let Some(schema) = &config.search_path {
