@@ -295,40 +295,43 @@ impl Engine {
     /// result cache (same settings) and no rollups, so nothing computed for
     /// one set of sources can answer another.
     pub fn with_sources(&self, sources: HashMap<String, Backend>) -> Engine {
-        let executor = match sources.get(DEFAULT_DATA_SOURCE) {
-            Some(Backend::Postgres(p)) => Some(p.clone()),
-            _ => None,
-        };
-        Engine {
-            inner: Arc::new(Inner {
-                model: self.inner.model.clone(),
-                graph: self.inner.graph.clone(),
-                templates: self.inner.templates.clone(),
-                executor,
-                sources,
-                rollups: None,
-                cache: self
-                    .inner
-                    .cache
-                    .as_ref()
-                    .map(|c| Arc::new(ResultCache::new(*c.config()))),
-                hll: OnceCell::new(),
-                limits: self.inner.limits,
-            }),
-        }
+        self.derived(
+            self.inner.model.clone(),
+            self.inner.graph.clone(),
+            self.inner.templates.clone(),
+            sources,
+        )
     }
 
     /// An engine over another compiled model (a tenant's variant of the
     /// model) on the same data sources, with its own result cache (same
     /// settings) and no rollups.
     pub fn with_model(&self, model: Arc<SemanticModel>) -> Engine {
+        let graph = Arc::new(JoinGraph::new(&model));
+        let templates = Arc::new(CompiledTemplates::new(model.clone()));
+        self.derived(model, graph, templates, self.inner.sources.clone())
+    }
+
+    /// An engine with this one's limits and cache settings, a fresh result
+    /// cache and no rollups, over the given model and sources.
+    fn derived(
+        &self,
+        model: Arc<SemanticModel>,
+        graph: Arc<JoinGraph>,
+        templates: Arc<CompiledTemplates>,
+        sources: HashMap<String, Backend>,
+    ) -> Engine {
+        let executor = match sources.get(DEFAULT_DATA_SOURCE) {
+            Some(Backend::Postgres(p)) => Some(p.clone()),
+            _ => None,
+        };
         Engine {
             inner: Arc::new(Inner {
-                graph: Arc::new(JoinGraph::new(&model)),
-                templates: Arc::new(CompiledTemplates::new(model.clone())),
                 model,
-                executor: self.inner.executor.clone(),
-                sources: self.inner.sources.clone(),
+                graph,
+                templates,
+                executor,
+                sources,
                 rollups: None,
                 cache: self
                     .inner
