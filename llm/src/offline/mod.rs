@@ -52,7 +52,7 @@ use crate::translation::Translation;
 
 pub use chrono::NaiveDate;
 pub use joins::JoinHints;
-pub use samples::load_sample_values;
+pub use samples::{load_sample_values, sample_candidates, sample_query, sample_values};
 
 /// A parser for one catalog (and, optionally, the joins of its model).
 #[derive(Debug, Clone)]

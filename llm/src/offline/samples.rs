@@ -7,16 +7,10 @@ use strata_schema::MemberKind;
 
 use crate::catalog::Catalog;
 
-/// For every public string dimension of `catalog`, asks `engine` for up to
-/// `max_values + 1` distinct values and keeps them when there are at most
-/// `max_values` (names, e-mails and ids are left out that way). Dimensions
-/// whose query fails are skipped; returns how many dimensions got values.
-pub async fn load_sample_values(
-    engine: &Engine,
-    catalog: &mut Catalog,
-    max_values: usize,
-) -> usize {
-    let dimensions: Vec<String> = catalog
+/// String dimensions of `catalog` that may have few values: not keys, and not
+/// formats that name single records.
+pub fn sample_candidates(catalog: &Catalog) -> Vec<String> {
+    catalog
         .members()
         .iter()
         .filter(|m| {
@@ -26,34 +20,72 @@ pub async fn load_sample_values(
                 && m.format.as_deref() != Some("id")
         })
         .map(|m| m.name.clone())
+        .collect()
+}
+
+/// The query that reads up to `max_values + 1` distinct values of `dimension`.
+pub fn sample_query(dimension: &str, max_values: usize) -> Value {
+    json!({"dimensions": [dimension], "limit": max_values + 1})
+}
+
+/// The non-empty values of `dimension` in `rows` (the answer to
+/// [`sample_query`]), or `None` when there are more than `max_values` (names,
+/// e-mails and ids are left out that way) or none.
+pub fn sample_values(dimension: &str, rows: &[Value], max_values: usize) -> Option<Vec<String>> {
+    if rows.len() > max_values {
+        return None;
+    }
+    let values: Vec<String> = rows
+        .iter()
+        .filter_map(|row| row.get(dimension)?.as_str())
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned)
         .collect();
+    (!values.is_empty()).then_some(values)
+}
+
+/// For every [`sample_candidates`] dimension, asks `engine` for its values
+/// and keeps them when there are at most `max_values`. Dimensions whose query
+/// fails are skipped; returns how many dimensions got values. The server
+/// reads them as the caller instead (with its access grant).
+pub async fn load_sample_values(
+    engine: &Engine,
+    catalog: &mut Catalog,
+    max_values: usize,
+) -> usize {
     let mut filled = 0;
-    for dimension in dimensions {
-        let query = json!({
-            "dimensions": [dimension],
-            "limit": max_values + 1,
-        });
-        let rows = match engine.load(&query).await {
+    for dimension in sample_candidates(catalog) {
+        let rows = match engine.load(&sample_query(&dimension, max_values)).await {
             Ok(result) => result.rows_json(),
             Err(e) => {
                 tracing::debug!("no sample values for {dimension}: {e}");
                 continue;
             }
         };
-        if rows.len() > max_values {
-            continue;
-        }
-        let values: Vec<String> = rows
-            .iter()
-            .filter_map(|row| row.get(&dimension))
-            .filter_map(Value::as_str)
-            .filter(|v| !v.trim().is_empty())
-            .map(str::to_owned)
-            .collect();
-        if !values.is_empty() {
+        if let Some(values) = sample_values(&dimension, &rows, max_values) {
             catalog.set_sample_values(&dimension, values);
             filled += 1;
         }
     }
     filled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_or_empty_values_are_not_samples() {
+        let rows = vec![
+            json!({"A.x": "web"}),
+            json!({"A.x": " "}),
+            json!({"A.x": null}),
+        ];
+        assert_eq!(
+            sample_values("A.x", &rows, 5),
+            Some(vec!["web".to_string()])
+        );
+        assert_eq!(sample_values("A.x", &rows, 2), None);
+        assert_eq!(sample_values("A.x", &[json!({"A.x": ""})], 5), None);
+    }
 }

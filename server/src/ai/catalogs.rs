@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 use strata_engine::{AccessGrant, Engine, LoadOptions};
+use strata_llm::offline::{sample_candidates, sample_query, sample_values};
 use strata_llm::{Catalog, CatalogMember};
 use strata_schema::{MemberKind, SemanticModel};
 use tokio::task::JoinSet;
@@ -107,22 +108,6 @@ fn cache_key(engine: &Engine, caller: &Caller) -> String {
     )
 }
 
-/// String dimensions that may have few values (not keys, ids or formats that
-/// name single records).
-fn sample_candidates(catalog: &Catalog) -> Vec<String> {
-    catalog
-        .members()
-        .iter()
-        .filter(|m| {
-            m.kind == MemberKind::Dimension
-                && m.data_type == "string"
-                && !m.primary_key
-                && m.format.as_deref() != Some("id")
-        })
-        .map(|m| m.name.clone())
-        .collect()
-}
-
 /// Reads up to `max_values` distinct values of every candidate dimension,
 /// concurrently, as `caller` (its claims and grant); keeps them where there
 /// are at most `max_values`. Failures leave a dimension without values.
@@ -139,7 +124,7 @@ async fn load_sample_values(
     for dimension in sample_candidates(catalog) {
         let (engine, claims, grant) = (engine.clone(), claims.clone(), grant.clone());
         tasks.spawn(async move {
-            let query = json!({"dimensions": [dimension], "limit": max_values + 1});
+            let query = sample_query(&dimension, max_values);
             let options = LoadOptions {
                 security_context: Some(&claims),
                 access: Some(&grant),
@@ -152,16 +137,8 @@ async fn load_sample_values(
                     return None;
                 }
             };
-            if rows.len() > max_values {
-                return None;
-            }
-            let values: Vec<String> = rows
-                .iter()
-                .filter_map(|row| row.get(&dimension)?.as_str())
-                .filter(|v| !v.trim().is_empty())
-                .map(str::to_owned)
-                .collect();
-            (!values.is_empty()).then_some((dimension, values))
+            let values = sample_values(&dimension, &rows, max_values)?;
+            Some((dimension, values))
         });
     }
     let mut filled = 0;
