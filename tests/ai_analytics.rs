@@ -15,7 +15,8 @@ use strata::llm::LlmConfig;
 use strata_server::ai::ConversationBackend;
 use strata_server::{EngineSettings, RunningServer, ServerConfig};
 
-use common::openai_mock::{OpenAiMock, Reply};
+use common::openai_mock::{scripted_answer, OpenAiMock, Reply};
+use common::query_compare::normalize;
 use common::{pg_client, report, sign_token};
 
 const SECRET: &str = "ai-analytics-secret";
@@ -124,45 +125,6 @@ async fn get(server: &RunningServer, token: &str, path: &str) -> Exchange {
 
 async fn delete(server: &RunningServer, token: &str, path: &str) -> Exchange {
     call(server, reqwest::Method::DELETE, path, token, None).await
-}
-
-/// A query in comparable form: member lists and filters as sets;
-/// timeDimensions, order and limit exactly (as `tests/nl_offline.rs`).
-fn normalize(q: &Value) -> Value {
-    let set = |key: &str| -> Value {
-        let items: BTreeSet<String> = q
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(|v| v.to_string()).collect())
-            .unwrap_or_default();
-        json!(items)
-    };
-    let filters: BTreeSet<String> = q
-        .get("filters")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    let mut values: Vec<String> = f
-                        .get("values")
-                        .and_then(Value::as_array)
-                        .map(|v| v.iter().map(|x| x.to_string()).collect())
-                        .unwrap_or_default();
-                    values.sort();
-                    format!("{} {} {:?}", f["member"], f["operator"], values)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "measures": set("measures"),
-        "dimensions": set("dimensions"),
-        "segments": set("segments"),
-        "filters": filters,
-        "timeDimensions": q.get("timeDimensions").cloned().unwrap_or(json!([])),
-        "order": q.get("order").cloned().unwrap_or(json!({})),
-        "limit": q.get("limit").cloned().unwrap_or(Value::Null),
-    })
 }
 
 fn conversation_id(r: &Exchange) -> String {
@@ -550,30 +512,6 @@ async fn schema_is_the_callers_own_view_of_the_model() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A complete LLM answer ("orders per month by channel in the first half of
-/// 2024"), with `overrides` replacing fields.
-fn llm_answer(overrides: Value) -> Value {
-    let mut a = json!({
-        "intent": "trend",
-        "measures": ["Orders.count"],
-        "dimensions": ["Orders.channel"],
-        "segments": [],
-        "timeDimension": {"dimension": "Orders.created_at", "granularity": "month",
-                          "dateRange": "from 2024-01-01 to 2024-06-30"},
-        "filters": [],
-        "order": [{"member": "Orders.count", "direction": "desc"}],
-        "limit": 100,
-        "chart": null,
-        "unmatched": [],
-    });
-    if let (Some(a), Some(o)) = (a.as_object_mut(), overrides.as_object()) {
-        for (k, v) in o {
-            a.insert(k.clone(), v.clone());
-        }
-    }
-    a
-}
-
 fn llm_config(mock: &OpenAiMock) -> LlmConfig {
     let mut c = LlmConfig::new(mock.base_url(), "mock-model");
     c.max_retries = 0;
@@ -587,14 +525,16 @@ async fn an_llm_answer_flows_through_and_a_hostile_one_never_reaches_the_engine(
     let dir = scratch_dir("llm");
     let mock = OpenAiMock::start(vec![
         // 1: a correct answer.
-        Reply::answer(&llm_answer(json!({}))),
+        Reply::answer(&scripted_answer(json!({}))),
         // 2: hostile twice: a member the model does not have, SQL in a value.
-        Reply::answer(&llm_answer(json!({
+        Reply::answer(&scripted_answer(json!({
             "measures": ["Orders.secret_salary"],
             "filters": [{"member": "Orders.status", "operator": "equals",
                          "values": ["x'; DROP TABLE orders; --"]}],
         }))),
-        Reply::answer(&llm_answer(json!({"measures": ["Orders.secret_salary"]}))),
+        Reply::answer(&scripted_answer(
+            json!({"measures": ["Orders.secret_salary"]}),
+        )),
         // 3: the endpoint fails.
         Reply::error(500, "upstream exploded"),
     ])
@@ -661,11 +601,11 @@ async fn an_llm_answer_flows_through_and_a_hostile_one_never_reaches_the_engine(
 
     // A member the model has but the caller may not use is refused the same way.
     let mock = OpenAiMock::start(vec![
-        Reply::answer(&llm_answer(
+        Reply::answer(&scripted_answer(
             json!({"intent": "metric", "measures": ["Secrets.count"],
             "dimensions": [], "timeDimension": null, "order": []}),
         )),
-        Reply::answer(&llm_answer(
+        Reply::answer(&scripted_answer(
             json!({"intent": "metric", "measures": ["Secrets.count"],
             "dimensions": [], "timeDimension": null, "order": []}),
         )),

@@ -29,11 +29,14 @@ macro_rules! say {
     }};
 }
 
-use std::collections::BTreeSet;
+#[path = "common/query_compare.rs"]
+mod query_compare;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::{json, Value};
+use query_compare::normalize;
+use serde_json::Value;
 use strata::llm::offline::{NaiveDate, OfflineParser};
 use strata::llm::{Catalog, LlmError, Translation};
 use strata::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
@@ -55,44 +58,6 @@ fn read_lines(name: &str) -> Vec<Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
         .collect()
-}
-
-/// A query in comparable form.
-fn normalize(q: &Value) -> Value {
-    let set = |key: &str| -> Value {
-        let items: BTreeSet<String> = q
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(|v| v.to_string()).collect())
-            .unwrap_or_default();
-        json!(items)
-    };
-    let filters: BTreeSet<String> = q
-        .get("filters")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    let mut values: Vec<String> = f
-                        .get("values")
-                        .and_then(Value::as_array)
-                        .map(|v| v.iter().map(|x| x.to_string()).collect())
-                        .unwrap_or_default();
-                    values.sort();
-                    format!("{} {} {:?}", f["member"], f["operator"], values)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "measures": set("measures"),
-        "dimensions": set("dimensions"),
-        "segments": set("segments"),
-        "filters": filters,
-        "timeDimensions": q.get("timeDimensions").cloned().unwrap_or(json!([])),
-        "order": q.get("order").cloned().unwrap_or(json!({})),
-        "limit": q.get("limit").cloned().unwrap_or(Value::Null),
-    })
 }
 
 /// Plans the query (each range of a `compareDateRange` separately).

@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod openai_mock;
+pub mod query_compare;
 
 pub use corpus::*;
 

@@ -236,3 +236,28 @@ async fn chat(
 fn status_code(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
+
+/// A complete, valid structured answer for the demo model ("orders per
+/// month by channel in the first half of 2024"), with `overrides` replacing
+/// fields.
+pub fn scripted_answer(overrides: Value) -> Value {
+    let mut a = json!({
+        "intent": "trend",
+        "measures": ["Orders.count"],
+        "dimensions": ["Orders.channel"],
+        "segments": [],
+        "timeDimension": {"dimension": "Orders.created_at", "granularity": "month",
+                          "dateRange": "from 2024-01-01 to 2024-06-30"},
+        "filters": [],
+        "order": [{"member": "Orders.count", "direction": "desc"}],
+        "limit": 100,
+        "chart": null,
+        "unmatched": [],
+    });
+    if let (Some(a), Some(o)) = (a.as_object_mut(), overrides.as_object()) {
+        for (k, v) in o {
+            a.insert(k.clone(), v.clone());
+        }
+    }
+    a
+}
