@@ -10,7 +10,7 @@ use super::cues::Direction;
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time, resolve, Resolution};
 use super::text::format_number;
-use super::time::{RangeSpec, TimeKind};
+use super::time::RangeSpec;
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
@@ -345,19 +345,9 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     }
 
     // Time.
-    let ranges: Vec<&RangeSpec> = a
-        .times
-        .iter()
-        .filter_map(|f| match &f.kind {
-            TimeKind::Range(r) => Some(r),
-            _ => None,
-        })
-        .collect();
-    let granularity = a.times.iter().rev().find_map(|f| match f.kind {
-        TimeKind::Granularity(g) => Some(g),
-        _ => None,
-    });
-    let trend = a.times.iter().any(|f| f.kind == TimeKind::Trend);
+    let ranges = a.ranges();
+    let granularity = a.granularity();
+    let trend = a.wants_trend();
     let comparison = ranges.len() >= 2;
     let granularity = granularity
         .or(r.time_group.map(|_| "day"))

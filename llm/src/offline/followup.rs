@@ -21,7 +21,6 @@ use super::build::{self, FilterSpec};
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time};
 use super::text::is_skippable;
-use super::time::{RangeSpec, TimeKind};
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
@@ -276,19 +275,9 @@ pub fn refine(
     }
 
     // Time.
-    let ranges: Vec<&RangeSpec> = a
-        .times
-        .iter()
-        .filter_map(|f| match &f.kind {
-            TimeKind::Range(r) => Some(r),
-            _ => None,
-        })
-        .collect();
-    let granularity = a.times.iter().rev().find_map(|f| match f.kind {
-        TimeKind::Granularity(g) => Some(g),
-        _ => None,
-    });
-    let trend = a.times.iter().any(|f| f.kind == TimeKind::Trend);
+    let ranges = a.ranges();
+    let granularity = a.granularity();
+    let trend = a.wants_trend();
     let wants_time = !ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some();
     if wants_time {
         if let Some(td) = r.time_group {

@@ -13,7 +13,7 @@ use super::cues::{self, ChartCue, Ranking};
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
 use super::text::{edit_distance, is_skippable, is_stopword, tokenize, typo_budget, Token};
-use super::time::{self, TimeFinding};
+use super::time::{self, RangeSpec, TimeFinding, TimeKind};
 use crate::catalog::Catalog;
 
 /// What a mention is for.
@@ -105,6 +105,32 @@ pub struct Analysis {
     pub unmatched: Vec<String>,
     /// Words after "by"/"per" that name nothing: a grouping that cannot be done.
     pub dangling_group: Vec<String>,
+}
+
+impl Analysis {
+    /// The date ranges the question names, left to right.
+    pub fn ranges(&self) -> Vec<&RangeSpec> {
+        self.times
+            .iter()
+            .filter_map(|f| match &f.kind {
+                TimeKind::Range(r) => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The last granularity the question names ("by week").
+    pub fn granularity(&self) -> Option<&'static str> {
+        self.times.iter().rev().find_map(|f| match f.kind {
+            TimeKind::Granularity(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// Whether the question asks for a series ("over time", "trend").
+    pub fn wants_trend(&self) -> bool {
+        self.times.iter().any(|f| f.kind == TimeKind::Trend)
+    }
 }
 
 /// Reads questions against one catalog.
