@@ -14,21 +14,29 @@
 //! `serde_yaml`, so such files read the same as before, including their error
 //! messages.
 
+use crate::locate::{Entry, LineKind, Locator, Shape};
 use crate::value::{Mapping, Value};
 
-/// One line with content: its indentation and the text after it.
+/// One line with content: its 1-based number, indentation and the text
+/// after it.
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
+    number: usize,
     indent: usize,
     text: &'a str,
 }
 
 /// Parses `text` as a single block-style document whose top level is a
 /// mapping; `None` when the text is outside the subset this reader handles.
-pub(crate) fn parse(text: &str) -> Option<Value> {
+///
+/// The [`Locator`] comes with it, built from the lines and keys read here
+/// rather than by scanning the text again.
+pub(crate) fn parse(text: &str) -> Option<(Value, Locator<'_>)> {
     let mut lines = Vec::new();
     let mut first = true;
+    let mut pieces = 0;
     for raw in text.split('\n') {
+        pieces += 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         if !plain_text(raw) {
             return None;
@@ -48,6 +56,7 @@ pub(crate) fn parse(text: &str) -> Option<Value> {
         }
         first = false;
         lines.push(Line {
+            number: pieces,
             indent,
             text: content.trim_end_matches(' '),
         });
@@ -59,9 +68,24 @@ pub(crate) fn parse(text: &str) -> Option<Value> {
         lines,
         pos: 0,
         depth: 0,
+        entries: Vec::new(),
     };
-    let value = p.mapping(0)?;
-    (p.pos == p.lines.len()).then_some(value)
+    let value = p.mapping(0, None)?;
+    if p.pos != p.lines.len() {
+        return None;
+    }
+    // `str::lines` does not count the empty piece after a final newline.
+    let total = pieces - usize::from(text.is_empty() || text.ends_with('\n'));
+    let shapes = p.lines.iter().map(|l| Shape {
+        line: l.number,
+        indent: l.indent,
+        kind: if is_dash(l.text) {
+            LineKind::Dash
+        } else {
+            LineKind::Other
+        },
+    });
+    Some((value, Locator::from_parts(p.entries, shapes, total)))
 }
 
 /// How deeply collections may nest here; deeper ones are left to
@@ -72,6 +96,8 @@ struct Parser<'a> {
     lines: Vec<Line<'a>>,
     pos: usize,
     depth: usize,
+    /// Every `key:` read, in line order, for the [`Locator`].
+    entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -89,7 +115,7 @@ impl<'a> Parser<'a> {
         if is_dash(self.peek()?.text) {
             self.sequence(indent)
         } else {
-            self.mapping(indent)
+            self.mapping(indent, None)
         }
     }
 
@@ -103,14 +129,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn mapping(&mut self, indent: usize) -> Option<Value> {
+    /// A block mapping whose keys sit at column `indent`; `first` is the
+    /// text of its first `key:` when that shares the current line with a
+    /// list item's `-`.
+    fn mapping(&mut self, indent: usize, mut first: Option<&'a str>) -> Option<Value> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
         }
         let mut map = Mapping::default();
-        while let Some(line) = self.peek().filter(|l| l.indent == indent) {
-            let (key, rest) = split_key(line.text)?;
+        while let Some(line) = self.peek() {
+            let text = match first.take() {
+                Some(text) => text,
+                None if line.indent == indent => line.text,
+                None => break,
+            };
+            let (key, rest) = split_key(text)?;
+            self.entries
+                .push(Entry::new(line.number, indent, key, &text[key.len() + 1..]));
             let key = plain(key)?;
             if map.contains_key(&key) {
                 return None;
@@ -153,11 +189,7 @@ impl<'a> Parser<'a> {
             } else if split_key(rest).is_some() {
                 // `- key: value` opens a mapping at the column of `key`.
                 let col = indent + (line.text.len() - rest.len());
-                self.lines[self.pos] = Line {
-                    indent: col,
-                    text: rest,
-                };
-                items.push(self.mapping(col)?);
+                items.push(self.mapping(col, Some(rest))?);
             } else {
                 self.pos += 1;
                 items.push(scalar(rest)?);
@@ -408,13 +440,16 @@ fn digits_but_not_number(scalar: &str) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::locate::Section;
 
-    /// The fast reader, checked against `serde_yaml` whenever it answers.
+    /// The fast reader, checked against `serde_yaml` whenever it answers,
+    /// and its locator against the one that scans the text.
     pub(crate) fn same(text: &str) -> bool {
         let fast = parse(text);
-        if let Some(v) = &fast {
+        if let Some((v, loc)) = &fast {
             let slow: Value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
             assert_eq!(v, &slow, "{text}");
+            assert_eq!(loc, &Locator::new(text), "{text}");
         }
         fast.is_some()
     }
@@ -481,6 +516,22 @@ pub(crate) mod tests {
                 .collect::<Vec<_>>()
                 .join("\n");
             same(&plain);
+        }
+    }
+
+    #[test]
+    fn locates_lines_as_the_text_scan_does() {
+        let text = "---\n# models\ncubes:\n- name: A # first\n\n  extends: B\n  dimensions:\n    -   name: d\n        sql: \"x\"\n    - name: e\r\n      meta:\n        name: inner\nviews:\n  - name: V\n    cubes:\n      - join_path: A\n";
+        let (_, loc) = parse(text).expect("read");
+        assert_eq!(loc, Locator::new(text));
+        let a = loc.item(Section::Cubes, 0, Some("A"));
+        assert_eq!(loc.item_line(a), Some(4));
+        assert_eq!(loc.key_line(a, &["extends"]), Some(6));
+        assert_eq!(loc.member_line(a, &["dimensions"], "e", 0), Some(10));
+        let v = loc.item(Section::Views, 0, Some("V"));
+        assert_eq!(loc.value_line(v, &["join_path"], "A"), Some(16));
+        for text in ["a: 1", "a: 1\n", "a:\n  - b: 1\n    c: [x]\n\n\n"] {
+            assert_eq!(parse(text).expect("read").1, Locator::new(text), "{text}");
         }
     }
 

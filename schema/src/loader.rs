@@ -185,22 +185,28 @@ fn parse_file(
     out_views: &mut Vec<ViewDecl>,
 ) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut counts = (0, 0);
+    // Plain block-style files (nearly all) take the fast reader, which finds
+    // the lines for error messages as it reads; anything else, malformed
+    // YAML included, goes through `serde_yaml` and a scan of the text.
+    if let Some((value, loc)) = block::parse(text) {
+        // Every model the tests load checks the fast reader against serde_yaml.
+        #[cfg(test)]
+        block::tests::same(text);
+        let site = Site {
+            file: path,
+            loc: &loc,
+            sink,
+        };
+        parse_doc(value, &site, &mut counts, out_cubes, out_views);
+        return;
+    }
     let loc = Locator::new(text);
     let site = Site {
         file: path,
         loc: &loc,
         sink,
     };
-    let mut counts = (0, 0);
-    // Plain block-style files (nearly all) take the fast reader; anything
-    // else, malformed YAML included, goes through `serde_yaml`.
-    if let Some(value) = block::parse(text) {
-        // Every model the tests load checks the fast reader against serde_yaml.
-        #[cfg(test)]
-        block::tests::same(text);
-        parse_doc(value, &site, &mut counts, out_cubes, out_views);
-        return;
-    }
     for doc in serde_yaml::Deserializer::from_str(text) {
         let value = match Value::deserialize(doc) {
             Ok(v) => v,

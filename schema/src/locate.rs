@@ -16,12 +16,26 @@ pub(crate) enum Section {
 }
 
 /// One `key: value` pair found in the text.
-#[derive(Debug, Clone)]
-struct Entry<'t> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry<'t> {
     line: usize,
     col: usize,
     key: &'t str,
     value: &'t str,
+}
+
+impl<'t> Entry<'t> {
+    /// The pair `key:` at column `col` of line `line`, where `after_colon` is
+    /// the rest of the line after the colon (value, anchor and comment
+    /// included: the value is cleaned here as the text scan cleans it).
+    pub(crate) fn new(line: usize, col: usize, key: &'t str, after_colon: &'t str) -> Entry<'t> {
+        Entry {
+            line,
+            col,
+            key,
+            value: clean_value(after_colon.trim()),
+        }
+    }
 }
 
 /// A list item of a `cubes:` or `views:` section: one cube or view.
@@ -36,32 +50,49 @@ pub(crate) struct Item {
 }
 
 /// Line finder over one file's text.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Locator<'t> {
     entries: Vec<Entry<'t>>,
     cubes: Vec<Item>,
     views: Vec<Item>,
 }
 
+/// What a line with content is, as far as finding sections goes (empty and
+/// comment lines never matter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineKind {
-    Blank,
+pub(crate) enum LineKind {
+    /// A list item (`-` or `- …`).
     Dash,
+    /// Any other line with content.
     Other,
+    /// `---` or `...` at column 0.
     DocMarker,
+}
+
+/// One line with content: its 1-based number, indentation and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// 1-based line number.
+    pub line: usize,
+    /// Leading spaces.
+    pub indent: usize,
+    /// What the line is.
+    pub kind: LineKind,
 }
 
 impl<'t> Locator<'t> {
     /// Scans `text`.
     pub(crate) fn new(text: &'t str) -> Locator<'t> {
         let mut entries = Vec::new();
-        let mut kinds = Vec::new();
+        let mut shapes = Vec::new();
+        let mut total = 0;
         for (i, raw) in text.lines().enumerate() {
+            total = i + 1;
             let line = raw.trim_end_matches('\r');
             let indent = line.len() - line.trim_start_matches(' ').len();
             let content = &line[indent..];
             let kind = if content.is_empty() || content.starts_with('#') {
-                LineKind::Blank
+                continue;
             } else if indent == 0 && (content.starts_with("---") || content.starts_with("...")) {
                 LineKind::DocMarker
             } else if content == "-" || content.starts_with("- ") {
@@ -69,20 +100,37 @@ impl<'t> Locator<'t> {
             } else {
                 LineKind::Other
             };
-            kinds.push((indent, kind));
-            if kind != LineKind::Blank && kind != LineKind::DocMarker {
+            shapes.push(Shape {
+                line: i + 1,
+                indent,
+                kind,
+            });
+            if kind != LineKind::DocMarker {
                 scan_line(i + 1, indent, content, &mut entries);
             }
         }
+        Locator::from_parts(entries, shapes.iter().copied(), total)
+    }
+
+    /// A locator from what a reader of the text already found: every
+    /// `key: value` pair (in line order), the shape of every line with
+    /// content (blank and comment lines may be left out), and the number of
+    /// lines of the text. Gives the same locator as [`Locator::new`] on that
+    /// text when the pairs and shapes are those the scan would find.
+    pub(crate) fn from_parts(
+        entries: Vec<Entry<'t>>,
+        shapes: impl Iterator<Item = Shape> + Clone,
+        total_lines: usize,
+    ) -> Locator<'t> {
         let mut loc = Locator {
             entries,
             ..Locator::default()
         };
-        loc.find_sections(&kinds);
+        loc.find_sections(shapes, total_lines);
         loc
     }
 
-    fn find_sections(&mut self, kinds: &[(usize, LineKind)]) {
+    fn find_sections(&mut self, shapes: impl Iterator<Item = Shape> + Clone, total_lines: usize) {
         let headers: Vec<(usize, Section)> = self
             .entries
             .iter()
@@ -95,11 +143,10 @@ impl<'t> Locator<'t> {
             .collect();
         for (header, section) in headers {
             // The section runs until the next line at column 0 that is not a list item.
-            let mut end = kinds.len() + 1;
+            let mut end = total_lines + 1;
             let mut item_col = None;
             let mut starts = Vec::new();
-            for (idx, &(indent, kind)) in kinds.iter().enumerate().skip(header) {
-                let line = idx + 1;
+            for Shape { line, indent, kind } in shapes.clone().skip_while(|s| s.line <= header) {
                 let ends = kind == LineKind::DocMarker || (indent == 0 && kind == LineKind::Other);
                 if ends {
                     end = line;
@@ -114,10 +161,11 @@ impl<'t> Locator<'t> {
             }
             let items = starts.iter().enumerate().map(|(i, &start)| {
                 let stop = starts.get(i + 1).copied().unwrap_or(end);
+                let first = self.entries.partition_point(|e| e.line < start);
                 let key_col = self
                     .entries
-                    .iter()
-                    .find(|e| e.line >= start && e.line < stop)
+                    .get(first)
+                    .filter(|e| e.line < stop)
                     .map(|e| e.col);
                 Item {
                     start,
