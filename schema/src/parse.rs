@@ -13,7 +13,7 @@ use crate::value::Value;
 use crate::locate::{Item, Locator, Section};
 use crate::model::*;
 use crate::template::{is_identifier, SqlTemplate};
-use crate::yaml::{scalar_text, untag, Ctx, Obj, Sink};
+use crate::yaml::{scalar_str, scalar_text, untag, Ctx, Obj, Sink};
 
 /// Placeholder cube name for "the cube this member ends up in".
 pub(crate) const OWN: &str = "CUBE";
@@ -57,10 +57,10 @@ impl Site<'_> {
 }
 
 /// Reads the `name` of a list entry without reporting anything.
-pub(crate) fn peek_name(v: &Value) -> Option<String> {
+pub(crate) fn peek_name(v: &Value) -> Option<&str> {
     match untag(v) {
         Value::Mapping(m) => m.get("name").and_then(|n| match untag(n) {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s.as_str()),
             _ => None,
         }),
         _ => None,
@@ -68,9 +68,9 @@ pub(crate) fn peek_name(v: &Value) -> Option<String> {
 }
 
 /// Reads `name`, reporting a missing or malformed one.
-pub(crate) fn required_name(o: &Obj, what: &str) -> Option<String> {
-    let written = o.string(&["name"]);
-    let name = written.clone().filter(|n| !n.is_empty());
+pub(crate) fn required_name<'a>(o: &Obj<'a, '_>, what: &str) -> Option<&'a str> {
+    let written = o.str(&["name"]);
+    let name = written.filter(|n| !n.is_empty());
     match (&written, &name) {
         (_, Some(n)) if !is_identifier(n) => o.sink().push(o.ctx().err(format!(
             "`{n}` is not a valid name (use letters, digits and `_`, not starting with a digit)"
@@ -88,19 +88,19 @@ pub(crate) fn required_name(o: &Obj, what: &str) -> Option<String> {
 /// Parses one entry of `cubes:`; `None` when it has no usable name.
 pub(crate) fn cube(v: &Value, index: usize, site: &Site) -> Option<CubeDecl> {
     let peeked = peek_name(v);
-    let item = site.loc.item(Section::Cubes, index, peeked.as_deref());
+    let item = site.loc.item(Section::Cubes, index, peeked);
     let line = site.loc.item_line(item);
-    let ctx = Ctx::file(site.file).cube(peeked.as_deref(), line);
+    let ctx = Ctx::file(site.file).cube(peeked, line);
     let o = Obj::new(v, "a cube", &ctx, site.sink)?;
     let name = required_name(&o, "a cube");
-    if let Some(n) = &name {
+    if let Some(n) = name {
         if n == "CUBE" || n == "TABLE" {
             site.sink
                 .push(ctx.err(format!("`{n}` is reserved and cannot name a cube")));
         }
     }
     let sql_table = o.text(&["sql_table", "sqlTable"]);
-    let sql = o.text(&["sql"]);
+    let sql = o.text_str(&["sql"]);
     if sql_table.is_some() && sql.is_some() {
         site.sink
             .push(ctx.err("a cube takes either `sql_table` or `sql`, not both"));
@@ -110,7 +110,7 @@ pub(crate) fn cube(v: &Value, index: usize, site: &Site) -> Option<CubeDecl> {
         (None, Some(s)) => Some(CubeSource::Sql(SqlTemplate::parse(&s))),
         (None, None) => None,
     };
-    let extends = o.string(&["extends"]).map(|e| {
+    let extends = o.str(&["extends"]).map(|e| {
         let e = e.trim().trim_start_matches('$');
         e.trim_start_matches('{')
             .trim_end_matches('}')
@@ -124,7 +124,7 @@ pub(crate) fn cube(v: &Value, index: usize, site: &Site) -> Option<CubeDecl> {
     };
     let mut seen = Names::default();
     let mut decl = CubeDecl {
-        name: name.clone().unwrap_or_default(),
+        name: String::new(),
         title: o.text(&["title"]),
         description: o.text(&["description"]),
         public: o.public(),
@@ -154,42 +154,43 @@ pub(crate) fn cube(v: &Value, index: usize, site: &Site) -> Option<CubeDecl> {
         ),
         location: site.location(line),
     };
-    decl.name = name?;
+    decl.name = name?.to_string();
     Some(decl)
 }
 
 /// Member names already used in a cube, with their lines.
 #[derive(Default)]
-struct Names(Vec<(String, Option<usize>)>);
+struct Names<'v>(Vec<(&'v str, Option<usize>)>);
 
 struct MemberSite<'a> {
     site: &'a Site<'a>,
     item: Option<Item>,
-    cube: &'a Ctx,
+    cube: &'a Ctx<'a>,
 }
 
 impl MemberSite<'_> {
     /// Parses each entry of a member list with `parse(obj, name, location)`.
-    fn list<T>(
+    fn list<'v, T>(
         &self,
-        o: &Obj,
+        o: &Obj<'v, '_>,
         keys: &[&'static str],
         what: &str,
-        seen: &mut Names,
+        seen: &mut Names<'v>,
         parse: impl Fn(&Obj, String, SourceLocation) -> T,
     ) -> Vec<T> {
-        let mut out = Vec::new();
+        let list = o.list(keys);
+        let mut out = Vec::with_capacity(list.len());
         // Names written so far, to tell repeated names apart in the text.
-        let mut written: Vec<String> = Vec::new();
+        let mut written: Vec<&str> = Vec::with_capacity(list.len());
         let names = self.site.loc.list_names(self.item, keys);
-        for v in o.list(keys) {
+        for v in list {
             let peeked = peek_name(v);
-            let line = peeked.as_deref().and_then(|n| {
-                let nth = written.iter().filter(|w| *w == n).count();
+            let line = peeked.and_then(|n| {
+                let nth = written.iter().filter(|w| **w == n).count();
                 self.site.loc.member_line_in(self.item, &names, n, nth)
             });
-            written.extend(peeked.clone());
-            let ctx = self.cube.member(peeked.as_deref(), line);
+            written.extend(peeked);
+            let ctx = self.cube.member(peeked, line);
             let Some(m) = Obj::new(v, what, &ctx, self.site.sink) else {
                 continue;
             };
@@ -203,8 +204,12 @@ impl MemberSite<'_> {
                 )));
                 continue;
             }
-            seen.0.push((name.clone(), line));
-            out.push(parse(&m, name, self.site.location(line.or(self.cube.line))));
+            seen.0.push((name, line));
+            out.push(parse(
+                &m,
+                name.to_string(),
+                self.site.location(line.or(self.cube.line)),
+            ));
         }
         out
     }
@@ -221,7 +226,8 @@ fn joins(o: &Obj, ms: &MemberSite) -> Vec<Join> {
                 let line = ms.site.loc.key_line(ms.item, KEYS).map(|l| l + 1);
                 let ctx = ms.cube.member(Some(&target), line);
                 let j = Obj::new(v, "a join", &ctx, ms.site.sink)?;
-                Some(join_body(&j, target, ms.site.location(ctx.line)))
+                // The old form is rare: copying the target name is fine.
+                Some(join_body(&j, target.clone(), ms.site.location(ctx.line)))
             })
             .collect();
     }
@@ -271,12 +277,12 @@ fn kind<T: std::str::FromStr<Err = String>>(o: &Obj, what: &str) -> Option<T> {
 }
 
 fn template(o: &Obj, keys: &[&'static str]) -> Option<SqlTemplate> {
-    o.text(keys).map(|s| SqlTemplate::parse(&s))
+    o.text_str(keys).map(|s| SqlTemplate::parse(&s))
 }
 
 /// `{sql: ...}` or a bare string.
 fn sql_of(v: &Value, what: &str, ctx: &Ctx, sink: &Sink) -> Option<SqlTemplate> {
-    if let Some(t) = scalar_text(v) {
+    if let Some(t) = scalar_str(v) {
         return Some(SqlTemplate::parse(&t));
     }
     let o = Obj::new(v, what, ctx, sink)?;

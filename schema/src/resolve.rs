@@ -173,7 +173,7 @@ fn resolve_template(
     }
 }
 
-fn ctx(cube: &str, member: Option<&str>, loc: &SourceLocation) -> Ctx {
+fn ctx<'a>(cube: &'a str, member: Option<&'a str>, loc: &'a SourceLocation) -> Ctx<'a> {
     Ctx::file(&loc.file)
         .cube(Some(cube), loc.line)
         .member(member, loc.line)

@@ -46,51 +46,44 @@ impl SqlTemplate {
     /// say) is kept as text.
     pub fn parse(raw: &str) -> SqlTemplate {
         let mut parts = Vec::new();
-        let mut text = String::new();
         let bytes = raw.as_bytes();
-        let mut i = 0;
+        // `start` is where the text not yet pushed begins. Only ASCII bytes
+        // (`$`, `{`, `}`) split the text, so every slice is on a character
+        // boundary.
+        let (mut i, mut start) = (0, 0);
         while i < bytes.len() {
-            let c = bytes[i];
-            let brace_at = if c == b'$' && bytes.get(i + 1) == Some(&b'{') {
-                Some(i + 1)
-            } else if c == b'{' {
-                Some(i)
-            } else {
-                None
+            let brace_at = match bytes[i] {
+                b'$' if bytes.get(i + 1) == Some(&b'{') => i + 1,
+                b'{' => i,
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            if let Some(b) = brace_at {
-                if let Some(end) = raw[b + 1..].find('}') {
-                    let inner = raw[b + 1..b + 1 + end].trim();
-                    if is_reference_path(inner) {
-                        if !text.is_empty() {
-                            parts.push(TemplatePart::Text(std::mem::take(&mut text)));
-                        }
-                        parts.push(TemplatePart::Unresolved(inner.to_string()));
-                        i = b + 1 + end + 1;
-                        continue;
+            if let Some(end) = raw[brace_at + 1..].find('}') {
+                let inner = raw[brace_at + 1..brace_at + 1 + end].trim();
+                if is_reference_path(inner) {
+                    if start < i {
+                        parts.push(TemplatePart::Text(raw[start..i].to_string()));
                     }
+                    parts.push(TemplatePart::Unresolved(inner.to_string()));
+                    i = brace_at + 1 + end + 1;
+                    start = i;
+                    continue;
                 }
             }
-            // Push the whole UTF-8 character starting at i.
-            let ch_len = utf8_len(c);
-            text.push_str(&raw[i..(i + ch_len).min(raw.len())]);
-            i += ch_len;
+            i += 1;
         }
-        if !text.is_empty() {
-            parts.push(TemplatePart::Text(text));
-        }
-        // A template that is a single bare column name refers to a column of its
-        // own cube, as in Cube (`sql: status` means `{CUBE}.status`).
-        if parts.len() == 1 {
-            if let TemplatePart::Text(t) = &parts[0] {
-                let t = t.trim();
-                if is_identifier(t) {
-                    parts = vec![
-                        TemplatePart::Unresolved("CUBE".to_string()),
-                        TemplatePart::Text(format!(".{t}")),
-                    ];
-                }
-            }
+        let bare = raw.trim();
+        if parts.is_empty() && is_identifier(bare) {
+            // A template that is a single bare column name refers to a column
+            // of its own cube, as in Cube (`sql: status` means `{CUBE}.status`).
+            parts = vec![
+                TemplatePart::Unresolved("CUBE".to_string()),
+                TemplatePart::Text(format!(".{bare}")),
+            ];
+        } else if start < raw.len() {
+            parts.push(TemplatePart::Text(raw[start..].to_string()));
         }
         SqlTemplate {
             raw: raw.to_string(),
@@ -120,15 +113,6 @@ impl SqlTemplate {
             SqlRef::Cube(c) => c.as_str(),
             SqlRef::Member { cube, .. } => cube.as_str(),
         })
-    }
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0x00..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
     }
 }
 
@@ -172,6 +156,29 @@ mod tests {
             vec![
                 TemplatePart::Unresolved("CUBE".into()),
                 TemplatePart::Text(".sales".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_text_around_references_whole() {
+        let t = SqlTemplate::parse("$ {a b} ${x}é$${y.z} {} {");
+        assert_eq!(
+            t.parts,
+            vec![
+                TemplatePart::Text("$ {a b} ".into()),
+                TemplatePart::Unresolved("x".into()),
+                TemplatePart::Text("é$".into()),
+                TemplatePart::Unresolved("y.z".into()),
+                TemplatePart::Text(" {} {".into()),
+            ]
+        );
+        assert!(SqlTemplate::parse("").parts.is_empty());
+        assert_eq!(
+            SqlTemplate::parse(" a ").parts,
+            vec![
+                TemplatePart::Unresolved("CUBE".into()),
+                TemplatePart::Text(".a".into())
             ]
         );
     }

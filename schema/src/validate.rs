@@ -17,7 +17,7 @@ pub(crate) fn validate(model: &SemanticModel, index: &Index, sink: &Sink) {
     cycles(model, sink);
 }
 
-fn ctx(cube: &str, member: &str, loc: &SourceLocation) -> Ctx {
+fn ctx<'a>(cube: &'a str, member: &'a str, loc: &'a SourceLocation) -> Ctx<'a> {
     Ctx::file(&loc.file)
         .cube(Some(cube), loc.line)
         .member(Some(member), loc.line)

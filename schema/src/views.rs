@@ -55,9 +55,9 @@ pub(crate) struct IncludeDecl {
 /// Parses one entry of `views:`; `None` when it has no usable name.
 pub(crate) fn view(v: &Value, index: usize, site: &Site) -> Option<ViewDecl> {
     let peeked = peek_name(v);
-    let item = site.loc.item(Section::Views, index, peeked.as_deref());
+    let item = site.loc.item(Section::Views, index, peeked);
     let line = site.loc.item_line(item);
-    let ctx = Ctx::file(site.file).cube(peeked.as_deref(), line);
+    let ctx = Ctx::file(site.file).cube(peeked, line);
     let o = Obj::new(v, "a view", &ctx, site.sink)?;
     let name = required_name(&o, "a view");
     let mut cubes = Vec::new();
@@ -110,7 +110,7 @@ pub(crate) fn view(v: &Value, index: usize, site: &Site) -> Option<ViewDecl> {
         });
     }
     Some(ViewDecl {
-        name: name?,
+        name: name?.to_string(),
         title: o.text(&["title"]),
         description: o.text(&["description"]),
         public: o.public(),

@@ -1,8 +1,9 @@
 //! Reading typed fields out of parsed YAML, collecting errors instead of
 //! stopping at the first one.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::value::{to_serde_yaml, Mapping, Value};
 
@@ -49,24 +50,37 @@ impl Sink {
     }
 }
 
-/// Where something sits in the model, for error messages.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Ctx {
+/// Where something sits in the model, for error messages. It borrows the
+/// names it holds, so making one costs nothing: text is copied only when an
+/// error is actually reported.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx<'a> {
     /// Model file.
-    pub file: PathBuf,
+    pub file: &'a Path,
     /// 1-based line.
     pub line: Option<usize>,
     /// Cube or view.
-    pub cube: Option<String>,
+    pub cube: Option<&'a str>,
     /// Member.
-    pub member: Option<String>,
+    pub member: Option<&'a str>,
 }
 
-impl Ctx {
-    /// A context for a whole file.
-    pub(crate) fn file(file: &Path) -> Ctx {
+impl Default for Ctx<'_> {
+    fn default() -> Self {
         Ctx {
-            file: file.to_path_buf(),
+            file: Path::new(""),
+            line: None,
+            cube: None,
+            member: None,
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for a whole file.
+    pub(crate) fn file(file: &'a Path) -> Ctx<'a> {
+        Ctx {
+            file,
             ..Ctx::default()
         }
     }
@@ -74,31 +88,30 @@ impl Ctx {
     /// An error at this place.
     pub(crate) fn err(&self, message: impl Into<String>) -> SchemaError {
         SchemaError {
-            file: self.file.clone(),
+            file: self.file.to_path_buf(),
             line: self.line,
-            cube: self.cube.clone(),
-            member: self.member.clone(),
+            cube: self.cube.map(str::to_string),
+            member: self.member.map(str::to_string),
             message: message.into(),
         }
     }
 
     /// The same place narrowed to a cube.
-    pub(crate) fn cube(&self, name: Option<&str>, line: Option<usize>) -> Ctx {
+    pub(crate) fn cube(&self, name: Option<&'a str>, line: Option<usize>) -> Ctx<'a> {
         Ctx {
-            file: self.file.clone(),
+            file: self.file,
             line: line.or(self.line),
-            cube: name.map(str::to_string),
+            cube: name,
             member: None,
         }
     }
 
     /// The same place narrowed to a member of the cube.
-    pub(crate) fn member(&self, name: Option<&str>, line: Option<usize>) -> Ctx {
+    pub(crate) fn member(&self, name: Option<&'a str>, line: Option<usize>) -> Ctx<'a> {
         Ctx {
-            file: self.file.clone(),
             line: line.or(self.line),
-            cube: self.cube.clone(),
-            member: name.map(str::to_string),
+            member: name,
+            ..*self
         }
     }
 }
@@ -126,10 +139,15 @@ pub(crate) fn describe(v: &Value) -> &'static str {
 
 /// A scalar as text: strings as they are, numbers and booleans printed.
 pub(crate) fn scalar_text(v: &Value) -> Option<String> {
+    scalar_str(v).map(Cow::into_owned)
+}
+
+/// [`scalar_text`] borrowing strings instead of copying them.
+pub(crate) fn scalar_str(v: &Value) -> Option<Cow<'_, str>> {
     match untag(v) {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
 }
@@ -225,16 +243,17 @@ pub(crate) fn apply_merges(v: &mut Value) -> Result<(), String> {
 }
 
 /// A YAML mapping read field by field; wrong types are reported to the sink
-/// and read as absent.
-pub(crate) struct Obj<'a> {
+/// and read as absent. Values borrow from the mapping (`'a`), which outlives
+/// the error context (`'c`).
+pub(crate) struct Obj<'a, 'c> {
     map: &'a Mapping,
-    ctx: &'a Ctx,
-    sink: &'a Sink,
+    ctx: &'c Ctx<'c>,
+    sink: &'c Sink,
 }
 
-impl<'a> Obj<'a> {
+impl<'a, 'c> Obj<'a, 'c> {
     /// Reads `v` as a mapping; reports and returns `None` otherwise.
-    pub(crate) fn new(v: &'a Value, what: &str, ctx: &'a Ctx, sink: &'a Sink) -> Option<Self> {
+    pub(crate) fn new(v: &'a Value, what: &str, ctx: &'c Ctx, sink: &'c Sink) -> Option<Self> {
         match untag(v) {
             Value::Mapping(map) => Some(Obj { map, ctx, sink }),
             other => {
@@ -264,9 +283,14 @@ impl<'a> Obj<'a> {
 
     /// A string field.
     pub(crate) fn string(&self, keys: &[&'static str]) -> Option<String> {
+        self.str(keys).map(str::to_string)
+    }
+
+    /// [`Obj::string`], borrowed.
+    pub(crate) fn str(&self, keys: &[&'static str]) -> Option<&'a str> {
         let (k, v) = self.get(keys)?;
         match v {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s),
             other => {
                 self.wrong(k, "a string", other);
                 None
@@ -276,8 +300,13 @@ impl<'a> Obj<'a> {
 
     /// A text field: a string, or a number or boolean taken as text (`sql: 1`).
     pub(crate) fn text(&self, keys: &[&'static str]) -> Option<String> {
+        self.text_str(keys).map(Cow::into_owned)
+    }
+
+    /// [`Obj::text`], borrowing strings.
+    pub(crate) fn text_str(&self, keys: &[&'static str]) -> Option<Cow<'a, str>> {
         let (k, v) = self.get(keys)?;
-        let t = scalar_text(v);
+        let t = scalar_str(v);
         if t.is_none() {
             self.wrong(k, "a string", v);
         }
@@ -337,12 +366,12 @@ impl<'a> Obj<'a> {
     }
 
     /// The error context this mapping reports with.
-    pub(crate) fn ctx(&self) -> &'a Ctx {
+    pub(crate) fn ctx(&self) -> &'c Ctx<'c> {
         self.ctx
     }
 
     /// The sink errors go to.
-    pub(crate) fn sink(&self) -> &'a Sink {
+    pub(crate) fn sink(&self) -> &'c Sink {
         self.sink
     }
 }
@@ -373,6 +402,35 @@ mod tests {
         assert_eq!(get(c, "<<"), &Value::Null);
         let mut bad = yaml("a: {<<: 5}");
         assert!(apply_merges(&mut bad).is_err());
+    }
+
+    #[test]
+    fn contexts_borrow_until_an_error_is_made() {
+        let file = Path::new("m.yml");
+        let ctx = Ctx::file(file)
+            .cube(Some("Orders"), Some(3))
+            .member(Some("id"), None);
+        let e = ctx.member(Some("status"), Some(7)).err("bad");
+        assert_eq!(e.file, Path::new("m.yml"));
+        assert_eq!(e.line, Some(7));
+        assert_eq!(e.cube.as_deref(), Some("Orders"));
+        assert_eq!(e.member.as_deref(), Some("status"));
+        let e = ctx.cube(Some("Users"), None).err("x");
+        assert_eq!((e.line, e.member), (Some(3), None));
+    }
+
+    #[test]
+    fn borrows_strings_and_prints_other_scalars() {
+        let v = yaml("sql: a.b\nn: 12\nb: true\nl: [1]");
+        let (sink, ctx) = (Sink::default(), Ctx::default());
+        let o = Obj::new(&v, "thing", &ctx, &sink).unwrap();
+        assert!(matches!(o.text_str(&["sql"]), Some(Cow::Borrowed("a.b"))));
+        assert_eq!(o.text_str(&["n"]).as_deref(), Some("12"));
+        assert_eq!(o.text_str(&["b"]).as_deref(), Some("true"));
+        assert_eq!(o.str(&["sql"]), Some("a.b"));
+        assert_eq!(o.str(&["n"]), None);
+        assert_eq!(o.text_str(&["l"]), None);
+        assert_eq!(sink.len(), 2);
     }
 
     #[test]
