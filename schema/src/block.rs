@@ -14,6 +14,8 @@
 //! `serde_yaml`, so such files read the same as before, including their error
 //! messages.
 
+use std::borrow::Cow;
+
 use crate::locate::{Entry, LineKind, Locator, Shape};
 use crate::value::{Mapping, Value};
 
@@ -31,8 +33,10 @@ struct Line<'a> {
 ///
 /// The [`Locator`] comes with it, built from the lines and keys read here
 /// rather than by scanning the text again.
-pub(crate) fn parse(text: &str) -> Option<(Value, Locator<'_>)> {
-    let mut lines = Vec::new();
+pub(crate) fn parse(text: &str) -> Option<(Value<'_>, Locator<'_>)> {
+    // One line a newline, and a key a line at most: no vector grows.
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    let mut lines = Vec::with_capacity(newlines + 1);
     let mut first = true;
     let mut pieces = 0;
     for raw in text.split('\n') {
@@ -68,7 +72,7 @@ pub(crate) fn parse(text: &str) -> Option<(Value, Locator<'_>)> {
         lines,
         pos: 0,
         depth: 0,
-        entries: Vec::new(),
+        entries: Vec::with_capacity(newlines + 1),
     };
     let value = p.mapping(0, None)?;
     if p.pos != p.lines.len() {
@@ -111,7 +115,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A block node starting at the current line, indented by `indent`.
-    fn node(&mut self, indent: usize) -> Option<Value> {
+    fn node(&mut self, indent: usize) -> Option<Value<'a>> {
         if is_dash(self.peek()?.text) {
             self.sequence(indent)
         } else {
@@ -120,7 +124,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The value after `key:` with nothing else on the line.
-    fn nested(&mut self, indent: usize) -> Option<Value> {
+    fn nested(&mut self, indent: usize) -> Option<Value<'a>> {
         match self.peek() {
             Some(l) if l.indent > indent => self.node(l.indent),
             // A list may sit at the key's own indentation.
@@ -132,7 +136,7 @@ impl<'a> Parser<'a> {
     /// A block mapping whose keys sit at column `indent`; `first` is the
     /// text of its first `key:` when that shares the current line with a
     /// list item's `-`.
-    fn mapping(&mut self, indent: usize, mut first: Option<&'a str>) -> Option<Value> {
+    fn mapping(&mut self, indent: usize, mut first: Option<&'a str>) -> Option<Value<'a>> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -170,7 +174,7 @@ impl<'a> Parser<'a> {
         Some(Value::Mapping(map))
     }
 
-    fn sequence(&mut self, indent: usize) -> Option<Value> {
+    fn sequence(&mut self, indent: usize) -> Option<Value<'a>> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -206,7 +210,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The value of a `-` with nothing after it.
-    fn nested_item(&mut self, indent: usize) -> Option<Value> {
+    fn nested_item(&mut self, indent: usize) -> Option<Value<'a>> {
         match self.peek() {
             Some(l) if l.indent > indent => self.node(l.indent),
             _ => Some(Value::Null),
@@ -241,7 +245,7 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     let colon = (0..bytes.len())
         .find(|&i| bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' '))?;
     let key = &text[..colon];
-    if key.ends_with(' ') || key.contains(" #") {
+    if key.ends_with(' ') || find_pair(key, *b" #").is_some() {
         return None;
     }
     let rest = text[colon + 1..].trim_start_matches(' ');
@@ -249,8 +253,14 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     Some((key, rest))
 }
 
+/// Where the two bytes `pair` first occur in `text` (for short texts, a
+/// plain scan beats setting up a substring search).
+fn find_pair(text: &str, pair: [u8; 2]) -> Option<usize> {
+    text.as_bytes().windows(2).position(|w| w == pair)
+}
+
 /// A one-line scalar or flow list, with an optional trailing comment.
-fn scalar(text: &str) -> Option<Value> {
+fn scalar(text: &str) -> Option<Value<'_>> {
     match text.as_bytes().first()? {
         b'"' | b'\'' => {
             let (s, tail) = quoted(text)?;
@@ -258,9 +268,9 @@ fn scalar(text: &str) -> Option<Value> {
         }
         b'[' => flow_list(text),
         _ => {
-            let end = text.find(" #").unwrap_or(text.len());
+            let end = find_pair(text, *b" #").unwrap_or(text.len());
             let v = text[..end].trim_end_matches(' ');
-            if v.contains(": ") || v.ends_with(':') {
+            if find_pair(v, *b": ").is_some() || v.ends_with(':') {
                 return None;
             }
             plain(v)
@@ -275,7 +285,7 @@ fn end_of_value(tail: &str) -> bool {
 }
 
 /// A quoted scalar without escapes → (text, what follows the closing quote).
-fn quoted(text: &str) -> Option<(String, &str)> {
+fn quoted(text: &str) -> Option<(Cow<'_, str>, &str)> {
     let q = *text.as_bytes().first()?;
     let body = &text[1..];
     if q == b'"' {
@@ -283,9 +293,13 @@ fn quoted(text: &str) -> Option<(String, &str)> {
         if body.as_bytes()[close] == b'\\' {
             return None;
         }
-        return Some((body[..close].to_string(), &body[close + 1..]));
+        return Some((Cow::Borrowed(&body[..close]), &body[close + 1..]));
     }
     // Single quotes: `''` stands for one quote.
+    let close = body.find('\'')?;
+    if !body[close + 1..].starts_with('\'') {
+        return Some((Cow::Borrowed(&body[..close]), &body[close + 1..]));
+    }
     let mut out = String::new();
     let mut rest = body;
     loop {
@@ -296,13 +310,13 @@ fn quoted(text: &str) -> Option<(String, &str)> {
             out.push('\'');
             rest = after;
         } else {
-            return Some((out, rest));
+            return Some((Cow::Owned(out), rest));
         }
     }
 }
 
 /// `[a, b, "c"]` on one line, of scalars only.
-fn flow_list(text: &str) -> Option<Value> {
+fn flow_list(text: &str) -> Option<Value<'_>> {
     let close = text.find(']')?;
     if !end_of_value(&text[close + 1..]) {
         return None;
@@ -336,7 +350,7 @@ fn flow_list(text: &str) -> Option<Value> {
 
 /// A plain scalar read as `serde_yaml` reads it; `None` for texts that cannot
 /// start a plain scalar or that it reads in ways not handled here.
-fn plain(v: &str) -> Option<Value> {
+fn plain(v: &str) -> Option<Value<'_>> {
     let first = *v.as_bytes().first()?;
     if b"[]{},#&*!|>'\"%@`".contains(&first) {
         return None;
@@ -353,9 +367,9 @@ fn plain(v: &str) -> Option<Value> {
     // Only texts starting like a number can be one (`inf` and `nan` words
     // parse as floats in Rust but are strings in YAML).
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
-        return Some(Value::String(v.to_string()));
+        return Some(Value::String(Cow::Borrowed(v)));
     }
-    number(v).map(|n| n.map_or_else(|| Value::String(v.to_string()), Value::Number))
+    number(v).map(|n| n.map_or_else(|| Value::String(Cow::Borrowed(v)), Value::Number))
 }
 
 /// `serde_yaml`'s integer and float rules: `Some(Some(n))` a number,
@@ -517,6 +531,22 @@ pub(crate) mod tests {
                 .join("\n");
             same(&plain);
         }
+    }
+
+    #[test]
+    fn borrows_scalars_from_the_text() {
+        let borrowed = |v: Option<Value>| matches!(v, Some(Value::String(Cow::Borrowed(_))));
+        assert!(borrowed(scalar("plain text # comment")));
+        assert!(borrowed(scalar("\"double\"")));
+        assert!(borrowed(scalar("'single'")));
+        assert!(borrowed(scalar("007")));
+        assert!(matches!(
+            scalar("'it''s'"),
+            Some(Value::String(Cow::Owned(s))) if s == "it's"
+        ));
+        assert_eq!(find_pair("a #b", *b" #"), Some(1));
+        assert_eq!(find_pair("a#b", *b" #"), None);
+        assert_eq!(find_pair("", *b": "), None);
     }
 
     #[test]

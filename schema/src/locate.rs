@@ -409,8 +409,13 @@ fn clean_value(v: &str) -> &str {
             return &v[1..close + 1];
         }
     }
-    let v = v.split(" #").next().unwrap_or("");
-    v.trim()
+    // A comment: ` #` (a plain scan, as values are short).
+    let end = v
+        .as_bytes()
+        .windows(2)
+        .position(|w| w == b" #")
+        .unwrap_or(v.len());
+    v[..end].trim()
 }
 
 #[cfg(test)]

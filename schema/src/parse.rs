@@ -57,10 +57,10 @@ impl Site<'_> {
 }
 
 /// Reads the `name` of a list entry without reporting anything.
-pub(crate) fn peek_name(v: &Value) -> Option<&str> {
+pub(crate) fn peek_name<'a>(v: &'a Value<'_>) -> Option<&'a str> {
     match untag(v) {
         Value::Mapping(m) => m.get("name").and_then(|n| match untag(n) {
-            Value::String(s) => Some(s.as_str()),
+            Value::String(s) => Some(s.as_ref()),
             _ => None,
         }),
         _ => None,

@@ -1,5 +1,9 @@
 //! A parsed YAML value, lighter than `serde_yaml::Value`.
 //!
+//! Strings borrow from the file text where they can (the fast block reader
+//! takes them as they are written) and own their text otherwise (what
+//! `serde_yaml` gives).
+//!
 //! Model files are read once and every mapping in them is small (a member has
 //! a handful of keys), so mappings are kept as a vector of pairs searched
 //! linearly: building one costs a single allocation and no hashing, and
@@ -8,14 +12,15 @@
 //! [`Mapping::remove`]) follow `serde_yaml::Value`, which this replaces when
 //! deserializing.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
 use serde_yaml::Number;
 
-/// A YAML value.
+/// A YAML value whose strings may borrow from a text that lives for `'t`.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub(crate) enum Value<'t> {
     /// `null`, `~` or nothing.
     Null,
     /// `true` / `false`.
@@ -23,31 +28,31 @@ pub(crate) enum Value {
     /// An integer or a float.
     Number(Number),
     /// A string.
-    String(String),
+    String(Cow<'t, str>),
     /// A list.
-    Sequence(Vec<Value>),
+    Sequence(Vec<Value<'t>>),
     /// A mapping.
-    Mapping(Mapping),
+    Mapping(Mapping<'t>),
     /// A value with a tag (`!tag value`).
-    Tagged(Box<Tagged>),
+    Tagged(Box<Tagged<'t>>),
 }
 
 /// A tagged value.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Tagged {
+pub(crate) struct Tagged<'t> {
     /// The tag, without its `!`.
     pub tag: String,
     /// The value.
-    pub value: Value,
+    pub value: Value<'t>,
 }
 
 /// A YAML mapping: pairs in the order written, keys unique.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Mapping(Vec<(Value, Value)>);
+pub(crate) struct Mapping<'t>(Vec<(Value<'t>, Value<'t>)>);
 
-impl Mapping {
+impl<'t> Mapping<'t> {
     /// The value of a string key.
-    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value<'t>> {
         self.0
             .iter()
             .find(|(k, _)| matches!(k, Value::String(s) if s == key))
@@ -55,18 +60,18 @@ impl Mapping {
     }
 
     /// Whether `key` is present.
-    pub(crate) fn contains_key(&self, key: &Value) -> bool {
+    pub(crate) fn contains_key(&self, key: &Value<'t>) -> bool {
         self.0.iter().any(|(k, _)| k == key)
     }
 
     /// Adds a pair whose key is not present yet (callers check).
-    pub(crate) fn insert(&mut self, key: Value, value: Value) {
+    pub(crate) fn insert(&mut self, key: Value<'t>, value: Value<'t>) {
         self.0.push((key, value));
     }
 
     /// Removes a string key, moving the last pair into its place (as
     /// `serde_yaml::Mapping::remove` does, so merged keys keep the same order).
-    pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Value<'t>> {
         let pos = self
             .0
             .iter()
@@ -75,27 +80,27 @@ impl Mapping {
     }
 
     /// The pairs, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Value<'t>, &Value<'t>)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
     /// The values, mutably.
-    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Value<'t>> {
         self.0.iter_mut().map(|(_, v)| v)
     }
 }
 
-impl IntoIterator for Mapping {
-    type Item = (Value, Value);
-    type IntoIter = std::vec::IntoIter<(Value, Value)>;
+impl<'t> IntoIterator for Mapping<'t> {
+    type Item = (Value<'t>, Value<'t>);
+    type IntoIter = std::vec::IntoIter<(Value<'t>, Value<'t>)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+impl<'de> Deserialize<'de> for Value<'static> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value<'static>, D::Error> {
         deserializer.deserialize_any(ValueVisitor)
     }
 }
@@ -103,49 +108,49 @@ impl<'de> Deserialize<'de> for Value {
 struct ValueVisitor;
 
 impl<'de> de::Visitor<'de> for ValueVisitor {
-    type Value = Value;
+    type Value = Value<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+    fn visit_bool<E>(self, b: bool) -> Result<Value<'static>, E> {
         Ok(Value::Bool(b))
     }
 
-    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+    fn visit_i64<E>(self, i: i64) -> Result<Value<'static>, E> {
         Ok(Value::Number(i.into()))
     }
 
-    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+    fn visit_u64<E>(self, u: u64) -> Result<Value<'static>, E> {
         Ok(Value::Number(u.into()))
     }
 
-    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+    fn visit_f64<E>(self, f: f64) -> Result<Value<'static>, E> {
         Ok(Value::Number(f.into()))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
+    fn visit_str<E>(self, s: &str) -> Result<Value<'static>, E> {
+        Ok(Value::String(Cow::Owned(s.to_owned())))
     }
 
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
+    fn visit_string<E>(self, s: String) -> Result<Value<'static>, E> {
+        Ok(Value::String(Cow::Owned(s)))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E>(self) -> Result<Value<'static>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E>(self) -> Result<Value<'static>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'static>, D::Error> {
         Value::deserialize(deserializer)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'static>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(item) = seq.next_element()? {
             items.push(item);
@@ -153,8 +158,9 @@ impl<'de> de::Visitor<'de> for ValueVisitor {
         Ok(Value::Sequence(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut pairs: Vec<(Value, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'static>, A::Error> {
+        let mut pairs: Vec<(Value<'static>, Value<'static>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(key) = map.next_key::<Value>()? {
             if pairs.iter().any(|(k, _)| *k == key) {
                 return Err(de::Error::custom(duplicate_key(&key)));
@@ -165,7 +171,7 @@ impl<'de> de::Visitor<'de> for ValueVisitor {
         Ok(Value::Mapping(Mapping(pairs)))
     }
 
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value<'static>, A::Error> {
         let (tag, contents) = data.variant::<String>()?;
         if tag.is_empty() {
             return Err(de::Error::custom("empty YAML tag is not allowed"));
@@ -195,7 +201,7 @@ pub(crate) fn to_serde_yaml(v: &Value) -> serde_yaml::Value {
         Value::Null => Y::Null,
         Value::Bool(b) => Y::Bool(*b),
         Value::Number(n) => Y::Number(n.clone()),
-        Value::String(s) => Y::String(s.clone()),
+        Value::String(s) => Y::String(s.to_string()),
         Value::Sequence(s) => Y::Sequence(s.iter().map(to_serde_yaml).collect()),
         Value::Mapping(m) => Y::Mapping(
             m.iter()
@@ -214,7 +220,12 @@ mod tests {
     use super::*;
 
     /// Parses with both this type and `serde_yaml::Value`.
-    fn both(text: &str) -> (Result<Value, String>, Result<serde_yaml::Value, String>) {
+    fn both(
+        text: &str,
+    ) -> (
+        Result<Value<'static>, String>,
+        Result<serde_yaml::Value, String>,
+    ) {
         (
             serde_yaml::from_str::<Value>(text).map_err(|e| e.to_string()),
             serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| e.to_string()),

@@ -117,7 +117,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Strips YAML tags (`!foo value`), which the model does not use.
-pub(crate) fn untag(mut v: &Value) -> &Value {
+pub(crate) fn untag<'a, 't>(mut v: &'a Value<'t>) -> &'a Value<'t> {
     while let Value::Tagged(t) = v {
         v = &t.value;
     }
@@ -143,9 +143,9 @@ pub(crate) fn scalar_text(v: &Value) -> Option<String> {
 }
 
 /// [`scalar_text`] borrowing strings instead of copying them.
-pub(crate) fn scalar_str(v: &Value) -> Option<Cow<'_, str>> {
+pub(crate) fn scalar_str<'a>(v: &'a Value<'_>) -> Option<Cow<'a, str>> {
     match untag(v) {
-        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::String(s) => Some(Cow::Borrowed(s.as_ref())),
         Value::Number(n) => Some(Cow::Owned(n.to_string())),
         Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
@@ -170,7 +170,7 @@ pub(crate) fn to_json(v: &Value) -> serde_json::Value {
                     .map_or(J::Null, J::Number)
             }
         }
-        Value::String(s) => J::String(s.clone()),
+        Value::String(s) => J::String(s.to_string()),
         Value::Sequence(s) => J::Array(s.iter().map(to_json).collect()),
         Value::Mapping(m) => J::Object(
             m.iter()
@@ -246,14 +246,14 @@ pub(crate) fn apply_merges(v: &mut Value) -> Result<(), String> {
 /// and read as absent. Values borrow from the mapping (`'a`), which outlives
 /// the error context (`'c`).
 pub(crate) struct Obj<'a, 'c> {
-    map: &'a Mapping,
+    map: &'a Mapping<'a>,
     ctx: &'c Ctx<'c>,
     sink: &'c Sink,
 }
 
 impl<'a, 'c> Obj<'a, 'c> {
     /// Reads `v` as a mapping; reports and returns `None` otherwise.
-    pub(crate) fn new(v: &'a Value, what: &str, ctx: &'c Ctx, sink: &'c Sink) -> Option<Self> {
+    pub(crate) fn new(v: &'a Value<'a>, what: &str, ctx: &'c Ctx, sink: &'c Sink) -> Option<Self> {
         match untag(v) {
             Value::Mapping(map) => Some(Obj { map, ctx, sink }),
             other => {
@@ -267,7 +267,7 @@ impl<'a, 'c> Obj<'a, 'c> {
     }
 
     /// The first of `keys` present with a non-null value, and that key.
-    pub(crate) fn get(&self, keys: &[&'static str]) -> Option<(&'static str, &'a Value)> {
+    pub(crate) fn get(&self, keys: &[&'static str]) -> Option<(&'static str, &'a Value<'a>)> {
         keys.iter().find_map(|k| match self.map.get(k).map(untag) {
             None | Some(Value::Null) => None,
             Some(v) => Some((*k, v)),
@@ -290,7 +290,7 @@ impl<'a, 'c> Obj<'a, 'c> {
     pub(crate) fn str(&self, keys: &[&'static str]) -> Option<&'a str> {
         let (k, v) = self.get(keys)?;
         match v {
-            Value::String(s) => Some(s),
+            Value::String(s) => Some(s.as_ref()),
             other => {
                 self.wrong(k, "a string", other);
                 None
@@ -334,7 +334,7 @@ impl<'a, 'c> Obj<'a, 'c> {
     }
 
     /// A list field (absent reads as empty).
-    pub(crate) fn list(&self, keys: &[&'static str]) -> &'a [Value] {
+    pub(crate) fn list(&self, keys: &[&'static str]) -> &'a [Value<'a>] {
         match self.get(keys) {
             None => &[],
             Some((_, Value::Sequence(s))) => s.as_slice(),
@@ -380,11 +380,11 @@ impl<'a, 'c> Obj<'a, 'c> {
 mod tests {
     use super::*;
 
-    fn yaml(s: &str) -> Value {
+    fn yaml(s: &str) -> Value<'static> {
         serde_yaml::from_str(s).unwrap()
     }
 
-    fn get<'a>(v: &'a Value, key: &str) -> &'a Value {
+    fn get<'a, 't>(v: &'a Value<'t>, key: &str) -> &'a Value<'t> {
         match v {
             Value::Mapping(m) => m.get(key).unwrap_or(&Value::Null),
             _ => &Value::Null,
