@@ -54,8 +54,7 @@ pub(crate) fn compile(cubes: Vec<CubeDecl>, views: Vec<ViewDecl>, sink: &Sink) -
         let cube = match built.get_mut(i).and_then(Option::take) {
             Some(cube) => cube,
             None => {
-                let mut merged = Merged::default();
-                merged.overlay_owned(Members::take(&mut decl));
+                let merged = Merged::own(Members::take(&mut decl));
                 finish_cube(&decl, merged, true, sink)
             }
         };
@@ -98,6 +97,40 @@ struct Merged {
 }
 
 impl Merged {
+    /// The members of a cube that neither extends nor is extended: what
+    /// [`Merged::overlay_owned`] gives on nothing inherited, without its
+    /// checks for names to replace, which cannot occur (parsing reports and
+    /// drops members that repeat a name of their cube).
+    fn own(decl: Members) -> Merged {
+        let merged = Merged {
+            source: decl.source,
+            data_source: decl.data_source,
+            refresh_key: decl.refresh_key,
+            joins: keyed(decl.joins, |j| &j.target),
+            dimensions: keyed(decl.dimensions, |d| &d.name),
+            measures: keyed(decl.measures, |m| &m.name),
+            segments: keyed(decl.segments, |s| &s.name),
+            pre_aggregations: keyed(decl.pre_aggregations, |p| &p.name),
+            access_policy: decl.access_policy,
+        };
+        debug_assert!(merged.names_unique());
+        merged
+    }
+
+    /// Whether no name is both a dimension, a measure or a segment.
+    fn names_unique(&self) -> bool {
+        let Merged {
+            dimensions,
+            measures,
+            segments,
+            ..
+        } = self;
+        dimensions
+            .keys()
+            .all(|n| !measures.contains_key(n) && !segments.contains_key(n))
+            && measures.keys().all(|n| !segments.contains_key(n))
+    }
+
     /// Lays `decl` over what is inherited: its own members replace same-named ones.
     fn overlay(&mut self, decl: &CubeDecl) {
         self.overlay_owned(Members {
@@ -157,6 +190,16 @@ impl Merged {
         }
         self.pre_aggregations = pre;
     }
+}
+
+/// Items by name, in order; a repeated name keeps its first place and its
+/// last item (as inserting them one by one does).
+fn keyed<T>(items: Vec<T>, name: impl Fn(&T) -> &String) -> IndexMap<String, T> {
+    let mut map = IndexMap::with_capacity(items.len());
+    for item in items {
+        map.insert(name(&item).clone(), item);
+    }
+    map
 }
 
 /// The members of one declaration, as [`Merged::overlay_owned`] takes them.

@@ -260,7 +260,7 @@ impl<'t> Locator<'t> {
         let Some((item, key_col)) = item.and_then(|i| Some((i, i.key_col?))) else {
             return out;
         };
-        let entries: Vec<&Entry<'t>> = self.in_item(&item).collect();
+        let entries = self.in_item(&item).as_slice();
         for (i, list) in entries.iter().enumerate() {
             if list.col != key_col || !lists.contains(&list.key) {
                 continue;

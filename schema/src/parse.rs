@@ -395,10 +395,9 @@ pub(crate) fn member_path(s: &str) -> Result<MemberPath, String> {
 }
 
 fn paths(o: &Obj, keys: &[&'static str]) -> Vec<MemberPath> {
-    o.names(keys)
-        .iter()
+    o.names_str(keys)
         .filter_map(|n| {
-            member_path(n)
+            member_path(&n)
                 .map_err(|e| o.sink().push(o.ctx().err(e)))
                 .ok()
         })

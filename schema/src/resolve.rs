@@ -24,9 +24,10 @@ pub(crate) struct Index {
 impl Index {
     /// Indexes the cubes of `model`.
     pub(crate) fn build(model: &SemanticModel) -> Index {
-        let mut cubes = HashMap::new();
+        let mut cubes = HashMap::with_capacity(model.cubes.len());
         for cube in model.cubes.values() {
-            let mut members = HashMap::new();
+            let count = cube.dimensions.len() + cube.measures.len() + cube.segments.len();
+            let mut members = HashMap::with_capacity(count);
             for d in cube.dimensions.values() {
                 let info = MemberInfo {
                     kind: MemberKind::Dimension,

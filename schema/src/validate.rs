@@ -153,34 +153,45 @@ struct Node<'a> {
     templates: Vec<&'a SqlTemplate>,
 }
 
+impl<'a> Node<'a> {
+    /// The node of a member whose templates refer to other members.
+    fn referring(
+        cube: &'a str,
+        member: &'a str,
+        location: &'a SourceLocation,
+        templates: Vec<&'a SqlTemplate>,
+    ) -> Option<Node<'a>> {
+        templates
+            .iter()
+            .any(|t| t.member_refs().next().is_some())
+            .then_some(Node {
+                cube,
+                member,
+                location,
+                templates,
+            })
+    }
+}
+
 /// Reports every reference cycle between members (`a = {b}`, `b = {a}`).
+///
+/// Only members that refer to other members are nodes of the graph: a member
+/// referring to none cannot be on a cycle, and leaving it out (with the
+/// edges to it) changes neither the cycles found nor their order.
 fn cycles(model: &SemanticModel, sink: &Sink) {
     let mut nodes: Vec<Node> = Vec::new();
     for cube in model.cubes.values() {
         let c = cube.name.as_str();
         for d in cube.dimensions.values() {
-            nodes.push(Node {
-                cube: c,
-                member: &d.name,
-                location: &d.location,
-                templates: dimension_templates(&d.sql),
-            });
+            let templates = dimension_templates(&d.sql);
+            nodes.extend(Node::referring(c, &d.name, &d.location, templates));
         }
         for m in cube.measures.values() {
-            nodes.push(Node {
-                cube: c,
-                member: &m.name,
-                location: &m.location,
-                templates: m.sql.iter().chain(m.filters.iter()).collect(),
-            });
+            let templates = m.sql.iter().chain(m.filters.iter()).collect();
+            nodes.extend(Node::referring(c, &m.name, &m.location, templates));
         }
         for s in cube.segments.values() {
-            nodes.push(Node {
-                cube: c,
-                member: &s.name,
-                location: &s.location,
-                templates: vec![&s.sql],
-            });
+            nodes.extend(Node::referring(c, &s.name, &s.location, vec![&s.sql]));
         }
     }
     let ids: HashMap<(&str, &str), usize> = nodes
@@ -240,5 +251,30 @@ fn cycles(model: &SemanticModel, sink: &Sink) {
                 _ => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::errors;
+
+    #[test]
+    fn finds_cycles_through_other_cubes_past_plain_members() {
+        let errs = errors(
+            "cubes:\n  - name: A\n    sql_table: a\n    joins:\n      - name: B\n        relationship: many_to_one\n        sql: \"{CUBE}.b = {B}.id\"\n    dimensions:\n      - name: z\n        sql: z\n        type: string\n      - name: x\n        sql: \"{z} || {y} || {z}\"\n        type: string\n      - name: y\n        sql: \"{B.w}\"\n        type: string\n  - name: B\n    sql_table: b\n    dimensions:\n      - name: id\n        sql: id\n        type: number\n        primary_key: true\n      - name: w\n        sql: \"{A.x} || {id}\"\n        type: string\n    measures:\n      - name: v\n        type: number\n        sql: \"{v} + {count}\"\n      - name: count\n        type: count\n",
+        );
+        let cycles: Vec<String> = errs
+            .iter()
+            .filter(|e| e.message.starts_with("circular"))
+            .map(|e| format!("{:?}:{}", e.line, e.message))
+            .collect();
+        assert_eq!(
+            cycles,
+            [
+                "Some(12):circular reference: A.x -> A.y -> B.w -> A.x",
+                "Some(29):circular reference: B.v -> B.v",
+            ],
+            "{errs:?}"
+        );
     }
 }

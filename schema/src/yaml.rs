@@ -347,17 +347,22 @@ impl<'a, 'c> Obj<'a, 'c> {
 
     /// A list of names (absent reads as empty).
     pub(crate) fn names(&self, keys: &[&'static str]) -> Vec<String> {
+        self.names_str(keys).map(Cow::into_owned).collect()
+    }
+
+    /// [`Obj::names`], borrowing strings.
+    pub(crate) fn names_str(
+        &self,
+        keys: &[&'static str],
+    ) -> impl Iterator<Item = Cow<'a, str>> + use<'a, 'c, '_> {
         let key = self.get(keys).map_or("list", |(k, _)| k);
-        self.list(keys)
-            .iter()
-            .filter_map(|v| {
-                let t = scalar_text(v);
-                if t.is_none() {
-                    self.wrong(key, "a list of names", v);
-                }
-                t
-            })
-            .collect()
+        self.list(keys).iter().filter_map(move |v| {
+            let t = scalar_str(v);
+            if t.is_none() {
+                self.wrong(key, "a list of names", v);
+            }
+            t
+        })
     }
 
     /// Any value as JSON (`meta`).
