@@ -34,15 +34,15 @@ struct Line<'a> {
 /// The [`Locator`] comes with it, built from the lines and keys read here
 /// rather than by scanning the text again.
 pub(crate) fn parse(text: &str) -> Option<(Value<'_>, Locator<'_>)> {
-    // One line a newline, and a key a line at most: no vector grows.
-    let newlines = text.bytes().filter(|&b| b == b'\n').count();
-    let mut lines = Vec::with_capacity(newlines + 1);
+    // Model lines are rarely shorter than this; a key a line at most.
+    let capacity = text.len() / LINE_BYTES + 1;
+    let mut lines = Vec::with_capacity(capacity);
     let mut first = true;
     let mut pieces = 0;
-    for raw in text.split('\n') {
+    for (raw, unusual) in split_lines(text) {
         pieces += 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if !plain_text(raw) {
+        if unusual && !plain_text(raw) {
             return None;
         }
         let content = raw.trim_start_matches(' ');
@@ -72,7 +72,7 @@ pub(crate) fn parse(text: &str) -> Option<(Value<'_>, Locator<'_>)> {
         lines,
         pos: 0,
         depth: 0,
-        entries: Vec::with_capacity(newlines + 1),
+        entries: Vec::with_capacity(capacity),
     };
     let value = p.mapping(0, None)?;
     if p.pos != p.lines.len() {
@@ -218,6 +218,32 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A typical length of a line of a model file, to size vectors up front.
+const LINE_BYTES: usize = 16;
+
+/// The pieces of `text` between newlines, as `text.split('\n')` gives them,
+/// each with whether it holds a byte other than printable ASCII (then
+/// [`plain_text`] decides whether this reader takes it). One pass over the
+/// bytes does both.
+fn split_lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let mut end = from;
+        let mut unusual = false;
+        while let Some(&b) = bytes.get(end) {
+            if b == b'\n' {
+                break;
+            }
+            unusual |= !(0x20..0x7f).contains(&b);
+            end += 1;
+        }
+        start = (end < bytes.len()).then_some(end + 1);
+        Some((&text[from..end], unusual))
+    })
+}
+
 /// Whether a line has only characters this reader takes: no tabs or control
 /// characters (libyaml rejects some, and some it reads as line breaks).
 fn plain_text(line: &str) -> bool {
@@ -238,7 +264,27 @@ fn is_dash(text: &str) -> bool {
 /// is not a plain `key:` line.
 fn split_key(text: &str) -> Option<(&str, &str)> {
     let first = text.bytes().next()?;
-    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
+    if matches!(
+        first,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return None;
     }
     let bytes = text.as_bytes();
@@ -352,7 +398,24 @@ fn flow_list(text: &str) -> Option<Value<'_>> {
 /// start a plain scalar or that it reads in ways not handled here.
 fn plain(v: &str) -> Option<Value<'_>> {
     let first = *v.as_bytes().first()?;
-    if b"[]{},#&*!|>'\"%@`".contains(&first) {
+    if matches!(
+        first,
+        b'[' | b']'
+            | b'{'
+            | b'}'
+            | b','
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return None;
     }
     if matches!(first, b'-' | b'?' | b':') && (v.len() == 1 || v.as_bytes()[1] == b' ') {
@@ -531,6 +594,18 @@ pub(crate) mod tests {
                 .join("\n");
             same(&plain);
         }
+    }
+
+    #[test]
+    fn splits_lines_as_str_split_does() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb\n\nc", "é\n\tx\n\u{7f}\ny ~"] {
+            let ours: Vec<&str> = split_lines(text).map(|(l, _)| l).collect();
+            assert_eq!(ours, text.split('\n').collect::<Vec<_>>(), "{text:?}");
+        }
+        let unusual: Vec<bool> = split_lines("a b\né\n\tx\nx\r\n\u{7f}")
+            .map(|(_, u)| u)
+            .collect();
+        assert_eq!(unusual, [false, true, true, true, true]);
     }
 
     #[test]
