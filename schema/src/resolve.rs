@@ -90,9 +90,9 @@ impl Index {
 
     /// Resolves a reference written in a template of cube `own`.
     pub(crate) fn resolve_ref(&self, reference: &str, own: &str) -> Result<SqlRef, String> {
-        let parts: Vec<&str> = reference.split('.').collect();
-        match parts.as_slice() {
-            [one] => {
+        let mut parts = reference.split('.');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(one), None, _) => {
                 if is_self(one) {
                     Ok(SqlRef::Cube(own.to_string()))
                 } else if self.member(own, one).is_some() {
@@ -109,7 +109,7 @@ impl Index {
                     ))
                 }
             }
-            [c, m] => {
+            (Some(c), Some(m), None) => {
                 let cube = if is_self(c) { own } else { c };
                 if !self.has_cube(cube) {
                     let hint = Index::suggest(cube, self.cube_names());
@@ -258,6 +258,29 @@ fn dimension_templates_mut(sql: &mut DimensionSql) -> Vec<&mut SqlTemplate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolves_each_form_of_reference() {
+        let model = crate::tests::model(
+            "cubes:\n  - name: A\n    sql_table: a\n    dimensions:\n      - name: x\n        sql: x\n        type: string\n",
+        );
+        let index = Index::build(&model);
+        let member = |cube: &str, member: &str| SqlRef::Member {
+            cube: cube.into(),
+            member: member.into(),
+        };
+        assert_eq!(index.resolve_ref("x", "A"), Ok(member("A", "x")));
+        assert_eq!(index.resolve_ref("CUBE.x", "A"), Ok(member("A", "x")));
+        assert_eq!(
+            index.resolve_ref("TABLE", "A"),
+            Ok(SqlRef::Cube("A".into()))
+        );
+        assert_eq!(index.resolve_ref("A", "A"), Ok(SqlRef::Cube("A".into())));
+        assert!(index.resolve_ref("A.y", "A").is_err());
+        assert!(index
+            .resolve_ref("A.x.y", "A")
+            .is_err_and(|e| e.starts_with("unsupported")));
+    }
 
     #[test]
     fn edit_distance_and_hints() {
