@@ -16,6 +16,7 @@
 pub mod ai;
 pub mod auth;
 pub mod bench;
+pub mod body;
 pub mod config;
 pub mod error;
 pub mod meta;

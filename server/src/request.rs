@@ -6,8 +6,6 @@
 
 use std::borrow::Cow;
 
-use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
 use serde_json::Value;
 use strata_engine::CacheMode;
 
@@ -89,25 +87,6 @@ impl ApiRequest {
         Self::build(query, query_type, format, cache)
     }
 
-    /// Parses a `POST` request from axum's body extraction result, turning a
-    /// body-limit rejection into a JSON 413.
-    pub fn from_body_result(
-        body: Result<axum::body::Bytes, BytesRejection>,
-        raw_query: Option<&str>,
-        limit: usize,
-    ) -> Result<Self, ApiError> {
-        match body {
-            Ok(bytes) => Self::from_body(&bytes, raw_query),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::payload_too_large(limit))
-            }
-            Err(rejection) => Err(ApiError::new(
-                rejection.status(),
-                format!("Cannot read the request body: {}", rejection.body_text()),
-            )),
-        }
-    }
-
     fn build(
         mut query: Value,
         query_type: Option<String>,
@@ -187,6 +166,7 @@ fn decode(s: &str) -> Result<String, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
     use serde_json::json;
 
     fn encode(v: &Value) -> String {

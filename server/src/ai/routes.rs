@@ -1,9 +1,7 @@
 //! The `/ai-analytics/*` routes; see [`crate::ai`].
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,8 +11,8 @@ use serde_json::json;
 use super::conversations::Owner;
 use super::service::{self, conversation_not_found, AskRequest};
 use crate::auth::require_auth_ai;
+use crate::body::RequestBody;
 use crate::error::ApiError;
-use crate::routes::BODY_LIMIT;
 use crate::state::AppState;
 use crate::tenancy::Caller;
 
@@ -36,18 +34,9 @@ pub fn router(state: AppState) -> Router<AppState> {
 async fn query(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Bytes, BytesRejection>,
+    RequestBody(body): RequestBody,
 ) -> Response {
-    let request = match body {
-        Ok(bytes) => AskRequest::from_body(&bytes),
-        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Err(ApiError::payload_too_large(BODY_LIMIT))
-        }
-        Err(r) => Err(ApiError::new(
-            r.status(),
-            format!("Cannot read the request body: {}", r.body_text()),
-        )),
-    };
+    let request = body.and_then(|bytes| AskRequest::from_body(&bytes));
     let result = match request {
         Ok(request) => service::ask(&state, &caller, request).await,
         Err(e) => Err(e),
@@ -73,12 +62,8 @@ async fn schema(State(state): State<AppState>, Extension(caller): Extension<Call
 async fn schema_of_tenant(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    path: Result<Path<String>, PathRejection>,
+    PathSegment(tenant): PathSegment,
 ) -> Response {
-    let tenant = match path {
-        Ok(Path(t)) => t,
-        Err(e) => return ApiError::bad_request(e.body_text()).into_response(),
-    };
     if caller.tenant.as_deref() != Some(tenant.as_str()) {
         return ApiError::forbidden(format!(
             "Access denied: you may only read the schema of your own tenant, not {tenant:?}"
@@ -92,12 +77,8 @@ async fn schema_of_tenant(
 async fn get_conversation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    path: Result<Path<String>, PathRejection>,
+    PathSegment(id): PathSegment,
 ) -> Response {
-    let id = match path {
-        Ok(Path(id)) => id,
-        Err(e) => return ApiError::bad_request(e.body_text()).into_response(),
-    };
     match state.ai().store().get(&Owner::of(&caller), &id).await {
         Ok(Some(c)) => Json(json!({
             "conversationId": c.id,
@@ -115,15 +96,26 @@ async fn get_conversation(
 async fn delete_conversation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    path: Result<Path<String>, PathRejection>,
+    PathSegment(id): PathSegment,
 ) -> Response {
-    let id = match path {
-        Ok(Path(id)) => id,
-        Err(e) => return ApiError::bad_request(e.body_text()).into_response(),
-    };
     match state.ai().store().delete(&Owner::of(&caller), &id).await {
         Ok(true) => Json(json!({"success": true, "conversationId": id})).into_response(),
         Ok(false) => conversation_not_found(&id).into_response(),
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The one `{...}` segment of a route's path. A segment that cannot be read
+/// (bad percent-encoding, say) is a 400 in Cube's error shape.
+struct PathSegment(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathSegment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(segment)| PathSegment(segment))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
     }
 }

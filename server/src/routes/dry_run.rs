@@ -1,13 +1,12 @@
 //! `/cubejs-api/v1/dry-run`: normalize and plan queries without running them.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use axum::Extension;
 use serde_json::{json, Value};
 
-use super::{plan_request, respond, to_json, BODY_LIMIT};
+use super::{plan_request, respond, to_json};
+use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
 use crate::response::{order_map, pivot_query};
@@ -32,11 +31,11 @@ pub async fn post(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
     RawQuery(raw): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    RequestBody(body): RequestBody,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
     respond(
-        ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT)
+        body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref()))
             .and_then(|r| run(&state, caller.as_ref(), &r)),
     )
 }

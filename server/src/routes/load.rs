@@ -8,8 +8,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -18,8 +16,9 @@ use serde_json::{json, Map, Value};
 use strata_engine::{CachedLoad, EngineError, LoadOptions, LoadResult, QueryType};
 use tokio::task::JoinHandle;
 
-use super::{respond, to_json, BODY_LIMIT};
+use super::{respond, to_json};
 use crate::auth::SecurityContext;
+use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
 use crate::response::{pivot_query, request_id};
@@ -47,10 +46,10 @@ pub async fn post(
     caller: Option<Extension<Caller>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    RequestBody(body): RequestBody,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    let result = match ApiRequest::from_body_result(body, raw.as_deref(), BODY_LIMIT) {
+    let result = match body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref())) {
         Ok(request) => run(&state, caller.as_ref(), &headers, request).await,
         Err(e) => Err(e),
     };
