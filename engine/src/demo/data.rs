@@ -10,7 +10,7 @@ use super::reference::{
     EDITIONS, REGIONS,
 };
 use super::rng::{Rng, Weighted};
-use super::table::{Column, TableData};
+use super::table::{id32, Column, TableData};
 
 /// Number of registered users.
 pub(crate) const USERS: usize = 20_000;
@@ -35,7 +35,7 @@ pub(crate) fn countries() -> TableData {
     TableData {
         name: "countries",
         columns: vec![
-            ("id", Column::Int((1..=COUNTRIES.len() as i64).collect())),
+            ("id", Column::Int((1..=id32(COUNTRIES.len())).collect())),
             (
                 "name",
                 Column::Label(COUNTRIES.iter().map(|c| c.name).collect()),
@@ -118,14 +118,14 @@ pub(crate) fn users(seed: u64) -> Users {
             rng.pick(&CONSUMER_DOMAINS, "example.com")
         };
         let age = AGE_GROUPS.get(rng.weighted(&ages)).map_or("25-34", |a| a.0);
-        ids.push(id);
+        ids.push(id32(i + 1));
         names.push(format!("{first} {last}"));
         emails.push(format!(
             "{}.{}{id}@{domain}",
             mail_part(first),
             mail_part(last)
         ));
-        country_ids.push(country as i64 + 1);
+        country_ids.push(id32(country + 1));
         segments.push(if is_business { "business" } else { "consumer" });
         age_groups.push(age);
         opt_ins.push(rng.chance(if is_business { 0.25 } else { 0.42 }));
@@ -234,7 +234,7 @@ pub(crate) fn products(seed: u64) -> Catalogue {
     let table = TableData {
         name: "products",
         columns: vec![
-            ("id", Column::Int((1..=products.len() as i64).collect())),
+            ("id", Column::Int((1..=id32(products.len())).collect())),
             ("name", Column::Text(names)),
             ("category", Column::Label(categories)),
             ("subcategory", Column::Label(subcategories)),

@@ -21,7 +21,7 @@
 //! | `orders`     | ~120,000  | id, user_id, created_at, status, channel, payment_method, item_count, total_amount |
 //! | `line_items` | ~2.6/order | id, order_id, product_id, quantity, unit_price, unit_cost, discount, amount |
 //!
-//! Ids are `Int64`, names and emails `Utf8`, columns of a fixed vocabulary
+//! Ids and counts are `Int32` (as PostgreSQL `integer`), names and emails `Utf8`, columns of a fixed vocabulary
 //! (status, channel, category, segment …) `Dictionary(Int16, Utf8)`, money
 //! `Float64` (whole cents), times `Timestamp(Microsecond, None)` in UTC,
 //! `marketing_opt_in` `Boolean`. Each table's batches are slices of one array

@@ -7,7 +7,7 @@ use super::calendar::{
 use super::data::{Catalogue, Users};
 use super::reference::CATEGORIES;
 use super::rng::{Rng, Weighted};
-use super::table::{Column, TableData};
+use super::table::{id32, Column, TableData};
 
 /// Orders expected over the whole period (the actual count varies by a
 /// fraction of a percent with the seed).
@@ -42,23 +42,23 @@ const UNITS_PER_LINE: [f64; 5] = [0.72, 0.17, 0.07, 0.03, 0.01];
 /// Column vectors of `orders`.
 #[derive(Default)]
 struct OrderColumns {
-    id: Vec<i64>,
-    user_id: Vec<i64>,
+    id: Vec<i32>,
+    user_id: Vec<i32>,
     created_at: Vec<i64>,
     status: Vec<&'static str>,
     channel: Vec<&'static str>,
     payment_method: Vec<&'static str>,
-    item_count: Vec<i64>,
+    item_count: Vec<i32>,
     total_amount: Vec<f64>,
 }
 
 /// Column vectors of `line_items`.
 #[derive(Default)]
 struct ItemColumns {
-    id: Vec<i64>,
-    order_id: Vec<i64>,
-    product_id: Vec<i64>,
-    quantity: Vec<i64>,
+    id: Vec<i32>,
+    order_id: Vec<i32>,
+    product_id: Vec<i32>,
+    quantity: Vec<i32>,
     unit_price: Vec<f64>,
     unit_cost: Vec<f64>,
     discount: Vec<f64>,
@@ -205,7 +205,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
         let (_, month, _) = civil_from_days(day);
         let demand = by_month.get((month - 1).clamp(0, 11) as usize);
         for &t in &times {
-            let order_id = o.id.len() as i64 + 1;
+            let order_id = id32(o.id.len() + 1);
             let user_id = pick_user(&mut rng, users, t);
             let business = users
                 .business
@@ -247,22 +247,23 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 // Cents, rounded half up: quantity × price × (1 − discount).
                 let amount_cents = (quantity * info.price_cents * (100 - pct) + 50) / 100;
                 total_cents += amount_cents;
-                li.id.push(li.id.len() as i64 + 1);
+                li.id.push(id32(li.id.len() + 1));
                 li.order_id.push(order_id);
-                li.product_id.push(product as i64 + 1);
-                li.quantity.push(quantity);
+                li.product_id.push(id32(product + 1));
+                li.quantity
+                    .push(i32::try_from(quantity).unwrap_or(i32::MAX));
                 li.unit_price.push(info.price_cents as f64 / 100.0);
                 li.unit_cost.push(info.cost_cents as f64 / 100.0);
                 li.discount.push(pct as f64 / 100.0);
                 li.amount.push(amount_cents as f64 / 100.0);
             }
             o.id.push(order_id);
-            o.user_id.push(user_id);
+            o.user_id.push(i32::try_from(user_id).unwrap_or(i32::MAX));
             o.created_at.push(t);
             o.status.push(status(&mut rng, t, day));
             o.channel.push(channel);
             o.payment_method.push(payment(&mut rng, channel, business));
-            o.item_count.push(products_in_order.len() as i64);
+            o.item_count.push(id32(products_in_order.len()));
             o.total_amount.push(total_cents as f64 / 100.0);
         }
     }

@@ -2,7 +2,7 @@
 //! product catalogue's categories.
 
 /// `(id, name, code)` of each sales region.
-pub(crate) const REGIONS: [(i64, &str, &str); 6] = [
+pub(crate) const REGIONS: [(i32, &str, &str); 6] = [
     (1, "Europe", "EU"),
     (2, "North America", "NA"),
     (3, "South America", "SA"),
@@ -18,12 +18,12 @@ pub(crate) struct Country {
     /// English name.
     pub name: &'static str,
     /// Id of its region in [`REGIONS`].
-    pub region_id: i64,
+    pub region_id: i32,
     /// Relative number of customers.
     pub weight: f64,
 }
 
-const fn country(code: &'static str, name: &'static str, region_id: i64, weight: f64) -> Country {
+const fn country(code: &'static str, name: &'static str, region_id: i32, weight: f64) -> Country {
     Country {
         code,
         name,
@@ -202,7 +202,7 @@ const AFRICAN: NamePool = NamePool {
 };
 
 /// The name pool used for customers of a region.
-pub(crate) fn names_for_region(region_id: i64) -> &'static NamePool {
+pub(crate) fn names_for_region(region_id: i32) -> &'static NamePool {
     match region_id {
         3 => &LATIN,
         4 => &ASIAN,

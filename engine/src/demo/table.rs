@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::collections::HashMap;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int16Array, Int64Array, StringArray,
+    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int16Array, Int32Array, StringArray,
     TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Int16Type, Schema, TimeUnit};
@@ -17,11 +17,19 @@ use super::DemoTable;
 /// Rows per record batch.
 pub const BATCH_ROWS: usize = 8192;
 
+/// A row number or count as the `Int32` the demo stores (demo tables hold
+/// well under `i32::MAX` rows).
+pub(crate) fn id32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
 /// The values of one column, all rows.
 #[derive(Debug, Clone)]
 pub(crate) enum Column {
-    /// `Int64`.
-    Int(Vec<i64>),
+    /// `Int32`, like PostgreSQL's `integer` (and `serial` ids): every demo
+    /// count and id fits, it takes half the memory of `Int64`, and the API
+    /// prints it as a JSON number, as Cube does for an `integer` column.
+    Int(Vec<i32>),
     /// `Float64`.
     Float(Vec<f64>),
     /// `Utf8`, owned strings.
@@ -37,7 +45,7 @@ pub(crate) enum Column {
 impl Column {
     fn data_type(&self) -> DataType {
         match self {
-            Column::Int(_) => DataType::Int64,
+            Column::Int(_) => DataType::Int32,
             Column::Float(_) => DataType::Float64,
             Column::Text(_) => DataType::Utf8,
             Column::Label(_) => {
@@ -50,7 +58,8 @@ impl Column {
 
     fn len(&self) -> usize {
         match self {
-            Column::Int(v) | Column::Time(v) => v.len(),
+            Column::Int(v) => v.len(),
+            Column::Time(v) => v.len(),
             Column::Float(v) => v.len(),
             Column::Text(v) => v.len(),
             Column::Label(v) => v.len(),
@@ -62,7 +71,7 @@ impl Column {
     /// vector into the array without a copy; labels become a dictionary.
     fn into_array(self) -> Result<ArrayRef, ArrowError> {
         Ok(match self {
-            Column::Int(v) => Arc::new(Int64Array::from(v)),
+            Column::Int(v) => Arc::new(Int32Array::from(v)),
             Column::Time(v) => Arc::new(TimestampMicrosecondArray::from(v)),
             Column::Float(v) => Arc::new(Float64Array::from(v)),
             Column::Text(v) => Arc::new(StringArray::from_iter_values(v)),

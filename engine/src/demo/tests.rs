@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use arrow::array::TimestampMicrosecondArray;
-use arrow::array::{Array, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow::array::{Array, BooleanArray, Float64Array, Int32Array, StringArray};
 use arrow::datatypes::DataType;
 
 use super::calendar::{END_MICROS, FIRST_DAY, MICROS_PER_DAY, OUTAGE_DAY};
@@ -33,9 +33,9 @@ fn column<'a, A: Array + 'static>(t: &'a DemoTable, name: &str) -> Vec<&'a A> {
 }
 
 fn ints(t: &DemoTable, name: &str) -> Vec<i64> {
-    column::<Int64Array>(t, name)
+    column::<Int32Array>(t, name)
         .iter()
-        .flat_map(|a| a.values().iter().copied())
+        .flat_map(|a| a.values().iter().map(|&v| i64::from(v)))
         .collect()
 }
 
@@ -137,7 +137,8 @@ fn column_types() {
     let t = demo();
     let orders = table(t, "orders");
     let ty = |t: &DemoTable, c: &str| t.schema.field_with_name(c).unwrap().data_type().clone();
-    assert_eq!(ty(orders, "id"), DataType::Int64);
+    assert_eq!(ty(orders, "id"), DataType::Int32);
+    assert_eq!(ty(table(t, "line_items"), "quantity"), DataType::Int32);
     assert!(matches!(
         ty(orders, "created_at"),
         DataType::Timestamp(_, None)
