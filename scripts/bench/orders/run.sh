@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Strata on the query shape Cube.js was measured on: PostgreSQL, 100,000 orders, the model in
+# model/, the three queries in queries.jsonl. Creates database cube_bench (once), starts a
+# release `strata serve` on it, replays the queries with `strata bench http` over /sql,
+# cached /load and uncached /load, then runs the same SQL through pgbench for the baseline.
+#   bash scripts/bench/orders/run.sh [duration, default 15s] [concurrency, default 1]
+# Pass a running Cube.js with CUBE_URL=http://HOST:PORT to print both side by side.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+cd "$HERE/../../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
+DURATION="${1:-15s}"
+CONCURRENCY="${2:-1}"
+PORT=4188
+PSQL=(psql -X -q -h 127.0.0.1 -U postgres)
+
+if ! "${PSQL[@]}" -d cube_bench -tAc "SELECT count(*) FROM orders" 2>/dev/null | grep -qx 100000; then
+  "${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'cube_bench'" | grep -q 1 \
+    || "${PSQL[@]}" -d postgres -c "CREATE DATABASE cube_bench"
+  "${PSQL[@]}" -d cube_bench -f "$HERE/setup.sql"
+fi
+
+cargo build --release -q -p strata-server --bin strata
+BIN="$CARGO_TARGET_DIR/release/strata"
+CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres \
+  CUBEJS_DB_NAME=cube_bench "$BIN" serve --models "$HERE/model" --listen "127.0.0.1:$PORT" \
+  >/tmp/strata-orders-bench.log 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+  sleep 0.1
+done
+echo "machine: $(nproc) cores, $(uname -r); commit $(git rev-parse --short HEAD); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "idle: $(grep VmRSS /proc/$PID/status)"
+AGAINST=()
+[ -n "${CUBE_URL:-}" ] && AGAINST=(--against "$CUBE_URL")
+for ENDPOINT in sql load load-no-cache; do
+  echo "== $ENDPOINT, concurrency $CONCURRENCY, $DURATION"
+  "$BIN" bench http --url "http://127.0.0.1:$PORT" "${AGAINST[@]}" --queries "$HERE/queries.jsonl" \
+    --endpoint "$ENDPOINT" --concurrency "$CONCURRENCY" --duration "$DURATION" 2>/dev/null
+done
+echo "after: $(grep VmRSS /proc/$PID/status)"
+
+# Baseline: the SQL Strata sends, run directly by pgbench (parameters written in as literals).
+SCRIPT=$(mktemp)
+while read -r QUERY; do
+  curl -sf -X POST -H 'Content-Type: application/json' -d "{\"query\": $QUERY}" \
+    "http://127.0.0.1:$PORT/cubejs-api/v1/sql" | python3 -c '
+import json, sys
+sql, params = json.load(sys.stdin)["sql"]["sql"]
+for i in range(len(params), 0, -1):
+    value = params[i - 1]
+    literal = "NULL" if value is None else "'"'"'" + str(value).replace("'"'"'", "'"'"''"'"'") + "'"'"'"
+    sql = sql.replace("$%d" % i, literal)
+print(" ".join(sql.split()) + ";")'
+done <"$HERE/queries.jsonl" >"$SCRIPT"
+echo "== pgbench, the same SQL round-robin, concurrency $CONCURRENCY, $DURATION"
+i=0
+ARGS=()
+while read -r LINE; do
+  i=$((i + 1))
+  echo "$LINE" >"$SCRIPT.$i"
+  ARGS+=(-f "$SCRIPT.$i")
+done <"$SCRIPT"
+pgbench -n -h 127.0.0.1 -U postgres -c "$CONCURRENCY" -T "${DURATION%s}" "${ARGS[@]}" cube_bench \
+  | grep -E "latency average|tps"
+rm -f "$SCRIPT" "$SCRIPT".*

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Resident memory of `strata serve --demo` (release): idle 3 s after it answers /readyz, then
+# after five /load queries (orders by month, revenue by product category, orders by status and
+# channel, users by segment with a filter, 1,000 order ids), from /proc/PID/status.
+#   bash scripts/bench/rss.sh [path to a strata binary, default: build the release one]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
+BIN="${1:-}"
+if [ -z "$BIN" ]; then
+  cargo build --release -q -p strata-server --bin strata
+  BIN="$CARGO_TARGET_DIR/release/strata"
+fi
+PORT=4099
+(cd /tmp && exec "$BIN" serve --demo --listen "127.0.0.1:$PORT" >/tmp/strata-rss.log 2>&1) &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+  sleep 0.1
+done
+sleep 3
+PID=$(pgrep -P $PID || echo $PID) # the subshell may have exec'd or forked
+show() { echo "$1: $(grep -E 'VmRSS|VmHWM|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | tr '\n' ' ')"; }
+show idle
+for Q in \
+  '{"measures":["Orders.count"],"timeDimensions":[{"dimension":"Orders.created_at","granularity":"month"}]}' \
+  '{"measures":["LineItems.revenue"],"dimensions":["Products.category"]}' \
+  '{"measures":["Orders.count"],"dimensions":["Orders.status","Orders.channel"]}' \
+  '{"measures":["Users.count"],"dimensions":["Users.segment"],"filters":[{"member":"Users.marketing_opt_in","operator":"equals","values":["true"]}]}' \
+  '{"dimensions":["Orders.id"],"limit":1000}'; do
+  curl -sf -X POST -H 'Content-Type: application/json' -d "{\"query\": $Q}" \
+    "http://127.0.0.1:$PORT/cubejs-api/v1/load" >/dev/null || echo "query failed: $Q" >&2
+done
+show "after 5 loads"
