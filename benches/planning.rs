@@ -1,5 +1,10 @@
 //! Planning cost per conformance case: `Engine::plan` (query validation, join resolution and
-//! SQL generation; no database) for every data case of the Cube driver corpus.
+//! SQL generation; no database) for every data case of the Cube driver corpus, and, in the
+//! `render` group, SQL rendering alone (`PostgresRenderer::render` of an already planned
+//! logical plan into SQL text and its parameters).
+//!
+//! Budget (release build): every case plans in at most 50 µs and renders in at most 30 µs
+//! (medians).
 //!
 //! `cargo bench --bench planning` (a few minutes); `STRATA_BENCH_QUICK=1` for a quick pass.
 //! Under `cargo test --all-targets` criterion runs each benchmark once as a smoke test.
@@ -15,6 +20,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
+use strata_engine::sql::context::{DialectOptions, SqlTarget};
+use strata_engine::sql::{CompiledTemplates, PostgresRenderer};
 use strata_engine::Engine;
 
 /// A criterion-friendly id: ASCII alphanumerics, runs of anything else collapsed to `_`.
@@ -36,18 +43,7 @@ fn planning(c: &mut Criterion) {
     let engine = Engine::new(Arc::new(model), None);
 
     let mut group = c.benchmark_group("plan");
-    common::configure(
-        &mut group,
-        20,
-        Times {
-            warm_up: Duration::from_millis(100),
-            measurement: Duration::from_millis(300),
-        },
-        Times {
-            warm_up: Duration::from_millis(500),
-            measurement: Duration::from_secs(2),
-        },
-    );
+    configure(&mut group);
     let mut seen = std::collections::HashSet::new();
     for case in corpus::load_cases() {
         if matches!(case.expect, corpus::Expect::Error(_)) {
@@ -64,5 +60,60 @@ fn planning(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, planning);
+fn rendering(c: &mut Criterion) {
+    let model = Arc::new(
+        strata_schema::load_dir(corpus::model_dir())
+            .unwrap_or_else(|e| panic!("loading the conformance model: {e}")),
+    );
+    let engine = Engine::new(model.clone(), None);
+    let templates = CompiledTemplates::new(model.clone());
+    let options = DialectOptions {
+        hll: false,
+        target: SqlTarget::Postgres,
+    };
+    let renderer = PostgresRenderer::new(&model, &templates, options);
+
+    let mut group = c.benchmark_group("render");
+    configure(&mut group);
+    for case in corpus::load_cases() {
+        if matches!(case.expect, corpus::Expect::Error(_)) {
+            continue;
+        }
+        let plan = match engine.plan(&case.query) {
+            Ok(planned) => planned.plan,
+            Err(e) => panic!("planning {:?} failed: {e}", case.name),
+        };
+        let rendered = renderer
+            .render(&plan)
+            .unwrap_or_else(|e| panic!("rendering {:?} failed: {e}", case.name));
+        assert!(
+            rendered.main.sql.starts_with("SELECT") || rendered.main.sql.starts_with("WITH"),
+            "{:?} rendered {:?}",
+            case.name,
+            rendered.main.sql
+        );
+        group.bench_function(bench_id(&case.name), |b| {
+            b.iter(|| renderer.render(black_box(&plan)))
+        });
+    }
+    group.finish();
+}
+
+/// 20 samples; 0.1 s warm-up and 0.3 s measurement in a quick pass, 0.5 s and 2 s in full.
+fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    common::configure(
+        group,
+        20,
+        Times {
+            warm_up: Duration::from_millis(100),
+            measurement: Duration::from_millis(300),
+        },
+        Times {
+            warm_up: Duration::from_millis(500),
+            measurement: Duration::from_secs(2),
+        },
+    );
+}
+
+criterion_group!(benches, planning, rendering);
 criterion_main!(benches);

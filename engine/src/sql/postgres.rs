@@ -112,7 +112,13 @@ impl<'a> PostgresRenderer<'a> {
         };
         let plan = outer_plan;
         let inner = ast::query(inner);
-        let mut main = inner.clone();
+        // The count query wraps the query before its order and limit; clone
+        // the tree only when there is one.
+        let (mut main, total_inner) = if plan.total {
+            (inner.clone(), Some(inner))
+        } else {
+            (inner, None)
+        };
         ast::set_order_by(
             &mut main,
             plan.order
@@ -121,7 +127,7 @@ impl<'a> PostgresRenderer<'a> {
                 .collect(),
         );
         ast::set_limit(&mut main, plan.limit, plan.offset);
-        let total_ast = plan.total.then(|| {
+        let total_ast = total_inner.map(|inner| {
             let mut s = ast::blank_select();
             s.projection.push(aliased(ast::func_star("count"), "total"));
             s.from.push(ast::from(ast::derived(inner, "q")));

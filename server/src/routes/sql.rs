@@ -6,7 +6,7 @@ use axum::Extension;
 use serde_json::{json, Map, Value};
 use strata_engine::PlannedQuery;
 
-use super::{plan_request, respond, to_json};
+use super::{plan_request, respond};
 use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
@@ -50,11 +50,7 @@ pub fn run(
 ) -> Result<Value, ApiError> {
     let planned = plan_request(state, caller, request)?;
     let single = planned.query_type == "regularQuery" && !request.query.is_array();
-    let objects = planned
-        .plans
-        .iter()
-        .map(sql_object)
-        .collect::<Result<Vec<_>, _>>()?;
+    let objects: Vec<Value> = planned.plans.iter().map(sql_object).collect();
     if single {
         let first = objects
             .into_iter()
@@ -69,18 +65,17 @@ pub fn run(
 
 /// Cube's SQL object for one planned query. `order` is `{member: "asc"|"desc"}`
 /// as in Cube's `/sql` response.
-fn sql_object(plan: &PlannedQuery) -> Result<Value, ApiError> {
-    let normalized = to_json(&plan.query, "normalized query")?;
+fn sql_object(plan: &PlannedQuery) -> Value {
     let alias_to_member: Map<String, Value> = plan
         .alias_to_member
         .iter()
         .map(|(alias, member)| (alias.clone(), json!(member)))
         .collect();
-    Ok(json!({
+    json!({
         "sql": [plan.sql, plan.params],
         "timeDimensionAlias": null,
         "timeDimensionField": null,
-        "order": order_map(&normalized),
+        "order": order_map(&plan.query.0),
         "cacheKeyQueries": [],
         "preAggregations": [],
         "dataSource": "default",
@@ -88,5 +83,5 @@ fn sql_object(plan: &PlannedQuery) -> Result<Value, ApiError> {
         "rollupMatchResults": [],
         "canUseTransformedQuery": { "allowed": false },
         "external": false,
-    }))
+    })
 }
