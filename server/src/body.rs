@@ -8,7 +8,7 @@
 //! the excess, so moderately oversized bodies get a clean JSON 413; only a body
 //! beyond [`DRAIN_LIMIT`] is cut off without being read to the end.
 
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody};
 use axum::extract::{FromRequest, Request};
 use http_body_util::BodyExt;
 
@@ -45,6 +45,10 @@ pub async fn read_limited(
     limit: usize,
     drain: usize,
 ) -> Result<Bytes, ApiError> {
+    // A declared length past `drain` will not be read anyway: answer at once.
+    if body.size_hint().lower() > drain as u64 {
+        return Err(ApiError::payload_too_large(limit));
+    }
     let mut chunks: Vec<Bytes> = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
@@ -91,9 +95,41 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn body_past_the_drain_limit_is_refused_with_413() {
+    async fn body_declared_past_the_drain_limit_is_refused_unread() {
         let body = axum::body::Body::from(vec![b'x'; 500]);
+        assert_eq!(body.size_hint().lower(), 500);
         let err = read_limited(body, 10, 100).await.unwrap_err();
         assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    /// A body of `n` chunks of 10 bytes with no declared length, as a
+    /// chunked upload would be.
+    struct Chunked(usize);
+
+    impl HttpBody for Chunked {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            let frame =
+                (self.0 > 0).then(|| Ok(http_body::Frame::data(Bytes::from(vec![b'x'; 10]))));
+            self.0 = self.0.saturating_sub(1);
+            std::task::Poll::Ready(frame)
+        }
+    }
+
+    #[tokio::test]
+    async fn chunked_bodies_are_read_to_the_limit_and_past_the_drain_limit_refused() {
+        let ok = read_limited(axum::body::Body::new(Chunked(3)), 30, 100).await;
+        assert_eq!(ok.unwrap().len(), 30);
+        for chunks in [4, 50] {
+            let body = axum::body::Body::new(Chunked(chunks));
+            assert_eq!(body.size_hint().lower(), 0);
+            let err = read_limited(body, 30, 100).await.unwrap_err();
+            assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE, "{chunks} chunks");
+        }
     }
 }
