@@ -250,15 +250,14 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 li.id.push(id32(li.id.len() + 1));
                 li.order_id.push(order_id);
                 li.product_id.push(id32(product + 1));
-                li.quantity
-                    .push(i32::try_from(quantity).unwrap_or(i32::MAX));
+                li.quantity.push(id32(quantity));
                 li.unit_price.push(info.price_cents as f64 / 100.0);
                 li.unit_cost.push(info.cost_cents as f64 / 100.0);
                 li.discount.push(pct as f64 / 100.0);
                 li.amount.push(amount_cents as f64 / 100.0);
             }
             o.id.push(order_id);
-            o.user_id.push(i32::try_from(user_id).unwrap_or(i32::MAX));
+            o.user_id.push(id32(user_id));
             o.created_at.push(t);
             o.status.push(status(&mut rng, t, day));
             o.channel.push(channel);

@@ -17,10 +17,10 @@ use super::DemoTable;
 /// Rows per record batch.
 pub const BATCH_ROWS: usize = 8192;
 
-/// A row number or count as the `Int32` the demo stores (demo tables hold
-/// well under `i32::MAX` rows).
-pub(crate) fn id32(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
+/// A row number, id or count as the `Int32` the demo stores (demo tables
+/// hold well under `i32::MAX` rows; a value past it saturates).
+pub(crate) fn id32(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
 }
 
 /// The values of one column, all rows.
