@@ -6,21 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
-BIN="${1:-}"
+BIN="${1:+$(realpath "$1")}"
 if [ -z "$BIN" ]; then
   cargo build --release -q -p strata-server --bin strata
   BIN="$CARGO_TARGET_DIR/release/strata"
 fi
 PORT=4099
-(cd /tmp && exec "$BIN" serve --demo --listen "127.0.0.1:$PORT" >/tmp/strata-rss.log 2>&1) &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
-  sleep 0.1
-done
+# shellcheck source=scripts/lib/serve.sh
+. scripts/lib/serve.sh
+start_strata "$PORT" /tmp/strata-rss.log "$BIN" serve --demo
+PID=$STRATA_PID
 sleep 3
-PID=$(pgrep -P $PID || echo $PID) # the subshell may have exec'd or forked
 show() { echo "$1: $(grep -E 'VmRSS|VmHWM|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | tr '\n' ' ')"; }
 show idle
 for Q in \

@@ -10,13 +10,9 @@ PORT=4199
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 cargo build --release -q -p strata-server --bin strata
 BIN="$CARGO_TARGET_DIR/release/strata"
-"$BIN" serve --demo --listen "127.0.0.1:$PORT" >/tmp/strata-load.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
-  sleep 0.1
-done
+# shellcheck source=scripts/lib/serve.sh
+. scripts/lib/serve.sh
+start_strata "$PORT" /tmp/strata-load.log "$BIN" serve --demo
 QUERY='{"measures":["Orders.count","Orders.revenue"],"dimensions":["Orders.status"],"timeDimensions":[{"dimension":"Orders.created_at","granularity":"month"}]}'
 echo "machine: $(nproc) cores, $(uname -r); commit $(git rev-parse --short HEAD)"
 for CACHE in stale-if-slow no-cache; do

@@ -22,15 +22,12 @@ fi
 
 cargo build --release -q -p strata-server --bin strata
 BIN="$CARGO_TARGET_DIR/release/strata"
-CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres \
-  CUBEJS_DB_NAME=cube_bench "$BIN" serve --models "$HERE/model" --listen "127.0.0.1:$PORT" \
-  >/tmp/strata-orders-bench.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
-  sleep 0.1
-done
+# shellcheck source=scripts/lib/serve.sh
+. scripts/lib/serve.sh
+start_strata "$PORT" /tmp/strata-orders-bench.log env CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres \
+  CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres CUBEJS_DB_NAME=cube_bench \
+  "$BIN" serve --models "$HERE/model"
+PID=$STRATA_PID
 echo "machine: $(nproc) cores, $(uname -r); commit $(git rev-parse --short HEAD); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "idle: $(grep VmRSS /proc/$PID/status)"
 AGAINST=()
