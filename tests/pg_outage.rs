@@ -1,9 +1,11 @@
-//! PostgreSQL stopped under load: requests fail fast with a clear 503 (never a
-//! panic or a 500), and service comes back by itself once PostgreSQL is back.
+//! PostgreSQL failing under Strata.
 //!
-//! The test runs its own PostgreSQL cluster (initdb into a temporary
-//! directory, as the `postgres` user, on a free port), so stopping it
-//! disturbs nothing else.
+//! Stopped under load: requests fail fast with a clear 503 (never a panic or a
+//! 500), and service comes back by itself once PostgreSQL is back. That test
+//! runs its own PostgreSQL cluster (initdb into a temporary directory, as the
+//! `postgres` user, on a free port), so stopping it disturbs nothing else.
+//!
+//! A query past the time limit: a 504, and the connection keeps serving.
 
 mod common;
 
@@ -273,4 +275,76 @@ impl Cluster {
         self.stop();
         std::mem::forget(self);
     }
+}
+
+/// A query running past the configured limit is stopped by PostgreSQL itself
+/// (the session's `statement_timeout`) and answered with a 504 naming the
+/// limit; the pooled connection it ran on keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_past_the_timeout_gets_504_and_the_pool_recovers() {
+    let models = std::env::temp_dir().join(format!("strata-timeout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&models);
+    std::fs::create_dir_all(&models).expect("model dir");
+    std::fs::write(
+        models.join("slow.yml"),
+        "cubes:\n  - name: Slow\n    sql: SELECT 1 AS id FROM pg_sleep(5)\n    \
+         measures:\n      - {name: count, type: count}\n  \
+         - name: Fast\n    sql: SELECT 1 AS id\n    measures:\n      - {name: count, type: count}\n",
+    )
+    .expect("model file");
+    let server = strata_server::start(ServerConfig {
+        models_dir: models.clone(),
+        listen: "127.0.0.1:0".parse().expect("address"),
+        api_secret: Some(SECRET.into()),
+        db: Some(strata::PgConfig {
+            dbname: "test".into(),
+            // One connection: the fast query must run on the one the slow query timed out on.
+            pool_size: 1,
+            query_timeout: Duration::from_millis(300),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("server start: {e}"));
+    let base = server.url().trim_end_matches('/').to_string();
+    let token = sign_token(SECRET, &json!({"sub": "timeout"}));
+    let http = reqwest::Client::new();
+    let query =
+        |cube: &str| json!({"query": {"measures": [format!("{cube}.count")]}, "cache": "no-cache"});
+
+    let started = Instant::now();
+    let resp = http
+        .post(format!("{base}/cubejs-api/v1/load"))
+        .header("Authorization", &token)
+        .json(&query("Slow"))
+        .send()
+        .await
+        .expect("answer");
+    let took = started.elapsed();
+    assert_eq!(resp.status().as_u16(), 504);
+    let body: Value = resp.json().await.expect("JSON error body");
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(message.contains("timed out after 300ms"), "{body}");
+    assert!(
+        took < Duration::from_secs(3),
+        "the 5 s query was not stopped: {took:?}"
+    );
+
+    let resp = http
+        .post(format!("{base}/cubejs-api/v1/load"))
+        .header("Authorization", &token)
+        .json(&query("Fast"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: Value = resp.json().await.expect("JSON body");
+    assert_eq!(body["data"][0]["Fast.count"], json!("1"), "{body}");
+    report(&format!(
+        "query timeout: 504 after {} ms for a 5 s query with a 300 ms limit; the connection served the next query",
+        took.as_millis()
+    ));
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&models);
 }

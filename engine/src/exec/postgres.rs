@@ -18,6 +18,10 @@ use crate::error::{EngineError, QueryError};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 use crate::sql::SqlStatement;
 
+/// Idle time on a connection before TCP keepalive probes start, so that a
+/// query waiting on a database host that vanished fails instead of hanging.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+
 /// Connection settings for PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgConfig {
@@ -107,6 +111,8 @@ impl PostgresExecutor {
         }
         cfg.options = Some(options);
         cfg.connect_timeout = Some(Duration::from_secs(5));
+        cfg.keepalives = Some(true);
+        cfg.keepalives_idle = Some(KEEPALIVE_IDLE);
         cfg.manager = Some(ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         });
@@ -139,10 +145,17 @@ impl PostgresExecutor {
         })
     }
 
+    /// Maps a driver error (a statement timeout reads as this pool's limit).
+    fn error(&self, e: tokio_postgres::Error) -> EngineError {
+        db_error(e, self.config.query_timeout)
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), EngineError> {
         let c = self.client().await?;
-        c.simple_query("SELECT 1").await.map_err(db_error)?;
+        c.simple_query("SELECT 1")
+            .await
+            .map_err(|e| self.error(e))?;
         Ok(())
     }
 
@@ -152,7 +165,7 @@ impl PostgresExecutor {
         let rows = c
             .query("SELECT 1 FROM pg_extension WHERE extname = $1", &[&name])
             .await
-            .map_err(db_error)?;
+            .map_err(|e| self.error(e))?;
         Ok(!rows.is_empty())
     }
 
@@ -164,24 +177,22 @@ impl PostgresExecutor {
             .iter()
             .map(|p| TextParam(p.as_deref()))
             .collect();
-        let run = async {
-            let prepared = client.prepare_cached(&stmt.sql).await.map_err(db_error)?;
-            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
-                .iter()
-                .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
-                .collect();
-            client.query(&prepared, &refs).await.map_err(db_error)
-        };
-        match tokio::time::timeout(self.config.query_timeout, run).await {
-            Ok(r) => r,
-            Err(_) => {
-                let token = client.cancel_token();
-                tokio::spawn(async move {
-                    let _ = token.cancel_query(NoTls).await;
-                });
-                Err(EngineError::Timeout(self.config.query_timeout))
-            }
-        }
+        // The time limit is the session's `statement_timeout`: PostgreSQL
+        // stops the statement itself (and the work with it), and no timer is
+        // armed per query here, which would wake a second runtime thread.
+        // TCP keepalives end a wait on a peer that went away.
+        let prepared = client
+            .prepare_cached(&stmt.sql)
+            .await
+            .map_err(|e| self.error(e))?;
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        client
+            .query(&prepared, &refs)
+            .await
+            .map_err(|e| self.error(e))
     }
 
     /// Runs a statement and reads its rows into Arrow columns described by `columns`
@@ -196,12 +207,16 @@ impl PostgresExecutor {
     }
 }
 
-fn db_error(e: tokio_postgres::Error) -> EngineError {
+/// Maps a driver error; `limit` is the session's `statement_timeout`.
+fn db_error(e: tokio_postgres::Error, limit: Duration) -> EngineError {
     if let Some(db) = e.as_db_error() {
         let code = db.code().code();
         // Class 22 is "data exception": a value the caller sent is invalid.
         if code.starts_with("22") {
             return EngineError::Query(QueryError::new(format!("invalid value: {}", db.message())));
+        }
+        if code == "57014" && db.message().contains("statement timeout") {
+            return EngineError::Timeout(limit);
         }
         if code == "57014" {
             return EngineError::Database(format!("query canceled: {}", db.message()));
