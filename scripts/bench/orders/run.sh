@@ -43,14 +43,7 @@ echo "after: $(grep VmRSS /proc/$PID/status)"
 SCRIPT=$(mktemp)
 while read -r QUERY; do
   curl -sf -X POST -H 'Content-Type: application/json' -d "{\"query\": $QUERY}" \
-    "http://127.0.0.1:$PORT/cubejs-api/v1/sql" | python3 -c '
-import json, sys
-sql, params = json.load(sys.stdin)["sql"]["sql"]
-for i in range(len(params), 0, -1):
-    value = params[i - 1]
-    literal = "NULL" if value is None else "'"'"'" + str(value).replace("'"'"'", "'"'"''"'"'") + "'"'"'"
-    sql = sql.replace("$%d" % i, literal)
-print(" ".join(sql.split()) + ";")'
+    "http://127.0.0.1:$PORT/cubejs-api/v1/sql" | python3 "$HERE/inline_params.py"
 done <"$HERE/queries.jsonl" >"$SCRIPT"
 echo "== pgbench, the same SQL round-robin, concurrency $CONCURRENCY, $DURATION"
 i=0
