@@ -695,6 +695,22 @@ async fn compile_context_models_are_compiled_per_tenant() {
             "{t}"
         );
     }
+    // /meta of a variant, built once for it and answered from then on.
+    for t in ["c", "c", "d"] {
+        let meta = api
+            .send(
+                "/cubejs-api/v1/meta",
+                None,
+                &[("Authorization", &tenant(t))],
+            )
+            .await;
+        assert_eq!(meta.status, 200, "{t}: {}", meta.body);
+        let names: Vec<&str> = meta.body["cubes"][0]["measures"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|m| m["name"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["Orders.count"], "{t}: {}", meta.body);
+    }
     for bad in ["d.orders; --", "c d"] {
         let reply = api.load(&tenant(bad), &q).await;
         assert_eq!(reply.status, 403, "{bad}: {}", reply.body);

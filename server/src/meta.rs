@@ -5,11 +5,41 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use strata_schema::{
     title_from_name, Cube, Dimension, Measure, MeasureType, MemberKind, MemberPath, MemberRef,
     SemanticModel, View,
 };
+
+/// A model's `/meta` document, built once, with its JSON text.
+#[derive(Debug)]
+pub struct MetaDocument {
+    /// The document (`{"cubes": [...]}`).
+    pub value: Value,
+    /// `value` as JSON, answered as is to callers who may see the whole model.
+    body: Bytes,
+}
+
+impl MetaDocument {
+    /// Builds the document of `model`.
+    pub fn build(model: &SemanticModel) -> MetaDocument {
+        let value = build_meta(model);
+        let body = Bytes::from(value.to_string());
+        MetaDocument { value, body }
+    }
+
+    /// The whole document as a JSON response (no copy of the text).
+    pub fn response(&self) -> Response {
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            self.body.clone(),
+        )
+            .into_response()
+    }
+}
 
 /// Builds `{"cubes": [...]}` for `/meta`.
 pub fn build_meta(model: &SemanticModel) -> Value {

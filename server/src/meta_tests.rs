@@ -267,3 +267,23 @@ fn view_members() {
     assert_eq!(city["shortTitle"], "Users City");
     assert_eq!(city["aliasMember"], "users.city");
 }
+
+#[tokio::test]
+async fn the_document_is_answered_as_its_json_text() {
+    let model = match strata_schema::load_files(&[(PathBuf::from("m.yml"), YAML.to_string())]) {
+        Ok(m) => m,
+        Err(e) => panic!("test model should load:\n{e}"),
+    };
+    let document = MetaDocument::build(&model);
+    assert_eq!(document.value, build_meta(&model));
+    let response = document.response();
+    assert_eq!(
+        response.headers()[axum::http::header::CONTENT_TYPE],
+        "application/json"
+    );
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let parsed: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(parsed, document.value);
+}

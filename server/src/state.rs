@@ -2,11 +2,15 @@
 
 use std::sync::Arc;
 
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use strata_engine::{Engine, PgConfig};
+use strata_schema::SemanticModel;
 
 use crate::ai::AiService;
 use crate::auth::AuthSettings;
 use crate::error::ApiError;
+use crate::meta::MetaDocument;
 use crate::model_variants::ModelVariants;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::tenancy::{Caller, TenancySettings};
@@ -36,9 +40,15 @@ struct Inner {
     auth: AuthSettings,
     tenancy: TenancySettings,
     rate_limits: RateLimits,
-    meta: serde_json::Value,
+    meta: Arc<MetaDocument>,
+    /// `/meta` documents of `COMPILE_CONTEXT` variants, keyed by the model's
+    /// address; the entry holds the model, so the address is not reused meanwhile.
+    variant_metas: moka::sync::Cache<usize, (Arc<SemanticModel>, Arc<MetaDocument>)>,
     ai: AiService,
 }
+
+/// Most `/meta` documents of model variants kept at once.
+const MAX_VARIANT_METAS: u64 = 256;
 
 /// Builds an [`AppState`]; every part but the engine and auth is optional.
 pub struct AppStateBuilder {
@@ -78,7 +88,7 @@ impl AppStateBuilder {
 
     /// The state.
     pub fn build(self) -> AppState {
-        let meta = crate::meta::build_meta(self.engine.model());
+        let meta = Arc::new(MetaDocument::build(self.engine.model()));
         AppState {
             inner: Arc::new(Inner {
                 engines: TenantEngines::new(
@@ -91,6 +101,7 @@ impl AppStateBuilder {
                 tenancy: self.security.tenancy,
                 rate_limits: RateLimits::new(self.security.rate_limits),
                 meta,
+                variant_metas: moka::sync::Cache::new(MAX_VARIANT_METAS),
                 ai: self.ai,
             }),
         }
@@ -156,26 +167,35 @@ impl AppState {
     }
 
     /// The `/cubejs-api/v1/meta` document of the whole model.
-    pub fn meta(&self) -> &serde_json::Value {
+    pub fn meta(&self) -> &MetaDocument {
         &self.inner.meta
     }
 
-    /// The `/meta` document as `caller` may see it: only the cubes, views
-    /// and members its access policies grant.
-    pub fn meta_for(&self, caller: &Caller) -> serde_json::Value {
-        let shared = Arc::ptr_eq(&caller.model, self.engine().model());
-        if shared && caller.grant.is_unrestricted() {
-            return self.inner.meta.clone();
-        }
-        let full = if shared {
+    /// The `/meta` answer for `caller`: the document of its model (the shared
+    /// one, or its `COMPILE_CONTEXT` variant's, each built once), narrowed to
+    /// the cubes, views and members its access policies grant.
+    pub fn meta_for(&self, caller: &Caller) -> Response {
+        let document = if Arc::ptr_eq(&caller.model, self.engine().model()) {
             self.inner.meta.clone()
         } else {
-            crate::meta::build_meta(&caller.model)
+            let key = Arc::as_ptr(&caller.model) as usize;
+            self.inner
+                .variant_metas
+                .get_with(key, || {
+                    let document = Arc::new(MetaDocument::build(&caller.model));
+                    (caller.model.clone(), document)
+                })
+                .1
         };
         if caller.grant.is_unrestricted() {
-            return full;
+            return document.response();
         }
-        crate::meta::filter_meta(&full, &caller.model, &caller.grant)
+        Json(crate::meta::filter_meta(
+            &document.value,
+            &caller.model,
+            &caller.grant,
+        ))
+        .into_response()
     }
 }
 
