@@ -5,9 +5,8 @@
 //! many-to-one join trees and 3 views).
 //!
 //! Budget (release build): compiling 1,000 cubes takes at most 100 ms; 100
-//! cubes at most 10 ms. Not met yet: about 0.47 s for 1,000 cubes from disk
-//! when this benchmark was added, about 0.12 s after the issue-6 work (see
-//! BENCHMARKS.md), so it is a target.
+//! cubes at most 10 ms. About 0.47 s for 1,000 cubes when this benchmark was
+//! added; 55 ms (100 cubes: 2.7 ms) at `7c0aab7` (BENCHMARKS.md).
 //!
 //! `cargo bench --bench compile`; `STRATA_BENCH_QUICK=1` for a quick pass.
 //! Under `cargo test --all-targets` criterion runs each benchmark once as a

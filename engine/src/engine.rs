@@ -97,6 +97,11 @@ impl LoadResult {
         self.result.rows_json()
     }
 
+    /// Cube's `data` as a serializer, without building JSON values.
+    pub fn rows(&self) -> crate::Rows<'_> {
+        self.result.rows()
+    }
+
     /// Chart-ready columns: `[{"member", "type", "title", "values"}]`.
     pub fn columns_json(&self) -> Value {
         let cols: Vec<Value> = self

@@ -31,6 +31,7 @@ pub mod plan;
 pub mod preagg;
 pub mod query;
 pub mod result;
+pub mod result_rows;
 pub mod sql;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -48,4 +49,5 @@ pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;
 pub use result::QueryResult;
+pub use result_rows::Rows;
 pub use sql::SqlStatement;

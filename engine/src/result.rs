@@ -8,7 +8,9 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::result_rows::{Rows, TIMESTAMP_FORMAT};
 
 /// How a column's values appear in Cube's JSON rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +109,7 @@ impl QueryResult {
                 .as_any()
                 .downcast_ref::<TimestampMillisecondArray>()
                 .and_then(|a| chrono::DateTime::from_timestamp_millis(a.value(r)))
-                .map(|t| Value::String(t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string()))
+                .map(|t| Value::String(t.naive_utc().format(TIMESTAMP_FORMAT).to_string()))
                 .unwrap_or(Value::Null),
             _ => col
                 .as_any()
@@ -117,20 +119,20 @@ impl QueryResult {
         }
     }
 
-    /// Cube's `data`: one object per row, keyed by member.
+    /// Cube's `data` as a serializer: one object per row, keyed by member,
+    /// written straight from the columns.
+    pub fn rows(&self) -> Rows<'_> {
+        Rows(self)
+    }
+
+    /// Cube's `data` as JSON values: [`QueryResult::rows`] into `Value`s.
     pub fn rows_json(&self) -> Vec<Value> {
-        (0..self.num_rows())
-            .map(|r| {
-                let mut row = Map::new();
-                for (c, col) in self.columns.iter().enumerate() {
-                    let v = self.row_value(c, r);
-                    for n in &col.names {
-                        row.insert(n.clone(), v.clone());
-                    }
-                }
-                Value::Object(row)
-            })
-            .collect()
+        match serde_json::to_value(self.rows()) {
+            Ok(Value::Array(rows)) => rows,
+            // Rows serialize to an array of objects with string keys, which
+            // cannot fail; an empty answer is the safe reading if it did.
+            _ => Vec::new(),
+        }
     }
 
     /// A column's values for charts: numbers as JSON numbers.

@@ -10,13 +10,16 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use serde_json::{json, Map, Value};
-use strata_engine::{CachedLoad, EngineError, LoadOptions, LoadResult, QueryType};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use strata_engine::{
+    Annotation, CachedLoad, EngineError, LoadOptions, LoadResult, NormalizedQuery, QueryType, Rows,
+};
 use tokio::task::JoinHandle;
 
-use super::{respond, to_json};
+use super::json_response;
 use crate::auth::SecurityContext;
 use crate::body::RequestBody;
 use crate::error::ApiError;
@@ -37,7 +40,7 @@ pub async fn get(
         Ok(request) => run(&state, caller.as_ref(), &headers, request).await,
         Err(e) => Err(e),
     };
-    respond(result)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `POST /cubejs-api/v1/load` with `{"query": ..., "queryType": "multi"}`.
@@ -53,7 +56,7 @@ pub async fn post(
         Ok(request) => run(&state, caller.as_ref(), &headers, request).await,
         Err(e) => Err(e),
     };
-    respond(result)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Runs every query of the request (concurrently) for the caller (anonymous
@@ -64,7 +67,7 @@ pub async fn run(
     caller: Option<&Caller>,
     headers: &HeaderMap,
     request: ApiRequest,
-) -> Result<Value, ApiError> {
+) -> Result<Response, ApiError> {
     let engine = match caller {
         Some(c) => state.engine_for(c)?,
         None => state.engine().clone(),
@@ -110,25 +113,24 @@ pub async fn run(
     };
 
     let request_id = request_id(headers);
-    let mut results = Vec::with_capacity(loaded.len());
-    for r in &loaded {
-        results.push(result_object(r, &request_id, request.wants_columns())?);
-    }
-    if !multi {
-        return results
-            .pop()
-            .ok_or_else(|| ApiError::internal("the query produced no result"));
-    }
-    let normalized: Vec<Value> = results
+    let columns = request.wants_columns();
+    let mut results: Vec<ResultObject<'_>> = loaded
         .iter()
-        .map(|r| r.get("query").cloned().unwrap_or(Value::Null))
+        .map(|r| ResultObject::new(r, &request_id, columns))
         .collect();
-    Ok(json!({
-        "queryType": query_type,
-        "results": results,
-        "pivotQuery": pivot_query(query_type, &normalized),
-        "slowQuery": false,
-    }))
+    if !multi {
+        let single = results
+            .pop()
+            .ok_or_else(|| ApiError::internal("the query produced no result"))?;
+        return json_response(&single);
+    }
+    let normalized: Vec<Value> = loaded.iter().map(|r| r.result.query.0.clone()).collect();
+    json_response(&MultiResponse {
+        query_type,
+        results,
+        pivot_query: pivot_query(query_type, &normalized),
+        slow_query: false,
+    })
 }
 
 /// Awaits every task in order; on the first failure the remaining ones are aborted.
@@ -154,36 +156,61 @@ async fn join_all(
     Ok(out)
 }
 
-/// One result object in Cube's `/load` shape.
-fn result_object(loaded: &CachedLoad, request_id: &str, columns: bool) -> Result<Value, ApiError> {
-    let r: &LoadResult = &loaded.result;
-    let mut o = Map::new();
-    o.insert("query".into(), to_json(&r.query, "normalized query")?);
-    o.insert("data".into(), Value::Array(r.rows_json()));
-    o.insert(
-        "lastRefreshTime".into(),
-        json!(loaded
-            .computed_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-    );
-    o.insert("refreshKeyValues".into(), json!([]));
-    o.insert(
-        "usedPreAggregations".into(),
-        Value::Object(r.used_pre_aggregations.clone()),
-    );
-    o.insert("transformedQuery".into(), Value::Null);
-    o.insert("requestId".into(), json!(request_id));
-    o.insert("annotation".into(), to_json(&r.annotation, "annotation")?);
-    o.insert("dataSource".into(), json!(r.data_source));
-    o.insert("dbType".into(), json!(r.db_type));
-    o.insert("extDbType".into(), json!("cubestore"));
-    o.insert("external".into(), json!(false));
-    o.insert("slowQuery".into(), json!(false));
-    if let Some(total) = r.total {
-        o.insert("total".into(), json!(total));
+/// One result object in Cube's `/load` shape, serialized straight from the
+/// result (the rows are never built as JSON values).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultObject<'a> {
+    query: &'a NormalizedQuery,
+    data: Rows<'a>,
+    last_refresh_time: String,
+    refresh_key_values: [(); 0],
+    used_pre_aggregations: &'a Map<String, Value>,
+    transformed_query: Option<()>,
+    request_id: &'a str,
+    annotation: &'a Annotation,
+    data_source: &'a str,
+    db_type: &'a str,
+    ext_db_type: &'static str,
+    external: bool,
+    slow_query: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns: Option<Value>,
+}
+
+impl<'a> ResultObject<'a> {
+    fn new(loaded: &'a CachedLoad, request_id: &'a str, columns: bool) -> Self {
+        let r: &LoadResult = &loaded.result;
+        ResultObject {
+            query: &r.query,
+            data: r.rows(),
+            last_refresh_time: loaded
+                .computed_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            refresh_key_values: [],
+            used_pre_aggregations: &r.used_pre_aggregations,
+            transformed_query: None,
+            request_id,
+            annotation: &r.annotation,
+            data_source: &r.data_source,
+            db_type: &r.db_type,
+            ext_db_type: "cubestore",
+            external: false,
+            slow_query: false,
+            total: r.total,
+            columns: columns.then(|| r.columns_json()),
+        }
     }
-    if columns {
-        o.insert("columns".into(), r.columns_json());
-    }
-    Ok(Value::Object(o))
+}
+
+/// The multi-result answer (`queryType=multi`, arrays, compare-date-range).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MultiResponse<'a> {
+    query_type: &'a str,
+    results: Vec<ResultObject<'a>>,
+    pivot_query: Value,
+    slow_query: bool,
 }

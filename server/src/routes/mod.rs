@@ -110,6 +110,17 @@ fn plan_request(
     })
 }
 
+/// A JSON response serialized straight from `value` (no `Value` tree).
+fn json_response<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value)
+        .map_err(|e| ApiError::internal(format!("cannot serialize the answer: {e}")))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
 /// Turns a handler result into a response.
 fn respond(result: Result<Value, ApiError>) -> Response {
     match result {
