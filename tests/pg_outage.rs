@@ -116,12 +116,37 @@ impl Drop for Cluster {
     }
 }
 
+/// Starts a server on `models` and `db` (API secret [`SECRET`]); returns it and its base URL.
+async fn serve(models: PathBuf, db: strata::PgConfig) -> (strata_server::RunningServer, String) {
+    let server = strata_server::start(ServerConfig {
+        models_dir: models,
+        listen: "127.0.0.1:0".parse().expect("address"),
+        api_secret: Some(SECRET.into()),
+        db: Some(db),
+        ..Default::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("server start: {e}"));
+    let base = server.url().trim_end_matches('/').to_string();
+    (server, base)
+}
+
 async fn load(http: &reqwest::Client, base: &str, token: &str) -> (u16, Value, Duration) {
+    load_measure(http, base, token, "Orders.count").await
+}
+
+/// POSTs an uncached `/load` of one measure: status, body, time taken.
+async fn load_measure(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    measure: &str,
+) -> (u16, Value, Duration) {
     let started = Instant::now();
     let resp = http
         .post(format!("{base}/cubejs-api/v1/load"))
         .header("Authorization", token)
-        .json(&json!({"query": {"measures": ["Orders.count"]}, "cache": "no-cache"}))
+        .json(&json!({"query": {"measures": [measure]}, "cache": "no-cache"}))
         .send()
         .await
         .expect("the server answers even when PostgreSQL is down");
@@ -159,20 +184,15 @@ async fn postgres_outage_fails_fast_and_recovers() {
     let models = cluster.dir.join("model");
     std::fs::create_dir_all(&models).expect("model dir");
     std::fs::write(models.join("orders.yml"), MODEL).expect("model file");
-    let server = strata_server::start(ServerConfig {
-        models_dir: models,
-        listen: "127.0.0.1:0".parse().expect("address"),
-        api_secret: Some(SECRET.into()),
-        db: Some(strata::PgConfig {
+    let (server, base) = serve(
+        models,
+        strata::PgConfig {
             port: cluster.port,
             pool_size: 4,
             ..Default::default()
-        }),
-        ..Default::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("server start: {e}"));
-    let base = server.url().trim_end_matches('/').to_string();
+        },
+    )
+    .await;
     let token = sign_token(SECRET, &json!({"sub": "outage"}));
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -292,38 +312,21 @@ async fn a_query_past_the_timeout_gets_504_and_the_pool_recovers() {
          - name: Fast\n    sql: SELECT 1 AS id\n    measures:\n      - {name: count, type: count}\n",
     )
     .expect("model file");
-    let server = strata_server::start(ServerConfig {
-        models_dir: models.clone(),
-        listen: "127.0.0.1:0".parse().expect("address"),
-        api_secret: Some(SECRET.into()),
-        db: Some(strata::PgConfig {
+    let (server, base) = serve(
+        models.clone(),
+        strata::PgConfig {
             dbname: "test".into(),
             // One connection: the fast query must run on the one the slow query timed out on.
             pool_size: 1,
             query_timeout: Duration::from_millis(300),
             ..Default::default()
-        }),
-        ..Default::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("server start: {e}"));
-    let base = server.url().trim_end_matches('/').to_string();
+        },
+    )
+    .await;
     let token = sign_token(SECRET, &json!({"sub": "timeout"}));
     let http = reqwest::Client::new();
-    let query =
-        |cube: &str| json!({"query": {"measures": [format!("{cube}.count")]}, "cache": "no-cache"});
-
-    let started = Instant::now();
-    let resp = http
-        .post(format!("{base}/cubejs-api/v1/load"))
-        .header("Authorization", &token)
-        .json(&query("Slow"))
-        .send()
-        .await
-        .expect("answer");
-    let took = started.elapsed();
-    assert_eq!(resp.status().as_u16(), 504);
-    let body: Value = resp.json().await.expect("JSON error body");
+    let (status, body, took) = load_measure(&http, &base, &token, "Slow.count").await;
+    assert_eq!(status, 504, "{body}");
     let message = body["error"].as_str().unwrap_or_default();
     assert!(message.contains("timed out after 300ms"), "{body}");
     assert!(
@@ -331,15 +334,8 @@ async fn a_query_past_the_timeout_gets_504_and_the_pool_recovers() {
         "the 5 s query was not stopped: {took:?}"
     );
 
-    let resp = http
-        .post(format!("{base}/cubejs-api/v1/load"))
-        .header("Authorization", &token)
-        .json(&query("Fast"))
-        .send()
-        .await
-        .expect("answer");
-    assert_eq!(resp.status().as_u16(), 200);
-    let body: Value = resp.json().await.expect("JSON body");
+    let (status, body, _) = load_measure(&http, &base, &token, "Fast.count").await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"][0]["Fast.count"], json!("1"), "{body}");
     report(&format!(
         "query timeout: 504 after {} ms for a 5 s query with a 300 ms limit; the connection served the next query",

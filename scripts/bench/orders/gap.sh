@@ -6,21 +6,16 @@
 # of pgbench on the same SQL (parameters written in as literals) with its per-transaction log;
 # the gap is Strata's p50 minus pgbench's p50 in that round.
 #   bash scripts/bench/orders/gap.sh [seconds per window, default 3] [rounds, default 8]
-# Expects database cube_bench (run.sh creates it).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE/../../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
 SECS="${1:-3}"
 ROUNDS="${2:-8}"
 PORT=4189
-cargo build --release -q -p strata-server --bin strata
-BIN="$CARGO_TARGET_DIR/release/strata"
-# shellcheck source=scripts/lib/serve.sh
-. scripts/lib/serve.sh
-start_strata "$PORT" /tmp/strata-orders-gap.log env CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres \
-  CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres CUBEJS_DB_NAME=cube_bench \
-  "$BIN" serve --models "$HERE/model"
+# shellcheck source=scripts/bench/orders/lib.sh
+. "$HERE/lib.sh"
+ensure_dataset
+start_orders_server "$PORT" /tmp/strata-orders-gap.log
 WORK=$(mktemp -d)
 trap 'kill $STRATA_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 i=0

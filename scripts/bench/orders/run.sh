@@ -8,25 +8,13 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE/../../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
 DURATION="${1:-15s}"
 CONCURRENCY="${2:-1}"
 PORT=4188
-PSQL=(psql -X -q -h 127.0.0.1 -U postgres)
-
-if ! "${PSQL[@]}" -d cube_bench -tAc "SELECT count(*) FROM orders" 2>/dev/null | grep -qx 100000; then
-  "${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'cube_bench'" | grep -q 1 \
-    || "${PSQL[@]}" -d postgres -c "CREATE DATABASE cube_bench"
-  "${PSQL[@]}" -d cube_bench -f "$HERE/setup.sql"
-fi
-
-cargo build --release -q -p strata-server --bin strata
-BIN="$CARGO_TARGET_DIR/release/strata"
-# shellcheck source=scripts/lib/serve.sh
-. scripts/lib/serve.sh
-start_strata "$PORT" /tmp/strata-orders-bench.log env CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres \
-  CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres CUBEJS_DB_NAME=cube_bench \
-  "$BIN" serve --models "$HERE/model"
+# shellcheck source=scripts/bench/orders/lib.sh
+. "$HERE/lib.sh"
+ensure_dataset
+start_orders_server "$PORT" /tmp/strata-orders-bench.log
 PID=$STRATA_PID
 echo "machine: $(nproc) cores, $(uname -r); commit $(git rev-parse --short HEAD); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "idle: $(grep VmRSS /proc/$PID/status)"
