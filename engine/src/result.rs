@@ -3,14 +3,12 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMillisecondArray,
-};
-use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::array::{Array, ArrayRef};
+use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 
-use crate::result_rows::{Rows, TIMESTAMP_FORMAT};
+use crate::result_rows::Rows;
 
 /// How a column's values appear in Cube's JSON rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,45 +76,7 @@ impl QueryResult {
 
     /// The value of column `c`, row `r`, as Cube writes it in rows.
     pub fn row_value(&self, c: usize, r: usize) -> Value {
-        let col = self.batch.column(c);
-        if col.is_null(r) {
-            return Value::Null;
-        }
-        let style = self.columns[c].style;
-        match col.data_type() {
-            DataType::Int64 => {
-                let v = col
-                    .as_any()
-                    .downcast_ref::<Int64Array>()
-                    .map(|a| a.value(r));
-                match (v, style) {
-                    (Some(v), JsonStyle::NumericString) => Value::String(v.to_string()),
-                    (Some(v), _) => Value::from(v),
-                    (None, _) => Value::Null,
-                }
-            }
-            DataType::Float64 => col
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .map(|a| float_value(a.value(r)))
-                .unwrap_or(Value::Null),
-            DataType::Boolean => col
-                .as_any()
-                .downcast_ref::<BooleanArray>()
-                .map(|a| Value::Bool(a.value(r)))
-                .unwrap_or(Value::Null),
-            DataType::Timestamp(TimeUnit::Millisecond, _) => col
-                .as_any()
-                .downcast_ref::<TimestampMillisecondArray>()
-                .and_then(|a| chrono::DateTime::from_timestamp_millis(a.value(r)))
-                .map(|t| Value::String(t.naive_utc().format(TIMESTAMP_FORMAT).to_string()))
-                .unwrap_or(Value::Null),
-            _ => col
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .map(|a| Value::String(a.value(r).to_string()))
-                .unwrap_or(Value::Null),
-        }
+        crate::result_rows::cell_value(self, c, r)
     }
 
     /// Cube's `data` as a serializer: one object per row, keyed by member,

@@ -3,8 +3,8 @@
 //! [`QueryResult::rows`] writes `[{"Member": value, ...}, ...]` with serde
 //! without building a `serde_json::Value` per row and cell, so answering a
 //! large `/load` costs a pass over the columns rather than a tree of
-//! allocations. [`QueryResult::rows_json`] is this serializer into `Value`s,
-//! so both forms agree by construction.
+//! allocations. [`QueryResult::rows_json`] and [`QueryResult::row_value`]
+//! are this serializer into `Value`s, so every form agrees by construction.
 
 use arrow::array::{
     Array, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMillisecondArray,
@@ -117,6 +117,16 @@ impl Serialize for Row<'_> {
     }
 }
 
+/// Column `c`, row `r` of `result` as a JSON value.
+pub(crate) fn cell_value(result: &QueryResult, c: usize, r: usize) -> serde_json::Value {
+    let cell = Cell {
+        column: Column::of(result, c),
+        row: r,
+    };
+    // A cell serializes to a string, number, bool or null: this cannot fail.
+    serde_json::to_value(cell).unwrap_or(serde_json::Value::Null)
+}
+
 struct Cell<'a> {
     column: Column<'a>,
     row: usize,
@@ -152,7 +162,7 @@ impl Serialize for Cell<'_> {
 }
 
 /// How Cube writes a timestamp in rows (`2020-01-01T00:00:00.000`).
-pub(crate) const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3f";
+const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3f";
 
 /// `t` as [`TIMESTAMP_FORMAT`] written into `buf`, for years 0 to 9999
 /// (`None` otherwise, and the caller formats it with chrono).
@@ -236,7 +246,9 @@ mod tests {
         QueryResult::new(columns, arrays).expect("valid batch")
     }
 
-    /// What `rows_json` wrote before it was built on this serializer.
+    /// Rows as an ordered map builds them, one insert per member key: checks
+    /// the key order and duplicate handling of `entries`; the values are
+    /// checked against literals below.
     fn through_values(r: &QueryResult) -> Vec<Value> {
         (0..r.num_rows())
             .map(|row| {

@@ -6,8 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use axum::body::Bytes;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{json, Map, Value};
 use strata_schema::{
     title_from_name, Cube, Dimension, Measure, MeasureType, MemberKind, MemberPath, MemberRef,
@@ -33,11 +32,7 @@ impl MetaDocument {
 
     /// The whole document as a JSON response (no copy of the text).
     pub fn response(&self) -> Response {
-        (
-            [(header::CONTENT_TYPE, "application/json")],
-            self.body.clone(),
-        )
-            .into_response()
+        crate::response::json_text(self.body.clone())
     }
 }
 

@@ -4,8 +4,15 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::http::HeaderMap;
+use axum::body::Body;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
+
+/// A response carrying `body`, already JSON text.
+pub fn json_text(body: impl Into<Body>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body.into()).into_response()
+}
 
 /// The request id echoed in `/load` results: the client's `x-request-id`
 /// header when sent (the JS client sends `<uuid>-span-<n>`), else a random

@@ -114,11 +114,7 @@ fn plan_request(
 fn json_response<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
     let body = serde_json::to_vec(value)
         .map_err(|e| ApiError::internal(format!("cannot serialize the answer: {e}")))?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response())
+    Ok(crate::response::json_text(body))
 }
 
 /// Turns a handler result into a response.
