@@ -1,26 +1,42 @@
 //! Running plans on Apache DataFusion over Arrow data: CSV and Parquet
 //! files, or record batches held in memory.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use arrow::array::{Array, ArrayRef};
 use arrow::compute::{cast, concat_batches};
 use arrow::datatypes::{DataType, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
-use datafusion::datasource::MemTable;
+use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 
 use crate::error::EngineError;
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 
 /// Runs rendered query trees on a DataFusion session.
+///
+/// The session is created on first use, not with the executor: creating a
+/// DataFusion `SessionContext` registers its ~300 built-in functions, optimizer
+/// rules and file formats, which maps about 17 MB of the binary's code into
+/// memory. Tables registered before then ([`DataFusionExecutor::register_batches`])
+/// are held and handed to the session when it is created, so a server whose
+/// DataFusion data source has not been queried yet (e.g. `strata serve --demo`
+/// at idle) does not pay for it.
 pub struct DataFusionExecutor {
-    ctx: SessionContext,
+    config: SessionConfig,
+    ctx: OnceLock<SessionContext>,
+    /// Tables waiting for the session; `None` once it exists.
+    pending: Mutex<Option<PendingTables>>,
 }
+
+/// Tables registered before the session exists, by name.
+type PendingTables = Vec<(String, Arc<dyn TableProvider>)>;
 
 impl std::fmt::Debug for DataFusionExecutor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataFusionExecutor").finish_non_exhaustive()
+        f.debug_struct("DataFusionExecutor")
+            .field("session_created", &self.ctx.get().is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -34,8 +50,14 @@ fn df_error(e: datafusion::error::DataFusionError) -> EngineError {
     EngineError::Database(format!("DataFusion: {e}"))
 }
 
+/// The pending-table list; a panic elsewhere while it was held leaves the
+/// list itself intact, so a poisoned lock is taken over.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl DataFusionExecutor {
-    /// A session with no tables.
+    /// An executor with no tables (its session is created on first use).
     pub fn new() -> Self {
         let config = SessionConfig::new()
             .with_target_partitions(
@@ -45,25 +67,57 @@ impl DataFusionExecutor {
             )
             .with_information_schema(false);
         DataFusionExecutor {
-            ctx: SessionContext::new_with_config(config),
+            config,
+            ctx: OnceLock::new(),
+            pending: Mutex::new(Some(Vec::new())),
         }
     }
 
-    /// The DataFusion session, for registering more sources.
+    /// The DataFusion session, for registering more sources; created (with
+    /// every table registered so far) if it does not exist yet.
     pub fn session(&self) -> &SessionContext {
-        &self.ctx
+        self.ctx.get_or_init(|| {
+            let ctx = SessionContext::new_with_config(self.config.clone());
+            for (name, table) in lock(&self.pending).take().unwrap_or_default() {
+                if let Err(e) = ctx.register_table(name.as_str(), table) {
+                    // Names were checked when the tables were registered.
+                    tracing::error!("DataFusion: table {name}: {e}");
+                }
+            }
+            ctx
+        })
     }
 
-    /// Registers record batches as table `name`.
+    /// Whether the session has been created (by a query or by
+    /// [`DataFusionExecutor::session`]).
+    pub fn session_created(&self) -> bool {
+        self.ctx.get().is_some()
+    }
+
+    /// Registers record batches as table `name`. Before the session exists
+    /// the table is held for it; it is an error to register a name twice.
     pub fn register_batches(
         &self,
         name: &str,
         schema: SchemaRef,
         batches: Vec<RecordBatch>,
     ) -> Result<(), EngineError> {
-        let table = MemTable::try_new(schema, vec![batches]).map_err(df_error)?;
-        self.ctx
-            .register_table(name, Arc::new(table))
+        let table: Arc<dyn TableProvider> =
+            Arc::new(MemTable::try_new(schema, vec![batches]).map_err(df_error)?);
+        {
+            let mut pending = lock(&self.pending);
+            if let Some(tables) = pending.as_mut() {
+                if tables.iter().any(|(n, _)| n == name) {
+                    return Err(EngineError::Database(format!(
+                        "DataFusion: table '{name}' already exists"
+                    )));
+                }
+                tables.push((name.to_string(), table));
+                return Ok(());
+            }
+        }
+        self.session()
+            .register_table(name, table)
             .map_err(df_error)?;
         Ok(())
     }
@@ -80,7 +134,7 @@ impl DataFusionExecutor {
         if let Some(s) = schema.as_deref() {
             options = options.schema(s);
         }
-        self.ctx
+        self.session()
             .register_csv(name, path, options)
             .await
             .map_err(df_error)
@@ -88,7 +142,7 @@ impl DataFusionExecutor {
 
     /// Registers a Parquet file (or directory of files) as table `name`.
     pub async fn register_parquet(&self, name: &str, path: &str) -> Result<(), EngineError> {
-        self.ctx
+        self.session()
             .register_parquet(name, path, ParquetReadOptions::default())
             .await
             .map_err(df_error)
@@ -99,13 +153,13 @@ impl DataFusionExecutor {
         let stmt = datafusion::sql::parser::Statement::Statement(Box::new(
             sqlparser::ast::Statement::Query(Box::new(query)),
         ));
-        let state = self.ctx.state();
-        let plan = state.statement_to_plan(stmt).await.map_err(df_error)?;
-        let df = self
-            .ctx
-            .execute_logical_plan(plan)
+        let ctx = self.session();
+        let plan = ctx
+            .state()
+            .statement_to_plan(stmt)
             .await
             .map_err(df_error)?;
+        let df = ctx.execute_logical_plan(plan).await.map_err(df_error)?;
         df.collect().await.map_err(df_error)
     }
 
@@ -208,4 +262,59 @@ pub fn batches_to_result(
         arrays.push(a);
     }
     QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Int32Array;
+    use arrow::datatypes::{Field, Schema};
+    use sqlparser::dialect::GenericDialect;
+    use sqlparser::parser::Parser;
+
+    fn batch(values: Vec<i32>) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)]));
+        RecordBatch::try_new(schema, vec![Arc::new(Int32Array::from(values))])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn register(df: &DataFusionExecutor, name: &str, values: Vec<i32>) -> Result<(), EngineError> {
+        let b = batch(values);
+        df.register_batches(name, b.schema(), vec![b])
+    }
+
+    fn query(sql: &str) -> sqlparser::ast::Query {
+        match Parser::parse_sql(&GenericDialect {}, sql).map(|mut s| s.remove(0)) {
+            Ok(sqlparser::ast::Statement::Query(q)) => *q,
+            other => panic!("not a query: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn session_is_created_by_the_first_query_with_the_tables_registered_before() {
+        let df = DataFusionExecutor::new();
+        register(&df, "a", vec![1, 2, 3]).unwrap();
+        register(&df, "b", vec![4]).unwrap();
+        assert!(
+            !df.session_created(),
+            "registering must not create the session"
+        );
+        assert_eq!(df.count(query("SELECT count(*) FROM a")).await.unwrap(), 3);
+        assert!(df.session_created());
+        assert_eq!(df.count(query("SELECT count(*) FROM b")).await.unwrap(), 1);
+        // Tables registered once the session exists go straight to it.
+        register(&df, "c", vec![5, 6]).unwrap();
+        assert_eq!(df.count(query("SELECT count(*) FROM c")).await.unwrap(), 2);
+    }
+
+    #[test]
+    fn a_name_registered_twice_is_an_error_before_and_after_the_session_exists() {
+        let df = DataFusionExecutor::new();
+        register(&df, "a", vec![1]).unwrap();
+        let before = register(&df, "a", vec![2]).unwrap_err().to_string();
+        assert!(before.contains("'a' already exists"), "{before}");
+        df.session();
+        let after = register(&df, "a", vec![2]).unwrap_err().to_string();
+        assert!(after.contains("already exists"), "{after}");
+    }
 }
