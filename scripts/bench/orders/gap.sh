@@ -6,6 +6,7 @@
 # of pgbench on the same SQL (parameters written in as literals) with its per-transaction log;
 # the gap is Strata's p50 minus pgbench's p50 in that round.
 #   bash scripts/bench/orders/gap.sh [seconds per window, default 3] [rounds, default 8]
+# STRATA_BIN=PATH measures another build (e.g. the dist profile's) instead of building release.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE/../../.."

@@ -2,7 +2,8 @@
 #
 #   ensure_dataset          creates database cube_bench from setup.sql unless it holds 100,000 orders
 #   start_orders_server PORT LOG
-#                           builds the release binary (sets BIN) and starts `strata serve` on the
+#                           builds the release binary (sets BIN; STRATA_BIN=PATH uses that binary
+#                           instead, e.g. target/dist/strata) and starts `strata serve` on the
 #                           orders model against cube_bench (scripts/lib/serve.sh: STRATA_PID, trap)
 ORDERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
@@ -19,8 +20,12 @@ ensure_dataset() {
 }
 
 start_orders_server() {
-  cargo build --release -q -p strata-server --bin strata
-  BIN="$CARGO_TARGET_DIR/release/strata"
+  if [ -n "${STRATA_BIN:-}" ]; then
+    BIN="$(realpath "$STRATA_BIN")"
+  else
+    cargo build --release -q -p strata-server --bin strata
+    BIN="$CARGO_TARGET_DIR/release/strata"
+  fi
   start_strata "$1" "$2" env CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres \
     CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres CUBEJS_DB_NAME=cube_bench \
     "$BIN" serve --models "$ORDERS_DIR/model"

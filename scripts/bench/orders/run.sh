@@ -4,7 +4,8 @@
 # release `strata serve` on it, replays the queries with `strata bench http` over /sql,
 # cached /load and uncached /load, then runs the same SQL through pgbench for the baseline.
 #   bash scripts/bench/orders/run.sh [duration, default 15s] [concurrency, default 1]
-# Pass a running Cube.js with CUBE_URL=http://HOST:PORT to print both side by side.
+# Pass a running Cube.js with CUBE_URL=http://HOST:PORT to print both side by side, and
+# STRATA_BIN=PATH to measure another build (e.g. the dist profile's) instead of building release.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE/../../.."
