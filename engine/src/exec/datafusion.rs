@@ -7,6 +7,7 @@ use arrow::array::{Array, ArrayRef};
 use arrow::compute::{cast, concat_batches};
 use arrow::datatypes::{DataType, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
+use datafusion::common::TableReference;
 use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 
@@ -25,12 +26,16 @@ use crate::result::{JsonStyle, OutputColumn, QueryResult};
 pub struct DataFusionExecutor {
     config: SessionConfig,
     ctx: OnceLock<SessionContext>,
-    /// Tables waiting for the session; `None` once it exists.
+    /// Tables waiting for the session; `None` once the session has taken
+    /// them (not derivable from `ctx`: between the two, a registration must
+    /// wait for the session rather than join a list already handed over).
     pending: Mutex<Option<PendingTables>>,
 }
 
-/// Tables registered before the session exists, by name.
-type PendingTables = Vec<(String, Arc<dyn TableProvider>)>;
+/// Tables registered before the session exists, by the reference DataFusion
+/// will register them under (unquoted names folded to lower case), so that a
+/// duplicate is caught now as the session would catch it.
+type PendingTables = Vec<(TableReference, Arc<dyn TableProvider>)>;
 
 impl std::fmt::Debug for DataFusionExecutor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,7 +84,7 @@ impl DataFusionExecutor {
         self.ctx.get_or_init(|| {
             let ctx = SessionContext::new_with_config(self.config.clone());
             for (name, table) in lock(&self.pending).take().unwrap_or_default() {
-                if let Err(e) = ctx.register_table(name.as_str(), table) {
+                if let Err(e) = ctx.register_table(name.clone(), table) {
                     // Names were checked when the tables were registered.
                     tracing::error!("DataFusion: table {name}: {e}");
                 }
@@ -107,12 +112,13 @@ impl DataFusionExecutor {
         {
             let mut pending = lock(&self.pending);
             if let Some(tables) = pending.as_mut() {
-                if tables.iter().any(|(n, _)| n == name) {
+                let reference = TableReference::from(name);
+                if tables.iter().any(|(r, _)| *r == reference) {
                     return Err(EngineError::Database(format!(
                         "DataFusion: table '{name}' already exists"
                     )));
                 }
-                tables.push((name.to_string(), table));
+                tables.push((reference, table));
                 return Ok(());
             }
         }
@@ -313,6 +319,9 @@ mod tests {
         register(&df, "a", vec![1]).unwrap();
         let before = register(&df, "a", vec![2]).unwrap_err().to_string();
         assert!(before.contains("'a' already exists"), "{before}");
+        // Unquoted names are folded as DataFusion folds them.
+        let folded = register(&df, "A", vec![2]).unwrap_err().to_string();
+        assert!(folded.contains("'A' already exists"), "{folded}");
         df.session();
         let after = register(&df, "a", vec![2]).unwrap_err().to_string();
         assert!(after.contains("already exists"), "{after}");
