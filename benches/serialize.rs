@@ -35,10 +35,8 @@ fn ten_thousand_rows() -> LoadResult {
     let model = strata_schema::load_files(&strata_engine::demo::model_files())
         .unwrap_or_else(|e| panic!("demo model: {e}"));
     let df = DataFusionExecutor::new();
-    for t in strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED) {
-        df.register_batches(&t.name, t.schema, t.batches)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    strata_engine::demo::register(&df, strata_engine::demo::DEFAULT_SEED)
+        .unwrap_or_else(|e| panic!("{e}"));
     let engine = Engine::builder(Arc::new(model))
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
         .build();

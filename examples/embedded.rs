@@ -13,10 +13,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A model from YAML (here the demo's; `strata::load_dir("model")` reads a directory).
     let model = strata::load_files(&strata::engine::demo::model_files())?;
 
-    // Its data as Arrow tables in a DataFusion session.
+    // Its data as Arrow record batches in a DataFusion session (your own
+    // batches register the same way; `strata::engine::demo::register` keeps
+    // the demo's in its compact stored form instead).
     let data = DataFusionExecutor::new();
     for table in strata::engine::demo::tables(strata::engine::demo::DEFAULT_SEED) {
-        data.register_batches(&table.name, table.schema, table.batches)?;
+        let batches = table.batches()?;
+        data.register_batches(&table.name, table.schema, batches)?;
     }
     let engine = Engine::builder(Arc::new(model))
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))

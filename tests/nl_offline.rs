@@ -163,10 +163,8 @@ fn pct(s: &Score) -> f64 {
 async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
     let model = strata::engine::demo::model().expect("demo model compiles");
     let data = DataFusionExecutor::new();
-    for table in strata::engine::demo::tables(strata::engine::demo::DEFAULT_SEED) {
-        data.register_batches(&table.name, table.schema, table.batches)
-            .expect("demo table registers");
-    }
+    strata::engine::demo::register(&data, strata::engine::demo::DEFAULT_SEED)
+        .expect("demo tables register");
     let engine = Engine::builder(Arc::new(model.clone()))
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
         .build();

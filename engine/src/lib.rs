@@ -44,7 +44,7 @@ pub use engine::{
     PreparedRequest, QueryType, DEFAULT_DATA_SOURCE,
 };
 pub use error::{EngineError, QueryError};
-pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor};
+pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor, TableFactory};
 pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;

@@ -439,10 +439,7 @@ mod tests {
         use strata_engine::{demo, Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
         let model = demo::model().expect("demo model compiles");
         let data = DataFusionExecutor::new();
-        for t in demo::tables(demo::DEFAULT_SEED) {
-            data.register_batches(&t.name, t.schema, t.batches)
-                .expect("demo tables register");
-        }
+        demo::register(&data, demo::DEFAULT_SEED).expect("demo tables register");
         let engine = Engine::builder(Arc::new(model.clone()))
             .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
             .build();

@@ -108,13 +108,11 @@ pub async fn build_engine(
     if settings.demo {
         let started = std::time::Instant::now();
         let df = DataFusionExecutor::new();
-        let tables = strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED);
-        for t in tables {
-            df.register_batches(&t.name, t.schema, t.batches)
-                .map_err(|e| ServerError::Demo(e.to_string()))?;
-        }
+        let bytes = strata_engine::demo::register(&df, strata_engine::demo::DEFAULT_SEED)
+            .map_err(|e| ServerError::Demo(e.to_string()))?;
         tracing::info!(
             ms = started.elapsed().as_millis() as u64,
+            stored_mb = format!("{:.1}", bytes as f64 / 1e6),
             "demo data generated"
         );
         builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)));

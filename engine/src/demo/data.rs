@@ -1,6 +1,9 @@
 //! Generators of the dimension tables: regions, countries, users and products.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Float64Array, Int32Array};
 
 use super::calendar::{
     signup_weight, FIRST_DAY, HOURS, LAST_DAY, MICROS_PER_DAY, MICROS_PER_SECOND,
@@ -174,6 +177,33 @@ pub(crate) struct Catalogue {
     pub products: Vec<ProductInfo>,
 }
 
+impl Catalogue {
+    /// `products.id` as queries see it (`Int32`), by catalogue position.
+    pub(crate) fn ids(&self) -> ArrayRef {
+        Arc::new(Int32Array::from_iter_values(
+            (1..=self.products.len()).map(id32),
+        ))
+    }
+
+    /// `products.price` as queries see it (`Float64`), by catalogue position.
+    pub(crate) fn prices(&self) -> ArrayRef {
+        money(self.products.iter().map(|p| p.price_cents))
+    }
+
+    /// `products.cost` as queries see it (`Float64`), by catalogue position.
+    pub(crate) fn costs(&self) -> ArrayRef {
+        money(self.products.iter().map(|p| p.cost_cents))
+    }
+}
+
+/// Cents as the `Float64` amounts queries see: `cents / 100.0`, as
+/// [`Column::Hundredths`] decodes them.
+fn money(cents: impl Iterator<Item = i64>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(
+        cents.map(|c| c as f64 / 100.0),
+    ))
+}
+
 /// A list price in cents ending in .99, between `min` and `max` dollars,
 /// with cheaper prices more common.
 fn list_price(rng: &mut Rng, min: f64, max: f64) -> i64 {
@@ -221,8 +251,8 @@ pub(crate) fn products(seed: u64) -> Catalogue {
             categories.push(cat.name);
             subcategories.push(sub.name);
             brands.push(brand);
-            prices.push(price_cents as f64 / 100.0);
-            costs.push(cost_cents as f64 / 100.0);
+            prices.push(price_cents);
+            costs.push(cost_cents);
             products.push(ProductInfo {
                 category: ci,
                 price_cents,
@@ -239,8 +269,8 @@ pub(crate) fn products(seed: u64) -> Catalogue {
             ("category", Column::Label(categories)),
             ("subcategory", Column::Label(subcategories)),
             ("brand", Column::Label(brands)),
-            ("price", Column::Float(prices)),
-            ("cost", Column::Float(costs)),
+            ("price", Column::Hundredths(prices)),
+            ("cost", Column::Hundredths(costs)),
         ],
     };
     Catalogue { table, products }

@@ -21,11 +21,20 @@
 //! | `orders`     | ~120,000  | id, user_id, created_at, status, channel, payment_method, item_count, total_amount |
 //! | `line_items` | ~2.6/order | id, order_id, product_id, quantity, unit_price, unit_cost, discount, amount |
 //!
-//! Ids and counts are `Int32` (as PostgreSQL `integer`), names and emails `Utf8`, columns of a fixed vocabulary
-//! (status, channel, category, segment …) `Dictionary(Int16, Utf8)`, money
-//! `Float64` (whole cents), times `Timestamp(Microsecond, None)` in UTC,
-//! `marketing_opt_in` `Boolean`. Each table's batches are slices of one array
-//! per column, so the data is held once.
+//! Queries see ids and counts as `Int32` (as PostgreSQL `integer`), names
+//! and emails as `Utf8`, columns of a fixed vocabulary (status, channel,
+//! category, segment …) as `Dictionary(Int16, Utf8)`, money as `Float64`
+//! (whole cents), times as `Timestamp(Microsecond, None)` in UTC and
+//! `marketing_opt_in` as `Boolean`.
+//!
+//! The rows are held in a compact form ([`DemoTable::stored_bytes`]: about
+//! 10 MB instead of 20): integers in the narrowest type that holds them,
+//! money and discounts as whole hundredths, a line item's product, price and
+//! cost as one `Int16` key into the product table, and each table is queried
+//! through a DataFusion view ([`DemoTable::provider`]) that restores the
+//! types above for the columns a query reads, batch by batch. Each table's
+//! batches are slices of one array per column, so the data is held once.
+//!
 //! Orders run from 2023-01-01 to 2024-12-31 and show what an analyst would
 //! look for: growth (×2.2 over the two years), busier weekends, a lunch and
 //! an evening peak, a December peak (Toys ×3, Electronics and Beauty up), a
@@ -50,34 +59,136 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use arrow::array::{ArrayData, ArrayRef};
 use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
+use datafusion::catalog::view::ViewTable;
+use datafusion::datasource::{provider_as_source, MemTable, TableProvider};
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::LogicalPlanBuilder;
+
+use crate::error::EngineError;
+use crate::DataFusionExecutor;
+use table::Decode;
 
 pub use table::BATCH_ROWS;
 
 /// The seed `strata serve --demo` uses.
 pub const DEFAULT_SEED: u64 = 42;
 
-/// One demo table: its name (as the model's `sql_table` names it), schema and
-/// rows in batches of [`BATCH_ROWS`].
+/// One demo table: its name (as the model's `sql_table` names it), the
+/// schema queries see, and its rows in storage form, in batches of
+/// [`BATCH_ROWS`].
 #[derive(Debug, Clone)]
 pub struct DemoTable {
     /// Table name, e.g. `orders`.
     pub name: String,
-    /// Arrow schema shared by every batch.
+    /// The schema queries see: the types in the [module documentation](self).
     pub schema: SchemaRef,
-    /// The rows.
-    pub batches: Vec<RecordBatch>,
+    /// The rows as stored (compact types; see [`DemoTable::stored_schema`]).
+    stored: Vec<RecordBatch>,
+    /// How each stored column becomes the queried one, by position.
+    decode: Vec<Decode>,
 }
 
 impl DemoTable {
     /// Total number of rows over all batches.
     pub fn num_rows(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
+        self.stored.iter().map(RecordBatch::num_rows).sum()
     }
+
+    /// The schema of the stored batches (narrow integers, dictionaries).
+    pub fn stored_schema(&self) -> SchemaRef {
+        self.stored
+            .first()
+            .map_or_else(|| self.schema.clone(), RecordBatch::schema)
+    }
+
+    /// Bytes of Arrow buffers the table holds, each buffer counted once
+    /// (batches are slices of the same columns, and columns looked up by
+    /// the same key share the key buffer).
+    pub fn stored_bytes(&self) -> usize {
+        fn add(data: &ArrayData, seen: &mut HashSet<usize>, total: &mut usize) {
+            for b in data.buffers() {
+                if seen.insert(b.data_ptr().as_ptr() as usize) {
+                    *total += b.capacity();
+                }
+            }
+            if let Some(nulls) = data.nulls() {
+                let b = nulls.buffer();
+                if seen.insert(b.data_ptr().as_ptr() as usize) {
+                    *total += b.capacity();
+                }
+            }
+            for child in data.child_data() {
+                add(child, seen, total);
+            }
+        }
+        let (mut seen, mut total) = (HashSet::new(), 0);
+        // The first batch starts every column's buffers at their beginning.
+        for column in self.stored.first().map(RecordBatch::columns).unwrap_or(&[]) {
+            add(&column.to_data(), &mut seen, &mut total);
+        }
+        total
+    }
+
+    /// The rows as queries see them, decoded from storage.
+    pub fn batches(&self) -> Result<Vec<RecordBatch>, ArrowError> {
+        self.stored
+            .iter()
+            .map(|batch| {
+                let columns: Vec<ArrayRef> = batch
+                    .columns()
+                    .iter()
+                    .zip(&self.decode)
+                    .zip(self.schema.fields())
+                    .map(|((stored, how), field)| how.apply(stored, field.data_type()))
+                    .collect::<Result<_, _>>()?;
+                RecordBatch::try_new(self.schema.clone(), columns)
+            })
+            .collect()
+    }
+
+    /// The table for DataFusion: the stored batches in a `MemTable`, seen
+    /// through a view that decodes each column to the queried type. The
+    /// view is inlined into every query, so DataFusion's optimizer prunes
+    /// it to the columns the query reads and only those are decoded.
+    pub fn provider(&self) -> Result<Arc<dyn TableProvider>, DataFusionError> {
+        let memory = MemTable::try_new(self.stored_schema(), vec![self.stored.clone()])?;
+        let decoded = self
+            .schema
+            .fields()
+            .iter()
+            .zip(&self.decode)
+            .map(|(field, how)| how.expr(field.name(), field.data_type()));
+        let plan = LogicalPlanBuilder::scan(
+            self.name.as_str(),
+            provider_as_source(Arc::new(memory)),
+            None,
+        )?
+        .project(decoded)?
+        .build()?;
+        Ok(Arc::new(ViewTable::new(plan, None)))
+    }
+}
+
+/// Registers the demo tables of `seed` with `executor`, each under its name
+/// and seen through its view ([`DemoTable::provider`]), built when the
+/// executor's session is. Returns the tables' stored bytes.
+pub fn register(executor: &DataFusionExecutor, seed: u64) -> Result<usize, EngineError> {
+    let tables = try_tables(seed).map_err(|e| EngineError::Database(format!("demo data: {e}")))?;
+    let mut bytes = 0;
+    for t in tables {
+        bytes += t.stored_bytes();
+        let name = t.name.clone();
+        executor.register_deferred(&name, Box::new(move || t.provider()))?;
+    }
+    Ok(bytes)
 }
 
 /// The model files, embedded at build time.

@@ -1,5 +1,8 @@
 //! Generator of the fact tables: `orders` and their `line_items`.
 
+use arrow::array::ArrayRef;
+use arrow::buffer::ScalarBuffer;
+
 use super::calendar::{
     civil_from_days, is_promotion, order_weight, progress, END_MICROS, FIRST_DAY, FLASH_SALE_DAY,
     HOURS, LAST_DAY, MICROS_PER_DAY, MICROS_PER_SECOND, OUTAGE_DAY,
@@ -49,7 +52,7 @@ struct OrderColumns {
     channel: Vec<&'static str>,
     payment_method: Vec<&'static str>,
     item_count: Vec<i32>,
-    total_amount: Vec<f64>,
+    total_cents: Vec<i64>,
 }
 
 /// Column vectors of `line_items`.
@@ -57,12 +60,11 @@ struct OrderColumns {
 struct ItemColumns {
     id: Vec<i32>,
     order_id: Vec<i32>,
-    product_id: Vec<i32>,
+    /// Position of the product in the catalogue (its id minus one).
+    product: Vec<i16>,
     quantity: Vec<i32>,
-    unit_price: Vec<f64>,
-    unit_cost: Vec<f64>,
-    discount: Vec<f64>,
-    amount: Vec<f64>,
+    discount_percent: Vec<i64>,
+    amount_cents: Vec<i64>,
 }
 
 /// Picks the customer of an order placed at `t` among users who had signed
@@ -249,12 +251,11 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 total_cents += amount_cents;
                 li.id.push(id32(li.id.len() + 1));
                 li.order_id.push(order_id);
-                li.product_id.push(id32(product + 1));
+                // The catalogue has a few hundred products (`lookups` checks).
+                li.product.push(i16::try_from(product).unwrap_or(i16::MAX));
                 li.quantity.push(id32(quantity));
-                li.unit_price.push(info.price_cents as f64 / 100.0);
-                li.unit_cost.push(info.cost_cents as f64 / 100.0);
-                li.discount.push(pct as f64 / 100.0);
-                li.amount.push(amount_cents as f64 / 100.0);
+                li.discount_percent.push(pct);
+                li.amount_cents.push(amount_cents);
             }
             o.id.push(order_id);
             o.user_id.push(id32(user_id));
@@ -263,7 +264,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
             o.channel.push(channel);
             o.payment_method.push(payment(&mut rng, channel, business));
             o.item_count.push(id32(products_in_order.len()));
-            o.total_amount.push(total_cents as f64 / 100.0);
+            o.total_cents.push(total_cents);
         }
     }
     let orders = TableData {
@@ -276,20 +277,26 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
             ("channel", Column::Label(o.channel)),
             ("payment_method", Column::Label(o.payment_method)),
             ("item_count", Column::Int(o.item_count)),
-            ("total_amount", Column::Float(o.total_amount)),
+            ("total_amount", Column::Hundredths(o.total_cents)),
         ],
+    };
+    // Product id, price and cost of a line: one key buffer for the three.
+    let keys = ScalarBuffer::from(li.product);
+    let lookup = |values: ArrayRef| Column::Lookup {
+        keys: keys.clone(),
+        values,
     };
     let line_items = TableData {
         name: "line_items",
         columns: vec![
             ("id", Column::Int(li.id)),
             ("order_id", Column::Int(li.order_id)),
-            ("product_id", Column::Int(li.product_id)),
+            ("product_id", lookup(catalogue.ids())),
             ("quantity", Column::Int(li.quantity)),
-            ("unit_price", Column::Float(li.unit_price)),
-            ("unit_cost", Column::Float(li.unit_cost)),
-            ("discount", Column::Float(li.discount)),
-            ("amount", Column::Float(li.amount)),
+            ("unit_price", lookup(catalogue.prices())),
+            ("unit_cost", lookup(catalogue.costs())),
+            ("discount", Column::Hundredths(li.discount_percent)),
+            ("amount", Column::Hundredths(li.amount_cents)),
         ],
     };
     (orders, line_items)

@@ -35,7 +35,12 @@ pub struct DataFusionExecutor {
 /// Tables registered before the session exists, by the reference DataFusion
 /// will register them under (unquoted names folded to lower case), so that a
 /// duplicate is caught now as the session would catch it.
-type PendingTables = Vec<(TableReference, Arc<dyn TableProvider>)>;
+type PendingTables = Vec<(TableReference, TableFactory)>;
+
+/// Makes a table when the session is created
+/// ([`DataFusionExecutor::register_deferred`]).
+pub type TableFactory =
+    Box<dyn FnOnce() -> Result<Arc<dyn TableProvider>, datafusion::error::DataFusionError> + Send>;
 
 impl std::fmt::Debug for DataFusionExecutor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,9 +88,9 @@ impl DataFusionExecutor {
     pub fn session(&self) -> &SessionContext {
         self.ctx.get_or_init(|| {
             let ctx = SessionContext::new_with_config(self.config.clone());
-            for (name, table) in lock(&self.pending).take().unwrap_or_default() {
-                if let Err(e) = ctx.register_table(name.clone(), table) {
-                    // Names were checked when the tables were registered.
+            for (name, make) in lock(&self.pending).take().unwrap_or_default() {
+                // Names were checked when the tables were registered.
+                if let Err(e) = make().and_then(|table| ctx.register_table(name.clone(), table)) {
                     tracing::error!("DataFusion: table {name}: {e}");
                 }
             }
@@ -107,8 +112,27 @@ impl DataFusionExecutor {
         schema: SchemaRef,
         batches: Vec<RecordBatch>,
     ) -> Result<(), EngineError> {
-        let table: Arc<dyn TableProvider> =
-            Arc::new(MemTable::try_new(schema, vec![batches]).map_err(df_error)?);
+        let table = MemTable::try_new(schema, vec![batches]).map_err(df_error)?;
+        self.register_table(name, Arc::new(table))
+    }
+
+    /// Registers any DataFusion table (e.g. a view over record batches) as
+    /// table `name`; held until the session exists, like
+    /// [`DataFusionExecutor::register_batches`].
+    pub fn register_table(
+        &self,
+        name: &str,
+        table: Arc<dyn TableProvider>,
+    ) -> Result<(), EngineError> {
+        self.register_deferred(name, Box::new(move || Ok(table)))
+    }
+
+    /// Registers table `name`, made by `make` when the session is created
+    /// (at once if it exists). Building a DataFusion table (a `MemTable`, a
+    /// view's logical plan) runs DataFusion code; deferring it keeps that
+    /// code out of memory until the first query, as the session is. Should
+    /// `make` fail then, the error is logged and the table is missing.
+    pub fn register_deferred(&self, name: &str, make: TableFactory) -> Result<(), EngineError> {
         {
             let mut pending = lock(&self.pending);
             if let Some(tables) = pending.as_mut() {
@@ -118,10 +142,11 @@ impl DataFusionExecutor {
                         "DataFusion: table '{name}' already exists"
                     )));
                 }
-                tables.push((reference, table));
+                tables.push((reference, make));
                 return Ok(());
             }
         }
+        let table = make().map_err(df_error)?;
         self.session()
             .register_table(name, table)
             .map_err(df_error)?;
@@ -325,5 +350,33 @@ mod tests {
         df.session();
         let after = register(&df, "a", vec![2]).unwrap_err().to_string();
         assert!(after.contains("already exists"), "{after}");
+    }
+
+    #[tokio::test]
+    async fn a_deferred_table_is_made_when_the_session_is() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let made = Arc::new(AtomicUsize::new(0));
+        let factory = |values: Vec<i32>| -> TableFactory {
+            let made = made.clone();
+            Box::new(move || {
+                made.fetch_add(1, Ordering::SeqCst);
+                let b = batch(values);
+                Ok(Arc::new(MemTable::try_new(b.schema(), vec![vec![b]])?) as _)
+            })
+        };
+        let df = DataFusionExecutor::new();
+        df.register_deferred("a", factory(vec![1, 2])).unwrap();
+        assert_eq!(made.load(Ordering::SeqCst), 0, "made before the session");
+        let duplicate = df.register_deferred("a", factory(vec![3])).unwrap_err();
+        assert!(duplicate.to_string().contains("already exists"));
+        assert_eq!(df.count(query("SELECT count(*) FROM a")).await.unwrap(), 2);
+        assert_eq!(made.load(Ordering::SeqCst), 1);
+        // Once the session exists, a factory runs at once; its error is returned.
+        df.register_deferred("b", factory(vec![4])).unwrap();
+        assert_eq!(made.load(Ordering::SeqCst), 2);
+        let failing: TableFactory =
+            Box::new(|| Err(datafusion::error::DataFusionError::Plan("no table".into())));
+        let err = df.register_deferred("c", failing).unwrap_err().to_string();
+        assert!(err.contains("no table"), "{err}");
     }
 }

@@ -5,5 +5,5 @@ pub mod import;
 pub mod pg_value;
 pub mod postgres;
 
-pub use self::datafusion::DataFusionExecutor;
+pub use self::datafusion::{DataFusionExecutor, TableFactory};
 pub use postgres::{PgConfig, PostgresExecutor};

@@ -13,8 +13,7 @@ fn engine() -> Engine {
     let model = strata_schema::load_files(&model_files()).unwrap();
     let df = DataFusionExecutor::new();
     for t in demo() {
-        df.register_batches(&t.name, t.schema.clone(), t.batches.clone())
-            .unwrap();
+        df.register_table(&t.name, t.provider().unwrap()).unwrap();
     }
     Engine::builder(Arc::new(model))
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
