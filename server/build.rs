@@ -9,9 +9,9 @@
 //! option with a warning; set `STRATA_NO_RELR=1` to leave it out (e.g. to
 //! build for a glibc older than 2.36).
 //!
-//! **Start-up code first.** `link/symbol-order.txt` lists, in order, the
-//! functions that `strata serve` runs while it starts and answers its first
-//! queries (recorded with callgrind by `scripts/layout/symbol-order.sh`).
+//! **Start-up code first.** `link/symbol-order.txt` lists the functions that
+//! `strata serve` runs while it starts, then those its first queries run
+//! (recorded with callgrind by `scripts/layout/symbol-order.sh`).
 //! Optimized builds pass it to the linker (lld's `--symbol-ordering-file`),
 //! which places those functions together at the start of `.text`. The kernel
 //! maps code into a process in 64 KB blocks around each first touch, so code

@@ -1,4 +1,4 @@
-"""Functions that callgrind profiles saw run, in the order first seen, as the
+"""Functions that callgrind profiles saw run, profile by profile, as the
 mangled names lld's --symbol-ordering-file takes; only those the binary
 defines (nm), so the list names nothing of libc.
 
@@ -33,10 +33,13 @@ def main():
     defined = defined_functions(binary)
     seen = set()
     for profile in profiles:
-        for name in functions(profile):
-            if name in defined and name not in seen:
-                seen.add(name)
-                print(name)
+        # Each profile's new names as one group, sorted: the groups keep start-up code first,
+        # and sorting keeps a re-recorded list's diff to the functions that changed (the order
+        # callgrind first sees them in varies with thread scheduling).
+        group = sorted({n for n in functions(profile) if n in defined} - seen)
+        seen.update(group)
+        for name in group:
+            print(name)
 
 
 if __name__ == "__main__":

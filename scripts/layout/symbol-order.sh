@@ -6,6 +6,8 @@
 #
 #   bash scripts/layout/symbol-order.sh            (builds the release binary)
 #   STRATA_BIN=PATH bash scripts/layout/symbol-order.sh
+#   APPEND=1 STRATA_BIN=target/dist/strata bash scripts/layout/symbol-order.sh
+#                                                  (adds another profile's names to the list)
 #
 # Three profiles, each under valgrind's callgrind, in this order in the list: the demo's
 # start-up alone, then the demo answering /load, /sql, /dry-run, /meta and an AI question,
@@ -96,6 +98,12 @@ if [ "$(wc -l <"$OUT/order.txt")" -lt 1000 ]; then
   echo "only $(wc -l <"$OUT/order.txt") functions recorded; keeping the old list" >&2
   exit 1
 fi
-mv "$OUT/order.txt" "$ROOT/server/link/symbol-order.txt"
+LIST="$ROOT/server/link/symbol-order.txt"
+if [ "${APPEND:-0}" = 1 ] && [ -f "$LIST" ]; then
+  # Another profile's names after the list's own (e.g. dist's after release's).
+  cat "$LIST" "$OUT/order.txt" | awk '!seen[$0]++' >"$OUT/merged.txt"
+  mv "$OUT/merged.txt" "$OUT/order.txt"
+fi
+mv "$OUT/order.txt" "$LIST"
 echo "server/link/symbol-order.txt: $(wc -l <"$ROOT/server/link/symbol-order.txt") functions"
 rm -rf "$OUT"
