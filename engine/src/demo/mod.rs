@@ -114,13 +114,8 @@ impl DemoTable {
     /// the same key share the key buffer).
     pub fn stored_bytes(&self) -> usize {
         fn add(data: &ArrayData, seen: &mut HashSet<usize>, total: &mut usize) {
-            for b in data.buffers() {
-                if seen.insert(b.data_ptr().as_ptr() as usize) {
-                    *total += b.capacity();
-                }
-            }
-            if let Some(nulls) = data.nulls() {
-                let b = nulls.buffer();
+            let validity = data.nulls().map(|n| n.buffer());
+            for b in data.buffers().iter().chain(validity) {
                 if seen.insert(b.data_ptr().as_ptr() as usize) {
                     *total += b.capacity();
                 }

@@ -251,8 +251,9 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 total_cents += amount_cents;
                 li.id.push(id32(li.id.len() + 1));
                 li.order_id.push(order_id);
-                // The catalogue has a few hundred products (`lookups` checks).
-                li.product.push(i16::try_from(product).unwrap_or(i16::MAX));
+                // The catalogue has 200 products; a position past `i16` would
+                // be an out-of-range dictionary key, which Arrow rejects.
+                li.product.push(i16::try_from(product).unwrap_or(-1));
                 li.quantity.push(id32(quantity));
                 li.discount_percent.push(pct);
                 li.amount_cents.push(amount_cents);

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Datum, DictionaryArray, Float64Array, Int16Array, Int32Array,
-    Int64Array, Int8Array, StringArray, TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Datum, DictionaryArray, Float64Array, Int16Array, Int64Array,
+    Int8Array, StringArray, TimestampMicrosecondArray,
 };
 use arrow::buffer::ScalarBuffer;
 use arrow::compute::cast;
@@ -112,27 +112,23 @@ fn label_type() -> DataType {
     DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8))
 }
 
-/// Integers in the narrowest of `Int8` … `Int64` that holds every value.
-fn narrowest(values: &[i64]) -> ArrayRef {
+/// Integers in the narrowest of `Int8` … `Int64` that holds every value
+/// (an Arrow cast, which the range check makes lossless).
+fn narrowest(values: Vec<i64>) -> Result<ArrayRef, ArrowError> {
     let (lo, hi) = values
         .iter()
         .fold((0, 0), |(lo, hi), &v| (v.min(lo), v.max(hi)));
-    let fits = |min: i64, max: i64| lo >= min && hi <= max;
-    // Each conversion is checked by the range above; `unwrap_or` is not reached.
-    if fits(i8::MIN.into(), i8::MAX.into()) {
-        Arc::new(Int8Array::from_iter_values(
-            values.iter().map(|&v| i8::try_from(v).unwrap_or(0)),
-        ))
-    } else if fits(i16::MIN.into(), i16::MAX.into()) {
-        Arc::new(Int16Array::from_iter_values(
-            values.iter().map(|&v| i16::try_from(v).unwrap_or(0)),
-        ))
-    } else if fits(i32::MIN.into(), i32::MAX.into()) {
-        Arc::new(Int32Array::from_iter_values(
-            values.iter().map(|&v| i32::try_from(v).unwrap_or(0)),
-        ))
-    } else {
-        Arc::new(Int64Array::from(values.to_vec()))
+    let narrow = [
+        (DataType::Int8, i64::from(i8::MIN), i64::from(i8::MAX)),
+        (DataType::Int16, i16::MIN.into(), i16::MAX.into()),
+        (DataType::Int32, i32::MIN.into(), i32::MAX.into()),
+    ]
+    .into_iter()
+    .find(|(_, min, max)| lo >= *min && hi <= *max);
+    let wide: ArrayRef = Arc::new(Int64Array::from(values));
+    match narrow {
+        Some((to, _, _)) => cast(&wide, &to),
+        None => Ok(wide),
     }
 }
 
@@ -167,11 +163,11 @@ impl Column {
     fn into_stored(self) -> Result<(ArrayRef, Decode), ArrowError> {
         let to = self.data_type();
         let (array, decode): (ArrayRef, Decode) = match self {
-            Column::Int(v) => {
-                let wide: Vec<i64> = v.into_iter().map(i64::from).collect();
-                (narrowest(&wide), Decode::Cast)
-            }
-            Column::Hundredths(v) => (narrowest(&v), Decode::Hundredths),
+            Column::Int(v) => (
+                narrowest(v.into_iter().map(i64::from).collect())?,
+                Decode::Cast,
+            ),
+            Column::Hundredths(v) => (narrowest(v)?, Decode::Hundredths),
             Column::Time(v) => (Arc::new(TimestampMicrosecondArray::from(v)), Decode::Plain),
             Column::Text(v) => (Arc::new(StringArray::from_iter_values(v)), Decode::Plain),
             Column::Label(v) => (labels(&v)?, Decode::Cast),

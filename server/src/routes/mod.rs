@@ -117,12 +117,12 @@ fn json_response<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
     Ok(crate::response::json_text(body))
 }
 
-/// Turns a handler result into a response.
-fn respond(result: Result<Value, ApiError>) -> Response {
-    match result {
-        Ok(v) => axum::Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+/// Turns a handler result into a response: the value serialized straight
+/// to JSON ([`json_response`]), or the error.
+fn respond<T: serde::Serialize>(result: Result<T, ApiError>) -> Response {
+    result
+        .and_then(|value| json_response(&value))
+        .unwrap_or_else(IntoResponse::into_response)
 }
 
 #[cfg(test)]

@@ -1,14 +1,13 @@
 //! `/cubejs-api/v1/sql`: the SQL a query would run, without running it.
 
 use axum::extract::{RawQuery, State};
-use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Extension;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use strata_engine::PlannedQuery;
 
-use super::{json_response, plan_request};
+use super::{plan_request, respond};
 use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::request::ApiRequest;
@@ -23,7 +22,7 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    answer(
+    respond(
         ApiRequest::from_query_string(raw.as_deref())
             .and_then(|r| run(&state, caller.as_ref(), &r)),
     )
@@ -37,19 +36,10 @@ pub async fn post(
     RequestBody(body): RequestBody,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    answer(
+    respond(
         body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref()))
             .and_then(|r| run(&state, caller.as_ref(), &r)),
     )
-}
-
-/// The answer, serialized straight from the plans (no `Value` tree), or the
-/// error.
-fn answer(result: Result<SqlAnswer, ApiError>) -> Response {
-    match result.and_then(|a| json_response(&a)) {
-        Ok(response) => response,
-        Err(e) => e.into_response(),
-    }
 }
 
 /// The `/sql` answer: `{"sql": {...}}` for a regular query; for
