@@ -499,6 +499,7 @@ async fn schema_tenants_are_routed_to_their_own_schema() {
             schema: Some("tenant_{tenant}".into()),
             database: None,
             pool_size: 2,
+            ..TenantRouting::default()
         },
         ..SecuritySettings::default()
     })
@@ -536,6 +537,7 @@ async fn a_trusted_gateway_names_the_tenant() {
     let api = Api::start(SecuritySettings {
         tenancy: TenancySettings {
             trust_gateway: true,
+            gateway_secret: Some("the-gateway-secret".into()),
             ..TenancySettings::default()
         },
         ..SecuritySettings::default()
@@ -546,13 +548,25 @@ async fn a_trusted_gateway_names_the_tenant() {
         .send(
             "/cubejs-api/v1/load",
             Some(json!({"query": q})),
-            &[("X-Tenant-ID", "b")],
+            &[
+                ("X-Tenant-ID", "b"),
+                ("X-Gateway-Secret", "the-gateway-secret"),
+            ],
         )
         .await;
     assert_eq!(
         rows(&reply.body),
         vec![json!({"Orders.tenant_id": "b", "Orders.count": "24"})]
     );
+    // The header alone, without the gateway's secret, names no one.
+    let reply = api
+        .send(
+            "/cubejs-api/v1/load",
+            Some(json!({"query": q})),
+            &[("X-Tenant-ID", "b")],
+        )
+        .await;
+    assert_eq!(reply.status, 403, "{}", reply.body);
     api.server.shutdown().await;
 }
 

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use strata_schema::access::{AccessPolicy, RowFilter};
+use strata_schema::access::{context_template_path as template_path, AccessPolicy, RowFilter};
 use strata_schema::{MemberPath, SemanticModel};
 
 use crate::error::{query_err, QueryError};
@@ -254,36 +254,40 @@ fn fill(owner: &str, f: &RowFilter, claims: &Value) -> Option<Filter> {
 }
 
 /// The values of a filled `values:` entry: a list, or one template that
-/// stood for a list.
+/// stood for a list; `None` (the filter grants nothing) when any value is
+/// unusable.
+///
+/// A security-context value grants rows only when it names something: a
+/// null, an empty string, an empty list, a list holding any of those, an
+/// object or a missing claim grants nothing, so that no caller can match
+/// rows that belong to nobody (`tenant_id IS NULL` or `= ''`).
 fn values_of(v: &Value) -> Option<Vec<Option<String>>> {
     let scalar = |x: &Value| -> Option<Option<String>> {
         match x {
-            Value::Null => Some(None),
-            Value::String(s) => Some(Some(s.clone())),
+            Value::String(s) if !s.trim().is_empty() => Some(Some(s.clone())),
             Value::Number(n) => Some(Some(n.to_string())),
             Value::Bool(b) => Some(Some(b.to_string())),
             _ => None,
         }
     };
+    let mut out = Vec::new();
     match v {
         Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
             for item in items {
                 match item {
                     // A template inside a list may itself stand for a list.
-                    Value::Array(inner) => {
+                    Value::Array(inner) if !inner.is_empty() => {
                         for x in inner {
                             out.push(scalar(x)?);
                         }
                     }
-                    Value::Object(_) => return None,
                     other => out.push(scalar(other)?),
                 }
             }
-            Some(out)
         }
-        other => Some(vec![scalar(other)?]),
+        other => out.push(scalar(other)?),
     }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Replaces `{ securityContext.a.b }` (or `userAttributes`) templates with the
@@ -307,29 +311,14 @@ fn missing_claim() -> Value {
     Value::Object(m)
 }
 
-/// `"{ securityContext.tenant.id }"` → `"tenant.id"`.
-fn template_path(s: &str) -> Option<&str> {
-    let inner = s.trim().strip_prefix('{')?.strip_suffix('}')?.trim();
-    let inner = inner.strip_prefix("$").unwrap_or(inner);
-    inner
-        .strip_prefix("securityContext.")
-        .or_else(|| inner.strip_prefix("security_context."))
-        .or_else(|| inner.strip_prefix("userAttributes."))
-}
-
 fn lookup<'v>(claims: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(claims, |v, key| v.get(key))
 }
 
+/// Only JSON `true` unlocks a condition: `"true"`, `"False"`, `1`, `"no"`,
+/// `{}` and a missing claim all leave the policy closed.
 fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0),
-        Value::String(s) => !s.is_empty() && s != "false",
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.contains_key("missingClaim"),
-    }
+    matches!(v, Value::Bool(true))
 }
 
 #[cfg(test)]
@@ -403,6 +392,74 @@ cubes:
     fn missing_claim_grants_no_rows() {
         let g = grant(json!({}), &[]);
         assert_eq!(g.rows("Orders"), RowGrant::Filtered(Filter::Or(vec![])));
+    }
+
+    #[test]
+    fn empty_null_and_shapeless_claims_grant_no_rows() {
+        let none = RowGrant::Filtered(Filter::Or(vec![]));
+        for claim in [
+            json!(null),
+            json!(""),
+            json!("   "),
+            json!([]),
+            json!([null]),
+            json!(["acme", null]),
+            json!(["acme", ""]),
+            json!([[]]),
+            json!({}),
+            json!({"id": "acme"}),
+            json!([{"id": "acme"}]),
+        ] {
+            let g = grant(json!({ "tenant_id": claim }), &[]);
+            assert_eq!(g.rows("Orders"), none, "{claim}");
+        }
+    }
+
+    #[test]
+    fn usable_claims_of_every_shape_become_bound_values() {
+        let long = "t".repeat(10_000);
+        for (claim, values) in [
+            (json!(7), vec!["7"]),
+            (json!(-1.5), vec!["-1.5"]),
+            (json!("ünïcødé ✓"), vec!["ünïcødé ✓"]),
+            (json!("x' OR '1'='1"), vec!["x' OR '1'='1"]),
+            (json!(long.clone()), vec![long.as_str()]),
+            (json!(["a", "b"]), vec!["a", "b"]),
+        ] {
+            let g = grant(json!({ "tenant_id": claim }), &[]);
+            let RowGrant::Filtered(Filter::Or(alternatives)) = g.rows("Orders") else {
+                panic!("expected a row filter for {claim}");
+            };
+            let [Filter::And(conditions)] = alternatives.as_slice() else {
+                panic!("expected one alternative for {claim}: {alternatives:?}");
+            };
+            let [Filter::Member { values: got, .. }] = conditions.as_slice() else {
+                panic!("expected one condition for {claim}");
+            };
+            let want: Vec<Option<String>> = values.iter().map(|v| Some(v.to_string())).collect();
+            assert_eq!(got, &want, "{claim}");
+        }
+    }
+
+    #[test]
+    fn only_json_true_unlocks_a_condition() {
+        for value in [
+            json!("true"),
+            json!("True"),
+            json!("False"),
+            json!("0"),
+            json!("no"),
+            json!("off"),
+            json!(1),
+            json!({}),
+            json!([true]),
+            json!(null),
+        ] {
+            let g = grant(json!({ "audit_enabled": value }), &["auditor"]);
+            assert!(!g.allows_owner("Audit"), "{value} unlocked the condition");
+        }
+        let g = grant(json!({"audit_enabled": true}), &["auditor"]);
+        assert!(g.allows_owner("Audit"));
     }
 
     #[test]

@@ -12,8 +12,9 @@ use crate::annotation::Annotation;
 use crate::cache::{cache_key, CacheConfig, CacheMode, CachedResult, ResultCache};
 use crate::error::{query_err, EngineError, QueryError};
 use crate::exec::{DataFusionExecutor, PostgresExecutor};
+use crate::gate::ExecutionGate;
 use crate::join_graph::JoinGraph;
-use crate::limits::QueryLimits;
+use crate::limits::{QueryLimits, MAX_QUERIES_PER_REQUEST};
 use crate::plan::{LogicalPlan, Planner};
 use crate::preagg::RollupStore;
 use crate::query::{NormalizedQuery, Query};
@@ -181,6 +182,9 @@ pub struct LoadOptions<'a> {
     /// What the caller may see ([`AccessGrant::evaluate`]); `None` plans
     /// without access policies.
     pub access: Option<&'a AccessGrant>,
+    /// Admission of the query to its data source when the cache does not
+    /// answer it (`None`: it runs at once).
+    pub gate: Option<&'a Arc<dyn ExecutionGate>>,
 }
 
 /// An answer and where it came from.
@@ -388,7 +392,7 @@ impl Engine {
     /// The data source a plan runs on: that of its cubes, which must agree.
     fn data_source_of(&self, plan: &LogicalPlan) -> Result<String, QueryError> {
         let mut found: Option<&str> = None;
-        for c in plan.join.cubes() {
+        for c in plan.all_cubes() {
             let ds = self
                 .inner
                 .model
@@ -426,9 +430,9 @@ impl Engine {
                 if items.is_empty() {
                     return Err(query_err!("query array is empty"));
                 }
-                if items.len() > 32 {
+                if items.len() > MAX_QUERIES_PER_REQUEST {
                     return Err(query_err!(
-                        "at most 32 queries may be sent at once, got {}",
+                        "at most {MAX_QUERIES_PER_REQUEST} queries may be sent at once, got {}",
                         items.len()
                     ));
                 }
@@ -459,6 +463,7 @@ impl Engine {
                 let ranges = ranges.as_array().filter(|r| !r.is_empty()).ok_or_else(|| {
                     query_err!("compareDateRange must be a non-empty array of date ranges")
                 })?;
+                self.inner.limits.check_compare_ranges(ranges.len())?;
                 let queries = ranges
                     .iter()
                     .map(|r| {
@@ -526,7 +531,7 @@ impl Engine {
             planner = planner.with_access(grant);
         }
         let plan = planner.plan(&q)?;
-        self.inner.limits.check_plan(&plan)?;
+        self.inner.limits.check_plan(&self.inner.model, &plan)?;
         let data_source = self.data_source_of(&plan)?;
         let options = self.options(self.inner.sources.get(&data_source));
         let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
@@ -583,8 +588,9 @@ impl Engine {
     ) -> Result<CachedLoad, EngineError> {
         self.ensure_ready().await?;
         let planned = self.plan_with(query, options.access)?;
+        let gate = options.gate.cloned();
         let Some(cache) = self.inner.cache.clone() else {
-            let result = Arc::new(self.execute(planned).await?);
+            let result = Arc::new(self.execute_gated(planned, gate).await?);
             return Ok(CachedLoad {
                 result,
                 computed_at: chrono::Utc::now(),
@@ -609,7 +615,7 @@ impl Engine {
             (CacheMode::StaleWhileRevalidate, Some(e)) => {
                 let engine = self.clone();
                 tokio::spawn(async move {
-                    if let Ok(r) = engine.execute(planned).await {
+                    if let Ok(r) = engine.execute_gated(planned, gate).await {
                         cache.insert(key, Arc::new(r), ttl);
                     }
                 });
@@ -619,7 +625,7 @@ impl Engine {
                 let engine = self.clone();
                 let c = cache.clone();
                 let task = tokio::spawn(async move {
-                    let r = engine.execute(planned).await.map(Arc::new);
+                    let r = engine.execute_gated(planned, gate).await.map(Arc::new);
                     if let Ok(r) = &r {
                         c.insert(key, r.clone(), ttl);
                     }
@@ -638,13 +644,27 @@ impl Engine {
             }
             (CacheMode::MustRevalidate, Some(_)) => {}
         }
-        let result = Arc::new(self.execute(planned).await?);
+        let result = Arc::new(self.execute_gated(planned, gate).await?);
         let entry = cache.insert(key, result, ttl);
         Ok(CachedLoad {
             result: entry.result,
             computed_at: entry.computed_at,
             from_cache: false,
         })
+    }
+
+    /// [`Engine::execute`] once `gate` (if any) lets the query in; the
+    /// gate's place is held until the query ends.
+    async fn execute_gated(
+        &self,
+        planned: PlannedQuery,
+        gate: Option<Arc<dyn ExecutionGate>>,
+    ) -> Result<LoadResult, EngineError> {
+        let _pass = match &gate {
+            Some(gate) => Some(gate.enter().await?),
+            None => None,
+        };
+        self.execute(planned).await
     }
 
     /// How long answers over these cubes stay fresh: the shortest
@@ -654,8 +674,8 @@ impl Engine {
         plan: &LogicalPlan,
         default: std::time::Duration,
     ) -> std::time::Duration {
-        plan.join
-            .cubes()
+        plan.all_cubes()
+            .into_iter()
             .filter_map(|c| self.inner.model.cube(c))
             .filter_map(|c| c.refresh_key.as_ref()?.every.as_deref())
             .filter_map(crate::preagg::matching::every_secs)

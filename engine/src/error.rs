@@ -42,6 +42,27 @@ pub enum EngineError {
     /// The database returned something Strata cannot represent.
     #[error("cannot read result: {0}")]
     Result(String),
+    /// The server has no room for the query now (its memory for queries is
+    /// spent, or no query slot came free in time); the same query may
+    /// succeed later. HTTP 503.
+    #[error(transparent)]
+    ResourcesExhausted(Exhausted),
+}
+
+/// What ran out for [`EngineError::ResourcesExhausted`]. The messages are
+/// for clients: they name no engine internals (those are in the source).
+#[derive(Debug, thiserror::Error)]
+pub enum Exhausted {
+    /// The query needed more memory than the running queries left free, and
+    /// could not spill to disk.
+    #[error("the server does not have enough memory for this query right now; try again later")]
+    Memory(#[source] Box<datafusion::error::DataFusionError>),
+    /// Every query slot stayed busy for `waited`.
+    #[error("the server is busy: no query slot came free within {} s; try again later", waited.as_secs_f64())]
+    Busy {
+        /// How long the query waited.
+        waited: std::time::Duration,
+    },
 }
 
 impl EngineError {
@@ -49,7 +70,9 @@ impl EngineError {
     pub fn status_code(&self) -> u16 {
         match self {
             EngineError::Query(_) => 400,
-            EngineError::NoDatabase | EngineError::Unavailable(_) => 503,
+            EngineError::NoDatabase
+            | EngineError::Unavailable(_)
+            | EngineError::ResourcesExhausted(_) => 503,
             EngineError::Timeout(_) => 504,
             EngineError::Database(_) | EngineError::Result(_) => 500,
         }

@@ -25,6 +25,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod exec;
+pub mod gate;
 pub mod join_graph;
 pub mod limits;
 pub mod plan;
@@ -43,8 +44,12 @@ pub use engine::{
     Backend, CachedLoad, Engine, EngineBuilder, LoadOptions, LoadResult, PlannedQuery,
     PreparedRequest, QueryType, DEFAULT_DATA_SOURCE,
 };
-pub use error::{EngineError, QueryError};
-pub use exec::{DataFusionExecutor, PgConfig, PostgresExecutor, TableFactory};
+pub use error::{EngineError, Exhausted, QueryError};
+pub use exec::{
+    DataFusionExecutor, DataFusionLimits, DataFusionResources, PgConfig, PostgresExecutor,
+    TableFactory,
+};
+pub use gate::{ExecutionGate, GateFuture, GatePass};
 pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;

@@ -102,6 +102,14 @@ impl PlanFilter {
         }
     }
 
+    /// Calls `f` for every member the filter names.
+    pub fn members(&self, f: &mut dyn FnMut(&MemberPath)) {
+        match self {
+            PlanFilter::Member { target, .. } | PlanFilter::DateRange { target, .. } => f(target),
+            PlanFilter::And(v) | PlanFilter::Or(v) => v.iter().for_each(|x| x.members(f)),
+        }
+    }
+
     /// True when any leaf is on a dimension.
     pub fn has_dimension(&self) -> bool {
         match self {
@@ -136,6 +144,59 @@ pub struct PlanTimeRange {
     pub range: Option<DateRange>,
 }
 
+/// A `sub_query: true` dimension (Cube's subquery dimensions): a measure of
+/// another cube computed per row of the dimension's cube, by a subquery
+/// grouped by that cube's primary key and LEFT JOINed on it:
+/// `LEFT JOIN (SELECT pk, measure FROM ... GROUP BY pk) AS alias ON alias.pk = pk`.
+/// The query then reads the dimension as the subquery's value column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSubQuery {
+    /// The dimension.
+    pub dimension: MemberPath,
+    /// Alias of the subquery in FROM (see [`sub_query_column`]).
+    pub alias: String,
+    /// Primary-key dimensions of the dimension's cube, with their column aliases.
+    pub keys: Vec<(MemberPath, String)>,
+    /// Column alias of the value.
+    pub value_alias: String,
+    /// Cubes and joins of the subquery: the dimension's cube, the cubes of
+    /// the measures it reads and, when filters are propagated, theirs.
+    pub join: JoinTree,
+    /// Row filters of joined cubes, by cube: conditions of the join that
+    /// brings the cube in (`LEFT JOIN items ON ... AND <rule>`), so rows of
+    /// the dimension's cube with no visible match keep their value (a count
+    /// of 0).
+    pub on_filters: Vec<(String, PlanFilter)>,
+    /// Conditions on the subquery's rows (WHERE): the other row filters,
+    /// and the query's filters when propagated.
+    pub filters: Vec<PlanFilter>,
+    /// Segments applied (the query's, when filters are propagated).
+    pub segments: Vec<MemberPath>,
+    /// Subqueries of the `sub_query` dimensions the subquery itself reads.
+    pub sub_queries: Vec<PlanSubQuery>,
+}
+
+impl PlanSubQuery {
+    /// Whether rows are filtered inside this subquery or a nested one (so
+    /// that values computed without those filters cannot stand in for it).
+    pub fn is_filtered(&self) -> bool {
+        !self.filters.is_empty()
+            || !self.on_filters.is_empty()
+            || !self.segments.is_empty()
+            || self.sub_queries.iter().any(PlanSubQuery::is_filtered)
+    }
+}
+
+/// The FROM alias of the subquery of a `sub_query` dimension and the column
+/// holding its value: (`orders__items_total_subquery`, `orders__items_total`).
+pub fn sub_query_column(dimension: &MemberPath) -> (String, String) {
+    let value = alias_for(&dimension.to_string());
+    (format!("{value}_subquery"), value)
+}
+
+/// Deepest nesting of `sub_query` dimensions read by other ones.
+const MAX_SUB_QUERY_DEPTH: usize = 8;
+
 /// A query resolved against the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogicalPlan {
@@ -165,9 +226,30 @@ pub struct LogicalPlan {
     pub total: bool,
     /// Cubes and joins.
     pub join: JoinTree,
+    /// Subqueries of the `sub_query` dimensions the query reads, joined
+    /// after the join tree.
+    pub sub_queries: Vec<PlanSubQuery>,
 }
 
 impl LogicalPlan {
+    /// Every cube the plan reads: those of its join tree, then those of its
+    /// subqueries (nested ones included), each once.
+    pub fn all_cubes(&self) -> Vec<&str> {
+        fn add<'p>(subs: &'p [PlanSubQuery], out: &mut Vec<&'p str>) {
+            for s in subs {
+                for c in s.join.cubes() {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                }
+                add(&s.sub_queries, out);
+            }
+        }
+        let mut out: Vec<&str> = self.join.cubes().collect();
+        add(&self.sub_queries, &mut out);
+        out
+    }
+
     /// Measures that need the multi-stage path (rolling windows, time shifts, reduce_by...).
     pub fn has_special_measures(&self, model: &SemanticModel) -> bool {
         self.measures.iter().any(|m| {
@@ -219,6 +301,22 @@ pub struct Planner<'a> {
 struct Resolved {
     target: MemberPath,
     kind: MemberKind,
+}
+
+/// What the members of a query reach: the cubes to join, and the
+/// `sub_query` dimensions to join as subqueries (whose own cubes are theirs).
+#[derive(Debug, Default)]
+struct Reach {
+    cubes: Vec<String>,
+    sub_queries: Vec<MemberPath>,
+}
+
+impl Reach {
+    fn add_cube(&mut self, cube: &str) {
+        if !self.cubes.iter().any(|c| c == cube) {
+            self.cubes.push(cube.to_string());
+        }
+    }
 }
 
 impl<'a> Planner<'a> {
@@ -317,7 +415,7 @@ impl<'a> Planner<'a> {
                 "Query should contain either measures, dimensions or timeDimensions"
             ));
         }
-        let mut cubes: Vec<String> = Vec::new();
+        let mut reach = Reach::default();
         let mut dimensions = Vec::new();
         let mut measures = Vec::new();
         let mut seen_aliases = HashSet::new();
@@ -347,7 +445,7 @@ impl<'a> Planner<'a> {
             let kind = self
                 .dimension_type(&r.target)
                 .unwrap_or(DimensionType::String);
-            self.collect_cubes(&r.target, &mut cubes, 0)?;
+            self.collect_cubes(&r.target, &mut reach, 0)?;
             dimensions.push(PlanDimension {
                 name: name.clone(),
                 alt_name: None,
@@ -369,7 +467,7 @@ impl<'a> Planner<'a> {
                     td.dimension
                 ));
             }
-            self.collect_cubes(&r.target, &mut cubes, 0)?;
+            self.collect_cubes(&r.target, &mut reach, 0)?;
             let range = td
                 .date_range
                 .as_ref()
@@ -415,7 +513,7 @@ impl<'a> Planner<'a> {
                     }
                 ));
             }
-            self.collect_cubes(&r.target, &mut cubes, 0)?;
+            self.collect_cubes(&r.target, &mut reach, 0)?;
             let kind = self
                 .model
                 .cube(&r.target.cube)
@@ -440,13 +538,13 @@ impl<'a> Planner<'a> {
                     kind_word(r.kind)
                 ));
             }
-            self.collect_cubes(&r.target, &mut cubes, 0)?;
+            self.collect_cubes(&r.target, &mut reach, 0)?;
             segments.push(r.target);
         }
 
         let mut measure_filters = Vec::new();
         for f in &query.filters {
-            let pf = self.filter(f, &mut cubes, false)?;
+            let pf = self.filter(f, &mut reach, false)?;
             match (pf.has_measure(), pf.has_dimension()) {
                 (true, true) => {
                     return Err(query_err!(
@@ -459,9 +557,20 @@ impl<'a> Planner<'a> {
         }
 
         let join = match self.access {
-            None => self.graph.tree(&cubes)?,
-            Some(grant) => self.apply_row_rules(grant, query, &mut cubes, &mut filters)?,
+            None => self.graph.tree(&reach.cubes)?,
+            Some(grant) => {
+                let views = self.views_named(query);
+                let mut rules = Vec::new();
+                let join = self.apply_row_rules(grant, views, &mut reach, &mut rules)?;
+                filters.extend(rules.into_iter().map(|(_, f)| f));
+                join
+            }
         };
+        let sub_queries = reach
+            .sub_queries
+            .iter()
+            .map(|d| self.sub_query(d, &filters, &segments, 0))
+            .collect::<Result<Vec<_>, _>>()?;
         for m in &mut measures {
             m.multiplied = join.multiplies(&m.target.cube);
         }
@@ -484,19 +593,12 @@ impl<'a> Planner<'a> {
             ungrouped: query.ungrouped,
             total: query.total,
             join,
+            sub_queries,
         })
     }
 
-    /// Adds the row filters of every view the query names and of every cube
-    /// of its join tree, until the tree stops growing, and returns the tree.
-    fn apply_row_rules(
-        &self,
-        grant: &AccessGrant,
-        query: &Query,
-        cubes: &mut Vec<String>,
-        filters: &mut Vec<PlanFilter>,
-    ) -> Result<JoinTree, QueryError> {
-        let mut ruled: HashSet<String> = HashSet::new();
+    /// The views a query names members of, in order.
+    fn views_named(&self, query: &Query) -> Vec<String> {
         let mut views: Vec<String> = Vec::new();
         query.member_names(&mut |name| {
             if let Some((owner, _)) = name.split_once('.') {
@@ -505,15 +607,30 @@ impl<'a> Planner<'a> {
                 }
             }
         });
+        views
+    }
+
+    /// Adds the row filters of `views` and of every cube of the join tree of
+    /// `reach` to `rules`, each with its cube or view, until the tree stops
+    /// growing, and returns the tree.
+    fn apply_row_rules(
+        &self,
+        grant: &AccessGrant,
+        views: Vec<String>,
+        reach: &mut Reach,
+        rules: &mut Vec<(String, PlanFilter)>,
+    ) -> Result<JoinTree, QueryError> {
+        let mut ruled: HashSet<String> = HashSet::new();
         let mut pending = views;
         loop {
             for owner in pending {
                 if let RowGrant::Filtered(rule) = grant.rows(&owner) {
-                    filters.push(self.filter(&rule, cubes, true)?);
+                    let f = self.filter(&rule, reach, true)?;
+                    rules.push((owner.clone(), f));
                 }
                 ruled.insert(owner);
             }
-            let join = self.graph.tree(cubes)?;
+            let join = self.graph.tree(&reach.cubes)?;
             pending = join
                 .cubes()
                 .filter(|c| !ruled.contains(*c))
@@ -528,18 +645,18 @@ impl<'a> Planner<'a> {
     fn filter(
         &self,
         f: &Filter,
-        cubes: &mut Vec<String>,
+        reach: &mut Reach,
         trusted: bool,
     ) -> Result<PlanFilter, QueryError> {
         Ok(match f {
             Filter::And(v) => PlanFilter::And(
                 v.iter()
-                    .map(|x| self.filter(x, cubes, trusted))
+                    .map(|x| self.filter(x, reach, trusted))
                     .collect::<Result<_, _>>()?,
             ),
             Filter::Or(v) => PlanFilter::Or(
                 v.iter()
-                    .map(|x| self.filter(x, cubes, trusted))
+                    .map(|x| self.filter(x, reach, trusted))
                     .collect::<Result<_, _>>()?,
             ),
             Filter::Member {
@@ -555,7 +672,7 @@ impl<'a> Planner<'a> {
                 }
                 let dimension_type = self.dimension_type(&r.target);
                 check_values(member, *operator, dimension_type, values)?;
-                self.collect_cubes(&r.target, cubes, 0)?;
+                self.collect_cubes(&r.target, reach, 0)?;
                 PlanFilter::Member {
                     target: r.target,
                     dimension_type,
@@ -566,18 +683,38 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// Adds the cube of `member` and of every cube its SQL refers to.
+    /// Adds the cube of `member` and of every cube its SQL refers to; a
+    /// `sub_query` dimension adds its own cube and itself, its subquery
+    /// joining the others.
     fn collect_cubes(
         &self,
         member: &MemberPath,
-        cubes: &mut Vec<String>,
+        reach: &mut Reach,
+        depth: usize,
+    ) -> Result<(), QueryError> {
+        reach.add_cube(&member.cube);
+        let is_sub_query = matches!(
+            self.model.cube_member(member),
+            Some(MemberRef::Dimension(_, d)) if d.sub_query
+        );
+        if is_sub_query {
+            if !reach.sub_queries.contains(member) {
+                reach.sub_queries.push(member.clone());
+            }
+            return Ok(());
+        }
+        self.collect_refs(member, reach, depth)
+    }
+
+    /// Adds the cubes of everything the SQL of `member` refers to.
+    fn collect_refs(
+        &self,
+        member: &MemberPath,
+        reach: &mut Reach,
         depth: usize,
     ) -> Result<(), QueryError> {
         if depth > 32 {
             return Err(query_err!("references of {member} are nested too deeply"));
-        }
-        if !cubes.contains(&member.cube) {
-            cubes.push(member.cube.clone());
         }
         let templates: Vec<&SqlTemplate> = match self.model.cube_member(member) {
             Some(MemberRef::Dimension(_, d)) => match &d.sql {
@@ -605,21 +742,148 @@ impl<'a> Planner<'a> {
         for t in templates {
             for r in t.refs() {
                 match r {
-                    SqlRef::Cube(c) => {
-                        if !cubes.contains(c) {
-                            cubes.push(c.clone());
-                        }
-                    }
+                    SqlRef::Cube(c) => reach.add_cube(c),
                     SqlRef::Member { cube, member: m } => {
                         let p = MemberPath::new(cube.clone(), m.clone());
                         if &p != member {
-                            self.collect_cubes(&p, cubes, depth + 1)?;
+                            self.collect_cubes(&p, reach, depth + 1)?;
                         }
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Plans the subquery of the `sub_query` dimension `dimension`, read by a
+    /// query with `filters` and `segments` (propagated into the subquery when
+    /// the dimension asks for it).
+    fn sub_query(
+        &self,
+        dimension: &MemberPath,
+        filters: &[PlanFilter],
+        segments: &[MemberPath],
+        depth: usize,
+    ) -> Result<PlanSubQuery, QueryError> {
+        if depth > MAX_SUB_QUERY_DEPTH {
+            return Err(query_err!(
+                "sub_query dimensions read by {dimension} are nested too deeply"
+            ));
+        }
+        let Some(MemberRef::Dimension(cube, def)) = self.model.cube_member(dimension) else {
+            return Err(query_err!("{dimension} is not a dimension"));
+        };
+        let keys: Vec<(MemberPath, String)> = cube
+            .primary_keys()
+            .map(|k| {
+                let p = MemberPath::new(cube.name.clone(), k.name.clone());
+                let alias = alias_for(&p.to_string());
+                (p, alias)
+            })
+            .collect();
+        if keys.is_empty() {
+            return Err(query_err!(
+                "{dimension} is a sub_query dimension: cube {} needs a primary_key to group \
+                 its subquery by",
+                cube.name
+            ));
+        }
+        let mut reach = Reach::default();
+        reach.add_cube(&dimension.cube);
+        self.collect_refs(dimension, &mut reach, 1)?;
+        if reach.cubes.len() < 2 {
+            return Err(query_err!(
+                "{dimension} is a sub_query dimension but reads no measure of a joined cube"
+            ));
+        }
+        let mut own_filters = Vec::new();
+        let mut own_segments = Vec::new();
+        if def.propagate_filters_to_sub_query {
+            // Filters that read a sub_query dimension (this one included)
+            // stay outside: they would need the subquery inside itself.
+            for f in filters {
+                if let Some(cubes) = self.filter_reach(f)? {
+                    cubes.iter().for_each(|c| reach.add_cube(c));
+                    own_filters.push(f.clone());
+                }
+            }
+            for s in segments {
+                if let Some(cubes) = self.plain_reach(std::slice::from_ref(s))? {
+                    cubes.iter().for_each(|c| reach.add_cube(c));
+                    own_segments.push(s.clone());
+                }
+            }
+        }
+        let mut rules = Vec::new();
+        let join = match self.access {
+            None => self.graph.tree(&reach.cubes)?,
+            Some(grant) => self.apply_row_rules(grant, Vec::new(), &mut reach, &mut rules)?,
+        };
+        let on_filters = self.place_rules(&join, rules, &mut own_filters)?;
+        let sub_queries = reach
+            .sub_queries
+            .iter()
+            .map(|d| self.sub_query(d, &own_filters, &own_segments, depth + 1))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (alias, value_alias) = sub_query_column(dimension);
+        Ok(PlanSubQuery {
+            dimension: dimension.clone(),
+            alias,
+            keys,
+            value_alias,
+            join,
+            on_filters,
+            filters: own_filters,
+            segments: own_segments,
+            sub_queries,
+        })
+    }
+
+    /// Splits the row rules of a subquery: a joined cube's rule goes to the
+    /// condition of its join (returned), as it restricts the rows joined, not
+    /// the rows of the dimension's cube (an order whose items are all hidden
+    /// still counts 0 items); the root's rule, and rules reading cubes joined
+    /// later, go to `filters` (WHERE).
+    fn place_rules(
+        &self,
+        join: &JoinTree,
+        rules: Vec<(String, PlanFilter)>,
+        filters: &mut Vec<PlanFilter>,
+    ) -> Result<Vec<(String, PlanFilter)>, QueryError> {
+        let order: Vec<&str> = join.cubes().collect();
+        let position = |c: &str| order.iter().position(|x| *x == c);
+        let mut on_filters = Vec::new();
+        for (owner, f) in rules {
+            let at = position(&owner).filter(|i| *i > 0);
+            let joined_before = match (at, self.filter_reach(&f)?) {
+                (Some(at), Some(cubes)) => {
+                    cubes.iter().all(|c| position(c).is_some_and(|i| i <= at))
+                }
+                _ => false,
+            };
+            if joined_before {
+                on_filters.push((owner, f));
+            } else {
+                filters.push(f);
+            }
+        }
+        Ok(on_filters)
+    }
+
+    /// The cubes a filter reaches, or `None` when it reads a `sub_query` dimension.
+    fn filter_reach(&self, f: &PlanFilter) -> Result<Option<Vec<String>>, QueryError> {
+        let mut names = Vec::new();
+        f.members(&mut |p| names.push(p.clone()));
+        self.plain_reach(&names)
+    }
+
+    /// The cubes `members` reach, or `None` when they read a `sub_query` dimension.
+    fn plain_reach(&self, members: &[MemberPath]) -> Result<Option<Vec<String>>, QueryError> {
+        let mut reach = Reach::default();
+        for m in members {
+            self.collect_cubes(m, &mut reach, 0)?;
+        }
+        Ok(reach.sub_queries.is_empty().then_some(reach.cubes))
     }
 
     fn order(
@@ -745,5 +1009,205 @@ mod tests {
             "orders__created_at_month"
         );
         assert_eq!(alias_for("a.b;drop"), "a__b_drop");
+    }
+
+    const SUB_QUERY_MODEL: &str = r#"
+cubes:
+  - name: Orders
+    sql_table: orders
+    joins:
+      - name: Items
+        relationship: one_to_many
+        sql: "{CUBE}.id = {Items}.order_id"
+    access_policy:
+      - group: "*"
+        row_level:
+          filters:
+            - {member: tenant, operator: equals, values: ["{ securityContext.tenant }"]}
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: tenant, sql: tenant, type: string}
+      - {name: status, sql: status, type: string}
+      - {name: itemsTotal, sql: "{Items.total}", type: number, sub_query: true}
+      - name: itemsCount
+        sql: "{Items.count}"
+        type: number
+        sub_query: true
+        propagate_filters_to_sub_query: true
+    measures:
+      - {name: avgItemsTotal, sql: "{itemsTotal}", type: avg}
+  - name: Items
+    sql_table: items
+    access_policy:
+      - group: "*"
+        row_level:
+          filters:
+            - {member: tenant, operator: equals, values: ["{ securityContext.tenant }"]}
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: tenant, sql: tenant, type: string}
+      - {name: product, sql: product, type: string}
+    measures:
+      - {name: total, sql: price, type: sum}
+      - {name: count, type: count}
+"#;
+
+    fn sub_query_model() -> SemanticModel {
+        strata_schema::load_files(&[("m.yml".into(), SUB_QUERY_MODEL.into())])
+            .expect("model compiles")
+    }
+
+    fn plan_of(
+        model: &SemanticModel,
+        grant: Option<&AccessGrant>,
+        q: serde_json::Value,
+    ) -> LogicalPlan {
+        let graph = JoinGraph::new(model);
+        let mut planner = Planner::new(model, &graph, chrono::Utc::now());
+        if let Some(g) = grant {
+            planner = planner.with_access(g);
+        }
+        planner
+            .plan(&Query::from_json(&q).expect("query"))
+            .expect("plan")
+    }
+
+    fn tenant_filter(cube: &str) -> PlanFilter {
+        PlanFilter::Or(vec![PlanFilter::And(vec![PlanFilter::Member {
+            target: MemberPath::new(cube, "tenant"),
+            dimension_type: Some(DimensionType::String),
+            operator: FilterOperator::Equals,
+            values: vec![Some("t1".into())],
+        }])])
+    }
+
+    #[test]
+    fn sub_query_dimension_is_a_grouped_subquery_on_the_primary_key() {
+        let model = sub_query_model();
+        let grant = crate::access::AccessGrant::evaluate(
+            &model,
+            crate::access::AccessContext {
+                security_context: &serde_json::json!({"tenant": "t1"}),
+                groups: &[],
+            },
+        );
+        let plan = plan_of(
+            &model,
+            Some(&grant),
+            serde_json::json!({
+                "dimensions": ["Orders.status", "Orders.itemsTotal"],
+                "measures": ["Orders.avgItemsTotal"],
+                "filters": [{"member": "Orders.itemsTotal", "operator": "gt", "values": ["10"]}]
+            }),
+        );
+        // The query itself only reads Orders: Items rows would repeat orders.
+        assert_eq!(plan.join.cubes().collect::<Vec<_>>(), ["Orders"]);
+        assert_eq!(
+            plan.filters.len(),
+            2,
+            "the user's filter and the Orders rule"
+        );
+        assert_eq!(plan.filters[1], tenant_filter("Orders"));
+        assert_eq!(plan.all_cubes(), ["Orders", "Items"]);
+        let [sq] = plan.sub_queries.as_slice() else {
+            panic!("one subquery: {:?}", plan.sub_queries)
+        };
+        assert_eq!(sq.dimension, MemberPath::new("Orders", "itemsTotal"));
+        assert_eq!(sq.alias, "orders__items_total_subquery");
+        assert_eq!(sq.value_alias, "orders__items_total");
+        assert_eq!(
+            sq.keys,
+            [(MemberPath::new("Orders", "id"), "orders__id".to_string())]
+        );
+        assert_eq!(sq.join.cubes().collect::<Vec<_>>(), ["Orders", "Items"]);
+        // Row rules of every cube of the subquery apply inside it, the joined
+        // cube's in its join condition; the query's own filters are not
+        // propagated without the flag.
+        assert_eq!(sq.filters, [tenant_filter("Orders")]);
+        assert_eq!(
+            sq.on_filters,
+            [("Items".to_string(), tenant_filter("Items"))]
+        );
+        assert!(sq.segments.is_empty() && sq.sub_queries.is_empty());
+    }
+
+    #[test]
+    fn propagated_filters_skip_those_on_sub_query_dimensions() {
+        let model = sub_query_model();
+        let status = serde_json::json!(
+            {"member": "Orders.status", "operator": "equals", "values": ["paid"]});
+        let on_itself = serde_json::json!(
+            {"member": "Orders.itemsCount", "operator": "gt", "values": ["1"]});
+        let product = serde_json::json!(
+            {"member": "Items.product", "operator": "equals", "values": ["pen"]});
+        let plan = plan_of(
+            &model,
+            None,
+            serde_json::json!({
+                "dimensions": ["Orders.itemsCount", "Orders.itemsTotal"],
+                "filters": [status, on_itself, product]
+            }),
+        );
+        // The query's filter on Items joins Items into the query, not the subqueries.
+        assert_eq!(plan.join.cubes().collect::<Vec<_>>(), ["Orders", "Items"]);
+        let by_dim = |m: &str| {
+            plan.sub_queries
+                .iter()
+                .find(|s| s.dimension.member == m)
+                .unwrap_or_else(|| panic!("no subquery for {m}"))
+        };
+        let count = by_dim("itemsCount");
+        let targets: Vec<String> = count
+            .filters
+            .iter()
+            .map(|f| {
+                let mut v = Vec::new();
+                f.members(&mut |p| v.push(p.to_string()));
+                v.join(",")
+            })
+            .collect();
+        assert_eq!(targets, ["Orders.status", "Items.product"]);
+        assert!(
+            by_dim("itemsTotal").filters.is_empty(),
+            "no flag, no propagation"
+        );
+    }
+
+    #[test]
+    fn sub_query_renders_as_a_left_joined_grouped_select() {
+        let model = std::sync::Arc::new(sub_query_model());
+        let plan = plan_of(
+            &model,
+            None,
+            serde_json::json!({"measures": ["Orders.avgItemsTotal"], "dimensions": ["Orders.itemsCount"]}),
+        );
+        let templates = crate::sql::CompiledTemplates::new(model.clone());
+        let sql = crate::sql::PostgresRenderer::new(&model, &templates, Default::default())
+            .render(&plan)
+            .expect("render")
+            .main
+            .sql;
+        assert!(
+            sql.contains(concat!(
+                r#"FROM orders AS "Orders" LEFT JOIN (SELECT "Orders".id AS "orders__id", "#,
+                r#"count(DISTINCT "Items".id) AS "orders__items_count" FROM orders AS "Orders" "#,
+                r#"LEFT JOIN items AS "Items" ON "Orders".id = "Items".order_id GROUP BY 1) "#,
+                r#"AS "orders__items_count_subquery" "#,
+                r#"ON "orders__items_count_subquery"."orders__id" = "Orders".id "#,
+                r#"LEFT JOIN (SELECT "Orders".id AS "orders__id", "#,
+                r#"sum("Items".price) AS "orders__items_total" FROM"#
+            )),
+            "{sql}"
+        );
+        assert!(
+            sql.starts_with(
+                concat!(
+                    r#"SELECT "orders__items_count_subquery"."orders__items_count" AS "#,
+                    r#""orders__items_count", avg("orders__items_total_subquery"."orders__items_total") "#,
+                    r#"AS "orders__avg_items_total" FROM orders AS "Orders" LEFT JOIN"#
+                )
+            ),
+            "{sql}"
+        );
     }
 }

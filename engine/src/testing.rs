@@ -198,3 +198,87 @@ pub fn fanout_engine() -> Engine {
         .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
         .build()
 }
+
+/// Rolling windows and time shifts, sane and out of range, over `events`.
+pub const WINDOWS_MODEL: &str = r#"
+cubes:
+  - name: Events
+    sql_table: events
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+      - name: createdAt
+        sql: created_at
+        type: time
+    measures:
+      - name: count
+        type: count
+      - name: amount
+        sql: amount
+        type: sum
+      - name: rolling2Days
+        sql: amount
+        type: sum
+        rolling_window: {trailing: 2 day}
+      - name: rollingHugeDays
+        sql: amount
+        type: sum
+        rolling_window: {trailing: 99999999999 day}
+      - name: rollingHugeYears
+        sql: amount
+        type: sum
+        rolling_window: {trailing: unbounded, leading: 9223372036854775807 year}
+      - name: rollingHugeQuarters
+        sql: amount
+        type: sum
+        rolling_window: {trailing: -9223372036854775808 quarter}
+      - name: rolling300Years
+        sql: amount
+        type: sum
+        rolling_window: {trailing: 300 year}
+      - name: rolling300YearsOfHours
+        sql: amount
+        type: sum
+        rolling_window: {trailing: 2629800 hour}
+      - name: runningTotal
+        sql: amount
+        type: running_total
+      - name: share
+        sql: "{rolling2Days} / {amount}"
+        type: number
+        multi_stage: true
+      - name: priorYear
+        sql: "{amount}"
+        type: number
+        multi_stage: true
+        time_shift: [{interval: 1 year, type: prior}]
+      - name: nextHuge
+        sql: "{amount}"
+        type: number
+        multi_stage: true
+        time_shift: [{interval: -9223372036854775808 day, type: next}]
+      - name: prior9000Years
+        sql: "{amount}"
+        type: number
+        multi_stage: true
+        time_shift: [{interval: 9000 year, type: prior}]
+"#;
+
+/// An engine over [`WINDOWS_MODEL`] (for planning: no tables) rendering for
+/// DataFusion, or for PostgreSQL when `postgres`.
+pub fn windows_engine(postgres: bool) -> Engine {
+    let model =
+        strata_schema::load_files(&[(PathBuf::from("windows.yml"), WINDOWS_MODEL.to_string())])
+            .unwrap_or_else(|e| panic!("fixture model: {e}"));
+    if postgres {
+        return Engine::new(Arc::new(model), None);
+    }
+    Engine::builder(Arc::new(model))
+        .data_source(
+            DEFAULT_DATA_SOURCE,
+            Backend::DataFusion(Arc::new(DataFusionExecutor::new())),
+        )
+        .build()
+}

@@ -64,12 +64,41 @@ impl AccessPolicy {
 }
 
 /// `conditions: [{if: "{ securityContext.is_admin }"}]`.
+///
+/// A condition holds only when its value is JSON `true`: the claim a
+/// template names must be the boolean `true` (not `"true"`, `1` or `{}`).
+/// Models may write a template or a boolean literal, nothing else.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyCondition {
-    /// A value that must be truthy: a `{ securityContext.x }` template or a literal.
+    /// A `{ securityContext.x }` template or a boolean literal.
     #[serde(rename = "if")]
     pub condition: Value,
+}
+
+impl PolicyCondition {
+    /// Whether the condition is one Strata can evaluate: a boolean, or a
+    /// string that is exactly one security-context template.
+    pub fn can_evaluate(&self) -> bool {
+        match &self.condition {
+            Value::Bool(_) => true,
+            Value::String(s) => context_template_path(s).is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// The claim path of a value that is exactly one security-context template:
+/// `"{ securityContext.tenant.id }"` (or `{ $securityContext... }`,
+/// `security_context.`, `userAttributes.`) gives `tenant.id`.
+pub fn context_template_path(s: &str) -> Option<&str> {
+    let inner = s.trim().strip_prefix('{')?.strip_suffix('}')?.trim();
+    let inner = inner.strip_prefix('$').unwrap_or(inner);
+    inner
+        .strip_prefix("securityContext.")
+        .or_else(|| inner.strip_prefix("security_context."))
+        .or_else(|| inner.strip_prefix("userAttributes."))
+        .filter(|path| !path.is_empty() && !path.contains(char::is_whitespace))
 }
 
 /// `member_level`: which members the policy grants.
@@ -186,6 +215,16 @@ pub(crate) fn parse(value: Option<Value>, ctx: &Ctx, sink: &Sink) -> Vec<AccessP
                         "access_policy[{i}] names no `group` (use `group: \"*\"` for every caller)"
                     )));
                 }
+                for (j, c) in p.conditions.iter().enumerate() {
+                    if !c.can_evaluate() {
+                        sink.push(ctx.err(format!(
+                            "access_policy[{i}].conditions[{j}].if is {}: a condition must be \
+                             `\"{{ securityContext.<claim> }}\"` or true/false, and only a JSON \
+                             `true` claim unlocks it",
+                            c.condition
+                        )));
+                    }
+                }
             }
             policies
         }
@@ -289,6 +328,33 @@ mod tests {
             panic!("expected a member filter");
         };
         assert_eq!(member, "tenant_id");
+    }
+
+    #[test]
+    fn conditions_must_be_templates_or_booleans() {
+        let sink = Sink::default();
+        let policies = parse(
+            Some(json!([{"group": "*", "conditions": [
+                {"if": "{ securityContext.is_admin }"},
+                {"if": true},
+                {"if": "False"},
+                {"if": 0},
+                {"if": {}},
+                {"if": "{ securityContext. }"}
+            ]}])),
+            &Ctx::default(),
+            &sink,
+        );
+        let errors = sink.finish();
+        assert_eq!(policies[0].conditions.len(), 6);
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        for (e, shown) in errors
+            .iter()
+            .zip(["\"False\"", "0", "{}", "securityContext. }"])
+        {
+            assert!(e.message.contains("only a JSON `true`"), "{}", e.message);
+            assert!(e.message.contains(shown), "{}", e.message);
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@
 
 pub mod access;
 pub mod error;
+pub mod identifier;
 pub mod model;
 pub mod template;
 

@@ -223,8 +223,12 @@ pub struct Dimension {
     pub format: Option<String>,
     /// Free-form metadata.
     pub meta: Option<serde_json::Value>,
-    /// `sub_query: true`: a measure of another cube used as a dimension.
+    /// `sub_query: true`: a measure of another cube used as a dimension,
+    /// computed per row of this cube by a subquery grouped by its primary key.
     pub sub_query: bool,
+    /// `propagate_filters_to_sub_query: true`: the query's filters also
+    /// apply inside the subquery of a `sub_query` dimension.
+    pub propagate_filters_to_sub_query: bool,
     /// Where it was declared.
     pub location: SourceLocation,
 }

@@ -333,6 +333,12 @@ fn dimension(o: &Obj, name: String, location: SourceLocation) -> Dimension {
         format: o.text(&["format"]),
         meta: o.json(&["meta"]),
         sub_query: o.flag(&["sub_query", "subQuery"]).unwrap_or(false),
+        propagate_filters_to_sub_query: o
+            .flag(&[
+                "propagate_filters_to_sub_query",
+                "propagateFiltersToSubQuery",
+            ])
+            .unwrap_or(false),
         location,
     }
 }

@@ -1,7 +1,8 @@
 //! Checks across members once references are resolved: join targets, member
-//! lists (pre-aggregations, drill members, multi-stage options) and cycles.
+//! lists (pre-aggregations, drill members, multi-stage options), `sub_query`
+//! dimensions and cycles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::*;
 use crate::resolve::{dimension_templates, Index, MemberInfo};
@@ -13,6 +14,7 @@ pub(crate) fn validate(model: &SemanticModel, index: &Index, sink: &Sink) {
     for cube in model.cubes.values() {
         joins(cube, index, sink);
         member_lists(cube, index, sink);
+        sub_query_dimensions(model, cube, index, sink);
     }
     cycles(model, sink);
 }
@@ -33,6 +35,64 @@ fn joins(cube: &Cube, index: &Index, sink: &Sink) {
             );
         }
     }
+}
+
+/// A `sub_query` dimension is a measure of another cube computed per row of
+/// its own cube: it must reference such a measure, the two cubes must be
+/// joined, and its cube needs a primary key to group the subquery by.
+fn sub_query_dimensions(model: &SemanticModel, cube: &Cube, index: &Index, sink: &Sink) {
+    for d in cube.dimensions.values().filter(|d| d.sub_query) {
+        let c = ctx(&cube.name, &d.name, &d.location);
+        let measures: Vec<(&str, &str)> = dimension_templates(&d.sql)
+            .into_iter()
+            .flat_map(|t| t.member_refs())
+            .filter(|(mc, mm)| index.member(mc, mm).map(|i| i.kind) == Some(MemberKind::Measure))
+            .collect();
+        if measures.is_empty() {
+            sink.push(c.err(
+                "a `sub_query` dimension must reference a measure of a joined cube \
+                 (e.g. `sql: \"{LineItems.total}\"`)",
+            ));
+        }
+        for (mc, mm) in measures {
+            if mc == cube.name {
+                sink.push(c.err(format!(
+                    "a `sub_query` dimension cannot reference `{mc}.{mm}`, a measure of its own \
+                     cube: reference a measure of a joined cube"
+                )));
+            } else if !joined(model, &cube.name, mc) && !joined(model, mc, &cube.name) {
+                sink.push(c.err(format!(
+                    "`sub_query` dimension references `{mc}.{mm}`, but no join connects `{}` \
+                     and `{mc}`: declare a join between them",
+                    cube.name
+                )));
+            }
+        }
+        if cube.primary_keys().next().is_none() {
+            sink.push(c.err(format!(
+                "a `sub_query` dimension needs a `primary_key` dimension on `{}` to group its \
+                 subquery by",
+                cube.name
+            )));
+        }
+    }
+}
+
+/// Whether `to` can be reached from `from` by following declared joins.
+fn joined(model: &SemanticModel, from: &str, to: &str) -> bool {
+    let mut seen: HashSet<&str> = HashSet::from([from]);
+    let mut queue = vec![from];
+    while let Some(c) = queue.pop() {
+        if c == to {
+            return true;
+        }
+        for j in model.cube(c).into_iter().flat_map(|c| c.joins.values()) {
+            if seen.insert(&j.target) {
+                queue.push(&j.target);
+            }
+        }
+    }
+    false
 }
 
 /// What a member list accepts.
@@ -256,7 +316,62 @@ fn cycles(model: &SemanticModel, sink: &Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::tests::errors;
+    use crate::tests::{errors, line_of, model};
+
+    const SUB_QUERY: &str = "cubes:
+  - name: Orders
+    sql_table: orders
+    joins:
+      - name: Items
+        relationship: one_to_many
+        sql: \"{CUBE}.id = {Items}.order_id\"
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: amount, sql: amount, type: number}
+      - {name: items_total, sql: \"{Items.total}\", type: number, sub_query: true}
+    measures:
+      - {name: total, sql: amount, type: sum}
+  - name: Items
+    sql_table: items
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+    measures:
+      - {name: total, sql: price, type: sum}
+  - name: Lonely
+    sql_table: lonely
+    measures:
+      - {name: count, type: count}
+";
+
+    #[test]
+    fn sub_query_dimension_must_read_a_joined_cubes_measure() {
+        let ok = model(SUB_QUERY);
+        assert!(ok.cubes["Orders"].dimensions["items_total"].sub_query);
+        for (sql, message) in [
+            ("{amount} * 2", "must reference a measure of a joined cube"),
+            ("{Orders.total}", "a measure of its own cube"),
+            ("{Lonely.count}", "no join connects `Orders` and `Lonely`"),
+        ] {
+            let yaml = SUB_QUERY.replace("{Items.total}", sql);
+            let errs = errors(&yaml);
+            assert_eq!(errs.len(), 1, "{sql}: {errs:?}");
+            let e = &errs[0];
+            assert!(e.message.contains(message), "{sql}: {}", e.message);
+            assert_eq!(e.line, Some(line_of(&yaml, "name: items_total")));
+            assert_eq!(e.cube.as_deref(), Some("Orders"));
+            assert_eq!(e.member.as_deref(), Some("items_total"));
+        }
+        let no_key = SUB_QUERY.replace(
+            "type: number, primary_key: true}\n      - {name: amount",
+            "type: number}\n      - {name: amount",
+        );
+        let errs = errors(&no_key);
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("needs a `primary_key`")),
+            "{errs:?}"
+        );
+    }
 
     #[test]
     fn finds_cycles_through_other_cubes_past_plain_members() {

@@ -19,9 +19,10 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use crate::error::ApiError;
+use crate::gateway;
 use crate::rate_limit::RateClass;
 use crate::state::AppState;
-use crate::tenancy::{Caller, TENANT_HEADER, USER_HEADER};
+use crate::tenancy::Caller;
 
 /// Message when no token is sent (Cube's wording).
 pub const MISSING_HEADER_MESSAGE: &str = "Authorization header isn't set";
@@ -93,6 +94,11 @@ impl AuthSettings {
             .map_err(|e| format!("cannot read the JWKS file {}: {e}", path.display()))?;
         serde_json::from_str(&text)
             .map_err(|e| format!("the JWKS file {} is not a key set: {e}", path.display()))
+    }
+
+    /// Whether tokens can be verified at all (a secret or a JWKS is set).
+    pub fn can_verify(&self) -> bool {
+        self.api_secret.as_deref().is_some_and(|s| !s.is_empty()) || self.jwks.is_some()
     }
 
     /// Verifies a token with the key its algorithm calls for and returns its claims.
@@ -206,17 +212,33 @@ fn extract_token(headers: &HeaderMap) -> Result<Option<String>, String> {
     Ok((!token.is_empty()).then(|| token.to_string()))
 }
 
-/// Authenticates a request and identifies its caller; gateway headers stand
-/// in for a token only when the operator trusts a gateway.
+/// Authenticates a request and identifies its caller.
+///
+/// Identity headers may be sent once each. With a trusted gateway, its
+/// headers name the caller only when the request proves the gateway: the
+/// gateway secret, or a token verified here; a request with neither is
+/// refused rather than served as whoever its headers name.
 fn authenticate(state: &AppState, req: &Request) -> Result<Caller, ApiError> {
     let headers = req.headers();
-    let context = match state.auth().authorize(headers) {
-        Ok(ctx) => ctx,
-        Err(AuthError::MissingHeader)
-            if state.tenancy().trust_gateway
-                && (headers.contains_key(TENANT_HEADER) || headers.contains_key(USER_HEADER)) =>
-        {
-            SecurityContext::anonymous()
+    gateway::refuse_repeated_identity(headers)?;
+    let tenancy = state.tenancy();
+    let named = if tenancy.trust_gateway {
+        gateway::identity(headers)?
+    } else {
+        Vec::new()
+    };
+    let secret_proven = match (&tenancy.gateway_secret, tenancy.trust_gateway) {
+        (Some(secret), true) => gateway::proves_secret(secret, headers)?,
+        _ => false,
+    };
+    let auth = state.auth();
+    let (context, token_verified) = match auth.authorize(headers) {
+        Ok(ctx) => {
+            let verified = auth.can_verify() && matches!(extract_token(headers), Ok(Some(_)));
+            (ctx, verified)
+        }
+        Err(AuthError::MissingHeader) if secret_proven && !named.is_empty() => {
+            (SecurityContext::anonymous(), false)
         }
         Err(e) => {
             if let AuthError::InvalidToken { detail } = &e {
@@ -225,9 +247,18 @@ fn authenticate(state: &AppState, req: &Request) -> Result<Caller, ApiError> {
             return Err(ApiError::from(e));
         }
     };
-    state
-        .tenancy()
-        .identify(|claims| state.model_for(claims), context, headers)
+    if !named.is_empty() && !secret_proven && !token_verified {
+        return Err(ApiError::forbidden(
+            "Access denied: identity headers are honoured only with the gateway secret or a verified token",
+        ));
+    }
+    let mut caller = tenancy.identify(|claims| state.model_for(claims), context, &named)?;
+    caller.gate = Some(
+        state
+            .admission()
+            .gate(&caller.tenant_key(), &caller.rate_key()),
+    );
+    Ok(caller)
 }
 
 async fn admit(state: AppState, mut req: Request, next: Next, class: RateClass) -> Response {

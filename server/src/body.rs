@@ -19,6 +19,10 @@ use crate::routes::BODY_LIMIT;
 /// up on answering the client cleanly (16 MiB).
 pub const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
+/// Longest wait for a whole request body; a client sending it slower gets
+/// a 408 and the connection is closed.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A request body of at most [`BODY_LIMIT`] bytes, or the error to answer
 /// with (413 when it is too large, 400 when it cannot be read).
 ///
@@ -31,8 +35,18 @@ impl<S: Send + Sync> FromRequest<S> for RequestBody {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let read = read_limited(req.into_body(), BODY_LIMIT, DRAIN_LIMIT);
         Ok(Self(
-            read_limited(req.into_body(), BODY_LIMIT, DRAIN_LIMIT).await,
+            match tokio::time::timeout(BODY_READ_TIMEOUT, read).await {
+                Ok(body) => body,
+                Err(_) => Err(ApiError::new(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "The request body did not arrive within {} s",
+                        BODY_READ_TIMEOUT.as_secs()
+                    ),
+                )),
+            },
         ))
     }
 }

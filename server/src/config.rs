@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub security: SecuritySettings,
     /// AI analytics: data directory, conversation store and LLM endpoint.
     pub ai: AiSettings,
+    /// Connection limits and timeouts.
+    pub http: crate::connections::HttpLimits,
 }
 
 /// A configuration problem found while reading the environment.
@@ -75,6 +77,7 @@ impl Default for ServerConfig {
             jwt_audience: None,
             security: SecuritySettings::default(),
             ai: AiSettings::default(),
+            http: crate::connections::HttpLimits::default(),
         }
     }
 }
@@ -137,6 +140,14 @@ impl ServerConfig {
                 "STRATA_MAX_FILTER_VALUES",
                 &mut engine.limits.max_filter_values,
             ),
+            (
+                "STRATA_MAX_TIME_SERIES_BUCKETS",
+                &mut engine.limits.max_time_series_buckets,
+            ),
+            (
+                "STRATA_MAX_COMPARE_RANGES",
+                &mut engine.limits.max_compare_ranges,
+            ),
         ] {
             if let Some(v) = get(var) {
                 *field = v
@@ -167,6 +178,7 @@ impl ServerConfig {
                 )
             })?;
         }
+        engine.datafusion = datafusion_limits(&get)?;
         let ai = ai_settings(&get, db.as_ref())?;
         Ok(ServerConfig {
             models_dir,
@@ -180,8 +192,68 @@ impl ServerConfig {
             jwt_audience: get("CUBEJS_JWT_AUDIENCE"),
             security: security_settings(&get)?,
             ai,
+            http: http_limits(&get)?,
         })
     }
+}
+
+/// What DataFusion queries may use together: `STRATA_DATAFUSION_MEMORY`
+/// (bytes, or with a suffix such as `512MB`), `STRATA_DATAFUSION_CONCURRENCY`
+/// (queries at once) and `STRATA_DATAFUSION_QUEUE_TIMEOUT` (how long a query
+/// waits for its turn).
+fn datafusion_limits(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<strata_engine::DataFusionLimits, ConfigError> {
+    let mut limits = strata_engine::DataFusionLimits::default();
+    if let Some(v) = get("STRATA_DATAFUSION_MEMORY") {
+        limits.memory_bytes = parse_bytes(&v)
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                invalid(
+                    "STRATA_DATAFUSION_MEMORY",
+                    &v,
+                    "expected a positive size such as `536870912`, `512MB` or `2GB`",
+                )
+            })?;
+    }
+    if let Some(v) = get("STRATA_DATAFUSION_CONCURRENCY") {
+        limits.concurrency = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            invalid(
+                "STRATA_DATAFUSION_CONCURRENCY",
+                &v,
+                "expected a positive whole number",
+            )
+        })?;
+    }
+    if let Some(v) = get("STRATA_DATAFUSION_QUEUE_TIMEOUT") {
+        limits.queue_timeout = parse_duration(&v).ok_or_else(|| {
+            invalid(
+                "STRATA_DATAFUSION_QUEUE_TIMEOUT",
+                &v,
+                "expected a duration such as `10s` or `1m`",
+            )
+        })?;
+    }
+    Ok(limits)
+}
+
+/// Parses a size in bytes: a number, optionally followed by a unit `B`,
+/// `K`/`KB`/`KiB`, `M`/`MB`/`MiB`, `G`/`GB`/`GiB` or `T`/`TB`/`TiB`
+/// (powers of 1024 in every spelling, as memory is counted; any case).
+fn parse_bytes(value: &str) -> Option<u64> {
+    let v = value.trim();
+    let (number, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
+    let n: u64 = number.parse().ok()?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return None,
+    };
+    n.checked_mul(1u64 << shift)
 }
 
 /// Tenancy claims, gateway trust, tenant routing and rate limits.
@@ -203,6 +275,19 @@ fn security_settings(
     if let Some(v) = get("STRATA_TRUST_GATEWAY") {
         t.trust_gateway = parse_bool("STRATA_TRUST_GATEWAY", &v)?;
     }
+    if let Some(v) = get("STRATA_GATEWAY_SECRET") {
+        if v.len() < crate::gateway::MIN_SECRET_LEN {
+            return Err(invalid(
+                "STRATA_GATEWAY_SECRET",
+                "(hidden)",
+                &format!(
+                    "the gateway secret must be at least {} characters",
+                    crate::gateway::MIN_SECRET_LEN
+                ),
+            ));
+        }
+        t.gateway_secret = Some(v);
+    }
     let number = |name: &str, default: u32| -> Result<u32, ConfigError> {
         match get(name) {
             Some(v) => v
@@ -214,20 +299,87 @@ fn security_settings(
     };
     s.rate_limits.load_per_minute =
         number("STRATA_RATE_LOAD_PER_MINUTE", s.rate_limits.load_per_minute)?;
+    let capacity = get("STRATA_MAX_INFLIGHT").is_some();
+    let a = &mut s.admission;
+    a.capacity = number("STRATA_MAX_INFLIGHT", a.capacity as u32)?.max(1) as usize;
+    if capacity {
+        // Tenant and user shares follow the capacity unless set themselves.
+        a.per_tenant = (a.capacity / 2).max(1);
+        a.per_user = (a.capacity / 4).max(1);
+    }
+    a.per_tenant = number("STRATA_MAX_INFLIGHT_PER_TENANT", a.per_tenant as u32)?.max(1) as usize;
+    a.per_user = number("STRATA_MAX_INFLIGHT_PER_USER", a.per_user as u32)?.max(1) as usize;
+    if let Some(v) = get("STRATA_QUEUE_TIMEOUT") {
+        a.max_wait = parse_duration(&v).ok_or_else(|| {
+            invalid(
+                "STRATA_QUEUE_TIMEOUT",
+                &v,
+                "expected a duration such as `20s`",
+            )
+        })?;
+    }
     s.rate_limits.ai_per_hour = number("STRATA_RATE_AI_PER_HOUR", s.rate_limits.ai_per_hour)?;
     for (var, field) in [
         ("STRATA_TENANT_SCHEMA", &mut s.routing.schema),
         ("STRATA_TENANT_DATABASE", &mut s.routing.database),
     ] {
         if let Some(v) = get(var) {
-            if !v.contains("{tenant}") {
-                return Err(invalid(var, &v, "the template must contain {tenant}"));
-            }
-            *field = Some(v.trim().to_string());
+            let template = v.trim();
+            crate::tenant_engines::TenantRouting::check_template(template)
+                .map_err(|why| invalid(var, &v, &why))?;
+            *field = Some(template.to_string());
         }
     }
-    s.routing.pool_size = number("STRATA_TENANT_POOL_SIZE", 4)? as usize;
+    let positive = |name: &str, default: usize| -> Result<usize, ConfigError> {
+        match get(name) {
+            Some(v) => v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid(name, &v, "expected a positive whole number")),
+            None => Ok(default),
+        }
+    };
+    s.routing.pool_size = positive("STRATA_TENANT_POOL_SIZE", s.routing.pool_size)?;
+    s.routing.max_connections =
+        positive("STRATA_TENANT_MAX_CONNECTIONS", s.routing.max_connections)?;
+    if let Some(v) = get("STRATA_TENANT_IDLE_TIMEOUT") {
+        s.routing.idle_timeout = parse_duration(&v).ok_or_else(|| {
+            invalid(
+                "STRATA_TENANT_IDLE_TIMEOUT",
+                &v,
+                "expected a duration such as `30s` or `5m`",
+            )
+        })?;
+    }
     Ok(s)
+}
+
+/// `STRATA_HTTP_HEADER_TIMEOUT` and `STRATA_HTTP_MAX_CONNECTIONS`.
+fn http_limits(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::connections::HttpLimits, ConfigError> {
+    let mut limits = crate::connections::HttpLimits::default();
+    if let Some(v) = get("STRATA_HTTP_HEADER_TIMEOUT") {
+        limits.header_timeout = parse_duration(&v).ok_or_else(|| {
+            invalid(
+                "STRATA_HTTP_HEADER_TIMEOUT",
+                &v,
+                "expected a duration such as `15s`",
+            )
+        })?;
+    }
+    if let Some(v) = get("STRATA_HTTP_MAX_CONNECTIONS") {
+        limits.max_connections = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            invalid(
+                "STRATA_HTTP_MAX_CONNECTIONS",
+                &v,
+                "expected a positive whole number",
+            )
+        })?;
+    }
+    Ok(limits)
 }
 
 /// `STRATA_DATA_DIR`, `STRATA_CONVERSATIONS` (`file` or `postgres`; the
@@ -373,6 +525,56 @@ mod tests {
     }
 
     #[test]
+    fn hardening_defaults_and_variables() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            c.security.rate_limits.load_per_minute, 6_000,
+            "on by default"
+        );
+        assert_eq!(c.security.admission.per_tenant, 8);
+        assert_eq!(c.http.header_timeout, Duration::from_secs(15));
+        assert!(c.security.tenancy.gateway_secret.is_none());
+        let c = config(&[
+            ("STRATA_TRUST_GATEWAY", "true"),
+            ("STRATA_GATEWAY_SECRET", "0123456789abcdef"),
+            ("STRATA_MAX_INFLIGHT", "32"),
+            ("STRATA_MAX_INFLIGHT_PER_USER", "2"),
+            ("STRATA_QUEUE_TIMEOUT", "5s"),
+            ("STRATA_HTTP_HEADER_TIMEOUT", "3s"),
+            ("STRATA_HTTP_MAX_CONNECTIONS", "100"),
+            ("STRATA_TENANT_SCHEMA", "tenant_{tenant}"),
+            ("STRATA_TENANT_MAX_CONNECTIONS", "20"),
+            ("STRATA_TENANT_IDLE_TIMEOUT", "1m"),
+            ("STRATA_MAX_TIME_SERIES_BUCKETS", "500"),
+        ])
+        .unwrap();
+        assert!(c.security.tenancy.trust_gateway);
+        assert_eq!(c.security.admission.capacity, 32);
+        assert_eq!(c.security.admission.per_tenant, 16, "follows the capacity");
+        assert_eq!(c.security.admission.per_user, 2);
+        assert_eq!(c.security.admission.max_wait, Duration::from_secs(5));
+        assert_eq!(c.http.header_timeout, Duration::from_secs(3));
+        assert_eq!(c.http.max_connections, 100);
+        assert_eq!(c.security.routing.max_connections, 20);
+        assert_eq!(c.security.routing.idle_timeout, Duration::from_secs(60));
+        assert_eq!(c.engine.limits.max_time_series_buckets, 500);
+        for (var, value) in [
+            ("STRATA_GATEWAY_SECRET", "short"),
+            ("STRATA_TENANT_SCHEMA", "Tenant_{tenant}"),
+            ("STRATA_TENANT_SCHEMA", "tenant"),
+            ("STRATA_HTTP_MAX_CONNECTIONS", "0"),
+            ("STRATA_TENANT_IDLE_TIMEOUT", "soon"),
+        ] {
+            let err = config(&[(var, value)]).expect_err(var);
+            assert!(err.to_string().contains(var), "{err}");
+            assert!(
+                !err.to_string().contains("short"),
+                "the secret is not echoed: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn reads_variables() {
         let c = config(&[
             ("CUBEJS_SCHEMA_PATH", "schema"),
@@ -457,6 +659,50 @@ mod tests {
         ] {
             let err = config(&bad).unwrap_err();
             assert!(err.to_string().contains("STRATA_CONVERSATIONS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn datafusion_limits_from_variables() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            c.engine.datafusion,
+            strata_engine::DataFusionLimits::default()
+        );
+        assert_eq!(c.engine.datafusion.memory_bytes, 512 << 20);
+        assert!(c.engine.datafusion.concurrency >= 1);
+
+        let c = config(&[
+            ("STRATA_DATAFUSION_MEMORY", "256MB"),
+            ("STRATA_DATAFUSION_CONCURRENCY", "3"),
+            ("STRATA_DATAFUSION_QUEUE_TIMEOUT", "2m"),
+        ])
+        .unwrap();
+        assert_eq!(c.engine.datafusion.memory_bytes, 256 << 20);
+        assert_eq!(c.engine.datafusion.concurrency, 3);
+        assert_eq!(c.engine.datafusion.queue_timeout, Duration::from_secs(120));
+
+        for (text, bytes) in [
+            ("1048576", 1 << 20),
+            ("64k", 64 << 10),
+            ("2 GiB", 2 << 30),
+            ("1gb", 1 << 30),
+            ("100GB", 100u64 << 30),
+        ] {
+            assert_eq!(parse_bytes(text), Some(bytes), "{text}");
+        }
+        for bad in [
+            ("STRATA_DATAFUSION_MEMORY", "0"),
+            ("STRATA_DATAFUSION_MEMORY", "lots"),
+            ("STRATA_DATAFUSION_MEMORY", "5PB"),
+            ("STRATA_DATAFUSION_MEMORY", "-1MB"),
+            ("STRATA_DATAFUSION_MEMORY", "99999999999999999999"),
+            ("STRATA_DATAFUSION_CONCURRENCY", "0"),
+            ("STRATA_DATAFUSION_CONCURRENCY", "many"),
+            ("STRATA_DATAFUSION_QUEUE_TIMEOUT", "never"),
+        ] {
+            let err = config(&[bad]).unwrap_err();
+            assert!(err.to_string().contains(bad.0), "{bad:?}: {err}");
         }
     }
 

@@ -4,13 +4,23 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use strata_engine::{EngineError, QueryError};
 use strata_schema::ModelErrors;
 
 /// An error answered to an API client as `{"error": "<message>"}` with a status code.
+///
+/// The message is what the client reads; whatever would show the server's
+/// internals (database host, port and name, raw driver and DataFusion
+/// errors, panic text) goes in [`ApiError::detail`], which is logged with the
+/// request id and never sent. Server errors (5xx) carry the request id in
+/// their body (`requestId`) so that a client's report can be matched with
+/// the log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
@@ -18,9 +28,17 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Message put in the `error` field.
     pub message: String,
+    /// What went wrong inside, for the log only.
+    pub detail: Option<String>,
     /// Seconds to wait before retrying (`Retry-After`), for 429 and 503.
     pub retry_after: Option<u64>,
 }
+
+/// What a client reads of an internal error.
+pub const INTERNAL_MESSAGE: &str = "Internal error while answering the request";
+
+/// What a client reads when a data source cannot be reached.
+pub const UNAVAILABLE_MESSAGE: &str = "The data source is unavailable; try again shortly";
 
 impl ApiError {
     /// An error with any status.
@@ -28,6 +46,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            detail: None,
             retry_after: None,
         }
     }
@@ -71,9 +90,31 @@ impl ApiError {
         }
     }
 
-    /// 500: a fault of the server, not of the client.
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    /// 503: the server is busy (a limit of concurrent work is reached);
+    /// the message says which, and the client may retry after `secs`.
+    pub fn busy(message: impl Into<String>, secs: u64) -> Self {
+        ApiError {
+            retry_after: Some(secs),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+        }
+    }
+
+    /// 500: a fault of the server, not of the client. `detail` is logged;
+    /// the client reads a generic message and the request id.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        ApiError {
+            detail: Some(detail.into()),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE)
+        }
+    }
+
+    /// 503: a data source cannot be reached; `detail` is logged.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        ApiError {
+            detail: Some(detail.into()),
+            retry_after: Some(5),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+        }
     }
 }
 
@@ -87,27 +128,69 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         let status =
             StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut err = ApiError::new(status, e.to_string());
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // The database is away; clients may try again shortly.
-            err.retry_after = Some(5);
+        match (&e, status) {
+            // The caller's mistake, a timeout, or a full server: Strata's
+            // own words, which name no internals.
+            (EngineError::ResourcesExhausted(exhausted), _) => {
+                if let Some(source) = std::error::Error::source(exhausted) {
+                    tracing::debug!(error = %source, "query refused for lack of resources");
+                }
+                ApiError::busy(e.to_string(), 2)
+            }
+            (_, s) if s.is_client_error() || s == StatusCode::GATEWAY_TIMEOUT => {
+                ApiError::new(status, e.to_string())
+            }
+            (_, StatusCode::SERVICE_UNAVAILABLE) => ApiError::unavailable(e.to_string()),
+            (_, _) => ApiError {
+                status,
+                ..ApiError::internal(e.to_string())
+            },
         }
-        err
     }
+}
+
+tokio::task_local! {
+    /// The id of the request being answered on this task (see [`with_request_id`]).
+    static REQUEST_ID: String;
+}
+
+/// Middleware: answers the request with its id (the client's `x-request-id`,
+/// else a new one) known to every [`ApiError`] made while answering it.
+pub async fn with_request_id(req: Request, next: Next) -> Response {
+    let id = crate::response::request_id(req.headers());
+    REQUEST_ID.scope(id, next.run(req)).await
+}
+
+/// The id of the request being answered, when inside [`with_request_id`].
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let request_id = current_request_id();
+        let detail = self.detail.as_deref().unwrap_or(&self.message);
+        let rid = request_id.as_deref().unwrap_or("-");
         if self.status.is_server_error() {
-            tracing::warn!(status = self.status.as_u16(), error = %self.message, "request failed");
+            tracing::warn!(status = self.status.as_u16(), request_id = rid, error = %detail, "request failed");
         } else {
-            tracing::debug!(status = self.status.as_u16(), error = %self.message, "request refused");
+            tracing::debug!(status = self.status.as_u16(), request_id = rid, error = %detail, "request refused");
         }
-        let mut response = (
-            self.status,
-            Json(serde_json::json!({ "error": self.message })),
-        )
-            .into_response();
+        let body = ErrorBody {
+            error: &self.message,
+            request_id: request_id
+                .as_deref()
+                .filter(|_| self.status.is_server_error()),
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

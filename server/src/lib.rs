@@ -13,14 +13,18 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admission;
 pub mod ai;
 pub mod auth;
 pub mod bench;
 pub mod body;
 pub mod config;
+pub mod connections;
 pub mod error;
+pub mod gateway;
 pub mod meta;
 pub mod model_variants;
+pub mod panics;
 pub mod rate_limit;
 pub mod request;
 pub mod response;
@@ -135,13 +139,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         source,
     })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(connections::serve(listener, app, config.http, rx));
     tracing::info!(%addr, dev_mode = config.dev_mode, "listening");
     Ok(RunningServer {
         addr,

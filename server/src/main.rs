@@ -264,6 +264,7 @@ async fn serve(model: ModelArgs, listen: Option<SocketAddr>) -> Result<ExitCode>
     if let Some(addr) = listen {
         config.listen = addr;
     }
+    strata_server::panics::install_quiet_panic_hook();
     let server = strata_server::start(config).await?;
     println!("Strata listening on {}", server.url());
     tokio::signal::ctrl_c()

@@ -3,8 +3,9 @@
 //! tenant's schema in `sql_table`. Such a model is compiled once per distinct
 //! set of claim values and cached; callers with the same values share it.
 //!
-//! The values land in SQL, so they must be plain identifiers (letters,
-//! digits and `_`, at most 63 characters); anything else is refused.
+//! The values land in SQL unquoted, so they must pass the identifier rule
+//! of [`strata_schema::identifier`] (lower-case letters, digits and `_`, at
+//! most 63), the same rule as tenant schemas; anything else is refused.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -94,12 +95,9 @@ impl ModelVariants {
                         )))
                     }
                 };
-                let ok = !text.is_empty()
-                    && text.len() <= 63
-                    && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !ok {
+                if let Err(why) = strata_schema::identifier::check_identifier(&text) {
                     return Err(ApiError::forbidden(format!(
-                        "Access denied: securityContext.{path} must be letters, digits or _ (at most 63) to be used in the data model"
+                        "Access denied: securityContext.{path} cannot be used in the data model: {why}"
                     )));
                 }
                 Ok(text)

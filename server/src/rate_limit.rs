@@ -12,8 +12,9 @@ use crate::error::ApiError;
 /// Quotas per user (JWT `sub`, else tenant); 0 turns a limit off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitSettings {
-    /// `/load`, `/sql` and `/dry-run` requests a minute
-    /// (`STRATA_RATE_LOAD_PER_MINUTE`; default 0, unlimited).
+    /// `/load`, `/sql`, `/dry-run` and `/meta` requests a minute
+    /// (`STRATA_RATE_LOAD_PER_MINUTE`; default 6,000, a burst of 6,000 then
+    /// 100 a second; 0 turns it off).
     pub load_per_minute: u32,
     /// AI analytics requests an hour (`STRATA_RATE_AI_PER_HOUR`; default 100).
     pub ai_per_hour: u32,
@@ -22,7 +23,7 @@ pub struct RateLimitSettings {
 impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings {
-            load_per_minute: 0,
+            load_per_minute: 6_000,
             ai_per_hour: 100,
         }
     }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use strata_engine::{
-    Backend, CacheConfig, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, QueryLimits,
-    DEFAULT_DATA_SOURCE,
+    Backend, CacheConfig, DataFusionExecutor, DataFusionLimits, DataFusionResources, Engine,
+    PgConfig, PostgresExecutor, QueryLimits, DEFAULT_DATA_SOURCE,
 };
 use strata_schema::SemanticModel;
 
@@ -31,6 +31,10 @@ pub struct EngineSettings {
     /// `STRATA_MAX_QUERY_JOINS`, `STRATA_MAX_FILTER_CONDITIONS`,
     /// `STRATA_MAX_FILTER_VALUES`).
     pub limits: QueryLimits,
+    /// Memory, concurrency and queue time shared by every DataFusion data
+    /// source (the demo, file sources): `STRATA_DATAFUSION_MEMORY`,
+    /// `STRATA_DATAFUSION_CONCURRENCY`, `STRATA_DATAFUSION_QUEUE_TIMEOUT`.
+    pub datafusion: DataFusionLimits,
 }
 
 impl Default for EngineSettings {
@@ -41,6 +45,7 @@ impl Default for EngineSettings {
             rollup_max_bytes: strata_engine::preagg::DEFAULT_MAX_BYTES,
             cache: Some(CacheConfig::default()),
             limits: QueryLimits::default(),
+            datafusion: DataFusionLimits::default(),
         }
     }
 }
@@ -105,9 +110,19 @@ pub async fn build_engine(
         let pg = PostgresExecutor::new(db).map_err(ServerError::Database)?;
         builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(Arc::new(pg)));
     }
+    // One memory budget and set of query slots for every DataFusion source.
+    let mut resources = None;
+    let mut df_resources = || -> Result<Arc<DataFusionResources>, ServerError> {
+        if let Some(r) = &resources {
+            return Ok(Arc::clone(r));
+        }
+        let r = DataFusionResources::new(settings.datafusion).map_err(ServerError::Database)?;
+        resources = Some(Arc::clone(&r));
+        Ok(r)
+    };
     if settings.demo {
         let started = std::time::Instant::now();
-        let df = DataFusionExecutor::new();
+        let df = DataFusionExecutor::with_resources(df_resources()?);
         let bytes = strata_engine::demo::register(&df, strata_engine::demo::DEFAULT_SEED)
             .map_err(|e| ServerError::Demo(e.to_string()))?;
         tracing::info!(
@@ -124,7 +139,7 @@ pub async fn build_engine(
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
         for (name, source) in &file.data_sources {
-            let df = sources::register(&base, name, source).await?;
+            let df = sources::register(&base, name, source, df_resources()?).await?;
             builder = builder.data_source(name.clone(), Backend::DataFusion(Arc::new(df)));
         }
     }

@@ -14,9 +14,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
-use strata_engine::DataFusionExecutor;
+use strata_engine::{DataFusionExecutor, DataFusionResources};
 
 use crate::error::ServerError;
 
@@ -67,18 +68,20 @@ pub fn read(path: &Path) -> Result<DataSourcesFile, ServerError> {
     })
 }
 
-/// Registers one source's tables in a new DataFusion session.
+/// Registers one source's tables in a new DataFusion session, whose queries
+/// run within `resources` (shared with the other DataFusion sources).
 pub async fn register(
     base: &Path,
     name: &str,
     source: &FileSource,
+    resources: Arc<DataFusionResources>,
 ) -> Result<DataFusionExecutor, ServerError> {
     if let Some(kind) = source.kind.as_deref().filter(|k| *k != "files") {
         return Err(ServerError::DataSources(format!(
             "data source {name}: unknown type `{kind}` (only `files` is supported)"
         )));
     }
-    let df = DataFusionExecutor::new();
+    let df = DataFusionExecutor::with_resources(resources);
     for (table, spec) in &source.tables {
         let (path, format) = match spec {
             TableSpec::Path(p) => (p.clone(), None),

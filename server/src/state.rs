@@ -7,6 +7,7 @@ use axum::Json;
 use strata_engine::{Engine, PgConfig};
 use strata_schema::SemanticModel;
 
+use crate::admission::{Admission, AdmissionSettings};
 use crate::ai::AiService;
 use crate::auth::AuthSettings;
 use crate::error::ApiError;
@@ -25,6 +26,8 @@ pub struct SecuritySettings {
     pub rate_limits: RateLimitSettings,
     /// Tenants with their own database or schema.
     pub routing: TenantRouting,
+    /// In-flight caps per server, tenant and user.
+    pub admission: AdmissionSettings,
 }
 
 /// What every handler can reach: the engines, the auth and tenancy settings,
@@ -40,6 +43,7 @@ struct Inner {
     auth: AuthSettings,
     tenancy: TenancySettings,
     rate_limits: RateLimits,
+    admission: Admission,
     meta: Arc<MetaDocument>,
     /// `/meta` documents of `COMPILE_CONTEXT` variants, keyed by the model's
     /// address; the entry holds the model, so the address is not reused meanwhile.
@@ -100,6 +104,7 @@ impl AppStateBuilder {
                 auth: self.auth,
                 tenancy: self.security.tenancy,
                 rate_limits: RateLimits::new(self.security.rate_limits),
+                admission: Admission::new(self.security.admission),
                 meta,
                 variant_metas: moka::sync::Cache::new(MAX_VARIANT_METAS),
                 ai: self.ai,
@@ -142,8 +147,13 @@ impl AppState {
     }
 
     /// The engine a caller's queries run on.
-    pub fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
-        self.inner.engines.engine_for(caller)
+    pub async fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
+        self.inner.engines.engine_for(caller).await
+    }
+
+    /// The tenant engines and pools alive now.
+    pub fn tenant_engines(&self) -> u64 {
+        self.inner.engines.tenant_engines()
     }
 
     /// How requests are authenticated.
@@ -159,6 +169,11 @@ impl AppState {
     /// The rate limiters.
     pub fn rate_limits(&self) -> &RateLimits {
         &self.inner.rate_limits
+    }
+
+    /// The in-flight caps of queries.
+    pub fn admission(&self) -> &Admission {
+        &self.inner.admission
     }
 
     /// The AI analytics translator, catalogs and conversations.

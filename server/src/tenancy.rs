@@ -8,20 +8,15 @@
 
 use std::sync::Arc;
 
-use axum::http::HeaderMap;
 use serde_json::{Map, Value};
-use strata_engine::{AccessContext, AccessGrant};
+use strata_engine::{AccessContext, AccessGrant, ExecutionGate};
 use strata_schema::SemanticModel;
 
 use crate::auth::SecurityContext;
 use crate::error::ApiError;
+use crate::gateway::GatewayIdentity;
 
-/// Header a trusted gateway names the tenant with.
-pub const TENANT_HEADER: &str = "x-tenant-id";
-/// Header a trusted gateway names the user with.
-pub const USER_HEADER: &str = "x-user-id";
-/// Header a trusted gateway names the organisation with.
-pub const ORG_HEADER: &str = "x-org-id";
+pub use crate::gateway::{ORG_HEADER, TENANT_HEADER, USER_HEADER};
 
 /// Where identity comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +32,14 @@ pub struct TenancySettings {
     /// (`STRATA_GROUPS_CLAIM`, default `groups`; `roles` is read as well).
     pub groups_claim: String,
     /// Honour `X-Tenant-ID`, `X-User-ID` and `X-Org-ID` from a gateway in
-    /// front of Strata (`STRATA_TRUST_GATEWAY=true`). Off by default: a client
-    /// can never choose its tenant by header.
+    /// front of Strata (`STRATA_TRUST_GATEWAY=true`), once it proves itself
+    /// (see [`crate::gateway`]). Off by default: a client can never choose
+    /// its tenant by header.
     pub trust_gateway: bool,
+    /// The secret a trusted gateway sends in `X-Gateway-Secret`
+    /// (`STRATA_GATEWAY_SECRET`); without it, identity headers are honoured
+    /// only beside a verified token.
+    pub gateway_secret: Option<String>,
 }
 
 impl Default for TenancySettings {
@@ -50,6 +50,7 @@ impl Default for TenancySettings {
             org_claim: "org_id".into(),
             groups_claim: "groups".into(),
             trust_gateway: false,
+            gateway_secret: None,
         }
     }
 }
@@ -71,9 +72,21 @@ pub struct Caller {
     pub grant: AccessGrant,
     /// The caller's model: the shared one, or its `COMPILE_CONTEXT` variant.
     pub model: Arc<SemanticModel>,
+    /// Admission of the caller's queries to the data sources (set by the
+    /// server for each request, see [`crate::admission`]).
+    pub gate: Option<Arc<dyn ExecutionGate>>,
 }
 
 impl Caller {
+    /// The key in-flight caps count a tenant's queries under: the tenant,
+    /// else the rate key (each tenant-less user on its own).
+    pub fn tenant_key(&self) -> String {
+        match &self.tenant {
+            Some(t) => format!("tenant:{t}"),
+            None => self.rate_key(),
+        }
+    }
+
     /// The key rate limits count against: the user, else the tenant, else
     /// everyone anonymous together.
     pub fn rate_key(&self) -> String {
@@ -86,33 +99,27 @@ impl Caller {
 }
 
 impl TenancySettings {
-    /// Identifies the caller from verified claims and the request headers;
-    /// `model_for` gives the model for the final claims (see
-    /// [`crate::model_variants`]).
+    /// Identifies the caller from verified claims and the identity a
+    /// trusted gateway named (empty unless the gateway proved itself, see
+    /// [`crate::auth`]); `model_for` gives the model for the final claims
+    /// (see [`crate::model_variants`]).
     ///
-    /// Gateway headers are read only with [`TenancySettings::trust_gateway`];
-    /// they then replace the corresponding claims, so access policies see
-    /// the gateway's identity.
+    /// Gateway values replace the corresponding claims, so access policies
+    /// see the gateway's identity.
     pub fn identify(
         &self,
         model_for: impl FnOnce(&Value) -> Result<Arc<SemanticModel>, ApiError>,
         context: SecurityContext,
-        headers: &HeaderMap,
+        gateway: &GatewayIdentity,
     ) -> Result<Caller, ApiError> {
         let mut claims = context.0;
-        if self.trust_gateway {
-            for (header, claim) in [
-                (TENANT_HEADER, &self.tenant_claim),
-                (USER_HEADER, &self.user_claim),
-                (ORG_HEADER, &self.org_claim),
-            ] {
-                if let Some(v) = headers.get(header) {
-                    let v = v.to_str().map_err(|_| {
-                        ApiError::bad_request(format!("the {header} header is not valid text"))
-                    })?;
-                    set_path(&mut claims, claim, Value::String(v.trim().to_string()));
-                }
-            }
+        for (header, value) in gateway {
+            let claim = match *header {
+                TENANT_HEADER => &self.tenant_claim,
+                USER_HEADER => &self.user_claim,
+                _ => &self.org_claim,
+            };
+            set_path(&mut claims, claim, Value::String(value.clone()));
         }
         let tenant = claim_text(&claims, &self.tenant_claim);
         let user = claim_text(&claims, &self.user_claim);
@@ -137,6 +144,7 @@ impl TenancySettings {
             groups,
             grant,
             model,
+            gate: None,
         })
     }
 }
@@ -194,16 +202,7 @@ fn set_path(claims: &mut Value, path: &str, value: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
     use serde_json::json;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).expect("header"));
-        }
-        h
-    }
 
     #[test]
     fn claims_name_the_caller() {
@@ -212,7 +211,7 @@ mod tests {
             .identify(
                 |_| Ok(model.clone()),
                 SecurityContext(json!({"tenant_id": "t1", "sub": 7, "roles": ["admin"]})),
-                &HeaderMap::new(),
+                &Vec::new(),
             )
             .expect("caller");
         assert_eq!(caller.tenant.as_deref(), Some("t1"));
@@ -222,23 +221,19 @@ mod tests {
     }
 
     #[test]
-    fn gateway_headers_are_ignored_unless_trusted() {
+    fn gateway_identity_replaces_the_claims() {
         let model = Arc::new(SemanticModel::default());
         let shared = |_: &Value| Ok(model.clone());
-        let spoof = headers(&[(TENANT_HEADER, "t2"), (USER_HEADER, "mallory")]);
+        let named: GatewayIdentity = vec![
+            (TENANT_HEADER, "t2".into()),
+            (USER_HEADER, "mallory".into()),
+        ];
         let ctx = SecurityContext(json!({"tenant_id": "t1", "sub": "alice"}));
-        let caller = TenancySettings::default()
-            .identify(shared, ctx.clone(), &spoof)
-            .expect("caller");
-        assert_eq!(caller.tenant.as_deref(), Some("t1"));
-        assert_eq!(caller.context.0["tenant_id"], "t1");
-
-        let trusted = TenancySettings {
-            trust_gateway: true,
+        let settings = TenancySettings {
             tenant_claim: "org.tenant".into(),
             ..TenancySettings::default()
         };
-        let caller = trusted.identify(shared, ctx, &spoof).expect("caller");
+        let caller = settings.identify(shared, ctx, &named).expect("caller");
         assert_eq!(caller.tenant.as_deref(), Some("t2"));
         assert_eq!(caller.context.0["org"]["tenant"], "t2");
         assert_eq!(caller.user.as_deref(), Some("mallory"));

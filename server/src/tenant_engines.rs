@@ -1,11 +1,26 @@
 //! Tenants with their own database or schema (Cube's `driverFactory` use
 //! case): each gets an engine that shares the compiled model and runs on its
-//! own connection pool, created on first use and kept in a bounded cache.
+//! own connection pool.
+//!
+//! No tenant can make the server hold connections it does not use:
+//!
+//! * a pool is made only for a tenant whose schema or database exists (a
+//!   catalog lookup on a small shared pool; unknown names are remembered for
+//!   a while, so a flood of made-up tenant ids costs one lookup each and no
+//!   pool at all);
+//! * pools open connections on demand and close those idle for
+//!   [`TenantRouting::idle_timeout`];
+//! * tenant engines unused for that long are dropped with their pools;
+//! * the pools of all tenants together hold at most
+//!   [`TenantRouting::max_connections`]: beyond it the least recently used
+//!   tenant's pool is dropped.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use strata_engine::{Backend, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
+use strata_schema::identifier::{check_identifier, MAX_IDENTIFIER_LEN};
 use strata_schema::SemanticModel;
 
 use crate::error::ApiError;
@@ -14,7 +29,7 @@ use crate::tenancy::Caller;
 
 /// Where a tenant's rows live. `{tenant}` in a template is replaced with the
 /// caller's tenant id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantRouting {
     /// Schema of each tenant, e.g. `tenant_{tenant}` (`STRATA_TENANT_SCHEMA`).
     pub schema: Option<String>,
@@ -22,6 +37,24 @@ pub struct TenantRouting {
     pub database: Option<String>,
     /// Connections per tenant pool (`STRATA_TENANT_POOL_SIZE`, default 4).
     pub pool_size: usize,
+    /// Connections all tenant pools may hold together
+    /// (`STRATA_TENANT_MAX_CONNECTIONS`, default 64).
+    pub max_connections: usize,
+    /// Idle time after which a tenant's connections are closed and its
+    /// engine dropped (`STRATA_TENANT_IDLE_TIMEOUT`, default 5 minutes).
+    pub idle_timeout: Duration,
+}
+
+impl Default for TenantRouting {
+    fn default() -> Self {
+        TenantRouting {
+            schema: None,
+            database: None,
+            pool_size: 4,
+            max_connections: 64,
+            idle_timeout: Duration::from_secs(300),
+        }
+    }
 }
 
 impl TenantRouting {
@@ -29,11 +62,34 @@ impl TenantRouting {
     pub fn is_enabled(&self) -> bool {
         self.schema.is_some() || self.database.is_some()
     }
+
+    /// Checks a `{tenant}` template: with the longest tenant id substituted
+    /// it must pass the identifier rule, so it may hold only lower-case
+    /// letters, digits and `_` around `{tenant}`.
+    pub fn check_template(template: &str) -> Result<(), String> {
+        if !template.contains("{tenant}") {
+            return Err("the template must contain {tenant}".into());
+        }
+        let sample = template.replace("{tenant}", "t");
+        check_identifier(&sample).map_err(|why| format!("the name it makes is refused: {why}"))?;
+        if sample.len() >= MAX_IDENTIFIER_LEN {
+            return Err(format!(
+                "the name it makes is longer than {MAX_IDENTIFIER_LEN} bytes"
+            ));
+        }
+        Ok(())
+    }
 }
 
-/// Most tenant engines (and pools) kept at once; the least recently used
-/// one is dropped beyond it.
-const MAX_TENANT_ENGINES: u64 = 1_024;
+/// Most engines of model variants kept at once.
+const MAX_VARIANT_ENGINES: u64 = 256;
+
+/// Most unknown tenant names remembered, and for how long.
+const MAX_UNKNOWN_TENANTS: u64 = 100_000;
+const UNKNOWN_TENANT_TTL: Duration = Duration::from_secs(30);
+
+/// Connections of the pool that looks up tenant schemas and databases.
+const CATALOG_POOL_SIZE: usize = 2;
 
 /// The shared engine, and the engines of routed tenants and of model variants.
 pub struct TenantEngines {
@@ -41,14 +97,21 @@ pub struct TenantEngines {
     db: Option<PgConfig>,
     routing: TenantRouting,
     variants: Option<ModelVariants>,
-    engines: moka::sync::Cache<String, Engine>,
+    /// Engines of `COMPILE_CONTEXT` variants, keyed by the model's address.
+    variant_engines: moka::sync::Cache<usize, Engine>,
+    /// Engines of routed tenants, weighed by their pool size.
+    tenants: moka::sync::Cache<String, Engine>,
+    /// Tenant names whose schema or database was looked up and not found.
+    unknown: moka::sync::Cache<String, ()>,
+    /// Looks up tenant schemas and databases (made when routing is on).
+    catalog: Option<PostgresExecutor>,
 }
 
 impl std::fmt::Debug for TenantEngines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantEngines")
             .field("routing", &self.routing)
-            .field("tenants", &self.engines.entry_count())
+            .field("tenants", &self.tenants.entry_count())
             .finish()
     }
 }
@@ -62,12 +125,42 @@ impl TenantEngines {
         routing: TenantRouting,
         variants: Option<ModelVariants>,
     ) -> Self {
+        let pool_size = routing.pool_size.max(1);
+        let tenants = moka::sync::Cache::builder()
+            .max_capacity(routing.max_connections.max(pool_size) as u64)
+            .weigher(move |_: &String, _: &Engine| u32::try_from(pool_size).unwrap_or(u32::MAX))
+            .time_to_idle(routing.idle_timeout)
+            .build();
+        let catalog = match (&db, routing.is_enabled()) {
+            (Some(db), true) => {
+                let config = PgConfig {
+                    pool_size: CATALOG_POOL_SIZE,
+                    search_path: None,
+                    idle_timeout: Some(routing.idle_timeout),
+                    ..db.clone()
+                };
+                match PostgresExecutor::new(config) {
+                    Ok(pg) => Some(pg),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot set up the tenant catalog pool");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         TenantEngines {
             shared,
             db,
             routing,
             variants,
-            engines: moka::sync::Cache::new(MAX_TENANT_ENGINES),
+            variant_engines: moka::sync::Cache::new(MAX_VARIANT_ENGINES),
+            tenants,
+            unknown: moka::sync::Cache::builder()
+                .max_capacity(MAX_UNKNOWN_TENANTS)
+                .time_to_live(UNKNOWN_TENANT_TTL)
+                .build(),
+            catalog,
         }
     }
 
@@ -84,69 +177,113 @@ impl TenantEngines {
         &self.shared
     }
 
+    /// Tenant engines alive now (each with its pool).
+    pub fn tenant_engines(&self) -> u64 {
+        self.tenants.run_pending_tasks();
+        self.tenants.entry_count()
+    }
+
     /// The engine for `caller`: its own when tenants are routed, else the
-    /// shared one. A routed server refuses callers without a tenant.
-    pub fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
-        // A model variant: an engine per compiled variant, on the shared sources.
-        let base = if Arc::ptr_eq(&caller.model, self.shared.model()) {
-            self.shared.clone()
-        } else {
-            // Keyed by the model's address: the cached engine holds the model,
-            // so the address cannot be reused by another model meanwhile.
-            let key = format!("model:{:p}", Arc::as_ptr(&caller.model));
-            match self.engines.get(&key) {
-                Some(engine) => engine,
-                None => {
-                    let engine = self.shared.with_model(caller.model.clone());
-                    self.engines.insert(key, engine.clone());
-                    engine
-                }
-            }
-        };
+    /// shared one. A routed server refuses callers without a tenant, and
+    /// tenants whose schema or database does not exist.
+    pub async fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
+        let base = self.variant_engine(&caller.model);
         let (true, Some(db)) = (self.routing.is_enabled(), &self.db) else {
             return Ok(base);
         };
         let tenant = caller.tenant.as_deref().ok_or_else(|| {
             ApiError::forbidden("Access denied: the token names no tenant, and every query runs in a tenant's own database")
         })?;
-        let name = tenant_name(tenant)?;
-        let key = format!("tenant:{name}:{:p}", Arc::as_ptr(base.model()));
-        if let Some(engine) = self.engines.get(&key) {
+        check_identifier(tenant).map_err(|why| {
+            ApiError::forbidden(format!("Access denied: the tenant id is refused: {why}"))
+        })?;
+        let key = format!("{tenant}:{:p}", Arc::as_ptr(base.model()));
+        if let Some(engine) = self.tenants.get(&key) {
             return Ok(engine);
         }
         let mut config = db.clone();
-        if let Some(t) = &self.routing.schema {
-            config.search_path = Some(t.replace("{tenant}", &name));
+        let schema = self.render(self.routing.schema.as_deref(), tenant)?;
+        let database = self.render(self.routing.database.as_deref(), tenant)?;
+        self.check_exists(tenant, schema.as_deref(), database.as_deref())
+            .await?;
+        if let Some(schema) = schema {
+            config.search_path = Some(schema);
         }
-        if let Some(t) = &self.routing.database {
-            config.dbname = t.replace("{tenant}", &name);
+        if let Some(database) = database {
+            config.dbname = database;
         }
         config.pool_size = self.routing.pool_size.max(1);
+        config.idle_timeout = Some(self.routing.idle_timeout);
         let pg = PostgresExecutor::new(config).map_err(ApiError::from)?;
         let engine = base.with_sources(HashMap::from([(
             DEFAULT_DATA_SOURCE.to_string(),
             Backend::Postgres(Arc::new(pg)),
         )]));
-        self.engines.insert(key, engine.clone());
+        self.tenants.insert(key, engine.clone());
+        // Apply the connection budget now, not at some later cache operation.
+        self.tenants.run_pending_tasks();
         Ok(engine)
     }
-}
 
-/// A tenant id usable as is in a schema or database name: 1-40 lower-case
-/// letters, digits and `_`. Nothing is rewritten, so two tenant ids can never
-/// land in the same schema.
-fn tenant_name(tenant: &str) -> Result<String, ApiError> {
-    let ok = !tenant.is_empty()
-        && tenant.len() <= 40
-        && tenant
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !ok {
-        return Err(ApiError::forbidden(
-            "Access denied: the tenant id must be 1-40 lower-case letters, digits or `_`",
-        ));
+    /// The engine of a model variant, on the shared sources.
+    fn variant_engine(&self, model: &Arc<SemanticModel>) -> Engine {
+        if Arc::ptr_eq(model, self.shared.model()) {
+            return self.shared.clone();
+        }
+        // Keyed by the model's address: the cached engine holds the model,
+        // so the address cannot be reused by another model meanwhile.
+        self.variant_engines
+            .get_with(Arc::as_ptr(model) as usize, || {
+                self.shared.with_model(model.clone())
+            })
     }
-    Ok(tenant.to_string())
+
+    /// A `{tenant}` template with the tenant filled in, checked again as a
+    /// whole name.
+    fn render(&self, template: Option<&str>, tenant: &str) -> Result<Option<String>, ApiError> {
+        let Some(template) = template else {
+            return Ok(None);
+        };
+        let name = template.replace("{tenant}", tenant);
+        check_identifier(&name).map_err(|why| {
+            ApiError::forbidden(format!("Access denied: the tenant id is refused: {why}"))
+        })?;
+        Ok(Some(name))
+    }
+
+    /// Refuses a tenant whose schema or database does not exist, before any
+    /// pool is made for it.
+    async fn check_exists(
+        &self,
+        tenant: &str,
+        schema: Option<&str>,
+        database: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let denied = || {
+            ApiError::forbidden(format!(
+                "Access denied: no data is set up for tenant \"{tenant}\""
+            ))
+        };
+        if self.unknown.contains_key(tenant) {
+            return Err(denied());
+        }
+        let Some(catalog) = &self.catalog else {
+            return Ok(());
+        };
+        let exists = match (database, schema) {
+            // A schema inside a tenant's own database is checked when the
+            // tenant's pool first connects; the database is checked here.
+            (Some(database), _) => catalog.database_exists(database).await,
+            (None, Some(schema)) => catalog.schema_exists(schema).await,
+            (None, None) => Ok(true),
+        }
+        .map_err(ApiError::from)?;
+        if !exists {
+            self.unknown.insert(tenant.to_string(), ());
+            return Err(denied());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -154,20 +291,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tenant_names_cannot_smuggle_sql() {
-        assert_eq!(tenant_name("acme_eu").expect("valid"), "acme_eu");
-        // Upper case and `-` would fold onto other tenants' names.
+    fn templates_must_make_lower_case_identifiers() {
+        assert!(TenantRouting::check_template("tenant_{tenant}").is_ok());
+        assert!(TenantRouting::check_template("{tenant}").is_ok());
         for bad in [
-            "",
-            "Acme",
-            "a-b",
-            "a b",
-            "x;drop",
-            "a\"b",
-            "t1' or '1'='1",
-            &"a".repeat(41),
+            "tenant",
+            "Tenant_{tenant}",
+            "tenant-{tenant}",
+            "t.{tenant}",
+            "\"{tenant}\"",
         ] {
-            assert!(tenant_name(bad).is_err(), "{bad}");
+            assert!(TenantRouting::check_template(bad).is_err(), "{bad}");
         }
+        let long = format!("{}{{tenant}}", "a".repeat(62));
+        assert!(TenantRouting::check_template(&long).is_err());
     }
 }

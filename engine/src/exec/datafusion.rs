@@ -10,7 +10,9 @@ use arrow::record_batch::RecordBatch;
 use datafusion::common::TableReference;
 use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
+use tokio::sync::OwnedSemaphorePermit;
 
+use super::resources::{df_error, DataFusionResources};
 use crate::error::EngineError;
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 
@@ -23,8 +25,16 @@ use crate::result::{JsonStyle, OutputColumn, QueryResult};
 /// are held and handed to the session when it is created, so a server whose
 /// DataFusion data source has not been queried yet (e.g. `strata serve --demo`
 /// at idle) does not pay for it.
+///
+/// An executor made with [`DataFusionExecutor::with_resources`] runs its
+/// queries within shared [`DataFusionResources`]: a bounded memory budget
+/// (operators spill to disk or fail with
+/// [`EngineError::ResourcesExhausted`]) and a number of query slots. One
+/// made with [`DataFusionExecutor::new`] has no such bounds.
 pub struct DataFusionExecutor {
     config: SessionConfig,
+    /// Memory pool and query slots; `None`: unbounded memory, no queue.
+    resources: Option<Arc<DataFusionResources>>,
     ctx: OnceLock<SessionContext>,
     /// Tables waiting for the session; `None` once the session has taken
     /// them (not derivable from `ctx`: between the two, a registration must
@@ -56,10 +66,6 @@ impl Default for DataFusionExecutor {
     }
 }
 
-fn df_error(e: datafusion::error::DataFusionError) -> EngineError {
-    EngineError::Database(format!("DataFusion: {e}"))
-}
-
 /// The pending-table list; a panic elsewhere while it was held leaves the
 /// list itself intact, so a poisoned lock is taken over.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -67,7 +73,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl DataFusionExecutor {
-    /// An executor with no tables (its session is created on first use).
+    /// An executor with no tables (its session is created on first use),
+    /// whose queries' memory and number are not bounded.
     pub fn new() -> Self {
         let config = SessionConfig::new()
             .with_target_partitions(
@@ -78,16 +85,36 @@ impl DataFusionExecutor {
             .with_information_schema(false);
         DataFusionExecutor {
             config,
+            resources: None,
             ctx: OnceLock::new(),
             pending: Mutex::new(Some(Vec::new())),
         }
+    }
+
+    /// An executor with no tables whose queries share `resources` (memory
+    /// pool and query slots) with every other executor made with them.
+    pub fn with_resources(resources: Arc<DataFusionResources>) -> Self {
+        let plain = Self::new();
+        DataFusionExecutor {
+            config: resources.configure(plain.config.clone()),
+            resources: Some(resources),
+            ..plain
+        }
+    }
+
+    /// The shared memory pool and query slots, if this executor has them.
+    pub fn resources(&self) -> Option<&Arc<DataFusionResources>> {
+        self.resources.as_ref()
     }
 
     /// The DataFusion session, for registering more sources; created (with
     /// every table registered so far) if it does not exist yet.
     pub fn session(&self) -> &SessionContext {
         self.ctx.get_or_init(|| {
-            let ctx = SessionContext::new_with_config(self.config.clone());
+            let ctx = match &self.resources {
+                Some(r) => SessionContext::new_with_config_rt(self.config.clone(), r.runtime()),
+                None => SessionContext::new_with_config(self.config.clone()),
+            };
             for (name, make) in lock(&self.pending).take().unwrap_or_default() {
                 // Names were checked when the tables were registered.
                 if let Err(e) = make().and_then(|table| ctx.register_table(name.clone(), table)) {
@@ -179,8 +206,29 @@ impl DataFusionExecutor {
             .map_err(df_error)
     }
 
-    /// Plans and runs a query tree, returning every batch.
+    /// Plans and runs a query tree, returning every batch. With
+    /// [`DataFusionResources`], the query first waits for a slot.
     pub async fn run(&self, query: sqlparser::ast::Query) -> Result<Vec<RecordBatch>, EngineError> {
+        self.run_in_slot(query)
+            .await
+            .map(|(batches, _slot)| batches)
+    }
+
+    /// [`DataFusionExecutor::run`], also returning the query's slot so that
+    /// the caller can keep it while it reads the batches.
+    async fn run_in_slot(
+        &self,
+        query: sqlparser::ast::Query,
+    ) -> Result<(Vec<RecordBatch>, Option<OwnedSemaphorePermit>), EngineError> {
+        // The slot first, then a memory pool of the query's own.
+        let (slot, runtime) = match &self.resources {
+            Some(r) => {
+                let slot = r.slot().await?;
+                let partitions = self.config.target_partitions();
+                (Some(slot), Some(r.query_runtime(partitions)?))
+            }
+            None => (None, None),
+        };
         let stmt = datafusion::sql::parser::Statement::Statement(Box::new(
             sqlparser::ast::Statement::Query(Box::new(query)),
         ));
@@ -191,7 +239,15 @@ impl DataFusionExecutor {
             .await
             .map_err(df_error)?;
         let df = ctx.execute_logical_plan(plan).await.map_err(df_error)?;
-        df.collect().await.map_err(df_error)
+        let mut task = df.task_ctx();
+        if let Some(runtime) = runtime {
+            task = task.with_runtime(runtime);
+        }
+        let physical = df.create_physical_plan().await.map_err(df_error)?;
+        let batches = datafusion::physical_plan::collect(physical, Arc::new(task))
+            .await
+            .map_err(df_error)?;
+        Ok((batches, slot))
     }
 
     /// Runs a query tree and reads it into a [`QueryResult`] with `columns`
@@ -201,7 +257,9 @@ impl DataFusionExecutor {
         query: sqlparser::ast::Query,
         columns: Vec<OutputColumn>,
     ) -> Result<QueryResult, EngineError> {
-        let batches = self.run(query).await?;
+        // The slot is kept while the batches are copied into the result, so
+        // that the copies count among the queries running.
+        let (batches, _slot) = self.run_in_slot(query).await?;
         batches_to_result(&batches, columns)
     }
 

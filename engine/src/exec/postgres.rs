@@ -22,6 +22,9 @@ use crate::sql::SqlStatement;
 /// query waiting on a database host that vanished fails instead of hanging.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 
+/// How long a pooled connection may sit unused before it is closed.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// Connection settings for PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgConfig {
@@ -40,9 +43,13 @@ pub struct PgConfig {
     /// Longest a query may run.
     pub query_timeout: Duration,
     /// Schema that unqualified table names resolve in (a tenant's schema);
-    /// the server's default `search_path` when `None`. Only letters, digits
-    /// and `_` are accepted.
+    /// the server's default `search_path` when `None`. Only lower-case
+    /// letters, digits and `_` are accepted (see
+    /// [`strata_schema::identifier`]).
     pub search_path: Option<String>,
+    /// Connections unused this long are closed; the pool keeps no
+    /// connection open for its own sake (`None`: kept until the pool goes).
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for PgConfig {
@@ -56,6 +63,7 @@ impl Default for PgConfig {
             pool_size: 16,
             query_timeout: Duration::from_secs(60),
             search_path: None,
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
         }
     }
 }
@@ -97,16 +105,11 @@ impl PostgresExecutor {
             config.query_timeout.as_millis()
         );
         if let Some(schema) = &config.search_path {
-            if schema.is_empty()
-                || schema.len() > 63
-                || !schema
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                return Err(EngineError::Unavailable(format!(
-                    "invalid schema name {schema:?}: use letters, digits and _ (at most 63)"
-                )));
-            }
+            let schema = strata_schema::identifier::check_identifier(schema).map_err(|why| {
+                EngineError::Query(QueryError::new(format!(
+                    "invalid schema name {schema:?}: {why}"
+                )))
+            })?;
             options.push_str(&format!(" -c search_path={schema}"));
         }
         cfg.options = Some(options);
@@ -128,7 +131,40 @@ impl PostgresExecutor {
         let pool = cfg
             .create_pool(Some(Runtime::Tokio1), NoTls)
             .map_err(|e| EngineError::Unavailable(format!("cannot create connection pool: {e}")))?;
+        if let Some(idle) = config.idle_timeout {
+            reap_idle(&pool, idle);
+        }
         Ok(PostgresExecutor { pool, config })
+    }
+
+    /// Whether the database has a schema of this name (a catalog lookup
+    /// with the name bound, never spliced into SQL).
+    pub async fn schema_exists(&self, name: &str) -> Result<bool, EngineError> {
+        self.exists(
+            "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
+            name,
+        )
+        .await
+    }
+
+    /// Whether the server has a database of this name.
+    pub async fn database_exists(&self, name: &str) -> Result<bool, EngineError> {
+        self.exists(
+            "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
+            name,
+        )
+        .await
+    }
+
+    async fn exists(&self, sql: &str, name: &str) -> Result<bool, EngineError> {
+        let c = self.client().await?;
+        let rows = c.query(sql, &[&name]).await.map_err(|e| self.error(e))?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Connections open in the pool now (idle or in use).
+    pub fn open_connections(&self) -> usize {
+        self.pool.status().size
     }
 
     /// The settings in use.
@@ -205,6 +241,29 @@ impl PostgresExecutor {
         let rows = self.query(stmt).await?;
         rows_to_result(&rows, columns)
     }
+}
+
+/// Closes the pool's connections that have been unused for `idle`, from a
+/// background task that ends with the pool (it holds only a weak handle).
+/// Without a Tokio runtime (a pool made outside one) nothing is reaped.
+fn reap_idle(pool: &deadpool_postgres::Pool, idle: Duration) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let weak = pool.weak();
+    let every = (idle / 2).max(Duration::from_millis(100));
+    runtime.spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(pool) = weak.upgrade() else {
+                return;
+            };
+            pool.retain(|_, metrics| metrics.last_used() < idle);
+        }
+    });
 }
 
 /// Maps a driver error; `limit` is the session's `statement_timeout`.

@@ -123,11 +123,17 @@ fn filters_covered(f: &PlanFilter, def: &RollupDef) -> bool {
             }
             // Both ends must fall on bucket edges of the stored granularity.
             let from_ok = range.from.time() == chrono::NaiveTime::MIN
-                && period_start(range.from.date(), *g) == range.from.date();
-            let next = range.to + chrono::Duration::milliseconds(1);
+                && period_start(range.from.date(), *g) == Some(range.from.date());
+            let Some(next) = range
+                .to
+                .checked_add_signed(chrono::Duration::milliseconds(1))
+            else {
+                return false;
+            };
             let to_ok = next.time() == chrono::NaiveTime::MIN
-                && period_start(next.date(), *g) == next.date()
-                && add_periods(period_start(range.to.date(), *g), *g, 1) == next.date();
+                && period_start(next.date(), *g) == Some(next.date())
+                && period_start(range.to.date(), *g).and_then(|d| add_periods(d, *g, 1))
+                    == Some(next.date());
             matches!(
                 g,
                 Granularity::Day

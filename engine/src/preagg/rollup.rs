@@ -13,7 +13,7 @@ use super::matching::RollupDef;
 use crate::error::EngineError;
 use crate::exec::DataFusionExecutor;
 use crate::join_graph::JoinTree;
-use crate::plan::{LogicalPlan, PlanFilter};
+use crate::plan::{LogicalPlan, PlanFilter, PlanSubQuery};
 use crate::sql::CompiledTemplates;
 
 /// Name of the table a rollup is registered as in its session.
@@ -156,6 +156,7 @@ impl BuiltRollup {
                         format: None,
                         meta: None,
                         sub_query: false,
+                        propagate_filters_to_sub_query: false,
                         location: SourceLocation::default(),
                     },
                 );
@@ -209,6 +210,11 @@ impl BuiltRollup {
 
     /// The plan rewritten to read this rollup; `None` if a member is missing.
     pub fn map_plan(&self, plan: &LogicalPlan) -> Option<LogicalPlan> {
+        // Rows filtered inside a subquery (row-level access, propagated
+        // filters) are not what the rollup stored.
+        if plan.sub_queries.iter().any(PlanSubQuery::is_filtered) {
+            return None;
+        }
         let mut p = plan.clone();
         for d in &mut p.dimensions {
             d.target = self.member_for(&d.target, d.granularity.is_some())?;
@@ -231,6 +237,7 @@ impl BuiltRollup {
             .map(|f| self.map_filter(f))
             .collect::<Option<_>>()?;
         p.segments.clear();
+        p.sub_queries.clear();
         p.join = JoinTree {
             root: cube_name(&self.id),
             joins: vec![],

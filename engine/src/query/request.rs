@@ -336,7 +336,20 @@ fn flag(obj: &Map<String, Value>, key: &str) -> Result<bool, QueryError> {
     }
 }
 
+/// A whole number from 0 to `i64::MAX` (SQL's `bigint`, the largest
+/// `LIMIT`/`OFFSET` every back end takes).
 fn non_negative(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, QueryError> {
+    let n = whole_number(obj, key)?;
+    if let Some(n) = n.filter(|n| i64::try_from(*n).is_err()) {
+        return Err(query_err!(
+            "\"{key}\" {n} is too large: at most {} is allowed",
+            i64::MAX
+        ));
+    }
+    Ok(n)
+}
+
+fn whole_number(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, QueryError> {
     match non_null(obj, key) {
         None => Ok(None),
         Some(Value::Number(n)) => n

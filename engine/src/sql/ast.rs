@@ -115,6 +115,13 @@ pub fn internal_string(s: &str) -> Expr {
     value(Value::SingleQuotedString(s.to_string()))
 }
 
+/// A boolean literal (`TRUE`/`FALSE`): what an empty `AND` or `OR` stands
+/// for. Every back end reads it as a predicate, where a string `'false'`
+/// only works where strings cast to booleans (PostgreSQL, not DataFusion).
+pub fn boolean(b: bool) -> Expr {
+    value(Value::Boolean(b))
+}
+
 /// A string literal node holding a request value, for engines that plan the
 /// AST directly (it is never printed into SQL text that is parsed again).
 pub fn string_literal(s: String) -> Expr {

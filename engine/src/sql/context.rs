@@ -3,6 +3,8 @@
 
 use std::ops::ControlFlow;
 
+use chrono::NaiveDateTime;
+
 use sqlparser::ast::{visit_expressions_mut, BinaryOperator, Expr, Ident, Query, VisitMut};
 use strata_schema::{
     CaseLabel, DimensionSql, DimensionType, Granularity, MeasureType, MemberPath, MemberRef,
@@ -12,6 +14,7 @@ use strata_schema::{
 use super::ast::{self, cast, data_type, func, func_distinct, func_star};
 use super::templates::{CompiledExpr, CompiledTemplates, Slot, REF_PREFIX};
 use crate::error::{query_err, QueryError};
+use crate::query::date_range::{format_local, TimeBounds};
 
 /// Deepest chain of member references followed.
 const MAX_DEPTH: usize = 24;
@@ -51,6 +54,10 @@ pub struct RenderContext<'a> {
     /// Members rendered as a given expression instead of their SQL (columns
     /// of an inner query, for multi-stage measures).
     pub overrides: Vec<(MemberPath, Expr)>,
+    /// `count` measures count the distinct primary keys of their cube (set
+    /// while rendering the value of a `sub_query` dimension, whose joins may
+    /// repeat the counted rows or bring none).
+    keyed_counts: bool,
 }
 
 impl<'a> RenderContext<'a> {
@@ -69,6 +76,7 @@ impl<'a> RenderContext<'a> {
             tz_param: None,
             timezone: timezone.to_string(),
             overrides: Vec::new(),
+            keyed_counts: false,
         }
     }
 
@@ -84,9 +92,22 @@ impl<'a> RenderContext<'a> {
         ast::placeholder(self.params.len())
     }
 
-    /// A UTC instant (`2020-01-01T00:00:00.000`) to compare time dimensions with.
-    pub fn instant(&mut self, utc: chrono::DateTime<chrono::Utc>) -> Expr {
+    /// The instants the target can hold: [`TimeBounds::SUPPORTED`] for
+    /// PostgreSQL, DataFusion's narrower nanosecond `timestamp` otherwise.
+    pub fn time_bounds(&self) -> TimeBounds {
         match self.options.target {
+            SqlTarget::Postgres => TimeBounds::SUPPORTED,
+            SqlTarget::DataFusion => TimeBounds::DATAFUSION,
+        }
+    }
+
+    /// A UTC instant (`2020-01-01T00:00:00.000`) to compare time dimensions
+    /// with; an error when the target cannot hold it.
+    pub fn instant(&mut self, utc: chrono::DateTime<chrono::Utc>) -> Result<Expr, QueryError> {
+        let naive = utc.naive_utc();
+        self.time_bounds()
+            .check(&naive, format_args!("{} (UTC)", format_local(&naive)))?;
+        Ok(match self.options.target {
             SqlTarget::Postgres => {
                 let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
                 cast(self.param(Some(text)), data_type("timestamptz"))
@@ -95,7 +116,15 @@ impl<'a> RenderContext<'a> {
                 let text = utc.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
                 cast(self.param(Some(text)), data_type("timestamp"))
             }
-        }
+        })
+    }
+
+    /// A local timestamp (`2020-01-01T00:00:00.000`, no zone) as a
+    /// `timestamp` value; an error when the target cannot hold it.
+    pub fn local_timestamp(&mut self, t: &NaiveDateTime) -> Result<Expr, QueryError> {
+        let text = format_local(t);
+        self.time_bounds().check(t, &text)?;
+        Ok(cast(self.param(Some(text)), data_type("timestamp")))
     }
 
     /// The time zone placeholder (bound once).
@@ -224,8 +253,29 @@ impl<'a> RenderContext<'a> {
         }
     }
 
-    /// The row-level value of a dimension.
+    /// The row-level value of a dimension; for a `sub_query` dimension, the
+    /// value column of its subquery (joined by the plan).
     pub fn dimension(&mut self, p: &MemberPath, depth: usize) -> Result<Expr, QueryError> {
+        match self.model.cube_member(p) {
+            Some(MemberRef::Dimension(_, d)) if d.sub_query => {
+                let (table, column) = crate::plan::sub_query_column(p);
+                Ok(ast::qcol(&table, &column))
+            }
+            _ => self.dimension_sql(p, depth),
+        }
+    }
+
+    /// The value of a `sub_query` dimension inside its subquery: its SQL,
+    /// the measures it reads aggregated (counts over distinct keys).
+    pub fn sub_query_value(&mut self, p: &MemberPath) -> Result<Expr, QueryError> {
+        let outer = std::mem::replace(&mut self.keyed_counts, true);
+        let value = self.dimension_sql(p, 0);
+        self.keyed_counts = outer;
+        value
+    }
+
+    /// A dimension's own SQL, with references resolved.
+    fn dimension_sql(&mut self, p: &MemberPath, depth: usize) -> Result<Expr, QueryError> {
         let model = self.model;
         let Some(MemberRef::Dimension(_, d)) = model.cube_member(p) else {
             return Err(query_err!("{p} is not a dimension"));
@@ -326,7 +376,7 @@ impl<'a> RenderContext<'a> {
             for i in 0..m.filters.len() {
                 conds.push(self.snippet(p, Slot::Filter(i), depth)?);
             }
-            let cond = ast::and_all(conds).unwrap_or_else(|| ast::internal_string("true"));
+            let cond = ast::and_all(conds).unwrap_or_else(|| ast::boolean(true));
             let then = input.unwrap_or_else(|| ast::number(1));
             input = Some(ast::case(vec![(cond, then)], None));
         }
@@ -352,7 +402,7 @@ impl<'a> RenderContext<'a> {
         let need = |x: Option<Expr>| x.ok_or_else(|| query_err!("measure {p} needs sql"));
         Ok(match m.kind {
             MeasureType::Count => {
-                if multiplied {
+                if multiplied || self.keyed_counts {
                     let pks: Vec<MemberPath> = cube
                         .primary_keys()
                         .map(|d| MemberPath::new(cube.name.clone(), d.name.clone()))

@@ -71,10 +71,11 @@ fn instant(
         chrono::Utc::now(),
     )?;
     let local = if end { r.to } else { r.from };
-    let utc = local_to_utc(&local, tz)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string();
-    Ok(cast(ctx.param(Some(utc)), data_type("timestamptz")))
+    let utc = local_to_utc(&local, tz);
+    ctx.time_bounds()
+        .check(&utc.naive_utc(), format_args!("\"{v}\""))?;
+    let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    Ok(cast(ctx.param(Some(text)), data_type("timestamptz")))
 }
 
 /// A typed placeholder for a value compared with a member of this type.
@@ -107,14 +108,14 @@ pub fn render_filter(
                 .iter()
                 .map(|x| render_filter(ctx, x, source, tz))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(and_all(items).unwrap_or_else(|| ast::internal_string("true")))
+            Ok(and_all(items).unwrap_or_else(|| ast::boolean(true)))
         }
         PlanFilter::Or(v) => {
             let items = v
                 .iter()
                 .map(|x| render_filter(ctx, x, source, tz))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(or_all(items).unwrap_or_else(|| ast::internal_string("false")))
+            Ok(or_all(items).unwrap_or_else(|| ast::boolean(false)))
         }
         PlanFilter::DateRange { target, range } => {
             let e = source.expr(ctx, target, false)?;
@@ -144,8 +145,8 @@ pub fn date_between(
     negated: bool,
 ) -> Result<Expr, QueryError> {
     let (from, to) = range.to_utc(tz);
-    let a = ctx.instant(from);
-    let b = ctx.instant(to);
+    let a = ctx.instant(from)?;
+    let b = ctx.instant(to)?;
     Ok(if negated {
         ast::binop(
             ast::binop(e.clone(), BinaryOperator::Lt, a),
@@ -163,7 +164,7 @@ pub fn date_between(
 
 fn measure_filter(ctx: &mut RenderContext<'_>, target: &MemberPath) -> Result<Expr, QueryError> {
     let conds = ctx.measure_filter_conditions(target)?;
-    Ok(and_all(conds).unwrap_or_else(|| ast::internal_string("true")))
+    Ok(and_all(conds).unwrap_or_else(|| ast::boolean(true)))
 }
 
 fn leaf(
@@ -229,7 +230,7 @@ fn leaf(
                     ilike(e.clone(), p, false)
                 })
                 .collect();
-            or_all(items).unwrap_or_else(|| ast::internal_string("false"))
+            or_all(items).unwrap_or_else(|| ast::boolean(false))
         }
         NotContains | NotStartsWith | NotEndsWith => {
             let (pre, post) = match op {
@@ -244,7 +245,7 @@ fn leaf(
                     ilike(e.clone(), p, true)
                 })
                 .collect();
-            let all = and_all(items).unwrap_or_else(|| ast::internal_string("true"));
+            let all = and_all(items).unwrap_or_else(|| ast::boolean(true));
             ast::binop(all, BinaryOperator::Or, is_null(e, false))
         }
         Gt | Gte | Lt | Lte => {
@@ -286,7 +287,7 @@ fn leaf(
             let rhs = instant(ctx, v, end, tz)?;
             ast::binop(e, bop, rhs)
         }
-        MeasureFilter => ast::internal_string("true"),
+        MeasureFilter => ast::boolean(true),
     })
 }
 

@@ -8,8 +8,12 @@
 //!   over the distinct primary keys of that cube, as Cube does;
 //! - rolling windows aggregate rows over a generated time series;
 //! - time-shifted multi-stage measures aggregate over shifted time.
+//!
+//! `sub_query` dimensions read the value column of a grouped subquery that
+//! the FROM clause LEFT JOINs on their cube's primary key.
 
-use sqlparser::ast::{BinaryOperator, Expr, Select, TableFactor, TableWithJoins};
+use chrono_tz::Tz;
+use sqlparser::ast::{BinaryOperator, Expr, Join, Select, TableFactor, TableWithJoins};
 use strata_schema::{MeasureType, MemberPath, RollingWindow, SemanticModel};
 
 use super::ast::{self, aliased, col, func, qcol, JoinKind};
@@ -18,7 +22,8 @@ use super::filters::{render_filter, MemberSource, ModelMembers};
 use super::multi_stage;
 use super::templates::{CompiledSource, CompiledTemplates};
 use crate::error::{query_err, QueryError};
-use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure};
+use crate::join_graph::JoinTree;
+use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure, PlanSubQuery};
 
 /// SQL text with its bound parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,22 +186,71 @@ impl<'a> PostgresRenderer<'a> {
         Ok(groups)
     }
 
-    /// `FROM root LEFT JOIN ...` of the plan's join tree.
+    /// `FROM root LEFT JOIN ...` of the plan's join tree and subqueries.
     pub(super) fn join_tree_sql(
         &self,
         ctx: &mut RenderContext<'_>,
         plan: &LogicalPlan,
     ) -> Result<TableWithJoins, QueryError> {
-        let mut twj = ast::from(self.source(ctx, &plan.join.root)?);
-        for step in &plan.join.joins {
-            let on = ctx.join_condition(&step.from, &step.to)?;
+        self.joined_sql(ctx, &plan.join, &[], &plan.sub_queries, plan.timezone)
+    }
+
+    /// `FROM root LEFT JOIN ...` of a join tree, with `on_filters` added to
+    /// the conditions of the joins of their cubes, then the subqueries of
+    /// its `sub_query` dimensions.
+    fn joined_sql(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        join: &JoinTree,
+        on_filters: &[(String, PlanFilter)],
+        sub_queries: &[PlanSubQuery],
+        tz: Tz,
+    ) -> Result<TableWithJoins, QueryError> {
+        let mut twj = ast::from(self.source(ctx, &join.root)?);
+        for step in &join.joins {
+            let mut on = vec![ctx.join_condition(&step.from, &step.to)?];
+            for (_, f) in on_filters.iter().filter(|(c, _)| *c == step.to) {
+                on.push(render_filter(ctx, f, &mut ModelMembers, tz)?);
+            }
             twj.joins.push(ast::join(
                 self.source(ctx, &step.to)?,
                 JoinKind::Left,
-                Some(on),
+                ast::and_all(on),
             ));
         }
+        for sq in sub_queries {
+            twj.joins.push(self.sub_query_join(ctx, sq, tz)?);
+        }
         Ok(twj)
+    }
+
+    /// `LEFT JOIN (SELECT keys, value FROM ... WHERE ... GROUP BY keys) AS
+    /// alias ON alias.key = key`: a `sub_query` dimension's value per row of
+    /// its cube.
+    fn sub_query_join(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        sq: &PlanSubQuery,
+        tz: Tz,
+    ) -> Result<Join, QueryError> {
+        let mut s = ast::blank_select();
+        let mut on = Vec::new();
+        for (pk, alias) in &sq.keys {
+            let key = ctx.dimension(pk, 0)?;
+            s.projection.push(aliased(key.clone(), alias));
+            on.push(ast::binop(qcol(&sq.alias, alias), BinaryOperator::Eq, key));
+        }
+        let value = ctx.sub_query_value(&sq.dimension)?;
+        s.projection.push(aliased(value, &sq.value_alias));
+        s.from
+            .push(self.joined_sql(ctx, &sq.join, &sq.on_filters, &sq.sub_queries, tz)?);
+        s.selection = self.conditions(ctx, &sq.filters, &sq.segments, tz)?;
+        s.group_by = ast::group_by((1..=sq.keys.len() as u64).map(ast::number).collect());
+        Ok(ast::join(
+            ast::derived(ast::query(s), &sq.alias),
+            JoinKind::Left,
+            ast::and_all(on),
+        ))
     }
 
     /// A cube's rows, aliased by the cube's alias.
@@ -222,17 +276,29 @@ impl<'a> PostgresRenderer<'a> {
         }
     }
 
+    /// `WHERE` of `filters` and the plan's segments.
     pub(super) fn where_clause(
         &self,
         ctx: &mut RenderContext<'_>,
         plan: &LogicalPlan,
         filters: &[PlanFilter],
     ) -> Result<Option<Expr>, QueryError> {
+        self.conditions(ctx, filters, &plan.segments, plan.timezone)
+    }
+
+    /// All of `filters` and `segments`, `None` when there are none.
+    fn conditions(
+        &self,
+        ctx: &mut RenderContext<'_>,
+        filters: &[PlanFilter],
+        segments: &[MemberPath],
+        tz: Tz,
+    ) -> Result<Option<Expr>, QueryError> {
         let mut conds = Vec::new();
         for f in filters {
-            conds.push(render_filter(ctx, f, &mut ModelMembers, plan.timezone)?);
+            conds.push(render_filter(ctx, f, &mut ModelMembers, tz)?);
         }
-        for s in &plan.segments {
+        for s in segments {
             conds.push(ctx.segment(s)?);
         }
         Ok(ast::and_all(conds))
@@ -325,6 +391,10 @@ impl<'a> PostgresRenderer<'a> {
             JoinKind::Left,
             ast::and_all(on),
         ));
+        // The measures may read the cube's sub_query dimensions.
+        for sq in plan.sub_queries.iter().filter(|s| s.dimension.cube == cube) {
+            twj.joins.push(self.sub_query_join(ctx, sq, plan.timezone)?);
+        }
         s.from.push(twj);
         group_by_dimensions(&mut s, plan);
         Ok(s)

@@ -1,17 +1,19 @@
 //! Measures over time series: rolling windows aggregated over generated
 //! time buckets, and time-shifted multi-stage measures.
 
+use chrono::NaiveDateTime;
 use sqlparser::ast::{BinaryOperator, Expr, Select};
 use strata_schema::{
-    Granularity, Interval, MeasureType, MemberPath, RollingWindow, TimeShiftDirection, WindowBound,
-    WindowOffset,
+    Granularity, Interval, IntervalUnit, MeasureType, MemberPath, RollingWindow,
+    TimeShiftDirection, WindowBound, WindowOffset,
 };
 
 use super::ast::{self, aliased, cast, data_type, func, qcol, JoinKind};
-use super::context::RenderContext;
+use super::context::{RenderContext, SqlTarget};
 use super::postgres::{group_by_dimensions, PostgresRenderer};
 use crate::error::{query_err, QueryError};
 use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure};
+use crate::query::date_range::{add_interval, interval_seconds, truncate, DateRange};
 
 impl PostgresRenderer<'_> {
     /// A rolling-window measure over a series of time buckets.
@@ -27,7 +29,7 @@ impl PostgresRenderer<'_> {
             // Without a time series the window covers the whole date range.
             let filters = window_filters(plan, None);
             let mut s = self.grouped_select(ctx, plan, std::slice::from_ref(m), &filters)?;
-            if let Some(extra) = self.window_range_filter(ctx, plan, w, None)? {
+            if let Some(extra) = self.window_range_filter(ctx, plan, m, w, None)? {
                 s.selection = Some(match s.selection.take() {
                     Some(x) => ast::binop(x, BinaryOperator::And, extra),
                     None => extra,
@@ -49,16 +51,11 @@ impl PostgresRenderer<'_> {
                     m.name
                 )
             })?;
+        check_window_reach(ctx, &m.name, w, &range, Some(granularity))?;
         let step = step_interval(granularity);
         // Time series of bucket starts and ends, in local time.
-        let from_p = cast(
-            ctx.param(Some(crate::query::date_range::format_local(&range.from))),
-            data_type("timestamp"),
-        );
-        let to_p = cast(
-            ctx.param(Some(crate::query::date_range::format_local(&range.to))),
-            data_type("timestamp"),
-        );
+        let from_p = ctx.local_timestamp(&range.from)?;
+        let to_p = ctx.local_timestamp(&range.to)?;
         let series = ast::table_function(
             "generate_series",
             vec![
@@ -107,7 +104,7 @@ impl PostgresRenderer<'_> {
         base.from.push(self.join_tree_sql(ctx, plan)?);
         let filters = window_filters(plan, Some(&td.target));
         base.selection = self.where_clause(ctx, plan, &filters)?;
-        if let Some(extra) = self.window_range_filter(ctx, plan, w, Some(&td.target))? {
+        if let Some(extra) = self.window_range_filter(ctx, plan, m, w, Some(&td.target))? {
             base.selection = Some(match base.selection.take() {
                 Some(x) => ast::binop(x, BinaryOperator::And, extra),
                 None => extra,
@@ -124,7 +121,7 @@ impl PostgresRenderer<'_> {
             on.push(ast::binop(
                 t.clone(),
                 op,
-                shift(anchor, b, BinaryOperator::Minus),
+                shift(ctx, anchor, b, BinaryOperator::Minus, &m.name)?,
             ));
         } else if w.trailing.is_none() {
             let (anchor, op) = match w.offset {
@@ -141,7 +138,7 @@ impl PostgresRenderer<'_> {
                     WindowOffset::Start => (qcol("ts", "date_from"), BinaryOperator::Lt),
                 };
                 let bound = match other {
-                    Some(b) => shift(anchor, b, BinaryOperator::Plus),
+                    Some(b) => shift(ctx, anchor, b, BinaryOperator::Plus, &m.name)?,
                     None => anchor,
                 };
                 on.push(ast::binop(t, op, bound));
@@ -198,11 +195,12 @@ impl PostgresRenderer<'_> {
         Ok(s)
     }
 
-    /// The date range of the time dimensions widened by a window, as a condition.
+    /// The date range of the time dimensions widened by the window of `m`, as a condition.
     fn window_range_filter(
         &self,
         ctx: &mut RenderContext<'_>,
         plan: &LogicalPlan,
+        m: &PlanMeasure,
         w: RollingWindow,
         only: Option<&MemberPath>,
     ) -> Result<Option<Expr>, QueryError> {
@@ -212,31 +210,23 @@ impl PostgresRenderer<'_> {
                 continue;
             }
             let Some(range) = tr.range else { continue };
+            check_window_reach(ctx, &m.name, w, &range, None)?;
             let t = ctx.time_dimension(&tr.target, None)?;
             if let Some(b) = w.trailing.filter(|b| *b != WindowBound::Unbounded) {
-                let from = cast(
-                    ctx.param(Some(crate::query::date_range::format_local(&range.from))),
-                    data_type("timestamp"),
-                );
+                let from = ctx.local_timestamp(&range.from)?;
                 conds.push(ast::binop(
                     t.clone(),
                     BinaryOperator::GtEq,
-                    shift(from, b, BinaryOperator::Minus),
+                    shift(ctx, from, b, BinaryOperator::Minus, &m.name)?,
                 ));
             } else if w.trailing.is_none() {
-                let from = cast(
-                    ctx.param(Some(crate::query::date_range::format_local(&range.from))),
-                    data_type("timestamp"),
-                );
+                let from = ctx.local_timestamp(&range.from)?;
                 conds.push(ast::binop(t.clone(), BinaryOperator::GtEq, from));
             }
             if w.leading != Some(WindowBound::Unbounded) {
-                let to = cast(
-                    ctx.param(Some(crate::query::date_range::format_local(&range.to))),
-                    data_type("timestamp"),
-                );
+                let to = ctx.local_timestamp(&range.to)?;
                 let bound = match w.leading {
-                    Some(b) => shift(to, b, BinaryOperator::Plus),
+                    Some(b) => shift(ctx, to, b, BinaryOperator::Plus, &m.name)?,
                     None => to,
                 };
                 conds.push(ast::binop(t, BinaryOperator::LtEq, bound));
@@ -257,24 +247,39 @@ impl PostgresRenderer<'_> {
             .cube(&m.target.cube)
             .and_then(|c| c.measures.get(&m.target.member))
             .ok_or_else(|| query_err!("{} not found", m.name))?;
+        // Each shift as the interval added to the time (negative for `next`).
+        let mut shifts = Vec::with_capacity(def.time_shift.len());
+        for s in &def.time_shift {
+            check_interval(ctx, s.interval, &m.name)?;
+            let amount = match s.direction {
+                TimeShiftDirection::Prior => Some(s.interval.amount),
+                TimeShiftDirection::Next => s.interval.amount.checked_neg(),
+            };
+            let amount = amount.ok_or_else(|| interval_out_of_range(ctx, s.interval, &m.name))?;
+            let interval = Interval {
+                amount,
+                unit: s.interval.unit,
+            };
+            shifts.push((s.time_dimension.as_ref(), interval));
+        }
         let shift_for = |target: &MemberPath| -> Option<Interval> {
-            def.time_shift
+            shifts
                 .iter()
-                .find(|s| s.time_dimension.as_ref().is_none_or(|t| t == target))
-                .map(|s| match s.direction {
-                    TimeShiftDirection::Prior => s.interval,
-                    TimeShiftDirection::Next => Interval {
-                        amount: -s.interval.amount,
-                        unit: s.interval.unit,
-                    },
-                })
+                .find(|(t, _)| t.is_none_or(|t| t == target))
+                .map(|(_, i)| *i)
         };
         let mut s = ast::blank_select();
         for d in &plan.dimensions {
             let e = match (d.granularity, shift_for(&d.target)) {
                 (Some(g), Some(i)) => {
                     let t = ctx.time_dimension(&d.target, None)?;
-                    let shifted = shift(t, WindowBound::Interval(i), BinaryOperator::Plus);
+                    let shifted = shift(
+                        ctx,
+                        t,
+                        WindowBound::Interval(i),
+                        BinaryOperator::Plus,
+                        &m.name,
+                    )?;
                     func(
                         "date_trunc",
                         vec![ast::internal_string(g.as_str()), shifted],
@@ -302,18 +307,24 @@ impl PostgresRenderer<'_> {
                 PlanFilter::DateRange { target, range } if shift_for(target).is_some() => {
                     let i = shift_for(target).unwrap_or(Interval {
                         amount: 0,
-                        unit: strata_schema::IntervalUnit::Day,
+                        unit: IntervalUnit::Day,
                     });
+                    // Rows are read from the range moved back by the shift.
+                    for end in [range.from, range.to] {
+                        check_moved(ctx, end, &[(i, -1)], || {
+                            format!("The time shift of {} over {}", m.name, range.describe())
+                        })?;
+                    }
                     let t = ctx.time_dimension(target, None)?;
-                    let shifted = shift(t, WindowBound::Interval(i), BinaryOperator::Plus);
-                    let a = cast(
-                        ctx.param(Some(crate::query::date_range::format_local(&range.from))),
-                        data_type("timestamp"),
-                    );
-                    let b = cast(
-                        ctx.param(Some(crate::query::date_range::format_local(&range.to))),
-                        data_type("timestamp"),
-                    );
+                    let shifted = shift(
+                        ctx,
+                        t,
+                        WindowBound::Interval(i),
+                        BinaryOperator::Plus,
+                        &m.name,
+                    )?;
+                    let a = ctx.local_timestamp(&range.from)?;
+                    let b = ctx.local_timestamp(&range.to)?;
                     conds.push(ast::binop(
                         ast::binop(shifted.clone(), BinaryOperator::GtEq, a),
                         BinaryOperator::And,
@@ -345,18 +356,121 @@ fn step_interval(g: Granularity) -> &'static str {
     }
 }
 
+/// `i` as PostgreSQL/DataFusion interval text (quarters as months); call
+/// after [`check_interval`], which bounds the amount.
 fn interval_text(i: Interval) -> String {
     match i.unit {
-        strata_schema::IntervalUnit::Quarter => format!("{} month", i.amount * 3),
+        IntervalUnit::Quarter => format!("{} month", i.amount.saturating_mul(3)),
         u => format!("{} {}", i.amount, u.as_str()),
     }
 }
 
-fn shift(e: Expr, b: WindowBound, op: BinaryOperator) -> Expr {
-    match b {
-        WindowBound::Interval(i) => ast::binop(e, op, ast::interval(&interval_text(i))),
-        WindowBound::Unbounded => e,
+/// The error for an interval of `owner` (a measure) the target cannot write.
+fn interval_out_of_range(ctx: &RenderContext<'_>, i: Interval, owner: &str) -> QueryError {
+    let years = max_interval_seconds(ctx, i.unit) / 31_556_952;
+    query_err!(
+        "The interval \"{i}\" of {owner} is out of range{}: rolling windows and time shifts \
+         may span at most {years} years",
+        ctx.time_bounds().scope
+    )
+}
+
+/// Longest interval of `unit` the target can write, in seconds: the span of
+/// the dates it holds and, on DataFusion, what an interval's nanoseconds
+/// hold in an `i64` (about 292 years) for units shorter than a day.
+fn max_interval_seconds(ctx: &RenderContext<'_>, unit: IntervalUnit) -> i64 {
+    let span = ctx.time_bounds().max_interval_seconds();
+    let sub_day = matches!(
+        unit,
+        IntervalUnit::Second | IntervalUnit::Minute | IntervalUnit::Hour
+    );
+    if ctx.options.target == SqlTarget::DataFusion && sub_day {
+        span.min(i64::MAX / 1_000_000_000)
+    } else {
+        span
     }
+}
+
+/// Checks that the target can write interval `i` of `owner` (a measure):
+/// longer intervals would overflow the database's interval or move every
+/// date out of range.
+fn check_interval(ctx: &RenderContext<'_>, i: Interval, owner: &str) -> Result<(), QueryError> {
+    if interval_seconds(i) > max_interval_seconds(ctx, i.unit) {
+        return Err(interval_out_of_range(ctx, i, owner));
+    }
+    Ok(())
+}
+
+/// Checks that `t` moved by each `n` × interval in turn stays within the
+/// dates the target holds; `what` names the move in the error.
+fn check_moved(
+    ctx: &RenderContext<'_>,
+    t: NaiveDateTime,
+    moves: &[(Interval, i64)],
+    what: impl Fn() -> String,
+) -> Result<(), QueryError> {
+    let bounds = ctx.time_bounds();
+    let mut at = Some(t);
+    for (i, n) in moves {
+        at = at
+            .and_then(|x| add_interval(&x, *i, *n))
+            .filter(|x| bounds.contains(x));
+    }
+    match at {
+        Some(x) if bounds.contains(&x) => Ok(()),
+        _ => Err(bounds.out_of_range(what())),
+    }
+}
+
+/// Checks the intervals of window `w` of measure `owner` and that the
+/// window over `range` stays within the dates the target holds. With a
+/// time series of `granularity`, the series starts at `from` truncated and
+/// its last bucket ends one bucket after `to`; the window reaches back from
+/// the start by its trailing bound and on from the end by its leading one.
+fn check_window_reach(
+    ctx: &RenderContext<'_>,
+    owner: &str,
+    w: RollingWindow,
+    range: &DateRange,
+    granularity: Option<Granularity>,
+) -> Result<(), QueryError> {
+    let bounded = |b: Option<WindowBound>| match b {
+        Some(WindowBound::Interval(i)) => Some(i),
+        _ => None,
+    };
+    let (trailing, leading) = (bounded(w.trailing), bounded(w.leading));
+    for i in trailing.iter().chain(leading.iter()) {
+        check_interval(ctx, *i, owner)?;
+    }
+    let what = || format!("The rolling window of {owner} over {}", range.describe());
+    let first = match granularity {
+        Some(g) => {
+            truncate(&range.from, g).ok_or_else(|| ctx.time_bounds().out_of_range(what()))?
+        }
+        None => range.from,
+    };
+    let back: Vec<(Interval, i64)> = trailing.map(|i| (i, -1)).into_iter().collect();
+    check_moved(ctx, first, &back, what)?;
+    let step = granularity.map(|unit| Interval { amount: 1, unit });
+    let ahead: Vec<(Interval, i64)> = step.into_iter().chain(leading).map(|i| (i, 1)).collect();
+    check_moved(ctx, range.to, &ahead, what)
+}
+
+/// `e` moved by window bound `b` of measure `owner` (`e` itself when unbounded).
+fn shift(
+    ctx: &RenderContext<'_>,
+    e: Expr,
+    b: WindowBound,
+    op: BinaryOperator,
+    owner: &str,
+) -> Result<Expr, QueryError> {
+    Ok(match b {
+        WindowBound::Interval(i) => {
+            check_interval(ctx, i, owner)?;
+            ast::binop(e, op, ast::interval(&interval_text(i)))
+        }
+        WindowBound::Unbounded => e,
+    })
 }
 
 /// Filters without the date ranges a window replaces.
@@ -369,4 +483,143 @@ fn window_filters(plan: &LogicalPlan, only: Option<&MemberPath>) -> Vec<PlanFilt
         })
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::testing::windows_engine;
+
+    fn by(measure: &str, granularity: Option<&str>, range: Option<[&str; 2]>) -> Value {
+        let mut td = json!({"dimension": "Events.createdAt"});
+        if let Some(g) = granularity {
+            td["granularity"] = json!(g);
+        }
+        if let Some(r) = range {
+            td["dateRange"] = json!(r);
+        }
+        json!({"measures": [format!("Events.{measure}")], "timeDimensions": [td]})
+    }
+
+    /// The planning error of `query` on PostgreSQL and on DataFusion (`None` when it plans).
+    fn errors(query: &Value) -> [Option<String>; 2] {
+        [true, false].map(|postgres| {
+            let planned = std::panic::catch_unwind(|| windows_engine(postgres).plan(query))
+                .unwrap_or_else(|_| panic!("planning {query} panicked (postgres: {postgres})"));
+            planned.err().map(|e| e.to_string())
+        })
+    }
+
+    const Y2020: Option<[&str; 2]> = Some(["2020-01-01", "2020-12-31"]);
+
+    #[test]
+    fn huge_window_intervals_are_query_errors() {
+        for (measure, granularity) in [
+            ("rollingHugeDays", Some("day")),
+            ("rollingHugeDays", None),
+            ("rollingHugeYears", Some("month")),
+            ("rollingHugeYears", None),
+            ("rollingHugeQuarters", Some("quarter")),
+        ] {
+            let query = by(measure, granularity, Y2020);
+            for err in errors(&query) {
+                let err = err.unwrap_or_else(|| panic!("{query} planned"));
+                assert!(
+                    err.contains("interval") && err.contains("out of range"),
+                    "{query}: {err}"
+                );
+                assert!(err.contains(&format!("Events.{measure}")), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn windows_stay_within_each_targets_dates() {
+        // 300 years back from 1900 is 1600: PostgreSQL holds it, DataFusion's
+        // nanosecond timestamps (from 1677) do not; from 2000 both do.
+        let [pg, df] = errors(&by(
+            "rolling300Years",
+            Some("year"),
+            Some(["1900-01-01", "2020-12-31"]),
+        ));
+        assert_eq!(pg, None);
+        let df = df.expect("DataFusion refuses 1600");
+        assert!(
+            df.contains("out of range for the in-process (DataFusion) engine"),
+            "{df}"
+        );
+        assert!(df.contains("1677-09-22"), "{df}");
+        let query = by(
+            "rolling300Years",
+            Some("year"),
+            Some(["2000-01-01", "2020-12-31"]),
+        );
+        assert_eq!(errors(&query), [None, None]);
+        // 300 years of hours: fine in PostgreSQL, past the ~292 years an
+        // interval's nanoseconds hold in DataFusion.
+        let [pg, df] = errors(&by(
+            "rolling300YearsOfHours",
+            Some("year"),
+            Some(["2100-01-01", "2100-12-31"]),
+        ));
+        assert_eq!(pg, None);
+        let df = df.expect("DataFusion refuses 300 years of hours");
+        assert!(df.contains("interval") && df.contains("292 years"), "{df}");
+        // The last bucket of a range ending in 9999 ends in year 10000.
+        let [pg, _] = errors(&by(
+            "rolling2Days",
+            Some("year"),
+            Some(["9998-01-01", "9999-12-31"]),
+        ));
+        assert!(pg.is_some_and(|e| e.contains("out of range")));
+        let [pg, _] = errors(&by(
+            "rolling2Days",
+            Some("day"),
+            Some(["0001-01-01", "0001-01-31"]),
+        ));
+        assert!(pg.is_some_and(|e| e.contains("rolling window of Events.rolling2Days")));
+        let [pg, _] = errors(&by(
+            "rolling2Days",
+            Some("day"),
+            Some(["0001-01-03", "0001-01-31"]),
+        ));
+        assert_eq!(pg, None);
+    }
+
+    #[test]
+    fn time_shifts_are_checked() {
+        assert_eq!(errors(&by("priorYear", Some("month"), Y2020)), [None, None]);
+        for granularity in [Some("month"), None] {
+            for range in [Y2020, None] {
+                if granularity.is_none() && range.is_none() {
+                    continue;
+                }
+                let query = by("nextHuge", granularity, range);
+                for err in errors(&query) {
+                    let err = err.unwrap_or_else(|| panic!("{query} planned"));
+                    assert!(err.contains("interval"), "{query}: {err}");
+                }
+            }
+        }
+        // 9000 years back from 2020 is before year 1.
+        let [pg, df] = errors(&by("prior9000Years", Some("year"), Y2020));
+        assert!(pg.is_some_and(|e| e.contains("time shift of Events.prior9000Years")));
+        assert!(df.is_some_and(|e| e.contains("interval")));
+    }
+
+    #[test]
+    fn dates_beyond_datafusion_are_query_errors_there_only() {
+        for range in [["2020-01-01", "5000-01-01"], ["1000-01-01", "2020-01-01"]] {
+            let [pg, df] = errors(&by("count", Some("day"), Some(range)));
+            assert_eq!(pg, None, "{range:?}");
+            let df = df.unwrap_or_else(|| panic!("DataFusion planned {range:?}"));
+            assert!(df.contains("DataFusion"), "{df}");
+        }
+        let filter = json!({"measures": ["Events.count"], "filters": [
+            {"member": "Events.createdAt", "operator": "afterDate", "values": ["3000-01-01"]}]});
+        let [pg, df] = errors(&filter);
+        assert_eq!(pg, None);
+        assert!(df.is_some_and(|e| e.contains("\"3000-01-01\" is out of range")));
+    }
 }

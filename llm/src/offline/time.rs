@@ -147,7 +147,7 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    ymd(ny, nm, 1).map(|d| d - Duration::days(1))
+    ymd(ny, nm, 1).and_then(|d| d.checked_sub_signed(Duration::days(1)))
 }
 
 /// A calendar period named in a question: a day, month, quarter or year.
@@ -385,7 +385,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     if matches!(w, "since" | "after") {
         if let Some((p, used)) = point(t, i + 1, today) {
             let start = if w == "after" {
-                p.end + Duration::days(1)
+                p.end.checked_add_signed(Duration::days(1))?
             } else {
                 p.start
             };
@@ -444,29 +444,42 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
 /// First day of the period of `unit` containing `today`, `back` periods ago.
 fn period_start(today: NaiveDate, unit: &str, back: i32) -> Option<NaiveDate> {
     match unit {
-        "year" => ymd(today.year() - back, 1, 1),
+        "year" => ymd(today.year().checked_sub(back)?, 1, 1),
         "quarter" => {
-            let q0 = (today.month0() / 3) as i32 - back;
-            let y = today.year() + q0.div_euclid(4);
+            let q0 = ((today.month0() / 3) as i32).checked_sub(back)?;
+            let y = today.year().checked_add(q0.div_euclid(4))?;
             let q = u32::try_from(q0.rem_euclid(4)).ok()?;
             ymd(y, q * 3 + 1, 1)
         }
         "month" => {
-            let m0 = today.month0() as i32 - back;
-            let y = today.year() + m0.div_euclid(12);
+            let m0 = (today.month0() as i32).checked_sub(back)?;
+            let y = today.year().checked_add(m0.div_euclid(12))?;
             ymd(y, u32::try_from(m0.rem_euclid(12)).ok()? + 1, 1)
         }
         "week" => {
-            let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-            Some(monday - Duration::weeks(i64::from(back)))
+            let monday = today.checked_sub_signed(Duration::days(i64::from(
+                today.weekday().num_days_from_monday(),
+            )))?;
+            monday.checked_sub_signed(Duration::try_weeks(i64::from(back))?)
         }
-        _ => Some(today - Duration::days(i64::from(back))),
+        _ => today.checked_sub_signed(Duration::try_days(i64::from(back))?),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_far_back_are_refused_not_panicked() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+        for unit in ["year", "quarter", "month", "week", "day"] {
+            for back in [i32::MAX, i32::MIN, 400_000_000, -400_000_000] {
+                assert_eq!(period_start(today, unit, back), None, "{unit} {back}");
+            }
+            assert!(period_start(today, unit, 1).is_some(), "{unit}");
+        }
+    }
     use crate::offline::text::tokenize;
 
     fn today() -> NaiveDate {

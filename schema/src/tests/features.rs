@@ -150,6 +150,10 @@ cubes:
     title: All orders
     meta: {owner: sales, tags: [a, 1]}
     refreshKey: {sql: "select max(updated_at) from orders"}
+    joins:
+      - name: Payments
+        relationship: one_to_many
+        sql: "{CUBE}.id = {Payments}.order_id"
     dimensions:
       - name: id
         sql: id
@@ -249,7 +253,7 @@ cubes:
         DimensionSql::Geo { .. }
     ));
     let lifetime = &o.dimensions["lifetime"];
-    assert!(lifetime.sub_query);
+    assert!(lifetime.sub_query && lifetime.propagate_filters_to_sub_query);
     let count = &o.measures["count"];
     assert_eq!(
         count.drill_members,

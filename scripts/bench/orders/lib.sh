@@ -26,7 +26,9 @@ start_orders_server() {
     cargo build --release -q -p strata-server --bin strata
     BIN="$CARGO_TARGET_DIR/release/strata"
   fi
+  # One anonymous client measures throughput: no per-user rate limit or in-flight share.
   start_strata "$1" "$2" env CUBEJS_DEV_MODE=true CUBEJS_DB_TYPE=postgres \
+    STRATA_RATE_LOAD_PER_MINUTE=0 STRATA_MAX_INFLIGHT_PER_TENANT=16 STRATA_MAX_INFLIGHT_PER_USER=16 \
     CUBEJS_DB_HOST=127.0.0.1 CUBEJS_DB_USER=postgres CUBEJS_DB_NAME=cube_bench \
     "$BIN" serve --models "$ORDERS_DIR/model"
 }

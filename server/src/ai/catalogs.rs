@@ -123,11 +123,13 @@ async fn load_sample_values(
     let mut tasks = JoinSet::new();
     for dimension in sample_candidates(catalog) {
         let (engine, claims, grant) = (engine.clone(), claims.clone(), grant.clone());
+        let gate = caller.gate.clone();
         tasks.spawn(async move {
             let query = sample_query(&dimension, max_values);
             let options = LoadOptions {
                 security_context: Some(&claims),
                 access: Some(&grant),
+                gate: gate.as_ref(),
                 ..LoadOptions::default()
             };
             let rows = match engine.load_with(&query, &options).await {

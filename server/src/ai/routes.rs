@@ -49,7 +49,7 @@ async fn query(
 
 /// `GET /ai-analytics/schema`: the caller's own view of the model.
 async fn schema(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
-    match state.engine_for(&caller) {
+    match state.engine_for(&caller).await {
         Ok(engine) => {
             let entry = state.ai().catalogs().for_caller(&engine, &caller).await;
             Json(entry.schema.clone()).into_response()

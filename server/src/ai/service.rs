@@ -126,7 +126,7 @@ pub async fn ask(
         ),
         None => None,
     };
-    let engine = state.engine_for(caller)?;
+    let engine = state.engine_for(caller).await?;
     let entry = ai.catalogs().for_caller(&engine, caller).await;
     let catalog = &entry.catalog;
     let previous = existing.as_ref().and_then(Conversation::last_translation);
@@ -224,6 +224,7 @@ async fn answer(
     let options = LoadOptions {
         security_context: Some(&caller.context.0),
         access: Some(&caller.grant),
+        gate: caller.gate.as_ref(),
         ..LoadOptions::default()
     };
     let mut loaded: Vec<CachedLoad> = Vec::with_capacity(prepared.queries.len());

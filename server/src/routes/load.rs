@@ -69,7 +69,7 @@ pub async fn run(
     request: ApiRequest,
 ) -> Result<Response, ApiError> {
     let engine = match caller {
-        Some(c) => state.engine_for(c)?,
+        Some(c) => state.engine_for(c).await?,
         None => state.engine().clone(),
     };
     let anonymous = SecurityContext::anonymous();
@@ -88,10 +88,12 @@ pub async fn run(
             cache,
             security_context: Some(&context.0),
             access: caller.map(|c| &c.grant),
+            gate: caller.and_then(|c| c.gate.as_ref()),
         };
         vec![engine.load_with(query, &options).await?]
     } else {
         let grant = caller.map(|c| Arc::new(c.grant.clone()));
+        let gate = caller.and_then(|c| c.gate.clone());
         let handles: Vec<JoinHandle<Result<CachedLoad, EngineError>>> = prepared
             .queries
             .into_iter()
@@ -99,11 +101,13 @@ pub async fn run(
                 let engine = engine.clone();
                 let claims = context.0.clone();
                 let grant = grant.clone();
+                let gate = gate.clone();
                 tokio::spawn(async move {
                     let options = LoadOptions {
                         cache,
                         security_context: Some(&claims),
                         access: grant.as_deref(),
+                        gate: gate.as_ref(),
                     };
                     engine.load_with(&q, &options).await
                 })

@@ -15,6 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 use strata_engine::PlannedQuery;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::auth::require_auth;
 use crate::error::ApiError;
@@ -47,7 +48,9 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(crate::panics::panic_response))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(crate::error::with_request_id))
         .with_state(state)
 }
 
