@@ -218,3 +218,59 @@ async fn concurrent_wide_queries_in_a_small_budget_answer_in_full_or_503_and_oth
     assert_eq!(after.status, 200, "{}", after.body);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_slots_go_to_waiting_tenants_in_turn() {
+    // One slot: every query queues, so the order of service is visible.
+    let server = start(DataFusionLimits {
+        concurrency: 1,
+        queue_timeout: Duration::from_secs(120),
+        ..DataFusionLimits::default()
+    })
+    .await;
+    let base = server.url();
+    let http = reqwest::Client::new();
+    let heavy = wide_queries().swap_remove(2);
+    // Tenant a queues 6 heavy queries (from 6 users, under every cap)...
+    let noisy: Vec<_> = (0..6)
+        .map(|i| {
+            let claims = json!({"sub": format!("a{i}"), "tenant_id": "a"});
+            let (http, base, query) = (http.clone(), base.clone(), heavy.clone());
+            tokio::spawn(async move {
+                let answer = load(http, base, claims, query).await;
+                (answer.status, Instant::now())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // ...then tenant b asks a small question.
+    let small = json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]});
+    let b = load(
+        http.clone(),
+        base.clone(),
+        json!({"sub": "b0", "tenant_id": "b"}),
+        small,
+    )
+    .await;
+    let b_done = Instant::now();
+    assert_eq!(b.status, 200, "{:?}", b.body);
+    let mut served_before_b = 0;
+    for task in noisy {
+        let (status, done) = task.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status, 200);
+        if done < b_done {
+            served_before_b += 1;
+        }
+    }
+    report(&format!(
+        "arrow_memory: tenant b's small query waited {:.0} ms, behind {served_before_b} of \
+         tenant a's 6 queued heavy queries",
+        b.took.as_secs_f64() * 1e3
+    ));
+    // The slot running at b's arrival, and at most one handed over meanwhile.
+    assert!(
+        served_before_b <= 2,
+        "tenant b waited behind {served_before_b} of tenant a's queries"
+    );
+    server.shutdown().await;
+}

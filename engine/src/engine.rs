@@ -664,7 +664,8 @@ impl Engine {
             Some(gate) => Some(gate.enter().await?),
             None => None,
         };
-        self.execute(planned).await
+        let caller = gate.as_ref().and_then(|g| g.caller().cloned());
+        crate::gate::with_caller(caller, self.execute(planned)).await
     }
 
     /// How long answers over these cubes stay fresh: the shortest

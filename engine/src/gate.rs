@@ -16,6 +16,38 @@ pub trait ExecutionGate: Send + Sync + std::fmt::Debug {
     /// Waits until the query may run; the pass holds its place until dropped.
     /// An error (e.g. [`EngineError::ResourcesExhausted`]) refuses the query.
     fn enter(&self) -> GateFuture<'_>;
+
+    /// Who the query is for, so that back ends with queues of their own
+    /// (DataFusion's query slots) serve callers in turn too.
+    fn caller(&self) -> Option<&CallerKey> {
+        None
+    }
+}
+
+/// The tenant and user a query runs for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CallerKey {
+    /// The tenant's key (callers of one tenant share its caps).
+    pub tenant: String,
+    /// The user's key.
+    pub user: String,
+}
+
+tokio::task_local! {
+    static CALLER: CallerKey;
+}
+
+/// Runs `f` with `caller` as the [`current_caller`].
+pub(crate) async fn with_caller<F: Future>(caller: Option<CallerKey>, f: F) -> F::Output {
+    match caller {
+        Some(caller) => CALLER.scope(caller, f).await,
+        None => f.await,
+    }
+}
+
+/// The caller of the query running on this task, when its gate named one.
+pub fn current_caller() -> Option<CallerKey> {
+    CALLER.try_with(Clone::clone).ok()
 }
 
 /// A place held by a running query; dropping it gives the place back.

@@ -25,6 +25,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod exec;
+pub mod fair_queue;
 pub mod gate;
 pub mod join_graph;
 pub mod limits;

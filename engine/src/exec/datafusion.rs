@@ -10,7 +10,6 @@ use arrow::record_batch::RecordBatch;
 use datafusion::common::TableReference;
 use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
-use tokio::sync::OwnedSemaphorePermit;
 
 use super::resources::{df_error, DataFusionResources};
 use crate::error::EngineError;
@@ -219,7 +218,7 @@ impl DataFusionExecutor {
     async fn run_in_slot(
         &self,
         query: sqlparser::ast::Query,
-    ) -> Result<(Vec<RecordBatch>, Option<OwnedSemaphorePermit>), EngineError> {
+    ) -> Result<(Vec<RecordBatch>, Option<crate::fair_queue::Place>), EngineError> {
         // The slot first, then a memory pool of the query's own.
         let (slot, runtime) = match &self.resources {
             Some(r) => {

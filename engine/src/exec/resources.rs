@@ -1,7 +1,7 @@
 //! Bounds on what DataFusion queries may use together: a memory budget that
 //! their operators (sorts, aggregations, join tables, repartition buffers)
 //! reserve from, spilling to disk where they can, and a number of query
-//! slots that queries wait for in arrival order.
+//! slots that callers take in turn (see [`crate::fair_queue`]).
 //!
 //! One [`DataFusionResources`] is shared by every executor built with it
 //! ([`crate::DataFusionExecutor::with_resources`]), so the limits hold for
@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::fair_queue::{FairCaps, FairQueue, Place};
 use datafusion::error::DataFusionError;
 use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::memory_pool::{
@@ -26,7 +27,6 @@ use datafusion::execution::memory_pool::{
 };
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::prelude::SessionConfig;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{EngineError, Exhausted};
 
@@ -52,7 +52,7 @@ pub struct DataFusionLimits {
     /// its query with [`EngineError::ResourcesExhausted`].
     pub memory_bytes: usize,
     /// Queries that may execute at once (`STRATA_DATAFUSION_CONCURRENCY`);
-    /// the others wait in arrival order.
+    /// the others wait, callers taking turns (see [`crate::fair_queue`]).
     pub concurrency: usize,
     /// How long a query waits for one of the [`concurrency`](Self::concurrency)
     /// slots before it is refused with [`EngineError::ResourcesExhausted`]
@@ -85,7 +85,7 @@ pub struct DataFusionResources {
     /// Spill files, caches and object stores of every session, with a
     /// floor-less pool for what runs outside a slot (schema inference).
     runtime: Arc<RuntimeEnv>,
-    slots: Arc<Semaphore>,
+    slots: FairQueue,
 }
 
 impl std::fmt::Debug for DataFusionResources {
@@ -93,7 +93,7 @@ impl std::fmt::Debug for DataFusionResources {
         f.debug_struct("DataFusionResources")
             .field("limits", &self.limits)
             .field("memory_reserved", &self.memory_reserved())
-            .field("free_slots", &self.slots.available_permits())
+            .field("free_slots", &self.free_slots())
             .finish()
     }
 }
@@ -104,7 +104,7 @@ impl DataFusionResources {
     /// `limits.concurrency` query slots (at least one).
     pub fn new(limits: DataFusionLimits) -> Result<Arc<Self>, EngineError> {
         let limits = DataFusionLimits {
-            concurrency: limits.concurrency.clamp(1, Semaphore::MAX_PERMITS),
+            concurrency: limits.concurrency.max(1),
             ..limits
         };
         let floor = limits.memory_bytes / limits.concurrency / 4;
@@ -127,7 +127,13 @@ impl DataFusionResources {
             limits,
             budget,
             runtime,
-            slots: Arc::new(Semaphore::new(limits.concurrency)),
+            slots: FairQueue::new(FairCaps {
+                capacity: limits.concurrency,
+                // Any caller may use every slot; waiting callers take turns.
+                per_tenant: limits.concurrency,
+                per_user: limits.concurrency,
+                max_wait: limits.queue_timeout,
+            }),
         }))
     }
 
@@ -149,7 +155,7 @@ impl DataFusionResources {
 
     /// Query slots free right now.
     pub fn free_slots(&self) -> usize {
-        self.slots.available_permits()
+        self.limits.concurrency.saturating_sub(self.slots.running())
     }
 
     /// The runtime sessions are created with (spill files, caches, object
@@ -185,30 +191,23 @@ impl DataFusionResources {
         config.with_sort_spill_reservation_bytes(share.min(default))
     }
 
-    /// Waits for a query slot, in arrival order (tokio's semaphore is
-    /// fair), for at most [`DataFusionLimits::queue_timeout`]. The slot is
-    /// held until the permit is dropped.
-    pub(crate) async fn slot(&self) -> Result<OwnedSemaphorePermit, EngineError> {
+    /// Waits for a query slot, for at most
+    /// [`DataFusionLimits::queue_timeout`]. Slots go to the waiting callers
+    /// in turn (the caller the engine's gate named, see
+    /// [`crate::gate::current_caller`]), and in arrival order within one
+    /// caller. The slot is held until the place is dropped.
+    pub(crate) async fn slot(&self) -> Result<Place, EngineError> {
         let started = Instant::now();
-        match tokio::time::timeout(
-            self.limits.queue_timeout,
-            self.slots.clone().acquire_owned(),
-        )
-        .await
-        {
-            Ok(Ok(permit)) => Ok(permit),
-            // The semaphore is never closed; should it be, no query can run.
-            Ok(Err(_)) | Err(_) => {
-                tracing::warn!(
-                    concurrency = self.limits.concurrency,
-                    waited_ms = started.elapsed().as_millis() as u64,
-                    "DataFusion: no query slot became free in time"
-                );
-                Err(EngineError::ResourcesExhausted(Exhausted::Busy {
-                    waited: self.limits.queue_timeout,
-                }))
-            }
+        let caller = crate::gate::current_caller().unwrap_or_default();
+        let place = self.slots.enter(&caller.tenant, &caller.user).await;
+        if place.is_err() {
+            tracing::warn!(
+                concurrency = self.limits.concurrency,
+                waited_ms = started.elapsed().as_millis() as u64,
+                "DataFusion: no query slot became free in time"
+            );
         }
+        place
     }
 }
 
