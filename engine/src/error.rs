@@ -26,9 +26,7 @@ pub enum EngineError {
     #[error(transparent)]
     Query(#[from] QueryError),
     /// The query needs a database and none is configured.
-    #[error(
-        "no database is configured: set CUBEJS_DB_TYPE=postgres and the CUBEJS_DB_* variables"
-    )]
+    #[error("no database is configured for the default data source")]
     NoDatabase,
     /// The database cannot be reached.
     #[error("database unavailable: {0}")]

@@ -40,6 +40,10 @@ pub const INTERNAL_MESSAGE: &str = "Internal error while answering the request";
 /// What a client reads when a data source cannot be reached.
 pub const UNAVAILABLE_MESSAGE: &str = "The data source is unavailable; try again shortly";
 
+/// What a client reads when the model needs a database and none is set up.
+pub const NO_DATABASE_MESSAGE: &str =
+    "No database is configured: set CUBEJS_DB_TYPE=postgres and the CUBEJS_DB_* variables";
+
 impl ApiError {
     /// An error with any status.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -137,6 +141,9 @@ impl From<EngineError> for ApiError {
                 }
                 ApiError::busy(e.to_string(), 2)
             }
+            // A setup the operator can fix: say how (the engine names no
+            // server variable itself).
+            (EngineError::NoDatabase, _) => ApiError::busy(NO_DATABASE_MESSAGE, 5),
             (_, s) if s.is_client_error() || s == StatusCode::GATEWAY_TIMEOUT => {
                 ApiError::new(status, e.to_string())
             }
@@ -239,4 +246,43 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_engine::Exhausted;
+
+    #[test]
+    fn engine_errors_keep_internals_in_the_detail() {
+        let e = ApiError::from(EngineError::Database(
+            "relation \"secret_table\" does not exist (42P01)".into(),
+        ));
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.message, INTERNAL_MESSAGE);
+        assert!(e
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("secret_table")));
+
+        let e = ApiError::from(EngineError::Unavailable("db.internal:5432/shop".into()));
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(e.message, UNAVAILABLE_MESSAGE);
+        assert_eq!(e.retry_after, Some(5));
+
+        let e = ApiError::from(EngineError::NoDatabase);
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(e.message, NO_DATABASE_MESSAGE);
+
+        let e = ApiError::from(EngineError::ResourcesExhausted(Exhausted::Busy {
+            waited: std::time::Duration::from_secs(3),
+        }));
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.message.contains("busy"), "{}", e.message);
+        assert!(e.retry_after.is_some());
+
+        let e = ApiError::from(EngineError::Query(QueryError::new("bad member")));
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(e.message, "bad member");
+    }
 }
