@@ -156,6 +156,7 @@ impl PostgresExecutor {
         .await
     }
 
+    /// Whether a catalog query with one bound name returns a row.
     async fn exists(&self, sql: &str, name: &str) -> Result<bool, EngineError> {
         let c = self.client().await?;
         let rows = c.query(sql, &[&name]).await.map_err(|e| self.error(e))?;
@@ -197,12 +198,8 @@ impl PostgresExecutor {
 
     /// Whether an extension is installed (e.g. `hll`).
     pub async fn has_extension(&self, name: &str) -> Result<bool, EngineError> {
-        let c = self.client().await?;
-        let rows = c
-            .query("SELECT 1 FROM pg_extension WHERE extname = $1", &[&name])
+        self.exists("SELECT 1 FROM pg_extension WHERE extname = $1", name)
             .await
-            .map_err(|e| self.error(e))?;
-        Ok(!rows.is_empty())
     }
 
     /// Runs a statement and reads every row.

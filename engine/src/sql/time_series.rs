@@ -303,12 +303,14 @@ impl PostgresRenderer<'_> {
         let mut conds = Vec::new();
         let mut rest = Vec::new();
         for f in &plan.filters {
-            match f {
-                PlanFilter::DateRange { target, range } if shift_for(target).is_some() => {
-                    let i = shift_for(target).unwrap_or(Interval {
-                        amount: 0,
-                        unit: IntervalUnit::Day,
-                    });
+            let shifted_range = match f {
+                PlanFilter::DateRange { target, range } => {
+                    shift_for(target).map(|i| (target, range, i))
+                }
+                _ => None,
+            };
+            match shifted_range {
+                Some((target, range, i)) => {
                     // Rows are read from the range moved back by the shift.
                     for end in [range.from, range.to] {
                         check_moved(ctx, end, &[(i, -1)], || {
@@ -331,7 +333,7 @@ impl PostgresRenderer<'_> {
                         ast::binop(shifted, BinaryOperator::LtEq, b),
                     ));
                 }
-                other => rest.push(other.clone()),
+                None => rest.push(f.clone()),
             }
         }
         if let Some(w) = self.where_clause(ctx, plan, &rest)? {

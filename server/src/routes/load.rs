@@ -116,7 +116,9 @@ pub async fn run(
         join_all(handles).await?
     };
 
-    let request_id = request_id(headers);
+    // The id the request is answered and logged under (set by the
+    // request-id middleware); a router without it makes one here.
+    let request_id = crate::error::current_request_id().unwrap_or_else(|| request_id(headers));
     let columns = request.wants_columns();
     let mut results: Vec<ResultObject<'_>> = loaded
         .iter()
