@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Records which functions `strata serve` runs while it starts and answers typical queries, and
-# writes them to server/link/symbol-order.txt, the list the release link places first in .text
-# (server/build.rs explains why). Run it after changes to start-up or query code and commit the
-# list; a stale list only leaves new code where it was.
+# writes them to server/link/symbol-order.txt, the list an optimized link with
+# STRATA_LINK_LAYOUT=1 places first in .text (server/build.rs explains why; builds without the
+# switch ignore the list). Run it after changes to start-up or query code and commit the list; a
+# stale list only leaves new code where it was.
 #
-#   bash scripts/layout/symbol-order.sh            (builds the release binary)
+#   bash scripts/layout/symbol-order.sh            (builds the release binary with
+#                                                  STRATA_LINK_LAYOUT=1, the laid-out one)
 #   STRATA_BIN=PATH bash scripts/layout/symbol-order.sh
 #   APPEND=1 STRATA_BIN=target/dist/strata bash scripts/layout/symbol-order.sh
 #                                                  (adds another profile's names to the list)
@@ -21,7 +23,9 @@ ROOT=$(pwd)
 if [ -n "${STRATA_BIN:-}" ]; then
   BIN="$(realpath "$STRATA_BIN")"
 else
-  cargo build --release -q -p strata-server --bin strata
+  # The laid-out build (the link order does not change the names recorded, but this leaves
+  # target/release/strata the binary the list is for, ready for scripts/bench/rss.sh).
+  STRATA_LINK_LAYOUT=1 cargo build --release -q -p strata-server --bin strata
   BIN="$CARGO_TARGET_DIR/release/strata"
 fi
 OUT=$(mktemp -d)
