@@ -36,8 +36,13 @@ struct Reply {
 
 impl Api {
     async fn start(security: SecuritySettings) -> Api {
+        Api::start_in(fixture::model_dir(), security).await
+    }
+
+    /// A server over the model in `models_dir`.
+    async fn start_in(models_dir: std::path::PathBuf, security: SecuritySettings) -> Api {
         let config = ServerConfig {
-            models_dir: fixture::model_dir(),
+            models_dir,
             listen: "127.0.0.1:0".parse().expect("address"),
             api_secret: Some(SECRET.into()),
             db: Some(strata::PgConfig {
@@ -97,15 +102,21 @@ fn tenant(t: &str) -> String {
     token(json!({"tenant_id": t, "sub": format!("user-{t}")}))
 }
 
-/// Every row of every result of a `/load` answer (plain or multi).
+/// Every row of every result of a `/load` answer (plain or multi), without the
+/// `compareDateRange` label the server adds to compare-date-range rows (the engine's rows,
+/// which the oracle answers, do not carry it; it names the query's range, not tenant data).
 fn rows(body: &Value) -> Vec<Value> {
-    match body.get("results").and_then(Value::as_array) {
+    let mut rows: Vec<Value> = match body.get("results").and_then(Value::as_array) {
         Some(results) => results
             .iter()
             .flat_map(|r| r["data"].as_array().cloned().unwrap_or_default())
             .collect(),
         None => body["data"].as_array().cloned().unwrap_or_default(),
+    };
+    for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+        row.remove("compareDateRange");
     }
+    rows
 }
 
 /// The reply must be a refusal (4xx) or exactly the oracle's rows.
@@ -733,4 +744,224 @@ async fn compile_context_models_are_compiled_per_tenant() {
     assert_eq!(reply.status, 403, "{}", reply.body);
     api.server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A token of tenant `t` whose caller is in `group`.
+fn member_of(t: &str, group: &str) -> String {
+    token(json!({"tenant_id": t, "sub": format!("{group}-{t}"), "groups": [group]}))
+}
+
+/// The statement each session of Strata's pools in the fixture database
+/// ran last (`pg_stat_activity`): what `/load` really sent to PostgreSQL.
+async fn statements_strata_ran() -> Vec<String> {
+    let db = common::pg_client(fixture::DB).await;
+    let rows = db
+        .query(
+            "SELECT query FROM pg_stat_activity \
+             WHERE datname = $1 AND application_name = 'strata' AND pid <> pg_backend_pid()",
+            &[&fixture::DB],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("pg_stat_activity: {e}"));
+    rows.iter()
+        .filter_map(|r| r.try_get::<_, String>(0).ok())
+        .collect()
+}
+
+impl Api {
+    /// `POST path` with `{"query": query}` as the caller of `token`.
+    async fn plan(&self, path: &str, token: &str, query: &Value) -> Reply {
+        self.send(
+            path,
+            Some(json!({ "query": query })),
+            &[("Authorization", token)],
+        )
+        .await
+    }
+
+    /// `/load` the query as `token`, and the statement it ran: the one of
+    /// `/sql`'s answer, which must be among those PostgreSQL saw last.
+    async fn load_runs_sql_of(&self, label: &str, token: &str, query: &Value) -> (Reply, Reply) {
+        let sql = self.plan("/cubejs-api/v1/sql", token, query).await;
+        assert_eq!(sql.status, 200, "{label}: /sql: {}", sql.body);
+        let load = self.load(token, query).await;
+        assert_eq!(load.status, 200, "{label}: /load: {}", load.body);
+        let statement = sql.body["sql"]["sql"][0].as_str().unwrap_or_default();
+        let ran = statements_strata_ran().await;
+        assert!(
+            ran.iter().any(|s| s == statement),
+            "{label}: /sql shows a statement /load did not run\n/sql: {statement}\nPostgreSQL ran: {ran:#?}"
+        );
+        (sql, load)
+    }
+}
+
+/// `/sql` and `/dry-run` plan with the caller's `COMPILE_CONTEXT` variant of
+/// the model, as `/load` runs it: each tenant's own table, the statement
+/// `/load` sends to PostgreSQL, the row rule of the caller's grant, and the
+/// normalized query `/load` answers with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_and_dry_run_plan_with_the_callers_compile_context_model() {
+    fixture::setup_once().await;
+    let api = Api::start_in(
+        fixture::compile_context_model_dir(),
+        SecuritySettings::default(),
+    )
+    .await;
+    let q = json!({"measures": ["Orders.count", "Orders.total_amount"],
+        "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}});
+    for (t, other) in [("c", "d"), ("d", "c")] {
+        let caller = member_of(t, "analyst");
+        let (sql, load) = api.load_runs_sql_of(t, &caller, &q).await;
+        let statement = sql.body["sql"]["sql"][0].as_str().unwrap_or_default();
+        assert!(
+            statement.contains(&format!("tenant_{t}.orders")),
+            "{t}: /sql must read the tenant's own table: {statement}"
+        );
+        for foreign in [format!("tenant_{other}."), "compile_context".to_string()] {
+            assert!(
+                !statement.contains(&foreign),
+                "{t}: /sql reads {foreign}: {statement}"
+            );
+        }
+        // The grant's row rule is in the plan, bound to the caller's tenant.
+        assert!(statement.contains("tenant_id"), "{t}: {statement}");
+        assert_eq!(sql.body["sql"]["sql"][1], json!([t]), "{t}: {}", sql.body);
+        // /load's rows are the tenant's own: 24 orders in three statuses.
+        let counts: Vec<Value> = rows(&load.body)
+            .iter()
+            .map(|r| r["Orders.count"].clone())
+            .collect();
+        assert_eq!(
+            counts,
+            [json!("8"), json!("8"), json!("8")],
+            "{t}: {}",
+            load.body
+        );
+        // The same request through GET answers the same plan.
+        let get = api
+            .send(
+                &format!(
+                    "/cubejs-api/v1/sql?query={}",
+                    common::urlencode(&q.to_string())
+                ),
+                None,
+                &[("Authorization", &caller)],
+            )
+            .await;
+        assert_eq!(get.body, sql.body, "{t}: GET /sql");
+        let dry = api.plan("/cubejs-api/v1/dry-run", &caller, &q).await;
+        assert_eq!(dry.status, 200, "{t}: /dry-run: {}", dry.body);
+        assert_eq!(
+            dry.body["normalizedQueries"],
+            json!([load.body["query"]]),
+            "{t}: /dry-run normalizes as /load does"
+        );
+    }
+    api.server.shutdown().await;
+}
+
+/// A member the caller's access policy hides is refused by `/sql` and
+/// `/dry-run` exactly as `/load` refuses it, while a tenant whose policy
+/// grants it gets its own plan; the AI schema shows each caller its own grant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_and_dry_run_refuse_what_the_callers_policy_hides() {
+    fixture::setup_once().await;
+    let api = Api::start_in(
+        fixture::compile_context_model_dir(),
+        SecuritySettings::default(),
+    )
+    .await;
+    let q = json!({"measures": ["Orders.total_amount"], "dimensions": ["Orders.tenant_id"]});
+    let viewer = member_of("d", "viewer");
+    let load = api.load(&viewer, &q).await;
+    assert_eq!(load.status, 400, "/load: {}", load.body);
+    assert!(
+        load.body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("hidden member")),
+        "{}",
+        load.body
+    );
+    for path in ["/cubejs-api/v1/sql", "/cubejs-api/v1/dry-run"] {
+        let reply = api.plan(path, &viewer, &q).await;
+        assert_eq!(
+            (reply.status, &reply.body["error"]),
+            (load.status, &load.body["error"]),
+            "{path} refuses what /load refuses: {}",
+            reply.body
+        );
+    }
+    // The viewer may still plan what it is granted, on its own table.
+    let allowed = json!({"measures": ["Orders.count"], "dimensions": ["Orders.tenant_id"]});
+    let (sql, load) = api.load_runs_sql_of("d viewer", &viewer, &allowed).await;
+    assert_eq!(
+        rows(&load.body),
+        vec![json!({"Orders.tenant_id": "d", "Orders.count": "24"})]
+    );
+    let statement = sql.body["sql"]["sql"][0].as_str().unwrap_or_default();
+    assert!(statement.contains("tenant_d.orders"), "{statement}");
+    // An analyst of tenant c is granted the member, on its own table.
+    let analyst = member_of("c", "analyst");
+    let (sql, load) = api.load_runs_sql_of("c analyst", &analyst, &q).await;
+    let statement = sql.body["sql"]["sql"][0].as_str().unwrap_or_default();
+    assert!(statement.contains("tenant_c.orders"), "{statement}");
+    assert_eq!(rows(&load.body).len(), 1, "{}", load.body);
+    assert_eq!(rows(&load.body)[0]["Orders.tenant_id"], "c");
+    let dry = api.plan("/cubejs-api/v1/dry-run", &analyst, &q).await;
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    // The AI schema lists what each caller's grant allows, with sample
+    // values read from its own table.
+    for (token, t, sees) in [(&analyst, "c", true), (&viewer, "d", false)] {
+        let schema = api
+            .send("/ai-analytics/schema", None, &[("Authorization", token)])
+            .await;
+        assert_eq!(schema.status, 200, "{t}: {}", schema.body);
+        let text = schema.body["cubes"].to_string();
+        assert_eq!(text.contains("Orders.total_amount"), sees, "{t}: {text}");
+        let tenant_ids = schema.body["cubes"][0]["dimensions"]
+            .as_array()
+            .and_then(|d| d.iter().find(|m| m["name"] == "Orders.tenant_id"))
+            .map(|m| m["sampleValues"].clone());
+        assert_eq!(tenant_ids, Some(json!([t])), "{t}: {text}");
+    }
+    api.server.shutdown().await;
+}
+
+/// With tenants routed to their own schema, `/sql` and `/dry-run` refuse the
+/// callers `/load` refuses (a tenant without a schema, a token naming no
+/// tenant), and plan a routed tenant's query as `/load` runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_and_dry_run_refuse_the_callers_load_refuses() {
+    fixture::setup_once().await;
+    let api = Api::start(SecuritySettings {
+        routing: TenantRouting {
+            schema: Some("tenant_{tenant}".into()),
+            database: None,
+            pool_size: 2,
+            ..TenantRouting::default()
+        },
+        ..SecuritySettings::default()
+    })
+    .await;
+    let q = json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]});
+    for (label, caller) in [
+        ("tenant without a schema", tenant("zz")),
+        ("no tenant", token(json!({"sub": "nobody"}))),
+    ] {
+        let load = api.load(&caller, &q).await;
+        assert_eq!(load.status, 403, "{label}: /load: {}", load.body);
+        for path in ["/cubejs-api/v1/sql", "/cubejs-api/v1/dry-run"] {
+            let reply = api.plan(path, &caller, &q).await;
+            assert_eq!(
+                (reply.status, &reply.body["error"]),
+                (load.status, &load.body["error"]),
+                "{label}: {path} refuses what /load refuses: {}",
+                reply.body
+            );
+        }
+    }
+    let (sql, _) = api.load_runs_sql_of("routed c", &tenant("c"), &q).await;
+    assert_eq!(sql.body["sql"]["sql"][1], json!(["c"]), "{}", sql.body);
+    api.server.shutdown().await;
 }

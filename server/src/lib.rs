@@ -29,6 +29,7 @@ pub mod rate_limit;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod scope;
 pub mod setup;
 pub mod sources;
 pub mod state;

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use strata_engine::CacheMode;
 
 use crate::error::ApiError;
@@ -14,18 +14,67 @@ use crate::error::ApiError;
 /// Message when the request has no `query` (Cube's wording).
 pub const MISSING_QUERY_MESSAGE: &str = "Query param is required";
 
-/// `responseFormat` value that adds `columns` to each `/load` result.
-pub const COLUMNS_FORMAT: &str = "columns";
+/// How `/load` writes each result: the `responseFormat` of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseFormat {
+    /// Cube's `default`: `data` is an array of row objects.
+    #[default]
+    Default,
+    /// Cube's `compact`: `data` is `{"members": [...], "dataset": [[...], ...]}`, the keys of
+    /// the row objects and each row's values in their order.
+    Compact,
+    /// Strata's extension: the row objects, plus chart-ready `columns` in each result.
+    Columns,
+}
+
+impl ResponseFormat {
+    /// Every format, as requests name them.
+    pub const ALL: [ResponseFormat; 3] = [
+        ResponseFormat::Default,
+        ResponseFormat::Compact,
+        ResponseFormat::Columns,
+    ];
+
+    /// The name requests use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseFormat::Default => "default",
+            ResponseFormat::Compact => "compact",
+            ResponseFormat::Columns => "columns",
+        }
+    }
+
+    /// Parses a `responseFormat` value: a string naming a format, else a 400 in Cube's words.
+    pub fn parse(value: &Value) -> Result<Self, ApiError> {
+        value
+            .as_str()
+            .and_then(|name| Self::ALL.into_iter().find(|f| f.as_str() == name))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
+                ApiError::bad_request(format!(
+                    "Invalid query format: \"responseFormat\" must be one of [{}], got {value}",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    /// Whether it is one of Cube's formats, which Cube echoes in each result's `query`
+    /// (`@cubejs-client/core` decodes compact `data` by that echo).
+    pub fn is_cube_format(self) -> bool {
+        !matches!(self, ResponseFormat::Columns)
+    }
+}
 
 /// A parsed API request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRequest {
-    /// The query: an object, or an array of objects.
+    /// The query: an object, or an array of objects (without `responseFormat` or `cache`).
     pub query: Value,
     /// `queryType` (`multi` asks for the multi-result response shape).
     pub query_type: Option<String>,
-    /// `responseFormat` given as a request parameter or inside the query.
-    pub response_format: Option<String>,
+    /// `responseFormat` when the request names one: as a request parameter (which wins), or
+    /// inside a single query as Cube reads it (the queries of an array do not set it).
+    pub response_format: Option<ResponseFormat>,
     /// Cube's `cache` mode, as a request parameter or inside the query.
     pub cache: CacheMode,
 }
@@ -44,7 +93,10 @@ impl ApiRequest {
             .filter(|q| !q.trim().is_empty() && q != "undefined")
             .ok_or_else(|| ApiError::bad_request(MISSING_QUERY_MESSAGE))?;
         let query = parse_query_json(&text)?;
-        Self::build(query, get("queryType"), get("responseFormat"), get("cache"))
+        let format = get("responseFormat")
+            .map(|f| ResponseFormat::parse(&Value::String(f)))
+            .transpose()?;
+        Self::build(query, get("queryType"), format, get("cache"))
     }
 
     /// Parses a `POST` request from its body; `queryType` and `responseFormat`
@@ -81,8 +133,11 @@ impl ApiRequest {
             _ => None,
         };
         let query_type = string_field(fields.remove("queryType")).or_else(|| param("queryType"));
-        let format =
-            string_field(fields.remove("responseFormat")).or_else(|| param("responseFormat"));
+        let format = match fields.remove("responseFormat") {
+            None | Some(Value::Null) => param("responseFormat").map(Value::String),
+            Some(format) => Some(format),
+        };
+        let format = format.as_ref().map(ResponseFormat::parse).transpose()?;
         let cache = string_field(fields.remove("cache")).or_else(|| param("cache"));
         Self::build(query, query_type, format, cache)
     }
@@ -90,7 +145,7 @@ impl ApiRequest {
     fn build(
         mut query: Value,
         query_type: Option<String>,
-        response_format: Option<String>,
+        response_format: Option<ResponseFormat>,
         cache: Option<String>,
     ) -> Result<Self, ApiError> {
         match &query {
@@ -105,18 +160,26 @@ impl ApiRequest {
                 ))
             }
         }
-        // `responseFormat: "columns"` inside the query is Strata's extension:
-        // take it out so the engine sees a plain Cube query.
+        // `responseFormat` and `cache` inside the query are taken out so that the engine sees
+        // a plain Cube query (and caches it as one). Cube reads the format of a single query;
+        // an array's queries are checked but answer in the request's format.
         let mut response_format = response_format;
         let mut cache = cache;
-        if let Value::Object(fields) = &mut query {
-            if fields.get("responseFormat").and_then(Value::as_str) == Some(COLUMNS_FORMAT) {
-                fields.remove("responseFormat");
-                response_format.get_or_insert_with(|| COLUMNS_FORMAT.to_string());
+        match &mut query {
+            Value::Object(fields) => {
+                if let Some(format) = take_format(fields)? {
+                    response_format.get_or_insert(format);
+                }
+                if let Some(Value::String(c)) = fields.remove("cache") {
+                    cache.get_or_insert(c);
+                }
             }
-            if let Some(Value::String(c)) = fields.remove("cache") {
-                cache.get_or_insert(c);
+            Value::Array(items) => {
+                for fields in items.iter_mut().filter_map(Value::as_object_mut) {
+                    take_format(fields)?;
+                }
             }
+            _ => {}
         }
         let cache = match cache {
             Some(c) => CacheMode::parse(&c).map_err(|e| ApiError::bad_request(e.to_string()))?,
@@ -135,9 +198,22 @@ impl ApiRequest {
         self.query_type.as_deref() == Some("multi")
     }
 
+    /// The format the results are written in ([`ResponseFormat::Default`] unless named).
+    pub fn format(&self) -> ResponseFormat {
+        self.response_format.unwrap_or_default()
+    }
+
     /// True when `responseFormat=columns` was given.
     pub fn wants_columns(&self) -> bool {
-        self.response_format.as_deref() == Some(COLUMNS_FORMAT)
+        self.format() == ResponseFormat::Columns
+    }
+}
+
+/// Removes and parses a query's `responseFormat` (`null` is none).
+fn take_format(fields: &mut Map<String, Value>) -> Result<Option<ResponseFormat>, ApiError> {
+    match fields.remove("responseFormat") {
+        None | Some(Value::Null) => Ok(None),
+        Some(format) => ResponseFormat::parse(&format).map(Some),
     }
 }
 
@@ -252,6 +328,69 @@ mod tests {
         let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
         assert!(r.wants_columns());
         assert!(r.query.get("responseFormat").is_none());
+    }
+
+    #[test]
+    fn compact_inside_the_query_or_as_a_parameter() {
+        let q = json!({"measures": ["A.b"], "responseFormat": "compact"});
+        let raw = format!("query={}", encode(&q));
+        let r = ApiRequest::from_query_string(Some(&raw)).unwrap();
+        assert_eq!(r.response_format, Some(ResponseFormat::Compact));
+        assert_eq!(r.query, json!({"measures": ["A.b"]}));
+
+        let body = json!({"query": {"measures": ["A.b"]}, "responseFormat": "compact"});
+        let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
+        assert_eq!(r.format(), ResponseFormat::Compact);
+
+        // The request's parameter wins over the query's.
+        let body = json!({"query": {"measures": ["A.b"], "responseFormat": "compact"}});
+        let r = ApiRequest::from_body(body.to_string().as_bytes(), Some("responseFormat=default"))
+            .unwrap();
+        assert_eq!(r.response_format, Some(ResponseFormat::Default));
+        assert!(r.query.get("responseFormat").is_none());
+
+        let r = ApiRequest::from_body(br#"{"query": {"measures": ["A.b"]}}"#, None).unwrap();
+        assert_eq!(
+            (r.response_format, r.format()),
+            (None, ResponseFormat::Default)
+        );
+    }
+
+    #[test]
+    fn array_queries_do_not_set_the_format() {
+        let body = json!({"query": [{"measures": ["A.b"], "responseFormat": "compact"},
+                                    {"measures": ["A.c"], "responseFormat": null}]});
+        let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
+        assert_eq!(r.response_format, None);
+        assert_eq!(
+            r.query,
+            json!([{"measures": ["A.b"]}, {"measures": ["A.c"]}])
+        );
+    }
+
+    #[test]
+    fn unknown_formats_are_400s() {
+        let bad_query = json!({"measures": ["A.b"], "responseFormat": "rows"});
+        let errors = [
+            ApiRequest::from_query_string(Some(&format!("query={}", encode(&bad_query)))),
+            ApiRequest::from_query_string(Some(&format!(
+                "query={}&responseFormat=columnar",
+                encode(&json!({}))
+            ))),
+            ApiRequest::from_body(br#"{"query": {}, "responseFormat": 5}"#, None),
+            ApiRequest::from_body(br#"{"query": {"responseFormat": ["compact"]}}"#, None),
+            ApiRequest::from_body(br#"{"query": [{}, {"responseFormat": "rows"}]}"#, None),
+        ];
+        for e in errors {
+            let e = e.unwrap_err();
+            assert_eq!(e.status, StatusCode::BAD_REQUEST);
+            assert!(
+                e.message
+                    .contains("\"responseFormat\" must be one of [default, compact, columns]"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]

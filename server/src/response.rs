@@ -7,7 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
+use strata_engine::QueryResult;
 
 /// A response carrying `body`, already JSON text.
 pub fn json_text(body: impl Into<Body>) -> Response {
@@ -145,6 +148,184 @@ pub fn pivot_query(query_type: &str, queries: &[Value]) -> Value {
     Value::Object(pivot)
 }
 
+/// The key compare-date-range rows carry their range under.
+pub const COMPARE_DATE_RANGE: &str = "compareDateRange";
+
+/// The index of the time dimension whose `compareDateRange` splits a request's `query`: the
+/// first that names one, as the engine splits it.
+pub fn compare_time_dimension(query: &Value) -> Option<usize> {
+    query
+        .get("timeDimensions")?
+        .as_array()?
+        .iter()
+        .position(|td| td.get(COMPARE_DATE_RANGE).is_some())
+}
+
+/// A compare-date-range result's `compareDateRange` value as Cube writes it: the resolved
+/// `dateRange` of time dimension `index` of its normalized query, `"<from> - <to>"` (local
+/// times in the query's time zone, `2024-01-01T00:00:00.000 - 2024-01-31T23:59:59.999`).
+pub fn compare_label(normalized_query: &Value, index: usize) -> Option<String> {
+    let range = normalized_query
+        .get("timeDimensions")?
+        .get(index)?
+        .get("dateRange")?
+        .as_array()?;
+    let ends: Vec<&str> = range.iter().map(Value::as_str).collect::<Option<_>>()?;
+    (ends.len() == 2).then(|| ends.join(" - "))
+}
+
+/// A result's normalized `query` as `/load` echoes it: with `responseFormat` when the request
+/// named one of Cube's formats, as Cube echoes it (`@cubejs-client/core` decodes compact `data`
+/// when the first result's query says `compact`).
+#[derive(Debug, Clone, Copy)]
+pub struct EchoedQuery<'a> {
+    /// The normalized query.
+    pub query: &'a Value,
+    /// The format to echo, if any.
+    pub response_format: Option<&'static str>,
+}
+
+impl Serialize for EchoedQuery<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (Value::Object(fields), Some(format)) = (self.query, self.response_format) else {
+            return self.query.serialize(serializer);
+        };
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in fields.iter().filter(|(k, _)| *k != "responseFormat") {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("responseFormat", format)?;
+        map.end()
+    }
+}
+
+/// A `/load` result's `data`, serialized straight from the result: the row objects (Cube's
+/// default format) or, for `responseFormat: "compact"`, `{"members": [...], "dataset":
+/// [[...], ...]}` with the rows' keys as `members` and each row's values in that order (both
+/// empty without rows, as Cube answers). A compare-date-range result's rows end with
+/// `"compareDateRange": "<from> - <to>"` in either format.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultData<'a> {
+    result: &'a QueryResult,
+    compact: bool,
+    compare_range: Option<&'a str>,
+}
+
+impl<'a> ResultData<'a> {
+    /// `data` for `result`, compact or not, each row ending with `compare_range` when given.
+    pub fn new(result: &'a QueryResult, compact: bool, compare_range: Option<&'a str>) -> Self {
+        ResultData {
+            result,
+            compact,
+            compare_range,
+        }
+    }
+
+    /// The keys of a row in order, each with the column whose value it carries: a key named by
+    /// two columns keeps its first place and the later value, as the engine's rows have it.
+    fn entries(&self) -> Vec<(&'a str, usize)> {
+        let mut out: Vec<(&'a str, usize)> = Vec::new();
+        for (c, column) in self.result.columns.iter().enumerate() {
+            for name in &column.names {
+                match out.iter_mut().find(|(n, _)| *n == name.as_str()) {
+                    Some(entry) => entry.1 = c,
+                    None => out.push((name.as_str(), c)),
+                }
+            }
+        }
+        out
+    }
+
+    /// Column `c` of row `row` as in the engine's rows (`null` past the last column).
+    fn cell(&self, c: usize, row: usize) -> Value {
+        if c < self.result.batch.num_columns() {
+            self.result.row_value(c, row)
+        } else {
+            Value::Null
+        }
+    }
+}
+
+impl Serialize for ResultData<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.compact && self.compare_range.is_none() {
+            // The common case: the engine's rows as they are.
+            return self.result.rows().serialize(serializer);
+        }
+        let entries = self.entries();
+        let rows = self.result.num_rows();
+        if !self.compact {
+            let mut seq = serializer.serialize_seq(Some(rows))?;
+            for row in 0..rows {
+                seq.serialize_element(&RowObject {
+                    data: self,
+                    entries: &entries,
+                    row,
+                })?;
+            }
+            return seq.end();
+        }
+        let mut members: Vec<&str> = Vec::new();
+        if rows > 0 {
+            members.extend(entries.iter().map(|(name, _)| *name));
+            if self.compare_range.is_some() {
+                members.push(COMPARE_DATE_RANGE);
+            }
+        }
+        let dataset: Vec<RowValues<'_, '_>> = (0..rows)
+            .map(|row| RowValues {
+                data: self,
+                entries: &entries,
+                row,
+            })
+            .collect();
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("members", &members)?;
+        map.serialize_entry("dataset", &dataset)?;
+        map.end()
+    }
+}
+
+/// One row as an object (the row form with `compareDateRange` added).
+struct RowObject<'d, 'e> {
+    data: &'d ResultData<'d>,
+    entries: &'e [(&'d str, usize)],
+    row: usize,
+}
+
+impl Serialize for RowObject<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for &(name, c) in self.entries {
+            map.serialize_entry(name, &self.data.cell(c, self.row))?;
+        }
+        if let Some(range) = self.data.compare_range {
+            map.serialize_entry(COMPARE_DATE_RANGE, range)?;
+        }
+        map.end()
+    }
+}
+
+/// One row's values in member order (a compact `dataset` row).
+struct RowValues<'d, 'e> {
+    data: &'d ResultData<'d>,
+    entries: &'e [(&'d str, usize)],
+    row: usize,
+}
+
+impl Serialize for RowValues<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for &(_, c) in self.entries {
+            seq.serialize_element(&self.data.cell(c, self.row))?;
+        }
+        if let Some(range) = self.data.compare_range {
+            seq.serialize_element(range)?;
+        }
+        seq.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +366,46 @@ mod tests {
             assert_eq!(order_map(&q), expected);
         }
         assert_eq!(order_map(&json!({})), json!({}));
+    }
+
+    #[test]
+    fn compare_time_dimension_and_label() {
+        let query = json!({"timeDimensions": [
+            {"dimension": "A.t", "dateRange": "last year"},
+            {"dimension": "A.u", "compareDateRange": ["this year", "last year"]}]});
+        assert_eq!(compare_time_dimension(&query), Some(1));
+        assert_eq!(compare_time_dimension(&json!({"timeDimensions": []})), None);
+        assert_eq!(compare_time_dimension(&json!({})), None);
+
+        let normalized = json!({"timeDimensions": [
+            {"dimension": "A.t"},
+            {"dimension": "A.u",
+             "dateRange": ["2024-01-01T00:00:00.000", "2024-01-31T23:59:59.999"]}]});
+        assert_eq!(
+            compare_label(&normalized, 1).as_deref(),
+            Some("2024-01-01T00:00:00.000 - 2024-01-31T23:59:59.999")
+        );
+        assert_eq!(compare_label(&normalized, 0), None);
+        assert_eq!(compare_label(&normalized, 2), None);
+        let odd = json!({"timeDimensions": [{"dateRange": ["2024-01-01T00:00:00.000"]}]});
+        assert_eq!(compare_label(&odd, 0), None);
+    }
+
+    #[test]
+    fn echoed_query_adds_the_format() {
+        let query = json!({"measures": ["A.m"], "responseFormat": "x", "limit": 1});
+        let echo = |format| {
+            serde_json::to_string(&EchoedQuery {
+                query: &query,
+                response_format: format,
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            echo(Some("compact")),
+            r#"{"measures":["A.m"],"limit":1,"responseFormat":"compact"}"#
+        );
+        assert_eq!(echo(None), query.to_string());
     }
 
     #[test]

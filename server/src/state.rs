@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::meta::MetaDocument;
 use crate::model_variants::ModelVariants;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
+use crate::scope::QueryScope;
 use crate::tenancy::{Caller, TenancySettings};
 use crate::tenant_engines::{TenantEngines, TenantRouting};
 
@@ -132,7 +133,9 @@ impl AppState {
         }
     }
 
-    /// The engine shared by every tenant (its model is every tenant's model).
+    /// The engine shared by every tenant, over the shared model (the
+    /// placeholder compile of a `COMPILE_CONTEXT` model). Not for a caller's
+    /// queries, which are planned and run in [`AppState::scope_for`].
     pub fn engine(&self) -> &Engine {
         self.inner.engines.shared()
     }
@@ -146,9 +149,24 @@ impl AppState {
         self.inner.engines.model_for(claims)
     }
 
-    /// The engine a caller's queries run on.
-    pub async fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
-        self.inner.engines.engine_for(caller).await
+    /// What `caller`'s queries are planned and run with: the engine of its
+    /// model (on its own database or schema when tenants are routed), its
+    /// access grant, claims and admission gate. Every endpoint that plans or
+    /// runs queries takes them from here (see [`crate::scope`]). `None` (only
+    /// without the auth middleware) plans on the shared engine without
+    /// access policies.
+    ///
+    /// Refuses a caller whose queries cannot run: with routed tenants, a
+    /// token naming no tenant or a tenant without data.
+    pub async fn scope_for<'a>(
+        &self,
+        caller: Option<&'a Caller>,
+    ) -> Result<QueryScope<'a>, ApiError> {
+        let engine = match caller {
+            Some(c) => self.inner.engines.engine_for(c).await?,
+            None => self.engine().clone(),
+        };
+        QueryScope::new(engine, caller)
     }
 
     /// The tenant engines and pools alive now.

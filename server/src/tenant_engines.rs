@@ -183,9 +183,11 @@ impl TenantEngines {
         self.tenants.entry_count()
     }
 
-    /// The engine for `caller`: its own when tenants are routed, else the
-    /// shared one. A routed server refuses callers without a tenant, and
-    /// tenants whose schema or database does not exist.
+    /// The engine for `caller`: over the caller's model (its `COMPILE_CONTEXT`
+    /// variant or the shared one), on its own pool when tenants are routed.
+    /// A routed server refuses callers without a tenant, and tenants whose
+    /// schema or database does not exist. Endpoints reach it only through
+    /// [`AppState::scope_for`](crate::state::AppState::scope_for).
     pub async fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
         let base = self.variant_engine(&caller.model);
         let (true, Some(db)) = (self.routing.is_enabled(), &self.db) else {

@@ -25,6 +25,12 @@ pub fn model_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tenancy/model")
 }
 
+/// The per-tenant (`COMPILE_CONTEXT`) model: each tenant's orders in schema
+/// `tenant_<tenant_id>`, with a row rule and a member hidden from viewers.
+pub fn compile_context_model_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tenancy/compile_context")
+}
+
 struct Rows {
     users: Vec<String>,
     orders: Vec<String>,

@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
-use strata_engine::{AccessGrant, Engine, LoadOptions};
+use strata_engine::{AccessGrant, CacheMode, Engine};
 use strata_llm::offline::{sample_candidates, sample_query, sample_values};
 use strata_llm::{Catalog, CatalogMember};
 use strata_schema::{MemberKind, SemanticModel};
 use tokio::task::JoinSet;
 
+use crate::scope::{OwnedScope, QueryScope};
 use crate::tenancy::Caller;
 
 /// Most catalogs kept at once.
@@ -64,26 +65,32 @@ impl CatalogCache {
         }
     }
 
-    /// The catalog of `caller`, whose queries run on `engine`: cached, or
-    /// built now (reading sample values from the data).
-    pub async fn for_caller(&self, engine: &Engine, caller: &Caller) -> Arc<CatalogEntry> {
-        let key = cache_key(engine, caller);
+    /// The catalog of the caller whose queries `scope` plans and runs
+    /// ([`AppState::scope_for`](crate::state::AppState::scope_for)): cached,
+    /// or built now (reading sample values from the data).
+    pub async fn for_caller(&self, scope: &QueryScope<'_>) -> Arc<CatalogEntry> {
+        let engine = scope.engine();
+        let tenant = scope.caller().and_then(|c| c.tenant.as_deref());
+        let key = cache_key(engine, scope.caller());
         if let Some(entry) = self.entries.get(&key) {
-            if entry.grant == caller.grant && Arc::ptr_eq(&entry.model, engine.model()) {
+            let same_grant = scope
+                .grant()
+                .map_or(entry.grant.is_unrestricted(), |g| *g == entry.grant);
+            if same_grant && Arc::ptr_eq(&entry.model, engine.model()) {
                 return entry;
             }
         }
         let model = engine.model().clone();
-        let mut catalog =
-            Catalog::from_model_filtered(&model, |name| caller.grant.allows(&model, name));
+        let mut catalog = Catalog::from_model_filtered(&model, |name| scope.allows(name));
         if self.sample_values > 0 {
-            let filled = load_sample_values(engine, caller, &mut catalog, self.sample_values).await;
-            tracing::debug!(filled, tenant = ?caller.tenant, "catalog sample values read");
+            let filled =
+                load_sample_values(scope.to_owned_scope(), &mut catalog, self.sample_values).await;
+            tracing::debug!(filled, ?tenant, "catalog sample values read");
         }
-        let schema = schema_document(&catalog, caller, self.ttl);
+        let schema = schema_document(&catalog, tenant, self.ttl);
         let entry = Arc::new(CatalogEntry {
             catalog,
-            grant: caller.grant.clone(),
+            grant: scope.grant().cloned().unwrap_or_default(),
             model: model.clone(),
             schema,
         });
@@ -96,43 +103,30 @@ impl CatalogCache {
 /// and sorted groups: what access policies usually depend on. The grant
 /// itself is compared on every hit, so callers whose claims give them another
 /// grant never share an entry.
-fn cache_key(engine: &Engine, caller: &Caller) -> String {
-    let mut groups = caller.groups.clone();
+fn cache_key(engine: &Engine, caller: Option<&Caller>) -> String {
+    let mut groups = caller.map(|c| c.groups.clone()).unwrap_or_default();
     groups.sort();
     groups.dedup();
     format!(
         "{:p}\u{1f}{}\u{1f}{}",
         Arc::as_ptr(engine.model()),
-        caller.tenant.as_deref().unwrap_or(""),
+        caller.and_then(|c| c.tenant.as_deref()).unwrap_or(""),
         groups.join("\u{1f}")
     )
 }
 
 /// Reads up to `max_values` distinct values of every candidate dimension,
-/// concurrently, as `caller` (its claims and grant); keeps them where there
-/// are at most `max_values`. Failures leave a dimension without values.
-/// Returns how many dimensions got values.
-async fn load_sample_values(
-    engine: &Engine,
-    caller: &Caller,
-    catalog: &mut Catalog,
-    max_values: usize,
-) -> usize {
-    let claims = Arc::new(caller.context.0.clone());
-    let grant = Arc::new(caller.grant.clone());
+/// concurrently, in the caller's `scope` (its engine, claims and grant);
+/// keeps them where there are at most `max_values`. Failures leave a
+/// dimension without values. Returns how many dimensions got values.
+async fn load_sample_values(scope: OwnedScope, catalog: &mut Catalog, max_values: usize) -> usize {
     let mut tasks = JoinSet::new();
     for dimension in sample_candidates(catalog) {
-        let (engine, claims, grant) = (engine.clone(), claims.clone(), grant.clone());
-        let gate = caller.gate.clone();
+        let scope = scope.clone();
         tasks.spawn(async move {
             let query = sample_query(&dimension, max_values);
-            let options = LoadOptions {
-                security_context: Some(&claims),
-                access: Some(&grant),
-                gate: gate.as_ref(),
-                ..LoadOptions::default()
-            };
-            let rows = match engine.load_with(&query, &options).await {
+            let options = scope.load_options(CacheMode::default());
+            let rows = match scope.engine().load_with(&query, &options).await {
                 Ok(loaded) => loaded.result.rows_json(),
                 Err(e) => {
                     tracing::debug!("no sample values for {dimension}: {e}");
@@ -182,7 +176,7 @@ fn member_json(m: &CatalogMember) -> Value {
 
 /// The model as the translator sees it: the caller's cubes and views with
 /// their allowed members, and the LLM's system prompt made from them.
-fn schema_document(catalog: &Catalog, caller: &Caller, ttl: Duration) -> Value {
+fn schema_document(catalog: &Catalog, tenant: Option<&str>, ttl: Duration) -> Value {
     let mut owners: Vec<(String, Map<String, Value>)> = Vec::new();
     for m in catalog.members() {
         let i = match owners.iter().position(|(name, _)| *name == m.owner) {
@@ -216,7 +210,7 @@ fn schema_document(catalog: &Catalog, caller: &Caller, ttl: Duration) -> Value {
     let stamp =
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     json!({
-        "tenantId": caller.tenant,
+        "tenantId": tenant,
         "generatedAt": stamp(now),
         "expiresAt": stamp(expires),
         "ttlSeconds": ttl.as_secs(),

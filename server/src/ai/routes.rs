@@ -49,9 +49,9 @@ async fn query(
 
 /// `GET /ai-analytics/schema`: the caller's own view of the model.
 async fn schema(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
-    match state.engine_for(&caller).await {
-        Ok(engine) => {
-            let entry = state.ai().catalogs().for_caller(&engine, &caller).await;
+    match state.scope_for(Some(&caller)).await {
+        Ok(scope) => {
+            let entry = state.ai().catalogs().for_caller(&scope).await;
             Json(entry.schema.clone()).into_response()
         }
         Err(e) => e.into_response(),

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
-use strata_engine::{CachedLoad, Engine, LoadOptions, LoadResult, QueryType};
+use strata_engine::{CacheMode, CachedLoad, Engine, LoadResult, QueryType};
 use strata_llm::offline::OfflineParser;
 use strata_llm::{chart, insights, Catalog, LlmError, ResultTable, Translation};
 use strata_schema::MemberKind;
@@ -15,6 +15,7 @@ use super::conversations::{now, Conversation, Owner, StoredChart, Turn};
 use super::guard::outside_catalog;
 use super::AiService;
 use crate::error::ApiError;
+use crate::scope::QueryScope;
 use crate::state::AppState;
 use crate::tenancy::Caller;
 
@@ -126,15 +127,15 @@ pub async fn ask(
         ),
         None => None,
     };
-    let engine = state.engine_for(caller).await?;
-    let entry = ai.catalogs().for_caller(&engine, caller).await;
+    let scope = state.scope_for(Some(caller)).await?;
+    let entry = ai.catalogs().for_caller(&scope).await;
     let catalog = &entry.catalog;
     let previous = existing.as_ref().and_then(Conversation::last_translation);
     let today = chrono::Utc::now().date_naive();
 
     let outcome = match translate(
         ai,
-        &engine,
+        scope.engine(),
         catalog,
         &request.question,
         previous.as_ref(),
@@ -142,7 +143,7 @@ pub async fn ask(
     )
     .await
     {
-        Ok(t) => answer(&engine, caller, catalog, t).await?,
+        Ok(t) => answer(&scope, catalog, t).await?,
         Err(e) => Err(refusal(catalog, e)),
     };
 
@@ -200,10 +201,10 @@ async fn translate(
     }
 }
 
-/// Checks the translation against the catalog and runs it as `caller`.
+/// Checks the translation against the catalog and runs it in the caller's
+/// `scope` (its engine, grant, claims and gate).
 async fn answer(
-    engine: &Engine,
-    caller: &Caller,
+    scope: &QueryScope<'_>,
     catalog: &Catalog,
     translation: Translation,
 ) -> Result<Result<Answer, Refusal>, ApiError> {
@@ -217,16 +218,12 @@ async fn answer(
         );
         return Ok(Err(Refusal::new(message, None)));
     }
+    let engine = scope.engine();
     let prepared = match engine.prepare_request(&translation.query) {
         Ok(p) => p,
         Err(e) => return Ok(Err(not_runnable(e.to_string(), translation))),
     };
-    let options = LoadOptions {
-        security_context: Some(&caller.context.0),
-        access: Some(&caller.grant),
-        gate: caller.gate.as_ref(),
-        ..LoadOptions::default()
-    };
+    let options = scope.load_options(CacheMode::default());
     let mut loaded: Vec<CachedLoad> = Vec::with_capacity(prepared.queries.len());
     for q in &prepared.queries {
         match engine.load_with(q, &options).await {

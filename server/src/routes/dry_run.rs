@@ -20,10 +20,11 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    respond(
-        ApiRequest::from_query_string(raw.as_deref())
-            .and_then(|r| run(&state, caller.as_ref(), &r)),
-    )
+    let result = match ApiRequest::from_query_string(raw.as_deref()) {
+        Ok(request) => run(&state, caller.as_ref(), &request).await,
+        Err(e) => Err(e),
+    };
+    respond(result)
 }
 
 /// `POST /cubejs-api/v1/dry-run` with `{"query": ...}`.
@@ -34,19 +35,20 @@ pub async fn post(
     RequestBody(body): RequestBody,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    respond(
-        body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref()))
-            .and_then(|r| run(&state, caller.as_ref(), &r)),
-    )
+    let result = match body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref())) {
+        Ok(request) => run(&state, caller.as_ref(), &request).await,
+        Err(e) => Err(e),
+    };
+    respond(result)
 }
 
 /// `{"queryType", "normalizedQueries", "queryOrder", "pivotQuery", "transformedQueries"}`.
-pub fn run(
+pub async fn run(
     state: &AppState,
     caller: Option<&Caller>,
     request: &ApiRequest,
 ) -> Result<Value, ApiError> {
-    let planned = plan_request(state, caller, request)?;
+    let planned = plan_request(state, caller, request).await?;
     let normalized = planned
         .plans
         .iter()

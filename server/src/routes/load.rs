@@ -4,9 +4,12 @@
 //! `queryType=multi`, an array query or a `compareDateRange` query the answer is
 //! `{"queryType", "results", "pivotQuery", "slowQuery"}` (Cube refuses the last
 //! two without `queryType=multi`; Strata answers them in the multi shape).
-//! `responseFormat=columns` adds `columns` to each result; `data` is kept.
-
-use std::sync::Arc;
+//!
+//! `responseFormat` (see [`ResponseFormat`]): `compact` writes each result's `data` as
+//! `{"members", "dataset"}` and echoes the format in each `query` (and `pivotQuery`), as Cube
+//! does; `columns` (Strata's) adds `columns` to each result and keeps `data`. The rows of a
+//! compare-date-range result end with `"compareDateRange": "<from> - <to>"`, its resolved
+//! range, as Cube's do.
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -14,17 +17,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use strata_engine::{
-    Annotation, CachedLoad, EngineError, LoadOptions, LoadResult, NormalizedQuery, QueryType, Rows,
-};
+use strata_engine::{Annotation, CachedLoad, EngineError, LoadResult, QueryType};
 use tokio::task::JoinHandle;
 
 use super::json_response;
-use crate::auth::SecurityContext;
 use crate::body::RequestBody;
 use crate::error::ApiError;
-use crate::request::ApiRequest;
-use crate::response::{pivot_query, request_id};
+use crate::request::{ApiRequest, ResponseFormat};
+use crate::response::{
+    compare_label, compare_time_dimension, pivot_query, request_id, EchoedQuery, ResultData,
+};
 use crate::state::AppState;
 use crate::tenancy::Caller;
 
@@ -61,21 +63,26 @@ pub async fn post(
 
 /// Runs every query of the request (concurrently) for the caller (anonymous
 /// and unrestricted when `None`, which only happens without the auth
-/// middleware) and builds the response.
+/// middleware), with the engine and grant of [`AppState::scope_for`], and
+/// builds the response.
 pub async fn run(
     state: &AppState,
     caller: Option<&Caller>,
     headers: &HeaderMap,
     request: ApiRequest,
 ) -> Result<Response, ApiError> {
-    let engine = match caller {
-        Some(c) => state.engine_for(c).await?,
-        None => state.engine().clone(),
-    };
-    let anonymous = SecurityContext::anonymous();
-    let context = caller.map_or(&anonymous, |c| &c.context);
-    let prepared = engine.prepare_request(&request.query)?;
+    let scope = state.scope_for(caller).await?;
+    let prepared = scope.prepare(&request.query)?;
     let regular = matches!(prepared.query_type, QueryType::RegularQuery);
+    // The time dimension whose ranges split a compare-date-range query: its resolved range
+    // labels each result's rows.
+    let compare = match prepared.query_type {
+        QueryType::CompareDateRangeQuery => Some(
+            compare_time_dimension(&request.query)
+                .ok_or_else(|| ApiError::internal("a compare query without compareDateRange"))?,
+        ),
+        _ => None,
+    };
     let multi = request.is_multi() || request.query.is_array() || !regular;
     let query_type = prepared.query_type.as_str();
 
@@ -84,32 +91,24 @@ pub async fn run(
         // One query runs on the request's own task: spawning it would wake a
         // second worker thread and hand the result back across threads, which
         // showed up as a good part of Strata's time on an uncached /load.
-        let options = LoadOptions {
-            cache,
-            security_context: Some(&context.0),
-            access: caller.map(|c| &c.grant),
-            gate: caller.and_then(|c| c.gate.as_ref()),
-        };
-        vec![engine.load_with(query, &options).await?]
+        vec![
+            scope
+                .engine()
+                .load_with(query, &scope.load_options(cache))
+                .await?,
+        ]
     } else {
-        let grant = caller.map(|c| Arc::new(c.grant.clone()));
-        let gate = caller.and_then(|c| c.gate.clone());
+        let owned = scope.to_owned_scope();
         let handles: Vec<JoinHandle<Result<CachedLoad, EngineError>>> = prepared
             .queries
             .into_iter()
             .map(|q| {
-                let engine = engine.clone();
-                let claims = context.0.clone();
-                let grant = grant.clone();
-                let gate = gate.clone();
+                let scope = owned.clone();
                 tokio::spawn(async move {
-                    let options = LoadOptions {
-                        cache,
-                        security_context: Some(&claims),
-                        access: grant.as_deref(),
-                        gate: gate.as_ref(),
-                    };
-                    engine.load_with(&q, &options).await
+                    scope
+                        .engine()
+                        .load_with(&q, &scope.load_options(cache))
+                        .await
                 })
             })
             .collect();
@@ -119,10 +118,28 @@ pub async fn run(
     // The id the request is answered and logged under (set by the
     // request-id middleware); a router without it makes one here.
     let request_id = crate::error::current_request_id().unwrap_or_else(|| request_id(headers));
-    let columns = request.wants_columns();
+    let format = Format {
+        data: request.format(),
+        echo: request
+            .response_format
+            .filter(|f| f.is_cube_format())
+            .map(ResponseFormat::as_str),
+    };
+    let labels = loaded
+        .iter()
+        .map(|r| match compare {
+            Some(i) => compare_label(&r.result.query.0, i)
+                .map(Some)
+                .ok_or_else(|| {
+                    ApiError::internal("a compare query result without its resolved dateRange")
+                }),
+            None => Ok(None),
+        })
+        .collect::<Result<Vec<Option<String>>, ApiError>>()?;
     let mut results: Vec<ResultObject<'_>> = loaded
         .iter()
-        .map(|r| ResultObject::new(r, &request_id, columns))
+        .zip(&labels)
+        .map(|(r, label)| ResultObject::new(r, &request_id, format, label.as_deref()))
         .collect();
     if !multi {
         let single = results
@@ -130,7 +147,12 @@ pub async fn run(
             .ok_or_else(|| ApiError::internal("the query produced no result"))?;
         return json_response(&single);
     }
-    let normalized: Vec<Value> = loaded.iter().map(|r| r.result.query.0.clone()).collect();
+    let mut normalized: Vec<Value> = loaded.iter().map(|r| r.result.query.0.clone()).collect();
+    if let Some(echo) = format.echo {
+        for query in normalized.iter_mut().filter_map(Value::as_object_mut) {
+            query.insert("responseFormat".into(), echo.into());
+        }
+    }
     json_response(&MultiResponse {
         query_type,
         results,
@@ -162,13 +184,22 @@ async fn join_all(
     Ok(out)
 }
 
+/// How a request's results are written.
+#[derive(Debug, Clone, Copy)]
+struct Format {
+    /// The shape of `data` (and whether `columns` is added).
+    data: ResponseFormat,
+    /// The `responseFormat` echoed in each `query`: one of Cube's, when the request named it.
+    echo: Option<&'static str>,
+}
+
 /// One result object in Cube's `/load` shape, serialized straight from the
 /// result (the rows are never built as JSON values).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultObject<'a> {
-    query: &'a NormalizedQuery,
-    data: Rows<'a>,
+    query: EchoedQuery<'a>,
+    data: ResultData<'a>,
     last_refresh_time: String,
     refresh_key_values: [(); 0],
     used_pre_aggregations: &'a Map<String, Value>,
@@ -187,11 +218,25 @@ struct ResultObject<'a> {
 }
 
 impl<'a> ResultObject<'a> {
-    fn new(loaded: &'a CachedLoad, request_id: &'a str, columns: bool) -> Self {
+    /// The result of `loaded` in `format`; `compare_range` labels the rows of a
+    /// compare-date-range result.
+    fn new(
+        loaded: &'a CachedLoad,
+        request_id: &'a str,
+        format: Format,
+        compare_range: Option<&'a str>,
+    ) -> Self {
         let r: &LoadResult = &loaded.result;
         ResultObject {
-            query: &r.query,
-            data: r.rows(),
+            query: EchoedQuery {
+                query: &r.query.0,
+                response_format: format.echo,
+            },
+            data: ResultData::new(
+                &r.result,
+                format.data == ResponseFormat::Compact,
+                compare_range,
+            ),
             last_refresh_time: loaded
                 .computed_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -206,7 +251,7 @@ impl<'a> ResultObject<'a> {
             external: false,
             slow_query: false,
             total: r.total,
-            columns: columns.then(|| r.columns_json()),
+            columns: (format.data == ResponseFormat::Columns).then(|| r.columns_json()),
         }
     }
 }

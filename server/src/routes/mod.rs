@@ -93,19 +93,19 @@ struct Planned {
 }
 
 /// Splits the request's query and plans every part for the caller (no
-/// database involved).
-fn plan_request(
+/// database involved), with the engine and grant `/load` runs it with
+/// ([`AppState::scope_for`]).
+async fn plan_request(
     state: &AppState,
     caller: Option<&Caller>,
     request: &ApiRequest,
 ) -> Result<Planned, ApiError> {
-    let engine = state.engine();
-    let prepared = engine.prepare_request(&request.query)?;
-    let grant = caller.map(|c| &c.grant);
+    let scope = state.scope_for(caller).await?;
+    let prepared = scope.prepare(&request.query)?;
     let plans = prepared
         .queries
         .iter()
-        .map(|q| engine.plan_with(q, grant))
+        .map(|q| scope.plan(q))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Planned {
         query_type: prepared.query_type.as_str(),

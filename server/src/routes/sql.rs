@@ -22,10 +22,11 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    respond(
-        ApiRequest::from_query_string(raw.as_deref())
-            .and_then(|r| run(&state, caller.as_ref(), &r)),
-    )
+    let result = match ApiRequest::from_query_string(raw.as_deref()) {
+        Ok(request) => run(&state, caller.as_ref(), &request).await,
+        Err(e) => Err(e),
+    };
+    respond(result)
 }
 
 /// `POST /cubejs-api/v1/sql` with `{"query": ...}`.
@@ -36,10 +37,11 @@ pub async fn post(
     RequestBody(body): RequestBody,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c);
-    respond(
-        body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref()))
-            .and_then(|r| run(&state, caller.as_ref(), &r)),
-    )
+    let result = match body.and_then(|bytes| ApiRequest::from_body(&bytes, raw.as_deref())) {
+        Ok(request) => run(&state, caller.as_ref(), &request).await,
+        Err(e) => Err(e),
+    };
+    respond(result)
 }
 
 /// The `/sql` answer: `{"sql": {...}}` for a regular query; for
@@ -69,13 +71,13 @@ struct Wrapped<'a> {
     sql: &'a SqlObject,
 }
 
-/// Plans the request's queries for `/sql`.
-pub fn run(
+/// Plans the request's queries for `/sql`, for the caller as `/load` runs them.
+pub async fn run(
     state: &AppState,
     caller: Option<&Caller>,
     request: &ApiRequest,
 ) -> Result<SqlAnswer, ApiError> {
-    let planned = plan_request(state, caller, request)?;
+    let planned = plan_request(state, caller, request).await?;
     let single = planned.query_type == "regularQuery" && !request.query.is_array();
     if single && planned.plans.is_empty() {
         return Err(ApiError::internal("the query produced no SQL"));
@@ -153,18 +155,19 @@ mod tests {
         AppState::new(engine, AuthSettings::new(None, true))
     }
 
-    fn answer(body: &str) -> String {
+    async fn answer(body: &str) -> String {
         let request = ApiRequest::from_body(body.as_bytes(), None).unwrap();
-        serde_json::to_string(&run(&state(), None, &request).unwrap()).unwrap()
+        serde_json::to_string(&run(&state(), None, &request).await.unwrap()).unwrap()
     }
 
-    #[test]
-    fn the_answer_has_cubes_fields_in_cubes_order() {
+    #[tokio::test]
+    async fn the_answer_has_cubes_fields_in_cubes_order() {
         let text = answer(
             r#"{"query": {"measures": ["Orders.count"], "dimensions": ["Orders.status"],
                 "filters": [{"member": "Orders.status", "operator": "equals", "values": ["shipped"]}],
                 "order": [["Orders.count", "desc"]], "limit": 5}}"#,
-        );
+        )
+        .await;
         let value: Value = serde_json::from_str(&text).unwrap();
         let sql = &value["sql"];
         let keys: Vec<&str> = sql
@@ -206,13 +209,14 @@ mod tests {
         assert_eq!(members, ["Orders.status", "Orders.count"]);
     }
 
-    #[test]
-    fn a_compare_date_range_query_answers_an_array() {
+    #[tokio::test]
+    async fn a_compare_date_range_query_answers_an_array() {
         let text = answer(
             r#"{"query": {"measures": ["Orders.count"], "timeDimensions": [{
                 "dimension": "Orders.created_at",
                 "compareDateRange": [["2024-01-01", "2024-01-31"], ["2024-02-01", "2024-02-29"]]}]}}"#,
-        );
+        )
+        .await;
         let value: Value = serde_json::from_str(&text).unwrap();
         let items = value.as_array().unwrap();
         assert_eq!(items.len(), 2);
