@@ -1,6 +1,6 @@
 //! Planning cost per conformance case: `Engine::plan` (query validation, join resolution and
 //! SQL generation; no database) for every data case of the Cube driver corpus, and, in the
-//! `render` group, SQL rendering alone (`PostgresRenderer::render` of an already planned
+//! `render` group, SQL rendering alone (`SqlRenderer::render` of an already planned
 //! logical plan into SQL text and its parameters).
 //!
 //! Budget (release build): every case plans in at most 50 µs and renders in at most 30 µs
@@ -20,9 +20,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
-use strata_engine::sql::context::{DialectOptions, SqlTarget};
-use strata_engine::sql::{CompiledTemplates, PostgresRenderer};
-use strata_engine::Engine;
+use strata_engine::sql::{CompiledTemplates, SqlRenderer};
+use strata_engine::{Engine, PostgresDialect};
 
 /// A criterion-friendly id: ASCII alphanumerics, runs of anything else collapsed to `_`.
 fn bench_id(name: &str) -> String {
@@ -67,11 +66,8 @@ fn rendering(c: &mut Criterion) {
     );
     let engine = Engine::new(model.clone(), None);
     let templates = CompiledTemplates::new(model.clone());
-    let options = DialectOptions {
-        hll: false,
-        target: SqlTarget::Postgres,
-    };
-    let renderer = PostgresRenderer::new(&model, &templates, options);
+    let dialect = PostgresDialect::default();
+    let renderer = SqlRenderer::new(&model, &templates, &dialect);
 
     let mut group = c.benchmark_group("render");
     configure(&mut group);

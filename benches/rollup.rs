@@ -15,9 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
-use strata_engine::{
-    Backend, Engine, PgConfig, PostgresExecutor, SqlStatement, DEFAULT_DATA_SOURCE,
-};
+use strata_engine::{Engine, PgConfig, PostgresExecutor, SqlStatement, DEFAULT_DATA_SOURCE};
 
 const MODEL: &str = r#"
 cubes:
@@ -146,10 +144,10 @@ fn rollup_vs_postgres(c: &mut Criterion) {
     );
     let model = Arc::new(model);
     let through_pg = Engine::builder(model.clone())
-        .data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(pg.clone()))
+        .data_source(DEFAULT_DATA_SOURCE, pg.clone())
         .build();
     let with_rollup = Engine::builder(model)
-        .data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(pg.clone()))
+        .data_source(DEFAULT_DATA_SOURCE, pg.clone())
         .rollups(1 << 30)
         .build();
     assert_eq!(

@@ -22,7 +22,7 @@ use serde_json::json;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
-use strata_engine::{Backend, DataFusionExecutor, Engine, LoadResult, DEFAULT_DATA_SOURCE};
+use strata_engine::{DataFusionExecutor, Engine, LoadResult, DEFAULT_DATA_SOURCE};
 
 const ROWS: usize = 10_000;
 
@@ -32,13 +32,12 @@ fn ten_thousand_rows() -> LoadResult {
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let model = strata_schema::load_files(&strata_engine::demo::model_files())
+    let model = strata_schema::load_files(&strata_demo::model_files())
         .unwrap_or_else(|e| panic!("demo model: {e}"));
     let df = DataFusionExecutor::new();
-    strata_engine::demo::register(&df, strata_engine::demo::DEFAULT_SEED)
-        .unwrap_or_else(|e| panic!("{e}"));
+    strata_demo::register(&df, strata_demo::DEFAULT_SEED).unwrap_or_else(|e| panic!("{e}"));
     let engine = Engine::builder(Arc::new(model))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(df))
         .build();
     let query = json!({
         "dimensions": [

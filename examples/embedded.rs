@@ -6,23 +6,23 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use strata::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+use strata::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A model from YAML (here the demo's; `strata::load_dir("model")` reads a directory).
-    let model = strata::load_files(&strata::engine::demo::model_files())?;
+    let model = strata::load_files(&strata::demo::model_files())?;
 
     // Its data as Arrow record batches in a DataFusion session (your own
-    // batches register the same way; `strata::engine::demo::register` keeps
+    // batches register the same way; `strata::demo::register` keeps
     // the demo's in its compact stored form instead).
     let data = DataFusionExecutor::new();
-    for table in strata::engine::demo::tables(strata::engine::demo::DEFAULT_SEED) {
+    for table in strata::demo::tables(strata::demo::DEFAULT_SEED) {
         let batches = table.batches()?;
         data.register_batches(&table.name, table.schema, batches)?;
     }
     let engine = Engine::builder(Arc::new(model))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
         .build();
 
     // A Cube REST query, exactly as a Cube client sends it.

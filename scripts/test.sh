@@ -62,6 +62,23 @@ ensure_redis() {
   wait_for 30 redis_up || die "Redis still not answering on 127.0.0.1:6379 after 30 s"
 }
 
+# The `hll` extension (approximate distinct counts): tests/approx_distinct.rs creates it in a
+# database of its own. Installs Debian's package for the running server's major version.
+ensure_hll() {
+  local available
+  available=$(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -Atc \
+    "SELECT 1 FROM pg_available_extensions WHERE name = 'hll'" 2>/dev/null || true)
+  [ "$available" = "1" ] && return 0
+  local major
+  major=$(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -Atc "SHOW server_version_num" |
+    cut -c1-2)
+  echo "installing the hll extension for PostgreSQL $major (postgresql-$major-hll)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$major-hll" >/dev/null ||
+    { apt-get update -q >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$major-hll" >/dev/null; } ||
+    die "cannot install postgresql-$major-hll (the hll extension tests/approx_distinct.rs needs)"
+}
+
 ensure_js_deps() {
   command -v node >/dev/null || die "node is not installed (tests/cube_client.rs needs Node.js 20+)"
   command -v npm >/dev/null || die "npm is not installed (needed for tests/js)"
@@ -74,6 +91,7 @@ ensure_js_deps() {
 }
 
 ensure_postgres
+ensure_hll
 ensure_redis
 ensure_js_deps
 

@@ -3,8 +3,9 @@
 //! This facade crate re-exports the workspace crates:
 //!
 //! * [`schema`] — Cube-style YAML data models compiled into a validated semantic model;
-//! * [`engine`] — query model, planning, SQL generation and execution on
-//!   PostgreSQL or DataFusion, pre-aggregations and the result cache;
+//! * [`engine`] — query model, planning, SQL dialects and executors
+//!   (PostgreSQL, DataFusion), pre-aggregations and the result cache;
+//! * [`demo`] — the bundled demo: an online shop's model and synthetic data;
 //! * [`llm`] — natural language to queries constrained to the model, charts
 //!   and insights;
 //! * [`server`] — the Cube-compatible REST API and the `strata` binary.
@@ -14,12 +15,12 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use strata::{Backend, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
+//! use strata::{Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
 //!
 //! let model = strata::schema::load_dir("model")?;
 //! let pg = PostgresExecutor::new(PgConfig { dbname: "shop".into(), ..Default::default() })?;
 //! let engine = Engine::builder(Arc::new(model))
-//!     .data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(Arc::new(pg)))
+//!     .data_source(DEFAULT_DATA_SOURCE, Arc::new(pg))
 //!     .build();
 //! let result = engine
 //!     .load(&serde_json::json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]}))
@@ -30,13 +31,15 @@
 //!
 //! `examples/embedded.rs` runs the same on the bundled demo with no database.
 
+pub use strata_demo as demo;
 pub use strata_engine as engine;
 pub use strata_llm as llm;
 pub use strata_schema as schema;
 pub use strata_server as server;
 
 pub use strata_engine::{
-    Backend, CacheConfig, CacheMode, DataFusionExecutor, Engine, EngineBuilder, EngineError,
-    LoadOptions, LoadResult, PgConfig, PostgresExecutor, QueryError, DEFAULT_DATA_SOURCE,
+    Backend, CacheConfig, CacheMode, DataFusionExecutor, Dialect, Engine, EngineBuilder,
+    EngineError, Executor, LoadOptions, LoadResult, PgConfig, PostgresExecutor, QueryError,
+    DEFAULT_DATA_SOURCE,
 };
 pub use strata_schema::{load_dir, load_files, SemanticModel};

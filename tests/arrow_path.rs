@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use strata_engine::exec::import::postgres_to_arrow;
-use strata_engine::{
-    Backend, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE,
-};
+use strata_engine::{DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
 
 use common::*;
 
@@ -101,12 +99,12 @@ async fn corpus_on_datafusion_and_rollups_matches_postgres() {
     let df = datafusion(&pg).await;
 
     let on_datafusion = Engine::builder(model.clone())
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(df.clone()))
+        .data_source(DEFAULT_DATA_SOURCE, df.clone())
         .build();
     let (df_failures, _) = run_corpus("datafusion", &on_datafusion, &reference).await;
 
     let with_rollups = Engine::builder(model.clone())
-        .data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(pg.clone()))
+        .data_source(DEFAULT_DATA_SOURCE, pg.clone())
         .rollups(strata_engine::preagg::DEFAULT_MAX_BYTES)
         .build();
     let declared = with_rollups.rollups().map(|r| r.defs().len()).unwrap_or(0);
@@ -119,7 +117,7 @@ async fn corpus_on_datafusion_and_rollups_matches_postgres() {
     );
 
     let datafusion_rollups = Engine::builder(model)
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(df))
+        .data_source(DEFAULT_DATA_SOURCE, df)
         .rollups(strata_engine::preagg::DEFAULT_MAX_BYTES)
         .build();
     assert_eq!(datafusion_rollups.build_rollups(&|_, _| {}).await, declared);

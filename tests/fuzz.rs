@@ -12,7 +12,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
-use strata::engine::demo;
+use strata::demo;
 use strata::Engine;
 
 use common::report;

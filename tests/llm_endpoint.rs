@@ -17,7 +17,7 @@ use strata::llm::{Catalog, ChartType, Intent, LlmConfig, LlmError, LlmTranslator
 use strata::Engine;
 
 fn model() -> strata::SemanticModel {
-    strata::engine::demo::model().expect("demo model compiles")
+    strata::demo::model().expect("demo model compiles")
 }
 
 fn engine() -> Engine {

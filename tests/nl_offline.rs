@@ -39,7 +39,7 @@ use query_compare::normalize;
 use serde_json::Value;
 use strata::llm::offline::{NaiveDate, OfflineParser};
 use strata::llm::{Catalog, LlmError, Translation};
-use strata::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+use strata::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
 
 const TODAY: (i32, u32, u32) = (2024, 6, 15);
 const TARGET: f64 = 0.85;
@@ -161,12 +161,11 @@ fn pct(s: &Score) -> f64 {
 }
 
 async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
-    let model = strata::engine::demo::model().expect("demo model compiles");
+    let model = strata::demo::model().expect("demo model compiles");
     let data = DataFusionExecutor::new();
-    strata::engine::demo::register(&data, strata::engine::demo::DEFAULT_SEED)
-        .expect("demo tables register");
+    strata::demo::register(&data, strata::demo::DEFAULT_SEED).expect("demo tables register");
     let engine = Engine::builder(Arc::new(model.clone()))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
         .build();
     let mut catalog = Catalog::from_model(&model);
     let filled = strata::llm::load_sample_values(&engine, &mut catalog, 50).await;

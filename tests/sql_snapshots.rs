@@ -46,9 +46,10 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use strata_engine::sql::context::{DialectOptions, SqlTarget};
-use strata_engine::sql::{CompiledTemplates, PostgresRenderer};
-use strata_engine::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+use strata_engine::sql::{CompiledTemplates, SqlRenderer};
+use strata_engine::{
+    DataFusionDialect, DataFusionExecutor, Dialect, Engine, PostgresDialect, DEFAULT_DATA_SOURCE,
+};
 use strata_schema::SemanticModel;
 
 /// This file's insta module prefix: snapshot files are `<PREFIX>__<name>.snap`.
@@ -114,11 +115,11 @@ fn clock_dependent_dates(query: &Value) -> Vec<String> {
 }
 
 /// One SQL target: its name (the snapshot-name prefix), an engine rendering for it, and the
-/// dialect options that engine renders with.
+/// dialect that engine renders in.
 struct Target {
     name: &'static str,
     engine: Engine,
-    options: DialectOptions,
+    dialect: Box<dyn Dialect>,
 }
 
 /// The model, its compiled templates (to re-render plans into ASTs) and the two targets.
@@ -132,23 +133,14 @@ fn targets() -> (Arc<SemanticModel>, CompiledTemplates, Vec<Target>) {
         Target {
             name: "postgres",
             engine: Engine::new(model.clone(), None),
-            options: DialectOptions {
-                hll: false,
-                target: SqlTarget::Postgres,
-            },
+            dialect: Box::new(PostgresDialect { hll: false }),
         },
         Target {
             name: "datafusion",
             engine: Engine::builder(model.clone())
-                .data_source(
-                    DEFAULT_DATA_SOURCE,
-                    Backend::DataFusion(Arc::new(DataFusionExecutor::new())),
-                )
+                .data_source(DEFAULT_DATA_SOURCE, Arc::new(DataFusionExecutor::new()))
                 .build(),
-            options: DialectOptions {
-                hll: false,
-                target: SqlTarget::DataFusion,
-            },
+            dialect: Box::new(DataFusionDialect),
         },
     ];
     (model, templates, targets)
@@ -200,7 +192,7 @@ fn render(
                 e.to_string()
             }
         })?;
-        let rendered = PostgresRenderer::new(model, templates, target.options)
+        let rendered = SqlRenderer::new(model, templates, target.dialect.as_ref())
             .render(&planned.plan)
             .unwrap_or_else(|e| panic!("re-rendering a plan that Engine::plan rendered: {e}"));
         let params: Vec<Value> = rendered
@@ -212,7 +204,7 @@ fn render(
         assert!(
             rendered.main.sql == planned.sql && params == planned.params,
             "re-rendering the plan for {} gave other SQL than Engine::plan (did the engine's \
-             dialect options change? update `targets()`):\n  engine:      {} {:?}\n  \
+             dialect change? update `targets()`):\n  engine:      {} {:?}\n  \
              re-rendered: {} {:?}",
             target.name,
             planned.sql,

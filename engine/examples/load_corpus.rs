@@ -23,15 +23,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         dbname: db.clone(),
         ..Default::default()
     })?);
-    let backend = if args.iter().any(|a| a == "--datafusion") {
+    let backend: Backend = if args.iter().any(|a| a == "--datafusion") {
         let df = DataFusionExecutor::new();
         for table in ["products", "customers", "ecommerce", "bigecommerce"] {
             let batch = postgres_to_arrow(&pg, &format!("SELECT * FROM {table}")).await?;
             df.register_batches(table, batch.schema(), vec![batch])?;
         }
-        Backend::DataFusion(Arc::new(df))
+        Arc::new(df)
     } else {
-        Backend::Postgres(pg)
+        pg
     };
     let mut builder = Engine::builder(model).data_source(DEFAULT_DATA_SOURCE, backend);
     let with_rollups = args.iter().any(|a| a == "--rollups");

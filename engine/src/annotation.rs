@@ -39,9 +39,14 @@ fn titles(model: &SemanticModel, name: &str, target: &MemberPath) -> (String, St
 }
 
 impl Annotation {
-    /// Builds the annotation of a plan. `exact_approx` notes that approximate
-    /// distinct counts were computed exactly (no `hll` extension).
-    pub fn new(model: &SemanticModel, plan: &LogicalPlan, exact_approx: bool) -> Annotation {
+    /// Builds the annotation of a plan. `exact_approx`, when given, says why
+    /// approximate distinct counts were computed exactly
+    /// ([`Dialect::exact_distinct_reason`](crate::Dialect::exact_distinct_reason)).
+    pub fn new(
+        model: &SemanticModel,
+        plan: &LogicalPlan,
+        exact_approx: Option<&str>,
+    ) -> Annotation {
         let mut measures = Map::new();
         for m in &plan.measures {
             let (title, short) = titles(model, &m.name, &m.target);
@@ -60,11 +65,14 @@ impl Annotation {
                 o["drillMembers"] = json!(drill);
                 o["drillMembersGrouped"]["dimensions"] = json!(drill);
             }
-            if exact_approx && m.kind == strata_schema::MeasureType::CountDistinctApprox {
-                o["approximation"] =
-                    "exact: the PostgreSQL hll extension is not installed, so this \
-                                      count_distinct_approx is an exact distinct count"
-                        .into();
+            if let Some(reason) = exact_approx {
+                if m.kind == strata_schema::MeasureType::CountDistinctApprox {
+                    o["approximation"] = format!(
+                        "exact: {reason}, so this count_distinct_approx is an exact distinct \
+                         count"
+                    )
+                    .into();
+                }
             }
             measures.insert(m.name.clone(), o);
         }

@@ -2,7 +2,7 @@
 //! normalized query, the caller's security context and the data's refresh
 //! key, with Cube's `cache` modes.
 
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -82,13 +82,48 @@ impl Default for CacheConfig {
     }
 }
 
+/// What identifies an answer, in full: the normalized query, the caller's
+/// security context and the data source. Entries are found by the whole
+/// key (a hash only picks the bucket, and the key is compared on every
+/// hit), so two callers' answers can never be confused by a hash collision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(Arc<str>);
+
+impl CacheKey {
+    /// The key of `normalized_query` for a caller with `security_context`
+    /// on `data_source`.
+    pub fn new(
+        normalized_query: &serde_json::Value,
+        security_context: Option<&serde_json::Value>,
+        data_source: &str,
+    ) -> CacheKey {
+        // Length-prefixed parts: no part's text can pass for another's.
+        let query = normalized_query.to_string();
+        let context = security_context.map_or_else(|| "-".to_string(), |c| c.to_string());
+        CacheKey(
+            format!(
+                "{}:{query}{}:{context}{}:{data_source}",
+                query.len(),
+                context.len(),
+                data_source.len()
+            )
+            .into(),
+        )
+    }
+
+    /// Bytes the key holds.
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// Cached results.
-pub struct ResultCache {
-    entries: moka::sync::Cache<u64, CachedResult>,
+pub struct ResultCache<S = std::collections::hash_map::RandomState> {
+    entries: moka::sync::Cache<CacheKey, CachedResult, S>,
     config: CacheConfig,
 }
 
-impl std::fmt::Debug for ResultCache {
+impl<S> std::fmt::Debug for ResultCache<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResultCache")
             .field("entries", &self.entries.entry_count())
@@ -97,31 +132,25 @@ impl std::fmt::Debug for ResultCache {
     }
 }
 
-/// Identifies an answer: the same key means the same rows for the same caller.
-pub fn cache_key(
-    normalized_query: &serde_json::Value,
-    security_context: Option<&serde_json::Value>,
-    refresh_key: &str,
-) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    normalized_query.to_string().hash(&mut h);
-    security_context.map(|c| c.to_string()).hash(&mut h);
-    refresh_key.hash(&mut h);
-    h.finish()
-}
-
 impl ResultCache {
     /// An empty cache.
     pub fn new(config: CacheConfig) -> ResultCache {
+        ResultCache::with_hasher(config, Default::default())
+    }
+}
+
+impl<S: BuildHasher + Clone + Send + Sync + 'static> ResultCache<S> {
+    /// An empty cache whose buckets are chosen by `hasher`.
+    pub fn with_hasher(config: CacheConfig, hasher: S) -> ResultCache<S> {
         ResultCache {
             entries: moka::sync::Cache::builder()
                 .max_capacity(config.max_bytes)
-                .weigher(|_k: &u64, v: &CachedResult| {
-                    u32::try_from(v.result.result.batch.get_array_memory_size() + 512)
+                .weigher(|k: &CacheKey, v: &CachedResult| {
+                    u32::try_from(v.result.result.batch.get_array_memory_size() + k.len() + 512)
                         .unwrap_or(u32::MAX)
                 })
                 .time_to_live(config.max_stale)
-                .build(),
+                .build_with_hasher(hasher),
             config,
         }
     }
@@ -132,12 +161,12 @@ impl ResultCache {
     }
 
     /// An entry, fresh or stale.
-    pub fn get(&self, key: u64) -> Option<CachedResult> {
-        self.entries.get(&key)
+    pub fn get(&self, key: &CacheKey) -> Option<CachedResult> {
+        self.entries.get(key)
     }
 
     /// Stores an answer fresh for `ttl`.
-    pub fn insert(&self, key: u64, result: Arc<LoadResult>, ttl: Duration) -> CachedResult {
+    pub fn insert(&self, key: CacheKey, result: Arc<LoadResult>, ttl: Duration) -> CachedResult {
         let entry = CachedResult {
             result,
             computed_at: chrono::Utc::now(),
@@ -228,6 +257,46 @@ mod tests {
         assert!(
             engine.load_with(&q, &swr).await.unwrap().from_cache,
             "stale-while-revalidate answers at once"
+        );
+    }
+
+    /// Sends every key to the same hash bucket: any two keys collide.
+    #[derive(Clone, Default)]
+    struct Colliding;
+
+    impl BuildHasher for Colliding {
+        type Hasher = Constant;
+        fn build_hasher(&self) -> Constant {
+            Constant
+        }
+    }
+
+    struct Constant;
+
+    impl std::hash::Hasher for Constant {
+        fn finish(&self) -> u64 {
+            7
+        }
+        fn write(&mut self, _bytes: &[u8]) {}
+    }
+
+    #[tokio::test]
+    async fn colliding_keys_never_share_an_answer() {
+        let engine = orders_engine(100).build();
+        let q = json!({"measures": ["Orders.count"]});
+        let answer = Arc::new(engine.load(&q).await.unwrap());
+        let cache = ResultCache::with_hasher(CacheConfig::default(), Colliding);
+        let alice = CacheKey::new(&q, Some(&json!({"tenant": "a"})), "default");
+        let bob = CacheKey::new(&q, Some(&json!({"tenant": "b"})), "default");
+        let other_source = CacheKey::new(&q, Some(&json!({"tenant": "a"})), "files");
+        cache.insert(alice.clone(), answer, Duration::from_secs(60));
+        assert!(cache.get(&alice).is_some());
+        assert!(cache.get(&bob).is_none(), "a colliding key is another key");
+        assert!(cache.get(&other_source).is_none());
+        // Parts cannot run into each other.
+        assert_ne!(
+            CacheKey::new(&json!("a"), Some(&json!("b")), "c"),
+            CacheKey::new(&json!("a\"b"), None, "c")
         );
     }
 

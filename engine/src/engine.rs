@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use strata_schema::SemanticModel;
-use tokio::sync::OnceCell;
 
 use crate::access::AccessGrant;
 use crate::annotation::Annotation;
-use crate::cache::{cache_key, CacheConfig, CacheMode, CachedResult, ResultCache};
+use crate::cache::{CacheConfig, CacheKey, CacheMode, CachedResult, ResultCache};
+use crate::dialect::{DataFusionDialect, Dialect};
 use crate::error::{query_err, EngineError, QueryError};
-use crate::exec::{DataFusionExecutor, PostgresExecutor};
+use crate::exec::Executor;
 use crate::gate::ExecutionGate;
 use crate::join_graph::JoinGraph;
 use crate::limits::{QueryLimits, MAX_QUERIES_PER_REQUEST};
@@ -19,8 +19,8 @@ use crate::plan::{LogicalPlan, Planner};
 use crate::preagg::RollupStore;
 use crate::query::{NormalizedQuery, Query};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
-use crate::sql::context::SqlTarget;
-use crate::sql::{CompiledTemplates, DialectOptions, PostgresRenderer, RenderedQuery};
+use crate::sql::templates::SnippetDialect;
+use crate::sql::{CompiledTemplates, RenderedQuery, SqlRenderer};
 
 /// How a `/load` request's queries relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +58,12 @@ pub struct PreparedRequest {
 pub struct PlannedQuery {
     /// The normalized query.
     pub query: NormalizedQuery,
-    /// PostgreSQL with `$n` placeholders.
+    /// The SQL in its data source's dialect, with its placeholders.
     pub sql: String,
     /// Bound values.
     pub params: Vec<Value>,
     /// Approximate distinct counts are computed exactly (no `hll`).
-    exact_approx: bool,
+    exact_approx: Option<&'static str>,
     /// SQL column alias to member name.
     pub alias_to_member: Vec<(String, String)>,
     /// The logical plan.
@@ -131,31 +131,8 @@ impl LoadResult {
     }
 }
 
-/// Where a data source's queries run.
-#[derive(Debug, Clone)]
-pub enum Backend {
-    /// A PostgreSQL database.
-    Postgres(Arc<PostgresExecutor>),
-    /// Arrow data in a DataFusion session.
-    DataFusion(Arc<DataFusionExecutor>),
-}
-
-impl Backend {
-    fn target(&self) -> SqlTarget {
-        match self {
-            Backend::Postgres(_) => SqlTarget::Postgres,
-            Backend::DataFusion(_) => SqlTarget::DataFusion,
-        }
-    }
-
-    /// The `dbType` Cube reports.
-    pub fn db_type(&self) -> &'static str {
-        match self {
-            Backend::Postgres(_) => "postgres",
-            Backend::DataFusion(_) => "datafusion",
-        }
-    }
-}
+/// Where a data source's queries run: any [`Executor`].
+pub type Backend = Arc<dyn Executor>;
 
 /// The data source cubes without `data_source` use.
 pub const DEFAULT_DATA_SOURCE: &str = "default";
@@ -164,11 +141,9 @@ struct Inner {
     model: Arc<SemanticModel>,
     graph: Arc<JoinGraph>,
     templates: Arc<CompiledTemplates>,
-    executor: Option<Arc<PostgresExecutor>>,
     sources: HashMap<String, Backend>,
     rollups: Option<Arc<RollupStore>>,
     cache: Option<Arc<ResultCache>>,
-    hll: OnceCell<bool>,
     limits: QueryLimits,
 }
 
@@ -238,11 +213,10 @@ impl EngineBuilder {
     /// The engine.
     pub fn build(self) -> Engine {
         let graph = Arc::new(JoinGraph::new(&self.model));
-        let templates = Arc::new(CompiledTemplates::new(self.model.clone()));
-        let executor = match self.sources.get(DEFAULT_DATA_SOURCE) {
-            Some(Backend::Postgres(p)) => Some(p.clone()),
-            _ => None,
-        };
+        let templates = Arc::new(CompiledTemplates::with_parsers(
+            self.model.clone(),
+            parsers(&self.sources),
+        ));
         let rollups = self
             .rollup_bytes
             .map(|b| Arc::new(RollupStore::new(&self.model, b)));
@@ -251,19 +225,17 @@ impl EngineBuilder {
                 model: self.model,
                 graph,
                 templates,
-                executor,
                 rollups,
                 cache: self.cache.map(|c| Arc::new(ResultCache::new(c))),
                 sources: self.sources,
-                hll: OnceCell::new(),
                 limits: self.limits,
             }),
         }
     }
 }
 
-/// Plans Cube queries against a model and runs them on PostgreSQL.
-/// Cheap to clone.
+/// Plans Cube queries against a model and runs them on its data sources'
+/// executors. Cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
     inner: Arc<Inner>,
@@ -273,17 +245,18 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("cubes", &self.inner.model.cubes.len())
-            .field("executor", &self.inner.executor)
+            .field("sources", &self.inner.sources)
             .finish()
     }
 }
 
 impl Engine {
-    /// An engine over `model`, running queries on `executor` when given.
-    pub fn new(model: Arc<SemanticModel>, executor: Option<Arc<PostgresExecutor>>) -> Engine {
+    /// An engine over `model`, running queries on `executor` (the default
+    /// data source) when given.
+    pub fn new(model: Arc<SemanticModel>, executor: Option<Backend>) -> Engine {
         let mut b = Engine::builder(model);
         if let Some(e) = executor {
-            b = b.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(e));
+            b = b.data_source(DEFAULT_DATA_SOURCE, e);
         }
         b.build()
     }
@@ -304,10 +277,20 @@ impl Engine {
     /// result cache (same settings) and no rollups, so nothing computed for
     /// one set of sources can answer another.
     pub fn with_sources(&self, sources: HashMap<String, Backend>) -> Engine {
+        // The parsed snippets are shared when the sources speak the same
+        // dialects; otherwise the snippets are read again in the new ones.
+        let templates = if dialect_names(&sources) == dialect_names(&self.inner.sources) {
+            self.inner.templates.clone()
+        } else {
+            Arc::new(CompiledTemplates::with_parsers(
+                self.inner.model.clone(),
+                parsers(&sources),
+            ))
+        };
         self.derived(
             self.inner.model.clone(),
             self.inner.graph.clone(),
-            self.inner.templates.clone(),
+            templates,
             sources,
         )
     }
@@ -317,7 +300,10 @@ impl Engine {
     /// settings) and no rollups.
     pub fn with_model(&self, model: Arc<SemanticModel>) -> Engine {
         let graph = Arc::new(JoinGraph::new(&model));
-        let templates = Arc::new(CompiledTemplates::new(model.clone()));
+        let templates = Arc::new(CompiledTemplates::with_parsers(
+            model.clone(),
+            parsers(&self.inner.sources),
+        ));
         self.derived(model, graph, templates, self.inner.sources.clone())
     }
 
@@ -330,16 +316,11 @@ impl Engine {
         templates: Arc<CompiledTemplates>,
         sources: HashMap<String, Backend>,
     ) -> Engine {
-        let executor = match sources.get(DEFAULT_DATA_SOURCE) {
-            Some(Backend::Postgres(p)) => Some(p.clone()),
-            _ => None,
-        };
         Engine {
             inner: Arc::new(Inner {
                 model,
                 graph,
                 templates,
-                executor,
                 sources,
                 rollups: None,
                 cache: self
@@ -347,7 +328,6 @@ impl Engine {
                     .cache
                     .as_ref()
                     .map(|c| Arc::new(ResultCache::new(*c.config()))),
-                hll: OnceCell::new(),
                 limits: self.inner.limits,
             }),
         }
@@ -375,12 +355,9 @@ impl Engine {
                     EngineError::Query(query_err!("data source \"{other}\" is not configured"))
                 }
             })?;
-        let rendered = PostgresRenderer::new(
-            &self.inner.model,
-            &self.inner.templates,
-            self.options(Some(&backend)),
-        )
-        .render(plan)?;
+        let rendered =
+            SqlRenderer::new(&self.inner.model, &self.inner.templates, backend.dialect())
+                .render(plan)?;
         Ok((backend, rendered))
     }
 
@@ -418,9 +395,9 @@ impl Engine {
         &self.inner.model
     }
 
-    /// The database executor, if any.
-    pub fn executor(&self) -> Option<&Arc<PostgresExecutor>> {
-        self.inner.executor.as_ref()
+    /// The executor of the default data source, if any.
+    pub fn executor(&self) -> Option<&Backend> {
+        self.inner.sources.get(DEFAULT_DATA_SOURCE)
     }
 
     /// Splits a `/load` request's `query` into individual queries.
@@ -496,15 +473,18 @@ impl Engine {
         }
     }
 
-    fn options(&self, backend: Option<&Backend>) -> DialectOptions {
-        let target = backend.map(Backend::target).unwrap_or_default();
-        DialectOptions {
-            hll: target == SqlTarget::Postgres && self.inner.hll.get().copied().unwrap_or(false),
-            target,
+    /// The dialect of a data source.
+    fn dialect(&self, data_source: &str) -> &dyn Dialect {
+        match self.inner.sources.get(data_source) {
+            Some(executor) => executor.dialect(),
+            None => crate::dialect::default_dialect(),
         }
     }
 
-    /// Parses, validates, plans and renders a query without running it.
+    /// Parses, validates, plans and renders a query without running it, in
+    /// the dialect of its data source. What a data source supports is
+    /// learned once by [`Engine::prepare`], which loads run first; call it
+    /// before planning so that the SQL is the SQL a load runs.
     pub fn plan(&self, query: &Value) -> Result<PlannedQuery, QueryError> {
         self.plan_with(query, None)
     }
@@ -533,9 +513,9 @@ impl Engine {
         let plan = planner.plan(&q)?;
         self.inner.limits.check_plan(&self.inner.model, &plan)?;
         let data_source = self.data_source_of(&plan)?;
-        let options = self.options(self.inner.sources.get(&data_source));
-        let rendered = PostgresRenderer::new(&self.inner.model, &self.inner.templates, options)
-            .render(&plan)?;
+        let dialect = self.dialect(&data_source);
+        let rendered =
+            SqlRenderer::new(&self.inner.model, &self.inner.templates, dialect).render(&plan)?;
         let alias_to_member = plan
             .dimensions
             .iter()
@@ -555,7 +535,7 @@ impl Engine {
                 .iter()
                 .map(|p| p.clone().map(Value::String).unwrap_or(Value::Null))
                 .collect(),
-            exact_approx: !options.hll,
+            exact_approx: dialect.exact_distinct_reason(),
             alias_to_member,
             plan,
             data_source,
@@ -563,19 +543,18 @@ impl Engine {
         })
     }
 
-    async fn ensure_ready(&self) -> Result<(), EngineError> {
-        if let Some(Backend::Postgres(pg)) = self.inner.sources.get(DEFAULT_DATA_SOURCE) {
-            self.inner
-                .hll
-                .get_or_try_init(|| async { pg.has_extension("hll").await })
-                .await?;
+    /// Learns what each data source supports ([`Executor::prepare`]), once
+    /// per source; later calls return at once.
+    pub async fn prepare(&self) -> Result<(), EngineError> {
+        for executor in self.inner.sources.values() {
+            executor.prepare().await?;
         }
         Ok(())
     }
 
     /// Plans a query and runs it on its data source (or a rollup).
     pub async fn load(&self, query: &Value) -> Result<LoadResult, EngineError> {
-        self.ensure_ready().await?;
+        self.prepare().await?;
         let planned = self.plan(query)?;
         self.execute(planned).await
     }
@@ -586,7 +565,7 @@ impl Engine {
         query: &Value,
         options: &LoadOptions<'_>,
     ) -> Result<CachedLoad, EngineError> {
-        self.ensure_ready().await?;
+        self.prepare().await?;
         let planned = self.plan_with(query, options.access)?;
         let gate = options.gate.cloned();
         let Some(cache) = self.inner.cache.clone() else {
@@ -598,12 +577,12 @@ impl Engine {
             });
         };
         let ttl = self.refresh_interval(&planned.plan, cache.config().default_ttl);
-        let key = cache_key(
+        let key = CacheKey::new(
             &planned.query.0,
             options.security_context,
             &planned.data_source,
         );
-        let cached = cache.get(key);
+        let cached = cache.get(&key);
         let hit = |e: CachedResult| CachedLoad {
             result: e.result,
             computed_at: e.computed_at,
@@ -701,20 +680,10 @@ impl Engine {
         if let Some(store) = &self.inner.rollups {
             if let Some(rollup) = store.find(&self.inner.model, &planned.plan) {
                 if let Some(mapped) = rollup.map_plan(&planned.plan) {
-                    let options = DialectOptions {
-                        hll: false,
-                        target: SqlTarget::DataFusion,
-                    };
-                    let rendered = PostgresRenderer::new(&rollup.model, &rollup.templates, options)
-                        .render(&mapped)?;
-                    let main = rollup.executor.query_result(rendered.main_ast, columns);
-                    let (result, total) = match rendered.total_ast {
-                        Some(t) => {
-                            let (r, n) = tokio::join!(main, rollup.executor.count(t));
-                            (r?, Some(n?))
-                        }
-                        None => (main.await?, None),
-                    };
+                    let rendered =
+                        SqlRenderer::new(&rollup.model, &rollup.templates, &DataFusionDialect)
+                            .render(&mapped)?;
+                    let executed = rollup.executor.execute(&rendered, columns).await?;
                     let mut used = Map::new();
                     used.insert(
                         rollup.id.clone(),
@@ -728,11 +697,11 @@ impl Engine {
                     return Ok(LoadResult {
                         annotation: self.annotation(&planned),
                         query: planned.query,
-                        total,
+                        total: executed.total,
                         data_source: planned.data_source,
-                        db_type: "datafusion".into(),
+                        db_type: DataFusionDialect.name().into(),
                         used_pre_aggregations: used,
-                        result,
+                        result: executed.result,
                     });
                 }
             }
@@ -748,58 +717,35 @@ impl Engine {
                     EngineError::Query(query_err!("data source \"{other}\" is not configured"))
                 }
             })?;
-        let columns: Vec<OutputColumn> = planned
-            .plan
-            .dimensions
-            .iter()
-            .map(|d| OutputColumn {
-                names: std::iter::once(d.name.clone())
-                    .chain(d.alt_name.clone())
-                    .collect(),
-                style: JsonStyle::Text,
-            })
-            .chain(planned.plan.measures.iter().map(|m| OutputColumn {
-                names: vec![m.name.clone()],
-                style: JsonStyle::Text,
-            }))
-            .collect();
-        let (result, total) = match &backend {
-            Backend::Postgres(executor) => {
-                let main = executor.query_result(&planned.rendered.main, columns);
-                match &planned.rendered.total {
-                    Some(t) => {
-                        let (r, rows) = tokio::join!(main, executor.query(t));
-                        let rows = rows?;
-                        let n: i64 = rows
-                            .first()
-                            .and_then(|r| r.try_get::<_, i64>(0).ok())
-                            .unwrap_or(0);
-                        (r?, Some(n.max(0) as u64))
-                    }
-                    None => (main.await?, None),
-                }
-            }
-            Backend::DataFusion(df) => {
-                let main = df.query_result(planned.rendered.main_ast.clone(), columns);
-                match planned.rendered.total_ast.clone() {
-                    Some(t) => {
-                        let (r, n) = tokio::join!(main, df.count(t));
-                        (r?, Some(n?))
-                    }
-                    None => (main.await?, None),
-                }
-            }
-        };
+        let executed = backend.execute(&planned.rendered, columns).await?;
         Ok(LoadResult {
             annotation: self.annotation(&planned),
             query: planned.query,
-            total,
+            total: executed.total,
             data_source: planned.data_source,
-            db_type: backend.db_type().into(),
+            db_type: backend.dialect().name().into(),
             used_pre_aggregations: Map::new(),
-            result,
+            result: executed.result,
         })
     }
+}
+
+/// The parser of each data source's dialect.
+fn parsers(sources: &HashMap<String, Backend>) -> HashMap<String, &'static SnippetDialect> {
+    sources
+        .iter()
+        .map(|(name, executor)| (name.clone(), executor.dialect().parser()))
+        .collect()
+}
+
+/// The dialect of each data source, by name, in a comparable order.
+fn dialect_names(sources: &HashMap<String, Backend>) -> Vec<(&str, &'static str)> {
+    let mut names: Vec<(&str, &'static str)> = sources
+        .iter()
+        .map(|(name, executor)| (name.as_str(), executor.dialect().name()))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// One output column per dimension and measure of a plan, in SQL order.

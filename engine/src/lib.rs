@@ -1,7 +1,8 @@
 //! Strata's query engine: Cube REST queries resolved against a
 //! [`SemanticModel`](strata_schema::SemanticModel) into a [`LogicalPlan`],
-//! rendered as PostgreSQL (a sqlparser AST with bound parameters) and run
-//! through a connection pool into Arrow-backed, chart-ready results.
+//! rendered in the [`Dialect`] of its data source (a sqlparser AST with bound
+//! parameters) and run by that source's [`Executor`] into Arrow-backed,
+//! chart-ready results.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,7 +22,7 @@
 pub mod access;
 pub mod annotation;
 pub mod cache;
-pub mod demo;
+pub mod dialect;
 pub mod engine;
 pub mod error;
 pub mod exec;
@@ -41,14 +42,15 @@ pub(crate) mod testing;
 pub use access::{AccessContext, AccessGrant};
 pub use annotation::Annotation;
 pub use cache::{CacheConfig, CacheMode};
+pub use dialect::{DataFusionDialect, Dialect, PostgresDialect, SqlType};
 pub use engine::{
     Backend, CachedLoad, Engine, EngineBuilder, LoadOptions, LoadResult, PlannedQuery,
     PreparedRequest, QueryType, DEFAULT_DATA_SOURCE,
 };
 pub use error::{EngineError, Exhausted, QueryError};
 pub use exec::{
-    DataFusionExecutor, DataFusionLimits, DataFusionResources, PgConfig, PostgresExecutor,
-    TableFactory,
+    DataFusionExecutor, DataFusionLimits, DataFusionResources, ExecutedQuery, Executor, PgConfig,
+    PostgresExecutor, TableFactory,
 };
 pub use gate::{ExecutionGate, GateFuture, GatePass};
 pub use limits::QueryLimits;

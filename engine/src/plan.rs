@@ -1182,11 +1182,15 @@ cubes:
             serde_json::json!({"measures": ["Orders.avgItemsTotal"], "dimensions": ["Orders.itemsCount"]}),
         );
         let templates = crate::sql::CompiledTemplates::new(model.clone());
-        let sql = crate::sql::PostgresRenderer::new(&model, &templates, Default::default())
-            .render(&plan)
-            .expect("render")
-            .main
-            .sql;
+        let sql = crate::sql::SqlRenderer::new(
+            &model,
+            &templates,
+            &crate::dialect::PostgresDialect::default(),
+        )
+        .render(&plan)
+        .expect("render")
+        .main
+        .sql;
         assert!(
             sql.contains(concat!(
                 r#"FROM orders AS "Orders" LEFT JOIN (SELECT "Orders".id AS "orders__id", "#,

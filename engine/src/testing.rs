@@ -7,7 +7,7 @@ use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, TimestampMic
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
 
-use crate::engine::{Backend, EngineBuilder, DEFAULT_DATA_SOURCE};
+use crate::engine::{EngineBuilder, DEFAULT_DATA_SOURCE};
 use crate::exec::DataFusionExecutor;
 use crate::Engine;
 
@@ -81,8 +81,7 @@ pub fn orders_engine(rows: usize) -> EngineBuilder {
     let batch = orders_batch(rows);
     df.register_batches("orders", batch.schema(), vec![batch])
         .unwrap_or_else(|e| panic!("fixture table: {e}"));
-    Engine::builder(Arc::new(model))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+    Engine::builder(Arc::new(model)).data_source(DEFAULT_DATA_SOURCE, Arc::new(df))
 }
 
 /// Orders (one row each) with many Items, and Customers that orders belong to.
@@ -195,7 +194,7 @@ pub fn fanout_engine() -> Engine {
             .unwrap_or_else(|e| panic!("{e}"));
     }
     Engine::builder(Arc::new(model))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(df))
         .build()
 }
 
@@ -276,9 +275,6 @@ pub fn windows_engine(postgres: bool) -> Engine {
         return Engine::new(Arc::new(model), None);
     }
     Engine::builder(Arc::new(model))
-        .data_source(
-            DEFAULT_DATA_SOURCE,
-            Backend::DataFusion(Arc::new(DataFusionExecutor::new())),
-        )
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(DataFusionExecutor::new()))
         .build()
 }

@@ -357,7 +357,7 @@ mod tests {
     use super::*;
 
     fn demo_catalog() -> Catalog {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         Catalog::from_model(&model)
     }
 
@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn access_filter_removes_members() {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let catalog = Catalog::from_model_filtered(&model, |n| !n.starts_with("Users."));
         assert!(catalog.get("Users.count").is_none());
         assert!(catalog.get("Orders.count").is_some());

@@ -334,7 +334,7 @@ mod tests {
     use crate::catalog::Catalog;
 
     fn demo() -> Catalog {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         Catalog::from_model(&model)
     }
 
@@ -396,7 +396,7 @@ mod tests {
 
     #[test]
     fn filtered_catalog_excludes_members_from_every_enum() {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let catalog = Catalog::from_model_filtered(&model, |n| !n.starts_with("Users."));
         let text = query_schema(&catalog).to_string();
         assert!(

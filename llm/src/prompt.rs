@@ -186,7 +186,7 @@ mod tests {
     use crate::intent::Intent;
 
     fn catalog() -> Catalog {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let mut catalog = Catalog::from_model_filtered(&model, |n| !n.starts_with("Users."));
         catalog.set_sample_values("Orders.status", vec!["completed".into(), "shipped".into()]);
         catalog

@@ -436,12 +436,13 @@ mod tests {
     /// A demo engine on DataFusion (no database).
     fn demo_engine() -> (strata_engine::Engine, strata_schema::SemanticModel) {
         use std::sync::Arc;
-        use strata_engine::{demo, Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+        use strata_demo as demo;
+        use strata_engine::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
         let model = demo::model().expect("demo model compiles");
         let data = DataFusionExecutor::new();
         demo::register(&data, demo::DEFAULT_SEED).expect("demo tables register");
         let engine = Engine::builder(Arc::new(model.clone()))
-            .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(data)))
+            .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
             .build();
         (engine, model)
     }

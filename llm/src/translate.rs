@@ -225,7 +225,7 @@ mod tests {
         // Port 9 (discard) on localhost: nothing may be sent there.
         let translator =
             LlmTranslator::new(LlmConfig::new("http://127.0.0.1:9/v1", "m")).expect("client");
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let catalog = Catalog::from_model(&model);
         let engine = Engine::new(std::sync::Arc::new(model), None);
         let today = NaiveDate::from_ymd_opt(2024, 6, 1).expect("date");

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use strata_engine::{
-    Backend, CacheConfig, DataFusionExecutor, DataFusionLimits, DataFusionResources, Engine,
-    PgConfig, PostgresExecutor, QueryLimits, DEFAULT_DATA_SOURCE,
+    CacheConfig, DataFusionExecutor, DataFusionLimits, DataFusionResources, Engine, PgConfig,
+    PostgresExecutor, QueryLimits, DEFAULT_DATA_SOURCE,
 };
 use strata_schema::SemanticModel;
 
@@ -56,7 +56,7 @@ pub fn load_model(
     settings: &EngineSettings,
 ) -> Result<SemanticModel, ServerError> {
     if settings.demo {
-        return strata_schema::load_files(&strata_engine::demo::model_files()).map_err(|errors| {
+        return strata_schema::load_files(&strata_demo::model_files()).map_err(|errors| {
             ServerError::Model {
                 dir: PathBuf::from("<demo>"),
                 errors,
@@ -108,7 +108,7 @@ pub async fn build_engine(
     let mut builder = Engine::builder(Arc::new(model)).limits(settings.limits);
     if let Some(db) = db {
         let pg = PostgresExecutor::new(db).map_err(ServerError::Database)?;
-        builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::Postgres(Arc::new(pg)));
+        builder = builder.data_source(DEFAULT_DATA_SOURCE, Arc::new(pg));
     }
     // One memory budget and set of query slots for every DataFusion source.
     let mut resources = None;
@@ -123,14 +123,14 @@ pub async fn build_engine(
     if settings.demo {
         let started = std::time::Instant::now();
         let df = DataFusionExecutor::with_resources(df_resources()?);
-        let bytes = strata_engine::demo::register(&df, strata_engine::demo::DEFAULT_SEED)
+        let bytes = strata_demo::register(&df, strata_demo::DEFAULT_SEED)
             .map_err(|e| ServerError::Demo(e.to_string()))?;
         tracing::info!(
             ms = started.elapsed().as_millis() as u64,
             stored_mb = format!("{:.1}", bytes as f64 / 1e6),
             "demo data generated"
         );
-        builder = builder.data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)));
+        builder = builder.data_source(DEFAULT_DATA_SOURCE, Arc::new(df));
     }
     if let Some(path) = &settings.data_sources {
         let file = sources::read(path)?;
@@ -140,7 +140,7 @@ pub async fn build_engine(
             .unwrap_or_default();
         for (name, source) in &file.data_sources {
             let df = sources::register(&base, name, source, df_resources()?).await?;
-            builder = builder.data_source(name.clone(), Backend::DataFusion(Arc::new(df)));
+            builder = builder.data_source(name.clone(), Arc::new(df));
         }
     }
     if settings.rollup_max_bytes > 0 {

@@ -219,7 +219,7 @@ impl TenantEngines {
         let pg = PostgresExecutor::new(config).map_err(ApiError::from)?;
         let engine = base.with_sources(HashMap::from([(
             DEFAULT_DATA_SOURCE.to_string(),
-            Backend::Postgres(Arc::new(pg)),
+            Arc::new(pg) as Backend,
         )]));
         self.tenants.insert(key, engine.clone());
         // Apply the connection budget now, not at some later cache operation.

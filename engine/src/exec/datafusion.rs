@@ -11,9 +11,12 @@ use datafusion::common::TableReference;
 use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 
+use super::executor::{ExecutedQuery, Executor};
 use super::resources::{df_error, DataFusionResources};
+use crate::dialect::{DataFusionDialect, Dialect};
 use crate::error::EngineError;
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
+use crate::sql::RenderedQuery;
 
 /// Runs rendered query trees on a DataFusion session.
 ///
@@ -276,6 +279,47 @@ impl DataFusionExecutor {
             })
             .unwrap_or(0);
         Ok(n.max(0) as u64)
+    }
+}
+
+#[async_trait::async_trait]
+impl Executor for DataFusionExecutor {
+    fn dialect(&self) -> &dyn Dialect {
+        &DataFusionDialect
+    }
+
+    async fn execute(
+        &self,
+        query: &RenderedQuery,
+        columns: Vec<OutputColumn>,
+    ) -> Result<ExecutedQuery, EngineError> {
+        let main = self.query_result(query.main_ast.clone(), columns);
+        let Some(count) = query.total_ast.clone() else {
+            return Ok(ExecutedQuery {
+                result: main.await?,
+                total: None,
+            });
+        };
+        let (result, total) = tokio::join!(main, self.count(count));
+        Ok(ExecutedQuery {
+            result: result?,
+            total: Some(total?),
+        })
+    }
+
+    async fn fetch(&self, query: &RenderedQuery) -> Result<RecordBatch, EngineError> {
+        let batches = self.run(query.main_ast.clone()).await?;
+        match batches.first() {
+            Some(b) => concat_batches(&b.schema(), &batches)
+                .map_err(|e| EngineError::Result(e.to_string())),
+            None => Ok(RecordBatch::new_empty(Arc::new(
+                arrow::datatypes::Schema::empty(),
+            ))),
+        }
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

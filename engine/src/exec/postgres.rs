@@ -8,14 +8,18 @@ use arrow::array::{
     ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
     TimestampMillisecondBuilder,
 };
+use arrow::record_batch::RecordBatch;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use deadpool_postgres::{ManagerConfig, PoolConfig, RecyclingMethod, Runtime, Timeouts};
 use tokio_postgres::types::{FromSql, Type};
 use tokio_postgres::{NoTls, Row};
 
+use super::executor::{ExecutedQuery, Executor};
 use super::pg_value::{numeric_to_string, RawValue, TextParam};
+use crate::dialect::{Dialect, PostgresDialect};
 use crate::error::{EngineError, QueryError};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
+use crate::sql::RenderedQuery;
 use crate::sql::SqlStatement;
 
 /// Idle time on a connection before TCP keepalive probes start, so that a
@@ -72,6 +76,9 @@ impl Default for PgConfig {
 pub struct PostgresExecutor {
     pool: deadpool_postgres::Pool,
     config: PgConfig,
+    /// The dialect, once [`Executor::prepare`] learned whether `hll` is
+    /// installed.
+    dialect: tokio::sync::OnceCell<PostgresDialect>,
 }
 
 impl std::fmt::Debug for PostgresExecutor {
@@ -134,7 +141,11 @@ impl PostgresExecutor {
         if let Some(idle) = config.idle_timeout {
             reap_idle(&pool, idle);
         }
-        Ok(PostgresExecutor { pool, config })
+        Ok(PostgresExecutor {
+            pool,
+            config,
+            dialect: tokio::sync::OnceCell::new(),
+        })
     }
 
     /// Whether the database has a schema of this name (a catalog lookup
@@ -237,6 +248,80 @@ impl PostgresExecutor {
     ) -> Result<QueryResult, EngineError> {
         let rows = self.query(stmt).await?;
         rows_to_result(&rows, columns)
+    }
+}
+
+#[async_trait::async_trait]
+impl Executor for PostgresExecutor {
+    /// PostgreSQL; approximate distinct counts use `hll` once
+    /// [`Executor::prepare`] found it installed.
+    fn dialect(&self) -> &dyn Dialect {
+        const PLAIN: PostgresDialect = PostgresDialect { hll: false };
+        match self.dialect.get() {
+            Some(d) => d,
+            None => &PLAIN,
+        }
+    }
+
+    async fn prepare(&self) -> Result<(), EngineError> {
+        self.dialect
+            .get_or_try_init(|| async {
+                let hll = self.has_extension("hll").await?;
+                Ok::<_, EngineError>(PostgresDialect { hll })
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn execute(
+        &self,
+        query: &RenderedQuery,
+        columns: Vec<OutputColumn>,
+    ) -> Result<ExecutedQuery, EngineError> {
+        let main = self.query_result(&query.main, columns);
+        let Some(count) = &query.total else {
+            return Ok(ExecutedQuery {
+                result: main.await?,
+                total: None,
+            });
+        };
+        let (result, rows) = tokio::join!(main, self.query(count));
+        let n: i64 = rows?
+            .first()
+            .and_then(|r| r.try_get::<_, i64>(0).ok())
+            .unwrap_or(0);
+        Ok(ExecutedQuery {
+            result: result?,
+            total: Some(n.max(0) as u64),
+        })
+    }
+
+    async fn fetch(&self, query: &RenderedQuery) -> Result<RecordBatch, EngineError> {
+        super::import::rows_to_batch(&self.query(&query.main).await?)
+    }
+
+    async fn refresh_key(&self, sql: &str) -> Result<Option<String>, EngineError> {
+        let rows = self
+            .query(&SqlStatement {
+                sql: sql.to_string(),
+                params: vec![],
+            })
+            .await?;
+        let batch = super::import::rows_to_batch(&rows)?;
+        if batch.num_columns() == 0 || batch.num_rows() == 0 {
+            return Ok(Some(String::new()));
+        }
+        Ok(Some(
+            arrow::util::display::array_value_to_string(batch.column(0), 0).unwrap_or_default(),
+        ))
+    }
+
+    async fn ping(&self) -> Result<(), EngineError> {
+        PostgresExecutor::ping(self).await
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

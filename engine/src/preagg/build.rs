@@ -3,16 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use arrow::compute::concat_batches;
-
 use super::rollup::{BuiltRollup, RollupColumn};
 use super::{RollupDef, RollupEvent};
-use crate::engine::{Backend, Engine};
+use crate::engine::Engine;
 use crate::error::{query_err, EngineError};
-use crate::exec::import::rows_to_batch;
 use crate::plan::Planner;
 use crate::query::{Query, TimeDimensionSpec};
-use crate::sql::SqlStatement;
 
 impl Engine {
     /// Builds one rollup now from its cube's data source and stores it.
@@ -20,6 +16,7 @@ impl Engine {
         let store = self
             .rollups()
             .ok_or_else(|| EngineError::Query(query_err!("pre-aggregations are not enabled")))?;
+        self.prepare().await?;
         let refresh_value = match &def.refresh_sql {
             Some(sql) => Some(self.refresh_key_value(def, sql).await?),
             None => None,
@@ -61,19 +58,7 @@ impl Engine {
             }))
             .collect();
         let (backend, rendered) = self.render_for_source(&plan)?;
-        let batch = match backend {
-            Backend::Postgres(pg) => rows_to_batch(&pg.query(&rendered.main).await?)?,
-            Backend::DataFusion(df) => {
-                let batches = df.run(rendered.main_ast).await?;
-                match batches.first() {
-                    Some(b) => concat_batches(&b.schema(), &batches)
-                        .map_err(|e| EngineError::Result(e.to_string()))?,
-                    None => arrow::record_batch::RecordBatch::new_empty(Arc::new(
-                        arrow::datatypes::Schema::empty(),
-                    )),
-                }
-            }
-        };
+        let batch = backend.fetch(&rendered).await?;
         let batch = if batch.num_columns() == 0 {
             empty_batch(&columns)
         } else {
@@ -97,20 +82,8 @@ impl Engine {
             .and_then(|c| c.data_source.clone())
             .unwrap_or_else(|| crate::engine::DEFAULT_DATA_SOURCE.to_string());
         match self.backend(&ds) {
-            Some(Backend::Postgres(pg)) => {
-                let rows = pg
-                    .query(&SqlStatement {
-                        sql: sql.to_string(),
-                        params: vec![],
-                    })
-                    .await?;
-                let batch = rows_to_batch(&rows)?;
-                Ok(
-                    arrow::util::display::array_value_to_string(batch.column(0), 0)
-                        .unwrap_or_default(),
-                )
-            }
-            _ => Ok(String::new()),
+            Some(executor) => Ok(executor.refresh_key(sql).await?.unwrap_or_default()),
+            None => Ok(String::new()),
         }
     }
 

@@ -214,10 +214,7 @@ mod tests {
         )])
         .unwrap();
         let engine = crate::Engine::builder(std::sync::Arc::new(model))
-            .data_source(
-                crate::DEFAULT_DATA_SOURCE,
-                crate::Backend::DataFusion(df.clone()),
-            )
+            .data_source(crate::DEFAULT_DATA_SOURCE, df.clone())
             .rollups(super::DEFAULT_MAX_BYTES)
             .build();
         let def = engine.rollups().unwrap().defs()[0].clone();

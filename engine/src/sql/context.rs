@@ -11,33 +11,14 @@ use strata_schema::{
     SemanticModel, SqlRef,
 };
 
-use super::ast::{self, cast, data_type, func, func_distinct, func_star};
+use super::ast::{self, func, func_distinct, func_star};
 use super::templates::{CompiledExpr, CompiledTemplates, Slot, REF_PREFIX};
+use crate::dialect::{Dialect, SqlType};
 use crate::error::{query_err, QueryError};
 use crate::query::date_range::{format_local, TimeBounds};
 
 /// Deepest chain of member references followed.
 const MAX_DEPTH: usize = 24;
-
-/// Which engine the SQL is for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SqlTarget {
-    /// PostgreSQL: values are `$n` parameters bound at execution.
-    #[default]
-    Postgres,
-    /// DataFusion: the AST is planned directly, values are literal nodes of
-    /// the tree (never text spliced into SQL).
-    DataFusion,
-}
-
-/// SQL dialect capabilities that change rendering.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DialectOptions {
-    /// The `hll` extension is installed (approximate distinct counts).
-    pub hll: bool,
-    /// The engine the SQL is for.
-    pub target: SqlTarget,
-}
 
 /// State of one rendering: parameters bound so far.
 pub struct RenderContext<'a> {
@@ -45,8 +26,8 @@ pub struct RenderContext<'a> {
     pub model: &'a SemanticModel,
     /// Parsed snippets.
     pub templates: &'a CompiledTemplates,
-    /// Dialect options.
-    pub options: DialectOptions,
+    /// The SQL dialect rendered.
+    pub dialect: &'a dyn Dialect,
     /// Values bound, in `$n` order.
     pub params: Vec<Option<String>>,
     tz_param: Option<usize>,
@@ -65,13 +46,13 @@ impl<'a> RenderContext<'a> {
     pub fn new(
         model: &'a SemanticModel,
         templates: &'a CompiledTemplates,
-        options: DialectOptions,
+        dialect: &'a dyn Dialect,
         timezone: &str,
     ) -> Self {
         RenderContext {
             model,
             templates,
-            options,
+            dialect,
             params: Vec::new(),
             tz_param: None,
             timezone: timezone.to_string(),
@@ -80,25 +61,27 @@ impl<'a> RenderContext<'a> {
         }
     }
 
-    /// Binds a value and returns its placeholder (for DataFusion, a literal node).
+    /// Binds a value and returns its placeholder (a literal node for
+    /// dialects that [inline values](Dialect::inline_values)).
     pub fn param(&mut self, v: Option<String>) -> Expr {
-        if self.options.target == SqlTarget::DataFusion {
+        if self.dialect.inline_values() {
             return match v {
                 Some(s) => ast::string_literal(s),
                 None => ast::null(),
             };
         }
         self.params.push(v);
-        ast::placeholder(self.params.len())
+        self.dialect.placeholder(self.params.len())
     }
 
-    /// The instants the target can hold: [`TimeBounds::SUPPORTED`] for
-    /// PostgreSQL, DataFusion's narrower nanosecond `timestamp` otherwise.
+    /// The instants the dialect can hold.
     pub fn time_bounds(&self) -> TimeBounds {
-        match self.options.target {
-            SqlTarget::Postgres => TimeBounds::SUPPORTED,
-            SqlTarget::DataFusion => TimeBounds::DATAFUSION,
-        }
+        self.dialect.time_bounds()
+    }
+
+    /// `expr` cast to `ty` in the dialect.
+    pub fn cast(&self, expr: Expr, ty: SqlType) -> Expr {
+        self.dialect.cast(expr, ty)
     }
 
     /// A UTC instant (`2020-01-01T00:00:00.000`) to compare time dimensions
@@ -107,16 +90,9 @@ impl<'a> RenderContext<'a> {
         let naive = utc.naive_utc();
         self.time_bounds()
             .check(&naive, format_args!("{} (UTC)", format_local(&naive)))?;
-        Ok(match self.options.target {
-            SqlTarget::Postgres => {
-                let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-                cast(self.param(Some(text)), data_type("timestamptz"))
-            }
-            SqlTarget::DataFusion => {
-                let text = utc.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
-                cast(self.param(Some(text)), data_type("timestamp"))
-            }
-        })
+        let (text, ty) = self.dialect.instant(utc);
+        let value = self.param(Some(text));
+        Ok(self.cast(value, ty))
     }
 
     /// A local timestamp (`2020-01-01T00:00:00.000`, no zone) as a
@@ -124,12 +100,13 @@ impl<'a> RenderContext<'a> {
     pub fn local_timestamp(&mut self, t: &NaiveDateTime) -> Result<Expr, QueryError> {
         let text = format_local(t);
         self.time_bounds().check(t, &text)?;
-        Ok(cast(self.param(Some(text)), data_type("timestamp")))
+        let value = self.param(Some(text));
+        Ok(self.cast(value, SqlType::Timestamp))
     }
 
     /// The time zone placeholder (bound once).
     pub fn tz(&mut self) -> Expr {
-        if self.options.target == SqlTarget::DataFusion {
+        if self.dialect.inline_values() {
             return ast::string_literal(self.timezone.clone());
         }
         let n = match self.tz_param {
@@ -319,25 +296,10 @@ impl<'a> RenderContext<'a> {
 
     /// `expr` as a local timestamp in the query's zone, optionally truncated.
     pub fn local_time(&mut self, raw: Expr, granularity: Option<Granularity>) -> Expr {
-        let local = match self.options.target {
-            SqlTarget::Postgres => {
-                let tz = self.tz();
-                ast::at_time_zone(cast(raw, data_type("timestamptz")), tz)
-            }
-            // Times are stored as UTC without a zone; other zones shift them.
-            SqlTarget::DataFusion if self.timezone == "UTC" => cast(raw, data_type("timestamp")),
-            SqlTarget::DataFusion => {
-                let tz = self.tz();
-                let utc = ast::at_time_zone(
-                    cast(raw, data_type("timestamp")),
-                    ast::internal_string("UTC"),
-                );
-                // Stored as UTC; the zone's wall-clock time, without a zone.
-                func("to_local_time", vec![ast::at_time_zone(utc, tz)])
-            }
-        };
+        let zone = self.tz();
+        let local = self.dialect.local_time(raw, &self.timezone, zone);
         match granularity {
-            Some(g) => func("date_trunc", vec![ast::internal_string(g.as_str()), local]),
+            Some(g) => self.dialect.date_trunc(g, local),
             None => local,
         }
     }
@@ -424,23 +386,7 @@ impl<'a> RenderContext<'a> {
                 }
             }
             MeasureType::CountDistinct => func_distinct("count", vec![need(input)?]),
-            MeasureType::CountDistinctApprox => {
-                let e = need(input)?;
-                if self.options.hll {
-                    func(
-                        "round",
-                        vec![func(
-                            "hll_cardinality",
-                            vec![func("hll_add_agg", vec![func("hll_hash_any", vec![e])])],
-                        )],
-                    )
-                } else {
-                    cast(
-                        func_distinct("count", vec![e]),
-                        data_type("double precision"),
-                    )
-                }
-            }
+            MeasureType::CountDistinctApprox => self.dialect.approx_distinct(need(input)?),
             MeasureType::Sum => func("sum", vec![need(input)?]),
             MeasureType::Avg => func("avg", vec![need(input)?]),
             MeasureType::Min => func("min", vec![need(input)?]),

@@ -3,8 +3,9 @@
 use sqlparser::ast::{BinaryOperator, Expr};
 use strata_schema::{DimensionType, MemberPath};
 
-use super::ast::{self, and_all, cast, data_type, ilike, is_null, or_all};
+use super::ast::{self, and_all, is_null, or_all};
 use super::context::RenderContext;
+use crate::dialect::SqlType;
 use crate::error::{query_err, QueryError};
 use crate::plan::PlanFilter;
 use crate::query::date_range::local_to_utc;
@@ -51,10 +52,10 @@ fn like_escape(v: &str) -> String {
     out
 }
 
-fn concat(parts: Vec<Expr>) -> Expr {
+fn concat(ctx: &RenderContext<'_>, parts: Vec<Expr>) -> Expr {
     parts
         .into_iter()
-        .reduce(|a, b| ast::binop(a, BinaryOperator::StringConcat, b))
+        .reduce(|a, b| ctx.dialect.concat(a, b))
         .unwrap_or_else(ast::null)
 }
 
@@ -75,7 +76,8 @@ fn instant(
     ctx.time_bounds()
         .check(&utc.naive_utc(), format_args!("\"{v}\""))?;
     let text = utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    Ok(cast(ctx.param(Some(text)), data_type("timestamptz")))
+    let value = ctx.param(Some(text));
+    Ok(ctx.cast(value, SqlType::TimestampTz))
 }
 
 /// A typed placeholder for a value compared with a member of this type.
@@ -87,10 +89,14 @@ fn typed_value(
 ) -> Result<Expr, QueryError> {
     Ok(match ty {
         None | Some(DimensionType::Number) => {
-            cast(ctx.param(Some(v.to_string())), data_type("numeric"))
+            let value = ctx.param(Some(v.to_string()));
+            ctx.cast(value, SqlType::Numeric)
         }
         Some(DimensionType::Time) => instant(ctx, v, false, tz)?,
-        Some(DimensionType::Boolean) => cast(ctx.param(Some(v.to_string())), data_type("boolean")),
+        Some(DimensionType::Boolean) => {
+            let value = ctx.param(Some(v.to_string()));
+            ctx.cast(value, SqlType::Boolean)
+        }
         _ => ctx.param(Some(v.to_string())),
     })
 }
@@ -182,9 +188,9 @@ fn leaf(
         let p = ctx.param(Some(like_escape(v)));
         let pct = || ast::internal_string("%");
         match (pre, post) {
-            (true, true) => concat(vec![pct(), p, pct()]),
-            (true, false) => concat(vec![pct(), p]),
-            (false, true) => concat(vec![p, pct()]),
+            (true, true) => concat(ctx, vec![pct(), p, pct()]),
+            (true, false) => concat(ctx, vec![pct(), p]),
+            (false, true) => concat(ctx, vec![p, pct()]),
             (false, false) => p,
         }
     };
@@ -227,7 +233,7 @@ fn leaf(
                 .iter()
                 .map(|v| {
                     let p = like(ctx, v, pre, post);
-                    ilike(e.clone(), p, false)
+                    ctx.dialect.case_insensitive_like(e.clone(), p, false)
                 })
                 .collect();
             or_all(items).unwrap_or_else(|| ast::boolean(false))
@@ -242,7 +248,7 @@ fn leaf(
                 .iter()
                 .map(|v| {
                     let p = like(ctx, v, pre, post);
-                    ilike(e.clone(), p, true)
+                    ctx.dialect.case_insensitive_like(e.clone(), p, true)
                 })
                 .collect();
             let all = and_all(items).unwrap_or_else(|| ast::boolean(true));

@@ -4,10 +4,9 @@ pub mod ast;
 pub mod context;
 pub mod filters;
 pub mod multi_stage;
-pub mod postgres;
+pub mod render;
 pub mod templates;
 pub mod time_series;
 
-pub use context::DialectOptions;
-pub use postgres::{PostgresRenderer, RenderedQuery, SqlStatement};
+pub use render::{RenderedQuery, SqlRenderer, SqlStatement};
 pub use templates::CompiledTemplates;

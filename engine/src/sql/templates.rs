@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use sqlparser::ast::{Expr, Ident, Query, SetExpr, TableFactor};
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use strata_schema::{
     CaseLabel, CubeSource, DimensionSql, SemanticModel, SqlRef, SqlTemplate, TemplatePart,
@@ -63,12 +62,9 @@ struct CubeTemplates {
 }
 
 impl CubeTemplates {
-    fn add(&mut self, cube: &str, member: &str, slot: Slot, t: &SqlTemplate) {
+    fn add(&mut self, parser: Parser<'_>, cube: &str, member: &str, slot: Slot, t: &SqlTemplate) {
         let (text, refs) = with_placeholders(t);
-        let expr = match Parser::new(&PostgreSqlDialect {})
-            .try_with_sql(&text)
-            .and_then(|mut p| p.parse_expr())
-        {
+        let expr = match parser.try_with_sql(&text).and_then(|mut p| p.parse_expr()) {
             Ok(e) => e,
             Err(e) => {
                 tracing::warn!(member = %format!("{cube}.{member}"), error = %e,
@@ -82,11 +78,11 @@ impl CubeTemplates {
             .push((slot, CompiledExpr { expr, refs }));
     }
 
-    fn compile(cube: &strata_schema::Cube) -> CubeTemplates {
+    fn compile(cube: &strata_schema::Cube, dialect: &SnippetDialect) -> CubeTemplates {
         let c = cube.name.as_str();
         let source = match &cube.source {
-            CubeSource::Table(t) => compile_table(t),
-            CubeSource::Sql(t) => compile_query(t),
+            CubeSource::Table(t) => compile_table(dialect, t),
+            CubeSource::Sql(t) => compile_query(dialect, t),
         };
         let mut out = CubeTemplates {
             source,
@@ -95,68 +91,100 @@ impl CubeTemplates {
         for d in cube.dimensions.values() {
             let m = d.name.as_str();
             match &d.sql {
-                DimensionSql::Sql(t) => out.add(c, m, Slot::Sql, t),
+                DimensionSql::Sql(t) => out.add(Parser::new(dialect), c, m, Slot::Sql, t),
                 DimensionSql::Case(case) => {
                     for (i, w) in case.when.iter().enumerate() {
-                        out.add(c, m, Slot::When(i), &w.sql);
+                        out.add(Parser::new(dialect), c, m, Slot::When(i), &w.sql);
                         if let CaseLabel::Sql(t) = &w.label {
-                            out.add(c, m, Slot::Label(i), t);
+                            out.add(Parser::new(dialect), c, m, Slot::Label(i), t);
                         }
                     }
                     if let Some(CaseLabel::Sql(t)) = &case.else_label {
-                        out.add(c, m, Slot::Else, t);
+                        out.add(Parser::new(dialect), c, m, Slot::Else, t);
                     }
                 }
                 DimensionSql::Geo {
                     latitude,
                     longitude,
                 } => {
-                    out.add(c, m, Slot::Latitude, latitude);
-                    out.add(c, m, Slot::Longitude, longitude);
+                    out.add(Parser::new(dialect), c, m, Slot::Latitude, latitude);
+                    out.add(Parser::new(dialect), c, m, Slot::Longitude, longitude);
                 }
             }
         }
         for me in cube.measures.values() {
             if let Some(t) = &me.sql {
-                out.add(c, &me.name, Slot::Sql, t);
+                out.add(Parser::new(dialect), c, &me.name, Slot::Sql, t);
             }
             for (i, f) in me.filters.iter().enumerate() {
-                out.add(c, &me.name, Slot::Filter(i), f);
+                out.add(Parser::new(dialect), c, &me.name, Slot::Filter(i), f);
             }
         }
         for s in cube.segments.values() {
-            out.add(c, &s.name, Slot::Sql, &s.sql);
+            out.add(Parser::new(dialect), c, &s.name, Slot::Sql, &s.sql);
         }
         for j in cube.joins.values() {
-            out.add(c, &j.target, Slot::Join, &j.sql);
+            out.add(Parser::new(dialect), c, &j.target, Slot::Join, &j.sql);
         }
         out
     }
 }
 
+/// The sqlparser dialect that reads a data source's SQL.
+pub type SnippetDialect = dyn sqlparser::dialect::Dialect + Sync;
+
 /// Every snippet of a model, parsed the first time a query touches its cube
-/// (so a model of thousands of cubes loads without parsing them all).
+/// (so a model of thousands of cubes loads without parsing them all), in
+/// the dialect of the cube's data source.
 #[derive(Debug)]
 pub struct CompiledTemplates {
     model: Arc<SemanticModel>,
     cubes: HashMap<String, OnceLock<CubeTemplates>>,
+    /// Parsers by data source.
+    parsers: HashMap<String, &'static SnippetDialect>,
+    /// The parser of data sources not in `parsers`.
+    default_parser: &'static SnippetDialect,
 }
 
 impl CompiledTemplates {
-    /// Prepares the snippets of `model`.
+    /// Prepares the snippets of `model`, read with the [default
+    /// dialect](crate::dialect::default_dialect).
     pub fn new(model: Arc<SemanticModel>) -> CompiledTemplates {
+        CompiledTemplates::with_parsers(model, HashMap::new())
+    }
+
+    /// Prepares the snippets of `model`; those of cubes on a data source in
+    /// `parsers` are read with its parser.
+    pub fn with_parsers(
+        model: Arc<SemanticModel>,
+        parsers: HashMap<String, &'static SnippetDialect>,
+    ) -> CompiledTemplates {
         let cubes = model
             .cubes
             .keys()
             .map(|k| (k.clone(), OnceLock::new()))
             .collect();
-        CompiledTemplates { model, cubes }
+        CompiledTemplates {
+            model,
+            cubes,
+            parsers,
+            default_parser: crate::dialect::default_dialect().parser(),
+        }
     }
 
     fn cube(&self, cube: &str) -> Option<&CubeTemplates> {
         let cell = self.cubes.get(cube)?;
         let def = self.model.cube(cube)?;
-        Some(cell.get_or_init(|| CubeTemplates::compile(def)))
+        let source = def
+            .data_source
+            .as_deref()
+            .unwrap_or(crate::engine::DEFAULT_DATA_SOURCE);
+        let parser = self
+            .parsers
+            .get(source)
+            .copied()
+            .unwrap_or(self.default_parser);
+        Some(cell.get_or_init(|| CubeTemplates::compile(def, parser)))
     }
 
     /// A member snippet.
@@ -200,9 +228,9 @@ pub fn raw_expr(text: &str) -> Expr {
     Expr::Identifier(Ident::new(format!("({text})")))
 }
 
-fn compile_table(name: &str) -> CompiledSource {
+fn compile_table(dialect: &SnippetDialect, name: &str) -> CompiledSource {
     let sql = format!("SELECT * FROM {name}");
-    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &sql)
+    let parsed = Parser::parse_sql(dialect, &sql)
         .ok()
         .and_then(|mut s| match s.pop() {
             Some(sqlparser::ast::Statement::Query(q)) => match *q.body {
@@ -214,9 +242,9 @@ fn compile_table(name: &str) -> CompiledSource {
     CompiledSource::Table(Box::new(parsed.unwrap_or_else(|| raw_table(name))))
 }
 
-fn compile_query(t: &SqlTemplate) -> CompiledSource {
+fn compile_query(dialect: &SnippetDialect, t: &SqlTemplate) -> CompiledSource {
     let (text, refs) = with_placeholders(t);
-    match Parser::parse_sql(&PostgreSqlDialect {}, &text) {
+    match Parser::parse_sql(dialect, &text) {
         Ok(mut stmts) if stmts.len() == 1 => match stmts.pop() {
             Some(sqlparser::ast::Statement::Query(q)) => CompiledSource::Query(q, refs),
             _ => CompiledSource::Table(Box::new(raw_table(&format!("({text})")))),

@@ -8,14 +8,15 @@ use strata_schema::{
     TimeShiftDirection, WindowBound, WindowOffset,
 };
 
-use super::ast::{self, aliased, cast, data_type, func, qcol, JoinKind};
-use super::context::{RenderContext, SqlTarget};
-use super::postgres::{group_by_dimensions, PostgresRenderer};
+use super::ast::{self, aliased, func, qcol, JoinKind};
+use super::context::RenderContext;
+use super::render::{group_by_dimensions, SqlRenderer};
+use crate::dialect::SqlType;
 use crate::error::{query_err, QueryError};
 use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure};
 use crate::query::date_range::{add_interval, interval_seconds, truncate, DateRange};
 
-impl PostgresRenderer<'_> {
+impl SqlRenderer<'_> {
     /// A rolling-window measure over a series of time buckets.
     pub(super) fn rolling_select(
         &self,
@@ -52,20 +53,17 @@ impl PostgresRenderer<'_> {
                 )
             })?;
         check_window_reach(ctx, &m.name, w, &range, Some(granularity))?;
-        let step = step_interval(granularity);
+        let step = Interval {
+            amount: 1,
+            unit: granularity,
+        };
         // Time series of bucket starts and ends, in local time.
         let from_p = ctx.local_timestamp(&range.from)?;
         let to_p = ctx.local_timestamp(&range.to)?;
-        let series = ast::table_function(
-            "generate_series",
-            vec![
-                func(
-                    "date_trunc",
-                    vec![ast::internal_string(granularity.as_str()), from_p],
-                ),
-                to_p,
-                ast::interval(step),
-            ],
+        let series = ctx.dialect.time_series(
+            ctx.dialect.date_trunc(granularity, from_p),
+            to_p,
+            step,
             "s",
             "date_from",
         );
@@ -77,10 +75,10 @@ impl PostgresRenderer<'_> {
                 ast::binop(
                     qcol("s", "date_from"),
                     BinaryOperator::Plus,
-                    ast::interval(step),
+                    ctx.dialect.interval(step),
                 ),
                 BinaryOperator::Minus,
-                ast::interval("1 millisecond"),
+                ctx.dialect.interval_literal(1, "millisecond"),
             ),
             "date_to",
         ));
@@ -164,12 +162,12 @@ impl PostgresRenderer<'_> {
                 )],
             ),
             MeasureType::CountDistinct => ast::func_distinct("count", vec![v]),
-            MeasureType::CountDistinctApprox => cast(
+            MeasureType::CountDistinctApprox => ctx.cast(
                 func(
                     "NULLIF",
                     vec![ast::func_distinct("count", vec![v]), ast::number(0)],
                 ),
-                data_type("double precision"),
+                SqlType::Double,
             ),
             MeasureType::Avg => func("avg", vec![v]),
             MeasureType::Min => func("min", vec![v]),
@@ -345,28 +343,6 @@ impl PostgresRenderer<'_> {
     }
 }
 
-fn step_interval(g: Granularity) -> &'static str {
-    match g {
-        Granularity::Second => "1 second",
-        Granularity::Minute => "1 minute",
-        Granularity::Hour => "1 hour",
-        Granularity::Day => "1 day",
-        Granularity::Week => "1 week",
-        Granularity::Month => "1 month",
-        Granularity::Quarter => "3 month",
-        Granularity::Year => "1 year",
-    }
-}
-
-/// `i` as PostgreSQL/DataFusion interval text (quarters as months); call
-/// after [`check_interval`], which bounds the amount.
-fn interval_text(i: Interval) -> String {
-    match i.unit {
-        IntervalUnit::Quarter => format!("{} month", i.amount.saturating_mul(3)),
-        u => format!("{} {}", i.amount, u.as_str()),
-    }
-}
-
 /// The error for an interval of `owner` (a measure) the target cannot write.
 fn interval_out_of_range(ctx: &RenderContext<'_>, i: Interval, owner: &str) -> QueryError {
     let years = max_interval_seconds(ctx, i.unit) / 31_556_952;
@@ -381,16 +357,7 @@ fn interval_out_of_range(ctx: &RenderContext<'_>, i: Interval, owner: &str) -> Q
 /// the dates it holds and, on DataFusion, what an interval's nanoseconds
 /// hold in an `i64` (about 292 years) for units shorter than a day.
 fn max_interval_seconds(ctx: &RenderContext<'_>, unit: IntervalUnit) -> i64 {
-    let span = ctx.time_bounds().max_interval_seconds();
-    let sub_day = matches!(
-        unit,
-        IntervalUnit::Second | IntervalUnit::Minute | IntervalUnit::Hour
-    );
-    if ctx.options.target == SqlTarget::DataFusion && sub_day {
-        span.min(i64::MAX / 1_000_000_000)
-    } else {
-        span
-    }
+    ctx.dialect.max_interval_seconds(unit)
 }
 
 /// Checks that the target can write interval `i` of `owner` (a measure):
@@ -469,7 +436,7 @@ fn shift(
     Ok(match b {
         WindowBound::Interval(i) => {
             check_interval(ctx, i, owner)?;
-            ast::binop(e, op, ast::interval(&interval_text(i)))
+            ast::binop(e, op, ctx.dialect.interval(i))
         }
         WindowBound::Unbounded => e,
     })

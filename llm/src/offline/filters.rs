@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn matches_sample_values_case_and_plural_insensitively() {
-        let model = strata_engine::demo::model().expect("demo model");
+        let model = strata_demo::model().expect("demo model");
         let mut catalog = Catalog::from_model(&model);
         catalog.set_sample_values(
             "Regions.name",

@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn demo_joins_follow_declared_direction() {
-        let model = strata_engine::demo::model().expect("demo model");
+        let model = strata_demo::model().expect("demo model");
         let hints = JoinHints::from_model(&model);
         assert!(hints.reaches("LineItems", "Regions"));
         assert!(hints.reaches("Orders", "Countries"));

@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn demo_titles_names_and_synonyms() {
-        let model = strata_engine::demo::model().expect("demo model");
+        let model = strata_demo::model().expect("demo model");
         let catalog = Catalog::from_model(&model);
         let lex = Lexicon::new(&catalog);
         let revenue = names(&catalog, &lex, "revenue");

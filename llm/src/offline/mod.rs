@@ -22,7 +22,7 @@
 //!
 //! ```
 //! use strata_llm::{offline, Catalog, Intent};
-//! let model = strata_engine::demo::model().expect("demo model");
+//! let model = strata_demo::model().expect("demo model");
 //! let catalog = Catalog::from_model(&model);
 //! let parser = offline::OfflineParser::for_model(&catalog, &model);
 //! let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 15).expect("date");

@@ -10,7 +10,7 @@ fn today() -> NaiveDate {
 }
 
 fn demo() -> (Catalog, SemanticModel) {
-    let model = strata_engine::demo::model().expect("demo model");
+    let model = strata_demo::model().expect("demo model");
     let mut catalog = Catalog::from_model(&model);
     for owner in ["Orders", "orders_overview", "sales_overview"] {
         catalog.set_sample_values(

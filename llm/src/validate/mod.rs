@@ -176,7 +176,7 @@ mod tests {
     use crate::intent::{ChartType, Intent};
 
     fn catalog() -> Catalog {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let mut catalog = Catalog::from_model_filtered(&model, |n| !n.starts_with("Users."));
         catalog.set_sample_values(
             "Orders.status",
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn planning_rejects_what_the_engine_rejects() {
-        let model = strata_engine::demo::model().expect("demo model compiles");
+        let model = strata_demo::model().expect("demo model compiles");
         let engine = Engine::new(std::sync::Arc::new(model), None);
         let bad_range = answer(json!({
             "timeDimension": {"dimension": "Orders.created_at", "granularity": null,

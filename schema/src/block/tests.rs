@@ -67,7 +67,7 @@ fn leaves_the_rest_to_serde_yaml() {
 /// the schema tests read the same, or are left to `serde_yaml`.
 #[test]
 fn agrees_on_the_demo_model() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/src/demo/model");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/src/model");
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
         // The demo files use `>-` descriptions, so they are left to serde_yaml.

@@ -96,7 +96,7 @@ mod tests {
     use serde_json::json;
 
     fn catalog() -> Catalog {
-        let model = strata_engine::demo::model().expect("demo model");
+        let model = strata_demo::model().expect("demo model");
         Catalog::from_model_filtered(&model, |n| !n.starts_with("Users."))
     }
 

@@ -437,7 +437,7 @@ mod tests {
 
     #[test]
     fn refusals_say_what_exists() {
-        let model = strata_engine::demo::model().expect("demo model");
+        let model = strata_demo::model().expect("demo model");
         let catalog = Catalog::from_model(&model);
         let r = refusal(
             &catalog,

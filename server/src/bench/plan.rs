@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn plans_and_reports_failures() {
-        let files = strata_engine::demo::model_files();
+        let files = strata_demo::model_files();
         let model = strata_schema::load_files(&files).unwrap();
         let engine = Engine::new(Arc::new(model), None);
         let queries = vec![

@@ -92,8 +92,8 @@ struct Planned {
     plans: Vec<PlannedQuery>,
 }
 
-/// Splits the request's query and plans every part for the caller (no
-/// database involved), with the engine and grant `/load` runs it with
+/// Splits the request's query and plans every part for the caller, with the
+/// engine, grant and dialect `/load` runs it with
 /// ([`AppState::scope_for`]).
 async fn plan_request(
     state: &AppState,
@@ -101,6 +101,9 @@ async fn plan_request(
     request: &ApiRequest,
 ) -> Result<Planned, ApiError> {
     let scope = state.scope_for(caller).await?;
+    // What the data sources support (e.g. `hll`) decides the SQL: learn it
+    // before planning, as `/load` does, so that the SQL shown is the SQL run.
+    scope.engine().prepare().await?;
     let prepared = scope.prepare(&request.query)?;
     let plans = prepared
         .queries

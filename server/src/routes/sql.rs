@@ -150,7 +150,7 @@ mod tests {
     use strata_engine::Engine;
 
     fn state() -> AppState {
-        let model = strata_engine::demo::model().unwrap();
+        let model = strata_demo::model().unwrap();
         let engine = Engine::new(Arc::new(model), None);
         AppState::new(engine, AuthSettings::new(None, true))
     }

@@ -3,8 +3,8 @@
 //! record batches ready to register with DataFusion.
 //!
 //! ```no_run
-//! let model = strata_schema::load_files(&strata_engine::demo::model_files())?;
-//! for table in strata_engine::demo::tables(strata_engine::demo::DEFAULT_SEED) {
+//! let model = strata_schema::load_files(&strata_demo::model_files())?;
+//! for table in strata_demo::tables(strata_demo::DEFAULT_SEED) {
 //!     println!("{}: {} rows", table.name, table.num_rows());
 //! }
 //! # Ok::<(), strata_schema::ModelErrors>(())
@@ -72,8 +72,8 @@ use datafusion::datasource::{provider_as_source, MemTable, TableProvider};
 use datafusion::error::DataFusionError;
 use datafusion::logical_expr::LogicalPlanBuilder;
 
-use crate::error::EngineError;
-use crate::DataFusionExecutor;
+use strata_engine::DataFusionExecutor;
+use strata_engine::EngineError;
 use table::Decode;
 
 pub use table::BATCH_ROWS;

@@ -1,5 +1,6 @@
-//! Rendering a [`LogicalPlan`] into SQL as a sqlparser AST, for PostgreSQL
-//! (with bound parameters) or DataFusion (see [`super::context::SqlTarget`]).
+//! Rendering a [`LogicalPlan`] into SQL as a sqlparser AST, in a
+//! [`Dialect`]: with bound parameters, or literal nodes for engines that plan
+//! the tree directly.
 //!
 //! Plain queries become one grouped SELECT. Measures that need more than one
 //! aggregation level each get their own grouped subquery, and the subqueries
@@ -17,10 +18,11 @@ use sqlparser::ast::{BinaryOperator, Expr, Join, Select, TableFactor, TableWithJ
 use strata_schema::{MeasureType, MemberPath, RollingWindow, SemanticModel};
 
 use super::ast::{self, aliased, col, func, qcol, JoinKind};
-use super::context::{DialectOptions, RenderContext, SqlTarget};
+use super::context::RenderContext;
 use super::filters::{render_filter, MemberSource, ModelMembers};
 use super::multi_stage;
 use super::templates::{CompiledSource, CompiledTemplates};
+use crate::dialect::Dialect;
 use crate::error::{query_err, QueryError};
 use crate::join_graph::JoinTree;
 use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure, PlanSubQuery};
@@ -28,7 +30,7 @@ use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure, PlanSubQu
 /// SQL text with its bound parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlStatement {
-    /// PostgreSQL with `$n` placeholders.
+    /// The SQL text, with the dialect's placeholders.
     pub sql: String,
     /// Values of the placeholders, in order.
     pub params: Vec<Option<String>>,
@@ -47,11 +49,11 @@ pub struct RenderedQuery {
     pub total_ast: Option<sqlparser::ast::Query>,
 }
 
-/// Renders plans of one model into PostgreSQL.
-pub struct PostgresRenderer<'a> {
+/// Renders plans of one model in one dialect.
+pub struct SqlRenderer<'a> {
     pub(super) model: &'a SemanticModel,
     pub(super) templates: &'a CompiledTemplates,
-    pub(super) options: DialectOptions,
+    pub(super) dialect: &'a dyn Dialect,
 }
 
 enum Group {
@@ -65,17 +67,17 @@ enum Group {
     Shifted(PlanMeasure),
 }
 
-impl<'a> PostgresRenderer<'a> {
-    /// A renderer for `model`.
+impl<'a> SqlRenderer<'a> {
+    /// A renderer for `model` in `dialect`.
     pub fn new(
         model: &'a SemanticModel,
         templates: &'a CompiledTemplates,
-        options: DialectOptions,
+        dialect: &'a dyn Dialect,
     ) -> Self {
-        PostgresRenderer {
+        SqlRenderer {
             model,
             templates,
-            options,
+            dialect,
         }
     }
 
@@ -84,7 +86,7 @@ impl<'a> PostgresRenderer<'a> {
         let mut ctx = RenderContext::new(
             self.model,
             self.templates,
-            self.options,
+            self.dialect,
             plan.timezone.name(),
         );
         let staged = multi_stage::split(self.model, plan)?;
@@ -139,12 +141,12 @@ impl<'a> PostgresRenderer<'a> {
             ast::query(s)
         });
         let total = total_ast.as_ref().map(|t| SqlStatement {
-            sql: t.to_string(),
+            sql: self.dialect.sql_text(t),
             params: ctx.params.clone(),
         });
         Ok(RenderedQuery {
             main: SqlStatement {
-                sql: main.to_string(),
+                sql: self.dialect.sql_text(&main),
                 params: ctx.params,
             },
             total,
@@ -474,7 +476,8 @@ impl<'a> PostgresRenderer<'a> {
                         .dimensions
                         .iter()
                         .flat_map(|d| {
-                            null_safe_equal(ctx, dim_expr(d, i), qcol(&names[i], &d.alias))
+                            ctx.dialect
+                                .null_safe_equal(dim_expr(d, i), qcol(&names[i], &d.alias))
                         })
                         .collect();
                     let kind = if on.is_empty() {
@@ -547,31 +550,4 @@ impl MemberSource for OuterMembers {
             .map(|(_, e)| e.clone())
             .ok_or_else(|| query_err!("{member} is not computed by this query"))
     }
-}
-
-/// `a` equals `b`, nulls equal, as join conditions the database can hash:
-/// PostgreSQL cannot FULL JOIN on `IS NOT DISTINCT FROM`, so there it is
-/// `(a IS NULL) = (b IS NULL) AND COALESCE(a::text, '') = COALESCE(b::text, '')`
-/// (both sides have the same type, whose text form is one-to-one).
-fn null_safe_equal(ctx: &RenderContext<'_>, a: Expr, b: Expr) -> Vec<Expr> {
-    if ctx.options.target != SqlTarget::Postgres {
-        return vec![Expr::IsNotDistinctFrom(Box::new(a), Box::new(b))];
-    }
-    let text = |e: Expr| {
-        func(
-            "COALESCE",
-            vec![
-                ast::cast(e, ast::data_type("text")),
-                ast::internal_string(""),
-            ],
-        )
-    };
-    vec![
-        ast::binop(
-            ast::nested(ast::is_null(a.clone(), false)),
-            BinaryOperator::Eq,
-            ast::nested(ast::is_null(b.clone(), false)),
-        ),
-        ast::binop(text(a), BinaryOperator::Eq, text(b)),
-    ]
 }

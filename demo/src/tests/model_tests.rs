@@ -15,7 +15,7 @@ use strata_schema::{
 };
 
 use super::{demo, table};
-use crate::demo::{model_files, DemoTable};
+use crate::{model_files, DemoTable};
 
 fn model() -> SemanticModel {
     match strata_schema::load_files(&model_files()) {

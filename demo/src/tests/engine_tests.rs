@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use strata_schema::MemberKind;
 
 use super::demo;
-use crate::demo::model_files;
-use crate::{Backend, DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+use crate::model_files;
+use strata_engine::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
 
 fn engine() -> Engine {
     let model = strata_schema::load_files(&model_files()).unwrap();
@@ -16,7 +16,7 @@ fn engine() -> Engine {
         df.register_table(&t.name, t.provider().unwrap()).unwrap();
     }
     Engine::builder(Arc::new(model))
-        .data_source(DEFAULT_DATA_SOURCE, Backend::DataFusion(Arc::new(df)))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(df))
         .build()
 }
 
