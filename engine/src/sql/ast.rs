@@ -10,7 +10,7 @@ use sqlparser::ast::{
     OrderByOptions, Query, Select, SelectItem, SetExpr, TableAlias, TableFactor, TableWithJoins,
     Value, ValueWithSpan,
 };
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
@@ -18,7 +18,7 @@ use sqlparser::tokenizer::Span;
 /// so the many dialect-specific fields keep their parser defaults.
 static BLANK_QUERY: LazyLock<Query> = LazyLock::new(|| {
     let stmts =
-        Parser::parse_sql(&PostgreSqlDialect {}, "SELECT 1").expect("a constant statement parses"); // ok: constant input
+        Parser::parse_sql(&GenericDialect {}, "SELECT 1").expect("a constant statement parses"); // ok: constant input
     match stmts.into_iter().next() {
         Some(ast::Statement::Query(q)) => *q,
         _ => unreachable!("SELECT 1 is a query"), // ok: constant input
@@ -433,7 +433,8 @@ pub fn group_by(exprs: Vec<Expr>) -> ast::GroupByExpr {
     ast::GroupByExpr::Expressions(exprs, vec![])
 }
 
-/// A data type by its PostgreSQL name.
+/// A data type by its SQL name (`text`, `numeric`, `timestamptz`...);
+/// dialects choose the names ([`crate::Dialect::data_type`]).
 pub fn data_type(name: &str) -> DataType {
     match name {
         "numeric" => DataType::Numeric(ast::ExactNumberInfo::None),

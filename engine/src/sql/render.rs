@@ -15,7 +15,7 @@
 
 use chrono_tz::Tz;
 use sqlparser::ast::{BinaryOperator, Expr, Join, Select, TableFactor, TableWithJoins};
-use strata_schema::{MeasureType, MemberPath, RollingWindow, SemanticModel};
+use strata_schema::{MeasureType, MemberPath, SemanticModel};
 
 use super::ast::{self, aliased, col, func, qcol, JoinKind};
 use super::context::RenderContext;
@@ -25,7 +25,9 @@ use super::templates::{CompiledSource, CompiledTemplates};
 use crate::dialect::Dialect;
 use crate::error::{query_err, QueryError};
 use crate::join_graph::JoinTree;
-use crate::plan::{LogicalPlan, PlanDimension, PlanFilter, PlanMeasure, PlanSubQuery};
+use crate::plan::{
+    LogicalPlan, MeasureGroup, PlanDimension, PlanFilter, PlanMeasure, PlanSubQuery,
+};
 
 /// SQL text with its bound parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,17 +58,6 @@ pub struct SqlRenderer<'a> {
     pub(super) dialect: &'a dyn Dialect,
 }
 
-enum Group {
-    /// Measures aggregated over the query's join tree.
-    Regular(Vec<PlanMeasure>),
-    /// Measures of a multiplied cube, aggregated over its distinct keys.
-    Keyed(String, Vec<PlanMeasure>),
-    /// A rolling-window measure.
-    Rolling(PlanMeasure, RollingWindow),
-    /// A time-shifted multi-stage measure.
-    Shifted(PlanMeasure),
-}
-
 impl<'a> SqlRenderer<'a> {
     /// A renderer for `model` in `dialect`.
     pub fn new(
@@ -92,11 +83,11 @@ impl<'a> SqlRenderer<'a> {
         let staged = multi_stage::split(self.model, plan)?;
         let outer_plan = plan;
         let plan = staged.as_ref().map(|s| &s.base).unwrap_or(plan);
-        let groups = self.groups(plan)?;
-        let simple = matches!(groups.as_slice(), [Group::Regular(_)] | []);
+        let groups = plan.measure_groups(self.model)?;
+        let simple = matches!(groups.as_slice(), [MeasureGroup::Regular(_)] | []);
         let inner = if simple {
             let measures = match groups.into_iter().next() {
-                Some(Group::Regular(m)) => m,
+                Some(MeasureGroup::Regular(m)) => m,
                 _ => vec![],
             };
             let mut s = self.grouped_select(&mut ctx, plan, &measures, &plan.filters)?;
@@ -153,39 +144,6 @@ impl<'a> SqlRenderer<'a> {
             main_ast: main,
             total_ast,
         })
-    }
-
-    fn groups(&self, plan: &LogicalPlan) -> Result<Vec<Group>, QueryError> {
-        let mut regular = Vec::new();
-        let mut keyed: Vec<(String, Vec<PlanMeasure>)> = Vec::new();
-        let mut special = Vec::new();
-        for m in &plan.measures {
-            let def = self
-                .model
-                .cube(&m.target.cube)
-                .and_then(|c| c.measures.get(&m.target.member))
-                .ok_or_else(|| query_err!("{} not found", m.name))?;
-            if def.multi_stage {
-                special.push(Group::Shifted(m.clone()));
-            } else if let Some(w) = def.effective_rolling_window() {
-                special.push(Group::Rolling(m.clone(), w));
-            } else if m.multiplied && !plan.ungrouped && needs_keys(m.kind) {
-                match keyed.iter_mut().find(|(c, _)| *c == m.target.cube) {
-                    Some((_, v)) => v.push(m.clone()),
-                    None => keyed.push((m.target.cube.clone(), vec![m.clone()])),
-                }
-            } else {
-                regular.push(m.clone());
-            }
-        }
-        let mut groups = Vec::new();
-        let needs_regular = !regular.is_empty() || (keyed.is_empty() && special.is_empty());
-        if needs_regular {
-            groups.push(Group::Regular(regular));
-        }
-        groups.extend(keyed.into_iter().map(|(c, m)| Group::Keyed(c, m)));
-        groups.extend(special);
-        Ok(groups)
     }
 
     /// `FROM root LEFT JOIN ...` of the plan's join tree and subqueries.
@@ -407,7 +365,7 @@ impl<'a> SqlRenderer<'a> {
         &self,
         ctx: &mut RenderContext<'_>,
         plan: &LogicalPlan,
-        groups: Vec<Group>,
+        groups: Vec<MeasureGroup>,
     ) -> Result<Select, QueryError> {
         // Measures only used by filters are computed in the regular group.
         let mut filter_only: Vec<PlanMeasure> = Vec::new();
@@ -430,19 +388,26 @@ impl<'a> SqlRenderer<'a> {
         let mut groups = groups;
         if !filter_only.is_empty() {
             match groups.iter_mut().find_map(|g| match g {
-                Group::Regular(m) => Some(m),
+                MeasureGroup::Regular(m) => Some(m),
                 _ => None,
             }) {
                 Some(m) => m.extend(filter_only.iter().cloned()),
-                None => groups.push(Group::Regular(filter_only.clone())),
+                None => groups.push(MeasureGroup::Regular(filter_only.clone())),
             }
         }
         for g in groups {
             let (sel, ms) = match g {
-                Group::Regular(ms) => (self.grouped_select(ctx, plan, &ms, &plan.filters)?, ms),
-                Group::Keyed(cube, ms) => (self.keyed_select(ctx, plan, &cube, &ms)?, ms),
-                Group::Rolling(m, w) => (self.rolling_select(ctx, plan, &m, w)?, vec![m]),
-                Group::Shifted(m) => (self.shifted_select(ctx, plan, &m)?, vec![m]),
+                MeasureGroup::Regular(ms) => {
+                    (self.grouped_select(ctx, plan, &ms, &plan.filters)?, ms)
+                }
+                MeasureGroup::Keyed { cube, measures } => {
+                    (self.keyed_select(ctx, plan, &cube, &measures)?, measures)
+                }
+                MeasureGroup::Rolling { measure, window } => (
+                    self.rolling_select(ctx, plan, &measure, window)?,
+                    vec![measure],
+                ),
+                MeasureGroup::Shifted(m) => (self.shifted_select(ctx, plan, &m)?, vec![m]),
             };
             subqueries.push((sel, ms));
         }
@@ -522,16 +487,6 @@ pub(super) fn group_by_dimensions(s: &mut Select, plan: &LogicalPlan) {
                 .collect(),
         );
     }
-}
-
-/// Whether a multiplied measure of this type needs the distinct-keys path
-/// (count becomes a distinct count of keys instead; distinct counts, min and
-/// max are not changed by repeated rows).
-fn needs_keys(kind: MeasureType) -> bool {
-    matches!(
-        kind,
-        MeasureType::Sum | MeasureType::Avg | MeasureType::Number | MeasureType::RunningTotal
-    )
 }
 
 /// Measures read from the columns of the joined groups.
