@@ -71,12 +71,8 @@ pub trait Dialect: Debug + Send + Sync {
         ast::placeholder(n)
     }
 
-    /// The character that quotes identifiers.
-    fn identifier_quote(&self) -> char {
-        '"'
-    }
-
-    /// The SQL text of a rendered query.
+    /// The SQL text of a rendered query. Identifiers are quoted with `"`; a
+    /// dialect that quotes otherwise (MySQL's backticks) prints its own.
     fn sql_text(&self, query: &Query) -> String {
         query.to_string()
     }
