@@ -139,19 +139,9 @@ fn is_self(name: &str) -> bool {
     name == "CUBE" || name == "TABLE"
 }
 
-/// Levenshtein distance, for "did you mean" hints.
+/// Levenshtein distance (over characters), for "did you mean" hints.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// Resolves the references of one template; unknown ones are reported (at
@@ -286,6 +276,9 @@ mod tests {
     fn edit_distance_and_hints() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
+        // Characters, not bytes; a swap of neighbours is two edits.
+        assert_eq!(edit_distance("déjà", "deja"), 2);
+        assert_eq!(edit_distance("ab", "ba"), 2);
         assert_eq!(
             Index::suggest("totalSale", ["totalSales", "count"].into_iter()),
             " (did you mean `totalSales`?)"

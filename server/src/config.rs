@@ -460,21 +460,18 @@ fn pg_config(get: &dyn Fn(&str) -> Option<String>) -> Result<PgConfig, ConfigErr
     Ok(cfg)
 }
 
-/// Parses Cube-style durations: `90` (seconds), `30s`, `10m`, `1h`.
+/// Parses a duration of at least a millisecond: a bare number of seconds
+/// (`90`, as Cube's settings take it) or `humantime`'s form (`30s`, `10m`,
+/// `5 min`, `1h`, `1h 30m`, `500ms`). Shorter ones are refused, as zero is:
+/// PostgreSQL's `statement_timeout` counts milliseconds and 0 turns it off.
 fn parse_duration(value: &str) -> Option<Duration> {
     let v = value.trim();
-    let (number, unit) = match v.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => v.split_at(i),
-        None => (v, "s"),
+    let d = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        Duration::from_secs(v.parse().ok()?)
+    } else {
+        humantime::parse_duration(v).ok()?
     };
-    let n: u64 = number.parse().ok()?;
-    let secs = match unit.trim() {
-        "s" | "sec" | "secs" | "second" | "seconds" => n,
-        "m" | "min" | "mins" | "minute" | "minutes" => n.checked_mul(60)?,
-        "h" | "hour" | "hours" => n.checked_mul(3600)?,
-        _ => return None,
-    };
-    (secs > 0).then(|| Duration::from_secs(secs))
+    (d >= Duration::from_millis(1)).then_some(d)
 }
 
 fn parse_port(name: &str, value: &str) -> Result<u16, ConfigError> {
@@ -619,6 +616,42 @@ mod tests {
         assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
         assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
         assert_eq!(parse_duration("soon"), None);
+        // Every form read before: bare seconds, a unit with or without a
+        // space, short and long unit names.
+        for (text, secs) in [
+            ("30s", 30),
+            (" 30s ", 30),
+            ("5 min", 300),
+            ("2 mins", 120),
+            ("10 minutes", 600),
+            ("1 hour", 3600),
+            ("3hours", 10_800),
+            ("20 sec", 20),
+            ("1 second", 1),
+        ] {
+            assert_eq!(
+                parse_duration(text),
+                Some(Duration::from_secs(secs)),
+                "{text}"
+            );
+        }
+        for text in [
+            "0",
+            "0s",
+            "",
+            "  ",
+            "-5s",
+            "5x",
+            "s",
+            "1 fortnight",
+            "500us",
+        ] {
+            assert_eq!(parse_duration(text), None, "{text}");
+        }
+        // humantime's further forms.
+        assert_eq!(parse_duration("1h 30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2d"), Some(Duration::from_secs(172_800)));
         assert!(config(&[
             ("CUBEJS_DB_TYPE", "postgres"),
             ("CUBEJS_DB_QUERY_TIMEOUT", "x")

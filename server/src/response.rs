@@ -1,9 +1,5 @@
 //! Pieces of Cube's response shapes shared by several endpoints.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -29,33 +25,10 @@ pub fn request_id(headers: &HeaderMap) -> String {
         .map_or_else(|| format!("{}-span-1", random_uuid()), str::to_string)
 }
 
-/// A random version-4-shaped UUID (not cryptographically strong).
+/// A random (version 4) UUID in its hyphenated form, as Cube's JS client
+/// makes request ids.
 pub fn random_uuid() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let word = |salt: u64| {
-        let mut h = RandomState::new().build_hasher();
-        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        h.write_u64(salt);
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default(),
-        );
-        h.finish()
-    };
-    let hi = word(1);
-    let lo = word(2);
-    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000; // version 4
-    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000; // RFC 4122 variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The current UTC time as Cube writes `lastRefreshTime`: `2024-01-01T00:00:00.000Z`.
@@ -337,6 +310,13 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.as_bytes()[14], b'4');
         assert_ne!(a, b);
+        // Lowercase hex in 8-4-4-4-12 groups, RFC 4122 variant.
+        let groups: Vec<usize> = a.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert!(a
+            .bytes()
+            .all(|c| c == b'-' || c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
     }
 
     #[test]

@@ -31,56 +31,32 @@ pub fn headers(columns: &Value, rows: &[Value]) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The table style: no borders, ` | ` between columns and a `-+-` rule under
+/// the header row (comfy-table's components, in its order: the header line
+/// `-`, its crossings `+`, the column lines `|`; a space draws nothing).
+const STYLE: &str = "     -+ |          ";
+
 /// Renders rows (JSON objects keyed by column name) under `headers`, columns
 /// padded to their widest cell and separated by ` | `, with a `-+-` rule under
-/// the header row.
+/// the header row. Widths are display widths (a CJK character takes two
+/// columns) and a cell with line breaks spans several lines.
 pub fn render(headers: &[String], rows: &[Value]) -> String {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(STYLE).set_header(headers);
+    for row in rows {
+        table.add_row(
             headers
                 .iter()
-                .map(|h| row.get(h).map_or_else(String::new, cell_text))
-                .collect()
-        })
-        .collect();
-    let widths: Vec<usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            cells
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain(std::iter::once(h.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |values: &[String]| {
-        values
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect::<Vec<_>>()
-            .join(" | ")
-            .trim_end()
-            .to_string()
-    };
-    let mut out = String::new();
-    out.push_str(&line(headers));
-    out.push('\n');
-    out.push_str(
-        &widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("-+-"),
-    );
-    out.push('\n');
-    for row in &cells {
-        out.push_str(&line(row));
-        out.push('\n');
+                .map(|h| row.get(h).map_or_else(String::new, cell_text)),
+        );
     }
+    // One space each side of a column line, none at the table's edges.
+    let last = headers.len().saturating_sub(1);
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((u16::from(i > 0), u16::from(i < last)));
+    }
+    let mut out = table.trim_fmt();
+    out.push('\n');
     out
 }
 
@@ -103,6 +79,25 @@ mod tests {
         assert_eq!(lines[1], "--------------+-------------");
         assert_eq!(lines[2], "completed     | 12");
         assert_eq!(lines[3], "NULL          | 3");
+        assert_eq!(lines.len(), 4);
+        assert!(t.ends_with('\n'));
+    }
+
+    #[test]
+    fn aligns_wide_text_and_line_breaks() {
+        let h: Vec<String> = ["A.x", "A.y", "A.z"].map(String::from).into();
+        let rows = vec![
+            json!({"A.x": "日本", "A.y": "a\nbc", "A.z": 1.5}),
+            json!({"A.x": "x", "A.y": true}),
+        ];
+        assert_eq!(
+            render(&h, &rows),
+            "A.x  | A.y  | A.z\n\
+             -----+------+----\n\
+             日本 | a    | 1.5\n\
+             \x20    | bc   |\n\
+             x    | true |\n"
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@ use arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder,
     Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::compute::kernels::cast_utils::parse_decimal;
+use arrow::datatypes::{DataType, Decimal128Type, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use chrono::{NaiveDate, NaiveDateTime};
 use tokio_postgres::types::Type;
@@ -39,27 +40,21 @@ fn get_raw(r: &Row, i: usize) -> Result<Option<RawValue<'_>>, EngineError> {
     r.try_get::<_, Option<RawValue>>(i).map_err(err)
 }
 
-/// Parses `123.45` into an i128 at `scale` digits.
+/// Parses `123.45` into an i128 at `scale` digits (extra fraction digits are
+/// cut off, missing ones filled with zeros); `None` for `NaN`, `Infinity` and
+/// values beyond Decimal128's 38 digits, which become NULL.
 fn decimal_at_scale(s: &str, scale: u32) -> Option<i128> {
-    let neg = s.starts_with('-');
-    let s = s.trim_start_matches('-');
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let mut digits = String::with_capacity(int.len() + scale as usize);
-    digits.push_str(int);
-    let mut f = frac.to_string();
-    if f.len() > scale as usize {
-        f.truncate(scale as usize);
+    // More than 38 integer digits cannot fit; arrow counts digits in a `u8`,
+    // so PostgreSQL's longest numerics must not reach it.
+    let int = s.strip_prefix('-').unwrap_or(s).split('.').next()?;
+    if int.trim_start_matches('0').len() > 38 {
+        return None;
     }
-    while f.len() < scale as usize {
-        f.push('0');
-    }
-    digits.push_str(&f);
-    let v: i128 = digits.parse().ok()?;
-    Some(if neg { -v } else { v })
+    parse_decimal::<Decimal128Type>(s, 38, i8::try_from(scale).ok()?).ok()
 }
 
 /// Reads rows into one batch with types chosen from the column types.
-pub fn rows_to_batch(rows: &[Row]) -> Result<RecordBatch, EngineError> {
+pub(crate) fn rows_to_batch(rows: &[Row]) -> Result<RecordBatch, EngineError> {
     let Some(first) = rows.first() else {
         return Ok(RecordBatch::new_empty(Arc::new(Schema::empty())));
     };
@@ -180,5 +175,20 @@ mod tests {
         assert_eq!(decimal_at_scale("210.98", 5), Some(21098000));
         assert_eq!(decimal_at_scale("-3.3506", 4), Some(-33506));
         assert_eq!(decimal_at_scale("7", 2), Some(700));
+        // Digits past the scale are cut off, not rounded.
+        assert_eq!(decimal_at_scale("1.999", 2), Some(199));
+        assert_eq!(decimal_at_scale("-0.5", 0), Some(0));
+        assert_eq!(decimal_at_scale("0", 18), Some(0));
+        // What numeric_to_string writes for the special values, and values
+        // past Decimal128(38): NULL.
+        assert_eq!(decimal_at_scale("NaN", 2), None);
+        assert_eq!(decimal_at_scale("-Infinity", 2), None);
+        let widest = "9".repeat(38);
+        assert_eq!(decimal_at_scale(&widest, 0), widest.parse().ok());
+        assert_eq!(decimal_at_scale(&"9".repeat(39), 0), None);
+        // 39 digits that an i128 holds but Decimal128(38) does not.
+        assert_eq!(decimal_at_scale(&format!("1{}", "0".repeat(38)), 0), None);
+        assert_eq!(decimal_at_scale(&format!("{widest}.5"), 1), None);
+        assert_eq!(decimal_at_scale(&"1".repeat(300), 0), None);
     }
 }

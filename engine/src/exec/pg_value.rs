@@ -52,6 +52,15 @@ impl ToSql for TextParam<'_> {
 
 /// Decodes PostgreSQL's binary NUMERIC into its decimal text, with the
 /// value's own scale (`210.98000`), or `NaN`/`Infinity`.
+///
+/// Hand-written because no crate decodes this format into the exact text:
+/// `tokio-postgres` has no NUMERIC type of its own, and `rust_decimal`'s
+/// decoder (feature `db-tokio-postgres`) holds a 96-bit mantissa (28 to 29
+/// significant digits) and has no `NaN` or infinities, while a NUMERIC holds
+/// up to 131,072 digits before the point and 16,383 after, and Cube answers
+/// with PostgreSQL's own text of the value (its `dscale` zeros included).
+/// This writes that text straight from the base-10,000 digit groups, without
+/// going through a number type.
 pub fn numeric_to_string(raw: &[u8]) -> Option<String> {
     let be16 =
         |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*raw.get(i)?, *raw.get(i + 1)?])) };

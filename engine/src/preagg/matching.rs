@@ -57,20 +57,28 @@ pub fn rolls_up(stored: Granularity, query: Granularity) -> bool {
     }
 }
 
-/// Parses `1 hour`, `30 minute`, `1 day` into seconds.
+/// Parses `refresh_key.every` (`1 hour`, `30 minutes`, `2 days`) into
+/// seconds; `None` when it is not such an interval.
+///
+/// Cube's syntax is one whole amount and one unit (any case, singular or
+/// plural), read by the schema's [`Interval`](strata_schema::Interval) as
+/// before; Cube refuses `12h`, and so does this. `humantime` turns the
+/// fixed-length units into seconds. Calendar units have no fixed length, and
+/// humantime has no quarter and counts a month as 30.44 days and a year as
+/// 365.25, so they stay at 30, 91 and 365 days.
 pub fn every_secs(every: &str) -> Option<u64> {
     let i: strata_schema::Interval = every.parse().ok()?;
-    let unit = match i.unit {
-        Granularity::Second => 1,
-        Granularity::Minute => 60,
-        Granularity::Hour => 3600,
-        Granularity::Day => 86_400,
-        Granularity::Week => 7 * 86_400,
-        Granularity::Month => 30 * 86_400,
-        Granularity::Quarter => 91 * 86_400,
-        Granularity::Year => 365 * 86_400,
+    let amount = u64::try_from(i.amount).ok()?;
+    let days: u64 = match i.unit {
+        Granularity::Month => 30,
+        Granularity::Quarter => 91,
+        Granularity::Year => 365,
+        unit => {
+            let text = format!("{amount} {}", unit.as_str());
+            return humantime::parse_duration(&text).ok().map(|d| d.as_secs());
+        }
     };
-    u64::try_from(i.amount).ok().map(|a| a * unit)
+    amount.checked_mul(days * 86_400)
 }
 
 /// Every `rollup` pre-aggregation of a model.
@@ -234,5 +242,25 @@ mod tests {
         assert_eq!(every_secs("1 hour"), Some(3600));
         assert_eq!(every_secs("30 second"), Some(30));
         assert_eq!(every_secs("soon"), None);
+        // Every form the schema's intervals accept, as before.
+        assert_eq!(every_secs("30 seconds"), Some(30));
+        assert_eq!(every_secs("1 sec"), Some(1));
+        assert_eq!(every_secs("5 mins"), Some(300));
+        assert_eq!(every_secs("10 Minute"), Some(600));
+        assert_eq!(every_secs("1 HOUR"), Some(3600));
+        assert_eq!(every_secs("  2   days "), Some(172_800));
+        assert_eq!(every_secs("1 week"), Some(604_800));
+        assert_eq!(every_secs("1 month"), Some(30 * 86_400));
+        assert_eq!(every_secs("2 quarters"), Some(2 * 91 * 86_400));
+        assert_eq!(every_secs("1 year"), Some(365 * 86_400));
+        assert_eq!(every_secs("0 second"), Some(0));
+        // Not Cube's syntax: refused as before.
+        assert_eq!(every_secs("1h"), None);
+        assert_eq!(every_secs("1 hour 30 minutes"), None);
+        assert_eq!(every_secs("1.5 hour"), None);
+        assert_eq!(every_secs("-1 hour"), None);
+        // Too long for a u64 of seconds: refused, not wrapped.
+        assert_eq!(every_secs("9223372036854775807 year"), None);
+        assert_eq!(every_secs("9223372036854775807 hour"), None);
     }
 }

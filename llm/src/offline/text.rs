@@ -376,39 +376,15 @@ pub fn is_stopword(word: &str) -> bool {
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent
-/// transpositions), capped: returns `max + 1` once the distance exceeds `max`.
+/// transpositions, over characters), capped: returns `max + 1` once the
+/// distance exceeds `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
+    // Every edit changes the length by at most one: words whose lengths
+    // differ by more than `max` are out of reach without comparing them.
+    if a.chars().count().abs_diff(b.chars().count()) > max {
         return max + 1;
     }
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        let mut row_min = usize::MAX;
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return max + 1;
-        }
-    }
-    d[n][m].min(max + 1)
+    strsim::osa_distance(a, b).min(max + 1)
 }
 
 /// How many edits a typed word of this length may contain to still be
@@ -530,6 +506,13 @@ mod tests {
         assert_eq!(edit_distance("category", "categroy", 2), 1);
         assert_eq!(edit_distance("customers", "custmers", 2), 1);
         assert_eq!(edit_distance("salaries", "sales", 2), 3);
+        // Optimal string alignment: a substring is edited once, so `ca` ->
+        // `abc` is three edits (Damerau-Levenshtein would say two).
+        assert_eq!(edit_distance("ca", "abc", 5), 3);
+        // Characters, not bytes; capped at `max + 1`.
+        assert_eq!(edit_distance("café", "cafe", 1), 1);
+        assert_eq!(edit_distance("revenue", "profit", 2), 3);
+        assert_eq!(edit_distance("", "", 0), 0);
         assert_eq!(typo_budget("chanel"), 1);
         assert_eq!(typo_budget("web"), 0);
         assert_eq!(typo_budget("sals"), 1);

@@ -370,7 +370,9 @@ pub fn p50_ratio(a: &HttpReport, b: &HttpReport) -> f64 {
     }
 }
 
-/// Two reports side by side, with the ratio of their medians.
+/// Two reports side by side, with the ratio of their medians: three fixed
+/// columns of right-aligned numbers, which `format!` widths lay out without
+/// a table crate.
 pub fn render_comparison(a: &HttpReport, b: &HttpReport) -> String {
     let mut out = String::new();
     let w = a.base_url.len().max(b.base_url.len()).max(10);
@@ -397,32 +399,31 @@ pub fn render_comparison(a: &HttpReport, b: &HttpReport) -> String {
     out
 }
 
-/// Parses a duration such as `30s`, `500ms`, `2m`, `1h` or a bare number of
-/// seconds (`10`, `2.5`).
+/// The longest `--duration` or `--timeout` taken: a replay is a bounded run.
+const LONGEST: Duration = Duration::from_secs(24 * 3600);
+
+/// Parses a duration such as `30s`, `500ms`, `2m`, `1h`, `1m 30s` (humantime's
+/// form) or a bare number of seconds (`10`, `2.5`), above zero and at most a
+/// day.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration `{s}` (e.g. 30s, 500ms, 2m)"))?;
-    let secs = match unit.trim() {
-        "" | "s" | "sec" | "secs" => value,
-        "ms" => value / 1_000.0,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3_600.0,
-        other => {
-            return Err(format!(
-                "unknown duration unit `{other}` in `{s}` (ms, s, m, h)"
-            ))
-        }
+    let d = if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let secs: f64 = t
+            .parse()
+            .map_err(|_| format!("invalid duration `{s}` (e.g. 30s, 500ms, 2m)"))?;
+        Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("invalid duration `{s}` (e.g. 30s, 500ms, 2m)"))?
+    } else {
+        humantime::parse_duration(t)
+            .map_err(|e| format!("invalid duration `{s}`: {e} (e.g. 30s, 500ms, 2m)"))?
     };
-    if !secs.is_finite() || secs <= 0.0 {
+    if d.is_zero() {
         return Err(format!("duration `{s}` must be positive"));
     }
-    Ok(Duration::from_secs_f64(secs))
+    if d > LONGEST {
+        return Err(format!("duration `{s}` is longer than a day"));
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -439,6 +440,23 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("3 weeks").is_err());
+        assert_eq!(parse_duration(" 1h "), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("5 min"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1m 30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("24h"), Ok(LONGEST));
+        for bad in [
+            "",
+            "0",
+            "0.0",
+            ".",
+            "-1s",
+            "1e3",
+            "25h",
+            "99999999999999999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
