@@ -10,7 +10,7 @@
 //! Under `cargo test --all-targets` criterion runs each benchmark once as a smoke test.
 
 #[allow(dead_code)]
-#[path = "../tests/common/corpus.rs"]
+#[path = "../tests/it/common/corpus.rs"]
 mod corpus;
 
 mod common;

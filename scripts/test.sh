@@ -62,7 +62,7 @@ ensure_redis() {
   wait_for 30 redis_up || die "Redis still not answering on 127.0.0.1:6379 after 30 s"
 }
 
-# The `hll` extension (approximate distinct counts): tests/approx_distinct.rs creates it in a
+# The `hll` extension (approximate distinct counts): tests/it/approx_distinct.rs creates it in a
 # database of its own. Installs Debian's package for the running server's major version.
 ensure_hll() {
   local available
@@ -76,11 +76,11 @@ ensure_hll() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$major-hll" >/dev/null ||
     { apt-get update -q >/dev/null &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$major-hll" >/dev/null; } ||
-    die "cannot install postgresql-$major-hll (the hll extension tests/approx_distinct.rs needs)"
+    die "cannot install postgresql-$major-hll (the hll extension tests/it/approx_distinct.rs needs)"
 }
 
 ensure_js_deps() {
-  command -v node >/dev/null || die "node is not installed (tests/cube_client.rs needs Node.js 20+)"
+  command -v node >/dev/null || die "node is not installed (tests/it/cube_client.rs needs Node.js 20+)"
   command -v npm >/dev/null || die "npm is not installed (needed for tests/js)"
   local marker=tests/js/node_modules/.package-lock.json
   if [ ! -f "$marker" ] || [ tests/js/package-lock.json -nt "$marker" ] ||

@@ -15,7 +15,7 @@
 // `wire` is the HTTP body the client received (read through a wrapped `fetch`), so a test can
 // check the format on the wire and what the client made of it. The process exits 0 when it could
 // run every case (errors included) and 1 on a usage or unexpected failure. Used by
-// tests/cube_client.rs.
+// tests/it/cube_client.rs.
 import { readFileSync } from 'node:fs';
 import cube from '@cubejs-client/core';
 

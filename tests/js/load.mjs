@@ -8,7 +8,7 @@
 //   {"rawData": [...], "tablePivot": [...], "total": <n|null>}   on success
 //   {"error": "<message>", "status": <http status|null>}         when load() rejects
 // The process exits 0 when it could run every query (errors included) and 1 on a usage or
-// unexpected failure. Used by tests/cube_client.rs.
+// unexpected failure. Used by tests/it/cube_client.rs.
 import { readFileSync } from 'node:fs';
 import cube from '@cubejs-client/core';
 

@@ -8,14 +8,14 @@
 //! with a model holding rolling windows and time shifts) and PostgreSQL (own database
 //! `strata_hardening_dates`, same model).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use strata_engine::PgConfig;
 use strata_server::{EngineSettings, RunningServer, ServerConfig};
+
+use crate::common::{pg_client, start_demo_server};
 
 /// The database the PostgreSQL cases run on (created by the test).
 const DB: &str = "strata_hardening_dates";
@@ -420,7 +420,7 @@ async fn start(config: ServerConfig) -> RunningServer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_refuses_hostile_dates() {
-    let server = common::start_demo_server().await;
+    let server = start_demo_server().await;
     let mut cases = date_cases(&DEMO);
     // DataFusion's `timestamp` counts nanoseconds in an i64: 1677-09-21 to 2262-04-11.
     cases.push(refused(
@@ -527,7 +527,7 @@ async fn files_refuse_hostile_dates_and_windows() {
 
 /// Re-creates database [`DB`] with the Events table.
 async fn setup_postgres() {
-    let admin = common::pg_client("postgres").await;
+    let admin = pg_client("postgres").await;
     // One statement each: several in one call run as a transaction, which DROP DATABASE refuses.
     for sql in [
         format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
@@ -538,7 +538,7 @@ async fn setup_postgres() {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
     }
-    let db = common::pg_client(DB).await;
+    let db = pg_client(DB).await;
     let values: Vec<String> = EVENT_ROWS
         .iter()
         .map(|(id, at, amount)| format!("({id}, timestamp '{at}', {amount})"))

@@ -24,7 +24,7 @@
 //! After an intended change, regenerate and review the diff:
 //!
 //! ```text
-//! INSTA_UPDATE=always cargo test --test sql_snapshots
+//! INSTA_UPDATE=always cargo test --test it sql_snapshots
 //! git diff tests/snapshots/
 //! ```
 //!
@@ -35,10 +35,6 @@
 //! `INSTA_FORCE_PASS`. It also fails on a snapshot that no case produces any more (the update
 //! command above deletes those). All cases are checked before it fails, so one run lists every
 //! difference.
-
-#[allow(dead_code)]
-#[path = "common/corpus.rs"]
-mod corpus;
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -52,7 +48,12 @@ use strata_engine::{
 };
 use strata_schema::SemanticModel;
 
-/// This file's insta module prefix: snapshot files are `<PREFIX>__<name>.snap`.
+use crate::common::corpus;
+
+/// The prefix of this file's snapshot files, `<PREFIX>__<name>.snap`: the module name insta
+/// prepended when this file was a test binary of its own. In the `it` binary the module path is
+/// `it::sql_snapshots`, so the test names the files itself (see `generated_sql_matches_snapshots`)
+/// and they keep their names.
 const PREFIX: &str = "sql_snapshots";
 
 /// Filter operators whose values are dates.
@@ -271,7 +272,7 @@ fn generated_sql_matches_snapshots() {
         assert!(
             relative.is_empty(),
             "case {:?} uses relative date(s) {relative:?}: its SQL would depend on the clock; \
-             redact or skip it in tests/sql_snapshots.rs before snapshotting it",
+             redact or skip it in tests/it/sql_snapshots.rs before snapshotting it",
             case.name
         );
         let case_id = sanitize(&case.name);
@@ -315,9 +316,13 @@ fn generated_sql_matches_snapshots() {
             let mut settings = insta::Settings::clone_current();
             settings.set_description(format!("{}\n{}", case.name, case.query));
             settings.set_omit_expression(true);
+            // `tests/snapshots/<PREFIX>__<name>.snap`, whatever the module path.
+            settings.set_snapshot_path(snapshot_dir());
+            settings.set_prepend_module_to_snapshot(false);
+            let file_name = format!("{PREFIX}__{name}");
             let outcome = settings.bind(|| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    insta::assert_snapshot!(name.as_str(), body);
+                    insta::assert_snapshot!(file_name.as_str(), body);
                 }))
             });
             if outcome.is_err() {
@@ -364,7 +369,7 @@ fn generated_sql_matches_snapshots() {
     assert!(
         failures.is_empty(),
         "{} SQL snapshot problem(s) across {} cases x {} targets:\n  {}\n\
-         After an intended SQL change: INSTA_UPDATE=always cargo test --test sql_snapshots, \
+         After an intended SQL change: INSTA_UPDATE=always cargo test --test it sql_snapshots, \
          then review `git diff tests/snapshots/`.",
         failures.len(),
         cases.len(),

@@ -7,8 +7,6 @@
 //!
 //! A query past the time limit: a 504, and the connection keeps serving.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use strata_server::ServerConfig;
 
-use common::{report, sign_token};
+use crate::common::{report, sign_token};
 
 const SECRET: &str = "outage-secret";
 const MODEL: &str = "cubes:\n  - name: Orders\n    sql_table: orders\n    dimensions:\n      \

@@ -6,9 +6,7 @@
 //! Needs the `hll` extension's package (Debian: `postgresql-<version>-hll`), which
 //! `scripts/test.sh` installs; the test fails loudly when it is missing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use strata_engine::PgConfig;
 use strata_server::ServerConfig;

@@ -1,13 +1,13 @@
 //! `strata bench http` as a library: a short replay of demo queries against
 //! an in-process demo server on loopback. Checks the report's shape, not speed.
 
-mod common;
-
 use std::time::Duration;
 
 use serde_json::json;
 use strata_server::bench::http::{run_http, Endpoint, HttpOptions};
 use strata_server::bench::NamedQuery;
+
+use crate::common::start_demo_server;
 
 fn demo_queries() -> Vec<NamedQuery> {
     [
@@ -34,7 +34,7 @@ fn demo_queries() -> Vec<NamedQuery> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_bench_replays_demo_queries() {
-    let server = common::start_demo_server().await;
+    let server = start_demo_server().await;
     assert!(server.addr.ip().is_loopback());
 
     for endpoint in [Endpoint::Sql, Endpoint::Load, Endpoint::LoadNoCache] {

@@ -1,7 +1,6 @@
 //! A scripted OpenAI-compatible endpoint: a real HTTP server on 127.0.0.1
 //! answering `POST /v1/chat/completions` (and `/chat/completions`) with the
 //! replies it was given, in order, and recording every request it got.
-#![allow(dead_code)] // each test binary uses its own subset
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -3,15 +3,13 @@
 //! rollups built and used. Every path must give Cube's expected results and
 //! the same rows as PostgreSQL.
 
-mod common;
-
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use strata_engine::exec::import::postgres_to_arrow;
 use strata_engine::{DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
 
-use common::*;
+use crate::common::*;
 
 const TABLES: [&str; 4] = ["products", "customers", "ecommerce", "bigecommerce"];
 

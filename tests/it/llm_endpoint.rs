@@ -4,17 +4,15 @@
 //! tool-calling fallback.
 
 // Only the mock is needed, not the database helpers of `common`.
-#[path = "common/openai_mock.rs"]
-mod openai_mock;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use openai_mock::{scripted_answer, OpenAiMock, Reply};
 use serde_json::{json, Value};
 use strata::llm::{Catalog, ChartType, Intent, LlmConfig, LlmError, LlmTranslator, Translation};
 use strata::Engine;
+
+use crate::common::openai_mock::{scripted_answer, OpenAiMock, Reply};
 
 fn model() -> strata::SemanticModel {
     strata::demo::model().expect("demo model compiles")

@@ -5,93 +5,40 @@
 //! returns on a copy of that tenant's rows alone (the oracle), or the query
 //! must be refused. A property test does the same over random queries.
 
-mod common;
-#[path = "tenancy/fixture.rs"]
 mod fixture;
-
-use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as PropConfig, TestRunner};
 use serde_json::{json, Value};
 use strata_server::tenant_engines::TenantRouting;
-use strata_server::{RunningServer, SecuritySettings, ServerConfig, TenancySettings};
+use strata_server::{SecuritySettings, ServerConfig, TenancySettings};
 
-use common::{report, sign_token};
+use crate::common::api::{Api, Reply};
+use crate::common::{pg_client, report, sign_token, urlencode};
 use fixture::{multiset, Oracle};
 
 const SECRET: &str = "tenancy-secret";
 
-struct Api {
-    server: RunningServer,
-    base: String,
-    http: reqwest::Client,
+/// A server over the tenancy model.
+async fn start_api(security: SecuritySettings) -> Api {
+    start_api_in(fixture::model_dir(), security).await
 }
 
-struct Reply {
-    status: u16,
-    body: Value,
-}
-
-impl Api {
-    async fn start(security: SecuritySettings) -> Api {
-        Api::start_in(fixture::model_dir(), security).await
-    }
-
-    /// A server over the model in `models_dir`.
-    async fn start_in(models_dir: std::path::PathBuf, security: SecuritySettings) -> Api {
-        let config = ServerConfig {
-            models_dir,
-            listen: "127.0.0.1:0".parse().expect("address"),
-            api_secret: Some(SECRET.into()),
-            db: Some(strata::PgConfig {
-                dbname: fixture::DB.into(),
-                ..Default::default()
-            }),
-            security,
+/// A server over the model in `models_dir`.
+async fn start_api_in(models_dir: std::path::PathBuf, security: SecuritySettings) -> Api {
+    Api::start(ServerConfig {
+        models_dir,
+        listen: "127.0.0.1:0".parse().expect("address"),
+        api_secret: Some(SECRET.into()),
+        db: Some(strata::PgConfig {
+            dbname: fixture::DB.into(),
             ..Default::default()
-        };
-        let server = strata_server::start(config)
-            .await
-            .unwrap_or_else(|e| panic!("server start: {e}"));
-        let base = server.url().trim_end_matches('/').to_string();
-        Api {
-            server,
-            base,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("client"),
-        }
-    }
-
-    async fn send(&self, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
-        let url = format!("{}{path}", self.base);
-        let mut req = match &body {
-            Some(b) => self.http.post(&url).json(b),
-            None => self.http.get(&url),
-        };
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = req.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        Reply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        }
-    }
-
-    async fn load(&self, token: &str, query: &Value) -> Reply {
-        self.send(
-            "/cubejs-api/v1/load",
-            Some(json!({ "query": query })),
-            &[("Authorization", token)],
-        )
-        .await
-    }
+        }),
+        security,
+        ..Default::default()
+    })
+    .await
 }
 
 fn token(claims: Value) -> String {
@@ -328,7 +275,7 @@ fn hostile_queries() -> Vec<(&'static str, Value)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tenants_only_ever_see_their_own_rows() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings::default()).await;
+    let api = start_api(SecuritySettings::default()).await;
     let oracle_a = Oracle::new("only_a", "a");
     let oracle_b = Oracle::new("only_b", "b");
     let (token_a, token_b) = (tenant("a"), tenant("b"));
@@ -395,7 +342,7 @@ async fn tenants_only_ever_see_their_own_rows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_headers_and_meta_cannot_widen_access() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings::default()).await;
+    let api = start_api(SecuritySettings::default()).await;
     let q = json!({"measures": ["Orders.count"], "dimensions": ["Orders.tenant_id"]});
     let now = chrono::Utc::now().timestamp();
     // Forged, expired and unsigned tokens are refused.
@@ -505,7 +452,7 @@ async fn tokens_headers_and_meta_cannot_widen_access() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_tenants_are_routed_to_their_own_schema() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings {
+    let api = start_api(SecuritySettings {
         routing: TenantRouting {
             schema: Some("tenant_{tenant}".into()),
             database: None,
@@ -545,7 +492,7 @@ async fn schema_tenants_are_routed_to_their_own_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trusted_gateway_names_the_tenant() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings {
+    let api = start_api(SecuritySettings {
         tenancy: TenancySettings {
             trust_gateway: true,
             gateway_secret: Some("the-gateway-secret".into()),
@@ -646,7 +593,7 @@ fn arb_query() -> impl Strategy<Value = Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_queries_only_return_the_callers_rows() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings::default()).await;
+    let api = start_api(SecuritySettings::default()).await;
     let oracle_a = Oracle::new("only_a", "a");
     let token_a = tenant("a");
     let cases = 64;
@@ -703,14 +650,7 @@ async fn compile_context_models_are_compiled_per_tenant() {
         }),
         ..Default::default()
     };
-    let server = strata_server::start(config)
-        .await
-        .unwrap_or_else(|e| panic!("server start: {e}"));
-    let api = Api {
-        base: server.url().trim_end_matches('/').to_string(),
-        server,
-        http: reqwest::Client::new(),
-    };
+    let api = Api::start(config).await;
     let q = json!({"measures": ["Orders.count"], "dimensions": ["Orders.tenant_id"]});
     for t in ["c", "d", "c"] {
         let reply = api.load(&tenant(t), &q).await;
@@ -754,7 +694,7 @@ fn member_of(t: &str, group: &str) -> String {
 /// The statement each session of Strata's pools in the fixture database
 /// ran last (`pg_stat_activity`): what `/load` really sent to PostgreSQL.
 async fn statements_strata_ran() -> Vec<String> {
-    let db = common::pg_client(fixture::DB).await;
+    let db = pg_client(fixture::DB).await;
     let rows = db
         .query(
             "SELECT query FROM pg_stat_activity \
@@ -803,7 +743,7 @@ impl Api {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_and_dry_run_plan_with_the_callers_compile_context_model() {
     fixture::setup_once().await;
-    let api = Api::start_in(
+    let api = start_api_in(
         fixture::compile_context_model_dir(),
         SecuritySettings::default(),
     )
@@ -841,10 +781,7 @@ async fn sql_and_dry_run_plan_with_the_callers_compile_context_model() {
         // The same request through GET answers the same plan.
         let get = api
             .send(
-                &format!(
-                    "/cubejs-api/v1/sql?query={}",
-                    common::urlencode(&q.to_string())
-                ),
+                &format!("/cubejs-api/v1/sql?query={}", urlencode(&q.to_string())),
                 None,
                 &[("Authorization", &caller)],
             )
@@ -867,7 +804,7 @@ async fn sql_and_dry_run_plan_with_the_callers_compile_context_model() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_and_dry_run_refuse_what_the_callers_policy_hides() {
     fixture::setup_once().await;
-    let api = Api::start_in(
+    let api = start_api_in(
         fixture::compile_context_model_dir(),
         SecuritySettings::default(),
     )
@@ -934,7 +871,7 @@ async fn sql_and_dry_run_refuse_what_the_callers_policy_hides() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_and_dry_run_refuse_the_callers_load_refuses() {
     fixture::setup_once().await;
-    let api = Api::start(SecuritySettings {
+    let api = start_api(SecuritySettings {
         routing: TenantRouting {
             schema: Some("tenant_{tenant}".into()),
             database: None,

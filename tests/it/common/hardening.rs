@@ -1,20 +1,21 @@
-//! The hardening fixture: a PostgreSQL database per test binary holding
+//! The hardening fixture (`hardening` and `hardening_load`): a PostgreSQL database per caller
+//! (each module names its own) holding
 //!
 //! * `public`: tenants `a` and `b` (four orders each) and orphan rows whose
 //!   tenant is NULL or `''`, which no caller may ever see;
 //! * `tenant_c`, `tenant_globex`: tenants with a schema each (tenant
 //!   routing and `COMPILE_CONTEXT` models);
 //!
-//! a model written per test into a fresh directory, and an HTTP client.
-#![allow(dead_code)] // each test binary uses its own subset
+//! a model written per test into a fresh directory, and an HTTP client ([`Api`]).
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::{json, Value};
-use strata_server::{RunningServer, ServerConfig};
+use serde_json::Value;
+use strata_server::ServerConfig;
 
-use super::common::{pg_client, sign_token};
+pub use super::api::{Api, Reply};
+use super::{pg_client, sign_token};
 
 /// The API secret of the fixture's servers.
 pub const SECRET: &str = "hardening-secret";
@@ -114,11 +115,15 @@ cubes:
 
 /// A fresh model directory holding `files` (name, text).
 pub fn model_dir(tag: &str, files: &[(&str, &str)]) -> PathBuf {
+    // `hardening` and `hardening_load` share this process and some tags: the counter keeps
+    // every directory distinct.
+    static DIRS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "strata-hardening-{tag}-{}-{}",
         std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        DIRS.fetch_add(1, Ordering::Relaxed)
     ));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("model dir");
     for (name, text) in files {
         std::fs::write(dir.join(name), text).expect("model file");
@@ -137,75 +142,6 @@ pub fn config(db: &str, models: PathBuf) -> ServerConfig {
             ..Default::default()
         }),
         ..Default::default()
-    }
-}
-
-/// A running server and a client for it.
-pub struct Api {
-    /// The server.
-    pub server: RunningServer,
-    base: String,
-    http: reqwest::Client,
-}
-
-/// An answer: status and JSON body (a string when the body is not JSON).
-#[derive(Debug)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: u16,
-    /// The body.
-    pub body: Value,
-}
-
-impl Api {
-    /// Starts a server with `config`.
-    pub async fn start(config: ServerConfig) -> Api {
-        let server = strata_server::start(config)
-            .await
-            .unwrap_or_else(|e| panic!("server start: {e}"));
-        Api {
-            base: server.url(),
-            server,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("client"),
-        }
-    }
-
-    /// Sends a request (POST with `body`, else GET) with these headers
-    /// (a name given twice is sent twice).
-    pub async fn send(&self, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
-        let url = format!("{}{path}", self.base);
-        let mut req = match &body {
-            Some(b) => self.http.post(&url).json(b),
-            None => self.http.get(&url),
-        };
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = req.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        Reply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        }
-    }
-
-    /// `/load` of `query` with these headers.
-    pub async fn load_with(&self, query: &Value, headers: &[(&str, &str)]) -> Reply {
-        self.send(
-            "/cubejs-api/v1/load",
-            Some(json!({ "query": query })),
-            headers,
-        )
-        .await
-    }
-
-    /// `/load` of `query` with `token`.
-    pub async fn load(&self, token: &str, query: &Value) -> Reply {
-        self.load_with(query, &[("Authorization", token)]).await
     }
 }
 

@@ -1,13 +1,13 @@
 //! `strata serve --demo`: the bundled model and data answer `/meta` and a
 //! `/load` for every cube and view, with no database configured.
 
-mod common;
-
 use serde_json::{json, Value};
+
+use crate::common::start_demo_server;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_answers_meta_and_every_cube() {
-    let server = common::start_demo_server().await;
+    let server = start_demo_server().await;
     let base = server.url();
     let http = reqwest::Client::new();
 

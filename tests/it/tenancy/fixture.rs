@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use strata::engine::{AccessContext, AccessGrant};
 use strata::{Engine, LoadOptions, PgConfig, PostgresExecutor};
 
-use super::common::pg_client;
+use crate::common::pg_client;
 
 /// The database of the fixture.
 pub const DB: &str = "strata_tenancy";

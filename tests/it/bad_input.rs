@@ -3,9 +3,7 @@
 //! be inert; broken model files must be refused with the file and line. Afterwards the server
 //! must still be alive and answering.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -3,8 +3,6 @@
 //! answer is a plan or an error that says why; never a panic. The number of
 //! inputs tried is printed.
 
-mod common;
-
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +13,7 @@ use serde_json::{json, Map, Value};
 use strata::demo;
 use strata::Engine;
 
-use common::report;
+use crate::common::report;
 
 /// Inputs per target; `STRATA_FUZZ_CASES` overrides (e.g. for a long run).
 fn cases(default: u32) -> u32 {

@@ -29,17 +29,15 @@ macro_rules! say {
     }};
 }
 
-#[path = "common/query_compare.rs"]
-mod query_compare;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use query_compare::normalize;
 use serde_json::Value;
 use strata::llm::offline::{NaiveDate, OfflineParser};
 use strata::llm::{Catalog, LlmError, Translation};
 use strata::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+
+use crate::common::query_compare::normalize;
 
 const TODAY: (i32, u32, u32) = (2024, 6, 15);
 const TARGET: f64 = 0.85;

@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: the conformance database, an in-process server,
-//! an authenticated HTTP client and the corpus comparison rules (`corpus.rs`).
-#![allow(dead_code)] // each test binary uses its own subset
+//! an authenticated HTTP client and the corpus comparison rules (`corpus.rs`), a plain JSON
+//! client (`api.rs`), the hardening fixture (`hardening.rs`), a scripted OpenAI-compatible
+//! endpoint (`openai_mock.rs`) and the comparison of Cube queries (`query_compare.rs`).
 
+pub mod api;
 pub mod corpus;
+pub mod hardening;
 pub mod openai_mock;
 pub mod query_compare;
 
@@ -54,7 +57,8 @@ pub async fn pg_client(dbname: &str) -> tokio_postgres::Client {
 static DATABASE: OnceCell<()> = OnceCell::const_new();
 
 /// Drops and re-creates database `strata_conformance` and loads `dataset/postgres.sql` into
-/// it, once per test process (later callers wait for the first).
+/// it, once per test process (later callers wait for the first). Every module that needs the
+/// conformance data shares this one load and only reads it.
 pub async fn setup_database() {
     DATABASE.get_or_init(load_dataset).await;
 }

@@ -4,8 +4,6 @@
 //! local PostgreSQL), the offline parser, and a scripted OpenAI-compatible
 //! endpoint standing in for an LLM.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,9 +13,9 @@ use strata::llm::LlmConfig;
 use strata_server::ai::ConversationBackend;
 use strata_server::{EngineSettings, RunningServer, ServerConfig};
 
-use common::openai_mock::{scripted_answer, OpenAiMock, Reply};
-use common::query_compare::normalize;
-use common::{pg_client, report, sign_token};
+use crate::common::openai_mock::{scripted_answer, OpenAiMock, Reply};
+use crate::common::query_compare::normalize;
+use crate::common::{pg_client, report, sign_token};
 
 const SECRET: &str = "ai-analytics-secret";
 

@@ -2,7 +2,7 @@
 //! comparison rules its README defines.
 //!
 //! Dependency-free apart from `serde_json`, so `benches/planning.rs` includes this file too
-//! (`#[path = "../tests/common/corpus.rs"]`).
+//! (`#[path = "../tests/it/common/corpus.rs"]`).
 
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -45,13 +45,6 @@ pub struct Case {
     pub query: Value,
     pub expect: Expect,
     pub order_sensitive: bool,
-    pub tags: Vec<String>,
-}
-
-impl Case {
-    pub fn has_tag(&self, tag: &str) -> bool {
-        self.tags.iter().any(|t| t == tag)
-    }
 }
 
 /// Every case of `cases.jsonl`, in file order.
@@ -101,20 +94,11 @@ fn parse_case(line: &str) -> Result<Case, String> {
     let order_sensitive = v["order_sensitive"]
         .as_bool()
         .ok_or("missing \"order_sensitive\"")?;
-    let tags = v["tags"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(Case {
         name,
         query,
         expect,
         order_sensitive,
-        tags,
     })
 }
 

@@ -6,9 +6,7 @@
 //! strings by exact decimal value; `total` and expected errors are checked too. The run ends
 //! with a line `conformance: N passed, M failed`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashSet;
 
 /// Cases not run, each with the reason. Empty: Strata is expected to pass the whole corpus.
@@ -125,9 +123,9 @@ async fn conformance_subset_via_get() {
     );
 }
 
-/// The comparison rules themselves (`tests/common/corpus.rs`).
+/// The comparison rules themselves (`tests/it/common/corpus.rs`).
 mod comparator {
-    use super::common::*;
+    use crate::common::*;
     use serde_json::json;
     use std::cmp::Ordering;
 

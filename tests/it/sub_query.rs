@@ -8,15 +8,13 @@
 //! subquery: line items of tenant `b` hang on orders of tenant `a`, and
 //! tenant `a` must never see them.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use strata_server::{EngineSettings, RunningServer, ServerConfig};
 
-use common::{pg_client, sign_token};
+use crate::common::{pg_client, sign_token};
 
 const DB: &str = "strata_sub_query";
 const SECRET: &str = "sub-query-secret";

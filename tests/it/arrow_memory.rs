@@ -5,15 +5,13 @@
 //! with a 503 `{"error": ...}` and `Retry-After`, never a 500 nor a hang,
 //! and another caller's small query is still answered meanwhile.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use strata_engine::DataFusionLimits;
 use strata_server::{EngineSettings, RunningServer, ServerConfig};
 
-use common::{report, sign_token};
+use crate::common::{report, sign_token};
 
 const SECRET: &str = "arrow-memory-test-secret";
 

@@ -4,10 +4,6 @@
 //! queries leave another tenant's trivial ones fast, and made-up tenant ids
 //! open no connection pool. Each test prints the figure it measures.
 
-mod common;
-#[path = "hardening/fixture.rs"]
-mod fixture;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -16,7 +12,8 @@ use serde_json::json;
 use strata_server::admission::AdmissionSettings;
 use strata_server::tenant_engines::TenantRouting;
 
-use common::report;
+use crate::common::hardening as fixture;
+use crate::common::report;
 use fixture::{config, model_dir, rows, strata_connections, token, Api, ORDERS_MODEL};
 
 const DB: &str = "strata_hardening_load";

@@ -4,14 +4,11 @@
 //! other tenants' schemas, repeated identity headers, and error bodies
 //! showing internals. Each test failed before the fix it guards.
 
-mod common;
-#[path = "hardening/fixture.rs"]
-mod fixture;
-
 use serde_json::{json, Value};
 use strata_server::tenant_engines::TenantRouting;
 use strata_server::{SecuritySettings, TenancySettings};
 
+use crate::common::hardening as fixture;
 use fixture::{config, model_dir, rows, tenants_seen, token, Api, ORDERS_MODEL};
 
 const DB: &str = "strata_hardening";

@@ -9,9 +9,7 @@
 //!
 //! Needs `node` and `npm ci --prefix tests/js` (scripts/test.sh does that); never skips.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,7 +37,7 @@ fn check_node_setup(js: &Path) {
         Ok(out) if out.status.success() => {}
         other => panic!(
             "\n\n*** `node` is not runnable ({other:?}) ***\n\
-             tests/cube_client.rs drives @cubejs-client/core with Node.js 20+: install node, \
+             tests/it/cube_client.rs drives @cubejs-client/core with Node.js 20+: install node, \
              then run `npm ci --prefix tests/js`.\n"
         ),
     }
