@@ -49,6 +49,8 @@
 //! Everything comes from a SplitMix64 generator: the same seed gives the
 //! same bytes on every platform.
 
+#![warn(missing_docs)]
+
 mod calendar;
 mod data;
 mod orders;

@@ -81,7 +81,7 @@ impl AccessGrant {
     }
 
     /// Whether the caller may query `member` of the cube or view `owner`.
-    pub fn allows_member(&self, model: &SemanticModel, owner: &str, member: &str) -> bool {
+    pub(crate) fn allows_member(&self, model: &SemanticModel, owner: &str, member: &str) -> bool {
         match self.owners.get(owner) {
             None => true,
             Some(OwnerGrant::Denied) => false,
@@ -102,7 +102,7 @@ impl AccessGrant {
     }
 
     /// The rows of `owner` the caller may read.
-    pub fn rows(&self, owner: &str) -> RowGrant {
+    pub(crate) fn rows(&self, owner: &str) -> RowGrant {
         match self.owners.get(owner) {
             None => RowGrant::All,
             Some(OwnerGrant::Denied) => RowGrant::Filtered(Filter::Or(Vec::new())),

@@ -11,6 +11,7 @@ use crate::error::QueryError;
 
 /// Cube's `cache` request parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum CacheMode {
     /// Serve a fresh entry; when stale, run the query, but answer with the
     /// stale entry if the query is slow (Cube's default).
@@ -178,6 +179,7 @@ impl<S: BuildHasher + Clone + Send + Sync + 'static> ResultCache<S> {
     }
 
     /// Bytes held now.
+    #[cfg(test)]
     pub fn bytes(&self) -> u64 {
         self.entries.run_pending_tasks();
         self.entries.weighted_size()

@@ -24,6 +24,7 @@ use crate::sql::{CompiledTemplates, RenderedQuery, SqlRenderer};
 
 /// How a `/load` request's queries relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum QueryType {
     /// One query.
     RegularQuery,
@@ -665,7 +666,8 @@ impl Engine {
     }
 
     /// The result cache, when enabled.
-    pub fn result_cache(&self) -> Option<&Arc<ResultCache>> {
+    #[cfg(test)]
+    pub(crate) fn result_cache(&self) -> Option<&Arc<ResultCache>> {
         self.inner.cache.as_ref()
     }
 

@@ -21,6 +21,7 @@ pub(crate) use query_err;
 
 /// Anything that can go wrong answering a query.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// The query is invalid.
     #[error(transparent)]
@@ -50,6 +51,7 @@ pub enum EngineError {
 /// What ran out for [`EngineError::ResourcesExhausted`]. The messages are
 /// for clients: they name no engine internals (those are in the source).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Exhausted {
     /// The query needed more memory than the running queries left free, and
     /// could not spill to disk.

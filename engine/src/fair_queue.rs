@@ -11,7 +11,7 @@
 //! The server admits queries to every data source through one
 //! ([`crate::ExecutionGate`]); the DataFusion executor hands out its query
 //! slots through another, keyed by the caller the gate names
-//! ([`crate::gate::current_caller`]).
+//! ([`ExecutionGate::caller`](crate::ExecutionGate::caller)).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -46,7 +46,7 @@ pub(crate) async fn with_caller<F: Future>(caller: Option<CallerKey>, f: F) -> F
 }
 
 /// The caller of the query running on this task, when its gate named one.
-pub fn current_caller() -> Option<CallerKey> {
+pub(crate) fn current_caller() -> Option<CallerKey> {
     CALLER.try_with(Clone::clone).ok()
 }
 

@@ -73,7 +73,7 @@ impl JoinTree {
 
 /// Directed adjacency of a model's joins.
 #[derive(Debug, Clone, Default)]
-pub struct JoinGraph {
+pub(crate) struct JoinGraph {
     edges: HashMap<String, Vec<(String, Relationship)>>,
 }
 

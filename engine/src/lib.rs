@@ -19,23 +19,26 @@
 //! # Ok(()) }
 //! ```
 
-pub mod access;
-pub mod annotation;
-pub mod cache;
-pub mod dialect;
-pub mod engine;
-pub mod error;
+#![warn(missing_docs)]
+
 pub mod exec;
 pub mod fair_queue;
 pub mod gate;
 pub mod join_graph;
-pub mod limits;
 pub mod plan;
 pub mod preagg;
 pub mod query;
-pub mod result;
-pub mod result_rows;
 pub mod sql;
+
+mod access;
+mod annotation;
+mod cache;
+mod dialect;
+mod engine;
+mod error;
+mod limits;
+mod result;
+mod result_rows;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -56,6 +59,6 @@ pub use gate::{ExecutionGate, GateFuture, GatePass};
 pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
 pub use query::NormalizedQuery;
-pub use result::QueryResult;
+pub use result::{JsonStyle, OutputColumn, QueryResult};
 pub use result_rows::Rows;
 pub use sql::SqlStatement;

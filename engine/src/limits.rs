@@ -8,7 +8,7 @@ use crate::plan::LogicalPlan;
 use crate::query::{Filter, Query};
 
 /// Most queries one `/load` request may hold (an array of queries).
-pub const MAX_QUERIES_PER_REQUEST: usize = 32;
+pub(crate) const MAX_QUERIES_PER_REQUEST: usize = 32;
 
 /// Per-query complexity bounds (rows are bounded by the 50,000 row limit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Default for QueryLimits {
     /// 10,000 buckets: Cube's default row limit, daily buckets over 27
     /// years or hourly over 416 days (the conformance corpus needs 366).
     /// 32 compared ranges: as many queries as an array request may hold
-    /// ([`MAX_QUERIES_PER_REQUEST`]); Cube itself sets no cap.
+    /// (`MAX_QUERIES_PER_REQUEST`); Cube itself sets no cap.
     fn default() -> Self {
         QueryLimits {
             max_members: 64,
@@ -51,7 +51,7 @@ impl Default for QueryLimits {
 
 impl QueryLimits {
     /// Checks a parsed query before planning.
-    pub fn check_query(&self, q: &Query) -> Result<(), QueryError> {
+    pub(crate) fn check_query(&self, q: &Query) -> Result<(), QueryError> {
         let mut members = 0usize;
         q.member_names(&mut |_| members += 1);
         if members > self.max_members {
@@ -81,7 +81,11 @@ impl QueryLimits {
 
     /// Checks a plan of `model`: its joins and the time series its rolling
     /// windows generate.
-    pub fn check_plan(&self, model: &SemanticModel, plan: &LogicalPlan) -> Result<(), QueryError> {
+    pub(crate) fn check_plan(
+        &self,
+        model: &SemanticModel,
+        plan: &LogicalPlan,
+    ) -> Result<(), QueryError> {
         let joined = plan.join.cubes().count();
         if joined > self.max_joined_cubes {
             return Err(query_err!(
@@ -93,7 +97,7 @@ impl QueryLimits {
     }
 
     /// Checks the number of `compareDateRange` ranges.
-    pub fn check_compare_ranges(&self, ranges: usize) -> Result<(), QueryError> {
+    pub(crate) fn check_compare_ranges(&self, ranges: usize) -> Result<(), QueryError> {
         if ranges > self.max_compare_ranges {
             return Err(query_err!(
                 "Query is too complex: compareDateRange has {ranges} date ranges, at most {} \

@@ -4,6 +4,7 @@ use thiserror::Error;
 
 /// Why a question could not be turned into a query or answered.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LlmError {
     /// The question names nothing the model knows; the message says what was
     /// not understood and what can be asked about.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The kind of analysis a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Intent {
     /// One or a few numbers: "how many users", "total revenue".
     Metric,
@@ -37,6 +38,7 @@ impl Intent {
 /// A chart kind, as recommended or as asked for ("as a bar chart").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChartType {
     /// A single big number.
     Number,

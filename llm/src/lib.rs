@@ -4,26 +4,29 @@
 //! query that only names members the caller may use:
 //!
 //! * the offline parser ([`offline`]), deterministic and always available;
-//! * an OpenAI-compatible LLM ([`client`]), asked for structured output whose
-//!   JSON Schema enumerates the allowed members, validated and repaired.
+//! * an OpenAI-compatible LLM ([`LlmTranslator`]), asked for structured output
+//!   whose JSON Schema enumerates the allowed members, validated and repaired.
 //!
 //! The answer's rows then get a chart ([`chart`]) and insights computed from
 //! the data ([`insights`]). Everything starts from a [`Catalog`]: the members a
 //! tenant may use, with the words that name them.
 
-pub mod catalog;
+#![warn(missing_docs)]
+
 pub mod chart;
-pub mod client;
-pub mod constrain;
-pub mod error;
 pub mod insights;
-pub mod intent;
 pub mod offline;
 pub mod prompt;
-pub mod table;
-pub mod translate;
-pub mod translation;
-pub mod validate;
+
+mod catalog;
+mod client;
+mod constrain;
+mod error;
+mod intent;
+mod table;
+mod translate;
+mod translation;
+mod validate;
 
 pub use catalog::{Catalog, CatalogMember};
 pub use chart::{recommend, Chart};

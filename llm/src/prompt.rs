@@ -139,7 +139,7 @@ pub fn system_prompt(catalog: &Catalog, today: NaiveDate) -> String {
 
 /// The message that gives the previous query, for follow-up questions
 /// ("and by channel?").
-pub fn previous_message(previous: &Translation) -> String {
+pub(crate) fn previous_message(previous: &Translation) -> String {
     format!(
         "The previous question was answered with this query (intent {}):\n{}\n\
          If the next question refines it (\"and by channel?\", \"only last month\"), start from \
@@ -150,7 +150,7 @@ pub fn previous_message(previous: &Translation) -> String {
 }
 
 /// The message that sends an invalid answer's errors back.
-pub fn repair_message(errors: &[String]) -> String {
+pub(crate) fn repair_message(errors: &[String]) -> String {
     let mut out = String::from("That answer is not a valid query:\n");
     for e in errors {
         out.push_str("- ");
@@ -166,7 +166,7 @@ pub fn repair_message(errors: &[String]) -> String {
 
 /// The opening messages of a conversation: system prompt, the previous query
 /// when there is one, and the question.
-pub fn messages(
+pub(crate) fn messages(
     catalog: &Catalog,
     question: &str,
     previous: Option<&Translation>,

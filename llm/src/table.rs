@@ -263,7 +263,7 @@ impl ResultTable {
 
     /// One table for the results of a `compareDateRange` query (one result
     /// per range): the rows of every range, each with a
-    /// [`COMPARE_DATE_RANGE`] dimension naming its range (`2024-01-01 –
+    /// `compareDateRange` dimension naming its range (`2024-01-01 –
     /// 2024-01-31`).
     pub fn from_compare(results: &[LoadResult]) -> ResultTable {
         let mut table = match results.first() {

@@ -117,6 +117,7 @@ pub struct Join {
 
 /// Type of a dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DimensionType {
     /// Text.
     String,
@@ -235,6 +236,7 @@ pub struct Dimension {
 
 /// Aggregation type of a measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MeasureType {
     /// `count`.
     Count,
@@ -587,6 +589,7 @@ pub struct RefreshKey {
 
 /// Kind of pre-aggregation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PreAggregationType {
     /// `rollup`: measures grouped by dimensions.
     Rollup,

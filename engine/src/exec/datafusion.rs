@@ -254,7 +254,7 @@ impl DataFusionExecutor {
 
     /// Runs a query tree and reads it into a [`QueryResult`] with `columns`
     /// (one per output column, in order).
-    pub async fn query_result(
+    pub(crate) async fn query_result(
         &self,
         query: sqlparser::ast::Query,
         columns: Vec<OutputColumn>,

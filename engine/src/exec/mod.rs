@@ -1,12 +1,13 @@
 //! Running rendered queries: the [`Executor`] trait and its PostgreSQL and
 //! DataFusion implementations.
 
-pub mod datafusion;
-pub mod executor;
 pub mod import;
-pub mod pg_value;
-pub mod postgres;
-pub mod resources;
+
+mod datafusion;
+mod executor;
+mod pg_value;
+mod postgres;
+mod resources;
 
 pub use self::datafusion::{DataFusionExecutor, TableFactory};
 pub use executor::{ExecutedQuery, Executor};

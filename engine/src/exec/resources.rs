@@ -61,7 +61,8 @@ pub struct DataFusionLimits {
 }
 
 impl Default for DataFusionLimits {
-    /// [`DEFAULT_MEMORY_BYTES`], one query per core, [`DEFAULT_QUEUE_TIMEOUT`].
+    /// 512 MiB (`DEFAULT_MEMORY_BYTES`), one query per core, and a 10 s
+    /// queue timeout (`DEFAULT_QUEUE_TIMEOUT`).
     fn default() -> Self {
         DataFusionLimits {
             memory_bytes: DEFAULT_MEMORY_BYTES,
@@ -100,7 +101,7 @@ impl std::fmt::Debug for DataFusionResources {
 
 impl DataFusionResources {
     /// A budget of `limits.memory_bytes`, spill files in the OS temporary
-    /// directory up to [`SPILL_PER_MEMORY`] times that, and
+    /// directory up to `SPILL_PER_MEMORY` (8) times that, and
     /// `limits.concurrency` query slots (at least one).
     pub fn new(limits: DataFusionLimits) -> Result<Arc<Self>, EngineError> {
         let limits = DataFusionLimits {

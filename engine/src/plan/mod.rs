@@ -15,7 +15,7 @@ mod shape;
 #[cfg(test)]
 mod tests;
 
-pub use planner::Planner;
+pub(crate) use planner::Planner;
 pub use shape::MeasureGroup;
 
 use crate::access::{AccessGrant, RowGrant};
@@ -161,7 +161,7 @@ pub struct PlanTimeRange {
 pub struct PlanSubQuery {
     /// The dimension.
     pub dimension: MemberPath,
-    /// Alias of the subquery in FROM (see [`sub_query_column`]).
+    /// Alias of the subquery in FROM (see `sub_query_column`).
     pub alias: String,
     /// Primary-key dimensions of the dimension's cube, with their column aliases.
     pub keys: Vec<(MemberPath, String)>,
@@ -197,7 +197,7 @@ impl PlanSubQuery {
 
 /// The FROM alias of the subquery of a `sub_query` dimension and the column
 /// holding its value: (`orders__items_total_subquery`, `orders__items_total`).
-pub fn sub_query_column(dimension: &MemberPath) -> (String, String) {
+pub(crate) fn sub_query_column(dimension: &MemberPath) -> (String, String) {
     let value = alias_for(&dimension.to_string());
     (format!("{value}_subquery"), value)
 }
@@ -270,7 +270,7 @@ impl LogicalPlan {
 }
 
 /// Makes a SQL alias from a member name (`ECommerce.orderDate` → `e_commerce__order_date`).
-pub fn alias_for(name: &str) -> String {
+pub(crate) fn alias_for(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, part) in name.split('.').enumerate() {
         if i == 1 {

@@ -143,7 +143,7 @@ impl Engine {
     }
 
     /// Rebuilds a rollup if it is missing or its refresh key changed.
-    pub async fn refresh_rollup(&self, def: &RollupDef) -> RollupEvent {
+    pub(crate) async fn refresh_rollup(&self, def: &RollupDef) -> RollupEvent {
         let Some(store) = self.rollups() else {
             return RollupEvent::Failed("pre-aggregations are not enabled".into());
         };

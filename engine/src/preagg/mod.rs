@@ -2,17 +2,18 @@
 //! cube's data source, held as Arrow in a byte-bounded cache, refreshed in
 //! the background, and used for every query they can answer.
 
-pub mod build;
-pub mod matching;
-pub mod rollup;
+pub(crate) mod build;
+pub(crate) mod matching;
+pub(crate) mod rollup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use strata_schema::SemanticModel;
 
-pub use matching::{matches, rollup_defs, RollupDef};
-pub use rollup::BuiltRollup;
+pub use matching::RollupDef;
+pub(crate) use matching::{matches, rollup_defs};
+pub use rollup::{BuiltRollup, RollupColumn};
 
 use crate::plan::LogicalPlan;
 
@@ -21,6 +22,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// What happened to a rollup, for logs and progress bars.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RollupEvent {
     /// A build started.
     Started,
@@ -86,7 +88,7 @@ impl RollupStore {
     }
 
     /// Records a failed build.
-    pub fn record_error(&self, id: &str, error: String) {
+    pub(crate) fn record_error(&self, id: &str, error: String) {
         if let Ok(mut m) = self.last_error.lock() {
             m.insert(id.to_string(), error);
         }

@@ -20,6 +20,7 @@ use crate::sql::CompiledTemplates;
 pub const ROLLUP_TABLE: &str = "rollup";
 
 /// A FROM item for a plain table name.
+#[cfg(test)]
 pub fn table(name: &str) -> sqlparser::ast::TableFactor {
     crate::sql::templates::raw_table(name)
 }

@@ -92,7 +92,7 @@ impl TimeBounds {
 
     /// Longest interval (rolling window bound, time shift) worth writing, in
     /// seconds: the whole span, as any longer one moves every instant out of
-    /// the bounds (compare with [`interval_seconds`]).
+    /// the bounds (compare with `interval_seconds`).
     pub fn max_interval_seconds(&self) -> i64 {
         (self.last - self.first).num_seconds()
     }

@@ -74,30 +74,51 @@ impl DateRangeSpec {
     }
 }
 
-/// A filter operator.
+/// A filter operator, by its Cube name in the REST API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
+#[non_exhaustive]
 pub enum FilterOperator {
+    /// `equals`: the member equals one of the values (is null with none).
     Equals,
+    /// `notEquals`: the member equals none of the values (is not null with none).
     NotEquals,
+    /// `contains`: the member contains one of the values, ignoring case.
     Contains,
+    /// `notContains`: the member contains none of the values, ignoring case.
     NotContains,
+    /// `startsWith`: the member starts with one of the values, ignoring case.
     StartsWith,
+    /// `notStartsWith`: the member starts with none of the values, ignoring case.
     NotStartsWith,
+    /// `endsWith`: the member ends with one of the values, ignoring case.
     EndsWith,
+    /// `notEndsWith`: the member ends with none of the values, ignoring case.
     NotEndsWith,
+    /// `gt`: the member is greater than the value.
     Gt,
+    /// `gte`: the member is greater than or equal to the value.
     Gte,
+    /// `lt`: the member is less than the value.
     Lt,
+    /// `lte`: the member is less than or equal to the value.
     Lte,
+    /// `set`: the member is not null.
     Set,
+    /// `notSet`: the member is null.
     NotSet,
+    /// `inDateRange`: the time member falls between the two dates, both included.
     InDateRange,
+    /// `notInDateRange`: the time member falls outside the two dates.
     NotInDateRange,
+    /// `beforeDate`: the time member is before the date.
     BeforeDate,
+    /// `beforeOrOnDate`: the time member is on or before the date.
     BeforeOrOnDate,
+    /// `afterDate`: the time member is after the date.
     AfterDate,
+    /// `afterOrOnDate`: the time member is on or after the date.
     AfterOrOnDate,
+    /// `measureFilter`: the rows the named measure's own `filters` keep.
     MeasureFilter,
 }
 

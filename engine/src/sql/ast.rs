@@ -294,14 +294,6 @@ pub fn in_list(expr: Expr, list: Vec<Expr>, negated: bool) -> Expr {
     }
 }
 
-/// `NOT expr`.
-pub fn not(expr: Expr) -> Expr {
-    Expr::UnaryOp {
-        op: ast::UnaryOperator::Not,
-        expr: Box::new(nested(expr)),
-    }
-}
-
 /// `CASE WHEN cond THEN result ... [ELSE e] END`.
 pub fn case(branches: Vec<(Expr, Expr)>, else_result: Option<Expr>) -> Expr {
     Expr::Case {
@@ -408,7 +400,6 @@ pub fn join(relation: TableFactor, kind: JoinKind, on: Option<Expr>) -> ast::Joi
         global: false,
         join_operator: match kind {
             JoinKind::Left => ast::JoinOperator::Left(c),
-            JoinKind::Inner => ast::JoinOperator::Inner(c),
             JoinKind::Full => ast::JoinOperator::FullOuter(c),
             JoinKind::Cross => ast::JoinOperator::CrossJoin(c),
         },
@@ -420,8 +411,6 @@ pub fn join(relation: TableFactor, kind: JoinKind, on: Option<Expr>) -> ast::Joi
 pub enum JoinKind {
     /// `LEFT JOIN`.
     Left,
-    /// `INNER JOIN`.
-    Inner,
     /// `FULL JOIN`.
     Full,
     /// `CROSS JOIN`.

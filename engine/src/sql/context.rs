@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 
 use chrono::NaiveDateTime;
 
-use sqlparser::ast::{visit_expressions_mut, BinaryOperator, Expr, Ident, Query, VisitMut};
+use sqlparser::ast::{visit_expressions_mut, Expr, Ident, Query, VisitMut};
 use strata_schema::{
     CaseLabel, DimensionSql, DimensionType, Granularity, MeasureType, MemberPath, MemberRef,
     SemanticModel, SqlRef,
@@ -396,6 +396,13 @@ impl<'a> RenderContext<'a> {
             | MeasureType::String
             | MeasureType::Time
             | MeasureType::Boolean => need(input)?,
+            // A type added to the schema that this renderer has no aggregate for yet.
+            other => {
+                return Err(query_err!(
+                    "measure {p} has type {}, which this engine cannot aggregate",
+                    other.as_str()
+                ))
+            }
         })
     }
 
@@ -432,11 +439,6 @@ impl<'a> RenderContext<'a> {
             (_, Some(e)) => e,
             (_, None) => ast::null(),
         })
-    }
-
-    /// A comparison `left op right`.
-    pub fn cmp(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
-        ast::binop(left, op, right)
     }
 }
 

@@ -147,15 +147,15 @@ pub struct CompiledTemplates {
 }
 
 impl CompiledTemplates {
-    /// Prepares the snippets of `model`, read with the [default
-    /// dialect](crate::dialect::default_dialect).
+    /// Prepares the snippets of `model`, read with the default dialect
+    /// (PostgreSQL's).
     pub fn new(model: Arc<SemanticModel>) -> CompiledTemplates {
         CompiledTemplates::with_parsers(model, HashMap::new())
     }
 
     /// Prepares the snippets of `model`; those of cubes on a data source in
     /// `parsers` are read with its parser.
-    pub fn with_parsers(
+    pub(crate) fn with_parsers(
         model: Arc<SemanticModel>,
         parsers: HashMap<String, &'static SnippetDialect>,
     ) -> CompiledTemplates {
@@ -188,7 +188,7 @@ impl CompiledTemplates {
     }
 
     /// A member snippet.
-    pub fn expr(&self, cube: &str, member: &str, slot: Slot) -> Option<&CompiledExpr> {
+    pub(crate) fn expr(&self, cube: &str, member: &str, slot: Slot) -> Option<&CompiledExpr> {
         self.cube(cube)?
             .exprs
             .get(member)?
@@ -198,7 +198,7 @@ impl CompiledTemplates {
     }
 
     /// A cube's source.
-    pub fn source(&self, cube: &str) -> Option<&CompiledSource> {
+    pub(crate) fn source(&self, cube: &str) -> Option<&CompiledSource> {
         self.cube(cube).map(|c| &c.source)
     }
 }

@@ -23,7 +23,7 @@
 //! rules pick and [`Chart::note`] says why.
 
 mod echarts;
-pub mod format;
+pub(crate) mod format;
 mod frame;
 mod recommend;
 #[cfg(test)]

@@ -4,12 +4,12 @@
 //! Each [`Insight`] carries the [`Fact`]s it was computed from, and its text
 //! is a template that only interpolates those facts' `formatted` strings. An
 //! LLM may rephrase the text; [`Insight::grounds`] then checks that every
-//! number in the new text is one of the facts (see [`grounding`]).
+//! number in the new text is one of the facts (see [`grounded`]).
 
 mod compute;
-pub mod grounding;
+mod grounding;
 mod series;
-pub mod stats;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +26,7 @@ pub use stats::{robust_z_scores, ANOMALY_THRESHOLD};
 /// What an insight is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum InsightKind {
     /// The single value of a one-row result.
     Value,

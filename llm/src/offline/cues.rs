@@ -140,13 +140,6 @@ pub struct Ranking {
     pub sort_key: Option<usize>,
 }
 
-impl Ranking {
-    /// True when nothing about ranking was said.
-    pub fn is_empty(&self) -> bool {
-        self.used.is_empty()
-    }
-}
-
 /// Finds ranking words: "top 5", "bottom 3", "10 best", "highest", "sorted by",
 /// "ascending", "limit 20".
 pub fn ranking(tokens: &[Token]) -> Ranking {

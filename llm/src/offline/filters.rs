@@ -67,11 +67,6 @@ impl ValueIndex {
         index
     }
 
-    /// True when no dimension has sample values.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Words of the values (for spelling correction).
     pub fn vocabulary(&self) -> &BTreeSet<String> {
         &self.vocabulary

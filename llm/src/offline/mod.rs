@@ -8,16 +8,16 @@
 //!   "total sales"), `meta.synonyms`, owner names ("customers" →
 //!   `Customers.count`) and built-in business words ("revenue", "units",
 //!   "orders"), after light stemming and spelling correction
-//!   ([`lexicon`], [`text`]);
+//!   (`lexicon.rs`, `text.rs`);
 //! * time phrases become date ranges, comparisons and granularities
-//!   ([`time`]); known dimension values and numeric conditions become filters
-//!   ([`filters`]); "top 5", "sorted by", chart requests and analysis words
-//!   shape the query ([`cues`]);
+//!   (`time.rs`); known dimension values and numeric conditions become filters
+//!   (`filters.rs`); "top 5", "sorted by", chart requests and analysis words
+//!   shape the query (`cues.rs`);
 //! * the members chosen stay within one view or within cubes that join
-//!   ([`resolve`]), and nothing outside the catalog is ever named.
+//!   (`resolve.rs`), and nothing outside the catalog is ever named.
 //!
 //! Follow-ups ("only Europe", "by week", "as a bar chart") modify the
-//! previous query ([`followup`]). Sample values come from the data with
+//! previous query (`followup.rs`). Sample values come from the data with
 //! [`load_sample_values`].
 //!
 //! ```
@@ -31,18 +31,18 @@
 //! assert_eq!(t.query["limit"], 5);
 //! ```
 
-pub mod build;
-pub mod cues;
-pub mod filters;
-pub mod followup;
-pub mod joins;
-pub mod lexicon;
-pub mod parse;
-pub mod resolve;
-pub mod roles;
-pub mod samples;
-pub mod text;
-pub mod time;
+mod build;
+mod cues;
+mod filters;
+mod followup;
+mod joins;
+mod lexicon;
+mod parse;
+mod resolve;
+mod roles;
+mod samples;
+mod text;
+mod time;
 
 use strata_schema::{MemberKind, SemanticModel};
 

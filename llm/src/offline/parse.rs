@@ -158,11 +158,6 @@ impl Reader {
         }
     }
 
-    /// The lexicon.
-    pub fn lexicon(&self) -> &Lexicon {
-        &self.lexicon
-    }
-
     /// Corrects words within their typo budget to the closest known word.
     fn correct(&self, tokens: &mut [Token]) {
         for t in tokens.iter_mut() {

@@ -278,6 +278,8 @@ fn refusal(catalog: &Catalog, e: LlmError) -> Refusal {
             StatusCode::OK,
             format!("The query is not valid: {q}. {suggestions}"),
         ),
+        // A failure this server does not know yet is its own, not the question's.
+        e => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")),
     };
     Refusal {
         status,

@@ -183,6 +183,11 @@ pub fn run_compile(dir: &Path, iterations: usize) -> Result<CompileReport, Bench
 }
 
 /// The report as a human-readable table.
+///
+/// Written with `format!` widths rather than comfy-table (used for `strata
+/// query`): the columns have fixed widths and precisions, and a query that
+/// failed to plan takes the whole row for its message, a span comfy-table
+/// cannot draw.
 pub fn render_plan(report: &PlanReport) -> String {
     let mut out = String::new();
     let width = report
