@@ -162,6 +162,7 @@ fn rollup_vs_postgres(c: &mut Criterion) {
         "timeDimensions": [{"dimension": "Events.createdAt", "granularity": "month", "dateRange": ["2024-01-01", "2024-12-31"]}],
         "order": [["Events.createdAt", "asc"], ["Events.status", "asc"]],
     });
+    let query = strata::Query::from_json(&query).unwrap_or_else(|e| panic!("{e}"));
     let planned = through_pg.plan(&query).unwrap_or_else(|e| panic!("{e}"));
     let direct = SqlStatement {
         sql: planned.sql.clone(),

@@ -48,6 +48,7 @@ fn ten_thousand_rows() -> LoadResult {
         "ungrouped": true,
         "limit": ROWS
     });
+    let query = strata::Query::from_json(&query).unwrap_or_else(|e| panic!("{e}"));
     let result = rt
         .block_on(engine.load(&query))
         .unwrap_or_else(|e| panic!("demo query: {e}"));

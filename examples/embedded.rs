@@ -25,15 +25,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
         .build();
 
-    // A Cube REST query, exactly as a Cube client sends it.
-    let query = json!({
+    // A Cube REST query, exactly as a Cube client sends it, read into the
+    // typed `Query` (a mistake here is an error naming its path).
+    let query: strata::Query = serde_json::from_value(json!({
         "measures": ["Orders.count"],
         "timeDimensions": [{
             "dimension": "Orders.created_at",
             "granularity": "quarter",
             "dateRange": ["2024-01-01", "2024-12-31"]
         }]
-    });
+    }))?;
     println!("SQL: {}", engine.plan(&query)?.sql);
     let result = engine.load(&query).await?;
     println!("{} rows", result.result.num_rows());

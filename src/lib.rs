@@ -15,16 +15,17 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use strata::{Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
+//! use strata::{Engine, PgConfig, PostgresExecutor, Query, DEFAULT_DATA_SOURCE};
 //!
 //! let model = strata::schema::load_dir("model")?;
 //! let pg = PostgresExecutor::new(PgConfig { dbname: "shop".into(), ..Default::default() })?;
 //! let engine = Engine::builder(Arc::new(model))
 //!     .data_source(DEFAULT_DATA_SOURCE, Arc::new(pg))
 //!     .build();
-//! let result = engine
-//!     .load(&serde_json::json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]}))
-//!     .await?;
+//! let query: Query = serde_json::from_value(serde_json::json!(
+//!     {"measures": ["Orders.count"], "dimensions": ["Orders.status"]}
+//! ))?;
+//! let result = engine.load(&query).await?;
 //! println!("{}", result.columns_json()); // chart-ready columns
 //! # Ok(()) }
 //! ```
@@ -39,7 +40,7 @@ pub use strata_server as server;
 
 pub use strata_engine::{
     Backend, CacheConfig, CacheMode, DataFusionExecutor, Dialect, Engine, EngineBuilder,
-    EngineError, Executor, LoadOptions, LoadResult, PgConfig, PostgresExecutor, QueryError,
-    DEFAULT_DATA_SOURCE,
+    EngineError, Executor, LoadOptions, LoadResult, PgConfig, PostgresExecutor, Query, QueryError,
+    QueryRequest, DEFAULT_DATA_SOURCE,
 };
 pub use strata_schema::{load_dir, load_files, SemanticModel};

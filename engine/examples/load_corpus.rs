@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use strata_engine::exec::import::postgres_to_arrow;
 use strata_engine::{
-    Backend, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE,
+    Backend, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, Query, DEFAULT_DATA_SOURCE,
 };
 
 #[tokio::main]
@@ -47,7 +47,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
-        let out = match engine.load(&case["query"]).await {
+        let loaded = match Query::from_json(&case["query"]) {
+            Ok(q) => engine.load(&q).await,
+            Err(e) => Err(e.into()),
+        };
+        let out = match loaded {
             Ok(r) => {
                 serde_json::json!({"name": case["name"], "data": r.rows_json(), "total": r.total,
                     "usedPreAggregations": r.used_pre_aggregations})

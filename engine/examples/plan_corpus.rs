@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use strata_engine::Query;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(model_dir), Some(cases)) = (args.get(1), args.get(2)) else {
@@ -23,7 +25,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut planned = 0usize;
         for _ in 0..repeat {
             for q in &queries {
-                planned += usize::from(engine.plan(q).is_ok());
+                let ok = Query::from_json(q).and_then(|q| engine.plan(&q)).is_ok();
+                planned += usize::from(ok);
             }
         }
         eprintln!("{planned} plans");
@@ -32,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in std::fs::read_to_string(cases)?.lines() {
         let case: serde_json::Value = serde_json::from_str(line)?;
         println!("-- {}", case["name"]);
-        match engine.plan(&case["query"]) {
+        match Query::from_json(&case["query"]).and_then(|q| engine.plan(&q)) {
             Ok(p) => println!("{}\n-- params: {:?}\n", p.sql, p.params),
             Err(e) => println!("-- error: {e}\n"),
         }

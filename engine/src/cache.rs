@@ -199,7 +199,9 @@ mod tests {
         let engine = orders_engine(1000)
             .result_cache(CacheConfig::default())
             .build();
-        let q = json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]});
+        let q = crate::testing::q(
+            json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]}),
+        );
         let alice = json!({"sub": "alice"});
         let bob = json!({"sub": "bob"});
         let as_alice = LoadOptions {
@@ -240,7 +242,7 @@ mod tests {
             ..CacheConfig::default()
         };
         let engine = orders_engine(100).result_cache(config).build();
-        let q = json!({"measures": ["Orders.count"]});
+        let q = crate::testing::q(json!({"measures": ["Orders.count"]}));
         let must = LoadOptions {
             cache: CacheMode::MustRevalidate,
             ..LoadOptions::default()
@@ -286,7 +288,7 @@ mod tests {
     async fn colliding_keys_never_share_an_answer() {
         let engine = orders_engine(100).build();
         let q = json!({"measures": ["Orders.count"]});
-        let answer = Arc::new(engine.load(&q).await.unwrap());
+        let answer = Arc::new(engine.load(&crate::testing::q(q.clone())).await.unwrap());
         let cache = ResultCache::with_hasher(CacheConfig::default(), Colliding);
         let alice = CacheKey::new(&q, Some(&json!({"tenant": "a"})), "default");
         let bob = CacheKey::new(&q, Some(&json!({"tenant": "b"})), "default");

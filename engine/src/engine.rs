@@ -14,10 +14,10 @@ use crate::error::{query_err, EngineError, QueryError};
 use crate::exec::Executor;
 use crate::gate::ExecutionGate;
 use crate::join_graph::JoinGraph;
-use crate::limits::{QueryLimits, MAX_QUERIES_PER_REQUEST};
+use crate::limits::QueryLimits;
 use crate::plan::{LogicalPlan, Planner};
 use crate::preagg::RollupStore;
-use crate::query::{NormalizedQuery, Query};
+use crate::query::{NormalizedQuery, Query, QueryRequest};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 use crate::sql::templates::SnippetDialect;
 use crate::sql::{CompiledTemplates, RenderedQuery, SqlRenderer};
@@ -51,7 +51,7 @@ pub struct PreparedRequest {
     /// How the queries relate.
     pub query_type: QueryType,
     /// The individual queries.
-    pub queries: Vec<Value>,
+    pub queries: Vec<Query>,
 }
 
 /// A query planned and rendered, not run.
@@ -401,20 +401,12 @@ impl Engine {
         self.inner.sources.get(DEFAULT_DATA_SOURCE)
     }
 
-    /// Splits a `/load` request's `query` into individual queries.
-    pub fn prepare_request(&self, query: &Value) -> Result<PreparedRequest, QueryError> {
-        match query {
-            Value::Array(items) => {
-                if items.is_empty() {
-                    return Err(query_err!("query array is empty"));
-                }
-                if items.len() > MAX_QUERIES_PER_REQUEST {
-                    return Err(query_err!(
-                        "at most {MAX_QUERIES_PER_REQUEST} queries may be sent at once, got {}",
-                        items.len()
-                    ));
-                }
-                Ok(PreparedRequest {
+    /// Splits a `/load` request into its individual queries: a
+    /// `compareDateRange` becomes one query per range.
+    pub fn prepare_request(&self, request: &QueryRequest) -> Result<PreparedRequest, QueryError> {
+        let query = match request {
+            QueryRequest::Many(items) => {
+                return Ok(PreparedRequest {
                     query_type: if items.len() == 1 {
                         QueryType::RegularQuery
                     } else {
@@ -423,55 +415,34 @@ impl Engine {
                     queries: items.clone(),
                 })
             }
-            Value::Object(o) => {
-                let compare = o
-                    .get("timeDimensions")
-                    .and_then(Value::as_array)
-                    .and_then(|tds| {
-                        tds.iter()
-                            .enumerate()
-                            .find_map(|(i, td)| td.get("compareDateRange").map(|c| (i, c.clone())))
-                    });
-                let Some((i, ranges)) = compare else {
-                    return Ok(PreparedRequest {
-                        query_type: QueryType::RegularQuery,
-                        queries: vec![query.clone()],
-                    });
-                };
-                let ranges = ranges.as_array().filter(|r| !r.is_empty()).ok_or_else(|| {
-                    query_err!("compareDateRange must be a non-empty array of date ranges")
-                })?;
-                self.inner.limits.check_compare_ranges(ranges.len())?;
-                let queries = ranges
-                    .iter()
-                    .map(|r| {
-                        let mut q = query.clone();
-                        if let Some(td) = q
-                            .get_mut("timeDimensions")
-                            .and_then(|t| t.get_mut(i))
-                            .and_then(Value::as_object_mut)
-                        {
-                            td.remove("compareDateRange");
-                            td.insert("dateRange".into(), r.clone());
-                        }
-                        q
-                    })
-                    .collect();
-                Ok(PreparedRequest {
-                    query_type: QueryType::CompareDateRangeQuery,
-                    queries,
-                })
-            }
-            other => Err(query_err!(
-                "query must be a JSON object or an array of objects, got {}",
-                match other {
-                    Value::String(_) => "a string",
-                    Value::Number(_) => "a number",
-                    Value::Bool(_) => "a boolean",
-                    _ => "null",
-                }
-            )),
-        }
+            QueryRequest::One(query) => query,
+        };
+        let compare = query
+            .time_dimensions
+            .iter()
+            .enumerate()
+            .find_map(|(i, td)| td.compare_date_range.as_ref().map(|c| (i, c)));
+        let Some((i, ranges)) = compare else {
+            return Ok(PreparedRequest {
+                query_type: QueryType::RegularQuery,
+                queries: vec![query.clone()],
+            });
+        };
+        self.inner.limits.check_compare_ranges(ranges.len())?;
+        let queries = ranges
+            .iter()
+            .map(|range| {
+                let mut q = query.clone();
+                let td = &mut q.time_dimensions[i];
+                td.compare_date_range = None;
+                td.date_range = Some(range.clone());
+                q
+            })
+            .collect();
+        Ok(PreparedRequest {
+            query_type: QueryType::CompareDateRangeQuery,
+            queries,
+        })
     }
 
     /// The dialect of a data source.
@@ -486,7 +457,7 @@ impl Engine {
     /// the dialect of its data source. What a data source supports is
     /// learned once by [`Engine::prepare`], which loads run first; call it
     /// before planning so that the SQL is the SQL a load runs.
-    pub fn plan(&self, query: &Value) -> Result<PlannedQuery, QueryError> {
+    pub fn plan(&self, query: &Query) -> Result<PlannedQuery, QueryError> {
         self.plan_with(query, None)
     }
 
@@ -494,11 +465,10 @@ impl Engine {
     /// grant refuses are errors, and its row filters are part of the plan.
     pub fn plan_with(
         &self,
-        query: &Value,
+        q: &Query,
         access: Option<&AccessGrant>,
     ) -> Result<PlannedQuery, QueryError> {
-        let q = Query::from_json(query)?;
-        self.inner.limits.check_query(&q)?;
+        self.inner.limits.check_query(q)?;
         if q.time_dimensions
             .iter()
             .any(|t| t.compare_date_range.is_some())
@@ -511,7 +481,7 @@ impl Engine {
         if let Some(grant) = access {
             planner = planner.with_access(grant);
         }
-        let plan = planner.plan(&q)?;
+        let plan = planner.plan(q)?;
         self.inner.limits.check_plan(&self.inner.model, &plan)?;
         let data_source = self.data_source_of(&plan)?;
         let dialect = self.dialect(&data_source);
@@ -528,7 +498,7 @@ impl Engine {
             )
             .collect();
         Ok(PlannedQuery {
-            query: NormalizedQuery::new(&q, &plan),
+            query: NormalizedQuery::new(q, &plan),
             sql: rendered.main.sql.clone(),
             params: rendered
                 .main
@@ -554,7 +524,7 @@ impl Engine {
     }
 
     /// Plans a query and runs it on its data source (or a rollup).
-    pub async fn load(&self, query: &Value) -> Result<LoadResult, EngineError> {
+    pub async fn load(&self, query: &Query) -> Result<LoadResult, EngineError> {
         self.prepare().await?;
         let planned = self.plan(query)?;
         self.execute(planned).await
@@ -563,7 +533,7 @@ impl Engine {
     /// Like [`Engine::load`], through the result cache when one is enabled.
     pub async fn load_with(
         &self,
-        query: &Value,
+        query: &Query,
         options: &LoadOptions<'_>,
     ) -> Result<CachedLoad, EngineError> {
         self.prepare().await?;

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::testing::fanout_engine;
+use crate::testing::{fanout_engine, q};
 
 fn rows(r: &crate::LoadResult) -> Vec<serde_json::Value> {
     r.rows_json()
@@ -15,11 +15,11 @@ async fn sums_are_not_multiplied_by_one_to_many_joins() {
     // Orders joined to their items: each order repeats once per item, yet the
     // sum, average and count of orders must count each order once.
     let r = engine
-        .load(&json!({
+        .load(&q(json!({
             "measures": ["Orders.amount", "Orders.avgAmount", "Orders.count", "Items.count"],
             "dimensions": ["Customers.name"],
             "order": {"Customers.name": "asc"}
-        }))
+        })))
         .await
         .unwrap();
     let data = rows(&r);
@@ -33,7 +33,7 @@ async fn sums_are_not_multiplied_by_one_to_many_joins() {
     assert_eq!(data[1]["Items.count"], "2");
     // Grouped by an item dimension: an order counts once per product it contains.
     let r = engine
-        .load(&json!({"measures": ["Orders.amount"], "dimensions": ["Items.product"], "order": {"Items.product": "asc"}}))
+        .load(&q(json!({"measures": ["Orders.amount"], "dimensions": ["Items.product"], "order": {"Items.product": "asc"}})))
         .await
         .unwrap();
     let data = rows(&r);
@@ -56,7 +56,7 @@ async fn sums_are_not_multiplied_by_one_to_many_joins() {
     );
     // Customers are multiplied by their orders: their count stays distinct.
     let r = engine
-        .load(&json!({"measures": ["Customers.count", "Orders.count"]}))
+        .load(&q(json!({"measures": ["Customers.count", "Orders.count"]})))
         .await
         .unwrap();
     assert_eq!(rows(&r)[0]["Customers.count"], "2");
@@ -67,10 +67,10 @@ async fn sums_are_not_multiplied_by_one_to_many_joins() {
 async fn measure_filters_ungrouped_and_timezones() {
     let engine = crate::testing::orders_engine(1000).build();
     let r = engine
-        .load(&json!({
+        .load(&q(json!({
             "measures": ["Orders.count"], "dimensions": ["Orders.status"],
             "filters": [{"member": "Orders.count", "operator": "gt", "values": ["333"]}]
-        }))
+        })))
         .await
         .unwrap();
     assert_eq!(
@@ -80,7 +80,7 @@ async fn measure_filters_ungrouped_and_timezones() {
         r.rows_json()
     );
     let r = engine
-        .load(&json!({"dimensions": ["Orders.id", "Orders.status"], "ungrouped": true, "limit": 5, "order": {"Orders.id": "asc"}}))
+        .load(&q(json!({"dimensions": ["Orders.id", "Orders.status"], "ungrouped": true, "limit": 5, "order": {"Orders.id": "asc"}})))
         .await
         .unwrap();
     assert_eq!(r.rows_json().len(), 5);
@@ -88,8 +88,10 @@ async fn measure_filters_ungrouped_and_timezones() {
     // Orders 10, 376 and 742 fall on 2024-01-11 UTC at 10:00, 16:00 and 22:00;
     // Tokyo's 2024-01-11 (UTC+9) holds orders 375, 741 and 10 at 00:00, 06:00, 19:00.
     let hours = |tz: &str| {
-        json!({"measures": ["Orders.count"], "timezone": tz, "timeDimensions": [
-            {"dimension": "Orders.createdAt", "granularity": "hour", "dateRange": ["2024-01-11", "2024-01-11"]}]})
+        q(
+            json!({"measures": ["Orders.count"], "timezone": tz, "timeDimensions": [
+            {"dimension": "Orders.createdAt", "granularity": "hour", "dateRange": ["2024-01-11", "2024-01-11"]}]}),
+        )
     };
     let local_hours = |r: &crate::LoadResult| -> Vec<String> {
         r.rows_json()

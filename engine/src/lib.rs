@@ -7,14 +7,16 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use strata_engine::{Engine, PgConfig, PostgresExecutor};
+//! use strata_engine::{Engine, PgConfig, PostgresExecutor, Query};
 //!
 //! let model = strata_schema::load_dir("model")?;
 //! let pg = PostgresExecutor::new(PgConfig { dbname: "shop".into(), ..Default::default() })?;
 //! let engine = Engine::new(Arc::new(model), Some(Arc::new(pg)));
-//! let planned = engine.plan(&serde_json::json!({"measures": ["Orders.count"]}))?;
+//! // The query is a typed value; unknown fields and mistakes are errors naming their path.
+//! let query: Query = serde_json::from_str(r#"{"measures": ["Orders.count"]}"#)?;
+//! let planned = engine.plan(&query)?;
 //! println!("{} {:?}", planned.sql, planned.params);
-//! let result = engine.load(&serde_json::json!({"measures": ["Orders.count"]})).await?;
+//! let result = engine.load(&query).await?;
 //! println!("{:?}", result.rows_json());
 //! # Ok(()) }
 //! ```
@@ -58,7 +60,7 @@ pub use exec::{
 pub use gate::{ExecutionGate, GateFuture, GatePass};
 pub use limits::QueryLimits;
 pub use plan::LogicalPlan;
-pub use query::NormalizedQuery;
+pub use query::{NormalizedQuery, Query, QueryRequest};
 pub use result::{JsonStyle, OutputColumn, QueryResult};
 pub use result_rows::Rows;
 pub use sql::SqlStatement;

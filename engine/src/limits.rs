@@ -196,9 +196,11 @@ mod tests {
         assert!(err.to_string().contains("4 values"), "{err}");
     }
 
-    fn rolling_by(measure: &str, granularity: &str, range: [&str; 2]) -> serde_json::Value {
-        json!({"measures": [format!("Events.{measure}")], "timeDimensions": [
-            {"dimension": "Events.createdAt", "granularity": granularity, "dateRange": range}]})
+    fn rolling_by(measure: &str, granularity: &str, range: [&str; 2]) -> Query {
+        query(
+            json!({"measures": [format!("Events.{measure}")], "timeDimensions": [
+            {"dimension": "Events.createdAt", "granularity": granularity, "dateRange": range}]}),
+        )
     }
 
     #[test]
@@ -271,8 +273,9 @@ mod tests {
             let ranges: Vec<_> = (0..n)
                 .map(|i| json!([format!("2020-01-{:02}", i % 28 + 1), "2020-12-31"]))
                 .collect();
-            json!({"measures": ["Events.count"], "timeDimensions": [
-                {"dimension": "Events.createdAt", "compareDateRange": ranges}]})
+            let request = json!({"measures": ["Events.count"], "timeDimensions": [
+                {"dimension": "Events.createdAt", "compareDateRange": ranges}]});
+            crate::query::QueryRequest::from_json(&request).expect("valid request")
         };
         let ok = engine.prepare_request(&compare(32)).expect("32 ranges");
         assert_eq!(ok.queries.len(), 32);

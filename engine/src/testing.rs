@@ -278,3 +278,8 @@ pub fn windows_engine(postgres: bool) -> Engine {
         .data_source(DEFAULT_DATA_SOURCE, Arc::new(DataFusionExecutor::new()))
         .build()
 }
+
+/// A typed query from JSON, for tests; panics on a malformed query.
+pub(crate) fn q(v: serde_json::Value) -> crate::query::Query {
+    crate::query::Query::from_json(&v).unwrap_or_else(|e| panic!("test query {v}: {e}"))
+}

@@ -388,6 +388,7 @@ fn range_label(result: &LoadResult) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use strata_engine::{Query, QueryRequest};
 
     #[test]
     fn numbers_parse_strings_and_skip_nulls() {
@@ -456,6 +457,7 @@ mod tests {
             "timeDimensions": [{"dimension": "Orders.created_at", "granularity": "month",
                                 "dateRange": ["2024-01-01", "2024-03-31"]}]
         });
+        let query = Query::from_json(&query).expect("a valid query");
         let result = engine.load(&query).await.expect("demo query runs");
         let table = ResultTable::from_load(&result).with_catalog(&Catalog::from_model(&model));
         let col = |m: &str| table.column(m).cloned().expect("column present");
@@ -490,8 +492,9 @@ mod tests {
             "timeDimensions": [{"dimension": "Orders.created_at", "granularity": "month",
                 "compareDateRange": [["2024-01-01", "2024-02-29"], ["2024-03-01", "2024-04-30"]]}]
         });
+        let request = QueryRequest::from_json(&query).expect("a valid request");
         let prepared = engine
-            .prepare_request(&query)
+            .prepare_request(&request)
             .expect("compare query prepares");
         let mut results = Vec::new();
         for q in &prepared.queries {

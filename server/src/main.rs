@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use strata_engine::Engine;
+use strata_engine::{Engine, QueryRequest};
 use strata_server::{table, ServerConfig};
 
 #[derive(Debug, Parser)]
@@ -366,11 +366,14 @@ fn check_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn read_query(path: &Path) -> Result<Value> {
+/// Reads a query file: one Cube query object, or an array of them.
+fn read_query(path: &Path) -> Result<QueryRequest> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read query file `{}`", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("query file `{}` is not valid JSON", path.display()))
+    let json: Value = serde_json::from_str(&text)
+        .with_context(|| format!("query file `{}` is not valid JSON", path.display()))?;
+    QueryRequest::from_json(&json)
+        .map_err(|e| anyhow!("invalid query in `{}`: {e}", path.display()))
 }
 
 async fn sql(query_path: &Path, model: ModelArgs) -> Result<()> {

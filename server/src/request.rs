@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use serde_json::{Map, Value};
-use strata_engine::CacheMode;
+use strata_engine::{CacheMode, QueryRequest};
 
 use crate::error::ApiError;
 
@@ -68,8 +68,8 @@ impl ResponseFormat {
 /// A parsed API request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRequest {
-    /// The query: an object, or an array of objects (without `responseFormat` or `cache`).
-    pub query: Value,
+    /// The query: one, or several (without `responseFormat` or `cache`).
+    pub query: QueryRequest,
     /// `queryType` (`multi` asks for the multi-result response shape).
     pub query_type: Option<String>,
     /// `responseFormat` when the request names one: as a request parameter (which wins), or
@@ -185,6 +185,7 @@ impl ApiRequest {
             Some(c) => CacheMode::parse(&c).map_err(|e| ApiError::bad_request(e.to_string()))?,
             None => CacheMode::default(),
         };
+        let query = QueryRequest::from_json(&query)?;
         Ok(ApiRequest {
             query,
             query_type,
@@ -245,6 +246,11 @@ mod tests {
     use axum::http::StatusCode;
     use serde_json::json;
 
+    /// The request's query back in JSON.
+    fn wire(r: &ApiRequest) -> Value {
+        serde_json::to_value(&r.query).unwrap()
+    }
+
     fn encode(v: &Value) -> String {
         urlencoding::encode(&v.to_string()).into_owned()
     }
@@ -254,7 +260,7 @@ mod tests {
         let q = json!({"measures": ["Orders.count"]});
         let raw = format!("query={}&queryType=multi", encode(&q));
         let r = ApiRequest::from_query_string(Some(&raw)).unwrap();
-        assert_eq!(r.query, q);
+        assert_eq!(wire(&r), q);
         assert!(r.is_multi());
         assert!(!r.wants_columns());
     }
@@ -263,7 +269,7 @@ mod tests {
     fn get_with_plus_for_spaces_and_array() {
         let raw = "query=[{\"measures\":[\"Orders.count\"],\"timezone\":\"America/New+York\"}]";
         let r = ApiRequest::from_query_string(Some(raw)).unwrap();
-        assert_eq!(r.query[0]["timezone"], "America/New York");
+        assert_eq!(wire(&r)[0]["timezone"], "America/New York");
         assert!(!r.is_multi());
     }
 
@@ -305,7 +311,7 @@ mod tests {
     fn post_body() {
         let body = json!({"query": {"measures": ["Orders.count"]}, "queryType": "multi"});
         let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
-        assert_eq!(r.query, json!({"measures": ["Orders.count"]}));
+        assert_eq!(wire(&r), json!({"measures": ["Orders.count"]}));
         assert!(r.is_multi());
     }
 
@@ -317,7 +323,7 @@ mod tests {
             Some("queryType=multi&responseFormat=columns"),
         )
         .unwrap();
-        assert_eq!(r.query["measures"][0], "Orders.count");
+        assert_eq!(wire(&r)["measures"][0], "Orders.count");
         assert!(r.is_multi());
         assert!(r.wants_columns());
     }
@@ -327,7 +333,7 @@ mod tests {
         let body = json!({"query": {"measures": ["A.b"], "responseFormat": "columns"}});
         let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
         assert!(r.wants_columns());
-        assert!(r.query.get("responseFormat").is_none());
+        assert!(wire(&r).get("responseFormat").is_none());
     }
 
     #[test]
@@ -336,7 +342,7 @@ mod tests {
         let raw = format!("query={}", encode(&q));
         let r = ApiRequest::from_query_string(Some(&raw)).unwrap();
         assert_eq!(r.response_format, Some(ResponseFormat::Compact));
-        assert_eq!(r.query, json!({"measures": ["A.b"]}));
+        assert_eq!(wire(&r), json!({"measures": ["A.b"]}));
 
         let body = json!({"query": {"measures": ["A.b"]}, "responseFormat": "compact"});
         let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
@@ -347,7 +353,7 @@ mod tests {
         let r = ApiRequest::from_body(body.to_string().as_bytes(), Some("responseFormat=default"))
             .unwrap();
         assert_eq!(r.response_format, Some(ResponseFormat::Default));
-        assert!(r.query.get("responseFormat").is_none());
+        assert!(wire(&r).get("responseFormat").is_none());
 
         let r = ApiRequest::from_body(br#"{"query": {"measures": ["A.b"]}}"#, None).unwrap();
         assert_eq!(
@@ -363,7 +369,7 @@ mod tests {
         let r = ApiRequest::from_body(body.to_string().as_bytes(), None).unwrap();
         assert_eq!(r.response_format, None);
         assert_eq!(
-            r.query,
+            wire(&r),
             json!([{"measures": ["A.b"]}, {"measures": ["A.c"]}])
         );
     }

@@ -124,16 +124,6 @@ pub fn pivot_query(query_type: &str, queries: &[Value]) -> Value {
 /// The key compare-date-range rows carry their range under.
 pub const COMPARE_DATE_RANGE: &str = "compareDateRange";
 
-/// The index of the time dimension whose `compareDateRange` splits a request's `query`: the
-/// first that names one, as the engine splits it.
-pub fn compare_time_dimension(query: &Value) -> Option<usize> {
-    query
-        .get("timeDimensions")?
-        .as_array()?
-        .iter()
-        .position(|td| td.get(COMPARE_DATE_RANGE).is_some())
-}
-
 /// A compare-date-range result's `compareDateRange` value as Cube writes it: the resolved
 /// `dateRange` of time dimension `index` of its normalized query, `"<from> - <to>"` (local
 /// times in the query's time zone, `2024-01-01T00:00:00.000 - 2024-01-31T23:59:59.999`).
@@ -349,14 +339,7 @@ mod tests {
     }
 
     #[test]
-    fn compare_time_dimension_and_label() {
-        let query = json!({"timeDimensions": [
-            {"dimension": "A.t", "dateRange": "last year"},
-            {"dimension": "A.u", "compareDateRange": ["this year", "last year"]}]});
-        assert_eq!(compare_time_dimension(&query), Some(1));
-        assert_eq!(compare_time_dimension(&json!({"timeDimensions": []})), None);
-        assert_eq!(compare_time_dimension(&json!({})), None);
-
+    fn compare_label_is_the_resolved_range() {
         let normalized = json!({"timeDimensions": [
             {"dimension": "A.t"},
             {"dimension": "A.u",

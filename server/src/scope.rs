@@ -22,6 +22,7 @@ use std::sync::{Arc, LazyLock};
 use serde_json::Value;
 use strata_engine::{
     AccessGrant, CacheMode, Engine, ExecutionGate, LoadOptions, PlannedQuery, PreparedRequest,
+    Query, QueryRequest,
 };
 
 use crate::error::ApiError;
@@ -94,12 +95,12 @@ impl<'a> QueryScope<'a> {
     }
 
     /// Splits a request's `query` into the queries to plan or run.
-    pub fn prepare(&self, query: &Value) -> Result<PreparedRequest, ApiError> {
+    pub fn prepare(&self, query: &QueryRequest) -> Result<PreparedRequest, ApiError> {
         Ok(self.engine.prepare_request(query)?)
     }
 
     /// Plans one query with the caller's grant, without running it.
-    pub fn plan(&self, query: &Value) -> Result<PlannedQuery, ApiError> {
+    pub fn plan(&self, query: &Query) -> Result<PlannedQuery, ApiError> {
         Ok(self.engine.plan_with(query, self.grant())?)
     }
 

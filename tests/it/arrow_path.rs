@@ -42,7 +42,11 @@ fn model() -> Arc<strata_schema::SemanticModel> {
 
 /// A `/load`-shaped body (and status) from an engine answer.
 async fn answer(engine: &Engine, query: &Value) -> (u16, Value, usize) {
-    match engine.load(query).await {
+    let query = match strata::Query::from_json(query) {
+        Ok(q) => q,
+        Err(e) => return (400, serde_json::json!({"error": e.to_string()}), 0),
+    };
+    match engine.load(&query).await {
         Ok(r) => (
             200,
             json!({"data": r.rows_json(), "total": r.total}),

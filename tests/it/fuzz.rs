@@ -232,7 +232,7 @@ fn well_formed_queries_never_panic() {
     let planned = Cell::new(0u32);
     runner
         .run(&well_formed_query(), |q| {
-            match engine.plan(&q) {
+            match strata::Query::from_json(&q).and_then(|q| engine.plan(&q)) {
                 Ok(p) => {
                     prop_assert!(!p.sql.is_empty());
                     planned.set(planned.get() + 1);
@@ -266,7 +266,9 @@ fn query_json_never_panics() {
                 q.clone(),
                 json!({"measures": ["Orders.count"], "filters": [q.clone()]}),
             ] {
-                match engine.prepare_request(&candidate) {
+                match strata::QueryRequest::from_json(&candidate)
+                    .and_then(|r| engine.prepare_request(&r))
+                {
                     Ok(prepared) => {
                         for part in &prepared.queries {
                             match engine.plan(part) {

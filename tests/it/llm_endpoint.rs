@@ -18,6 +18,11 @@ fn model() -> strata::SemanticModel {
     strata::demo::model().expect("demo model compiles")
 }
 
+/// The typed query of a translation's JSON.
+fn typed(query: &Value) -> strata::Query {
+    strata::Query::from_json(query).unwrap_or_else(|e| panic!("{query}: {e}"))
+}
+
 fn engine() -> Engine {
     Engine::new(Arc::new(model()), None)
 }
@@ -122,7 +127,7 @@ async fn a_correct_answer_becomes_the_query() {
     assert_eq!(r.last_message(), "orders per month by channel this year");
 
     // The accepted query plans; nothing unchecked could reach a database.
-    engine().plan(&t.query).expect("plans");
+    engine().plan(&typed(&t.query)).expect("plans");
 }
 
 #[tokio::test]
@@ -213,7 +218,7 @@ async fn another_tenants_member_is_refused_even_though_the_model_has_it() {
         .contains("\"Users.count\" is not an available member"));
     // The engine alone would have accepted it: the catalog is what refused it.
     engine()
-        .plan(&json!({"measures": ["Users.count"]}))
+        .plan(&typed(&json!({"measures": ["Users.count"]})))
         .expect("Users.count exists in the model");
 }
 
@@ -337,7 +342,7 @@ async fn sql_in_an_answer_never_reaches_the_query() {
         assert!(catalog.contains(&m), "{m}");
     }
     assert_eq!(t.query["filters"][0]["values"], json!([injection]));
-    let planned = engine().plan(&t.query).expect("plans");
+    let planned = engine().plan(&typed(&t.query)).expect("plans");
     assert!(!planned.sql.contains("ignore previous"), "{}", planned.sql);
     assert!(planned
         .params

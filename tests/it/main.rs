@@ -31,6 +31,7 @@ mod hardening;
 mod hardening_dates;
 mod hardening_load;
 mod llm_endpoint;
+mod nl_frozen;
 mod nl_offline;
 mod pg_outage;
 mod sql_snapshots;

@@ -60,7 +60,10 @@ fn read_lines(name: &str) -> Vec<Value> {
 
 /// Plans the query (each range of a `compareDateRange` separately).
 fn plans(engine: &Engine, query: &Value) -> Result<(), String> {
-    let prepared = engine.prepare_request(query).map_err(|e| e.to_string())?;
+    let request = strata::QueryRequest::from_json(query).map_err(|e| e.to_string())?;
+    let prepared = engine
+        .prepare_request(&request)
+        .map_err(|e| e.to_string())?;
     for q in &prepared.queries {
         engine.plan(q).map_err(|e| e.to_string())?;
     }
@@ -158,7 +161,7 @@ fn pct(s: &Score) -> f64 {
     100.0 * s.exact as f64 / s.total.max(1) as f64
 }
 
-async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
+pub(crate) async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
     let model = strata::demo::model().expect("demo model compiles");
     let data = DataFusionExecutor::new();
     strata::demo::register(&data, strata::demo::DEFAULT_SEED).expect("demo tables register");
@@ -179,7 +182,7 @@ async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
     (catalog, engine, model)
 }
 
-fn conformance() -> (Catalog, Engine, strata::SemanticModel) {
+pub(crate) fn conformance() -> (Catalog, Engine, strata::SemanticModel) {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cube-drivers/model");
     assert!(

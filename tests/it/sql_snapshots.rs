@@ -176,9 +176,10 @@ fn render(
     target: &Target,
     query: &Value,
 ) -> Result<String, String> {
+    let request = strata::QueryRequest::from_json(query).map_err(|e| e.to_string())?;
     let prepared = target
         .engine
-        .prepare_request(query)
+        .prepare_request(&request)
         .map_err(|e| e.to_string())?;
     let n = prepared.queries.len();
     let mut out = String::new();

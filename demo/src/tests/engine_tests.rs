@@ -20,12 +20,13 @@ fn engine() -> Engine {
         .build()
 }
 
-async fn rows(engine: &Engine, query: Value) -> Vec<Value> {
+async fn rows(engine: &Engine, json: Value) -> Vec<Value> {
+    let query = strata_engine::Query::from_json(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
     match engine.load(&query).await {
         Ok(r) => r.rows_json(),
         Err(e) => {
             let sql = engine.plan(&query).map(|p| p.sql).unwrap_or_default();
-            panic!("{query}\n{e}\n{sql}")
+            panic!("{json}\n{e}\n{sql}")
         }
     }
 }

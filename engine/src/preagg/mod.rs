@@ -133,8 +133,9 @@ mod tests {
             json!({"measures": ["Orders.count"], "filters": [{"member": "Orders.status", "operator": "equals", "values": ["shipped"]}], "total": true}),
         ];
         for q in &queries {
-            let a = plain.load(q).await.unwrap();
-            let b = rolled.load(q).await.unwrap();
+            let typed = crate::testing::q(q.clone());
+            let a = plain.load(&typed).await.unwrap();
+            let b = rolled.load(&typed).await.unwrap();
             assert!(
                 b.used_pre_aggregations.contains_key("Orders.byDay"),
                 "{q} should use the rollup"
@@ -148,7 +149,7 @@ mod tests {
             json!({"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.createdAt", "dateRange": ["2024-01-01T10:00:00", "2024-01-02"]}]}),
             json!({"measures": ["Orders.count"], "dimensions": ["Orders.id"]}),
         ] {
-            let r = rolled.load(&q).await.unwrap();
+            let r = rolled.load(&crate::testing::q(q.clone())).await.unwrap();
             assert!(
                 r.used_pre_aggregations.is_empty(),
                 "{q} must go to the source"
@@ -224,7 +225,7 @@ mod tests {
             engine.refresh_rollup(&def).await,
             super::RollupEvent::Built { .. }
         ));
-        let q = json!({"measures": ["Orders.count"]});
+        let q = crate::testing::q(json!({"measures": ["Orders.count"]}));
         let before = engine.load(&q).await.unwrap();
         // The source goes away: the rebuild fails, the built rollup keeps serving.
         df.session().deregister_table("orders").unwrap();

@@ -1,17 +1,20 @@
-//! The Cube REST query as a client sends it, parsed strictly from JSON so that
-//! every mistake gets a message naming it.
+//! The Cube REST query as a client sends it: the one typed contract that
+//! the engine plans, the translator produces and follow-ups refine.
+//!
+//! It reads from JSON strictly (`parse.rs`: unknown fields refused, every
+//! mistake named by its path) and writes back in Cube's request form, so a
+//! query survives a round trip through JSON unchanged.
 
-use serde_json::{Map, Value};
+use serde::de::Error as _;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use strata_schema::Granularity;
-
-use crate::error::{query_err, QueryError};
 
 /// Cube's default row limit.
 pub const DEFAULT_LIMIT: u64 = 10_000;
 /// Cube's maximum row limit.
 pub const MAX_LIMIT: u64 = 50_000;
-/// Deepest `and`/`or` nesting accepted in `filters`.
-pub const MAX_FILTER_DEPTH: usize = 32;
 
 /// A parsed Cube query.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -226,442 +229,164 @@ pub enum Filter {
     Or(Vec<Filter>),
 }
 
-const QUERY_FIELDS: &[&str] = &[
-    "measures",
-    "dimensions",
-    "segments",
-    "timeDimensions",
-    "filters",
-    "order",
-    "limit",
-    "offset",
-    "timezone",
-    "total",
-    "ungrouped",
-    "renewQuery",
-    "rowLimit",
-    "queryType",
-    "responseFormat",
-    "joinHints",
-    "subqueryJoins",
-];
+/// A `/load` request's `query`: one query, or several answered together
+/// (`queryType=multi`, a blending query).
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryRequest {
+    /// One query object.
+    One(Query),
+    /// An array of query objects.
+    Many(Vec<Query>),
+}
 
-impl Query {
-    /// Parses a query object.
-    pub fn from_json(v: &Value) -> Result<Query, QueryError> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| query_err!("Query must be a JSON object, got {}", kind_of(v)))?;
-        if let Some(k) = obj.keys().find(|k| !QUERY_FIELDS.contains(&k.as_str())) {
-            return Err(query_err!(
-                "Unknown query field \"{k}\" (allowed: {})",
-                QUERY_FIELDS.join(", ")
-            ));
-        }
-        let mut q = Query {
-            measures: string_list(obj, "measures")?,
-            dimensions: string_list(obj, "dimensions")?,
-            segments: string_list(obj, "segments")?,
-            timezone: "UTC".to_string(),
-            ..Query::default()
-        };
-        if let Some(td) = non_null(obj, "timeDimensions") {
-            let arr = td
-                .as_array()
-                .ok_or_else(|| query_err!("\"timeDimensions\" must be an array"))?;
-            for (i, t) in arr.iter().enumerate() {
-                q.time_dimensions.push(parse_time_dimension(t, i)?);
-            }
-        }
-        if let Some(f) = non_null(obj, "filters") {
-            let arr = f
-                .as_array()
-                .ok_or_else(|| query_err!("\"filters\" must be an array"))?;
-            for f in arr {
-                q.filters.push(parse_filter(f, 0)?);
-            }
-        }
-        if let Some(o) = non_null(obj, "order") {
-            q.order = Some(parse_order(o)?);
-        }
-        q.limit = non_negative(obj, "limit")?;
-        if let Some(l) = q.limit {
-            if l > MAX_LIMIT {
-                return Err(query_err!(
-                    "\"limit\" {l} is over the maximum of {MAX_LIMIT} rows"
-                ));
-            }
-        }
-        if q.limit.is_none() {
-            if let Some(rl) = non_negative(obj, "rowLimit")? {
-                q.limit = Some(rl.min(MAX_LIMIT));
-            }
-        }
-        q.offset = non_negative(obj, "offset")?;
-        if let Some(tz) = non_null(obj, "timezone") {
-            q.timezone = tz
-                .as_str()
-                .ok_or_else(|| query_err!("\"timezone\" must be a string"))?
-                .to_string();
-        }
-        q.total = flag(obj, "total")?;
-        q.ungrouped = flag(obj, "ungrouped")?;
-        q.renew_query = flag(obj, "renewQuery")?;
-        Ok(q)
+impl QueryRequest {
+    /// Whether the request is an array of queries (even of one).
+    pub fn is_many(&self) -> bool {
+        matches!(self, QueryRequest::Many(_))
     }
-}
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn non_null<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key).filter(|v| !v.is_null())
-}
-
-fn string_list(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, QueryError> {
-    let Some(v) = non_null(obj, key) else {
-        return Ok(vec![]);
-    };
-    let arr = v
-        .as_array()
-        .ok_or_else(|| query_err!("\"{key}\" must be an array of member names"))?;
-    arr.iter()
-        .map(|m| {
-            m.as_str().map(str::to_string).ok_or_else(|| {
-                query_err!(
-                    "\"{key}\" must contain member names as strings, got {}",
-                    kind_of(m)
-                )
-            })
-        })
-        .collect()
-}
-
-fn flag(obj: &Map<String, Value>, key: &str) -> Result<bool, QueryError> {
-    match non_null(obj, key) {
-        None => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
-        Some(v) => Err(query_err!(
-            "\"{key}\" must be true or false, got {}",
-            kind_of(v)
-        )),
-    }
-}
-
-/// A whole number from 0 to `i64::MAX` (SQL's `bigint`, the largest
-/// `LIMIT`/`OFFSET` every back end takes).
-fn non_negative(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, QueryError> {
-    let n = whole_number(obj, key)?;
-    if let Some(n) = n.filter(|n| i64::try_from(*n).is_err()) {
-        return Err(query_err!(
-            "\"{key}\" {n} is too large: at most {} is allowed",
-            i64::MAX
-        ));
-    }
-    Ok(n)
-}
-
-fn whole_number(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, QueryError> {
-    match non_null(obj, key) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                    .map(|f| f as u64)
-            })
-            .map(Some)
-            .ok_or_else(|| query_err!("\"{key}\" must be a non-negative integer, got {n}")),
-        Some(Value::String(s)) => s
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| query_err!("\"{key}\" must be a non-negative integer, got \"{s}\"")),
-        Some(v) => Err(query_err!(
-            "\"{key}\" must be a non-negative integer, got {}",
-            kind_of(v)
-        )),
-    }
-}
-
-fn parse_time_dimension(t: &Value, i: usize) -> Result<TimeDimensionSpec, QueryError> {
-    let obj = t
-        .as_object()
-        .ok_or_else(|| query_err!("timeDimensions[{i}] must be an object"))?;
-    for k in obj.keys() {
-        if !["dimension", "granularity", "dateRange", "compareDateRange"].contains(&k.as_str()) {
-            return Err(query_err!("Unknown field \"{k}\" in timeDimensions[{i}]"));
-        }
-    }
-    let dimension = obj
-        .get("dimension")
-        .and_then(Value::as_str)
-        .ok_or_else(|| query_err!("timeDimensions[{i}] needs a \"dimension\" member name"))?
-        .to_string();
-    let granularity = match non_null(obj, "granularity") {
-        None => None,
-        Some(Value::String(g)) => Some(g.parse::<Granularity>().map_err(|_| {
-            query_err!(
-                "Invalid granularity \"{g}\" for {dimension}: expected second, minute, hour, \
-                 day, week, month, quarter or year"
-            )
-        })?),
-        Some(v) => {
-            return Err(query_err!(
-                "granularity of {dimension} must be a string, got {}",
-                kind_of(v)
-            ))
-        }
-    };
-    let date_range = non_null(obj, "dateRange")
-        .map(|v| parse_date_range(v, &dimension))
-        .transpose()?;
-    let compare_date_range = match non_null(obj, "compareDateRange") {
-        None => None,
-        Some(Value::Array(a)) => Some(
-            a.iter()
-                .map(|v| parse_date_range(v, &dimension))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(_) => {
-            return Err(query_err!(
-                "compareDateRange of {dimension} must be an array of date ranges"
-            ))
-        }
-    };
-    Ok(TimeDimensionSpec {
-        dimension,
-        granularity,
-        date_range,
-        compare_date_range,
-    })
-}
-
-fn parse_date_range(v: &Value, member: &str) -> Result<DateRangeSpec, QueryError> {
-    match v {
-        Value::String(s) => Ok(DateRangeSpec::Relative(s.clone())),
-        Value::Array(a) if a.len() == 2 => match (&a[0], &a[1]) {
-            (Value::String(x), Value::String(y)) => Ok(DateRangeSpec::Pair(x.clone(), y.clone())),
-            _ => Err(query_err!(
-                "dateRange of {member} must hold two date strings"
-            )),
-        },
-        _ => Err(query_err!(
-            "dateRange of {member} must be a string such as \"last 7 days\" or a pair of dates"
-        )),
-    }
-}
-
-fn parse_filter(v: &Value, depth: usize) -> Result<Filter, QueryError> {
-    if depth > MAX_FILTER_DEPTH {
-        return Err(query_err!(
-            "filters are nested deeper than {MAX_FILTER_DEPTH} levels of and/or"
-        ));
-    }
-    let obj = v
-        .as_object()
-        .ok_or_else(|| query_err!("each filter must be an object, got {}", kind_of(v)))?;
-    for key in ["and", "or"] {
-        if let Some(inner) = obj.get(key) {
-            if obj.len() != 1 {
-                return Err(query_err!(
-                    "a filter with \"{key}\" must have no other fields"
-                ));
-            }
-            let arr = inner
-                .as_array()
-                .ok_or_else(|| query_err!("\"{key}\" must be an array of filters"))?;
-            let items = arr
+    /// The index of the time dimension whose `compareDateRange` splits a
+    /// single query into one query per range.
+    pub fn compare_time_dimension(&self) -> Option<usize> {
+        match self {
+            QueryRequest::One(q) => q
+                .time_dimensions
                 .iter()
-                .map(|f| parse_filter(f, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(if key == "and" {
-                Filter::And(items)
-            } else {
-                Filter::Or(items)
-            });
+                .position(|td| td.compare_date_range.is_some()),
+            QueryRequest::Many(_) => None,
         }
-    }
-    for k in obj.keys() {
-        if !["member", "dimension", "operator", "values"].contains(&k.as_str()) {
-            return Err(query_err!("Unknown field \"{k}\" in filter"));
-        }
-    }
-    let member = obj
-        .get("member")
-        .or_else(|| obj.get("dimension"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| query_err!("a filter needs a \"member\" (or \"dimension\") name"))?
-        .to_string();
-    let op_name = obj
-        .get("operator")
-        .and_then(Value::as_str)
-        .ok_or_else(|| query_err!("the filter on {member} needs an \"operator\""))?;
-    let operator = FilterOperator::parse(op_name).ok_or_else(|| {
-        query_err!(
-            "Invalid filter operator \"{op_name}\" on {member}: expected one of {}",
-            FilterOperator::ALL
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })?;
-    let values = match non_null(obj, "values") {
-        None => vec![],
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                Value::Null => Ok(None),
-                Value::String(s) => Ok(Some(s.clone())),
-                Value::Number(n) => Ok(Some(n.to_string())),
-                Value::Bool(b) => Ok(Some(b.to_string())),
-                other => Err(query_err!(
-                    "values of the filter on {member} must be strings, numbers or booleans, \
-                     got {}",
-                    kind_of(other)
-                )),
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(v) => {
-            return Err(query_err!(
-                "\"values\" of the filter on {member} must be an array, got {}",
-                kind_of(v)
-            ))
-        }
-    };
-    let (min, max) = operator.arity();
-    if values.len() < min || values.len() > max {
-        let want = if min == max {
-            format!("exactly {min}")
-        } else {
-            format!("at least {min}")
-        };
-        return Err(query_err!(
-            "operator {op_name} on {member} takes {want} value(s), got {}",
-            values.len()
-        ));
-    }
-    if matches!(operator, FilterOperator::Equals | FilterOperator::NotEquals) && values.is_empty() {
-        return Err(query_err!(
-            "operator {op_name} on {member} needs at least one value"
-        ));
-    }
-    Ok(Filter::Member {
-        member,
-        operator,
-        values,
-    })
-}
-
-fn parse_order(v: &Value) -> Result<Vec<(String, bool)>, QueryError> {
-    let dir = |member: &str, d: &Value| -> Result<bool, QueryError> {
-        match d.as_str() {
-            Some("asc") => Ok(false),
-            Some("desc") => Ok(true),
-            _ => Err(query_err!(
-                "order of {member} must be \"asc\" or \"desc\", got {d}"
-            )),
-        }
-    };
-    match v {
-        Value::Object(o) => o.iter().map(|(k, d)| Ok((k.clone(), dir(k, d)?))).collect(),
-        Value::Array(a) => {
-            a.iter()
-                .map(|pair| match pair {
-                    Value::Array(p) if p.len() == 2 => {
-                        let m = p[0].as_str().ok_or_else(|| {
-                            query_err!("order entries must be [member, direction]")
-                        })?;
-                        Ok((m.to_string(), dir(m, &p[1])?))
-                    }
-                    Value::Object(o) => {
-                        let id = o.get("id").and_then(Value::as_str).ok_or_else(|| {
-                            query_err!("order entries must be [member, direction]")
-                        })?;
-                        let desc = o.get("desc").and_then(Value::as_bool).unwrap_or(false);
-                        Ok((id.to_string(), desc))
-                    }
-                    _ => Err(query_err!("order entries must be [member, direction]")),
-                })
-                .collect()
-        }
-        _ => Err(query_err!(
-            "\"order\" must be an object {{\"member\": \"asc\"}} or an array of [member, direction]"
-        )),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn parses_a_full_query() {
-        let q = Query::from_json(&json!({
-            "measures": ["A.count"], "dimensions": ["A.city"],
-            "timeDimensions": [{"dimension": "A.at", "granularity": "month", "dateRange": ["2020-01-01", "2020-12-31"]}],
-            "filters": [{"or": [{"member": "A.city", "operator": "contains", "values": ["x", 1]}]}],
-            "order": {"A.count": "desc", "A.city": "asc"}, "limit": 10, "offset": 5, "total": true
-        }))
-        .unwrap();
-        assert_eq!(
-            q.order,
-            Some(vec![("A.count".into(), true), ("A.city".into(), false)])
-        );
-        assert_eq!(q.time_dimensions[0].granularity, Some(Granularity::Month));
-        assert!(matches!(&q.filters[0], Filter::Or(v) if v.len() == 1));
-        assert_eq!(q.limit, Some(10));
-        assert!(q.total);
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Query::from_json(&v).map_err(D::Error::custom)
     }
+}
 
-    #[test]
-    fn rejects_mistakes_with_names() {
-        let cases = [
-            (json!({"measurez": []}), "measurez"),
-            (json!({"limit": 50001}), "50001"),
-            (json!({"limit": -1}), "limit"),
-            (
-                json!({"filters": [{"member": "A.b", "operator": "like", "values": ["x"]}]}),
-                "like",
-            ),
-            (
-                json!({"filters": [{"member": "A.b", "operator": "equals"}]}),
-                "A.b",
-            ),
-            (
-                json!({"filters": [{"member": "A.b", "operator": "equals", "values": [{}]}]}),
-                "A.b",
-            ),
-            (json!({"order": {"A.b": "up"}}), "A.b"),
-            (
-                json!({"timeDimensions": [{"dimension": "A.t", "granularity": "fortnight"}]}),
-                "fortnight",
-            ),
-            (json!([1]), "object"),
-        ];
-        for (q, needle) in cases {
-            let e = Query::from_json(&q).unwrap_err();
-            assert!(e.0.contains(needle), "{e} should mention {needle}");
+impl<'de> Deserialize<'de> for QueryRequest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        QueryRequest::from_json(&v).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for QueryRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            QueryRequest::One(q) => q.serialize(s),
+            QueryRequest::Many(qs) => qs.serialize(s),
         }
     }
+}
 
-    #[test]
-    fn limits_filter_depth() {
-        let mut f = json!({"member": "A.b", "operator": "set"});
-        for _ in 0..100 {
-            f = json!({"and": [f]});
+/// Cube's request form: empty lists, `UTC` and false flags are left out.
+impl Serialize for Query {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if !self.measures.is_empty() {
+            m.serialize_entry("measures", &self.measures)?;
         }
-        assert!(Query::from_json(&json!({"filters": [f]})).is_err());
+        if !self.dimensions.is_empty() {
+            m.serialize_entry("dimensions", &self.dimensions)?;
+        }
+        if !self.segments.is_empty() {
+            m.serialize_entry("segments", &self.segments)?;
+        }
+        if !self.time_dimensions.is_empty() {
+            m.serialize_entry("timeDimensions", &self.time_dimensions)?;
+        }
+        if !self.filters.is_empty() {
+            m.serialize_entry("filters", &self.filters)?;
+        }
+        if let Some(order) = &self.order {
+            m.serialize_entry("order", &OrderMap(order))?;
+        }
+        if let Some(limit) = self.limit {
+            m.serialize_entry("limit", &limit)?;
+        }
+        if let Some(offset) = self.offset {
+            m.serialize_entry("offset", &offset)?;
+        }
+        if !self.timezone.is_empty() && self.timezone != "UTC" {
+            m.serialize_entry("timezone", &self.timezone)?;
+        }
+        if self.total {
+            m.serialize_entry("total", &true)?;
+        }
+        if self.ungrouped {
+            m.serialize_entry("ungrouped", &true)?;
+        }
+        if self.renew_query {
+            m.serialize_entry("renewQuery", &true)?;
+        }
+        m.end()
+    }
+}
+
+/// `order` as Cube's object form, keeping the order of the entries.
+struct OrderMap<'a>(&'a [(String, bool)]);
+
+impl Serialize for OrderMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (member, desc) in self.0 {
+            m.serialize_entry(member, if *desc { "desc" } else { "asc" })?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for TimeDimensionSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("dimension", &self.dimension)?;
+        if let Some(g) = self.granularity {
+            m.serialize_entry("granularity", g.as_str())?;
+        }
+        if let Some(r) = &self.date_range {
+            m.serialize_entry("dateRange", r)?;
+        }
+        if let Some(c) = &self.compare_date_range {
+            m.serialize_entry("compareDateRange", c)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for DateRangeSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DateRangeSpec::Pair(a, b) => {
+                let mut seq = s.serialize_seq(Some(2))?;
+                seq.serialize_element(a)?;
+                seq.serialize_element(b)?;
+                seq.end()
+            }
+            DateRangeSpec::Relative(r) => s.serialize_str(r),
+        }
+    }
+}
+
+impl Serialize for Filter {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match self {
+            Filter::And(items) => m.serialize_entry("and", items)?,
+            Filter::Or(items) => m.serialize_entry("or", items)?,
+            Filter::Member {
+                member,
+                operator,
+                values,
+            } => {
+                m.serialize_entry("member", member)?;
+                m.serialize_entry("operator", operator.as_str())?;
+                if !values.is_empty() {
+                    m.serialize_entry("values", values)?;
+                }
+            }
+        }
+        m.end()
     }
 }

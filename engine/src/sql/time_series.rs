@@ -473,8 +473,9 @@ mod tests {
 
     /// The planning error of `query` on PostgreSQL and on DataFusion (`None` when it plans).
     fn errors(query: &Value) -> [Option<String>; 2] {
+        let typed = crate::testing::q(query.clone());
         [true, false].map(|postgres| {
-            let planned = std::panic::catch_unwind(|| windows_engine(postgres).plan(query))
+            let planned = std::panic::catch_unwind(|| windows_engine(postgres).plan(&typed))
                 .unwrap_or_else(|_| panic!("planning {query} panicked (postgres: {postgres})"));
             planned.err().map(|e| e.to_string())
         })

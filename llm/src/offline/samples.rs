@@ -2,7 +2,7 @@
 //! that "only Europe" or "web orders" become filters.
 
 use serde_json::{json, Value};
-use strata_engine::Engine;
+use strata_engine::{Engine, Query};
 use strata_schema::MemberKind;
 
 use crate::catalog::Catalog;
@@ -55,7 +55,14 @@ pub async fn load_sample_values(
 ) -> usize {
     let mut filled = 0;
     for dimension in sample_candidates(catalog) {
-        let rows = match engine.load(&sample_query(&dimension, max_values)).await {
+        let query = match Query::from_json(&sample_query(&dimension, max_values)) {
+            Ok(q) => q,
+            Err(e) => {
+                tracing::debug!("no sample query for {dimension}: {e}");
+                continue;
+            }
+        };
+        let rows = match engine.load(&query).await {
             Ok(result) => result.rows_json(),
             Err(e) => {
                 tracing::debug!("no sample values for {dimension}: {e}");

@@ -79,7 +79,8 @@ pub fn validate_answer(
     answer: &Value,
 ) -> Result<Translation, Vec<String>> {
     let translation = check(catalog, answer)?;
-    match engine.plan(&translation.query) {
+    let planned = strata_engine::Query::from_json(&translation.query).and_then(|q| engine.plan(&q));
+    match planned {
         Ok(_) => Ok(translation),
         Err(e) => Err(vec![format!("the engine rejected the query: {e}")]),
     }

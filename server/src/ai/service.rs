@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
-use strata_engine::{CacheMode, CachedLoad, Engine, LoadResult, QueryType};
+use strata_engine::{CacheMode, CachedLoad, Engine, LoadResult, QueryRequest, QueryType};
 use strata_llm::offline::OfflineParser;
 use strata_llm::{chart, insights, Catalog, LlmError, ResultTable, Translation};
 use strata_schema::MemberKind;
@@ -219,7 +219,9 @@ async fn answer(
         return Ok(Err(Refusal::new(message, None)));
     }
     let engine = scope.engine();
-    let prepared = match engine.prepare_request(&translation.query) {
+    let prepared = match QueryRequest::from_json(&translation.query)
+        .and_then(|request| engine.prepare_request(&request))
+    {
         Ok(p) => p,
         Err(e) => return Ok(Err(not_runnable(e.to_string(), translation))),
     };

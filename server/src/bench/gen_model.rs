@@ -406,7 +406,8 @@ mod tests {
         assert!(cube.dimensions.len() + cube.measures.len() >= 20);
         let engine = strata_engine::Engine::new(Arc::new(m), None);
         for q in sample_queries(50, 42, 24) {
-            if let Err(e) = engine.plan(&q) {
+            let planned = strata_engine::Query::from_json(&q).and_then(|t| engine.plan(&t));
+            if let Err(e) = planned {
                 panic!("{q}: {e}");
             }
         }

@@ -24,9 +24,7 @@ use super::json_response;
 use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::request::{ApiRequest, ResponseFormat};
-use crate::response::{
-    compare_label, compare_time_dimension, pivot_query, request_id, EchoedQuery, ResultData,
-};
+use crate::response::{compare_label, pivot_query, request_id, EchoedQuery, ResultData};
 use crate::state::AppState;
 use crate::tenancy::Caller;
 
@@ -78,12 +76,14 @@ pub async fn run(
     // labels each result's rows.
     let compare = match prepared.query_type {
         QueryType::CompareDateRangeQuery => Some(
-            compare_time_dimension(&request.query)
+            request
+                .query
+                .compare_time_dimension()
                 .ok_or_else(|| ApiError::internal("a compare query without compareDateRange"))?,
         ),
         _ => None,
     };
-    let multi = request.is_multi() || request.query.is_array() || !regular;
+    let multi = request.is_multi() || request.query.is_many() || !regular;
     let query_type = prepared.query_type.as_str();
 
     let cache = request.cache;

@@ -78,7 +78,7 @@ pub async fn run(
     request: &ApiRequest,
 ) -> Result<SqlAnswer, ApiError> {
     let planned = plan_request(state, caller, request).await?;
-    let single = planned.query_type == "regularQuery" && !request.query.is_array();
+    let single = planned.query_type == "regularQuery" && !request.query.is_many();
     if single && planned.plans.is_empty() {
         return Err(ApiError::internal("the query produced no SQL"));
     }

@@ -176,9 +176,10 @@ impl Oracle {
 
     /// Every row the oracle answers for `query` (all parts of a multi query).
     pub async fn rows(&self, query: &Value) -> Result<Vec<Value>, String> {
+        let request = strata::QueryRequest::from_json(query).map_err(|e| e.to_string())?;
         let prepared = self
             .engine
-            .prepare_request(query)
+            .prepare_request(&request)
             .map_err(|e| e.to_string())?;
         let options = LoadOptions {
             access: Some(&self.grant),

