@@ -391,6 +391,15 @@ impl Engine {
         Ok(found.unwrap_or(DEFAULT_DATA_SOURCE).to_string())
     }
 
+    /// Parses every SQL snippet of the model in its data source's dialect
+    /// and reports those that do not parse, each with its file, line and
+    /// member. Queries parse snippets lazily, cube by cube; run this when a
+    /// model is loaded so that a broken snippet is a model error there and
+    /// not a surprise at the first query that touches it.
+    pub fn check_model(&self) -> Result<(), strata_schema::ModelErrors> {
+        self.inner.templates.check()
+    }
+
     /// The model.
     pub fn model(&self) -> &Arc<SemanticModel> {
         &self.inner.model

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -333,7 +334,15 @@ fn validate(dir: &Path) -> ExitCode {
         eprintln!("error: {e:#}");
         return ExitCode::FAILURE;
     }
-    match strata_schema::load_dir(dir) {
+    // The snippets are read with the default data source's parser (the
+    // PostgreSQL dialect); `strata serve` checks them with each cube's own.
+    let checked = strata_schema::load_dir(dir).and_then(|model| {
+        let model = Arc::new(model);
+        Engine::new(Arc::clone(&model), None)
+            .check_model()
+            .map(|()| model)
+    });
+    match checked {
         Ok(model) => {
             println!(
                 "ok: {} cubes, {} views",

@@ -149,5 +149,12 @@ pub async fn build_engine(
     if let Some(cache) = settings.cache {
         builder = builder.result_cache(cache);
     }
-    Ok(builder.build())
+    let engine = builder.build();
+    // Every model snippet must parse in its data source's dialect: a broken
+    // one is a model error now, with its file and line, not at a query.
+    engine.check_model().map_err(|errors| ServerError::Model {
+        dir: models_dir.to_path_buf(),
+        errors,
+    })?;
+    Ok(engine)
 }

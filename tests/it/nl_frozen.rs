@@ -156,9 +156,11 @@ fn is_right(line: &Value, got: &Translation, got_query: &Query) -> bool {
             let compare = line["expected"]["timeDimensions"]
                 .as_array()
                 .is_some_and(|t| t.iter().any(|td| td.get("compareDateRange").is_some()));
+            // A comparison of periods is drawn one series per range by the
+            // chart recommendation when the question names no chart type.
             match got.1.as_deref() {
                 Some(g) if g == want => true,
-                Some("line" | "bar") if compare => true,
+                None | Some("line" | "bar") if compare => true,
                 _ => false,
             }
         }

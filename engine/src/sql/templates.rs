@@ -8,7 +8,8 @@ use std::sync::{Arc, OnceLock};
 use sqlparser::ast::{Expr, Ident, Query, SetExpr, TableFactor};
 use sqlparser::parser::Parser;
 use strata_schema::{
-    CaseLabel, CubeSource, DimensionSql, SemanticModel, SqlRef, SqlTemplate, TemplatePart,
+    CaseLabel, CubeSource, DimensionSql, ModelErrors, SchemaError, SemanticModel, SqlRef,
+    SqlTemplate, TemplatePart,
 };
 
 /// Prefix of the placeholder identifiers standing for references.
@@ -53,12 +54,26 @@ pub enum Slot {
     Join,
 }
 
+/// A model snippet the data source's SQL parser could not read.
+#[derive(Debug, Clone)]
+struct Unreadable {
+    /// The member (or join target) it belongs to; `None` for the cube's
+    /// `sql`/`sql_table`.
+    member: Option<String>,
+    /// Which snippet of the member.
+    slot: Slot,
+    /// The parser's message.
+    error: String,
+}
+
 /// The parsed snippets of one cube.
 #[derive(Debug)]
 struct CubeTemplates {
     source: CompiledSource,
     /// Snippets by member (or join target) name, then slot.
     exprs: HashMap<String, Vec<(Slot, CompiledExpr)>>,
+    /// Snippets that did not parse; they are used as written.
+    unreadable: Vec<Unreadable>,
 }
 
 impl CubeTemplates {
@@ -69,6 +84,11 @@ impl CubeTemplates {
             Err(e) => {
                 tracing::warn!(member = %format!("{cube}.{member}"), error = %e,
                     "model SQL the parser could not read is used as written");
+                self.unreadable.push(Unreadable {
+                    member: Some(member.to_string()),
+                    slot: slot.clone(),
+                    error: e.to_string(),
+                });
                 raw_expr(&text)
             }
         };
@@ -80,14 +100,22 @@ impl CubeTemplates {
 
     fn compile(cube: &strata_schema::Cube, dialect: &SnippetDialect) -> CubeTemplates {
         let c = cube.name.as_str();
-        let source = match &cube.source {
+        let (source, source_error) = match &cube.source {
             CubeSource::Table(t) => compile_table(dialect, t),
             CubeSource::Sql(t) => compile_query(dialect, t),
         };
         let mut out = CubeTemplates {
             source,
             exprs: HashMap::new(),
+            unreadable: Vec::new(),
         };
+        if let Some(error) = source_error {
+            out.unreadable.push(Unreadable {
+                member: None,
+                slot: Slot::Sql,
+                error,
+            });
+        }
         for d in cube.dimensions.values() {
             let m = d.name.as_str();
             match &d.sql {
@@ -172,6 +200,45 @@ impl CompiledTemplates {
         }
     }
 
+    /// Parses every snippet of the model now, in the dialect of each cube's
+    /// data source, and reports those that do not parse as model errors
+    /// naming the file, line and member. Parsing is otherwise deferred to
+    /// the first query that touches a cube; a server runs this check when it
+    /// loads its model, so a snippet that does not parse stops it there
+    /// instead of surfacing at a query.
+    pub fn check(&self) -> Result<(), ModelErrors> {
+        let mut errors = Vec::new();
+        for (name, def) in &self.model.cubes {
+            let Some(templates) = self.cube(name) else {
+                continue;
+            };
+            for u in &templates.unreadable {
+                errors.push(unreadable_error(def, self.parser_name(def), u));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ModelErrors(errors))
+        }
+    }
+
+    /// The parser that reads `def`'s snippets, for messages.
+    fn parser_name(&self, def: &strata_schema::Cube) -> String {
+        let source = def
+            .data_source
+            .as_deref()
+            .unwrap_or(crate::engine::DEFAULT_DATA_SOURCE);
+        format!("{:?}", self.parser_for(source))
+    }
+
+    fn parser_for(&self, source: &str) -> &'static SnippetDialect {
+        self.parsers
+            .get(source)
+            .copied()
+            .unwrap_or(self.default_parser)
+    }
+
     fn cube(&self, cube: &str) -> Option<&CubeTemplates> {
         let cell = self.cubes.get(cube)?;
         let def = self.model.cube(cube)?;
@@ -179,11 +246,7 @@ impl CompiledTemplates {
             .data_source
             .as_deref()
             .unwrap_or(crate::engine::DEFAULT_DATA_SOURCE);
-        let parser = self
-            .parsers
-            .get(source)
-            .copied()
-            .unwrap_or(self.default_parser);
+        let parser = self.parser_for(source);
         Some(cell.get_or_init(|| CubeTemplates::compile(def, parser)))
     }
 
@@ -228,29 +291,90 @@ pub fn raw_expr(text: &str) -> Expr {
     Expr::Identifier(Ident::new(format!("({text})")))
 }
 
-fn compile_table(dialect: &SnippetDialect, name: &str) -> CompiledSource {
+/// A cube's `sql_table`, and why it could not be read (then it is used as
+/// written).
+fn compile_table(dialect: &SnippetDialect, name: &str) -> (CompiledSource, Option<String>) {
     let sql = format!("SELECT * FROM {name}");
-    let parsed = Parser::parse_sql(dialect, &sql)
-        .ok()
-        .and_then(|mut s| match s.pop() {
+    let parsed = match Parser::parse_sql(dialect, &sql) {
+        Ok(mut s) => match s.pop() {
             Some(sqlparser::ast::Statement::Query(q)) => match *q.body {
                 SetExpr::Select(sel) => sel.from.into_iter().next().map(|t| t.relation),
                 _ => None,
             },
             _ => None,
-        });
-    CompiledSource::Table(Box::new(parsed.unwrap_or_else(|| raw_table(name))))
+        }
+        .ok_or_else(|| format!("`{name}` is not a table name")),
+        Err(e) => Err(e.to_string()),
+    };
+    match parsed {
+        Ok(table) => (CompiledSource::Table(Box::new(table)), None),
+        Err(e) => (CompiledSource::Table(Box::new(raw_table(name))), Some(e)),
+    }
 }
 
-fn compile_query(dialect: &SnippetDialect, t: &SqlTemplate) -> CompiledSource {
+/// A cube's `sql`, and why it could not be read (then it is used as written).
+fn compile_query(dialect: &SnippetDialect, t: &SqlTemplate) -> (CompiledSource, Option<String>) {
     let (text, refs) = with_placeholders(t);
+    let as_written = || CompiledSource::Table(Box::new(raw_table(&format!("({text})"))));
     match Parser::parse_sql(dialect, &text) {
         Ok(mut stmts) if stmts.len() == 1 => match stmts.pop() {
-            Some(sqlparser::ast::Statement::Query(q)) => CompiledSource::Query(q, refs),
-            _ => CompiledSource::Table(Box::new(raw_table(&format!("({text})")))),
+            Some(sqlparser::ast::Statement::Query(q)) => (CompiledSource::Query(q, refs), None),
+            _ => (
+                as_written(),
+                Some("the cube's sql is not a SELECT query".into()),
+            ),
         },
-        _ => CompiledSource::Table(Box::new(raw_table(&format!("({text})")))),
+        Ok(stmts) => (
+            as_written(),
+            Some(format!(
+                "the cube's sql holds {} statements; it must be one SELECT query",
+                stmts.len()
+            )),
+        ),
+        Err(e) => (as_written(), Some(e.to_string())),
     }
+}
+
+/// The model error for a snippet of `cube` that did not parse, at the line
+/// of its member (or of the cube for its `sql`/`sql_table` and joins).
+fn unreadable_error(cube: &strata_schema::Cube, parser: String, u: &Unreadable) -> SchemaError {
+    let member = u.member.as_deref();
+    let location = member
+        .and_then(|m| {
+            if u.slot == Slot::Join {
+                return cube.joins.get(m).map(|j| &j.location);
+            }
+            cube.dimensions
+                .get(m)
+                .map(|d| &d.location)
+                .or_else(|| cube.measures.get(m).map(|x| &x.location))
+                .or_else(|| cube.segments.get(m).map(|x| &x.location))
+        })
+        .unwrap_or(&cube.location);
+    let what = match (&u.slot, member) {
+        (_, None) => "the cube's SQL".to_string(),
+        (Slot::Join, Some(target)) => format!("the join to {target}"),
+        (Slot::Filter(i), Some(_)) => format!("filters[{i}]"),
+        (Slot::When(i), Some(_)) => format!("case.when[{i}].sql"),
+        (Slot::Label(i), Some(_)) => format!("case.when[{i}].label"),
+        (Slot::Else, Some(_)) => "case.else.label".to_string(),
+        (Slot::Latitude, Some(_)) => "latitude.sql".to_string(),
+        (Slot::Longitude, Some(_)) => "longitude.sql".to_string(),
+        (Slot::Sql, Some(_)) => "sql".to_string(),
+    };
+    let mut e = SchemaError::new(
+        location.file.clone(),
+        format!(
+            "{what} does not parse as SQL of this data source ({parser}): {}",
+            u.error
+        ),
+    )
+    .at_line(location.line)
+    .in_cube(cube.name.clone());
+    if let (Some(m), false) = (member, u.slot == Slot::Join) {
+        e = e.for_member(m);
+    }
+    e
 }
 
 /// A table factor printed exactly as `text`.
@@ -259,4 +383,60 @@ pub fn raw_table(text: &str) -> TableFactor {
         Ident::new(text),
     )]);
     super::ast::table(name, None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use super::CompiledTemplates;
+
+    const BROKEN: &str = r#"cubes:
+  - name: orders
+    sql_table: public.orders
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+      - name: status
+        sql: "status IN ("
+        type: string
+    measures:
+      - name: count
+        type: count
+      - name: paid
+        sql: amount
+        type: sum
+        filters:
+          - sql: "{CUBE}.paid = = true"
+"#;
+
+    #[test]
+    fn snippets_that_do_not_parse_are_model_errors_with_their_line() {
+        let model = strata_schema::load_files(&[(PathBuf::from("orders.yml"), BROKEN.into())])
+            .expect("the YAML itself is valid");
+        let errors = CompiledTemplates::new(Arc::new(model))
+            .check()
+            .expect_err("two snippets do not parse");
+        let text: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].starts_with("orders.yml:9: orders.status: sql does not parse"),
+            "{}",
+            text[0]
+        );
+        assert!(
+            text[1].starts_with("orders.yml:15: orders.paid: filters[0] does not parse"),
+            "{}",
+            text[1]
+        );
+    }
+
+    #[test]
+    fn a_model_that_parses_passes() {
+        let model = crate::testing::orders_engine(10).build();
+        assert!(model.check_model().is_ok());
+    }
 }
