@@ -178,7 +178,8 @@ impl DemoTable {
 /// and seen through its view ([`DemoTable::provider`]), built when the
 /// executor's session is. Returns the tables' stored bytes.
 pub fn register(executor: &DataFusionExecutor, seed: u64) -> Result<usize, EngineError> {
-    let tables = try_tables(seed).map_err(|e| EngineError::Database(format!("demo data: {e}")))?;
+    let tables =
+        try_tables(seed).map_err(|e| EngineError::database(format!("demo data: {e}"), e))?;
     let mut bytes = 0;
     for t in tables {
         bytes += t.stored_bytes();

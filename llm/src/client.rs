@@ -154,6 +154,8 @@ impl std::fmt::Display for EndpointError {
     }
 }
 
+impl std::error::Error for EndpointError {}
+
 impl EndpointError {
     /// True when the endpoint refused the request because it does not support
     /// `response_format` json_schema (structured output).
@@ -193,7 +195,7 @@ impl LlmClient {
         let url = config.base_url.to_ascii_lowercase();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(invalid(format!(
-                "{ENV_BASE_URL} must be an http:// or https:// URL, got \"{}\"",
+                "the base URL must be an http:// or https:// URL, got \"{}\"",
                 config.base_url
             )));
         }
@@ -201,9 +203,9 @@ impl LlmClient {
         // async-openai builds the Authorization header with `unwrap()`: make
         // sure it cannot fail.
         if key.chars().any(|c| !(' '..='~').contains(&c)) {
-            return Err(invalid(format!(
-                "{ENV_API_KEY} contains characters that cannot be sent in an HTTP header"
-            )));
+            return Err(invalid(
+                "the API key contains characters that cannot be sent in an HTTP header".into(),
+            ));
         }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)

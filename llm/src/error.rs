@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::client::EndpointError;
+
 /// Why a question could not be turned into a query or answered.
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -22,7 +24,7 @@ pub enum LlmError {
     },
     /// The LLM endpoint could not be reached, timed out or failed.
     #[error("the language model endpoint failed: {0}")]
-    Endpoint(String),
+    Endpoint(#[source] EndpointError),
     /// The query was valid but could not be run.
     #[error(transparent)]
     Query(#[from] strata_engine::QueryError),

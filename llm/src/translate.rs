@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use strata_engine::Engine;
 
 use crate::catalog::Catalog;
-use crate::client::{clip, EndpointError, LlmClient, LlmConfig};
+use crate::client::{clip, LlmClient, LlmConfig};
 use crate::constrain::{query_schema, response_format, tool_call};
 use crate::error::LlmError;
 use crate::prompt::{messages, repair_message};
@@ -40,7 +40,7 @@ pub struct LlmTranslator {
 impl LlmTranslator {
     /// A translator for the endpoint `config` describes.
     pub fn new(config: LlmConfig) -> Result<LlmTranslator, LlmError> {
-        let client = LlmClient::new(config).map_err(|e| LlmError::Endpoint(e.to_string()))?;
+        let client = LlmClient::new(config).map_err(LlmError::Endpoint)?;
         Ok(LlmTranslator {
             client,
             tool_calling: AtomicBool::new(false),
@@ -132,7 +132,7 @@ impl LlmTranslator {
     /// One round trip: structured output unless the endpoint refused it, then
     /// a forced tool call.
     async fn ask(&self, conversation: &[Value], schema: &Value) -> Result<Value, LlmError> {
-        let endpoint = |e: EndpointError| LlmError::Endpoint(e.to_string());
+        let endpoint = LlmError::Endpoint;
         if !self.uses_tool_calling() {
             let request = json!({
                 "messages": conversation,

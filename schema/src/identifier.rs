@@ -1,6 +1,6 @@
 //! The one rule for values of the caller's context that become part of a
-//! SQL identifier: a tenant's schema or database (`STRATA_TENANT_SCHEMA`,
-//! `STRATA_TENANT_DATABASE`) and `{{ COMPILE_CONTEXT.securityContext.x }}`
+//! SQL identifier: a tenant's schema or database (named after the tenant by
+//! the server's tenancy settings) and `{{ COMPILE_CONTEXT.securityContext.x }}`
 //! templates in model files.
 //!
 //! Such a value is written into SQL unquoted, and PostgreSQL folds unquoted

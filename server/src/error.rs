@@ -128,10 +128,26 @@ impl From<QueryError> for ApiError {
     }
 }
 
+/// The HTTP status Cube answers an engine error with: 400 for the caller's
+/// mistake, 503 when the database (or room to run the query) is missing
+/// for now, 504 for a query past its time limit, 500 for anything else.
+pub fn engine_status(e: &EngineError) -> StatusCode {
+    match e {
+        EngineError::Query(_) => StatusCode::BAD_REQUEST,
+        EngineError::NoDatabase
+        | EngineError::Unavailable { .. }
+        | EngineError::ResourcesExhausted(_) => StatusCode::SERVICE_UNAVAILABLE,
+        EngineError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+        EngineError::Database { .. } | EngineError::Result { .. } => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
-        let status =
-            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = engine_status(&e);
         match (&e, status) {
             // The caller's mistake, a timeout, or a full server: Strata's
             // own words, which name no internals.
@@ -255,9 +271,10 @@ mod tests {
 
     #[test]
     fn engine_errors_keep_internals_in_the_detail() {
-        let e = ApiError::from(EngineError::Database(
-            "relation \"secret_table\" does not exist (42P01)".into(),
-        ));
+        let e = ApiError::from(EngineError::Database {
+            message: "relation \"secret_table\" does not exist (42P01)".into(),
+            source: None,
+        });
         assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(e.message, INTERNAL_MESSAGE);
         assert!(e
@@ -265,10 +282,21 @@ mod tests {
             .as_deref()
             .is_some_and(|d| d.contains("secret_table")));
 
-        let e = ApiError::from(EngineError::Unavailable("db.internal:5432/shop".into()));
+        let e = ApiError::from(EngineError::unavailable(
+            "cannot connect to PostgreSQL at db.internal:5432/shop",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        ));
         assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(e.message, UNAVAILABLE_MESSAGE);
         assert_eq!(e.retry_after, Some(5));
+        assert!(e
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("db.internal")));
+
+        let e = ApiError::from(EngineError::Timeout(std::time::Duration::from_secs(2)));
+        assert_eq!(e.status, StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(e.message, "query timed out after 2s");
 
         let e = ApiError::from(EngineError::NoDatabase);
         assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);

@@ -52,7 +52,11 @@ async fn answer(engine: &Engine, query: &Value) -> (u16, Value, usize) {
             json!({"data": r.rows_json(), "total": r.total}),
             r.used_pre_aggregations.len(),
         ),
-        Err(e) => (e.status_code(), json!({"error": e.to_string()}), 0),
+        Err(e) => (
+            strata_server::error::engine_status(&e).as_u16(),
+            json!({"error": e.to_string()}),
+            0,
+        ),
     }
 }
 

@@ -348,3 +348,44 @@ async fn a_query_past_the_timeout_gets_504_and_the_pool_recovers() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&models);
 }
+
+/// PostgreSQL refusing a statement: the engine's error keeps the driver's
+/// error (and so PostgreSQL's SQLSTATE) as its source, and the server answers
+/// it with a 500 naming nothing of the database.
+#[tokio::test]
+async fn a_refused_statement_keeps_the_driver_error_as_its_source() {
+    let pg = strata::PostgresExecutor::new(strata::PgConfig {
+        dbname: "test".into(),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let statement = strata::engine::SqlStatement {
+        sql: "SELECT * FROM strata_no_such_table".into(),
+        params: vec![],
+    };
+    let err = pg.query(&statement).await.unwrap_err();
+    assert!(
+        matches!(err, strata::EngineError::Database { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("(42P01)"), "{err}");
+    let source = std::error::Error::source(&err).expect("the driver's error is the source");
+    let driver = source
+        .downcast_ref::<tokio_postgres::Error>()
+        .unwrap_or_else(|| panic!("not a tokio-postgres error: {source:?}"));
+    assert_eq!(
+        driver.code(),
+        Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+    );
+
+    let answer = strata_server::ApiError::from(err);
+    assert_eq!(answer.status.as_u16(), 500);
+    assert_eq!(answer.message, strata_server::error::INTERNAL_MESSAGE);
+    assert!(
+        answer
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("strata_no_such_table")),
+        "{answer:?}"
+    );
+}

@@ -167,9 +167,10 @@ impl DataFusionExecutor {
             if let Some(tables) = pending.as_mut() {
                 let reference = TableReference::from(name);
                 if tables.iter().any(|(r, _)| *r == reference) {
-                    return Err(EngineError::Database(format!(
-                        "DataFusion: table '{name}' already exists"
-                    )));
+                    return Err(EngineError::Database {
+                        message: format!("DataFusion: table '{name}' already exists"),
+                        source: None,
+                    });
                 }
                 tables.push((reference, make));
                 return Ok(());
@@ -311,7 +312,7 @@ impl Executor for DataFusionExecutor {
         let batches = self.run(query.main_ast.clone()).await?;
         match batches.first() {
             Some(b) => concat_batches(&b.schema(), &batches)
-                .map_err(|e| EngineError::Result(e.to_string())),
+                .map_err(|e| EngineError::result(e.to_string(), e)),
             None => Ok(RecordBatch::new_empty(Arc::new(
                 arrow::datatypes::Schema::empty(),
             ))),
@@ -362,16 +363,21 @@ pub fn batches_to_result(
                 Arc::new(arrow::array::StringArray::from(Vec::<Option<String>>::new())) as ArrayRef
             })
             .collect();
-        return QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()));
+        return QueryResult::new(columns, arrays)
+            .map_err(|e| EngineError::result(e.to_string(), e));
     };
     let schema = first.schema();
-    let batch = concat_batches(&schema, batches).map_err(|e| EngineError::Result(e.to_string()))?;
+    let batch =
+        concat_batches(&schema, batches).map_err(|e| EngineError::result(e.to_string(), e))?;
     if batch.num_columns() < columns.len() {
-        return Err(EngineError::Result(format!(
-            "expected {} columns, DataFusion returned {}",
-            columns.len(),
-            batch.num_columns()
-        )));
+        return Err(EngineError::Result {
+            message: format!(
+                "expected {} columns, DataFusion returned {}",
+                columns.len(),
+                batch.num_columns()
+            ),
+            source: None,
+        });
     }
     let mut arrays = Vec::with_capacity(columns.len());
     for (i, col) in columns.iter_mut().enumerate() {
@@ -381,19 +387,19 @@ pub fn batches_to_result(
         let a = if matches!(a.data_type(), DataType::Timestamp(_, Some(_))) {
             // Zoned timestamps are shown as their UTC wall time.
             let naive = DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
-            let utc = cast(a, &naive).map_err(|e| EngineError::Result(e.to_string()))?;
+            let utc = cast(a, &naive).map_err(|e| EngineError::result(e.to_string(), e))?;
             let data = utc
                 .to_data()
                 .into_builder()
                 .data_type(target.clone())
                 .build();
-            arrow::array::make_array(data.map_err(|e| EngineError::Result(e.to_string()))?)
+            arrow::array::make_array(data.map_err(|e| EngineError::result(e.to_string(), e))?)
         } else {
-            cast(a, &target).map_err(|e| EngineError::Result(e.to_string()))?
+            cast(a, &target).map_err(|e| EngineError::result(e.to_string(), e))?
         };
         arrays.push(a);
     }
-    QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()))
+    QueryResult::new(columns, arrays).map_err(|e| EngineError::result(e.to_string(), e))
 }
 
 #[cfg(test)]

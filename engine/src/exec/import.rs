@@ -32,8 +32,8 @@ pub async fn postgres_to_arrow(
     rows_to_batch(&rows)
 }
 
-fn err(e: impl std::fmt::Display) -> EngineError {
-    EngineError::Result(e.to_string())
+fn err(e: impl std::error::Error + Send + Sync + 'static) -> EngineError {
+    EngineError::result(e.to_string(), e)
 }
 
 fn get_raw(r: &Row, i: usize) -> Result<Option<RawValue<'_>>, EngineError> {

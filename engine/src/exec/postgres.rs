@@ -135,9 +135,9 @@ impl PostgresExecutor {
             },
             ..PoolConfig::default()
         });
-        let pool = cfg
-            .create_pool(Some(Runtime::Tokio1), NoTls)
-            .map_err(|e| EngineError::Unavailable(format!("cannot create connection pool: {e}")))?;
+        let pool = cfg.create_pool(Some(Runtime::Tokio1), NoTls).map_err(|e| {
+            EngineError::unavailable(format!("cannot create connection pool: {e}"), e)
+        })?;
         if let Some(idle) = config.idle_timeout {
             reap_idle(&pool, idle);
         }
@@ -186,10 +186,11 @@ impl PostgresExecutor {
 
     async fn client(&self) -> Result<deadpool_postgres::Object, EngineError> {
         self.pool.get().await.map_err(|e| {
-            EngineError::Unavailable(format!(
+            let message = format!(
                 "cannot connect to PostgreSQL at {}:{}/{}: {e}",
                 self.config.host, self.config.port, self.config.dbname
-            ))
+            );
+            EngineError::unavailable(message, e)
         })
     }
 
@@ -360,23 +361,22 @@ fn db_error(e: tokio_postgres::Error, limit: Duration) -> EngineError {
             return EngineError::Timeout(limit);
         }
         if code == "57014" {
-            return EngineError::Database(format!("query canceled: {}", db.message()));
+            return EngineError::database(format!("query canceled: {}", db.message()), e);
         }
         // Class 08 (connection exception) and 57P01-57P03 (the server is
         // shutting down, crashed or not yet accepting connections): the
         // database is away, not the query at fault.
         if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
-            return EngineError::Unavailable(format!(
-                "PostgreSQL is unavailable: {}",
-                db.message()
-            ));
+            let message = format!("PostgreSQL is unavailable: {}", db.message());
+            return EngineError::unavailable(message, e);
         }
-        return EngineError::Database(format!("{} ({})", db.message(), code));
+        let message = format!("{} ({})", db.message(), code);
+        return EngineError::database(message, e);
     }
     if e.is_closed() || e.to_string().contains("connect") {
-        return EngineError::Unavailable(e.to_string());
+        return EngineError::unavailable(e.to_string(), e);
     }
-    EngineError::Database(e.to_string())
+    EngineError::database(e.to_string(), e)
 }
 
 enum Builder {
@@ -409,7 +409,7 @@ fn builder_for(ty: &Type) -> (Builder, JsonStyle) {
 
 fn get<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<Option<T>, EngineError> {
     row.try_get::<_, Option<T>>(i)
-        .map_err(|e| EngineError::Result(format!("column {i}: {e}")))
+        .map_err(|e| EngineError::result(format!("column {i}: {e}"), e))
 }
 
 /// Reads rows into a [`QueryResult`].
@@ -422,15 +422,19 @@ pub fn rows_to_result(
             .iter()
             .map(|_| Arc::new(StringBuilder::new().finish()) as ArrayRef)
             .collect();
-        return QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()));
+        return QueryResult::new(columns, arrays)
+            .map_err(|e| EngineError::result(e.to_string(), e));
     };
     let types: Vec<Type> = first.columns().iter().map(|c| c.type_().clone()).collect();
     if types.len() < columns.len() {
-        return Err(EngineError::Result(format!(
-            "expected {} columns, the database returned {}",
-            columns.len(),
-            types.len()
-        )));
+        return Err(EngineError::Result {
+            message: format!(
+                "expected {} columns, the database returned {}",
+                columns.len(),
+                types.len()
+            ),
+            source: None,
+        });
     }
     let mut builders: Vec<Builder> = Vec::with_capacity(columns.len());
     for (i, col) in columns.iter_mut().enumerate() {
@@ -509,5 +513,59 @@ pub fn rows_to_result(
             }
         })
         .collect();
-    QueryResult::new(columns, arrays).map_err(|e| EngineError::Result(e.to_string()))
+    QueryResult::new(columns, arrays).map_err(|e| EngineError::result(e.to_string(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loopback port nothing listens on: bound, then let go.
+    fn closed_port() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        listener.local_addr().expect("its address").port()
+    }
+
+    #[tokio::test]
+    async fn a_driver_error_is_kept_as_the_source() {
+        let conninfo = format!(
+            "host=127.0.0.1 port={} user=strata dbname=strata connect_timeout=5",
+            closed_port()
+        );
+        let Err(driver) = tokio_postgres::connect(&conninfo, NoTls).await else {
+            panic!("connected to a closed port");
+        };
+        let shown = driver.to_string();
+        let err = db_error(driver, Duration::from_secs(1));
+        assert!(matches!(err, EngineError::Unavailable { .. }), "{err:?}");
+        assert_eq!(err.to_string(), format!("database unavailable: {shown}"));
+        let source = std::error::Error::source(&err).expect("the driver's error is the source");
+        let driver = source
+            .downcast_ref::<tokio_postgres::Error>()
+            .unwrap_or_else(|| panic!("not a tokio-postgres error: {source:?}"));
+        assert_eq!(driver.to_string(), shown);
+    }
+
+    #[tokio::test]
+    async fn a_pool_error_is_kept_as_the_source() {
+        let pg = PostgresExecutor::new(PgConfig {
+            port: closed_port(),
+            ..PgConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let err = pg.schema_exists("public").await.unwrap_err();
+        assert!(matches!(err, EngineError::Unavailable { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("cannot connect to PostgreSQL at 127.0.0.1"),
+            "{err}"
+        );
+        let source = std::error::Error::source(&err).expect("the pool's error is the source");
+        let pool = source
+            .downcast_ref::<deadpool_postgres::PoolError>()
+            .unwrap_or_else(|| panic!("not a pool error: {source:?}"));
+        // The driver's error is under the pool's.
+        let driver = std::error::Error::source(pool).expect("the pool error has a cause");
+        assert!(driver.is::<tokio_postgres::Error>(), "{driver:?}");
+    }
 }

@@ -44,19 +44,18 @@ pub const SPILL_PER_MEMORY: u64 = 8;
 /// How much DataFusion queries may use at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataFusionLimits {
-    /// Bytes that the operators of all running queries may reserve together
-    /// (`STRATA_DATAFUSION_MEMORY`); each running query has a quarter of
-    /// an equal share to itself and borrows beyond it from what the others
-    /// leave. When a reservation fails, an operator that can spill (sort,
-    /// final aggregation) writes to temporary files; one that cannot fails
-    /// its query with [`EngineError::ResourcesExhausted`].
+    /// Bytes that the operators of all running queries may reserve
+    /// together; each running query has a quarter of an equal share to
+    /// itself and borrows beyond it from what the others leave. When a
+    /// reservation fails, an operator that can spill (sort, final
+    /// aggregation) writes to temporary files; one that cannot fails its
+    /// query with [`EngineError::ResourcesExhausted`].
     pub memory_bytes: usize,
-    /// Queries that may execute at once (`STRATA_DATAFUSION_CONCURRENCY`);
-    /// the others wait, callers taking turns (see [`crate::fair_queue`]).
+    /// Queries that may execute at once; the others wait, callers taking
+    /// turns (see [`crate::fair_queue`]).
     pub concurrency: usize,
     /// How long a query waits for one of the [`concurrency`](Self::concurrency)
-    /// slots before it is refused with [`EngineError::ResourcesExhausted`]
-    /// (`STRATA_DATAFUSION_QUEUE_TIMEOUT`).
+    /// slots before it is refused with [`EngineError::ResourcesExhausted`].
     pub queue_timeout: Duration,
 }
 
@@ -123,7 +122,7 @@ impl DataFusionResources {
                 DiskManagerBuilder::default().with_max_temp_directory_size(spill),
             )
             .build_arc()
-            .map_err(|e| EngineError::Database(format!("DataFusion runtime: {e}")))?;
+            .map_err(|e| EngineError::database(format!("DataFusion runtime: {e}"), e))?;
         Ok(Arc::new(DataFusionResources {
             limits,
             budget,
@@ -172,7 +171,7 @@ impl DataFusionResources {
         RuntimeEnvBuilder::from_runtime_env(&self.runtime)
             .with_memory_pool(Arc::new(pool))
             .build_arc()
-            .map_err(|e| EngineError::Database(format!("DataFusion runtime: {e}")))
+            .map_err(|e| EngineError::database(format!("DataFusion runtime: {e}"), e))
     }
 
     /// `config` fitted to the budget: each partition of a sort sets aside
@@ -483,7 +482,7 @@ pub(crate) fn df_error(e: DataFusionError) -> EngineError {
         tracing::warn!(error = %e, "DataFusion: query out of memory");
         EngineError::ResourcesExhausted(Exhausted::Memory(Box::new(e)))
     } else {
-        EngineError::Database(format!("DataFusion: {e}"))
+        EngineError::database(format!("DataFusion: {e}"), e)
     }
 }
 
@@ -606,7 +605,6 @@ mod tests {
             matches!(err, EngineError::ResourcesExhausted(Exhausted::Memory(_))),
             "{err:?}"
         );
-        assert_eq!(err.status_code(), 503);
         let message = err.to_string();
         assert!(message.contains("not have enough memory"), "{message}");
         for internal in [
@@ -698,7 +696,6 @@ mod tests {
             matches!(err, EngineError::ResourcesExhausted(Exhausted::Busy { .. })),
             "{err:?}"
         );
-        assert_eq!(err.status_code(), 503);
         assert!(err.to_string().contains("busy"), "{err}");
         drop(held);
         assert_eq!(
@@ -732,7 +729,24 @@ mod tests {
             );
         }
         let other = df_error(DataFusionError::Plan("no such column".into()));
-        assert!(matches!(other, EngineError::Database(_)), "{other:?}");
+        assert!(matches!(other, EngineError::Database { .. }), "{other:?}");
+    }
+
+    #[test]
+    fn a_datafusion_error_is_kept_as_the_source() {
+        let err = df_error(DataFusionError::Plan("no such column".into()));
+        assert_eq!(
+            err.to_string(),
+            "database error: DataFusion: Error during planning: no such column"
+        );
+        let source = std::error::Error::source(&err).expect("the DataFusion error is the source");
+        assert!(
+            matches!(
+                source.downcast_ref::<DataFusionError>(),
+                Some(DataFusionError::Plan(m)) if m == "no such column"
+            ),
+            "{source:?}"
+        );
     }
 
     #[test]

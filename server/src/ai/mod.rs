@@ -133,7 +133,9 @@ impl AiService {
     pub fn new(settings: &AiSettings) -> Result<AiService, ServerError> {
         let translator = match &settings.llm {
             Some(config) => Some(LlmTranslator::new(config.clone()).map_err(|e| {
-                ServerError::Config(format!("cannot set up the LLM endpoint: {e}"))
+                ServerError::Config(format!(
+                    "cannot set up the LLM endpoint (STRATA_LLM_BASE_URL, STRATA_LLM_API_KEY): {e}"
+                ))
             })?),
             None => None,
         };

@@ -14,7 +14,7 @@ use strata_schema::MemberKind;
 use super::conversations::{now, Conversation, Owner, StoredChart, Turn};
 use super::guard::outside_catalog;
 use super::AiService;
-use crate::error::ApiError;
+use crate::error::{engine_status, ApiError};
 use crate::scope::QueryScope;
 use crate::state::AppState;
 use crate::tenancy::Caller;
@@ -230,7 +230,7 @@ async fn answer(
     for q in &prepared.queries {
         match engine.load_with(q, &options).await {
             Ok(l) => loaded.push(l),
-            Err(e) if e.status_code() < 500 => {
+            Err(e) if engine_status(&e).is_client_error() => {
                 return Ok(Err(not_runnable(e.to_string(), translation)))
             }
             Err(e) => return Err(ApiError::from(e)),
@@ -449,7 +449,12 @@ mod tests {
         );
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.message.contains("You can ask about"), "{}", r.message);
-        let r = refusal(&catalog, LlmError::Endpoint("timed out".into()));
+        let timed_out = strata_llm::EndpointError {
+            status: None,
+            message: "timed out".into(),
+            retryable: true,
+        };
+        let r = refusal(&catalog, LlmError::Endpoint(timed_out));
         assert_eq!(r.status, StatusCode::BAD_GATEWAY);
         assert!(r.message.contains("timed out"), "{}", r.message);
     }
