@@ -32,10 +32,13 @@ use crate::nl_offline::{conformance, demo};
 /// The day the sets were written against.
 const TODAY: (i32, u32, u32) = (2026, 6, 17);
 
-/// Measured floors: (right, wrong-confident ceiling) per set.
-const DEMO_FLOOR: (usize, usize) = (0, 150);
-const CONFORMANCE_FLOOR: (usize, usize) = (0, 60);
-const FOLLOWUP_FLOOR: (usize, usize) = (0, 45);
+/// Measured floors: (right, wrong-confident ceiling) per set. The first run,
+/// on the translator as it was before any change for these sets: demo
+/// 69/150 right and 70 wrong-confident, conformance 20/60 and 33, follow-up
+/// turns 37/45 and 6.
+const DEMO_FLOOR: (usize, usize) = (69, 70);
+const CONFORMANCE_FLOOR: (usize, usize) = (20, 33);
+const FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
