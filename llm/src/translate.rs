@@ -83,6 +83,11 @@ impl LlmTranslator {
         if question.is_empty() {
             return Err(LlmError::NotUnderstood("the question is empty".into()));
         }
+        // Requests to change data or for secrets are refused before any
+        // model sees them, whatever members their words match.
+        if let Some(why) = crate::offline::guard::refusal(question) {
+            return Err(LlmError::NotUnderstood(why));
+        }
         if catalog.members().is_empty() {
             return Err(LlmError::NotUnderstood(
                 "there is nothing to ask about: no members are available".into(),

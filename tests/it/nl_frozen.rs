@@ -35,9 +35,11 @@ const TODAY: (i32, u32, u32) = (2026, 6, 17);
 /// Measured floors: (right, wrong-confident ceiling) per set. The first run,
 /// on the translator as it was before any change for these sets: demo
 /// 69/150 right and 70 wrong-confident, conformance 20/60 and 33, follow-up
-/// turns 37/45 and 6.
-const DEMO_FLOOR: (usize, usize) = (69, 70);
-const CONFORMANCE_FLOOR: (usize, usize) = (20, 33);
+/// turns 37/45 and 6. After refusing changes and secrets, refusing unknown
+/// values and splitting compared values: demo 83 and 53, conformance 26 and
+/// 26, follow-ups unchanged.
+const DEMO_FLOOR: (usize, usize) = (83, 53);
+const CONFORMANCE_FLOOR: (usize, usize) = (26, 26);
 const FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
 
 fn today() -> NaiveDate {

@@ -35,6 +35,7 @@ mod build;
 mod cues;
 mod filters;
 mod followup;
+pub(crate) mod guard;
 mod joins;
 mod lexicon;
 mod parse;
@@ -110,8 +111,36 @@ impl<'a> OfflineParser<'a> {
     /// the catalog knows, asks to group by something unknown, or asks for a
     /// forecast.
     pub fn translate(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
+        if let Some(why) = guard::refusal(question) {
+            return Err(LlmError::NotUnderstood(format!(
+                "{why} {}",
+                self.suggestions()
+            )));
+        }
         let analysis = self.reader.analyze(self.catalog, question, today);
-        build::compose(self, &analysis)
+        let mut translation = build::compose(self, &analysis)?;
+        // A value the data does not have would otherwise be dropped, and the
+        // answer would be for a broader question.
+        let unknown = guard::value_like(question, &translation.unmatched);
+        if let Some(word) = unknown.first() {
+            let near = guard::closest_values(self.catalog, word, 5);
+            let options = if near.is_empty() {
+                String::new()
+            } else {
+                format!(" Closest values in the data: {}.", near.join(", "))
+            };
+            return Err(LlmError::NotUnderstood(format!(
+                "\"{word}\" is not a value found in the data, so the question cannot be \
+                 answered as asked.{options} {}",
+                self.suggestions()
+            )));
+        }
+        // "web vs mobile", "compare Books and Toys": each value its own row.
+        // A plain "in Germany and France" stays one total for both.
+        if analysis.compare {
+            guard::split_compared_values(&mut translation.query);
+        }
+        Ok(translation)
     }
 
     /// Applies a follow-up ("only Europe", "by week", "top 3", "as a bar

@@ -1,0 +1,230 @@
+//! What the offline translator must not answer, and answers it must shape:
+//!
+//! * requests to change or delete data, or for secrets and identity or
+//!   payment numbers, are refused even when their words match members
+//!   ("delete the cancelled orders" names a real measure);
+//! * a word that looks like a value (capitalized mid-sentence, "Garden",
+//!   "Middle East") that no member or known value explains is not dropped:
+//!   answering without it would answer a broader question, so the question
+//!   goes back with the closest values the data has;
+//! * two or more values of one dimension compared ("web vs mobile", "how do
+//!   Books and Toys compare") are shown side by side: the query splits by
+//!   that dimension.
+
+use strsim::jaro_winkler;
+
+use crate::catalog::Catalog;
+
+/// Verbs that, leading a request, ask to change data.
+const DESTRUCTIVE: &[&str] = &[
+    "delete",
+    "remove",
+    "drop",
+    "truncate",
+    "update",
+    "insert",
+    "alter",
+    "wipe",
+    "erase",
+    "purge",
+    "overwrite",
+    "reset",
+    "reload",
+    "import",
+];
+
+/// Verbs that change data when they say what to change it to ("set every
+/// order to shipped"); without "to" they are analysis words ("change in
+/// revenue").
+const DESTRUCTIVE_WITH_TO: &[&str] = &[
+    "set", "change", "modify", "rename", "edit", "replace", "mark",
+];
+
+/// Words that open a polite request before its verb.
+const POLITE: &[&str] = &[
+    "please", "can", "could", "would", "you", "kindly", "pls", "now", "go", "and",
+];
+
+/// Sensitive things, as word sequences; any of them anywhere refuses.
+const SENSITIVE: &[&[&str]] = &[
+    &["password"],
+    &["passwords"],
+    &["passwd"],
+    &["credit", "card", "number"],
+    &["credit", "card", "numbers"],
+    &["card", "number"],
+    &["card", "numbers"],
+    &["cvv"],
+    &["cvc"],
+    &["ssn"],
+    &["ssns"],
+    &["social", "security"],
+    &["api", "key"],
+    &["api", "keys"],
+    &["secret", "key"],
+    &["access", "token"],
+    &["passport", "number"],
+    &["passport", "numbers"],
+    &["iban"],
+    &["bank", "account", "number"],
+    &["bank", "account", "numbers"],
+    &["private", "key"],
+];
+
+fn words(question: &str) -> Vec<String> {
+    question
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Why the question must be refused whatever it matches, if it must.
+pub(crate) fn refusal(question: &str) -> Option<String> {
+    let w = words(question);
+    let verb = w.iter().find(|x| !POLITE.contains(&x.as_str()));
+    let changes_to =
+        |v: &&String| DESTRUCTIVE_WITH_TO.contains(&v.as_str()) && w.iter().any(|x| x == "to");
+    if let Some(v) = verb.filter(|v| DESTRUCTIVE.contains(&v.as_str()) || changes_to(v)) {
+        return Some(format!(
+            "\"{v}\": Strata only reads data; it does not change, delete or load it. \
+             Ask a question about the data instead."
+        ));
+    }
+    for seq in SENSITIVE {
+        if w.windows(seq.len())
+            .any(|win| win.iter().zip(seq.iter()).all(|(a, b)| a == b))
+        {
+            return Some(format!(
+                "\"{}\": secrets and personal identity or payment numbers are not available \
+                 to questions.",
+                seq.join(" ")
+            ));
+        }
+    }
+    None
+}
+
+/// Words that look like values (capitalized inside the sentence) among the
+/// words the translator could not place.
+pub(crate) fn value_like<'q>(question: &'q str, unmatched: &[String]) -> Vec<&'q str> {
+    let mut out = Vec::new();
+    let tokens: Vec<&str> = question
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, t) in tokens.iter().enumerate() {
+        let capital = t.chars().next().is_some_and(char::is_uppercase);
+        if i == 0 || !capital || t.len() < 3 {
+            continue;
+        }
+        if unmatched.iter().any(|u| u.eq_ignore_ascii_case(t)) {
+            out.push(*t);
+        }
+    }
+    out
+}
+
+/// The values of the catalog's dimensions closest to `word`, best first.
+pub(crate) fn closest_values(catalog: &Catalog, word: &str, max: usize) -> Vec<String> {
+    let needle = word.to_lowercase();
+    let mut scored: Vec<(f64, String)> = catalog
+        .members()
+        .iter()
+        .flat_map(|m| m.sample_values.iter())
+        .map(|v| (jaro_winkler(&needle, &v.to_lowercase()), v.clone()))
+        .filter(|(s, _)| *s >= 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(max).map(|(_, v)| v).collect()
+}
+
+/// Splits by every dimension the query filters to two or more values, so
+/// that each value gets its own row or series instead of one sum.
+pub(crate) fn split_compared_values(query: &mut serde_json::Value) {
+    let compared: Vec<String> = query
+        .get("filters")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|f| f.get("operator").and_then(serde_json::Value::as_str) == Some("equals"))
+        .filter(|f| {
+            f.get("values")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|v| v.len() >= 2)
+        })
+        .filter_map(|f| f.get("member").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    if compared.is_empty() {
+        return;
+    }
+    let Some(obj) = query.as_object_mut() else {
+        return;
+    };
+    let dims = obj
+        .entry("dimensions")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let Some(list) = dims.as_array_mut() {
+        for member in compared {
+            if !list.iter().any(|d| d.as_str() == Some(member.as_str())) {
+                list.push(member.into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_changes_and_secrets() {
+        for q in [
+            "delete all the cancelled orders from last year",
+            "Please drop the ecommerce table",
+            "can you update order 5 to shipped",
+            "set every order that's still processing to shipped",
+            "list the full credit card numbers used last month",
+            "show me user passwords",
+            "what is the API key",
+            "customers' social security numbers",
+        ] {
+            assert!(refusal(q).is_some(), "{q} must be refused");
+        }
+        for q in [
+            "orders paid by credit card last month",
+            "revenue by channel",
+            "how many orders were cancelled",
+            "which dataset has the most rows",
+            "change in revenue month over month",
+        ] {
+            assert!(refusal(q).is_none(), "{q} is a question: {:?}", refusal(q));
+        }
+    }
+
+    #[test]
+    fn value_like_words_are_capitalized_unplaced_words() {
+        let unmatched = vec!["garden".to_string(), "units".to_string()];
+        assert_eq!(
+            value_like("how many units in the Garden category", &unmatched),
+            vec!["Garden"]
+        );
+        assert!(
+            value_like("Garden sales", &unmatched).is_empty(),
+            "first word"
+        );
+    }
+
+    #[test]
+    fn compared_values_split_by_their_dimension() {
+        let mut q = serde_json::json!({"measures": ["O.revenue"], "filters": [
+            {"member": "O.channel", "operator": "equals", "values": ["web", "mobile"]},
+            {"member": "O.status", "operator": "equals", "values": ["paid"]}]});
+        split_compared_values(&mut q);
+        assert_eq!(q["dimensions"], serde_json::json!(["O.channel"]));
+        split_compared_values(&mut q);
+        assert_eq!(q["dimensions"], serde_json::json!(["O.channel"]), "once");
+    }
+}
