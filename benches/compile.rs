@@ -1,7 +1,7 @@
 //! Model compile cost: `strata_schema::load_files` (YAML parsing, validation,
 //! compilation) plus `Engine::new` (join graph and SQL templates) for synthetic
 //! models of 10, 100 and 1,000 cubes from `strata bench gen-model`'s generator
-//! (`strata_server::bench::gen_model::generate`; about 28 members per cube,
+//! (`strata_bench::gen_model::generate`; about 28 members per cube,
 //! many-to-one join trees and 3 views).
 //!
 //! Budget (release build): compiling 1,000 cubes takes at most 100 ms; 100
@@ -20,8 +20,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
+use strata_bench::gen_model;
 use strata_engine::Engine;
-use strata_server::bench::gen_model;
 
 const SEED: u64 = 1;
 

@@ -8,7 +8,8 @@
 //! * [`demo`] — the bundled demo: an online shop's model and synthetic data;
 //! * [`llm`] — natural language to queries constrained to the model, charts
 //!   and insights;
-//! * [`server`] — the Cube-compatible REST API and the `strata` binary.
+//! * [`server`] — the Cube-compatible REST API (the `strata` binary over it
+//!   is the `strata-cli` package, `cli/`).
 //!
 //! Embedding it takes a model and a data source:
 //!

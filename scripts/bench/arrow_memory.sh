@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
 BIN="${1:+$(realpath "$1")}"
 if [ -z "$BIN" ]; then
-  cargo build --release -q -p strata-server --bin strata
+  cargo build --release -q -p strata-cli --bin strata
   BIN="$CARGO_TARGET_DIR/release/strata"
 fi
 PORT=4098

@@ -4,16 +4,16 @@
 # channel, users by segment with a filter, 1,000 order ids), from /proc/PID/status.
 #   bash scripts/bench/rss.sh [path to a strata binary, default: build the release one]
 # Without a path it measures the laid-out release build (STRATA_LINK_LAYOUT=1: code in
-# server/link/symbol-order.txt's order and packed relocations, see server/build.rs), the one
+# cli/link/symbol-order.txt's order and packed relocations, see cli/build.rs), the one
 # BENCHMARKS.md's figures are for; `STRATA_LINK_LAYOUT=0 bash scripts/bench/rss.sh` measures the
-# default build instead. Switching rebuilds strata-server (minutes), not the dependencies.
+# default build instead. Switching rebuilds strata-cli (the binary; minutes), not the dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
 BIN="${1:+$(realpath "$1")}"
 if [ -z "$BIN" ]; then
   export STRATA_LINK_LAYOUT="${STRATA_LINK_LAYOUT:-1}"
-  cargo build --release -q -p strata-server --bin strata
+  cargo build --release -q -p strata-cli --bin strata
   BIN="$CARGO_TARGET_DIR/release/strata"
   echo "release build, STRATA_LINK_LAYOUT=$STRATA_LINK_LAYOUT"
 fi

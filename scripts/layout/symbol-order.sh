@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records which functions `strata serve` runs while it starts and answers typical queries, and
-# writes them to server/link/symbol-order.txt, the list an optimized link with
-# STRATA_LINK_LAYOUT=1 places first in .text (server/build.rs explains why; builds without the
+# writes them to cli/link/symbol-order.txt, the list an optimized link with
+# STRATA_LINK_LAYOUT=1 places first in .text (cli/build.rs explains why; builds without the
 # switch ignore the list). Run it after changes to start-up or query code and commit the list; a
 # stale list only leaves new code where it was.
 #
@@ -25,7 +25,7 @@ if [ -n "${STRATA_BIN:-}" ]; then
 else
   # The laid-out build (the link order does not change the names recorded, but this leaves
   # target/release/strata the binary the list is for, ready for scripts/bench/rss.sh).
-  STRATA_LINK_LAYOUT=1 cargo build --release -q -p strata-server --bin strata
+  STRATA_LINK_LAYOUT=1 cargo build --release -q -p strata-cli --bin strata
   BIN="$CARGO_TARGET_DIR/release/strata"
 fi
 OUT=$(mktemp -d)
@@ -102,12 +102,12 @@ if [ "$(wc -l <"$OUT/order.txt")" -lt 1000 ]; then
   echo "only $(wc -l <"$OUT/order.txt") functions recorded; keeping the old list" >&2
   exit 1
 fi
-LIST="$ROOT/server/link/symbol-order.txt"
+LIST="$ROOT/cli/link/symbol-order.txt"
 if [ "${APPEND:-0}" = 1 ] && [ -f "$LIST" ]; then
   # Another profile's names after the list's own (e.g. dist's after release's).
   cat "$LIST" "$OUT/order.txt" | awk '!seen[$0]++' >"$OUT/merged.txt"
   mv "$OUT/merged.txt" "$OUT/order.txt"
 fi
 mv "$OUT/order.txt" "$LIST"
-echo "server/link/symbol-order.txt: $(wc -l <"$ROOT/server/link/symbol-order.txt") functions"
+echo "cli/link/symbol-order.txt: $(wc -l <"$ROOT/cli/link/symbol-order.txt") functions"
 rm -rf "$OUT"

@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strata-target}"
 DURATION="${1:-60s}"
 PORT=4199
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -q -p strata-server --bin strata
+cargo build --release -q -p strata-cli --bin strata
 BIN="$CARGO_TARGET_DIR/release/strata"
 # shellcheck source=scripts/lib/serve.sh
 . scripts/lib/serve.sh

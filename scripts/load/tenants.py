@@ -61,7 +61,7 @@ def main() -> None:
                timestamp '2024-01-01' + (g % 365) * interval '1 day' AS created_at
         FROM generate_series(1, {n * 50}) g""")
     target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/strata-target"))
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "strata-server", "--bin", "strata"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "strata-cli", "--bin", "strata"], cwd=ROOT, check=True)
     env = dict(os.environ, CUBEJS_API_SECRET=SECRET, CUBEJS_DB_TYPE="postgres", CUBEJS_DB_NAME="strata_tenants",
                CUBEJS_DB_HOST="127.0.0.1", CUBEJS_DB_USER="postgres",
                CUBEJS_SCHEMA_PATH=os.path.join(ROOT, "scripts/load/tenants_model"), PORT=str(PORT))

@@ -16,7 +16,6 @@
 pub mod admission;
 pub mod ai;
 pub mod auth;
-pub mod bench;
 pub mod body;
 pub mod config;
 pub mod connections;

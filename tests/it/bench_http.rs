@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use serde_json::json;
-use strata_server::bench::http::{run_http, Endpoint, HttpOptions};
-use strata_server::bench::NamedQuery;
+use strata_bench::http::{run_http, Endpoint, HttpOptions};
+use strata_bench::NamedQuery;
 
 use crate::common::start_demo_server;
 
@@ -27,7 +27,7 @@ fn demo_queries() -> Vec<NamedQuery> {
     .enumerate()
     .map(|(i, query)| NamedQuery {
         name: format!("q{i}"),
-        query,
+        query: query.to_string().parse().expect("a JSON object"),
     })
     .collect()
 }

@@ -23,7 +23,7 @@ start_orders_server() {
   if [ -n "${STRATA_BIN:-}" ]; then
     BIN="$(realpath "$STRATA_BIN")"
   else
-    cargo build --release -q -p strata-server --bin strata
+    cargo build --release -q -p strata-cli --bin strata
     BIN="$CARGO_TARGET_DIR/release/strata"
   fi
   # One anonymous client measures throughput: no per-user rate limit or in-flight share.

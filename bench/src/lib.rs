@@ -1,22 +1,37 @@
-//! Benchmark harnesses behind `strata bench`: query planning in process
-//! ([`plan`]), replaying queries against any Cube-compatible HTTP endpoint
-//! ([`http`]) and a synthetic model generator ([`gen_model`]).
+//! Strata's benchmark harness, the library behind `strata bench`: query
+//! planning in process ([`plan`]), replaying queries against any
+//! Cube-compatible HTTP endpoint ([`http`]) and a synthetic model generator
+//! ([`gen_model`]), with nearest-rank latency statistics ([`stats`]).
+//!
+//! Every run takes a typed options struct and returns a typed report
+//! ([`plan::PlanReport`], [`http::HttpReport`], ...) that serialises to the
+//! JSON `strata bench --json` writes and renders as the text it prints.
 //!
 //! Queries come from JSON Lines files ([`read_queries`]): one Cube query per
 //! line, or the conformance corpus' `cases.jsonl` format where each line is
 //! `{"name": ..., "query": {...}, ...}`.
+//!
+//! The crate needs no server: [`http`] talks to one over HTTP at any URL (a
+//! `strata serve`, a Cube deployment, or a server started in process with
+//! `strata_server::start`).
+
+#![warn(missing_docs)]
 
 pub mod gen_model;
 pub mod http;
 pub mod plan;
 pub mod stats;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
+use serde::Serialize;
 use serde_json::Value;
 
 /// Why a benchmark could not run.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BenchError {
     /// A file could not be read or written.
     #[error("cannot access `{path}`: {source}")]
@@ -53,9 +68,61 @@ pub enum BenchError {
     /// The HTTP client could not be set up.
     #[error("HTTP client: {0}")]
     Http(String),
-    /// A report could not be serialised.
-    #[error("cannot serialise the report: {0}")]
+}
+
+/// A Cube REST query: the JSON object a client sends as `query`.
+///
+/// Kept as written (members, keys in their order) rather than parsed into
+/// the engine's query model, so that the HTTP replay sends what a client
+/// would and a query the engine refuses is still benchmarked (and reported
+/// with the engine's error). Built by parsing JSON text ([`str::parse`]); prints as
+/// compact JSON ([`fmt::Display`]) and serialises as the object itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct CubeQuery(Value);
+
+impl CubeQuery {
+    /// The query JSON, always an object. Crate-private: across the crate
+    /// boundary a query is text in, text out.
+    pub(crate) fn json(&self) -> &Value {
+        &self.0
+    }
+
+    /// A query from a JSON object.
+    pub(crate) fn from_object(fields: serde_json::Map<String, Value>) -> CubeQuery {
+        CubeQuery(Value::Object(fields))
+    }
+}
+
+/// Why a text is not a Cube query.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryTextError {
+    /// The text is not JSON.
+    #[error("not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The JSON is not an object.
+    #[error("expected a JSON object (a Cube query)")]
+    NotAnObject,
+}
+
+impl FromStr for CubeQuery {
+    type Err = QueryTextError;
+
+    /// Parses a query's JSON text, e.g. `{"measures": ["Orders.count"]}`.
+    fn from_str(text: &str) -> Result<CubeQuery, QueryTextError> {
+        match serde_json::from_str(text)? {
+            Value::Object(fields) => Ok(CubeQuery::from_object(fields)),
+            _ => Err(QueryTextError::NotAnObject),
+        }
+    }
+}
+
+impl fmt::Display for CubeQuery {
+    /// The query as compact JSON (keys in their original order).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
 }
 
 /// One query to benchmark.
@@ -63,8 +130,8 @@ pub enum BenchError {
 pub struct NamedQuery {
     /// The case name, or `line N` for bare queries.
     pub name: String,
-    /// The Cube query JSON.
-    pub query: Value,
+    /// The Cube query.
+    pub query: CubeQuery,
 }
 
 /// Parses a queries file's text: one JSON object per non-blank line, either a
@@ -84,22 +151,22 @@ pub fn parse_queries(text: &str, source_name: &str) -> Result<Vec<NamedQuery>, B
             reason,
         };
         let value: Value =
-            serde_json::from_str(line).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+            serde_json::from_str(line).map_err(|e| bad(QueryTextError::Json(e).to_string()))?;
         let Value::Object(mut fields) = value else {
-            return Err(bad("expected a JSON object (a Cube query)".to_string()));
+            return Err(bad(QueryTextError::NotAnObject.to_string()));
         };
         let named = match fields.remove("query") {
-            Some(query @ Value::Object(_)) => NamedQuery {
+            Some(Value::Object(query)) => NamedQuery {
                 name: match fields.get("name") {
                     Some(Value::String(s)) => s.clone(),
                     _ => format!("line {}", i + 1),
                 },
-                query,
+                query: CubeQuery::from_object(query),
             },
             Some(_) => return Err(bad("`query` must be a JSON object".to_string())),
             None => NamedQuery {
                 name: format!("line {}", i + 1),
-                query: Value::Object(fields),
+                query: CubeQuery::from_object(fields),
             },
         };
         out.push(named);
@@ -142,9 +209,9 @@ mod tests {
         let q = parse_queries(text, "q.jsonl").unwrap();
         assert_eq!(q.len(), 2);
         assert_eq!(q[0].name, "line 1");
-        assert_eq!(q[0].query, json!({"measures": ["A.count"]}));
+        assert_eq!(q[0].query.json(), &json!({"measures": ["A.count"]}));
         assert_eq!(q[1].name, "line 3");
-        assert_eq!(q[1].query["limit"], 5);
+        assert_eq!(q[1].query.json()["limit"], 5);
     }
 
     #[test]
@@ -157,9 +224,9 @@ mod tests {
         let q = parse_queries(text, "cases.jsonl").unwrap();
         assert_eq!(q.len(), 2);
         assert_eq!(q[0].name, "first");
-        assert_eq!(q[0].query, json!({"measures": ["A.count"]}));
+        assert_eq!(q[0].query.json(), &json!({"measures": ["A.count"]}));
         assert_eq!(q[1].name, "line 3");
-        assert_eq!(q[1].query, json!({"dimensions": ["A.x"]}));
+        assert_eq!(q[1].query.to_string(), r#"{"dimensions":["A.x"]}"#);
     }
 
     #[test]
@@ -189,6 +256,22 @@ mod tests {
 
         let err = parse_queries("\n# nothing\n", "e.jsonl").unwrap_err();
         assert!(matches!(err, BenchError::NoQueries(_)), "{err}");
+    }
+
+    #[test]
+    fn query_text_round_trips_in_key_order() {
+        let text = r#"{"measures":["A.count"],"dimensions":["A.x"],"limit":5}"#;
+        let q: CubeQuery = text.parse().unwrap();
+        assert_eq!(q.to_string(), text);
+        assert_eq!(serde_json::to_string(&q).unwrap(), text);
+        assert!(matches!(
+            "[1]".parse::<CubeQuery>(),
+            Err(QueryTextError::NotAnObject)
+        ));
+        assert!(matches!(
+            "{nope".parse::<CubeQuery>(),
+            Err(QueryTextError::Json(_))
+        ));
     }
 
     #[test]

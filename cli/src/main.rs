@@ -1,4 +1,8 @@
-//! `strata`: serve the Cube-compatible API, validate a model, show or run a query.
+//! `strata`: serve the Cube-compatible API, validate a model, show or run a query, benchmark.
+//!
+//! A thin binary: it parses the command line and hands each command to the library crates
+//! (`strata-server` serves, `strata-bench` benchmarks, `strata-schema` and `strata-engine`
+//! validate and plan), then prints what they return.
 
 use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -120,7 +124,7 @@ enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
         /// How long each replay runs (30s, 500ms, 2m).
-        #[arg(long, default_value = "30s", value_parser = strata_server::bench::http::parse_duration)]
+        #[arg(long, default_value = "30s", value_parser = strata_bench::http::parse_duration)]
         duration: std::time::Duration,
         /// Stop after this many requests (per replay).
         #[arg(long, value_name = "N")]
@@ -132,7 +136,7 @@ enum BenchCommand {
         #[arg(long, default_value = "sql", value_parser = clap::builder::PossibleValuesParser::new(["sql", "load", "load-no-cache"]))]
         endpoint: String,
         /// Per-request timeout.
-        #[arg(long, default_value = "30s", value_parser = strata_server::bench::http::parse_duration)]
+        #[arg(long, default_value = "30s", value_parser = strata_bench::http::parse_duration)]
         timeout: std::time::Duration,
         /// Write the report as JSON to this file.
         #[arg(long, value_name = "OUT")]
@@ -455,7 +459,7 @@ async fn run_query(query_path: &Path, model: ModelArgs) -> Result<()> {
 }
 
 async fn bench(command: BenchCommand) -> Result<()> {
-    use strata_server::bench::{self, gen_model, http, plan};
+    use strata_bench::{self as bench, gen_model, http, plan};
     match command {
         BenchCommand::Plan {
             models,
@@ -499,25 +503,19 @@ async fn bench(command: BenchCommand) -> Result<()> {
             options.token = token;
             options.timeout = timeout;
             options.progress = std::io::stderr().is_terminal();
-            let first = http::run_http(&options).await?;
-            let first_failed = first.ok == 0;
-            let out = match against {
+            let (first_failed, out) = match against {
                 None => {
-                    print!("{}", http::render_http(&first));
-                    serde_json::to_string_pretty(&first)?
+                    let report = http::run_http(&options).await?;
+                    print!("{}", http::render_http(&report));
+                    (report.ok == 0, serde_json::to_string_pretty(&report)?)
                 }
                 Some(other) => {
-                    options.base_url = other;
-                    let second = http::run_http(&options).await?;
-                    print!("{}", http::render_http(&first));
-                    print!("{}", http::render_http(&second));
-                    print!("{}", http::render_comparison(&first, &second));
-                    let p50_ratio = http::p50_ratio(&first, &second);
-                    serde_json::to_string_pretty(&http::HttpComparison {
-                        first,
-                        second,
-                        p50_ratio,
-                    })?
+                    let comparison = http::run_comparison(&options, &other).await?;
+                    print!("{}", comparison.render());
+                    (
+                        comparison.first.ok == 0,
+                        serde_json::to_string_pretty(&comparison)?,
+                    )
                 }
             };
             if let Some(path) = json {
@@ -543,12 +541,7 @@ async fn bench(command: BenchCommand) -> Result<()> {
                 out.display()
             );
             if let Some(path) = queries_out {
-                let mut text = String::new();
-                for q in gen_model::sample_queries(cubes, seed, query_count) {
-                    text.push_str(&serde_json::to_string(&q)?);
-                    text.push('\n');
-                }
-                bench::write_file(&path, &text)?;
+                gen_model::write_sample_queries(&path, cubes, seed, query_count)?;
                 println!("wrote {query_count} sample queries to {}", path.display());
             }
         }

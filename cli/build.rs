@@ -8,7 +8,7 @@
 //! `strata serve --demo` from about 44 to 21 MB idle and from 101 to 37 MB
 //! after queries (BENCHMARKS.md), but are **opt-in**: set
 //! `STRATA_LINK_LAYOUT=1` for both, e.g. `STRATA_LINK_LAYOUT=1 cargo build
-//! --release -p strata-server --bin strata` (or `--profile dist`) for a
+//! --release -p strata-cli --bin strata` (or `--profile dist`) for a
 //! deployment on glibc 2.36 or newer (Debian 12, Ubuntu 22.10+, RHEL 10,
 //! Fedora 37+). Changing the variable rebuilds this crate, not its
 //! dependencies.

@@ -14,9 +14,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{write_file, BenchError};
+use crate::{write_file, BenchError, CubeQuery};
 
 /// A small deterministic PRNG (SplitMix64).
 #[derive(Debug, Clone)]
@@ -308,7 +308,7 @@ pub fn write_model(dir: &Path, cubes: usize, seed: u64) -> Result<usize, BenchEr
 /// `count` sample queries for the model of `(cubes, seed)`: measures,
 /// dimensions, time dimensions, filters, segments, joins up to two levels and
 /// views, varied deterministically by `seed`.
-pub fn sample_queries(cubes: usize, seed: u64, count: usize) -> Vec<Value> {
+pub fn sample_queries(cubes: usize, seed: u64, count: usize) -> Vec<CubeQuery> {
     let cubes = cubes.max(1);
     let layout = Layout::new(cubes, seed);
     let mut rng = Rng(seed.wrapping_add(0x0051_5545_5259));
@@ -379,7 +379,23 @@ pub fn sample_queries(cubes: usize, seed: u64, count: usize) -> Vec<Value> {
                 }
             }
         })
+        .map(CubeQuery)
         .collect()
+}
+
+/// Writes [`sample_queries`] to `path` as JSON Lines (one query per line),
+/// the format [`crate::read_queries`] and `strata bench plan --queries` read.
+pub fn write_sample_queries(
+    path: &Path,
+    cubes: usize,
+    seed: u64,
+    count: usize,
+) -> Result<(), BenchError> {
+    let mut text = String::new();
+    for q in sample_queries(cubes, seed, count) {
+        let _ = writeln!(text, "{q}");
+    }
+    write_file(path, &text)
 }
 
 #[cfg(test)]
@@ -406,7 +422,7 @@ mod tests {
         assert!(cube.dimensions.len() + cube.measures.len() >= 20);
         let engine = strata_engine::Engine::new(Arc::new(m), None);
         for q in sample_queries(50, 42, 24) {
-            let planned = strata_engine::Query::from_json(&q).and_then(|t| engine.plan(&t));
+            let planned = strata_engine::Query::from_json(q.json()).and_then(|t| engine.plan(&t));
             if let Err(e) = planned {
                 panic!("{q}: {e}");
             }
@@ -420,6 +436,14 @@ mod tests {
         assert_eq!(write_model(&dir, 12, 3).unwrap(), 13);
         let m = strata_schema::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.cubes.len(), 12);
+        let queries = dir.join("queries.jsonl");
+        write_sample_queries(&queries, 12, 3, 7).unwrap();
+        let read: Vec<CubeQuery> = crate::read_queries(&queries)
+            .unwrap()
+            .into_iter()
+            .map(|q| q.query)
+            .collect();
+        assert_eq!(read, sample_queries(12, 3, 7));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

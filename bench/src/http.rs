@@ -9,14 +9,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::stats::{per_second, Summary, MILLIS};
-use super::{BenchError, NamedQuery};
+use crate::stats::{per_second, Summary, MILLIS};
+use crate::{BenchError, CubeQuery, NamedQuery};
 
 /// Which API call each request makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Endpoint {
     /// `POST /cubejs-api/v1/sql`: planning only.
     Sql,
@@ -35,12 +36,14 @@ impl Endpoint {
         }
     }
 
-    /// The request body for `query`.
-    pub fn body(self, query: &Value) -> Value {
+    /// The request body (JSON text) that sends `query` to this endpoint.
+    pub fn body(self, query: &CubeQuery) -> String {
+        let query = query.json();
         match self {
             Endpoint::LoadNoCache => json!({"query": query, "cache": "no-cache"}),
             _ => json!({ "query": query }),
         }
+        .to_string()
     }
 
     /// The name used on the command line.
@@ -173,8 +176,8 @@ pub async fn run_http(options: &HttpOptions) -> Result<HttpReport, BenchError> {
         options
             .queries
             .iter()
-            .map(|q| serde_json::to_vec(&options.endpoint.body(&q.query)))
-            .collect::<Result<_, _>>()?,
+            .map(|q| options.endpoint.body(&q.query).into_bytes())
+            .collect(),
     );
     let shared = Arc::new(Shared {
         started: AtomicU64::new(0),
@@ -361,6 +364,39 @@ pub struct HttpComparison {
     pub p50_ratio: f64,
 }
 
+impl HttpComparison {
+    /// Pairs two reports and computes the ratio of their medians.
+    pub fn new(first: HttpReport, second: HttpReport) -> HttpComparison {
+        let p50_ratio = p50_ratio(&first, &second);
+        HttpComparison {
+            first,
+            second,
+            p50_ratio,
+        }
+    }
+
+    /// Both reports and the comparison as text: what `--against` prints.
+    pub fn render(&self) -> String {
+        let mut out = render_http(&self.first);
+        out.push_str(&render_http(&self.second));
+        out.push_str(&render_comparison(&self.first, &self.second));
+        out
+    }
+}
+
+/// Replays `options` against `options.base_url`, then the same against
+/// `other_base_url` (one after the other, never at once), and compares them.
+pub async fn run_comparison(
+    options: &HttpOptions,
+    other_base_url: &str,
+) -> Result<HttpComparison, BenchError> {
+    let first = run_http(options).await?;
+    let mut other = options.clone();
+    other.base_url = other_base_url.to_string();
+    let second = run_http(&other).await?;
+    Ok(HttpComparison::new(first, second))
+}
+
 /// `p50(a) / p50(b)` (0 when `b` has no successful request).
 pub fn p50_ratio(a: &HttpReport, b: &HttpReport) -> f64 {
     if b.latency_ms.p50 > 0.0 {
@@ -463,12 +499,15 @@ mod tests {
     fn endpoints() {
         assert_eq!("load-no-cache".parse(), Ok(Endpoint::LoadNoCache));
         assert!("nope".parse::<Endpoint>().is_err());
-        let q = json!({"measures": ["A.count"]});
+        let q: CubeQuery = r#"{"measures":["A.count"]}"#.parse().unwrap();
         assert_eq!(
             Endpoint::LoadNoCache.body(&q),
-            json!({"query": {"measures": ["A.count"]}, "cache": "no-cache"})
+            r#"{"query":{"measures":["A.count"]},"cache":"no-cache"}"#
         );
-        assert_eq!(Endpoint::Load.body(&q), json!({"query": q}));
+        assert_eq!(
+            Endpoint::Load.body(&q),
+            r#"{"query":{"measures":["A.count"]}}"#
+        );
         assert_eq!(Endpoint::Sql.path(), "/cubejs-api/v1/sql");
     }
 
@@ -476,7 +515,7 @@ mod tests {
     async fn refuses_bad_options_and_counts_connection_errors() {
         let q = vec![NamedQuery {
             name: "q".into(),
-            query: json!({"measures": ["A.count"]}),
+            query: r#"{"measures":["A.count"]}"#.parse().unwrap(),
         }];
         // A loopback port that was free a moment ago: nothing listens there.
         let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 use strata_engine::{Engine, Query};
 
-use super::stats::{per_second, Summary, MICROS, MILLIS};
-use super::{BenchError, NamedQuery};
+use crate::stats::{per_second, Summary, MICROS, MILLIS};
+use crate::{BenchError, NamedQuery};
 
 /// How much planning to do.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +98,7 @@ pub fn run_plan(engine: &Engine, queries: &[NamedQuery], options: PlanOptions) -
         // Timed from the JSON, as a request arrives: reading the query is
         // part of planning it.
         let plan = |json: &Value| Query::from_json(json).and_then(|q| engine.plan(&q));
-        if let Err(e) = plan(&q.query) {
+        if let Err(e) = plan(q.query.json()) {
             failed += 1;
             reports.push(QueryPlanReport {
                 name: q.name.clone(),
@@ -109,13 +109,13 @@ pub fn run_plan(engine: &Engine, queries: &[NamedQuery], options: PlanOptions) -
             continue;
         }
         for _ in 0..options.warmup {
-            let _ = black_box(plan(black_box(&q.query)));
+            let _ = black_box(plan(black_box(q.query.json())));
         }
         let mut samples = Vec::with_capacity(iterations);
         let started = Instant::now();
         for _ in 0..iterations {
             let t = Instant::now();
-            let _ = black_box(plan(black_box(&q.query)));
+            let _ = black_box(plan(black_box(q.query.json())));
             samples.push(t.elapsed().as_nanos() as u64);
         }
         let elapsed = started.elapsed();
@@ -266,7 +266,6 @@ pub fn render_compile(c: &CompileReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn plans_and_reports_failures() {
@@ -276,11 +275,13 @@ mod tests {
         let queries = vec![
             NamedQuery {
                 name: "ok".into(),
-                query: json!({"measures": ["Orders.count"], "dimensions": ["Orders.status"]}),
+                query: r#"{"measures": ["Orders.count"], "dimensions": ["Orders.status"]}"#
+                    .parse()
+                    .unwrap(),
             },
             NamedQuery {
                 name: "bad".into(),
-                query: json!({"measures": ["Nope.count"]}),
+                query: r#"{"measures": ["Nope.count"]}"#.parse().unwrap(),
             },
         ];
         let r = run_plan(
