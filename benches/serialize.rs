@@ -35,7 +35,9 @@ fn ten_thousand_rows() -> LoadResult {
     let model = strata_schema::load_files(&strata_demo::model_files())
         .unwrap_or_else(|e| panic!("demo model: {e}"));
     let df = DataFusionExecutor::new();
-    strata_demo::register(&df, strata_demo::DEFAULT_SEED).unwrap_or_else(|e| panic!("{e}"));
+    strata_demo::DemoData::pinned()
+        .register(&df)
+        .unwrap_or_else(|e| panic!("{e}"));
     let engine = Engine::builder(Arc::new(model))
         .data_source(DEFAULT_DATA_SOURCE, Arc::new(df))
         .build();

@@ -14,10 +14,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = strata::load_files(&strata::demo::model_files())?;
 
     // Its data as Arrow record batches in a DataFusion session (your own
-    // batches register the same way; `strata::demo::register` keeps
-    // the demo's in its compact stored form instead).
+    // batches register the same way; `DemoData::register` keeps the demo's
+    // in its compact stored form instead). The demo's data covers the two
+    // years up to yesterday (`DemoData::pinned()` fixes them to 2023–2024).
+    let demo = strata::demo::DemoData::today();
+    println!("demo data: {}", demo.period());
     let data = DataFusionExecutor::new();
-    for table in strata::demo::tables(strata::demo::DEFAULT_SEED) {
+    for table in demo.tables() {
         let batches = table.batches()?;
         data.register_batches(&table.name, table.schema, batches)?;
     }
@@ -32,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "timeDimensions": [{
             "dimension": "Orders.created_at",
             "granularity": "quarter",
-            "dateRange": ["2024-01-01", "2024-12-31"]
+            "dateRange": "last year"
         }]
     }))?;
     println!("SQL: {}", engine.plan(&query)?.sql);

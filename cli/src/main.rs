@@ -33,8 +33,9 @@ struct ModelArgs {
     /// Data model directory (overrides CUBEJS_SCHEMA_PATH).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
-    /// Use the bundled demo: an e-commerce model and data on DataFusion, no
-    /// database or configuration needed (dev mode unless CUBEJS_API_SECRET is set).
+    /// Use the bundled demo: an e-commerce model and two years of data up to
+    /// yesterday on DataFusion, no database or configuration needed (dev mode
+    /// unless CUBEJS_API_SECRET is set).
     #[arg(long, conflicts_with = "models")]
     demo: bool,
     /// YAML file declaring CSV/Parquet data sources (overrides STRATA_DATA_SOURCES).
@@ -233,7 +234,8 @@ fn config_for(args: &ModelArgs) -> Result<ServerConfig> {
         config.engine.data_sources = Some(file.clone());
     }
     if args.demo {
-        config.engine.demo = true;
+        // The data ends yesterday, so "last month" and "this year" have data.
+        config.engine.demo = Some(strata_demo::DemoData::today());
         if config.api_secret.is_none() {
             config.dev_mode = true;
         }
@@ -424,7 +426,7 @@ async fn sql(query_path: &Path, model: ModelArgs) -> Result<()> {
 async fn run_query(query_path: &Path, model: ModelArgs) -> Result<()> {
     let query = read_query(query_path)?;
     let config = config_for(&model)?;
-    if config.db.is_none() && !config.engine.demo && config.engine.data_sources.is_none() {
+    if config.db.is_none() && config.engine.demo.is_none() && config.engine.data_sources.is_none() {
         bail!(
             "no database configured: set CUBEJS_DB_TYPE=postgres and CUBEJS_DB_HOST, \
              CUBEJS_DB_PORT, CUBEJS_DB_NAME, CUBEJS_DB_USER, CUBEJS_DB_PASS (or use --demo)"

@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int32Array};
 
-use super::calendar::{
-    signup_weight, FIRST_DAY, HOURS, LAST_DAY, MICROS_PER_DAY, MICROS_PER_SECOND,
-};
+use super::calendar::{Calendar, HOURS, MICROS_PER_DAY, MICROS_PER_SECOND};
 use super::reference::{
     names_for_region, AGE_GROUPS, BUSINESS_DOMAINS, CATEGORIES, CONSUMER_DOMAINS, COUNTRIES,
     EDITIONS, REGIONS,
@@ -77,14 +75,16 @@ fn mail_part(name: &str) -> String {
 }
 
 /// `users`: id, name, email, country_id, segment, age_group,
-/// marketing_opt_in, signed_up_at. Ids follow sign-up order.
-pub(crate) fn users(seed: u64) -> Users {
+/// marketing_opt_in, signed_up_at, over the period of `calendar`. Ids
+/// follow sign-up order.
+pub(crate) fn users(seed: u64, calendar: &Calendar) -> Users {
     let mut rng = Rng::new(seed, 3);
-    let days = Weighted::new((FIRST_DAY..=LAST_DAY).map(signup_weight));
+    let first_day = calendar.first_day;
+    let days = Weighted::new((first_day..=calendar.last_day).map(|d| calendar.signup_weight(d)));
     let hours = Weighted::new(HOURS);
     let mut signed_up_at: Vec<i64> = (0..USERS)
         .map(|_| {
-            let day = FIRST_DAY + days.sample(&mut rng) as i64;
+            let day = first_day + days.sample(&mut rng) as i64;
             let second = hours.sample(&mut rng) as i64 * 3600 + rng.between(0, 3599);
             day * MICROS_PER_DAY + second * MICROS_PER_SECOND
         })
@@ -93,7 +93,7 @@ pub(crate) fn users(seed: u64) -> Users {
     // The first customer signs up the moment the shop opens, so every order
     // can be given a customer who had already signed up.
     if let Some(first) = signed_up_at.first_mut() {
-        *first = FIRST_DAY * MICROS_PER_DAY;
+        *first = first_day * MICROS_PER_DAY;
     }
 
     let countries = Weighted::new(COUNTRIES.iter().map(|c| c.weight));

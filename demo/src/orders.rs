@@ -3,10 +3,7 @@
 use arrow::array::ArrayRef;
 use arrow::buffer::ScalarBuffer;
 
-use super::calendar::{
-    civil_from_days, is_promotion, order_weight, progress, END_MICROS, FIRST_DAY, FLASH_SALE_DAY,
-    HOURS, LAST_DAY, MICROS_PER_DAY, MICROS_PER_SECOND, OUTAGE_DAY,
-};
+use super::calendar::{civil_from_days, Calendar, HOURS, MICROS_PER_DAY, MICROS_PER_SECOND};
 use super::data::{Catalogue, Users};
 use super::reference::CATEGORIES;
 use super::rng::{Rng, Weighted};
@@ -92,9 +89,9 @@ fn pick_user(rng: &mut Rng, users: &Users, t: i64) -> i64 {
 
 /// Status of an order placed at `t` on `day`: recent orders are still on
 /// their way, and the outage day has many cancellations.
-fn status(rng: &mut Rng, t: i64, day: i64) -> &'static str {
-    let age_days = (END_MICROS - t) as f64 / MICROS_PER_DAY as f64;
-    let weights: [f64; 5] = if day == OUTAGE_DAY {
+fn status(rng: &mut Rng, calendar: &Calendar, t: i64, day: i64) -> &'static str {
+    let age_days = (calendar.end_micros() - t) as f64 / MICROS_PER_DAY as f64;
+    let weights: [f64; 5] = if day == calendar.outage_day {
         [0.55, 0.0, 0.0, 0.4, 0.05]
     } else if age_days < 2.0 {
         [0.05, 0.3, 0.55, 0.1, 0.0]
@@ -112,11 +109,11 @@ fn status(rng: &mut Rng, t: i64, day: i64) -> &'static str {
 }
 
 /// Sales channel: mobile grows over the period; business buys on the web.
-fn channel(rng: &mut Rng, day: i64, business: bool) -> &'static str {
+fn channel(rng: &mut Rng, calendar: &Calendar, day: i64, business: bool) -> &'static str {
     let weights = if business {
         [0.8, 0.15, 0.05]
     } else {
-        let mobile = 0.28 + 0.17 * progress(day);
+        let mobile = 0.28 + 0.17 * calendar.progress(day);
         [1.0 - mobile - 0.14, mobile, 0.14]
     };
     CHANNELS
@@ -145,16 +142,16 @@ fn payment(rng: &mut Rng, channel: &str, business: bool) -> &'static str {
 
 /// Discount of a line in percent: frequent and deep on promotion days,
 /// common in the December run-up, occasional otherwise.
-fn discount_percent(rng: &mut Rng, day: i64) -> i64 {
+fn discount_percent(rng: &mut Rng, calendar: &Calendar, day: i64) -> i64 {
     let (_, month, dom) = civil_from_days(day);
-    if day == FLASH_SALE_DAY {
+    if day == calendar.flash_sale_day {
         return if rng.chance(0.8) {
             rng.pick(&[30, 40], 30)
         } else {
             0
         };
     }
-    let (p, choices): (f64, &[i64]) = if is_promotion(day) {
+    let (p, choices): (f64, &[i64]) = if calendar.is_promotion(day) {
         (0.7, &[15, 20, 25, 30, 40])
     } else if month == 12 && dom <= 21 {
         (0.35, &[5, 10, 15, 20])
@@ -168,10 +165,18 @@ fn discount_percent(rng: &mut Rng, day: i64) -> i64 {
     }
 }
 
-/// `orders` and `line_items`, consistent with `users` and `catalogue`.
-pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableData, TableData) {
+/// `orders` and `line_items` over the period of `calendar`, consistent with
+/// `users` and `catalogue`.
+pub(crate) fn orders(
+    seed: u64,
+    calendar: &Calendar,
+    users: &Users,
+    catalogue: &Catalogue,
+) -> (TableData, TableData) {
     let mut rng = Rng::new(seed, 5);
-    let day_weights: Vec<f64> = (FIRST_DAY..=LAST_DAY).map(order_weight).collect();
+    let day_weights: Vec<f64> = (calendar.first_day..=calendar.last_day)
+        .map(|d| calendar.order_weight(d))
+        .collect();
     let total_weight: f64 = day_weights.iter().sum();
     let hours = Weighted::new(HOURS);
     // Product demand by month: popularity times the category's seasonality.
@@ -195,7 +200,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
     li.id.reserve(capacity * 3);
     let mut times = Vec::new();
     let mut products_in_order: Vec<usize> = Vec::with_capacity(8);
-    for (day, weight) in (FIRST_DAY..).zip(&day_weights) {
+    for (day, weight) in (calendar.first_day..).zip(&day_weights) {
         let expected = ORDERS_TARGET * weight / total_weight;
         let count = (expected * (0.9 + 0.2 * rng.unit())).round() as usize;
         times.clear();
@@ -214,7 +219,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 .get(user_id as usize - 1)
                 .copied()
                 .unwrap_or(false);
-            let channel = channel(&mut rng, day, business);
+            let channel = channel(&mut rng, calendar, day, business);
             let extra = usize::from(business && rng.chance(0.5));
             let items = rng.weighted(&ITEMS_PER_ORDER) + 1 + extra;
             products_in_order.clear();
@@ -245,7 +250,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
                 if business {
                     quantity *= rng.between(1, 3);
                 }
-                let pct = discount_percent(&mut rng, day);
+                let pct = discount_percent(&mut rng, calendar, day);
                 // Cents, rounded half up: quantity × price × (1 − discount).
                 let amount_cents = (quantity * info.price_cents * (100 - pct) + 50) / 100;
                 total_cents += amount_cents;
@@ -261,7 +266,7 @@ pub(crate) fn orders(seed: u64, users: &Users, catalogue: &Catalogue) -> (TableD
             o.id.push(order_id);
             o.user_id.push(id32(user_id));
             o.created_at.push(t);
-            o.status.push(status(&mut rng, t, day));
+            o.status.push(status(&mut rng, calendar, t, day));
             o.channel.push(channel);
             o.payment_method.push(payment(&mut rng, channel, business));
             o.item_count.push(id32(products_in_order.len()));

@@ -7,17 +7,24 @@ use std::collections::HashSet;
 use arrow::array::TimestampMicrosecondArray;
 use arrow::array::{Array, BooleanArray, Float64Array, Int32Array, StringArray};
 use arrow::datatypes::DataType;
+use chrono::{Datelike, NaiveDate};
 
-use super::calendar::{END_MICROS, FIRST_DAY, MICROS_PER_DAY, OUTAGE_DAY};
+use super::calendar::{days_from_civil, Calendar, MICROS_PER_DAY};
 use super::*;
 
 mod engine_tests;
 mod model_tests;
 
-/// Tables of the default seed, generated once for all tests.
+/// Tables of the default seed and the pinned anchor, generated once for
+/// all tests.
 pub(super) fn demo() -> &'static [DemoTable] {
     static TABLES: std::sync::OnceLock<Vec<DemoTable>> = std::sync::OnceLock::new();
-    TABLES.get_or_init(|| try_tables(DEFAULT_SEED).unwrap())
+    TABLES.get_or_init(|| DemoData::pinned().try_tables().unwrap())
+}
+
+/// The dates of the pinned anchor's period, 2023-01-01..=2024-12-31.
+fn pinned_calendar() -> Calendar {
+    Calendar::new(days_from_civil(2025, 1, 1))
 }
 
 pub(super) fn table<'a>(tables: &'a [DemoTable], name: &str) -> &'a DemoTable {
@@ -74,8 +81,8 @@ fn strings(t: &DemoTable, name: &str) -> Vec<String> {
 
 #[test]
 fn same_seed_gives_identical_batches() {
-    let a = tables(DEFAULT_SEED);
-    let b = tables(DEFAULT_SEED);
+    let a = DemoData::pinned().tables();
+    let b = DemoData::pinned().tables();
     assert_eq!(a.len(), 6);
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.name, y.name);
@@ -83,7 +90,7 @@ fn same_seed_gives_identical_batches() {
         assert_eq!(x.stored, y.stored, "table {}", x.name);
     }
     assert!(a.iter().zip(demo()).all(|(x, y)| x.stored == y.stored));
-    let other = tables(7);
+    let other = DemoData::new(7, PINNED_ANCHOR).tables();
     assert_ne!(
         table(&a, "orders").stored,
         table(&other, "orders").stored,
@@ -341,14 +348,15 @@ fn orders_are_consistent() {
     let signed_up = times(users, "signed_up_at");
     let created = times(orders, "created_at");
     let user_ids = ints(orders, "user_id");
-    let start = FIRST_DAY * MICROS_PER_DAY;
+    let calendar = pinned_calendar();
+    let (start, end) = (calendar.first_day * MICROS_PER_DAY, calendar.end_micros());
     assert!(
         signed_up.windows(2).all(|w| w[0] <= w[1]),
         "ids follow sign-up"
     );
-    assert!(signed_up.iter().all(|s| (start..END_MICROS).contains(s)));
+    assert!(signed_up.iter().all(|s| (start..end).contains(s)));
     assert!(created.windows(2).all(|w| w[0] <= w[1]), "ids follow time");
-    assert!(created.iter().all(|c| (start..END_MICROS).contains(c)));
+    assert!(created.iter().all(|c| (start..end).contains(c)));
     for (u, c) in user_ids.iter().zip(&created) {
         assert!(signed_up[*u as usize - 1] <= *c, "order before sign-up");
     }
@@ -397,14 +405,16 @@ fn distributions_look_like_a_shop() {
         created.iter().filter(|c| (a..b).contains(*c)).count()
     };
     let month = |y, m| {
-        let a = calendar::days_from_civil(y, m, 1) * MICROS_PER_DAY;
-        let b = calendar::days_from_civil(y, m + 1, 1) * MICROS_PER_DAY;
+        let a = days_from_civil(y, m, 1) * MICROS_PER_DAY;
+        let b = days_from_civil(y, m + 1, 1) * MICROS_PER_DAY;
         created.iter().filter(|c| (a..b).contains(*c)).count()
     };
     assert!(month(2024, 6) > month(2023, 6) * 4 / 3, "growth");
     assert!(month(2024, 12 - 1) > month(2024, 6), "holiday season");
-    assert!(per_day(OUTAGE_DAY) * 3 < per_day(OUTAGE_DAY - 7), "outage");
-    let flash = calendar::FLASH_SALE_DAY;
+    let calendar = pinned_calendar();
+    let outage = calendar.outage_day;
+    assert!(per_day(outage) * 3 < per_day(outage - 7), "outage");
+    let flash = calendar.flash_sale_day;
     assert!(per_day(flash) > 3 * per_day(flash - 7), "flash sale");
     let categories: HashSet<String> = strings(table(t, "products"), "category")
         .into_iter()
@@ -417,9 +427,227 @@ fn distributions_look_like_a_shop() {
 #[test]
 fn generation_time() {
     let start = std::time::Instant::now();
-    let t = tables(DEFAULT_SEED);
+    let t = DemoData::pinned().tables();
     let elapsed = start.elapsed();
     let rows: usize = t.iter().map(DemoTable::num_rows).sum();
     println!("generated {rows} rows in {elapsed:?}");
     assert!(elapsed.as_secs() < 30);
+}
+
+/// FNV-1a, 64 bits: a hash that is the same on every platform and release.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A digest of a table's rows as queries see them: its name, then every
+/// column's name and values in row order (strings of dictionaries unpacked,
+/// floats by their bits, nulls marked), so equal digests mean the same rows
+/// with the same values whatever the storage layout.
+fn digest(t: &DemoTable) -> u64 {
+    use arrow::array::AsArray;
+    use arrow::datatypes::{Float64Type, Int32Type, TimestampMicrosecondType};
+    let mut h = Fnv::new();
+    h.bytes(t.name.as_bytes());
+    let batches = t.batches().unwrap();
+    for (i, field) in t.schema.fields().iter().enumerate() {
+        h.bytes(field.name().as_bytes());
+        h.bytes(field.data_type().to_string().as_bytes());
+        for b in &batches {
+            let column = b.column(i);
+            if column.null_count() > 0 {
+                h.bytes(b"nulls");
+                for r in 0..column.len() {
+                    h.bytes(&[u8::from(column.is_null(r))]);
+                }
+            }
+            match column.data_type() {
+                DataType::Int32 => column
+                    .as_primitive::<Int32Type>()
+                    .values()
+                    .iter()
+                    .for_each(|v| h.bytes(&v.to_le_bytes())),
+                DataType::Float64 => column
+                    .as_primitive::<Float64Type>()
+                    .values()
+                    .iter()
+                    .for_each(|v| h.bytes(&v.to_bits().to_le_bytes())),
+                DataType::Timestamp(_, _) => column
+                    .as_primitive::<TimestampMicrosecondType>()
+                    .values()
+                    .iter()
+                    .for_each(|v| h.bytes(&v.to_le_bytes())),
+                DataType::Boolean => column
+                    .as_boolean()
+                    .iter()
+                    .for_each(|v| h.bytes(&[u8::from(v == Some(true))])),
+                DataType::Utf8 | DataType::Dictionary(_, _) => {
+                    let plain = arrow::compute::cast(column, &DataType::Utf8).unwrap();
+                    for s in plain.as_string::<i32>().iter() {
+                        let s = s.unwrap_or_default();
+                        h.bytes(&(s.len() as u64).to_le_bytes());
+                        h.bytes(s.as_bytes());
+                    }
+                }
+                other => panic!("{}.{}: no digest of {other}", t.name, field.name()),
+            }
+        }
+    }
+    h.0
+}
+
+/// Digests of the tables of [`DEFAULT_SEED`] and of seed 7 as generated
+/// before the period followed an anchor (fixed to 2023-01-01..=2024-12-31,
+/// computed on commit 4f28f1f): (table, rows, digest).
+const DIGESTS_BEFORE_ANCHOR: [(&str, usize, u64); 6] = [
+    ("regions", 6, 0x5369_b410_2dbd_9019),
+    ("countries", 30, 0xe020_3710_e9ea_5d30),
+    ("users", 20_000, 0x0728_48bd_4fa8_509b),
+    ("products", 200, 0xeda9_7a35_1933_e512),
+    ("orders", 120_187, 0x83a2_02fb_3767_4923),
+    ("line_items", 305_475, 0xa84f_5887_b65f_7860),
+];
+const SEED_7_DIGESTS_BEFORE_ANCHOR: [(&str, usize, u64); 6] = [
+    ("regions", 6, 0x5369_b410_2dbd_9019),
+    ("countries", 30, 0xe020_3710_e9ea_5d30),
+    ("users", 20_000, 0x5394_06b5_8c65_2798),
+    ("products", 200, 0x770b_19b9_b32e_e9fe),
+    ("orders", 120_001, 0xefd3_77d6_f980_68e4),
+    ("line_items", 305_703, 0x422e_7c1c_02f4_f6c5),
+];
+
+fn digests(tables: &[DemoTable]) -> Vec<(&str, usize, u64)> {
+    tables
+        .iter()
+        .map(|t| (t.name.as_str(), t.num_rows(), digest(t)))
+        .collect()
+}
+
+#[test]
+fn the_pinned_anchor_gives_the_tables_of_before() {
+    assert_eq!(PINNED_ANCHOR.to_string(), "2025-01-01");
+    assert_eq!(digests(demo()), DIGESTS_BEFORE_ANCHOR);
+    let seven = DemoData::new(7, PINNED_ANCHOR).tables();
+    assert_eq!(digests(&seven), SEED_7_DIGESTS_BEFORE_ANCHOR);
+    let period = DemoData::pinned().period();
+    assert_eq!(
+        (period.from.to_string(), period.to.to_string()),
+        ("2023-01-01".into(), "2024-12-31".into())
+    );
+    assert_eq!(period.to_string(), "2023-01-01 to 2024-12-31");
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Day number of a date.
+fn day(date: NaiveDate) -> i64 {
+    days_from_civil(
+        i64::from(date.year()),
+        i64::from(date.month()),
+        i64::from(date.day()),
+    )
+}
+
+#[test]
+fn another_anchor_moves_the_period_and_its_events() {
+    let demo = DemoData::new(DEFAULT_SEED, date(2026, 6, 17));
+    let period = demo.period();
+    assert_eq!(
+        (period.from, period.to),
+        (date(2024, 6, 16), date(2026, 6, 16))
+    );
+    assert!(period.contains(date(2026, 6, 16)) && !period.contains(date(2026, 6, 17)));
+    let t = demo.tables();
+    let created = times(table(&t, "orders"), "created_at");
+    let signed_up = times(table(&t, "users"), "signed_up_at");
+    let as_date = |micros: i64| {
+        chrono::DateTime::from_timestamp_micros(micros)
+            .unwrap()
+            .date_naive()
+    };
+    let (first, last) = (created[0], created[created.len() - 1]);
+    assert_eq!(
+        as_date(last),
+        date(2026, 6, 16),
+        "the last order is yesterday"
+    );
+    assert!(as_date(first) >= date(2024, 6, 16));
+    assert!(signed_up.iter().all(|s| period.contains(as_date(*s))));
+    assert_eq!(as_date(signed_up[0]), period.from);
+    let per_day = |d: NaiveDate| {
+        let (a, b) = (day(d) * MICROS_PER_DAY, (day(d) + 1) * MICROS_PER_DAY);
+        created.iter().filter(|c| (a..b).contains(*c)).count()
+    };
+    let week = chrono::Days::new(7);
+    let dip = |d: NaiveDate| per_day(d) * 3 < per_day(d - week);
+    let peak = |d: NaiveDate, times: usize| per_day(d) > times * per_day(d - week);
+    // The outage and the flash sale, 220 and 438 days after the first day.
+    assert!(dip(date(2025, 1, 22)), "outage on 2025-01-22");
+    assert!(peak(date(2025, 8, 28), 3), "flash sale on 2025-08-28");
+    // Black Friday and Cyber Monday of both years.
+    for d in [date(2024, 11, 29), date(2025, 11, 28)] {
+        assert!(peak(d, 2), "Black Friday {d}");
+    }
+    for d in [date(2024, 12, 2), date(2025, 12, 1)] {
+        assert!(
+            per_day(d) as f64 > 1.6 * per_day(d - week) as f64,
+            "Cyber Monday {d}"
+        );
+    }
+    // The dates of the pinned anchor are ordinary days here.
+    assert!(!peak(date(2025, 3, 14), 2), "no flash sale on 2025-03-14");
+    // Recent orders are still on their way.
+    let status = strings(table(&t, "orders"), "status");
+    let recent: Vec<&str> = created
+        .iter()
+        .zip(&status)
+        .filter(|(c, _)| as_date(**c) == period.to)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    let open = recent
+        .iter()
+        .filter(|s| ["processing", "shipped"].contains(*s))
+        .count();
+    assert!(open * 2 > recent.len(), "{open} of {} open", recent.len());
+}
+
+#[test]
+fn the_model_says_which_days_have_data() {
+    let model = DemoData::new(DEFAULT_SEED, date(2026, 6, 17))
+        .model()
+        .unwrap();
+    let expected = serde_json::json!({"from": "2024-06-16", "to": "2026-06-16"});
+    let metas = model
+        .cubes
+        .values()
+        .map(|c| (&c.name, &c.meta))
+        .chain(model.views.values().map(|v| (&v.name, &v.meta)));
+    for (name, meta) in metas {
+        let meta = meta
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} has no meta"));
+        assert_eq!(meta["dataPeriod"], expected, "{name}");
+    }
+    // Meta from the YAML is kept.
+    let orders = model.cubes["Orders"].meta.as_ref().unwrap();
+    assert!(orders["synonyms"].as_array().is_some_and(|s| !s.is_empty()));
+    // The plain model has no period.
+    let plain = model_files();
+    assert!(plain.iter().all(|(_, yaml)| !yaml.contains("dataPeriod:")));
+    assert!(crate::model().unwrap().cubes["Orders"]
+        .meta
+        .as_ref()
+        .unwrap()["dataPeriod"]
+        .is_null());
 }

@@ -441,7 +441,9 @@ mod tests {
         use strata_engine::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
         let model = demo::model().expect("demo model compiles");
         let data = DataFusionExecutor::new();
-        demo::register(&data, demo::DEFAULT_SEED).expect("demo tables register");
+        demo::DemoData::pinned()
+            .register(&data)
+            .expect("demo tables register");
         let engine = Engine::builder(Arc::new(model.clone()))
             .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
             .build();

@@ -103,7 +103,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     if !config.dev_mode && config.api_secret.is_none() && config.jwks_file.is_none() {
         return Err(ServerError::MissingApiSecret);
     }
-    if config.db.is_none() && !config.engine.demo && config.engine.data_sources.is_none() {
+    if config.db.is_none() && config.engine.demo.is_none() && config.engine.data_sources.is_none() {
         tracing::warn!("no database configured (CUBEJS_DB_TYPE): /load will fail for cubes on the default data source");
     }
     let engine = setup::build_engine(&config.models_dir, config.db.clone(), &config.engine).await?;

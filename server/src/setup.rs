@@ -18,8 +18,11 @@ use crate::sources;
 /// Engine features beyond Cube's own variables.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
-    /// Serve the bundled demo (model and data) instead of a model directory.
-    pub demo: bool,
+    /// Serve the bundled demo (model and data) instead of a model directory:
+    /// the data of this seed and anchor. `strata serve --demo` anchors on
+    /// today ([`strata_demo::DemoData::today`]), so the data ends yesterday;
+    /// tests pin [`strata_demo::DemoData::pinned`].
+    pub demo: Option<strata_demo::DemoData>,
     /// YAML file declaring CSV/Parquet data sources (`STRATA_DATA_SOURCES`).
     pub data_sources: Option<PathBuf>,
     /// Bytes of rollups kept in memory (`STRATA_ROLLUP_MAX_BYTES`); 0 turns
@@ -40,7 +43,7 @@ pub struct EngineSettings {
 impl Default for EngineSettings {
     fn default() -> Self {
         EngineSettings {
-            demo: false,
+            demo: None,
             data_sources: None,
             rollup_max_bytes: strata_engine::preagg::DEFAULT_MAX_BYTES,
             cache: Some(CacheConfig::default()),
@@ -50,17 +53,16 @@ impl Default for EngineSettings {
     }
 }
 
-/// The model: the demo's or the directory's.
+/// The model: the demo's (with the period of its data in every cube's and
+/// view's `meta.dataPeriod`) or the directory's.
 pub fn load_model(
     models_dir: &std::path::Path,
     settings: &EngineSettings,
 ) -> Result<SemanticModel, ServerError> {
-    if settings.demo {
-        return strata_schema::load_files(&strata_demo::model_files()).map_err(|errors| {
-            ServerError::Model {
-                dir: PathBuf::from("<demo>"),
-                errors,
-            }
+    if let Some(demo) = &settings.demo {
+        return demo.model().map_err(|errors| ServerError::Model {
+            dir: PathBuf::from("<demo>"),
+            errors,
         });
     }
     let model_err = |errors| ServerError::Model {
@@ -82,7 +84,7 @@ pub fn model_variants(
     models_dir: &std::path::Path,
     settings: &EngineSettings,
 ) -> Result<Option<ModelVariants>, ServerError> {
-    if settings.demo {
+    if settings.demo.is_some() {
         return Ok(None);
     }
     let files = strata_schema::read_dir(models_dir).map_err(|errors| ServerError::Model {
@@ -102,7 +104,7 @@ pub async fn build_engine(
     tracing::info!(
         cubes = model.cubes.len(),
         views = model.views.len(),
-        demo = settings.demo,
+        demo = settings.demo.is_some(),
         "data model loaded"
     );
     let mut builder = Engine::builder(Arc::new(model)).limits(settings.limits);
@@ -120,14 +122,18 @@ pub async fn build_engine(
         resources = Some(Arc::clone(&r));
         Ok(r)
     };
-    if settings.demo {
+    if let Some(demo) = &settings.demo {
         let started = std::time::Instant::now();
         let df = DataFusionExecutor::with_resources(df_resources()?);
-        let bytes = strata_demo::register(&df, strata_demo::DEFAULT_SEED)
+        let bytes = demo
+            .register(&df)
             .map_err(|e| ServerError::Demo(e.to_string()))?;
+        let period = demo.period();
         tracing::info!(
             ms = started.elapsed().as_millis() as u64,
             stored_mb = format!("{:.1}", bytes as f64 / 1e6),
+            from = %period.from,
+            to = %period.to,
             "demo data generated"
         );
         builder = builder.data_source(DEFAULT_DATA_SOURCE, Arc::new(df));

@@ -36,7 +36,7 @@ fn demo_config(data_dir: &std::path::Path) -> ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
         api_secret: Some(SECRET.into()),
         engine: EngineSettings {
-            demo: true,
+            demo: Some(strata::demo::DemoData::pinned()),
             ..EngineSettings::default()
         },
         ..ServerConfig::default()
@@ -489,7 +489,7 @@ async fn schema_is_the_callers_own_view_of_the_model() {
     // Users.email for no one without a manager role.
     let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tenancy/model");
     let mut config = demo_config(&dir);
-    config.engine.demo = false;
+    config.engine.demo = None;
     config.models_dir = model;
     let server = start(config).await;
     let member = sign_token(SECRET, &json!({"tenant_id": "t1", "sub": "u1"}));
@@ -610,7 +610,7 @@ async fn an_llm_answer_flows_through_and_a_hostile_one_never_reaches_the_engine(
     ])
     .await;
     let mut config = demo_config(&dir);
-    config.engine.demo = false;
+    config.engine.demo = None;
     config.models_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tenancy/model");
     config.ai.llm = Some(llm_config(&mock));
     let server = start(config).await;

@@ -64,7 +64,7 @@ async fn start(limits: DataFusionLimits) -> RunningServer {
         listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
         api_secret: Some(SECRET.into()),
         engine: EngineSettings {
-            demo: true,
+            demo: Some(strata::demo::DemoData::pinned()),
             cache: None,
             datafusion: limits,
             ..EngineSettings::default()

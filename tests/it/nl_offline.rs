@@ -164,7 +164,9 @@ fn pct(s: &Score) -> f64 {
 pub(crate) async fn demo() -> (Catalog, Engine, strata::SemanticModel) {
     let model = strata::demo::model().expect("demo model compiles");
     let data = DataFusionExecutor::new();
-    strata::demo::register(&data, strata::demo::DEFAULT_SEED).expect("demo tables register");
+    strata::demo::DemoData::pinned()
+        .register(&data)
+        .expect("demo tables register");
     let engine = Engine::builder(Arc::new(model.clone()))
         .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
         .build();

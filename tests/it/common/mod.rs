@@ -289,7 +289,7 @@ pub async fn start_demo_server() -> RunningServer {
         listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
         dev_mode: true,
         engine: strata_server::EngineSettings {
-            demo: true,
+            demo: Some(strata::demo::DemoData::pinned()),
             ..strata_server::EngineSettings::default()
         },
         ..ServerConfig::default()
