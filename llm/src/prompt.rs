@@ -137,15 +137,16 @@ pub fn system_prompt(catalog: &Catalog, today: NaiveDate) -> String {
     out
 }
 
-/// The message that gives the previous query, for follow-up questions
-/// ("and by channel?").
+/// The message that gives the previous query (as Cube's request JSON), for
+/// follow-up questions ("and by channel?").
 pub(crate) fn previous_message(previous: &Translation) -> String {
+    // A query always serializes; an empty object would only lose the context.
+    let query = serde_json::to_string(&previous.query).unwrap_or_else(|_| "{}".to_owned());
     format!(
-        "The previous question was answered with this query (intent {}):\n{}\n\
+        "The previous question was answered with this query (intent {}):\n{query}\n\
          If the next question refines it (\"and by channel?\", \"only last month\"), start from \
          it; otherwise ignore it.",
         previous.intent.as_str(),
-        previous.query
     )
 }
 
@@ -218,7 +219,8 @@ mod tests {
     fn follow_up_carries_the_previous_query() {
         let today = NaiveDate::from_ymd_opt(2024, 6, 15).expect("date");
         let previous = Translation {
-            query: json!({"measures": ["Orders.count"]}),
+            query: strata_engine::Query::from_json(&json!({"measures": ["Orders.count"]}))
+                .expect("query"),
             intent: Intent::Metric,
             chart: None,
             unmatched: vec![],

@@ -112,7 +112,7 @@ impl LlmTranslator {
             };
             let errors = match result {
                 Ok(translation) => {
-                    tracing::debug!(attempt, query = %translation.query, "LLM answer accepted");
+                    tracing::debug!(attempt, query = ?translation.query, "LLM answer accepted");
                     return Ok(translation);
                 }
                 Err(errors) => errors,

@@ -560,7 +560,8 @@ async fn an_llm_answer_flows_through_and_a_hostile_one_never_reaches_the_engine(
             "dimensions": ["Orders.channel"],
             "timeDimensions": [{"dimension": "Orders.created_at", "granularity": "month",
                                 "dateRange": "from 2024-01-01 to 2024-06-30"}],
-            "order": [["Orders.count", "desc"]],
+            // The typed query's one request form, whichever translator wrote it.
+            "order": {"Orders.count": "desc"},
             "limit": 100,
         })
     );

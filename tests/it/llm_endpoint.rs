@@ -43,15 +43,20 @@ fn config(mock: &OpenAiMock) -> LlmConfig {
     c
 }
 
-fn expected_query() -> Value {
-    json!({
+/// A query as Cube's request JSON.
+fn json_of(query: &strata::Query) -> Value {
+    serde_json::to_value(query).expect("a query serializes")
+}
+
+fn expected_query() -> strata::Query {
+    typed(&json!({
         "measures": ["Orders.count"],
         "dimensions": ["Orders.channel"],
         "timeDimensions": [{"dimension": "Orders.created_at", "granularity": "month",
                             "dateRange": "from 2024-01-01 to 2024-06-30"}],
         "order": [["Orders.count", "desc"]],
         "limit": 100,
-    })
+    }))
 }
 
 async fn translate(config: LlmConfig, catalog: &Catalog) -> Result<Translation, LlmError> {
@@ -68,23 +73,9 @@ async fn translate(config: LlmConfig, catalog: &Catalog) -> Result<Translation, 
 }
 
 /// Every member the query names.
-fn members_of(query: &Value) -> Vec<String> {
+fn members_of(query: &strata::Query) -> Vec<String> {
     let mut out = Vec::new();
-    for key in ["measures", "dimensions", "segments"] {
-        for m in query[key].as_array().into_iter().flatten() {
-            out.extend(m.as_str().map(str::to_owned));
-        }
-    }
-    for key in ["timeDimensions", "filters"] {
-        for item in query[key].as_array().into_iter().flatten() {
-            for field in ["dimension", "member"] {
-                out.extend(item[field].as_str().map(str::to_owned));
-            }
-        }
-    }
-    for o in query["order"].as_array().into_iter().flatten() {
-        out.extend(o[0].as_str().map(str::to_owned));
-    }
+    query.member_names(&mut |m| out.push(m.to_owned()));
     out
 }
 
@@ -127,7 +118,7 @@ async fn a_correct_answer_becomes_the_query() {
     assert_eq!(r.last_message(), "orders per month by channel this year");
 
     // The accepted query plans; nothing unchecked could reach a database.
-    engine().plan(&typed(&t.query)).expect("plans");
+    engine().plan(&t.query).expect("plans");
 }
 
 #[tokio::test]
@@ -154,12 +145,15 @@ async fn a_follow_up_sends_the_previous_query() {
         .await
         .expect("translated");
     assert_eq!(
-        t.query["filters"],
+        json_of(&t.query)["filters"],
         json!([{"member": "Orders.status", "operator": "equals", "values": ["completed"]}])
     );
     let r = &mock.requests()[0];
     let context = r.messages()[1]["content"].as_str().unwrap_or_default();
-    assert!(context.contains(&expected_query().to_string()), "{context}");
+    assert!(
+        context.contains(&json_of(&expected_query()).to_string()),
+        "{context}"
+    );
     assert_eq!(r.last_message(), "only completed ones");
 }
 
@@ -341,8 +335,11 @@ async fn sql_in_an_answer_never_reaches_the_query() {
     for m in members_of(&t.query) {
         assert!(catalog.contains(&m), "{m}");
     }
-    assert_eq!(t.query["filters"][0]["values"], json!([injection]));
-    let planned = engine().plan(&typed(&t.query)).expect("plans");
+    assert_eq!(
+        json_of(&t.query)["filters"][0]["values"],
+        json!([injection])
+    );
+    let planned = engine().plan(&t.query).expect("plans");
     assert!(!planned.sql.contains("ignore previous"), "{}", planned.sql);
     assert!(planned
         .params
@@ -374,7 +371,10 @@ async fn an_injected_value_of_a_listed_dimension_is_refused() {
     }));
     let mock = OpenAiMock::start(vec![Reply::answer(&bad), Reply::answer(&good)]).await;
     let t = translate(config(&mock), &catalog).await.expect("repaired");
-    assert_eq!(t.query["filters"][0]["values"], json!(["shipped"]));
+    assert_eq!(
+        json_of(&t.query)["filters"][0]["values"],
+        json!(["shipped"])
+    );
     let requests = mock.requests();
     assert!(requests[0].messages()[0]["content"]
         .as_str()
@@ -427,7 +427,7 @@ async fn endpoints_without_json_schema_get_a_forced_tool_call() {
         .translate(&engine, &catalog, "orders per month", None, today())
         .await
         .expect("second question");
-    assert_eq!(t.query["dimensions"], json!([]));
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
     let requests = mock.requests();
     assert_eq!(requests.len(), 3);
     assert!(requests[2].uses_tools());

@@ -27,7 +27,7 @@ use strata::llm::offline::OfflineParser;
 use strata::llm::{LlmError, Translation};
 use strata::{Engine, Query};
 
-use crate::nl_offline::{conformance, demo};
+use crate::nl_offline::{conformance, demo, json_of};
 
 /// The day the sets were written against.
 const TODAY: (i32, u32, u32) = (2026, 6, 17);
@@ -199,16 +199,13 @@ impl Tally {
         self.unanswerable += usize::from(unanswerable);
         match result {
             Ok(t) => {
-                let got = match Query::from_json(&t.query) {
-                    Ok(q) => q,
-                    Err(e) => panic!("{id} {question:?}: the translation is not a query: {e}"),
-                };
+                let got = t.query.clone();
                 self.planned += usize::from(plans(engine, &t.query));
                 if unanswerable {
                     self.wrong_confident += 1;
                     self.failures.push(format!(
                         "{id} MUST REFUSE {question:?}\n    got {}",
-                        t.query
+                        json_of(&t.query)
                     ));
                 } else if is_right(line, &t, &got) {
                     self.right += 1;
@@ -216,7 +213,7 @@ impl Tally {
                     self.wrong_confident += 1;
                     self.failures.push(format!(
                         "{id} WRONG {question:?}\n    got      {} chart={:?}\n    expected {} chart={}",
-                        t.query,
+                        json_of(&t.query),
                         t.chart.map(|c| c.as_str()),
                         line["expected"],
                         line.get("chart").unwrap_or(&Value::Null)
@@ -276,9 +273,9 @@ fn say(line: &str) {
 }
 
 /// Whether every query of the request plans.
-fn plans(engine: &Engine, query: &Value) -> bool {
-    strata::QueryRequest::from_json(query)
-        .and_then(|r| engine.prepare_request(&r))
+fn plans(engine: &Engine, query: &Query) -> bool {
+    engine
+        .prepare_request(&strata::QueryRequest::One(query.clone()))
         .is_ok_and(|p| p.queries.iter().all(|q| engine.plan(q).is_ok()))
 }
 

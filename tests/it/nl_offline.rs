@@ -35,7 +35,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use strata::llm::offline::{NaiveDate, OfflineParser};
 use strata::llm::{Catalog, LlmError, Translation};
-use strata::{DataFusionExecutor, Engine, DEFAULT_DATA_SOURCE};
+use strata::{DataFusionExecutor, Engine, Query, QueryRequest, DEFAULT_DATA_SOURCE};
 
 use crate::common::query_compare::normalize;
 
@@ -59,15 +59,19 @@ fn read_lines(name: &str) -> Vec<Value> {
 }
 
 /// Plans the query (each range of a `compareDateRange` separately).
-fn plans(engine: &Engine, query: &Value) -> Result<(), String> {
-    let request = strata::QueryRequest::from_json(query).map_err(|e| e.to_string())?;
+fn plans(engine: &Engine, query: &Query) -> Result<(), String> {
     let prepared = engine
-        .prepare_request(&request)
+        .prepare_request(&QueryRequest::One(query.clone()))
         .map_err(|e| e.to_string())?;
     for q in &prepared.queries {
         engine.plan(q).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// A query as Cube's request JSON (what the API returns as `generatedQuery`).
+pub fn json_of(query: &Query) -> Value {
+    serde_json::to_value(query).expect("a query serializes")
 }
 
 /// Whether a translation matches a line's expectation (query, chart, intent).
@@ -80,7 +84,7 @@ fn matches(line: &Value, got: &Translation) -> bool {
         .get("intent")
         .and_then(Value::as_str)
         .is_none_or(|i| got.intent.as_str() == i);
-    normalize(&got.query) == normalize(&line["expected"]) && chart_ok && intent_ok
+    normalize(&json_of(&got.query)) == normalize(&line["expected"]) && chart_ok && intent_ok
 }
 
 struct Score {
@@ -114,20 +118,20 @@ fn run_set(parser: &OfflineParser<'_>, engine: &Engine, lines: &[Value]) -> Scor
                 if let Err(e) = plans(engine, &t.query) {
                     panic!(
                         "{question:?} gave a query that does not plan: {e}\n{}",
-                        t.query
+                        json_of(&t.query)
                     );
                 }
                 if unanswerable {
                     score.failures.push(format!(
                         "UNANSWERABLE {question:?} was answered confidently: {}",
-                        t.query
+                        json_of(&t.query)
                     ));
                 } else if matches(line, &t) {
                     score.exact += 1;
                 } else {
                     score.failures.push(format!(
                         "{question:?}\n   got      {} chart={:?} intent={}\n   expected {}",
-                        t.query,
+                        json_of(&t.query),
                         t.chart,
                         t.intent.as_str(),
                         line["expected"]
@@ -343,7 +347,7 @@ async fn follow_up_conversations() {
             if let Err(e) = plans(&engine, &t.query) {
                 panic!(
                     "{question:?} gave a query that does not plan: {e}\n{}",
-                    t.query
+                    json_of(&t.query)
                 );
             }
             if matches(turn, &t) {
@@ -351,7 +355,7 @@ async fn follow_up_conversations() {
             } else {
                 say!(
                     "[followup] {question:?}\n   got      {} chart={:?}\n   expected {}",
-                    t.query,
+                    json_of(&t.query),
                     t.chart,
                     turn["expected"]
                 );

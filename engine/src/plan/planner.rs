@@ -121,6 +121,20 @@ impl<'a> Planner<'a> {
                 query.timezone
             )
         })?;
+        // The reader refuses these in JSON; a query built in code is held
+        // to the same bounds here.
+        if let Some(l) = query.limit.filter(|l| *l > crate::query::MAX_LIMIT) {
+            return Err(query_err!(
+                "\"limit\" {l} is over the maximum of {} rows",
+                crate::query::MAX_LIMIT
+            ));
+        }
+        if let Some(o) = query.offset.filter(|o| i64::try_from(*o).is_err()) {
+            return Err(query_err!(
+                "\"offset\" {o} is too large: at most {} is allowed",
+                i64::MAX
+            ));
+        }
         if query.measures.is_empty()
             && query.dimensions.is_empty()
             && query.time_dimensions.is_empty()

@@ -210,3 +210,31 @@ fn sub_query_renders_as_a_left_joined_grouped_select() {
         "{sql}"
     );
 }
+
+#[test]
+fn a_query_built_in_code_is_held_to_the_readers_bounds() {
+    let model = sub_query_model();
+    let graph = JoinGraph::new(&model);
+    let planner = Planner::new(&model, &graph, chrono::Utc::now());
+    let query = |limit, offset| Query {
+        measures: vec!["Items.count".into()],
+        timezone: "UTC".into(),
+        limit,
+        offset,
+        ..Query::default()
+    };
+    assert!(planner
+        .plan(&query(Some(crate::query::MAX_LIMIT), None))
+        .is_ok());
+    let e = planner
+        .plan(&query(Some(crate::query::MAX_LIMIT + 1), None))
+        .expect_err("limit over the maximum");
+    assert!(
+        e.to_string().contains("over the maximum of 50000 rows"),
+        "{e}"
+    );
+    let e = planner
+        .plan(&query(None, Some(u64::MAX)))
+        .expect_err("offset too large");
+    assert!(e.to_string().contains("\"offset\""), "{e}");
+}

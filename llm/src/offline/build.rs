@@ -3,7 +3,7 @@
 //! dimension for time phrases, a granularity for trends), then order, limit
 //! and the intent itself.
 
-use serde_json::{json, Map, Value};
+use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_schema::MemberKind;
 
 use super::cues::Direction;
@@ -14,7 +14,7 @@ use super::time::RangeSpec;
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
-use crate::translation::Translation;
+use crate::translation::{empty_query, granularity as parse_granularity, Translation};
 
 /// A filter as the query will carry it.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,18 +22,19 @@ pub struct FilterSpec {
     /// Member index.
     pub member: usize,
     /// Cube operator.
-    pub operator: &'static str,
+    pub operator: FilterOperator,
     /// Values.
     pub values: Vec<String>,
 }
 
 impl FilterSpec {
-    fn to_json(&self, parser: &OfflineParser<'_>) -> Value {
-        json!({
-            "member": parser.name(self.member),
-            "operator": self.operator,
-            "values": self.values,
-        })
+    /// The filter as the query carries it.
+    pub fn to_filter(&self, parser: &OfflineParser<'_>) -> Filter {
+        Filter::Member {
+            member: parser.name(self.member).to_owned(),
+            operator: self.operator,
+            values: self.values.iter().cloned().map(Some).collect(),
+        }
     }
 }
 
@@ -170,7 +171,11 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
         let Some(member) = resolution.chosen[value_start + k] else {
             continue;
         };
-        let operator = if v.negate { "notEquals" } else { "equals" };
+        let operator = if v.negate {
+            FilterOperator::NotEquals
+        } else {
+            FilterOperator::Equals
+        };
         let values: Vec<String> = v
             .hits
             .iter()
@@ -224,7 +229,7 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
         match member {
             Some(member) => out.filters.push(FilterSpec {
                 member,
-                operator: n.condition.op.as_str(),
+                operator: n.condition.op.operator(),
                 values: vec![format_number(n.condition.value)],
             }),
             None => out.unresolved.push(
@@ -360,18 +365,20 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
             .or_else(|| pick_time(parser.catalog(), parser.joins(), &r.resolution));
         match td {
             Some(td) => {
-                let mut t = Map::new();
-                t.insert("dimension".into(), json!(parser.name(td)));
-                if let Some(g) = granularity {
-                    t.insert("granularity".into(), json!(g));
-                }
-                if comparison {
-                    let list: Vec<Value> = ranges.iter().map(|r| r.to_json()).collect();
-                    t.insert("compareDateRange".into(), Value::Array(list));
-                } else if let Some(range) = ranges.first() {
-                    t.insert("dateRange".into(), range.to_json());
-                }
-                time_dimensions.push(Value::Object(t));
+                let (date_range, compare_date_range) = if comparison {
+                    (
+                        None,
+                        Some(ranges.iter().map(|r| r.to_date_range()).collect()),
+                    )
+                } else {
+                    (ranges.first().map(|r| r.to_date_range()), None)
+                };
+                time_dimensions.push(TimeDimensionSpec {
+                    dimension: parser.name(td).to_owned(),
+                    granularity: granularity.and_then(parse_granularity),
+                    date_range,
+                    compare_date_range,
+                });
             }
             None => unmatched.push("(time: no time dimension)".into()),
         }
@@ -379,11 +386,11 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
 
     // Order and limit.
     let ranking = &a.ranking;
-    let mut order = Map::new();
+    let mut order = Vec::new();
     let mut limit = ranking.limit;
     let sort_member = r.sort_key.or_else(|| r.measures.first().copied());
     if let (Some(dir), Some(m)) = (ranking.direction, sort_member) {
-        order.insert(parser.name(m).to_owned(), json!(dir.as_str()));
+        order.push((parser.name(m).to_owned(), dir == Direction::Desc));
         if ranking.top && limit.is_none() {
             limit = Some(10);
         }
@@ -391,7 +398,6 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
             limit = Some(1);
         }
     }
-    let _ = Direction::Desc;
 
     let intent = if comparison {
         Intent::Comparison
@@ -407,34 +413,21 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         Intent::Metric
     };
 
-    let mut q = Map::new();
-    let names = |list: &[usize]| -> Value {
-        Value::Array(list.iter().map(|&m| json!(parser.name(m))).collect())
+    let names = |list: &[usize]| -> Vec<String> {
+        list.iter().map(|&m| parser.name(m).to_owned()).collect()
     };
-    if !r.measures.is_empty() {
-        q.insert("measures".into(), names(&r.measures));
-    }
-    if !r.dimensions.is_empty() {
-        q.insert("dimensions".into(), names(&r.dimensions));
-    }
-    if !time_dimensions.is_empty() {
-        q.insert("timeDimensions".into(), Value::Array(time_dimensions));
-    }
-    if !r.filters.is_empty() {
-        let filters = r.filters.iter().map(|f| f.to_json(parser)).collect();
-        q.insert("filters".into(), Value::Array(filters));
-    }
-    if !r.segments.is_empty() {
-        q.insert("segments".into(), names(&r.segments));
-    }
-    if !order.is_empty() {
-        q.insert("order".into(), Value::Object(order));
-    }
-    if let Some(l) = limit {
-        q.insert("limit".into(), json!(l));
-    }
+    let query = strata_engine::Query {
+        measures: names(&r.measures),
+        dimensions: names(&r.dimensions),
+        segments: names(&r.segments),
+        time_dimensions,
+        filters: r.filters.iter().map(|f| f.to_filter(parser)).collect(),
+        order: (!order.is_empty()).then_some(order),
+        limit: limit.map(u64::from),
+        ..empty_query()
+    };
     Ok(Translation {
-        query: Value::Object(q),
+        query,
         intent,
         chart: a.chart.map(|c| c.chart),
         unmatched,

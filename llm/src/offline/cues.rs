@@ -111,16 +111,6 @@ pub enum Direction {
     Asc,
 }
 
-impl Direction {
-    /// Cube's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Desc => "desc",
-            Direction::Asc => "asc",
-        }
-    }
-}
-
 /// A ranking or sorting request found in a question.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ranking {

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use strata_engine::query::FilterOperator;
+
 use super::text::{is_stopword, tokenize, Token};
 use crate::catalog::Catalog;
 
@@ -127,14 +129,14 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Cube's operator name.
-    pub fn as_str(self) -> &'static str {
+    /// Cube's filter operator.
+    pub fn operator(self) -> FilterOperator {
         match self {
-            Comparison::Gt => "gt",
-            Comparison::Gte => "gte",
-            Comparison::Lt => "lt",
-            Comparison::Lte => "lte",
-            Comparison::Equals => "equals",
+            Comparison::Gt => FilterOperator::Gt,
+            Comparison::Gte => FilterOperator::Gte,
+            Comparison::Lt => FilterOperator::Lt,
+            Comparison::Lte => FilterOperator::Lte,
+            Comparison::Equals => FilterOperator::Equals,
         }
     }
 }

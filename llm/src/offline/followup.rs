@@ -15,16 +15,18 @@
 //! translated as a new question.
 
 use chrono::NaiveDate;
-use serde_json::{json, Map, Value};
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator, TimeDimensionSpec};
+use strata_engine::Query;
 
 use super::build::{self, FilterSpec};
+use super::cues::Direction;
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time};
 use super::text::is_skippable;
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
-use crate::translation::Translation;
+use crate::translation::{empty_query, granularity as parse_granularity, Translation};
 
 /// First words that mark a turn as a follow-up.
 const FOLLOWUP_STARTS: &[&str] = &[
@@ -128,58 +130,18 @@ pub fn refine(
     if is_new {
         return parser.translate(text, today);
     }
-    let Some(prev) = previous.query.as_object() else {
-        return parser.translate(text, today);
-    };
-    let index = |name: &str| catalog.members().iter().position(|m| m.name == name);
-    let strings = |key: &str| -> Vec<String> {
-        prev.get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut measures: Vec<usize> = strings("measures")
-        .iter()
-        .filter_map(|n| index(n))
-        .collect();
-    let mut dimensions: Vec<usize> = strings("dimensions")
-        .iter()
-        .filter_map(|n| index(n))
-        .collect();
-    let mut segments: Vec<usize> = strings("segments")
-        .iter()
-        .filter_map(|n| index(n))
-        .collect();
-    let mut time: Map<String, Value> = prev
-        .get("timeDimensions")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut filters: Vec<Value> = prev
-        .get("filters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut order: Map<String, Value> = prev
-        .get("order")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut limit: Option<u64> = prev.get("limit").and_then(Value::as_u64);
+    let prev = &previous.query;
+    let index = |name: &String| catalog.members().iter().position(|m| m.name == *name);
+    let mut measures: Vec<usize> = prev.measures.iter().filter_map(index).collect();
+    let mut dimensions: Vec<usize> = prev.dimensions.iter().filter_map(index).collect();
+    let mut segments: Vec<usize> = prev.segments.iter().filter_map(index).collect();
+    let mut time: Option<TimeDimensionSpec> = prev.time_dimensions.first().cloned();
+    let mut filters: Vec<Filter> = prev.filters.clone();
+    let mut order: Vec<(String, bool)> = prev.order.clone().unwrap_or_default();
+    let mut limit: Option<u64> = prev.limit;
 
     let mut context: Vec<usize> = measures.iter().chain(&dimensions).copied().collect();
-    if let Some(td) = time
-        .get("dimension")
-        .and_then(Value::as_str)
-        .and_then(index)
-    {
+    if let Some(td) = time.as_ref().and_then(|t| index(&t.dimension)) {
         context.push(td);
     }
     let r = build::resolve_analysis(parser, &a, &context);
@@ -201,11 +163,11 @@ pub fn refine(
                 .collect();
             measures = r.measures.clone();
             let first = measures.first().map(|&m| parser.name(m).to_owned());
-            let mut renamed = Map::new();
-            for (k, v) in order {
+            let mut renamed = Vec::new();
+            for (k, desc) in order {
                 match (&first, old.contains(&k)) {
-                    (Some(f), true) => renamed.insert(f.clone(), v),
-                    _ => renamed.insert(k, v),
+                    (Some(f), true) => set_order(&mut renamed, f.clone(), desc),
+                    _ => set_order(&mut renamed, k, desc),
                 };
             }
             order = renamed;
@@ -257,11 +219,7 @@ pub fn refine(
         if has(&a, &["filter", "filters", "unfiltered"]) && named.is_empty() {
             filters.clear();
         } else {
-            filters.retain(|f| {
-                !f.get("member")
-                    .and_then(Value::as_str)
-                    .is_some_and(|m| named.contains(&m))
-            });
+            filters.retain(|f| !member_of(f).is_some_and(|m| named.contains(&m)));
             // "all channels" also removes the grouping it implied nothing about.
             if filters.len() < before {
                 dimensions.retain(|d| !r.dimensions.contains(d) || adding);
@@ -281,44 +239,49 @@ pub fn refine(
     let wants_time = !ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some();
     if wants_time {
         if let Some(td) = r.time_group {
-            time.insert("dimension".into(), json!(parser.name(td)));
-        }
-        if !time.contains_key("dimension") {
-            let td = pick_time(catalog, parser.joins(), &r.resolution).or_else(|| {
-                measures
-                    .first()
-                    .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
-            });
-            match td {
-                Some(td) => {
-                    time.insert("dimension".into(), json!(parser.name(td)));
-                }
-                None => {
-                    return Err(parser
-                        .not_understood(&[text.to_owned()], "the query has no time dimension"))
-                }
+            let dimension = parser.name(td).to_owned();
+            match &mut time {
+                Some(t) => t.dimension = dimension,
+                None => time = Some(time_dimension(dimension)),
             }
         }
+        let t = match time {
+            Some(ref mut t) => t,
+            None => {
+                let td = pick_time(catalog, parser.joins(), &r.resolution).or_else(|| {
+                    measures
+                        .first()
+                        .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
+                });
+                match td {
+                    Some(td) => time.insert(time_dimension(parser.name(td).to_owned())),
+                    None => {
+                        return Err(parser
+                            .not_understood(&[text.to_owned()], "the query has no time dimension"))
+                    }
+                }
+            }
+        };
         if let Some(g) = granularity.or(r.time_group.map(|_| "day")) {
-            time.insert("granularity".into(), json!(g));
-        } else if trend && !time.contains_key("granularity") {
+            t.granularity = parse_granularity(g);
+        } else if trend && t.granularity.is_none() {
             let range = ranges.first().copied();
-            time.insert("granularity".into(), json!(build::trend_granularity(range)));
+            t.granularity = parse_granularity(build::trend_granularity(range));
         }
         let compare = a.compare && ranges.len() == 1;
         if ranges.len() >= 2 || compare {
-            let mut list: Vec<Value> = Vec::new();
+            let mut list: Vec<DateRangeSpec> = Vec::new();
             if compare {
-                if let Some(current) = time.get("dateRange") {
+                if let Some(current) = &t.date_range {
                     list.push(current.clone());
                 }
             }
-            list.extend(ranges.iter().map(|r| r.to_json()));
-            time.remove("dateRange");
-            time.insert("compareDateRange".into(), Value::Array(list));
+            list.extend(ranges.iter().map(|r| r.to_date_range()));
+            t.date_range = None;
+            t.compare_date_range = Some(list);
         } else if let Some(range) = ranges.first() {
-            time.remove("compareDateRange");
-            time.insert("dateRange".into(), range.to_json());
+            t.compare_date_range = None;
+            t.date_range = Some(range.to_date_range());
         }
         changed = true;
     }
@@ -331,8 +294,7 @@ pub fn refine(
             .or_else(|| measures.first().copied())
             .map(|m| parser.name(m).to_owned());
         if let Some(key) = key {
-            order = Map::new();
-            order.insert(key, json!(dir.as_str()));
+            order = vec![(key, dir == Direction::Desc)];
         }
         if ranking.top {
             limit = Some(u64::from(ranking.limit.unwrap_or(10)));
@@ -355,51 +317,40 @@ pub fn refine(
         return Err(parser.not_understood(&words, "no change to the previous question"));
     }
 
-    let mut q = Map::new();
-    let names = |list: &[usize]| -> Value {
-        Value::Array(list.iter().map(|&m| json!(parser.name(m))).collect())
+    let names = |list: &[usize]| -> Vec<String> {
+        list.iter().map(|&m| parser.name(m).to_owned()).collect()
     };
-    if !measures.is_empty() {
-        q.insert("measures".into(), names(&measures));
-    }
-    if !dimensions.is_empty() {
-        q.insert("dimensions".into(), names(&dimensions));
-    }
-    if !time.is_empty() {
-        q.insert(
-            "timeDimensions".into(),
-            json!([Value::Object(time.clone())]),
-        );
-    }
-    if !filters.is_empty() {
-        q.insert("filters".into(), Value::Array(filters));
-    }
-    if !segments.is_empty() {
-        q.insert("segments".into(), names(&segments));
-    }
-    if !order.is_empty() {
-        q.insert("order".into(), Value::Object(order.clone()));
-    }
-    if let Some(l) = limit {
-        q.insert("limit".into(), json!(l));
-    }
-    let intent = if time.contains_key("compareDateRange") {
+    let grouped_by_time = time.as_ref().is_some_and(|t| t.granularity.is_some());
+    let intent = if time
+        .as_ref()
+        .is_some_and(|t| t.compare_date_range.is_some())
+    {
         Intent::Comparison
-    } else if previous.intent == Intent::Anomaly && time.contains_key("granularity") {
+    } else if previous.intent == Intent::Anomaly && grouped_by_time {
         Intent::Anomaly
     } else if limit.is_some() && !order.is_empty() {
         Intent::TopN
-    } else if time.contains_key("granularity") {
+    } else if grouped_by_time {
         Intent::Trend
     } else if !dimensions.is_empty() {
         Intent::Distribution
     } else {
         Intent::Metric
     };
+    let query = Query {
+        measures: names(&measures),
+        dimensions: names(&dimensions),
+        segments: names(&segments),
+        time_dimensions: time.into_iter().collect(),
+        filters,
+        order: (!order.is_empty()).then_some(order),
+        limit,
+        ..empty_query()
+    };
     let mut unmatched = a.unmatched;
     unmatched.extend(r.unresolved);
     Ok(Translation {
-        query: Value::Object(q),
+        query,
         intent,
         chart,
         unmatched,
@@ -414,19 +365,44 @@ fn pick_owner_time(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
         .position(|m| m.owner == owner && m.is_time())
 }
 
+/// A time dimension with no granularity or range yet.
+fn time_dimension(dimension: String) -> TimeDimensionSpec {
+    TimeDimensionSpec {
+        dimension,
+        granularity: None,
+        date_range: None,
+        compare_date_range: None,
+    }
+}
+
+/// Sets the direction of `member` in `order`, in its place when it is
+/// already there, else last.
+fn set_order(order: &mut Vec<(String, bool)>, member: String, desc: bool) {
+    match order.iter_mut().find(|(m, _)| *m == member) {
+        Some(entry) => entry.1 = desc,
+        None => order.push((member, desc)),
+    }
+}
+
+/// The member a filter is on; `None` for an `and`/`or` group.
+fn member_of(filter: &Filter) -> Option<&str> {
+    match filter {
+        Filter::Member { member, .. } => Some(member),
+        Filter::And(_) | Filter::Or(_) => None,
+    }
+}
+
 /// Replaces the filter on the same member (and operator family), or adds it.
-fn replace_filter(parser: &OfflineParser<'_>, filters: &mut Vec<Value>, f: &FilterSpec) {
+fn replace_filter(parser: &OfflineParser<'_>, filters: &mut Vec<Filter>, f: &FilterSpec) {
     let name = parser.name(f.member);
-    let equality = |op: &str| matches!(op, "equals" | "notEquals");
+    let equality =
+        |op: FilterOperator| matches!(op, FilterOperator::Equals | FilterOperator::NotEquals);
     let new_is_equality = equality(f.operator);
-    filters.retain(|old| {
-        let same_member = old.get("member").and_then(Value::as_str) == Some(name);
-        let old_op = old.get("operator").and_then(Value::as_str).unwrap_or("");
-        !(same_member && (equality(old_op) == new_is_equality))
+    filters.retain(|old| match old {
+        Filter::Member {
+            member, operator, ..
+        } => !(member == name && equality(*operator) == new_is_equality),
+        Filter::And(_) | Filter::Or(_) => true,
     });
-    filters.push(json!({
-        "member": name,
-        "operator": f.operator,
-        "values": f.values,
-    }));
+    filters.push(f.to_filter(parser));
 }

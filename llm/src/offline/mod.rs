@@ -28,7 +28,7 @@
 //! let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 15).expect("date");
 //! let t = parser.translate("top 5 products by revenue", today).expect("understood");
 //! assert_eq!(t.intent, Intent::TopN);
-//! assert_eq!(t.query["limit"], 5);
+//! assert_eq!(t.query.limit, Some(5));
 //! ```
 
 mod build;

@@ -1,11 +1,13 @@
 //! Known values of low-cardinality string dimensions, read from the data, so
 //! that "only Europe" or "web orders" become filters.
 
-use serde_json::{json, Value};
+use serde_json::Value;
+use strata_engine::query::MAX_LIMIT;
 use strata_engine::{Engine, Query};
 use strata_schema::MemberKind;
 
 use crate::catalog::Catalog;
+use crate::translation::empty_query;
 
 /// String dimensions of `catalog` that may have few values: not keys, and not
 /// formats that name single records.
@@ -23,9 +25,15 @@ pub fn sample_candidates(catalog: &Catalog) -> Vec<String> {
         .collect()
 }
 
-/// The query that reads up to `max_values + 1` distinct values of `dimension`.
-pub fn sample_query(dimension: &str, max_values: usize) -> Value {
-    json!({"dimensions": [dimension], "limit": max_values + 1})
+/// The query that reads up to `max_values + 1` distinct values of
+/// `dimension`; `None` when that is over the engine's row limit.
+pub fn sample_query(dimension: &str, max_values: usize) -> Option<Query> {
+    let limit = u64::try_from(max_values).ok()?.checked_add(1)?;
+    (limit <= MAX_LIMIT).then(|| Query {
+        dimensions: vec![dimension.to_owned()],
+        limit: Some(limit),
+        ..empty_query()
+    })
 }
 
 /// The non-empty values of `dimension` in `rows` (the answer to
@@ -55,12 +63,9 @@ pub async fn load_sample_values(
 ) -> usize {
     let mut filled = 0;
     for dimension in sample_candidates(catalog) {
-        let query = match Query::from_json(&sample_query(&dimension, max_values)) {
-            Ok(q) => q,
-            Err(e) => {
-                tracing::debug!("no sample query for {dimension}: {e}");
-                continue;
-            }
+        let Some(query) = sample_query(&dimension, max_values) else {
+            tracing::debug!("no sample query for {dimension}: {max_values} values are too many");
+            continue;
         };
         let rows = match engine.load(&query).await {
             Ok(result) => result.rows_json(),
@@ -80,6 +85,17 @@ pub async fn load_sample_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sample_query_reads_one_value_more_than_kept() {
+        let q = sample_query("A.x", 5).expect("small enough");
+        assert_eq!(
+            q,
+            Query::from_json(&json!({"dimensions": ["A.x"], "limit": 6})).expect("query")
+        );
+        assert_eq!(sample_query("A.x", 50_000), None);
+    }
 
     #[test]
     fn too_many_or_empty_values_are_not_samples() {

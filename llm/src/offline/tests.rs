@@ -1,9 +1,17 @@
 //! Parser-level tests: whole questions through [`OfflineParser`].
 
-use serde_json::json;
+use serde_json::{json, Value};
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
+use strata_engine::Query;
+use strata_schema::Granularity;
 
 use super::*;
 use crate::intent::{ChartType, Intent};
+
+/// The typed query of Cube JSON.
+fn query(v: Value) -> Query {
+    Query::from_json(&v).expect("a valid query")
+}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
@@ -60,19 +68,22 @@ fn bare_names_and_business_words() {
         .expect("understood");
     assert_eq!(
         t.query,
-        json!({
+        query(json!({
             "measures": ["shop_sales.totalSales"],
             "dimensions": ["shop_sales.sub_category"],
             "timeDimensions": [{"dimension": "shop_sales.soldAt", "dateRange": "last month"}],
             "filters": [{"member": "shop_sales.storeCity", "operator": "equals", "values": ["Paris"]}],
-        })
+        }))
     );
     assert_eq!(t.intent, Intent::Distribution);
     let t = parser
         .translate("weekly units sold", today())
         .expect("units");
-    assert_eq!(t.query["measures"], json!(["shop_sales.unitsSold"]));
-    assert_eq!(t.query["timeDimensions"][0]["granularity"], "week");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"]);
+    assert_eq!(
+        t.query.time_dimensions[0].granularity,
+        Some(Granularity::Week)
+    );
     assert_eq!(t.intent, Intent::Trend);
 }
 
@@ -113,17 +124,7 @@ fn every_member_comes_from_the_catalog() {
     for q in questions {
         let t = parser.translate(q, today()).expect(q);
         let mut names: Vec<String> = Vec::new();
-        for key in ["measures", "dimensions", "segments"] {
-            for v in t.query[key].as_array().into_iter().flatten() {
-                names.push(v.as_str().unwrap_or_default().to_owned());
-            }
-        }
-        for f in t.query["filters"].as_array().into_iter().flatten() {
-            names.push(f["member"].as_str().unwrap_or_default().to_owned());
-        }
-        for td in t.query["timeDimensions"].as_array().into_iter().flatten() {
-            names.push(td["dimension"].as_str().unwrap_or_default().to_owned());
-        }
+        t.query.member_names(&mut |n| names.push(n.to_owned()));
         assert!(!names.is_empty(), "{q}");
         for n in names {
             assert!(catalog.contains(&n), "{q}: {n} is not in the catalog");
@@ -135,8 +136,11 @@ fn every_member_comes_from_the_catalog() {
     assert_eq!(t.intent, Intent::Comparison);
     assert_eq!(t.chart, Some(ChartType::Bar));
     assert_eq!(
-        t.query["timeDimensions"][0]["compareDateRange"],
-        json!(["this month", "last month"])
+        t.query.time_dimensions[0].compare_date_range,
+        Some(vec![
+            DateRangeSpec::Relative("this month".into()),
+            DateRangeSpec::Relative("last month".into())
+        ])
     );
 }
 
@@ -147,15 +151,13 @@ fn views_are_not_mixed_with_cubes() {
     let t = parser
         .translate("revenue by category in Europe", today())
         .expect("understood");
-    for key in ["measures", "dimensions"] {
-        for v in t.query[key].as_array().into_iter().flatten() {
-            assert!(
-                v.as_str().is_some_and(|s| s.starts_with("sales_overview.")),
-                "{t:?}"
-            );
-        }
+    for v in t.query.measures.iter().chain(&t.query.dimensions) {
+        assert!(v.starts_with("sales_overview."), "{t:?}");
     }
-    assert_eq!(t.query["filters"][0]["member"], "sales_overview.region");
+    assert!(
+        matches!(&t.query.filters[0], Filter::Member { member, .. } if member == "sales_overview.region"),
+        "{t:?}"
+    );
 }
 
 #[test]
@@ -166,12 +168,19 @@ fn followups_modify_the_previous_query() {
         .translate("revenue by channel", today())
         .expect("first");
     let second = parser.refine(&first, "by week", today()).expect("by week");
-    assert_eq!(second.query["timeDimensions"][0]["granularity"], "week");
-    assert_eq!(second.query["dimensions"], json!(["Orders.channel"]));
+    assert_eq!(
+        second.query.time_dimensions[0].granularity,
+        Some(Granularity::Week)
+    );
+    assert_eq!(second.query.dimensions, ["Orders.channel"]);
     let third = parser.refine(&second, "just web", today()).expect("web");
     assert_eq!(
-        third.query["filters"],
-        json!([{"member": "Orders.channel", "operator": "equals", "values": ["web"]}])
+        third.query.filters,
+        [Filter::Member {
+            member: "Orders.channel".into(),
+            operator: FilterOperator::Equals,
+            values: vec![Some("web".into())],
+        }]
     );
     let chart = parser
         .refine(&third, "as a pie chart", today())
@@ -181,17 +190,20 @@ fn followups_modify_the_previous_query() {
     let fresh = parser
         .refine(&third, "how many customers by age group", today())
         .expect("new question");
-    assert_eq!(fresh.query["measures"], json!(["Users.count"]));
-    assert!(fresh.query.get("filters").is_none());
+    assert_eq!(fresh.query.measures, ["Users.count"]);
+    assert!(fresh.query.filters.is_empty());
 }
 
 #[test]
 fn free_functions_work_without_join_knowledge() {
     let (catalog, _) = demo();
     let t = translate(&catalog, "top 3 brands by profit", today()).expect("understood");
-    assert_eq!(t.query["limit"], 3);
+    assert_eq!(t.query.limit, Some(3));
     assert_eq!(t.intent, Intent::TopN);
     let r = refine(&catalog, &t, "bottom 2", today()).expect("refined");
-    assert_eq!(r.query["limit"], 2);
-    assert_eq!(r.query["order"]["sales_overview.profit"], "asc");
+    assert_eq!(r.query.limit, Some(2));
+    assert_eq!(
+        r.query.order,
+        Some(vec![("sales_overview.profit".to_owned(), false)])
+    );
 }

@@ -6,7 +6,7 @@
 //! month"); the others become absolute pairs computed from `today`.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde_json::{json, Value};
+use strata_engine::query::DateRangeSpec;
 
 use super::text::{number_word, Token};
 
@@ -20,14 +20,15 @@ pub enum RangeSpec {
 }
 
 impl RangeSpec {
-    /// The range as Cube JSON: a string or `["YYYY-MM-DD", "YYYY-MM-DD"]`.
-    pub fn to_json(&self) -> Value {
+    /// The range as a query gives it: a relative phrase or a pair of
+    /// `YYYY-MM-DD` dates.
+    pub fn to_date_range(&self) -> DateRangeSpec {
         match self {
-            RangeSpec::Relative(s) => Value::String(s.clone()),
-            RangeSpec::Absolute(a, b) => json!([
+            RangeSpec::Relative(s) => DateRangeSpec::Relative(s.clone()),
+            RangeSpec::Absolute(a, b) => DateRangeSpec::Pair(
                 a.format("%Y-%m-%d").to_string(),
-                b.format("%Y-%m-%d").to_string()
-            ]),
+                b.format("%Y-%m-%d").to_string(),
+            ),
         }
     }
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
-use strata_engine::query::FilterOperator;
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator, TimeDimensionSpec};
 use strata_schema::MemberKind;
 
 use super::{looks_like_sql, quoted, type_name, MAX_LIMIT, MAX_VALUES, MAX_VALUE_CHARS};
@@ -150,7 +150,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(crate) fn time_dimension(&mut self, v: Option<&Value>) -> Option<Value> {
+    pub(crate) fn time_dimension(&mut self, v: Option<&Value>) -> Option<TimeDimensionSpec> {
         let v = v.filter(|v| !v.is_null())?;
         let field = "timeDimension";
         let obj = self.object(v, field, &["dimension", "granularity", "dateRange"])?;
@@ -166,30 +166,33 @@ impl<'a> Checker<'a> {
             ));
             return None;
         }
-        let mut td = Map::new();
-        td.insert("dimension".into(), json!(member.name));
+        let mut td = TimeDimensionSpec {
+            dimension: member.name.clone(),
+            granularity: None,
+            date_range: None,
+            compare_date_range: None,
+        };
         if let Some(g) = self.choice(
             obj.get("granularity"),
             "timeDimension.granularity",
             &GRANULARITIES,
         ) {
-            td.insert("granularity".into(), json!(g));
+            // Every name of GRANULARITIES is a granularity.
+            td.granularity = g.parse().ok();
         }
         match obj.get("dateRange") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) => {
-                if let Some(range) = self.date_range(s) {
-                    td.insert("dateRange".into(), json!(range));
-                }
+                td.date_range = self.date_range(s).map(DateRangeSpec::Relative);
             }
             Some(Value::Array(pair)) if pair.len() == 2 => {
-                let dates: Vec<String> = pair
+                let mut dates: Vec<String> = pair
                     .iter()
                     .filter_map(|d| d.as_str())
                     .filter_map(|d| self.date_range(d))
                     .collect();
-                if dates.len() == 2 {
-                    td.insert("dateRange".into(), json!(dates));
+                if let (Some(to), Some(from), true) = (dates.pop(), dates.pop(), dates.is_empty()) {
+                    td.date_range = Some(DateRangeSpec::Pair(from, to));
                 } else {
                     self.error("timeDimension.dateRange: expected two date strings".into());
                 }
@@ -199,7 +202,7 @@ impl<'a> Checker<'a> {
                 type_name(other)
             )),
         }
-        Some(Value::Object(td))
+        Some(td)
     }
 
     /// A date range phrase: bounded and plain. `A to B` becomes `from A to B`.
@@ -221,7 +224,7 @@ impl<'a> Checker<'a> {
         Some(s.to_owned())
     }
 
-    pub(crate) fn filters(&mut self, v: Option<&Value>) -> Vec<Value> {
+    pub(crate) fn filters(&mut self, v: Option<&Value>) -> Vec<Filter> {
         let items = self.array(v, "filters");
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -233,7 +236,7 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn filter(&mut self, item: &Value, field: &str) -> Option<Value> {
+    fn filter(&mut self, item: &Value, field: &str) -> Option<Filter> {
         let obj = self.object(item, field, &["member", "operator", "values"])?;
         let member = self.member(obj.get("member").unwrap_or(&Value::Null), field);
         let all_ops = operators();
@@ -289,7 +292,11 @@ impl<'a> Checker<'a> {
             ));
             return None;
         }
-        Some(json!({"member": member.name, "operator": operator, "values": values}))
+        Some(Filter::Member {
+            member: member.name.clone(),
+            operator: op,
+            values: values.into_iter().map(Some).collect(),
+        })
     }
 
     /// A filter value: a plain, bounded string (numbers and booleans are
@@ -360,7 +367,8 @@ impl<'a> Checker<'a> {
         Some(text)
     }
 
-    pub(crate) fn order(&mut self, v: Option<&Value>) -> Vec<Value> {
+    /// `(member, descending)` pairs.
+    pub(crate) fn order(&mut self, v: Option<&Value>) -> Vec<(String, bool)> {
         let items = self.array(v, "order");
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -381,7 +389,7 @@ impl<'a> Checker<'a> {
                         m.name
                     ));
                 } else {
-                    out.push(json!([m.name, direction]));
+                    out.push((m.name.clone(), direction == "desc"));
                 }
             }
         }

@@ -14,13 +14,13 @@ mod sql;
 
 pub use sql::looks_like_sql;
 
-use serde_json::{json, Map, Value};
-use strata_engine::Engine;
+use serde_json::Value;
+use strata_engine::{Engine, Query};
 use strata_schema::MemberKind;
 
 use crate::catalog::Catalog;
 use crate::client::clip;
-use crate::translation::Translation;
+use crate::translation::{empty_query, Translation};
 use fields::Checker;
 
 /// Longest filter value accepted (characters).
@@ -79,15 +79,17 @@ pub fn validate_answer(
     answer: &Value,
 ) -> Result<Translation, Vec<String>> {
     let translation = check(catalog, answer)?;
-    let planned = strata_engine::Query::from_json(&translation.query).and_then(|q| engine.plan(&q));
-    match planned {
+    match engine.plan(&translation.query) {
         Ok(_) => Ok(translation),
         Err(e) => Err(vec![format!("the engine rejected the query: {e}")]),
     }
 }
 
-/// The checks that need only the catalog: the answer turned into a Cube
-/// query (not yet planned), or every problem found.
+/// The checks that need only the catalog: the answer turned into a typed
+/// Cube query (not yet planned), or every problem found. The answer is the
+/// one JSON read here by hand: it is untrusted, in the answer schema of
+/// [`crate::constrain`], and every problem is reported in words the LLM can
+/// act on.
 pub fn check(catalog: &Catalog, answer: &Value) -> Result<Translation, Vec<String>> {
     let Some(obj) = answer.as_object() else {
         return Err(vec![format!(
@@ -115,7 +117,7 @@ pub fn check(catalog: &Catalog, answer: &Value) -> Result<Translation, Vec<Strin
     let unmatched = c.unmatched(obj.get("unmatched"));
     let grouped_by_time = time_dimension
         .as_ref()
-        .is_some_and(|t| t.get("granularity").is_some());
+        .is_some_and(|t| t.granularity.is_some());
     let intent = c.intent(obj.get("intent"), grouped_by_time);
 
     if measures.is_empty() && dimensions.is_empty() && !grouped_by_time {
@@ -129,26 +131,18 @@ pub fn check(catalog: &Catalog, answer: &Value) -> Result<Translation, Vec<Strin
         return Err(c.into_errors());
     }
 
-    let mut query = Map::new();
-    query.insert("measures".into(), json!(measures));
-    query.insert("dimensions".into(), json!(dimensions));
-    if !segments.is_empty() {
-        query.insert("segments".into(), json!(segments));
-    }
-    if let Some(td) = time_dimension {
-        query.insert("timeDimensions".into(), json!([td]));
-    }
-    if !filters.is_empty() {
-        query.insert("filters".into(), Value::Array(filters));
-    }
-    if !order.is_empty() {
-        query.insert("order".into(), Value::Array(order));
-    }
-    if let Some(limit) = limit {
-        query.insert("limit".into(), json!(limit));
-    }
+    let query = Query {
+        measures,
+        dimensions,
+        segments,
+        time_dimensions: time_dimension.into_iter().collect(),
+        filters,
+        order: (!order.is_empty()).then_some(order),
+        limit,
+        ..empty_query()
+    };
     Ok(Translation {
-        query: Value::Object(query),
+        query,
         intent,
         chart,
         unmatched,
@@ -175,6 +169,12 @@ pub(crate) fn quoted(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::intent::{ChartType, Intent};
+    use serde_json::json;
+
+    /// The typed query of Cube JSON.
+    fn query(v: Value) -> Query {
+        Query::from_json(&v).expect("a valid query")
+    }
 
     fn catalog() -> Catalog {
         let model = strata_demo::model().expect("demo model compiles");
@@ -217,14 +217,14 @@ mod tests {
         .expect("valid");
         assert_eq!(
             t.query,
-            json!({
+            query(json!({
                 "measures": ["Orders.count"], "dimensions": ["Orders.channel"],
                 "timeDimensions": [{"dimension": "Orders.created_at", "granularity": "month",
                                     "dateRange": "from 2024-01-01 to 2024-03-31"}],
                 "filters": [{"member": "Orders.status", "operator": "equals", "values": ["completed"]}],
                 "order": [["Orders.count", "desc"]],
                 "limit": 10,
-            })
+            }))
         );
         assert_eq!(t.intent, Intent::Trend);
         assert_eq!(t.chart, Some(ChartType::Line));
@@ -280,7 +280,14 @@ mod tests {
             ),
         )
         .expect("apostrophes are fine");
-        assert_eq!(ok.query["filters"][0]["values"], json!(["O'Reilly", "3"]));
+        assert_eq!(
+            ok.query.filters,
+            query(
+                json!({"filters": [{"member": "Orders.channel", "operator": "equals",
+                                      "values": ["O'Reilly", "3"]}]})
+            )
+            .filters
+        );
     }
 
     #[test]
@@ -311,6 +318,6 @@ mod tests {
             "{errors:?}"
         );
         let t = validate_answer(&engine, &catalog(), &answer(json!({}))).expect("plain count");
-        assert_eq!(t.query["measures"], json!(["Orders.count"]));
+        assert_eq!(t.query.measures, ["Orders.count"]);
     }
 }

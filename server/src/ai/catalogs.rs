@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
-use strata_engine::{AccessGrant, CacheMode, Engine, Query};
+use strata_engine::{AccessGrant, CacheMode, Engine};
 use strata_llm::offline::{sample_candidates, sample_query, sample_values};
 use strata_llm::{Catalog, CatalogMember};
 use strata_schema::{MemberKind, SemanticModel};
@@ -124,10 +124,7 @@ async fn load_sample_values(scope: OwnedScope, catalog: &mut Catalog, max_values
     for dimension in sample_candidates(catalog) {
         let scope = scope.clone();
         tasks.spawn(async move {
-            let query = sample_query(&dimension, max_values);
-            let Ok(query) = Query::from_json(&query) else {
-                return None;
-            };
+            let query = sample_query(&dimension, max_values)?;
             let options = scope.load_options(CacheMode::default());
             let rows = match scope.engine().load_with(&query, &options).await {
                 Ok(loaded) => loaded.result.rows_json(),

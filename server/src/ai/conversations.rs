@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use strata_engine::Query;
 use strata_llm::{ChartType, Intent, Translation};
 
 use crate::error::ApiError;
@@ -59,9 +60,9 @@ pub struct Turn {
     /// What the question asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<Intent>,
-    /// The query it was translated to.
+    /// The query it was translated to (stored as Cube's request JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated_query: Option<Value>,
+    pub generated_query: Option<Query>,
     /// A chart type the question asked for explicitly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_chart: Option<ChartType>,
@@ -367,7 +368,7 @@ mod tests {
             question: question.into(),
             success: true,
             intent: Some(Intent::Distribution),
-            generated_query: Some(json!({"measures": ["Orders.count"]})),
+            generated_query: Some(query()),
             requested_chart: Some(ChartType::Bar),
             unmatched: vec![],
             chart: Some(StoredChart {
@@ -378,6 +379,10 @@ mod tests {
             error: None,
             created_at: now(),
         }
+    }
+
+    fn query() -> Query {
+        Query::from_json(&json!({"measures": ["Orders.count"]})).expect("query")
     }
 
     fn owner(tenant: &str, user: &str) -> Owner {
@@ -418,7 +423,7 @@ mod tests {
         assert_eq!(got.turns.len(), 2);
         assert_eq!(got.turns[1].question, "as a bar chart");
         let t = got.last_translation().expect("translation");
-        assert_eq!(t.query, json!({"measures": ["Orders.count"]}));
+        assert_eq!(t.query, query());
         assert_eq!(t.chart, Some(ChartType::Bar));
 
         // Someone else: same tenant other user, or other tenant same user.

@@ -210,7 +210,7 @@ async fn answer(
 ) -> Result<Result<Answer, Refusal>, ApiError> {
     let outside = outside_catalog(catalog, &translation.query);
     if !outside.is_empty() {
-        tracing::warn!(?outside, query = %translation.query, "translation left the catalog");
+        tracing::warn!(?outside, query = ?translation.query, "translation left the catalog");
         let message = format!(
             "The question was translated into a query naming members you may not use ({}). {}",
             outside.join(", "),
@@ -219,9 +219,7 @@ async fn answer(
         return Ok(Err(Refusal::new(message, None)));
     }
     let engine = scope.engine();
-    let prepared = match QueryRequest::from_json(&translation.query)
-        .and_then(|request| engine.prepare_request(&request))
-    {
+    let prepared = match engine.prepare_request(&QueryRequest::One(translation.query.clone())) {
         Ok(p) => p,
         Err(e) => return Ok(Err(not_runnable(e.to_string(), translation))),
     };
@@ -297,7 +295,7 @@ fn answered(question: &str, a: Answer, body: &mut Map<String, Value>) -> Turn {
     let insights = insights::compute(t.intent, &a.table);
     body.insert("success".into(), json!(true));
     body.insert("intent".into(), json!(t.intent.as_str()));
-    body.insert("generatedQuery".into(), t.query.clone());
+    body.insert("generatedQuery".into(), json!(t.query));
     body.insert("queryType".into(), json!(a.query_type.as_str()));
     body.insert("data".into(), json!(a.table.rows));
     body.insert("columns".into(), columns_json(&a.table));
@@ -380,7 +378,7 @@ fn refused(question: &str, r: Refusal, catalog: &Catalog, body: &mut Map<String,
     );
     if let Some(t) = &r.translation {
         body.insert("intent".into(), json!(t.intent.as_str()));
-        body.insert("generatedQuery".into(), t.query.clone());
+        body.insert("generatedQuery".into(), json!(t.query));
     }
     Turn {
         question: question.to_owned(),
