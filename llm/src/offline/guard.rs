@@ -11,6 +11,8 @@
 //!   Books and Toys compare") are shown side by side: the query splits by
 //!   that dimension.
 
+use strata_engine::query::{Filter, FilterOperator};
+use strata_engine::Query;
 use strsim::jaro_winkler;
 
 use crate::catalog::Catalog;
@@ -142,35 +144,22 @@ pub(crate) fn closest_values(catalog: &Catalog, word: &str, max: usize) -> Vec<S
 
 /// Splits by every dimension the query filters to two or more values, so
 /// that each value gets its own row or series instead of one sum.
-pub(crate) fn split_compared_values(query: &mut serde_json::Value) {
+pub(crate) fn split_compared_values(query: &mut Query) {
     let compared: Vec<String> = query
-        .get("filters")
-        .and_then(serde_json::Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|f| f.get("operator").and_then(serde_json::Value::as_str) == Some("equals"))
-        .filter(|f| {
-            f.get("values")
-                .and_then(serde_json::Value::as_array)
-                .is_some_and(|v| v.len() >= 2)
+        .filters
+        .iter()
+        .filter_map(|f| match f {
+            Filter::Member {
+                member,
+                operator: FilterOperator::Equals,
+                values,
+            } if values.len() >= 2 => Some(member.clone()),
+            _ => None,
         })
-        .filter_map(|f| f.get("member").and_then(serde_json::Value::as_str))
-        .map(str::to_owned)
         .collect();
-    if compared.is_empty() {
-        return;
-    }
-    let Some(obj) = query.as_object_mut() else {
-        return;
-    };
-    let dims = obj
-        .entry("dimensions")
-        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-    if let Some(list) = dims.as_array_mut() {
-        for member in compared {
-            if !list.iter().any(|d| d.as_str() == Some(member.as_str())) {
-                list.push(member.into());
-            }
+    for member in compared {
+        if !query.dimensions.contains(&member) {
+            query.dimensions.push(member);
         }
     }
 }
@@ -219,12 +208,13 @@ mod tests {
 
     #[test]
     fn compared_values_split_by_their_dimension() {
-        let mut q = serde_json::json!({"measures": ["O.revenue"], "filters": [
+        let mut q = Query::from_json(&serde_json::json!({"measures": ["O.revenue"], "filters": [
             {"member": "O.channel", "operator": "equals", "values": ["web", "mobile"]},
-            {"member": "O.status", "operator": "equals", "values": ["paid"]}]});
+            {"member": "O.status", "operator": "equals", "values": ["paid"]}]}))
+        .unwrap();
         split_compared_values(&mut q);
-        assert_eq!(q["dimensions"], serde_json::json!(["O.channel"]));
+        assert_eq!(q.dimensions, vec!["O.channel".to_string()]);
         split_compared_values(&mut q);
-        assert_eq!(q["dimensions"], serde_json::json!(["O.channel"]), "once");
+        assert_eq!(q.dimensions, vec!["O.channel".to_string()], "once");
     }
 }
