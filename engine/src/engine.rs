@@ -296,6 +296,26 @@ impl Engine {
         )
     }
 
+    /// An engine over `model` with one more data source (`name`, e.g. the
+    /// tables a tenant uploaded) beside this engine's sources: like
+    /// [`Engine::with_model`] followed by [`Engine::with_sources`], with its
+    /// own result cache and no rollups.
+    pub fn with_model_and_source(
+        &self,
+        model: Arc<SemanticModel>,
+        name: &str,
+        backend: Backend,
+    ) -> Engine {
+        let mut sources = self.inner.sources.clone();
+        sources.insert(name.to_string(), backend);
+        let graph = Arc::new(JoinGraph::new(&model));
+        let templates = Arc::new(CompiledTemplates::with_parsers(
+            model.clone(),
+            parsers(&sources),
+        ));
+        self.derived(model, graph, templates, sources)
+    }
+
     /// An engine over another compiled model (a tenant's variant of the
     /// model) on the same data sources, with its own result cache (same
     /// settings) and no rollups.

@@ -253,6 +253,7 @@ fn authenticate(state: &AppState, req: &Request) -> Result<Caller, ApiError> {
         ));
     }
     let mut caller = tenancy.identify(|claims| state.model_for(claims), context, &named)?;
+    state.uploads().attach(&mut caller);
     caller.gate = Some(
         state
             .admission()

@@ -35,6 +35,7 @@ pub mod state;
 pub mod table;
 pub mod tenancy;
 pub mod tenant_engines;
+pub mod uploads;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

@@ -17,6 +17,7 @@ use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::scope::QueryScope;
 use crate::tenancy::{Caller, TenancySettings};
 use crate::tenant_engines::{TenantEngines, TenantRouting};
+use crate::uploads::{UploadLimits, Uploads};
 
 /// Identity, isolation and limits of a server.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,6 +51,7 @@ struct Inner {
     /// address; the entry holds the model, so the address is not reused meanwhile.
     variant_metas: moka::sync::Cache<usize, (Arc<SemanticModel>, Arc<MetaDocument>)>,
     ai: AiService,
+    uploads: Uploads,
 }
 
 /// Most `/meta` documents of model variants kept at once.
@@ -63,6 +65,7 @@ pub struct AppStateBuilder {
     db: Option<PgConfig>,
     variants: Option<ModelVariants>,
     ai: AiService,
+    uploads: UploadLimits,
 }
 
 impl AppStateBuilder {
@@ -91,6 +94,12 @@ impl AppStateBuilder {
         self
     }
 
+    /// Limits of uploaded CSV tables (default [`UploadLimits::default`]).
+    pub fn uploads(mut self, limits: UploadLimits) -> Self {
+        self.uploads = limits;
+        self
+    }
+
     /// The state.
     pub fn build(self) -> AppState {
         let meta = Arc::new(MetaDocument::build(self.engine.model()));
@@ -109,6 +118,7 @@ impl AppStateBuilder {
                 meta,
                 variant_metas: moka::sync::Cache::new(MAX_VARIANT_METAS),
                 ai: self.ai,
+                uploads: Uploads::new(self.uploads),
             }),
         }
     }
@@ -130,6 +140,7 @@ impl AppState {
             db: None,
             variants: None,
             ai: AiService::default(),
+            uploads: UploadLimits::default(),
         }
     }
 
@@ -197,6 +208,11 @@ impl AppState {
     /// The AI analytics translator, catalogs and conversations.
     pub fn ai(&self) -> &AiService {
         &self.inner.ai
+    }
+
+    /// Every tenant's uploaded tables.
+    pub fn uploads(&self) -> &Uploads {
+        &self.inner.uploads
     }
 
     /// The `/cubejs-api/v1/meta` document of the whole model.

@@ -70,8 +70,12 @@ pub struct Caller {
     pub groups: Vec<String>,
     /// What the caller may see of the model.
     pub grant: AccessGrant,
-    /// The caller's model: the shared one, or its `COMPILE_CONTEXT` variant.
+    /// The caller's model: the shared one, or its `COMPILE_CONTEXT` variant,
+    /// plus the cubes its tenant uploaded (see [`crate::uploads`]).
     pub model: Arc<SemanticModel>,
+    /// The tenant's uploaded cubes, when it has any (set by
+    /// [`crate::uploads::Uploads::attach`]).
+    pub uploads: Option<Arc<crate::uploads::UploadSet>>,
     /// Admission of the caller's queries to the data sources (set by the
     /// server for each request, see [`crate::admission`]).
     pub gate: Option<Arc<dyn ExecutionGate>>,
@@ -144,6 +148,7 @@ impl TenancySettings {
             groups,
             grant,
             model,
+            uploads: None,
             gate: None,
         })
     }

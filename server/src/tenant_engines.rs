@@ -188,8 +188,25 @@ impl TenantEngines {
     /// A routed server refuses callers without a tenant, and tenants whose
     /// schema or database does not exist. Endpoints reach it only through
     /// [`AppState::scope_for`](crate::state::AppState::scope_for).
+    /// A caller with uploaded cubes gets that engine extended with them.
     pub async fn engine_for(&self, caller: &Caller) -> Result<Engine, ApiError> {
-        let base = self.variant_engine(&caller.model);
+        let Some(uploads) = &caller.uploads else {
+            return self.engine_of_model(caller, &caller.model).await;
+        };
+        let engine = self.engine_of_model(caller, uploads.base_model()).await?;
+        // A routed tenant's engine may be dropped with its pool at any time;
+        // keep no reference to it beyond this request.
+        let cache = !(self.routing.is_enabled() && self.db.is_some());
+        Ok(uploads.engine_over(&engine, cache))
+    }
+
+    /// The engine for `caller` over `model` (its model without uploads).
+    async fn engine_of_model(
+        &self,
+        caller: &Caller,
+        model: &Arc<SemanticModel>,
+    ) -> Result<Engine, ApiError> {
+        let base = self.variant_engine(model);
         let (true, Some(db)) = (self.routing.is_enabled(), &self.db) else {
             return Ok(base);
         };

@@ -37,3 +37,4 @@ mod pg_outage;
 mod sql_snapshots;
 mod sub_query;
 mod tenancy;
+mod uploads;

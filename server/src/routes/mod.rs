@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(api)
         .merge(crate::ai::routes::router(state.clone()))
+        .merge(crate::uploads::routes::router(state.clone()))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
