@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod forecast;
 pub mod insights;
 pub mod offline;
 pub mod prompt;

@@ -26,6 +26,7 @@ mod conformance;
 mod cube_client;
 mod demo;
 mod file_sources;
+mod forecast;
 mod fuzz;
 mod hardening;
 mod hardening_dates;

@@ -1,0 +1,106 @@
+//! Forecasts on the demo: for revenue and order counts per day, week and
+//! month over the demo's two years, the method (MSTL + AutoETS, or AutoETS)
+//! is backtested on the last periods it was not shown, beside a
+//! seasonal-naive forecast of the same periods. The figures are reported;
+//! the method must beat seasonal-naive on every one of them.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use strata::llm::forecast::{self, ForecastMethod};
+use strata::{DataFusionExecutor, Engine, Query, DEFAULT_DATA_SOURCE};
+
+use crate::common::report;
+
+fn demo_engine() -> Engine {
+    let model = strata::load_files(&strata::demo::model_files())
+        .unwrap_or_else(|e| panic!("demo model: {e}"));
+    let demo = strata::demo::DemoData::pinned();
+    let data = DataFusionExecutor::new();
+    for table in demo.tables() {
+        let batches = table.batches().unwrap_or_else(|e| panic!("{e}"));
+        data.register_batches(&table.name, table.schema, batches)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    Engine::builder(Arc::new(model))
+        .data_source(DEFAULT_DATA_SOURCE, Arc::new(data))
+        .build()
+}
+
+/// The measure per period over the demo's whole (pinned) period.
+async fn series(engine: &Engine, measure: &str, granularity: &str) -> Vec<f64> {
+    let query: Query = serde_json::from_value(json!({
+        "measures": [measure],
+        "timeDimensions": [{
+            "dimension": "Orders.created_at",
+            "granularity": granularity,
+            "dateRange": ["2023-01-01", "2024-12-31"]
+        }],
+        "order": {"Orders.created_at": "asc"}
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let result = engine.load(&query).await.unwrap_or_else(|e| panic!("{e}"));
+    let rows = result.rows_json();
+    let mut values: Vec<f64> = rows
+        .iter()
+        .map(|r| match &r[measure] {
+            serde_json::Value::String(s) => s.parse().unwrap_or(f64::NAN),
+            v => v.as_f64().unwrap_or(f64::NAN),
+        })
+        .collect();
+    // Weeks: the first and last weeks straddle the period's ends.
+    if granularity == "week" {
+        values.remove(0);
+        values.pop();
+    }
+    values
+}
+
+#[tokio::test]
+async fn demo_backtests_beat_seasonal_naive() {
+    let engine = demo_engine();
+    let mut lines = Vec::new();
+    let mut must_win = Vec::new();
+    for (measure, granularity, horizon) in [
+        ("Orders.revenue", "day", 28),
+        ("Orders.count", "day", 28),
+        ("Orders.revenue", "week", 8),
+        ("Orders.count", "week", 8),
+        ("Orders.revenue", "month", 3),
+        ("Orders.count", "month", 3),
+    ] {
+        let history = series(&engine, measure, granularity).await;
+        let season = forecast::season_of(granularity);
+        let f = forecast::forecast(&history, horizon, season)
+            .unwrap_or_else(|e| panic!("{measure} by {granularity}: {e}"));
+        assert_eq!(f.point.len(), horizon);
+        let bt = f
+            .backtest
+            .unwrap_or_else(|| panic!("{measure} by {granularity}: no backtest"));
+        let method = match f.method {
+            ForecastMethod::SeasonalEts { period } => format!("MSTL({period})+AutoETS"),
+            _ => "AutoETS".to_string(),
+        };
+        lines.push(format!(
+            "{measure:<15} by {granularity:<5} ({} periods, {method}): held out {:>2}, MAPE {:>5.1}% vs seasonal-naive {:>5.1}% ({:+.0}%)",
+            history.len(),
+            bt.held_out,
+            bt.mape * 100.0,
+            bt.seasonal_naive_mape * 100.0,
+            -bt.improvement() * 100.0,
+        ));
+        must_win.push((format!("{measure} by {granularity}"), bt));
+    }
+    report(&format!(
+        "forecast backtests on the demo:\n{}",
+        lines.join("\n")
+    ));
+    for (what, bt) in must_win {
+        assert!(
+            bt.mape < bt.seasonal_naive_mape,
+            "{what}: MAPE {} is not below seasonal-naive {}",
+            bt.mape,
+            bt.seasonal_naive_mape
+        );
+    }
+}
