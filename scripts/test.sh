@@ -99,8 +99,9 @@ ensure_js_deps
 # (`cargo bench --bench rollup` uses 10 million rows).
 export STRATA_BENCH_ROWS="${STRATA_BENCH_ROWS:-100000}"
 
-# The embedding example must keep compiling and answering (run before the tests
+# The embedding examples must keep compiling and answering (run before the tests
 # so that their summary stays the last thing printed).
 cargo run -q --example embedded >/dev/null
+cargo run -q --example analyst >/dev/null
 
 cargo test --workspace --all-targets "$@"

@@ -8,6 +8,9 @@
 //! * [`demo`] — the bundled demo: an online shop's model and synthetic data;
 //! * [`llm`] — natural language to queries constrained to the model, charts
 //!   and insights;
+//! * [`analyst`] — the AI analytics pipeline ([`Analyst`]): questions
+//!   answered with data, a chart and insights, in conversations, with no
+//!   HTTP in between;
 //! * [`server`] — the Cube-compatible REST API (the `strata` binary over it
 //!   is the `strata-cli` package, `cli/`).
 //!
@@ -31,8 +34,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! `examples/embedded.rs` runs the same on the bundled demo with no database.
+//! `examples/embedded.rs` runs the same on the bundled demo with no database;
+//! `examples/analyst.rs` asks it questions in plain language through
+//! [`Analyst`].
 
+pub use strata_analyst as analyst;
 pub use strata_demo as demo;
 pub use strata_engine as engine;
 pub use strata_llm as llm;
@@ -45,3 +51,9 @@ pub use strata_engine::{
     QueryRequest, DEFAULT_DATA_SOURCE,
 };
 pub use strata_schema::{load_dir, load_files, SemanticModel};
+
+pub use strata_analyst::{
+    Analyst, AnalystError, AnalystScope, AnalystSettings, Answer, ConversationBackend,
+    ConversationId, ConversationStore, FeedbackRequest, MemoryStore, Outcome, Owner, Rating,
+    Refusal,
+};

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use strata_engine::Query;
+
 use crate::catalog::{Catalog, CatalogMember};
 use crate::client::clip;
 use crate::constrain::{operators_for, GRANULARITIES};
@@ -150,6 +152,31 @@ pub(crate) fn previous_message(previous: &Translation) -> String {
     )
 }
 
+/// A question and the query people approved for it: shown to the LLM as an
+/// example of how this model's members answer questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The question.
+    pub question: String,
+    /// Its approved query.
+    pub query: Query,
+}
+
+/// The message that gives approved examples (as Cube's request JSON).
+pub(crate) fn examples_message(examples: &[Example]) -> String {
+    let mut out = String::from(
+        "Questions asked before, with the queries their users approved (examples of how this \
+         model's members answer questions; answer the next question on its own):\n",
+    );
+    for e in examples {
+        // A query always serializes; an empty object would only lose the example.
+        let query = serde_json::to_string(&e.query).unwrap_or_else(|_| "{}".to_owned());
+        let question = clip(&e.question.replace('\n', " "), MAX_DESCRIPTION);
+        out.push_str(&format!("- Question: {question}\n  Query: {query}\n"));
+    }
+    out
+}
+
 /// The message that sends an invalid answer's errors back.
 pub(crate) fn repair_message(errors: &[String]) -> String {
     let mut out = String::from("That answer is not a valid query:\n");
@@ -165,15 +192,19 @@ pub(crate) fn repair_message(errors: &[String]) -> String {
     out
 }
 
-/// The opening messages of a conversation: system prompt, the previous query
-/// when there is one, and the question.
+/// The opening messages of a conversation: system prompt, approved
+/// examples and the previous query when there are any, and the question.
 pub(crate) fn messages(
     catalog: &Catalog,
     question: &str,
     previous: Option<&Translation>,
+    examples: &[Example],
     today: NaiveDate,
 ) -> Vec<Value> {
     let mut messages = vec![json!({"role": "system", "content": system_prompt(catalog, today)})];
+    if !examples.is_empty() {
+        messages.push(json!({"role": "system", "content": examples_message(examples)}));
+    }
     if let Some(p) = previous {
         messages.push(json!({"role": "system", "content": previous_message(p)}));
     }
@@ -225,12 +256,33 @@ mod tests {
             chart: None,
             unmatched: vec![],
         };
-        let m = messages(&catalog(), "and by channel?", Some(&previous), today);
+        let m = messages(&catalog(), "and by channel?", Some(&previous), &[], today);
         assert_eq!(m.len(), 3);
         assert!(m[1]["content"]
             .as_str()
             .is_some_and(|c| c.contains("{\"measures\":[\"Orders.count\"]}")));
         assert_eq!(m[2], json!({"role": "user", "content": "and by channel?"}));
+    }
+
+    #[test]
+    fn approved_examples_come_before_the_question() {
+        let today = NaiveDate::from_ymd_opt(2024, 6, 15).expect("date");
+        let example = Example {
+            question: "sales per channel".into(),
+            query: strata_engine::Query::from_json(
+                &json!({"measures": ["Orders.revenue"], "dimensions": ["Orders.channel"]}),
+            )
+            .expect("query"),
+        };
+        let m = messages(&catalog(), "revenue by channel", None, &[example], today);
+        assert_eq!(m.len(), 3);
+        let text = m[1]["content"].as_str().unwrap_or_default();
+        assert!(text.contains("- Question: sales per channel\n"), "{text}");
+        assert!(
+            text.contains(r#""dimensions":["Orders.channel"]"#),
+            "{text}"
+        );
+        assert_eq!(m[2]["role"], "user");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::catalog::Catalog;
 use crate::client::{clip, LlmClient, LlmConfig};
 use crate::constrain::{query_schema, response_format, tool_call};
 use crate::error::LlmError;
-use crate::prompt::{messages, repair_message};
+use crate::prompt::{messages, repair_message, Example};
 use crate::translation::Translation;
 use crate::validate::{parse_answer, validate_answer};
 
@@ -79,6 +79,21 @@ impl LlmTranslator {
         previous: Option<&Translation>,
         today: NaiveDate,
     ) -> Result<Translation, LlmError> {
+        self.translate_with_examples(engine, catalog, question, previous, &[], today)
+            .await
+    }
+
+    /// [`LlmTranslator::translate`], showing the LLM `examples`: questions
+    /// and the queries people approved for them.
+    pub async fn translate_with_examples(
+        &self,
+        engine: &Engine,
+        catalog: &Catalog,
+        question: &str,
+        previous: Option<&Translation>,
+        examples: &[Example],
+        today: NaiveDate,
+    ) -> Result<Translation, LlmError> {
         let question = question.trim();
         if question.is_empty() {
             return Err(LlmError::NotUnderstood("the question is empty".into()));
@@ -95,7 +110,7 @@ impl LlmTranslator {
         }
         let question = clip(question, MAX_QUESTION_CHARS);
         let schema = query_schema(catalog);
-        let mut conversation = messages(catalog, &question, previous, today);
+        let mut conversation = messages(catalog, &question, previous, examples, today);
         let max_attempts = self.config().max_repairs.saturating_add(1);
         let mut attempt = 0;
         loop {

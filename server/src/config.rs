@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use strata_engine::PgConfig;
 
-use crate::ai::{AiSettings, ConversationBackend};
+use crate::ai::{AnalystSettings, ConversationBackend};
 use crate::setup::EngineSettings;
 use crate::state::SecuritySettings;
 
@@ -40,7 +40,7 @@ pub struct ServerConfig {
     /// Tenancy, tenant routing and rate limits.
     pub security: SecuritySettings,
     /// AI analytics: data directory, conversation store and LLM endpoint.
-    pub ai: AiSettings,
+    pub ai: AnalystSettings,
     /// Connection limits and timeouts.
     pub http: crate::connections::HttpLimits,
 }
@@ -76,7 +76,7 @@ impl Default for ServerConfig {
             jwt_issuer: None,
             jwt_audience: None,
             security: SecuritySettings::default(),
-            ai: AiSettings::default(),
+            ai: AnalystSettings::default(),
             http: crate::connections::HttpLimits::default(),
         }
     }
@@ -388,8 +388,8 @@ fn http_limits(
 fn ai_settings(
     get: &dyn Fn(&str) -> Option<String>,
     db: Option<&PgConfig>,
-) -> Result<AiSettings, ConfigError> {
-    let mut ai = AiSettings::default();
+) -> Result<AnalystSettings, ConfigError> {
+    let mut ai = AnalystSettings::default();
     if let Some(dir) = get("STRATA_DATA_DIR") {
         ai.data_dir = PathBuf::from(dir.trim());
     }

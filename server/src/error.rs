@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use strata_analyst::{AnalystError, StoreError};
 use strata_engine::{EngineError, QueryError};
 use strata_schema::ModelErrors;
 
@@ -125,6 +126,43 @@ impl ApiError {
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
         ApiError::bad_request(e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// A database that cannot be reached is a 503 to retry; anything else
+    /// (a corrupt file, a disk error) the server's fault.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Database { .. } => {
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("Conversations are unavailable: {e}"),
+                );
+                err.retry_after = Some(5);
+                err
+            }
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AnalystError> for ApiError {
+    /// The caller's mistakes (a bad question or query, members outside its
+    /// grant) are 400s, someone else's conversation a 404; the store and
+    /// the engine answer as they do everywhere.
+    fn from(e: AnalystError) -> Self {
+        match e {
+            AnalystError::ConversationNotFound(_) | AnalystError::TurnNotFound { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, e.to_string())
+            }
+            AnalystError::InvalidQuestion(_)
+            | AnalystError::OutsideCatalog { .. }
+            | AnalystError::Query(_) => ApiError::bad_request(e.to_string()),
+            AnalystError::Store(s) | AnalystError::StoreSetup(s) => ApiError::from(s),
+            AnalystError::Engine(e) => ApiError::from(e),
+            other => ApiError::internal(other.to_string()),
+        }
     }
 }
 
@@ -312,5 +350,45 @@ mod tests {
         let e = ApiError::from(EngineError::Query(QueryError::new("bad member")));
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert_eq!(e.message, "bad member");
+    }
+
+    #[test]
+    fn analyst_errors_choose_their_status() {
+        let cases = [
+            (AnalystError::ConversationNotFound("c".into()), 404),
+            (
+                AnalystError::TurnNotFound {
+                    id: "c".into(),
+                    turn: 3,
+                    turns: 1,
+                },
+                404,
+            ),
+            (AnalystError::InvalidQuestion("empty".into()), 400),
+            (
+                AnalystError::OutsideCatalog {
+                    members: vec!["Secrets.count".into()],
+                },
+                400,
+            ),
+            (AnalystError::Query(QueryError::new("bad")), 400),
+            (AnalystError::Engine(EngineError::NoDatabase), 503),
+            (
+                AnalystError::Store(StoreError::Corrupt {
+                    what: "x".into(),
+                    reason: "y".into(),
+                }),
+                500,
+            ),
+            (AnalystError::Internal("oops".into()), 500),
+        ];
+        for (e, status) in cases {
+            let text = e.to_string();
+            assert_eq!(ApiError::from(e).status.as_u16(), status, "{text}");
+        }
+        let e = ApiError::from(AnalystError::OutsideCatalog {
+            members: vec!["Secrets.count".into()],
+        });
+        assert!(e.message.contains("Secrets.count"), "{}", e.message);
     }
 }

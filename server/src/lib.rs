@@ -125,7 +125,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .security(config.security.clone())
         .db(config.db.clone())
         .variants(variants)
-        .ai(ai::AiService::new(&config.ai)?)
+        .ai(ai::build_analyst(&config.ai)?)
         .build();
     let app = router(state);
 

@@ -8,7 +8,7 @@ use strata_engine::{Engine, PgConfig};
 use strata_schema::SemanticModel;
 
 use crate::admission::{Admission, AdmissionSettings};
-use crate::ai::AiService;
+use crate::ai::Analyst;
 use crate::auth::AuthSettings;
 use crate::error::ApiError;
 use crate::meta::MetaDocument;
@@ -50,7 +50,7 @@ struct Inner {
     /// `/meta` documents of `COMPILE_CONTEXT` variants, keyed by the model's
     /// address; the entry holds the model, so the address is not reused meanwhile.
     variant_metas: moka::sync::Cache<usize, (Arc<SemanticModel>, Arc<MetaDocument>)>,
-    ai: AiService,
+    ai: Analyst,
     uploads: Uploads,
 }
 
@@ -64,7 +64,7 @@ pub struct AppStateBuilder {
     security: SecuritySettings,
     db: Option<PgConfig>,
     variants: Option<ModelVariants>,
-    ai: AiService,
+    ai: Analyst,
     uploads: UploadLimits,
 }
 
@@ -87,9 +87,9 @@ impl AppStateBuilder {
         self
     }
 
-    /// The AI analytics service (default: the offline parser and a file
+    /// The AI analytics pipeline (default: the offline parser and a file
     /// store in `.strata-data`).
-    pub fn ai(mut self, ai: AiService) -> Self {
+    pub fn ai(mut self, ai: Analyst) -> Self {
         self.ai = ai;
         self
     }
@@ -139,7 +139,7 @@ impl AppState {
             security: SecuritySettings::default(),
             db: None,
             variants: None,
-            ai: AiService::default(),
+            ai: Analyst::default(),
             uploads: UploadLimits::default(),
         }
     }
@@ -206,7 +206,7 @@ impl AppState {
     }
 
     /// The AI analytics translator, catalogs and conversations.
-    pub fn ai(&self) -> &AiService {
+    pub fn ai(&self) -> &Analyst {
         &self.inner.ai
     }
 

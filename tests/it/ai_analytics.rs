@@ -17,10 +17,10 @@ use crate::common::openai_mock::{scripted_answer, OpenAiMock, Reply};
 use crate::common::query_compare::normalize;
 use crate::common::{pg_client, report, sign_token};
 
-const SECRET: &str = "ai-analytics-secret";
+pub(crate) const SECRET: &str = "ai-analytics-secret";
 
 /// A fresh, empty directory.
-fn scratch_dir(tag: &str) -> PathBuf {
+pub(crate) fn scratch_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "strata-ai-{tag}-{}-{}",
         std::process::id(),
@@ -31,7 +31,7 @@ fn scratch_dir(tag: &str) -> PathBuf {
 }
 
 /// The demo, with tokens required and conversations under `data_dir`.
-fn demo_config(data_dir: &std::path::Path) -> ServerConfig {
+pub(crate) fn demo_config(data_dir: &std::path::Path) -> ServerConfig {
     let mut config = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
         api_secret: Some(SECRET.into()),
@@ -46,28 +46,28 @@ fn demo_config(data_dir: &std::path::Path) -> ServerConfig {
     config
 }
 
-async fn start(config: ServerConfig) -> RunningServer {
+pub(crate) async fn start(config: ServerConfig) -> RunningServer {
     strata_server::start(config)
         .await
         .unwrap_or_else(|e| panic!("server: {e}"))
 }
 
-fn token(tenant: &str, user: &str) -> String {
+pub(crate) fn token(tenant: &str, user: &str) -> String {
     sign_token(SECRET, &json!({"tenant_id": tenant, "sub": user}))
 }
 
-fn alice() -> String {
+pub(crate) fn alice() -> String {
     token("acme", "alice")
 }
 
 /// One HTTP exchange: status, `Retry-After`, JSON body.
-struct Exchange {
-    status: u16,
-    retry_after: Option<String>,
-    body: Value,
+pub(crate) struct Exchange {
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Value,
 }
 
-async fn call(
+pub(crate) async fn call(
     server: &RunningServer,
     method: reqwest::Method,
     path: &str,
@@ -102,7 +102,12 @@ async fn call(
     }
 }
 
-async fn ask(server: &RunningServer, token: &str, question: &str, conv: Option<&str>) -> Exchange {
+pub(crate) async fn ask(
+    server: &RunningServer,
+    token: &str,
+    question: &str,
+    conv: Option<&str>,
+) -> Exchange {
     let mut body = json!({"naturalLanguageQuery": question});
     if let Some(id) = conv {
         body["conversationId"] = json!(id);
@@ -117,7 +122,7 @@ async fn ask(server: &RunningServer, token: &str, question: &str, conv: Option<&
     .await
 }
 
-async fn get(server: &RunningServer, token: &str, path: &str) -> Exchange {
+pub(crate) async fn get(server: &RunningServer, token: &str, path: &str) -> Exchange {
     call(server, reqwest::Method::GET, path, token, None).await
 }
 
@@ -125,7 +130,7 @@ async fn delete(server: &RunningServer, token: &str, path: &str) -> Exchange {
     call(server, reqwest::Method::DELETE, path, token, None).await
 }
 
-fn conversation_id(r: &Exchange) -> String {
+pub(crate) fn conversation_id(r: &Exchange) -> String {
     r.body["conversationId"]
         .as_str()
         .unwrap_or_else(|| panic!("no conversationId: {}", r.body))
@@ -510,7 +515,7 @@ async fn schema_is_the_callers_own_view_of_the_model() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn llm_config(mock: &OpenAiMock) -> LlmConfig {
+pub(crate) fn llm_config(mock: &OpenAiMock) -> LlmConfig {
     let mut c = LlmConfig::new(mock.base_url(), "mock-model");
     c.max_retries = 0;
     c.max_repairs = 1;

@@ -17,6 +17,7 @@
 mod common;
 
 mod ai_analytics;
+mod ai_feedback;
 mod approx_distinct;
 mod arrow_memory;
 mod arrow_path;

@@ -1,33 +1,63 @@
 //! The `/ai-analytics/*` routes; see [`crate::ai`].
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query as UrlQuery, State};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use serde::Deserialize;
 use serde_json::json;
+use strata_analyst::{AnalystError, AnalystScope, Outcome, RefusalReason};
 
-use super::conversations::Owner;
-use super::service::{self, conversation_not_found, AskRequest};
+use super::requests::{feedback_from_body, AskRequest, ChartRequest};
+use super::{analyst_scope, owner_of};
 use crate::auth::require_auth_ai;
 use crate::body::RequestBody;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::tenancy::Caller;
 
+/// Conversations listed when the request does not say (`?limit=`).
+const DEFAULT_LIST_LIMIT: usize = 50;
+/// Most conversations listed at once.
+const MAX_LIST_LIMIT: usize = 500;
+
 /// The AI analytics routes, authenticated like `/load` and counted against
 /// the AI rate limit.
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/ai-analytics/query", post(query))
+        .route("/ai-analytics/chart", post(chart))
+        .route("/ai-analytics/feedback", post(feedback))
         .route("/ai-analytics/schema", get(schema))
         .route("/ai-analytics/schema/{tenant_id}", get(schema_of_tenant))
+        .route("/ai-analytics/conversations", get(list_conversations))
         .route(
             "/ai-analytics/conversations/{id}",
             get(get_conversation).delete(delete_conversation),
         )
         .route_layer(middleware::from_fn_with_state(state, require_auth_ai))
+}
+
+/// The analyst's scope of `caller`: its engine, grant, claims and owner.
+async fn scope_of(state: &AppState, caller: &Caller) -> Result<AnalystScope, ApiError> {
+    let scope = state.scope_for(Some(caller)).await?;
+    Ok(analyst_scope(&scope))
+}
+
+/// The status a question's outcome is answered with: refusals are the
+/// question's (200) unless the translator failed.
+fn outcome_status(outcome: &Outcome) -> StatusCode {
+    match outcome {
+        Outcome::Answer(_) => StatusCode::OK,
+        Outcome::Refusal(r) => match r.reason {
+            RefusalReason::TranslatorUnavailable => StatusCode::BAD_GATEWAY,
+            RefusalReason::TranslatorFailed => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::OK,
+        },
+    }
 }
 
 /// `POST /ai-analytics/query`.
@@ -36,23 +66,61 @@ async fn query(
     Extension(caller): Extension<Caller>,
     RequestBody(body): RequestBody,
 ) -> Response {
-    let request = body.and_then(|bytes| AskRequest::from_body(&bytes));
-    let result = match request {
-        Ok(request) => service::ask(&state, &caller, request).await,
-        Err(e) => Err(e),
+    let result = async {
+        let request = AskRequest::from_body(&body?)?;
+        let scope = scope_of(&state, &caller).await?;
+        let outcome = state
+            .ai()
+            .ask(&scope, &request.question, request.conversation_id.as_ref())
+            .await?;
+        Ok::<_, ApiError>((outcome_status(&outcome), Json(outcome)).into_response())
     };
-    match result {
-        Ok((status, body)) => (status, Json(body)).into_response(),
-        Err(e) => e.into_response(),
-    }
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /ai-analytics/chart`: a Cube query answered like a question.
+async fn chart(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RequestBody(body): RequestBody,
+) -> Response {
+    let result = async {
+        let request = ChartRequest::from_body(&body?)?;
+        let scope = scope_of(&state, &caller).await?;
+        let ai = state.ai();
+        let answer = match &request.conversation_id {
+            Some(id) => {
+                ai.chart_in_conversation(&scope, &request.query, request.chart_type, id)
+                    .await?
+            }
+            None => ai.chart(&scope, &request.query, request.chart_type).await?,
+        };
+        Ok::<_, ApiError>(Json(answer).into_response())
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /ai-analytics/feedback`: `{"stored": true}`.
+async fn feedback(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RequestBody(body): RequestBody,
+) -> Response {
+    let result = async {
+        let request = feedback_from_body(&body?)?;
+        let scope = scope_of(&state, &caller).await?;
+        state.ai().feedback(&scope, request).await?;
+        Ok::<_, ApiError>(Json(json!({"stored": true})).into_response())
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /ai-analytics/schema`: the caller's own view of the model.
 async fn schema(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
-    match state.scope_for(Some(&caller)).await {
+    match scope_of(&state, &caller).await {
         Ok(scope) => {
-            let entry = state.ai().catalogs().for_caller(&scope).await;
-            Json(entry.schema.clone()).into_response()
+            let entry = state.ai().schema(&scope).await;
+            Json(&entry.schema).into_response()
         }
         Err(e) => e.into_response(),
     }
@@ -73,13 +141,44 @@ async fn schema_of_tenant(
     schema(State(state), Extension(caller)).await
 }
 
+/// `?limit=` of `GET /ai-analytics/conversations`.
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    limit: Option<String>,
+}
+
+/// `GET /ai-analytics/conversations`: the caller's own, newest first.
+async fn list_conversations(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    params: Result<UrlQuery<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let limit = match params.map(|UrlQuery(p)| p.limit) {
+        Ok(None) => DEFAULT_LIST_LIMIT,
+        Ok(Some(text)) => match text.trim().parse::<usize>() {
+            Ok(n) if (1..=MAX_LIST_LIMIT).contains(&n) => n,
+            _ => {
+                return ApiError::bad_request(format!(
+                    "limit must be a whole number from 1 to {MAX_LIST_LIMIT}, not {text:?}"
+                ))
+                .into_response()
+            }
+        },
+        Err(e) => return ApiError::bad_request(e.body_text()).into_response(),
+    };
+    match state.ai().store().list(&owner_of(&caller), limit).await {
+        Ok(list) => Json(json!({ "conversations": list })).into_response(),
+        Err(e) => ApiError::from(AnalystError::from(e)).into_response(),
+    }
+}
+
 /// `GET /ai-analytics/conversations/{id}`: the caller's conversation.
 async fn get_conversation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     PathSegment(id): PathSegment,
 ) -> Response {
-    match state.ai().store().get(&Owner::of(&caller), &id).await {
+    match state.ai().store().get(&owner_of(&caller), &id).await {
         Ok(Some(c)) => Json(json!({
             "conversationId": c.id,
             "createdAt": c.created_at,
@@ -87,8 +186,8 @@ async fn get_conversation(
             "turns": c.turns,
         }))
         .into_response(),
-        Ok(None) => conversation_not_found(&id).into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Ok(None) => ApiError::from(AnalystError::ConversationNotFound(id)).into_response(),
+        Err(e) => ApiError::from(AnalystError::from(e)).into_response(),
     }
 }
 
@@ -98,10 +197,10 @@ async fn delete_conversation(
     Extension(caller): Extension<Caller>,
     PathSegment(id): PathSegment,
 ) -> Response {
-    match state.ai().store().delete(&Owner::of(&caller), &id).await {
+    match state.ai().store().delete(&owner_of(&caller), &id).await {
         Ok(true) => Json(json!({"success": true, "conversationId": id})).into_response(),
-        Ok(false) => conversation_not_found(&id).into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Ok(false) => ApiError::from(AnalystError::ConversationNotFound(id)).into_response(),
+        Err(e) => ApiError::from(AnalystError::from(e)).into_response(),
     }
 }
 
