@@ -13,6 +13,7 @@ use crate::auth::AuthSettings;
 use crate::error::ApiError;
 use crate::meta::MetaDocument;
 use crate::model_variants::ModelVariants;
+use crate::plugins::PluginRegistry;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::scope::QueryScope;
 use crate::tenancy::{Caller, TenancySettings};
@@ -50,6 +51,7 @@ struct Inner {
     /// address; the entry holds the model, so the address is not reused meanwhile.
     variant_metas: moka::sync::Cache<usize, (Arc<SemanticModel>, Arc<MetaDocument>)>,
     ai: AiService,
+    plugins: Arc<PluginRegistry>,
 }
 
 /// Most `/meta` documents of model variants kept at once.
@@ -63,6 +65,7 @@ pub struct AppStateBuilder {
     db: Option<PgConfig>,
     variants: Option<ModelVariants>,
     ai: AiService,
+    plugins: Arc<PluginRegistry>,
 }
 
 impl AppStateBuilder {
@@ -91,6 +94,12 @@ impl AppStateBuilder {
         self
     }
 
+    /// The chart plugins offered (default: the built-in ones).
+    pub fn plugins(mut self, plugins: PluginRegistry) -> Self {
+        self.plugins = Arc::new(plugins);
+        self
+    }
+
     /// The state.
     pub fn build(self) -> AppState {
         let meta = Arc::new(MetaDocument::build(self.engine.model()));
@@ -109,6 +118,7 @@ impl AppStateBuilder {
                 meta,
                 variant_metas: moka::sync::Cache::new(MAX_VARIANT_METAS),
                 ai: self.ai,
+                plugins: self.plugins,
             }),
         }
     }
@@ -130,6 +140,7 @@ impl AppState {
             db: None,
             variants: None,
             ai: AiService::default(),
+            plugins: Arc::new(PluginRegistry::built_in()),
         }
     }
 
@@ -197,6 +208,11 @@ impl AppState {
     /// The AI analytics translator, catalogs and conversations.
     pub fn ai(&self) -> &AiService {
         &self.inner.ai
+    }
+
+    /// The chart plugins.
+    pub fn plugins(&self) -> &PluginRegistry {
+        &self.inner.plugins
     }
 
     /// The `/cubejs-api/v1/meta` document of the whole model.

@@ -11,6 +11,8 @@
 //!   "conversationId"}`; a question that cannot be answered gets
 //!   `"success": false` with an `error` naming what was not understood and
 //!   what can be asked about;
+//! * `POST /ai-analytics/chart` `{"query", "chartType"?, "conversationId"?}`:
+//!   a Cube query given directly, answered with the same body ([`direct`]);
 //! * `GET /ai-analytics/schema` and `/ai-analytics/schema/{tenantId}` (the
 //!   caller's own tenant only): the model as the translator sees it;
 //! * `GET` and `DELETE /ai-analytics/conversations/{id}`.
@@ -30,6 +32,7 @@
 
 pub mod catalogs;
 pub mod conversations;
+pub mod direct;
 pub mod guard;
 pub mod pg_store;
 pub mod routes;

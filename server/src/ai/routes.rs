@@ -9,6 +9,7 @@ use axum::{Extension, Json, Router};
 use serde_json::json;
 
 use super::conversations::Owner;
+use super::direct;
 use super::service::{self, conversation_not_found, AskRequest};
 use crate::auth::require_auth_ai;
 use crate::body::RequestBody;
@@ -21,6 +22,7 @@ use crate::tenancy::Caller;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/ai-analytics/query", post(query))
+        .route("/ai-analytics/chart", post(chart))
         .route("/ai-analytics/schema", get(schema))
         .route("/ai-analytics/schema/{tenant_id}", get(schema_of_tenant))
         .route(
@@ -39,6 +41,23 @@ async fn query(
     let request = body.and_then(|bytes| AskRequest::from_body(&bytes));
     let result = match request {
         Ok(request) => service::ask(&state, &caller, request).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /ai-analytics/chart`.
+async fn chart(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RequestBody(body): RequestBody,
+) -> Response {
+    let request = body.and_then(|bytes| direct::ChartRequest::from_body(&bytes));
+    let result = match request {
+        Ok(request) => direct::run(&state, &caller, request).await,
         Err(e) => Err(e),
     };
     match result {

@@ -15,6 +15,7 @@ use super::conversations::{now, Conversation, Owner, StoredChart, Turn};
 use super::guard::outside_catalog;
 use super::AiService;
 use crate::error::{engine_status, ApiError};
+use crate::plugins::{PluginRegistry, ResultShape};
 use crate::scope::QueryScope;
 use crate::state::AppState;
 use crate::tenancy::Caller;
@@ -84,9 +85,9 @@ pub fn conversation_not_found(id: &str) -> ApiError {
 }
 
 /// A question that got no data, and why.
-struct Refusal {
+pub(super) struct Refusal {
     status: StatusCode,
-    message: String,
+    pub(super) message: String,
     translation: Option<Translation>,
 }
 
@@ -101,7 +102,7 @@ impl Refusal {
 }
 
 /// A question answered with data.
-struct Answer {
+pub(super) struct Answer {
     translation: Translation,
     query_type: QueryType,
     table: ResultTable,
@@ -118,15 +119,7 @@ pub async fn ask(
 ) -> Result<(StatusCode, Value), ApiError> {
     let ai = state.ai();
     let owner = Owner::of(caller);
-    let existing = match &request.conversation_id {
-        Some(id) => Some(
-            ai.store()
-                .get(&owner, id)
-                .await?
-                .ok_or_else(|| conversation_not_found(id))?,
-        ),
-        None => None,
-    };
+    let existing = conversation_of(ai, &owner, request.conversation_id.as_deref()).await?;
     let scope = state.scope_for(Some(caller)).await?;
     let entry = ai.catalogs().for_caller(&scope).await;
     let catalog = &entry.catalog;
@@ -150,7 +143,10 @@ pub async fn ask(
     let mut body = Map::new();
     body.insert("naturalLanguageQuery".into(), json!(request.question));
     let (status, turn) = match outcome {
-        Ok(a) => (StatusCode::OK, answered(&request.question, a, &mut body)),
+        Ok(a) => (
+            StatusCode::OK,
+            answered(&request.question, a, state.plugins(), &mut body),
+        ),
         Err(r) => (r.status, refused(&request.question, r, catalog, &mut body)),
     };
     body.insert(
@@ -161,23 +157,52 @@ pub async fn ask(
             "offline"
         }),
     );
+    record(ai, &owner, existing, turn, &mut body).await?;
+    Ok((status, Value::Object(body)))
+}
 
+/// The conversation `id` of `owner`, or a 404.
+pub(super) async fn conversation_of(
+    ai: &AiService,
+    owner: &Owner,
+    id: Option<&str>,
+) -> Result<Option<Conversation>, ApiError> {
+    match id {
+        Some(id) => Ok(Some(
+            ai.store()
+                .get(owner, id)
+                .await?
+                .ok_or_else(|| conversation_not_found(id))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Records `turn` in the `existing` conversation (or a new one) and puts its
+/// `conversationId` and `turn` number in the body.
+pub(super) async fn record(
+    ai: &AiService,
+    owner: &Owner,
+    existing: Option<Conversation>,
+    turn: Turn,
+    body: &mut Map<String, Value>,
+) -> Result<(), ApiError> {
     let (id, turns) = match existing {
         Some(c) => {
-            if !ai.store().append(&owner, &c.id, &turn).await? {
+            if !ai.store().append(owner, &c.id, &turn).await? {
                 return Err(conversation_not_found(&c.id));
             }
             (c.id, c.turns.len() + 1)
         }
         None => {
-            let c = Conversation::start(crate::response::random_uuid(), &owner, turn);
+            let c = Conversation::start(crate::response::random_uuid(), owner, turn);
             ai.store().create(&c).await?;
             (c.id, 1)
         }
     };
     body.insert("conversationId".into(), json!(id));
     body.insert("turn".into(), json!(turns));
-    Ok((status, Value::Object(body)))
+    Ok(())
 }
 
 /// The question (or follow-up) as a query over `catalog`.
@@ -203,7 +228,7 @@ async fn translate(
 
 /// Checks the translation against the catalog and runs it in the caller's
 /// `scope` (its engine, grant, claims and gate).
-async fn answer(
+pub(super) async fn answer(
     scope: &QueryScope<'_>,
     catalog: &Catalog,
     translation: Translation,
@@ -289,9 +314,15 @@ fn refusal(catalog: &Catalog, e: LlmError) -> Refusal {
 }
 
 /// Fills the success body; returns the turn to record.
-fn answered(question: &str, a: Answer, body: &mut Map<String, Value>) -> Turn {
+pub(super) fn answered(
+    question: &str,
+    a: Answer,
+    plugins: &PluginRegistry,
+    body: &mut Map<String, Value>,
+) -> Turn {
     let t = &a.translation;
     let chart = chart::recommend(t.intent, &a.table, t.chart);
+    let alternatives = chart_alternatives(&a.table, plugins);
     let insights = insights::compute(t.intent, &a.table);
     body.insert("success".into(), json!(true));
     body.insert("intent".into(), json!(t.intent.as_str()));
@@ -306,6 +337,7 @@ fn answered(question: &str, a: Answer, body: &mut Map<String, Value>) -> Turn {
             "option": chart.option,
             "columns": chart.columns,
             "note": chart.note,
+            "alternatives": alternatives,
         }),
     );
     body.insert("insights".into(), json!(insights));
@@ -328,6 +360,17 @@ fn answered(question: &str, a: Answer, body: &mut Map<String, Value>) -> Turn {
         error: None,
         created_at: now(),
     }
+}
+
+/// The chart types that can show `table`, then the names of the plugins
+/// whose `fits` rule matches it.
+fn chart_alternatives<'a>(table: &ResultTable, plugins: &'a PluginRegistry) -> Vec<&'a str> {
+    let mut names: Vec<&str> = chart::fitting(table)
+        .into_iter()
+        .map(strata_llm::ChartType::as_str)
+        .collect();
+    names.extend(plugins.fitting(&ResultShape::of(table)));
+    names
 }
 
 /// The result's columns: `[{"member", "title", "role", "type", "format",
@@ -358,7 +401,12 @@ fn columns_json(table: &ResultTable) -> Value {
 }
 
 /// Fills the refusal body; returns the turn to record.
-fn refused(question: &str, r: Refusal, catalog: &Catalog, body: &mut Map<String, Value>) -> Turn {
+pub(super) fn refused(
+    question: &str,
+    r: Refusal,
+    catalog: &Catalog,
+    body: &mut Map<String, Value>,
+) -> Turn {
     body.insert("success".into(), json!(false));
     body.insert("error".into(), json!(r.message));
     let names = |kind: MemberKind| -> Vec<&str> {
