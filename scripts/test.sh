@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: makes sure PostgreSQL and Redis answer locally, installs the JS
-# test dependencies (tests/js), then runs every test of the workspace (unit, integration,
-# conformance, @cubejs-client/core, bad input; criterion benches run once in test mode).
+# test dependencies (tests/js) and Chromium, drives the page in headless Chromium
+# (tests/js/page.mjs), then runs every test of the workspace (unit, integration, conformance,
+# @cubejs-client/core, bad input; criterion benches run once in test mode).
 #
 #   bash scripts/test.sh [extra cargo test args]
 set -euo pipefail
@@ -90,10 +91,50 @@ ensure_js_deps() {
   fi
 }
 
+# Headless Chromium for the page test (tests/js/page.mjs); Debian's package.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  echo "installing chromium (the page test drives it headless)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null ||
+    { apt-get update -q >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } ||
+    die "cannot install chromium (tests/js/page.mjs needs /usr/bin/chromium)"
+  command -v chromium >/dev/null 2>&1 || die "chromium installed but not on PATH"
+}
+
+# The page (GET /) in headless Chromium against `strata serve --demo` on a free port.
+# Screenshots: $CARGO_TARGET_DIR/page-shots.
+run_page_test() {
+  cargo build -q -p strata-cli --bin strata
+  local port data log pid
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  data=$(mktemp -d)
+  log="$data/strata.log"
+  STRATA_DATA_DIR="$data/state" "$CARGO_TARGET_DIR/debug/strata" serve --demo \
+    --listen "127.0.0.1:$port" >"$log" 2>&1 &
+  pid=$!
+  # shellcheck disable=SC2064 # expand now: stop this server, remove its files
+  trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf '$data'" EXIT
+  ready() { curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; }
+  if ! wait_for 120 ready; then
+    cat "$log" >&2
+    die "strata serve --demo did not become ready on port $port"
+  fi
+  if ! STRATA_URL="http://127.0.0.1:$port" node tests/js/page.mjs; then
+    tail -n 40 "$log" >&2
+    die "the page test failed (tests/js/page.mjs); screenshots in $CARGO_TARGET_DIR/page-shots"
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$data"
+  trap - EXIT
+}
+
 ensure_postgres
 ensure_hll
 ensure_redis
 ensure_js_deps
+ensure_chromium
 
 # The rollup benchmark runs once in test mode; keep its fact table small here
 # (`cargo bench --bench rollup` uses 10 million rows).
@@ -103,5 +144,7 @@ export STRATA_BENCH_ROWS="${STRATA_BENCH_ROWS:-100000}"
 # so that their summary stays the last thing printed).
 cargo run -q --example embedded >/dev/null
 cargo run -q --example analyst >/dev/null
+
+run_page_test
 
 cargo test --workspace --all-targets "$@"

@@ -213,12 +213,17 @@ impl Analyst {
 /// An answer from a query's data (not yet recorded).
 pub(crate) fn answer(question: Option<&str>, translation: Translation, ran: Ran) -> Answer {
     let (chart, insights) = present(translation.intent, &ran.table, translation.chart);
+    let chart_alternatives = strata_llm::chart::fitting(&ran.table)
+        .into_iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
     Answer {
         question: question.map(str::to_owned),
         translation,
         query_type: ran.query_type,
         table: ran.table,
         chart,
+        chart_alternatives,
         insights,
         metadata: ran.metadata,
         sql: ran.sql,

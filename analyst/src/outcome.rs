@@ -36,6 +36,10 @@ pub struct Answer {
     pub table: ResultTable,
     /// The chart.
     pub chart: Chart,
+    /// Chart types that can show the result (the chart's `alternatives`):
+    /// the built-in ones that fit; an embedder may add its own (the server
+    /// adds its chart plugins).
+    pub chart_alternatives: Vec<String>,
     /// What the data says.
     pub insights: Vec<Insight>,
     /// Cube's annotation of the members.
@@ -156,16 +160,18 @@ impl Serialize for Outcome {
     }
 }
 
-/// The chart as answers carry it: `{"type", "option", "columns", "note"}`.
-struct ChartBody<'a>(&'a Chart);
+/// The chart as answers carry it: `{"type", "option", "columns", "note",
+/// "alternatives"}`.
+struct ChartBody<'a>(&'a Chart, &'a [String]);
 
 impl Serialize for ChartBody<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut o = s.serialize_struct("Chart", 4)?;
+        let mut o = s.serialize_struct("Chart", 5)?;
         o.serialize_field("type", self.0.chart_type.as_str())?;
         o.serialize_field("option", &self.0.option)?;
         o.serialize_field("columns", &self.0.columns)?;
         o.serialize_field("note", &self.0.note)?;
+        o.serialize_field("alternatives", self.1)?;
         o.end()
     }
 }
@@ -217,7 +223,7 @@ impl Serialize for Answer {
         o.serialize_entry("queryType", self.query_type.as_str())?;
         o.serialize_entry("data", &self.table.rows)?;
         o.serialize_entry("columns", &ListBody(&self.table.columns, ColumnBody))?;
-        o.serialize_entry("chart", &ChartBody(&self.chart))?;
+        o.serialize_entry("chart", &ChartBody(&self.chart, &self.chart_alternatives))?;
         o.serialize_entry("insights", &self.insights)?;
         o.serialize_entry("metadata", &self.metadata)?;
         if let Some(sql) = &self.sql {

@@ -52,6 +52,10 @@ enum Command {
         /// Address to listen on, `HOST:PORT` or a port (overrides PORT).
         #[arg(long, value_name = "ADDR", value_parser = parse_listen)]
         listen: Option<SocketAddr>,
+        /// Directory of extra chart plugins for the page (overrides
+        /// STRATA_PLUGINS_DIR; see docs/plugins.md).
+        #[arg(long, value_name = "DIR")]
+        plugins_dir: Option<PathBuf>,
     },
     /// Load a data model and report every error in it.
     Validate {
@@ -211,7 +215,11 @@ fn init_tracing(default_level: &str) {
 
 async fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Serve { model, listen } => serve(model, listen).await,
+        Command::Serve {
+            model,
+            listen,
+            plugins_dir,
+        } => serve(model, listen, plugins_dir).await,
         Command::Validate { dir } => Ok(validate(&dir)),
         Command::Sql { query, model } => sql(&query, model).await.map(|()| ExitCode::SUCCESS),
         Command::Query { query, model } => {
@@ -266,14 +274,25 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("listen address `{s}` resolves to nothing"))
 }
 
-async fn serve(model: ModelArgs, listen: Option<SocketAddr>) -> Result<ExitCode> {
+async fn serve(
+    model: ModelArgs,
+    listen: Option<SocketAddr>,
+    plugins_dir: Option<PathBuf>,
+) -> Result<ExitCode> {
     let mut config = config_for(&model)?;
     if let Some(addr) = listen {
         config.listen = addr;
     }
+    if plugins_dir.is_some() {
+        config.plugins_dir = plugins_dir;
+    }
     strata_server::panics::install_quiet_panic_hook();
     let server = strata_server::start(config).await?;
     println!("Strata listening on {}", server.url());
+    println!(
+        "Open {}/ in a browser to ask questions of the model.",
+        server.url()
+    );
     tokio::signal::ctrl_c()
         .await
         .context("cannot listen for Ctrl-C")?;

@@ -30,7 +30,7 @@ mod translation;
 mod validate;
 
 pub use catalog::{Catalog, CatalogMember};
-pub use chart::{recommend, Chart};
+pub use chart::{fitting, recommend, Chart};
 pub use client::{EndpointError, LlmClient, LlmConfig};
 pub use error::LlmError;
 pub use insights::{Fact, Insight, InsightKind};

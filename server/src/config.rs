@@ -43,6 +43,8 @@ pub struct ServerConfig {
     pub ai: AnalystSettings,
     /// Connection limits and timeouts.
     pub http: crate::connections::HttpLimits,
+    /// Directory of extra chart plugins (`STRATA_PLUGINS_DIR`); see [`crate::plugins`].
+    pub plugins_dir: Option<PathBuf>,
 }
 
 /// A configuration problem found while reading the environment.
@@ -78,6 +80,7 @@ impl Default for ServerConfig {
             security: SecuritySettings::default(),
             ai: AnalystSettings::default(),
             http: crate::connections::HttpLimits::default(),
+            plugins_dir: None,
         }
     }
 }
@@ -193,6 +196,7 @@ impl ServerConfig {
             security: security_settings(&get)?,
             ai,
             http: http_limits(&get)?,
+            plugins_dir: get("STRATA_PLUGINS_DIR").map(PathBuf::from),
         })
     }
 }

@@ -23,7 +23,9 @@ pub mod error;
 pub mod gateway;
 pub mod meta;
 pub mod model_variants;
+pub mod page;
 pub mod panics;
+pub mod plugins;
 pub mod rate_limit;
 pub mod request;
 pub mod response;
@@ -121,11 +123,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         auth.jwks = Some(std::sync::Arc::new(jwks));
     }
     let variants = setup::model_variants(&config.models_dir, &config.engine)?;
+    let (plugins, plugin_errors) = plugins::PluginRegistry::load(config.plugins_dir.as_deref());
+    for e in &plugin_errors {
+        tracing::warn!("chart plugin left out: {e}");
+    }
+    tracing::info!(
+        plugins = ?plugins.plugins().iter().map(|p| p.manifest.name.as_str()).collect::<Vec<_>>(),
+        "chart plugins loaded"
+    );
+    // The page's files are compressed once, before the first visitor asks.
+    tokio::task::spawn_blocking(page::precompress);
     let state = AppState::builder(engine, auth)
         .security(config.security.clone())
         .db(config.db.clone())
         .variants(variants)
         .ai(ai::build_analyst(&config.ai)?)
+        .plugins(plugins)
         .build();
     let app = router(state);
 

@@ -13,6 +13,7 @@ use crate::auth::AuthSettings;
 use crate::error::ApiError;
 use crate::meta::MetaDocument;
 use crate::model_variants::ModelVariants;
+use crate::plugins::PluginRegistry;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::scope::QueryScope;
 use crate::tenancy::{Caller, TenancySettings};
@@ -52,6 +53,7 @@ struct Inner {
     variant_metas: moka::sync::Cache<usize, (Arc<SemanticModel>, Arc<MetaDocument>)>,
     ai: Analyst,
     uploads: Uploads,
+    plugins: Arc<PluginRegistry>,
 }
 
 /// Most `/meta` documents of model variants kept at once.
@@ -66,6 +68,7 @@ pub struct AppStateBuilder {
     variants: Option<ModelVariants>,
     ai: Analyst,
     uploads: UploadLimits,
+    plugins: Arc<PluginRegistry>,
 }
 
 impl AppStateBuilder {
@@ -100,6 +103,12 @@ impl AppStateBuilder {
         self
     }
 
+    /// The chart plugins offered (default: the built-in ones).
+    pub fn plugins(mut self, plugins: PluginRegistry) -> Self {
+        self.plugins = Arc::new(plugins);
+        self
+    }
+
     /// The state.
     pub fn build(self) -> AppState {
         let meta = Arc::new(MetaDocument::build(self.engine.model()));
@@ -119,6 +128,7 @@ impl AppStateBuilder {
                 variant_metas: moka::sync::Cache::new(MAX_VARIANT_METAS),
                 ai: self.ai,
                 uploads: Uploads::new(self.uploads),
+                plugins: self.plugins,
             }),
         }
     }
@@ -141,6 +151,7 @@ impl AppState {
             variants: None,
             ai: Analyst::default(),
             uploads: UploadLimits::default(),
+            plugins: Arc::new(PluginRegistry::built_in()),
         }
     }
 
@@ -213,6 +224,11 @@ impl AppState {
     /// Every tenant's uploaded tables.
     pub fn uploads(&self) -> &Uploads {
         &self.inner.uploads
+    }
+
+    /// The chart plugins.
+    pub fn plugins(&self) -> &PluginRegistry {
+        &self.inner.plugins
     }
 
     /// The `/cubejs-api/v1/meta` document of the whole model.

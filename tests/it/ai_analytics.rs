@@ -740,3 +740,104 @@ async fn conversations_in_postgres_survive_a_restart() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+async fn chart(server: &RunningServer, token: &str, body: Value) -> Exchange {
+    call(
+        server,
+        reqwest::Method::POST,
+        "/ai-analytics/chart",
+        token,
+        Some(body.to_string()),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_given_directly_is_answered_in_the_owners_conversation() {
+    let dir = scratch_dir("direct");
+    let server = start(demo_config(&dir)).await;
+    // Answers offer the chart types (and plugins) that fit them.
+    let a = ask(&server, &alice(), "orders by channel", None).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let alternatives = a.body["chart"]["alternatives"].clone();
+    assert_eq!(
+        alternatives,
+        json!(["bar", "pie", "table", "funnel"]),
+        "{}",
+        a.body["chart"]
+    );
+    let id = conversation_id(&a);
+
+    let query = json!({"measures": ["Orders.count"], "timeDimensions": [
+        {"dimension": "Orders.created_at", "granularity": "quarter"}]});
+    let r = chart(
+        &server,
+        &alice(),
+        json!({"query": query, "chartType": "bar", "conversationId": id}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["success"], true);
+    assert_eq!(r.body["chart"]["type"], "bar", "{}", r.body["chart"]);
+    assert_eq!(r.body["turn"], 2);
+    assert_eq!(r.body["conversationId"], id.as_str());
+    let alternatives = r.body["chart"]["alternatives"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(alternatives.contains(&json!("line")) && !alternatives.contains(&json!("funnel")));
+    assert!(
+        !r.body["data"].as_array().is_some_and(Vec::is_empty),
+        "{}",
+        r.body
+    );
+    // The turn is recorded, and a follow-up refines the query given directly.
+    let f = ask(&server, &alice(), "by month", Some(&id)).await;
+    assert_eq!(
+        f.body["generatedQuery"]["timeDimensions"][0]["granularity"], "month",
+        "{}",
+        f.body
+    );
+
+    // Bad queries are 400s naming the problem; nothing is recorded.
+    for (body, needle) in [
+        (
+            json!({"query": {"measures": ["Secret.salary"]}}),
+            "Secret.salary",
+        ),
+        (
+            json!({"query": {"measures": "Orders.count"}}),
+            "\"measures\" must be an array",
+        ),
+        (
+            json!({"query": {"measures": ["Orders.count"]}, "chartType": "donut"}),
+            "donut",
+        ),
+    ] {
+        let r = chart(&server, &alice(), body).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(
+            r.body["error"].as_str().is_some_and(|e| e.contains(needle)),
+            "{needle}: {}",
+            r.body
+        );
+    }
+    // Another user of the same tenant cannot write into alice's conversation.
+    let bob = token("acme", "bob");
+    let r = chart(&server, &bob, json!({"query": query, "conversationId": id})).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let c = get(
+        &server,
+        &alice(),
+        &format!("/ai-analytics/conversations/{id}"),
+    )
+    .await;
+    assert_eq!(
+        c.body["turns"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        c.body
+    );
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -65,6 +65,29 @@ pub struct Chart {
     pub note: Option<String>,
 }
 
+/// Every chart type, in the order a chart-type switch offers them.
+pub const CHART_TYPES: [ChartType; 9] = [
+    ChartType::Line,
+    ChartType::Area,
+    ChartType::Bar,
+    ChartType::Pie,
+    ChartType::Scatter,
+    ChartType::Heatmap,
+    ChartType::Number,
+    ChartType::Gauge,
+    ChartType::Table,
+];
+
+/// The chart types that can show `table` (always at least
+/// [`ChartType::Table`]): what a chart-type switch offers.
+pub fn fitting(table: &ResultTable) -> Vec<ChartType> {
+    let shape = recommend::Shape::of(table);
+    CHART_TYPES
+        .into_iter()
+        .filter(|c| recommend::check(*c, &shape, table).is_ok())
+        .collect()
+}
+
 /// The chart for `table`, answering a question of `intent`, honouring the
 /// `requested` chart type when it can show the data.
 pub fn recommend(intent: Intent, table: &ResultTable, requested: Option<ChartType>) -> Chart {

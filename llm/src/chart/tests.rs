@@ -550,3 +550,28 @@ fn options_serialize_without_non_finite_numbers() {
     assert_eq!(c.option["series"][0]["data"], json!([null, 2.0]));
     assert!(serde_json::to_string(&c).is_ok());
 }
+
+#[test]
+fn fitting_chart_types_follow_the_shape() {
+    use super::fitting;
+    let names = |t: &ResultTable| -> Vec<&'static str> {
+        fitting(t).into_iter().map(ChartType::as_str).collect()
+    };
+    assert_eq!(
+        names(&only(
+            &monthly(12),
+            &["Orders.created_at.month", "Orders.revenue"]
+        )),
+        ["line", "area", "bar", "table"]
+    );
+    assert_eq!(
+        names(&by_category(&[5.0, 3.0, 2.0])),
+        ["bar", "pie", "table"]
+    );
+    let many: Vec<f64> = (1..=9).map(f64::from).collect();
+    assert!(
+        !names(&by_category(&many)).contains(&"pie"),
+        "9 parts are too many"
+    );
+    assert_eq!(names(&ResultTable::new(vec![revenue()], vec![])), ["table"]);
+}

@@ -9,7 +9,9 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use strata_analyst::{AnalystError, AnalystScope, Outcome, RefusalReason};
+use strata_analyst::{AnalystError, AnalystScope, Answer, Outcome, RefusalReason};
+
+use crate::plugins::ResultShape;
 
 use super::requests::{feedback_from_body, AskRequest, ChartRequest};
 use super::{analyst_scope, owner_of};
@@ -60,6 +62,16 @@ fn outcome_status(outcome: &Outcome) -> StatusCode {
     }
 }
 
+/// Adds the chart plugins that fit the answer's result to its chart
+/// alternatives.
+fn with_plugins(state: &AppState, answer: &mut Answer) {
+    let shape = ResultShape::of(&answer.table);
+    let plugins = state.plugins().fitting(&shape);
+    answer
+        .chart_alternatives
+        .extend(plugins.into_iter().map(str::to_string));
+}
+
 /// `POST /ai-analytics/query`.
 async fn query(
     State(state): State<AppState>,
@@ -73,6 +85,13 @@ async fn query(
             .ai()
             .ask(&scope, &request.question, request.conversation_id.as_ref())
             .await?;
+        let outcome = match outcome {
+            Outcome::Answer(mut a) => {
+                with_plugins(&state, &mut a);
+                Outcome::Answer(a)
+            }
+            refusal => refusal,
+        };
         Ok::<_, ApiError>((outcome_status(&outcome), Json(outcome)).into_response())
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
@@ -95,6 +114,8 @@ async fn chart(
             }
             None => ai.chart(&scope, &request.query, request.chart_type).await?,
         };
+        let mut answer = answer;
+        with_plugins(&state, &mut answer);
         Ok::<_, ApiError>(Json(answer).into_response())
     };
     result.await.unwrap_or_else(IntoResponse::into_response)

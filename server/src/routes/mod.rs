@@ -27,8 +27,9 @@ use crate::tenancy::Caller;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Builds the full router: health checks, the authenticated
-/// `/cubejs-api/v1/*` API, the AI analytics API (`/ai-analytics/*`), and
-/// JSON 404/405/413 answers.
+/// `/cubejs-api/v1/*` API, the AI analytics API (`/ai-analytics/*`), the
+/// page (`/`, `/assets/...`), the chart plugins (`/strata/v1/plugins`,
+/// `/plugins/...`), and JSON 404/405/413 answers.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/cubejs-api/v1/load", get(load::get).post(load::post))
@@ -46,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::ai::routes::router(state.clone()))
         .merge(crate::uploads::routes::router(state.clone()))
+        .merge(crate::page::router())
+        .merge(crate::plugins::routes::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
