@@ -19,6 +19,7 @@ pub mod offline;
 pub mod prompt;
 
 mod catalog;
+mod clarification;
 mod client;
 mod constrain;
 mod error;
@@ -30,6 +31,7 @@ mod validate;
 
 pub use catalog::{Catalog, CatalogMember};
 pub use chart::{recommend, Chart};
+pub use clarification::{Clarification, ClarificationOption};
 pub use client::{EndpointError, LlmClient, LlmConfig};
 pub use error::LlmError;
 pub use insights::{Fact, Insight, InsightKind};

@@ -25,6 +25,8 @@
 mod echarts;
 pub(crate) mod format;
 mod frame;
+#[cfg(test)]
+mod honesty_tests;
 mod recommend;
 #[cfg(test)]
 mod tests;
@@ -63,6 +65,9 @@ pub struct Chart {
     pub columns: Value,
     /// Why a requested chart was not used, or what was left out.
     pub note: Option<String>,
+    /// The chart types that can show this result, the chosen one first
+    /// (for a type switch).
+    pub alternatives: Vec<ChartType>,
 }
 
 /// The chart for `table`, answering a question of `intent`, honouring the
@@ -80,5 +85,6 @@ pub fn recommend(intent: Intent, table: &ResultTable, requested: Option<ChartTyp
         option: built.option,
         columns: built.columns,
         note,
+        alternatives: recommend::alternatives(chart_type, &shape, table),
     }
 }

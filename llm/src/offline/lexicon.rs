@@ -109,6 +109,57 @@ const CONCEPTS: &[Concept] = &[
                 )
         },
     },
+    // Verbs that imply a measure: what is sold, bought or shipped is a
+    // quantity where the model has one ...
+    Concept {
+        words: &[
+            "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship",
+        ],
+        score: 72,
+        applies: |m, words, _| {
+            is_measure(m)
+                && agg(m) == "sum"
+                && has_any(
+                    words,
+                    &["quantity", "unit", "units", "item", "items", "volume"],
+                )
+        },
+    },
+    // ... else the money it brought; what is earned or spent is money.
+    Concept {
+        words: &[
+            "sold", "sell", "selling", "sells", "earn", "earned", "earning", "earns", "spend",
+            "spent", "spending", "spends",
+        ],
+        score: 70,
+        applies: |m, words, _| {
+            is_measure(m)
+                && matches!(agg(m), "sum" | "number")
+                && (has_any(words, &["sales", "sale", "revenue", "turnover", "income"])
+                    || (m.format.as_deref() == Some("currency") && agg(m) == "sum"))
+                && !has_any(words, &["cost", "discount", "tax", "profit", "margin"])
+        },
+    },
+    // A share, percentage or rate is a measure in percent, or one named so.
+    Concept {
+        words: &[
+            "share",
+            "percent",
+            "rate",
+            "ratio",
+            "proportion",
+            "fraction",
+        ],
+        score: 70,
+        applies: |m, words, _| {
+            is_measure(m)
+                && (m.format.as_deref() == Some("percent")
+                    || has_any(
+                        words,
+                        &["rate", "percent", "percentage", "ratio", "share", "pct"],
+                    ))
+        },
+    },
     Concept {
         words: &["orders", "purchases", "transactions"],
         score: 75,

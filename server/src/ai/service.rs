@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use strata_engine::{CacheMode, CachedLoad, Engine, LoadResult, QueryRequest, QueryType};
 use strata_llm::offline::OfflineParser;
-use strata_llm::{chart, insights, Catalog, LlmError, ResultTable, Translation};
+use strata_llm::{chart, insights, Catalog, Clarification, LlmError, ResultTable, Translation};
 use strata_schema::MemberKind;
 
 use super::conversations::{now, Conversation, Owner, StoredChart, Turn};
@@ -88,6 +88,9 @@ struct Refusal {
     status: StatusCode,
     message: String,
     translation: Option<Translation>,
+    /// Unknown words and the questions to choose from, when the person
+    /// should pick a reading rather than get a broader answer.
+    clarification: Option<Clarification>,
 }
 
 impl Refusal {
@@ -96,6 +99,7 @@ impl Refusal {
             status: StatusCode::OK,
             message,
             translation,
+            clarification: None,
         }
     }
 }
@@ -264,6 +268,15 @@ fn not_runnable(error: String, translation: Translation) -> Refusal {
 fn refusal(catalog: &Catalog, e: LlmError) -> Refusal {
     let suggestions = OfflineParser::new(catalog).suggestions();
     let (status, message) = match e {
+        LlmError::NeedsClarification {
+            message,
+            clarification,
+        } => {
+            return Refusal {
+                clarification: Some(clarification),
+                ..Refusal::new(message, None)
+            }
+        }
         LlmError::NotUnderstood(m) if m.contains("You can ask about") => (StatusCode::OK, m),
         LlmError::NotUnderstood(m) => (
             StatusCode::OK,
@@ -285,6 +298,7 @@ fn refusal(catalog: &Catalog, e: LlmError) -> Refusal {
         status,
         message,
         translation: None,
+        clarification: None,
     }
 }
 
@@ -306,6 +320,7 @@ fn answered(question: &str, a: Answer, body: &mut Map<String, Value>) -> Turn {
             "option": chart.option,
             "columns": chart.columns,
             "note": chart.note,
+            "alternatives": chart.alternatives.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         }),
     );
     body.insert("insights".into(), json!(insights));
@@ -361,6 +376,10 @@ fn columns_json(table: &ResultTable) -> Value {
 fn refused(question: &str, r: Refusal, catalog: &Catalog, body: &mut Map<String, Value>) -> Turn {
     body.insert("success".into(), json!(false));
     body.insert("error".into(), json!(r.message));
+    if let Some(c) = &r.clarification {
+        body.insert("needsClarification".into(), json!(true));
+        body.insert("clarification".into(), json!(c));
+    }
     let names = |kind: MemberKind| -> Vec<&str> {
         catalog
             .of_kind(kind)
@@ -447,6 +466,52 @@ mod tests {
         );
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.message.contains("You can ask about"), "{}", r.message);
+        let timed_out = strata_llm::EndpointError {
+            status: None,
+            message: "timed out".into(),
+            retryable: true,
+        };
+        let r = refusal(&catalog, LlmError::Endpoint(timed_out));
+        assert_eq!(r.status, StatusCode::BAD_GATEWAY);
+        assert!(r.message.contains("timed out"), "{}", r.message);
+        assert!(r.clarification.is_none());
+    }
+
+    #[test]
+    fn clarifications_carry_their_options() {
+        let model = strata_demo::model().expect("demo model");
+        let catalog = Catalog::from_model(&model);
+        let clarification = Clarification::replacing(
+            "revenue in Eurpoe",
+            "Eurpoe",
+            [("Europe (Region)".to_owned(), "Europe".to_owned())],
+        );
+        let r = refusal(
+            &catalog,
+            LlmError::NeedsClarification {
+                message: "\"Eurpoe\" is not a value".into(),
+                clarification,
+            },
+        );
+        assert_eq!(r.status, StatusCode::OK);
+        let mut body = Map::new();
+        refused("revenue in Eurpoe", r, &catalog, &mut body);
+        assert_eq!(body["needsClarification"], json!(true));
+        assert_eq!(body["clarification"]["unknown"], json!(["Eurpoe"]));
+        assert_eq!(
+            body["clarification"]["options"][0],
+            json!({"label": "Europe (Region)", "naturalLanguageQuery": "revenue in Europe"})
+        );
+        let mut plain = Map::new();
+        let r = refusal(&catalog, LlmError::NotUnderstood("x".into()));
+        refused("x", r, &catalog, &mut plain);
+        assert!(plain.get("needsClarification").is_none());
+    }
+
+    #[test]
+    fn endpoint_failures_are_bad_gateway() {
+        let model = strata_demo::model().expect("demo model");
+        let catalog = Catalog::from_model(&model);
         let timed_out = strata_llm::EndpointError {
             status: None,
             message: "timed out".into(),
