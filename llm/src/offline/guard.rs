@@ -17,6 +17,7 @@ use strsim::jaro_winkler;
 
 use crate::catalog::Catalog;
 use crate::clarification::{Clarification, ClarificationOption};
+use crate::translation::Translation;
 
 /// Verbs that, leading a request, ask to change data.
 const DESTRUCTIVE: &[&str] = &[
@@ -108,8 +109,31 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
     None
 }
 
+/// A share, percentage or rate word the translation could not place, unless
+/// it is a "share of <amount> by <group>" (the amount's distribution, which
+/// the answer's shares show).
+pub(crate) fn unplaced_share(question: &str, translation: &Translation) -> Option<String> {
+    let words = words(question);
+    let grouped = !translation.query.dimensions.is_empty();
+    translation
+        .unmatched
+        .iter()
+        .find(|u| {
+            is_share_word(u) && {
+                let lower = u.to_lowercase();
+                let of_follows = words
+                    .iter()
+                    .position(|w| *w == lower)
+                    .and_then(|i| words.get(i + 1))
+                    .is_some_and(|next| next == "of");
+                !(of_follows && grouped)
+            }
+        })
+        .cloned()
+}
+
 /// Words asking for a share, percentage or rate.
-pub(crate) fn is_share_word(word: &str) -> bool {
+fn is_share_word(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
         "share"

@@ -140,26 +140,6 @@ const CONCEPTS: &[Concept] = &[
                 && !has_any(words, &["cost", "discount", "tax", "profit", "margin"])
         },
     },
-    // A share, percentage or rate is a measure in percent, or one named so.
-    Concept {
-        words: &[
-            "share",
-            "percent",
-            "rate",
-            "ratio",
-            "proportion",
-            "fraction",
-        ],
-        score: 70,
-        applies: |m, words, _| {
-            is_measure(m)
-                && (m.format.as_deref() == Some("percent")
-                    || has_any(
-                        words,
-                        &["rate", "percent", "percentage", "ratio", "share", "pct"],
-                    ))
-        },
-    },
     Concept {
         words: &["orders", "purchases", "transactions"],
         score: 75,
@@ -190,7 +170,7 @@ const CONCEPTS: &[Concept] = &[
         },
     },
     Concept {
-        words: &["profit", "earnings", "margin"],
+        words: &["profit", "earnings", "margin", "profitable"],
         score: 75,
         applies: |m, words, _| is_measure(m) && has_any(words, &["profit", "margin"]),
     },

@@ -121,14 +121,11 @@ impl<'a> OfflineParser<'a> {
         let analysis = self.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
         // A share or rate the model has no measure for: the plain amount
-        // would answer another question.
-        if let Some(word) = translation
-            .unmatched
-            .iter()
-            .find(|w| guard::is_share_word(w))
-        {
+        // would answer another question. "Share of revenue by channel" is
+        // the distribution of revenue, which the answer shows.
+        if let Some(word) = guard::unplaced_share(question, &translation) {
             return Err(self.not_understood(
-                std::slice::from_ref(word),
+                &[word],
                 "no percentage, share or rate measure in the model answers it",
             ));
         }

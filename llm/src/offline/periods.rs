@@ -22,6 +22,8 @@ enum Calendar {
     Quarter(u32),
     Half(u32),
     Week(u32),
+    /// A day of a month: (month, day).
+    Day(u32, u32),
     Other,
 }
 
@@ -42,6 +44,7 @@ impl Period {
             Calendar::Quarter(q) => bounds_of_months(y, (q - 1) * 3 + 1, 3)?,
             Calendar::Half(h) => bounds_of_months(y, (h - 1) * 6 + 1, 6)?,
             Calendar::Week(w) => week_bounds(y, w)?,
+            Calendar::Day(m, d) => (ymd(y, m, d)?, ymd(y, m, d)?),
             Calendar::Year | Calendar::Other => return Some(self),
         };
         Some(Period {
@@ -80,11 +83,61 @@ fn year_at(t: &[&str], k: usize) -> Option<(i32, usize)> {
     t.get(k + skip).and_then(|w| year(w)).map(|y| (y, skip + 1))
 }
 
+/// A day of a month at `i`: "March 15", "15 March", "Mar 15th", with an
+/// optional year; without one, the most recent such day.
+fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    let day = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &w[digits.len()..];
+        let ok = matches!(suffix, "" | "st" | "nd" | "rd" | "th");
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|d| ok && (1..=31).contains(d))
+    };
+    let w0 = *t.get(i)?;
+    let w1 = t.get(i + 1).copied().unwrap_or("");
+    let (m, d) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
+        (Some(m), Some(d), _, _) if w1.len() <= 4 => (m, d),
+        (_, _, Some(d), Some(m)) => (m, d),
+        _ => return None,
+    };
+    let (y, more, has_year) = match year_at(t, i + 2) {
+        Some((y, more)) => (y, more, true),
+        None => {
+            let this_year = ymd(today.year(), m, d).filter(|day| *day <= today);
+            (
+                if this_year.is_some() {
+                    today.year()
+                } else {
+                    today.year() - 1
+                },
+                0,
+                false,
+            )
+        }
+    };
+    let date = ymd(y, m, d)?;
+    Some((
+        Period {
+            start: date,
+            end: date,
+            has_year,
+            calendar: Calendar::Day(m, d),
+        },
+        2 + more,
+    ))
+}
+
 /// A half ("h1", "first half") or ISO week ("week 12", "w12") at `i`, with
 /// the tokens used; without a year it is the most recent one that started.
 fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
     let w = *t.get(i)?;
     let next = t.get(i + 1).copied().unwrap_or("");
+    // "calendar week 12", "ISO week 12".
+    if matches!(w, "calendar" | "iso") && next == "week" {
+        return half_or_week(t, i + 1, today).map(|(p, used)| (p, used + 1));
+    }
     let (calendar, used) = match (w, next) {
         ("h1", _) => (Calendar::Half(1), 1),
         ("h2", _) => (Calendar::Half(2), 1),
@@ -122,7 +175,7 @@ fn week_number(word: &str) -> Option<u32> {
 /// A period at `i`: a half, a week, or one of [`time::point`]'s (a bare
 /// month name included).
 fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
-    if let Some(found) = half_or_week(t, i, today) {
+    if let Some(found) = half_or_week(t, i, today).or_else(|| day_of_month(t, i, today)) {
         return Some(found);
     }
     if t.get(i).copied() == Some("last") {
@@ -152,7 +205,7 @@ fn lead_in(t: &[&str], i: usize) -> usize {
     let mut k = i;
     if matches!(
         t.get(k).copied(),
-        Some("in" | "during" | "for" | "of" | "throughout")
+        Some("in" | "during" | "for" | "of" | "on" | "throughout")
     ) {
         k += 1;
     }
@@ -183,7 +236,7 @@ pub fn at(
             kind,
         }])
     };
-    if let Some((len, kind)) = so_far(t, i).or_else(|| full_periods(t, i, today)) {
+    if let Some((len, kind)) = so_far(t, i, today).or_else(|| full_periods(t, i, today)) {
         return one(len, kind);
     }
     if let Some((len, kind)) = period_before(t, i, today, earlier) {
@@ -195,15 +248,15 @@ pub fn at(
     list(t, i, today, compare)
 }
 
-/// "so far this year", "this month so far".
-fn so_far(t: &[&str], i: usize) -> Option<(usize, TimeKind)> {
+/// "so far this year", "this month so far": to today.
+fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let w: Vec<&str> = (0..4)
         .map(|k| t.get(i + k).copied().unwrap_or(""))
         .collect();
-    let this = |u: &str| TimeKind::Range(RangeSpec::Relative(format!("this {u}")));
     match w.as_slice() {
-        ["so", "far", "this", u, ..] => time::unit(u).map(|u| (4, this(u))),
-        ["this" | "current", u, "so", "far"] => time::unit(u).map(|u| (4, this(u))),
+        ["so", "far", "this", u, ..] | ["this" | "current", u, "so", "far"] => {
+            Some((4, time::to_date(today, time::unit(u)?)?))
+        }
         _ => None,
     }
 }
@@ -256,6 +309,14 @@ fn period_before(
     let w2 = t.get(k + 2).copied().unwrap_or("");
     let anchor = earlier.iter().rev().find_map(|f| match &f.kind {
         TimeKind::Range(RangeSpec::Absolute(a, _)) => Some(*a),
+        // "last month vs the month before": the start of last month.
+        TimeKind::Range(RangeSpec::Relative(r)) => {
+            match r.split_whitespace().collect::<Vec<_>>()[..] {
+                ["last", u] => time::period_start(today, time::unit(u)?, 1),
+                ["this", u] => time::period_start(today, time::unit(u)?, 0),
+                _ => None,
+            }
+        }
         _ => None,
     });
     let (u, len) = match (time::unit(w0), w1, w2) {
@@ -304,10 +365,12 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
 /// "January and February 2025", "Q1 vs Q2 2024", "January to March 2025":
 /// periods sharing the year named last.
 fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<TimeFinding>> {
-    let k = i + lead_in(t, i);
+    // "between A and B", "from A to B": a span whatever joins them.
+    let between = matches!(t.get(i).copied(), Some("between" | "from"));
+    let k = if between { i + 1 } else { i + lead_in(t, i) };
     let (first, used) = period(t, k, today)?;
     let mut items = vec![(i, k + used, first)];
-    let mut span = false;
+    let mut span = between;
     let mut j = k + used;
     loop {
         let sep = t.get(j).copied().unwrap_or("");
@@ -325,8 +388,11 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
         j = start + used;
     }
     if items.len() < 2 {
-        // A single half or week; single months and quarters are time.rs's.
-        let only = half_or_week(t, k, today).map(|(p, used)| (k + used, p));
+        // A single half, week or day; single months and quarters are
+        // time.rs's.
+        let only = half_or_week(t, k, today)
+            .or_else(|| day_of_month(t, k, today))
+            .map(|(p, used)| (k + used, p));
         return only.map(|(end, p)| {
             vec![TimeFinding {
                 start: i,

@@ -114,10 +114,15 @@ fn explicit_start_and_end_is_one_range() {
 
 #[test]
 fn to_date_and_full_periods() {
-    assert_eq!(kinds("so far this year"), [rel("this year")]);
-    assert_eq!(kinds("this month so far"), [rel("this month")]);
-    assert_eq!(kinds("month to date"), [rel("this month")]);
-    assert_eq!(kinds("YTD revenue"), [rel("this year")]);
+    // To date: up to today, not the whole period.
+    assert_eq!(kinds("so far this year"), [abs("2025-01-01", "2025-06-18")]);
+    assert_eq!(
+        kinds("this month so far"),
+        [abs("2025-06-01", "2025-06-18")]
+    );
+    assert_eq!(kinds("month to date"), [abs("2025-06-01", "2025-06-18")]);
+    assert_eq!(kinds("YTD revenue"), [abs("2025-01-01", "2025-06-18")]);
+    assert_eq!(kinds("this year"), [rel("this year")]);
     assert_eq!(
         kinds("the last 3 full months"),
         [abs("2025-03-01", "2025-05-31")]
@@ -157,8 +162,32 @@ fn open_ranges_and_the_period_before() {
         ]
     );
     assert_eq!(
+        kinds("orders last month vs the month before"),
+        [rel("last month"), abs("2025-04-01", "2025-04-30")]
+    );
+    assert_eq!(
         kinds("the month before last"),
         [abs("2025-04-01", "2025-04-30")]
     );
     assert_eq!(kinds("previous quarter"), [rel("last quarter")]);
+}
+
+#[test]
+fn days_of_a_month() {
+    assert_eq!(
+        kinds("orders on March 15, 2025"),
+        [abs("2025-03-15", "2025-03-15")]
+    );
+    assert_eq!(
+        kinds("orders between Mar 1 and Mar 10 2025"),
+        [abs("2025-03-01", "2025-03-10")]
+    );
+    assert_eq!(
+        kinds("revenue from 1st May to 7th May"),
+        [abs("2025-05-01", "2025-05-07")]
+    );
+    assert_eq!(
+        kinds("revenue in calendar week 22 of 2025"),
+        [abs("2025-05-26", "2025-06-01")]
+    );
 }

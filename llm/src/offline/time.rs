@@ -326,10 +326,10 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         "today" | "yesterday" | "tomorrow" => {
             return Some((1, TimeKind::Range(RangeSpec::Relative(w.to_owned()))))
         }
-        "ytd" => return Some((1, relative("this", "year"))),
-        "qtd" => return Some((1, relative("this", "quarter"))),
-        "mtd" => return Some((1, relative("this", "month"))),
-        "wtd" => return Some((1, relative("this", "week"))),
+        "ytd" => return Some((1, to_date(today, "year")?)),
+        "qtd" => return Some((1, to_date(today, "quarter")?)),
+        "mtd" => return Some((1, to_date(today, "month")?)),
+        "wtd" => return Some((1, to_date(today, "week")?)),
         "trend" | "trends" | "trending" | "growth" | "grow" | "grown" | "growing" | "evolution"
         | "evolved" | "evolve" | "history" | "historical" | "timeline" | "trajectory" => {
             return Some((1, TimeKind::Trend))
@@ -347,7 +347,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "year to date", "month to date".
     if let (Some(u), "to", "date") = (unit(w), w1, w2) {
-        return Some((3, relative("this", u)));
+        return Some((3, to_date(today, u)?));
     }
     // "month over month", "week by week", "day to day".
     if let (Some(u), "over" | "by" | "to" | "on", Some(u2)) = (unit(w), w1, unit(w2)) {
@@ -449,6 +449,12 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     None
 }
 
+/// "Year to date": from the start of the current period of `unit` to today.
+pub(super) fn to_date(today: NaiveDate, unit: &str) -> Option<TimeKind> {
+    let start = period_start(today, unit, 0)?;
+    Some(TimeKind::Range(RangeSpec::Absolute(start, today)))
+}
+
 /// First day of the period of `unit` containing `today`, `back` periods ago.
 pub(super) fn period_start(today: NaiveDate, unit: &str, back: i32) -> Option<NaiveDate> {
     match unit {
@@ -520,7 +526,7 @@ mod tests {
             kinds("this quarter vs last quarter"),
             [rel("this quarter"), rel("last quarter")]
         );
-        assert_eq!(kinds("year to date"), [rel("this year")]);
+        assert_eq!(kinds("year to date"), [abs("2024-01-01", "2024-06-15")]);
     }
 
     #[test]

@@ -151,10 +151,20 @@ fn shares_use_a_percent_measure_or_are_refused() {
     assert_eq!(t.query.measures, ["Orders.cancellation_rate"]);
     let (catalog, model) = bare();
     let parser = OfflineParser::for_model(&catalog, &model);
-    match parser.translate("percentage of total sales by store city", today()) {
-        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("percentage"), "{m}"),
-        other => panic!("no percent measure: must refuse, got {other:?}"),
+    match parser.translate("what is the return rate in Paris", today()) {
+        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("\"rate\""), "{m}"),
+        other => panic!("no rate measure: must refuse, got {other:?}"),
     }
+    match parser.translate("what percentage of total sales came from Paris", today()) {
+        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("percentage"), "{m}"),
+        other => panic!("no share to show: must refuse, got {other:?}"),
+    }
+    // The share of an amount by a group is its distribution.
+    let t = parser
+        .translate("percentage of total sales by store city", today())
+        .unwrap_or_else(|e| panic!("a distribution: {e}"));
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
 }
 
 #[test]
@@ -169,4 +179,79 @@ fn verbs_name_their_measure() {
         .translate("what did we earn by store city", today())
         .expect("understood");
     assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    // A named measure wins; the verb adds no second one.
+    let t = parser
+        .translate("total sales sold in Paris", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("how many orders were sold last month", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Orders.count"]);
+}
+
+fn json(parser: &OfflineParser<'_>, q: &str) -> serde_json::Value {
+    let t = parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    serde_json::to_value(&t.query).expect("serializes")
+}
+
+#[test]
+fn superlatives_over_a_dimension_order_and_limit() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "least popular payment method");
+    assert_eq!(
+        q["measures"],
+        serde_json::json!(["Orders.count"]),
+        "its own cube's count"
+    );
+    assert_eq!(q["order"], serde_json::json!({"Orders.count": "asc"}));
+    assert_eq!(q["limit"], 1);
+    let q = json(&parser, "best-selling product");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["sales_overview.product"])
+    );
+    assert_eq!(
+        q["measures"],
+        serde_json::json!(["sales_overview.units_sold"])
+    );
+    assert_eq!(q["limit"], 1);
+    assert_eq!(json(&parser, "best-selling products")["limit"], 10);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "best selling store city");
+    assert_eq!(q["measures"], serde_json::json!(["shop_sales.unitsSold"]));
+    assert_eq!(q["dimensions"], serde_json::json!(["shop_sales.storeCity"]));
+    assert_eq!(q["limit"], 1);
+}
+
+#[test]
+fn the_largest_records_are_listed_by_their_amount() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "the 10 largest orders");
+    assert_eq!(q["ungrouped"], true);
+    assert!(q.get("measures").is_none(), "no count asked for: {q}");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["Orders.id", "Orders.total_amount"])
+    );
+    assert_eq!(
+        q["order"],
+        serde_json::json!({"Orders.total_amount": "desc"})
+    );
+    let q = json(&parser, "the 5 smallest orders last month");
+    assert_eq!(
+        q["order"],
+        serde_json::json!({"Orders.total_amount": "asc"})
+    );
+    assert_eq!(q["limit"], 5);
+    // "the most orders" is a count, not a listing.
+    let q = json(&parser, "which channel has the most orders");
+    assert_eq!(q["measures"], serde_json::json!(["Orders.count"]));
 }
