@@ -179,7 +179,7 @@ fn series_chart(
     let unit_of = |member: &str| {
         units
             .iter()
-            .position(|(_, members)| members.iter().any(|m| *m == member))
+            .position(|(_, members)| members.contains(&member))
             .unwrap_or(0)
     };
     let dual = units.len() > 1 && x.is_some();
@@ -193,8 +193,7 @@ fn series_chart(
     let series: Vec<Value> = frame
         .series
         .iter()
-        .enumerate()
-        .map(|(_, s)| {
+        .map(|s| {
             let data: Vec<Value> = if time_axis {
                 frame
                     .x_raw
