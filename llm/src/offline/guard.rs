@@ -243,6 +243,50 @@ pub(crate) fn clarify(catalog: &Catalog, question: &str, word: &str) -> Clarific
     c
 }
 
+/// A filter value the data does not have (an LLM's "Garden" on a category
+/// whose every value is known): the person is asked to choose among the
+/// closest values instead of getting an empty or broader answer. Only
+/// dimensions with sample values are checked: their lists are complete.
+pub(crate) fn unknown_filter_value(
+    catalog: &Catalog,
+    query: &strata_engine::Query,
+    question: &str,
+) -> Option<(String, Clarification)> {
+    let mut stack: Vec<&Filter> = query.filters.iter().collect();
+    while let Some(f) = stack.pop() {
+        let (member, values) = match f {
+            Filter::Member {
+                member,
+                operator: FilterOperator::Equals | FilterOperator::NotEquals,
+                values,
+            } => (member, values),
+            Filter::And(items) | Filter::Or(items) => {
+                stack.extend(items.iter());
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(known) = catalog.get(member).map(|m| &m.sample_values) else {
+            continue;
+        };
+        if known.is_empty() {
+            continue;
+        }
+        let missing = values
+            .iter()
+            .flatten()
+            .find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v)));
+        if let Some(value) = missing {
+            let message = format!(
+                "\"{value}\" is not a value of {member} in the data, so the question cannot be \
+                 answered as asked."
+            );
+            return Some((message, clarify(catalog, question, value)));
+        }
+    }
+    None
+}
+
 /// Splits by every dimension the query filters to two or more values, so
 /// that each value gets its own row or series instead of one sum.
 pub(crate) fn split_compared_values(query: &mut Query) {
@@ -304,6 +348,32 @@ mod tests {
         assert!(
             value_like("Garden sales", &unmatched).is_empty(),
             "first word"
+        );
+    }
+
+    #[test]
+    fn filter_values_the_data_lacks_ask_back() {
+        let model = strata_demo::model().unwrap();
+        let mut catalog = Catalog::from_model(&model);
+        catalog.set_sample_values("Orders.channel", vec!["web".into(), "mobile".into()]);
+        let q = Query::from_json(
+            &serde_json::json!({"measures": ["Orders.count"], "filters": [
+            {"member": "Orders.channel", "operator": "equals", "values": ["webb"]}]}),
+        )
+        .unwrap();
+        let (message, c) = unknown_filter_value(&catalog, &q, "orders from webb").unwrap();
+        assert!(message.contains("\"webb\""), "{message}");
+        assert_eq!(c.unknown, ["webb"]);
+        assert_eq!(c.options[0].natural_language_query, "orders from web");
+        let known = Query::from_json(
+            &serde_json::json!({"measures": ["Orders.count"], "filters": [
+            {"member": "Orders.channel", "operator": "equals", "values": ["Web"]},
+            {"member": "Orders.status", "operator": "equals", "values": ["anything"]}]}),
+        )
+        .unwrap();
+        assert!(
+            unknown_filter_value(&catalog, &known, "web orders").is_none(),
+            "known values, any case; members without sample values are not checked"
         );
     }
 
