@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use strata_engine::Engine;
 use strata_llm::offline::OfflineParser;
 use strata_llm::prompt::Example;
-use strata_llm::{Catalog, LlmError, Translation};
+use strata_llm::{Catalog, Clarification, LlmError, Translation};
 use strata_schema::MemberKind;
 
 use crate::conversations::{now, Conversation, ConversationId, StoredChart, Turn};
@@ -35,6 +35,7 @@ struct Refused {
     reason: RefusalReason,
     message: String,
     translation: Option<Translation>,
+    clarification: Option<Clarification>,
 }
 
 impl Analyst {
@@ -112,7 +113,7 @@ impl Analyst {
                     message: r.message,
                     translation: r.translation,
                     available_members: available_members(catalog),
-                    clarification: None,
+                    clarification: r.clarification,
                     translator,
                     conversation_id,
                     turn,
@@ -213,8 +214,9 @@ impl Analyst {
 /// An answer from a query's data (not yet recorded).
 pub(crate) fn answer(question: Option<&str>, translation: Translation, ran: Ran) -> Answer {
     let (chart, insights) = present(translation.intent, &ran.table, translation.chart);
-    let chart_alternatives = strata_llm::chart::fitting(&ran.table)
-        .into_iter()
+    let chart_alternatives = chart
+        .alternatives
+        .iter()
         .map(|t| t.as_str().to_string())
         .collect();
     Answer {
@@ -301,6 +303,7 @@ fn outside(catalog: &Catalog, translation: &Translation, members: &[String]) -> 
             OfflineParser::new(catalog).suggestions()
         ),
         translation: None,
+        clarification: None,
     }
 }
 
@@ -313,6 +316,7 @@ fn not_runnable(error: &AnalystError, translation: Translation) -> Refused {
         reason: RefusalReason::NotRunnable,
         message: format!("The question was understood, but its query could not be run: {error}"),
         translation: Some(translation),
+        clarification: None,
     }
 }
 
@@ -332,6 +336,17 @@ fn refusal(catalog: &Catalog, e: LlmError) -> Refused {
             format!("The question could not be turned into a valid query: {e}. {suggestions}"),
         ),
         e @ LlmError::Endpoint(_) => (RefusalReason::TranslatorUnavailable, format!("{e}")),
+        LlmError::NeedsClarification {
+            message,
+            clarification,
+        } => {
+            return Refused {
+                reason: RefusalReason::NeedsClarification,
+                message,
+                translation: None,
+                clarification: Some(clarification),
+            }
+        }
         LlmError::Query(q) => (
             RefusalReason::NotUnderstood,
             format!("The query is not valid: {q}. {suggestions}"),
@@ -343,6 +358,7 @@ fn refusal(catalog: &Catalog, e: LlmError) -> Refused {
         reason,
         message,
         translation: None,
+        clarification: None,
     }
 }
 

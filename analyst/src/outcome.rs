@@ -9,6 +9,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 use strata_engine::{Annotation, QueryType};
 use strata_llm::{Chart, Insight, ResultColumn, ResultTable, Translation};
+pub use strata_llm::{Clarification, ClarificationOption};
 
 use crate::conversations::ConversationId;
 
@@ -73,25 +74,6 @@ pub enum RefusalReason {
     TranslatorUnavailable,
     /// The translator failed in a way that is not the question's fault.
     TranslatorFailed,
-}
-
-/// What a person can choose when a question was ambiguous.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Clarification {
-    /// The words that were not understood.
-    pub unknown: Vec<String>,
-    /// Questions that would be understood.
-    pub options: Vec<ClarificationOption>,
-}
-
-/// One way to go on after a [`Clarification`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClarificationOption {
-    /// What a button shows.
-    pub label: String,
-    /// The question it sends.
-    pub natural_language_query: String,
 }
 
 /// What the caller can ask about (listed in a refusal).

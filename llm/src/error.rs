@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use crate::clarification::Clarification;
 use crate::client::EndpointError;
 
 /// Why a question could not be turned into a query or answered.
@@ -12,6 +13,16 @@ pub enum LlmError {
     /// not understood and what can be asked about.
     #[error("{0}")]
     NotUnderstood(String),
+    /// Words of the question could not be placed, and answering without
+    /// them would answer a broader question: the person is asked to choose
+    /// among the nearest readings.
+    #[error("{message}")]
+    NeedsClarification {
+        /// What was not understood, and what can be asked about.
+        message: String,
+        /// The unknown words and the rewritten questions to choose from.
+        clarification: Clarification,
+    },
     /// The LLM's answers stayed invalid after every repair round.
     #[error(
         "the language model did not produce a valid query after {attempts} attempts: {last_error}"

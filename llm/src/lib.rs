@@ -20,6 +20,7 @@ pub mod offline;
 pub mod prompt;
 
 mod catalog;
+mod clarification;
 mod client;
 mod constrain;
 mod error;
@@ -30,7 +31,8 @@ mod translation;
 mod validate;
 
 pub use catalog::{Catalog, CatalogMember};
-pub use chart::{fitting, recommend, Chart};
+pub use chart::{recommend, Chart};
+pub use clarification::{Clarification, ClarificationOption};
 pub use client::{EndpointError, LlmClient, LlmConfig};
 pub use error::LlmError;
 pub use insights::{Fact, Insight, InsightKind};

@@ -191,6 +191,11 @@ pub struct ResultTable {
     pub rows: Vec<Map<String, Value>>,
     /// True for an ungrouped query (one row per record, nothing aggregated).
     pub ungrouped: bool,
+    /// The query's row limit was reached: more rows exist than are shown,
+    /// so totals of these rows are not totals of the whole result.
+    pub limited: bool,
+    /// The rows are sorted smallest first (a bottom-N).
+    pub smallest_first: bool,
 }
 
 impl ResultTable {
@@ -207,6 +212,8 @@ impl ResultTable {
             columns,
             rows,
             ungrouped: false,
+            limited: false,
+            smallest_first: false,
         }
     }
 
@@ -240,7 +247,7 @@ impl ResultTable {
             };
             columns.extend(column);
         }
-        let rows = result
+        let rows: Vec<Map<String, Value>> = result
             .rows_json()
             .into_iter()
             .filter_map(|r| match r {
@@ -254,10 +261,21 @@ impl ResultTable {
             .get("ungrouped")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let q = &result.query.0;
+        let limit = q.get("limit").and_then(Value::as_u64);
+        let limited = limit.is_some_and(|l| rows.len() as u64 >= l);
+        // The first sort key: `[[member, dir], ...]` or `{member: dir}`.
+        let first_direction = match q.get("order") {
+            Some(Value::Array(keys)) => keys.first().and_then(|k| k.get(1)).and_then(Value::as_str),
+            Some(Value::Object(keys)) => keys.values().next().and_then(Value::as_str),
+            _ => None,
+        };
         ResultTable {
             columns,
             rows,
             ungrouped,
+            limited,
+            smallest_first: limit.is_some() && first_direction == Some("asc"),
         }
     }
 
@@ -302,7 +320,43 @@ impl ResultTable {
                 }
             }
         }
+        self.shorten_titles(|member| {
+            let owner = member.split_once('.').map_or(member, |(o, _)| o);
+            let from_catalog = catalog
+                .members()
+                .iter()
+                .find(|m| m.owner == owner)
+                .map(|m| m.owner_title.clone());
+            from_catalog.unwrap_or_else(|| strata_schema::title_from_name(owner))
+        });
         self
+    }
+
+    /// Leaves the cube's title out of column titles ("Orders Number of
+    /// Orders" → "Number of Orders"), unless two columns would then read
+    /// the same.
+    fn shorten_titles(&mut self, owner_title: impl Fn(&str) -> String) {
+        let short: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let owner = owner_title(&c.member);
+                c.title
+                    .strip_prefix(owner.as_str())
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .filter(|rest| !rest.trim().is_empty())
+                    .map_or_else(|| c.title.clone(), str::to_owned)
+            })
+            .collect();
+        for (i, c) in self.columns.iter_mut().enumerate() {
+            let clash = short
+                .iter()
+                .enumerate()
+                .any(|(j, t)| j != i && *t == short[i]);
+            if !clash {
+                c.title = short[i].clone();
+            }
+        }
     }
 
     /// The measure columns.

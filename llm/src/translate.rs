@@ -128,6 +128,20 @@ impl LlmTranslator {
             let errors = match result {
                 Ok(translation) => {
                     tracing::debug!(attempt, query = ?translation.query, "LLM answer accepted");
+                    // A value the data lacks would answer an empty or
+                    // broader question: ask back, as the offline parser does.
+                    if let Some((message, clarification)) =
+                        crate::offline::guard::unknown_filter_value(
+                            catalog,
+                            &translation.query,
+                            &question,
+                        )
+                    {
+                        return Err(LlmError::NeedsClarification {
+                            message,
+                            clarification,
+                        });
+                    }
                     return Ok(translation);
                 }
                 Err(errors) => errors,

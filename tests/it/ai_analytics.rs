@@ -255,6 +255,55 @@ async fn an_unanswerable_question_says_what_was_not_understood_and_what_exists()
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Contract item 4: a value the data does not have is sent back with the
+/// questions to choose from; clicking one answers it in the same
+/// conversation. Contract item 5: answers list the chart types that fit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_value_asks_back_with_questions_to_click() {
+    let dir = scratch_dir("clarify");
+    let server = start(demo_config(&dir)).await;
+    let r = ask(&server, &alice(), "revenue in Eurpa by channel", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let b = &r.body;
+    assert_eq!(b["success"], false, "{b}");
+    assert_eq!(b["needsClarification"], true, "{b}");
+    assert_eq!(b["clarification"]["unknown"], json!(["Eurpa"]), "{b}");
+    let options = b["clarification"]["options"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let first = options.first().cloned().unwrap_or_default();
+    assert_eq!(
+        first["naturalLanguageQuery"], "revenue in Europe by channel",
+        "{b}"
+    );
+    assert!(
+        first["label"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("Europe")),
+        "{b}"
+    );
+    let id = conversation_id(&r);
+    let clicked = first["naturalLanguageQuery"].as_str().unwrap_or_default();
+    let r = ask(&server, &alice(), clicked, Some(&id)).await;
+    assert_eq!(r.body["success"], true, "{}", r.body);
+    assert_eq!(r.body["turn"], 2, "{}", r.body);
+    assert!(r.body.get("needsClarification").is_none(), "{}", r.body);
+    let alternatives = r.body["chart"]["alternatives"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        alternatives.first(),
+        Some(&r.body["chart"]["type"]),
+        "{}",
+        r.body
+    );
+    assert!(alternatives.contains(&json!("table")), "{}", r.body);
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn read_conversations() -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/nl/followups.jsonl");
     let text = std::fs::read_to_string(&path)
@@ -756,13 +805,14 @@ async fn chart(server: &RunningServer, token: &str, body: Value) -> Exchange {
 async fn a_query_given_directly_is_answered_in_the_owners_conversation() {
     let dir = scratch_dir("direct");
     let server = start(demo_config(&dir)).await;
-    // Answers offer the chart types (and plugins) that fit them.
+    // Answers offer the chart types (and plugins) that fit them, the one
+    // drawn first.
     let a = ask(&server, &alice(), "orders by channel", None).await;
     assert_eq!(a.status, 200, "{}", a.body);
     let alternatives = a.body["chart"]["alternatives"].clone();
     assert_eq!(
         alternatives,
-        json!(["bar", "pie", "table", "funnel"]),
+        json!(["pie", "bar", "table", "funnel"]),
         "{}",
         a.body["chart"]
     );

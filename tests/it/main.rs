@@ -35,6 +35,7 @@ mod hardening_load;
 mod llm_endpoint;
 mod nl_frozen;
 mod nl_offline;
+mod nulls_last;
 mod pg_outage;
 mod sql_snapshots;
 mod sub_query;

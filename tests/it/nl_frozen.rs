@@ -37,10 +37,12 @@ const TODAY: (i32, u32, u32) = (2026, 6, 17);
 /// 69/150 right and 70 wrong-confident, conformance 20/60 and 33, follow-up
 /// turns 37/45 and 6. After refusing changes and secrets, refusing unknown
 /// values and splitting compared values: demo 83 and 53, conformance 26 and
-/// 26, follow-ups unchanged.
-const DEMO_FLOOR: (usize, usize) = (83, 53);
-const CONFORMANCE_FLOOR: (usize, usize) = (26, 26);
-const FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
+/// 26, follow-ups unchanged. After clarification, date language, measure
+/// verbs, superlatives and record listings: demo 101 and 39, conformance 32
+/// and 21, follow-ups 41 and 2.
+const DEMO_FLOOR: (usize, usize) = (101, 39);
+const CONFORMANCE_FLOOR: (usize, usize) = (32, 21);
+const FOLLOWUP_FLOOR: (usize, usize) = (41, 2);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")

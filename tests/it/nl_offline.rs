@@ -138,7 +138,9 @@ fn run_set(parser: &OfflineParser<'_>, engine: &Engine, lines: &[Value]) -> Scor
                     ));
                 }
             }
-            Err(LlmError::NotUnderstood(message)) => {
+            Err(
+                LlmError::NotUnderstood(message) | LlmError::NeedsClarification { message, .. },
+            ) => {
                 assert!(
                     message.contains("You can ask about"),
                     "the message should list what exists: {message}"

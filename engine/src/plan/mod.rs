@@ -139,6 +139,9 @@ pub struct PlanOrder {
     pub alias: String,
     /// Descending.
     pub desc: bool,
+    /// Rows without a value go last whatever the direction: set for a
+    /// top-N (an order with a limit), where a null is no "largest" value.
+    pub nulls_last: bool,
 }
 
 /// A time dimension's date range, kept for rolling windows and time shifts.

@@ -628,12 +628,14 @@ impl<'a> Planner<'a> {
                 return Ok(vec![PlanOrder {
                     alias: d.alias.clone(),
                     desc: false,
+                    nulls_last: false,
                 }]);
             }
             if let Some(m) = measures.first() {
                 return Ok(vec![PlanOrder {
                     alias: m.alias.clone(),
                     desc: true,
+                    nulls_last: false,
                 }]);
             }
             return Ok(dims
@@ -642,6 +644,7 @@ impl<'a> Planner<'a> {
                     vec![PlanOrder {
                         alias: d.alias.clone(),
                         desc: false,
+                        nulls_last: false,
                     }]
                 })
                 .unwrap_or_default());
@@ -662,7 +665,11 @@ impl<'a> Planner<'a> {
                         .map(|m| m.alias.clone())
                 });
             if let Some(alias) = alias {
-                out.push(PlanOrder { alias, desc: *desc });
+                out.push(PlanOrder {
+                    alias,
+                    desc: *desc,
+                    nulls_last: query.limit.is_some(),
+                });
             }
         }
         Ok(out)

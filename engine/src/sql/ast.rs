@@ -72,13 +72,15 @@ pub fn set_limit(q: &mut Query, limit: Option<u64>, offset: Option<u64>) {
     });
 }
 
-/// An ORDER BY item.
-pub fn order_item(expr: Expr, desc: bool) -> OrderByExpr {
+/// An ORDER BY item; `nulls_last` adds `NULLS LAST` to a descending sort
+/// (where PostgreSQL and DataFusion would put nulls first; ascending sorts
+/// already put them last).
+pub fn order_item(expr: Expr, desc: bool, nulls_last: bool) -> OrderByExpr {
     OrderByExpr {
         expr,
         options: OrderByOptions {
             asc: Some(!desc),
-            nulls_first: None,
+            nulls_first: (nulls_last && desc).then_some(false),
         },
         with_fill: None,
     }

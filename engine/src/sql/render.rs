@@ -121,7 +121,7 @@ impl<'a> SqlRenderer<'a> {
             &mut main,
             plan.order
                 .iter()
-                .map(|o| ast::order_item(col(&o.alias), o.desc))
+                .map(|o| ast::order_item(col(&o.alias), o.desc, o.nulls_last))
                 .collect(),
         );
         ast::set_limit(&mut main, plan.limit, plan.offset);

@@ -23,7 +23,10 @@ pub(crate) fn build(
     shape: &Shape<'_>,
     table: &ResultTable,
 ) -> Built {
-    let title = chart_title(shape);
+    let mut title = chart_title(shape);
+    if table.smallest_first && table.limited && !shape.axes().is_empty() {
+        title = format!("Smallest {} — {title}", table.rows.len());
+    }
     match chart {
         ChartType::Line | ChartType::Area | ChartType::Bar => {
             series_chart(chart, intent, shape, table, &title)
@@ -84,6 +87,29 @@ fn value_axis(name: Option<&str>, format: Option<&str>) -> Value {
     a
 }
 
+/// The unit a measure's values are in: its display format (`currency`,
+/// `percent`), else plain numbers.
+fn unit(m: &ResultColumn) -> Option<&str> {
+    match m.format.as_deref() {
+        Some(f @ ("currency" | "percent")) => Some(f),
+        _ => None,
+    }
+}
+
+/// The measures grouped by unit, in order of first appearance: `(format,
+/// members)`.
+fn measure_units<'a>(measures: &[&'a ResultColumn]) -> Vec<(Option<&'a str>, Vec<&'a str>)> {
+    let mut units: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    for m in measures {
+        let u = unit(m);
+        match units.iter_mut().find(|(f, _)| *f == u) {
+            Some((_, list)) => list.push(&m.member),
+            None => units.push((u, vec![&m.member])),
+        }
+    }
+    units
+}
+
 fn num(v: Option<f64>) -> Value {
     v.and_then(serde_json::Number::from_f64)
         .map(Value::Number)
@@ -125,7 +151,8 @@ fn series_chart(
     let (x, split) = match (shape.time, shape.dims.as_slice()) {
         (Some(t), dims) => (Some(t), shape.compare.or(dims.first().copied())),
         (None, [d, rest @ ..]) => (Some(*d), rest.first().copied()),
-        (None, []) => (None, None),
+        // Compared date ranges without a granularity: one bar per range.
+        (None, []) => (shape.compare, None),
     };
     let by_position = shape.compare.is_some() && x.is_some_and(is_time);
     let frame = match x {
@@ -146,16 +173,16 @@ fn series_chart(
                 .x_labels
                 .iter()
                 .any(|l| l.chars().count() > HORIZONTAL_LABEL_CHARS));
-    let formats: Vec<Option<&str>> = frame
-        .series
-        .iter()
-        .map(|s| s.measure.format.as_deref())
-        .collect();
-    let dual = shape.measures.len() == 2
-        && split.is_none()
-        && x.is_some()
-        && !horizontal
-        && formats.first() != formats.get(1);
+    // Measures of different units (money, counts, percentages) never share
+    // a value axis: each unit gets its own.
+    let units = measure_units(&shape.measures);
+    let unit_of = |member: &str| {
+        units
+            .iter()
+            .position(|(_, members)| members.contains(&member))
+            .unwrap_or(0)
+    };
+    let dual = units.len() > 1 && x.is_some();
 
     let mut o = base(title, "axis");
     let kind = if chart == ChartType::Bar {
@@ -166,8 +193,7 @@ fn series_chart(
     let series: Vec<Value> = frame
         .series
         .iter()
-        .enumerate()
-        .map(|(i, s)| {
+        .map(|s| {
             let data: Vec<Value> = if time_axis {
                 frame
                     .x_raw
@@ -185,8 +211,14 @@ fn series_chart(
             if kind == "line" {
                 v["showSymbol"] = (frame.x_labels.len() <= 60).into();
             }
-            if dual && i == 1 {
-                v["yAxisIndex"] = 1.into();
+            let axis = unit_of(&s.measure.member);
+            if dual && axis > 0 {
+                let key = if horizontal {
+                    "xAxisIndex"
+                } else {
+                    "yAxisIndex"
+                };
+                v[key] = axis.into();
             }
             v
         })
@@ -203,25 +235,30 @@ fn series_chart(
     if chart != ChartType::Bar {
         cat_axis["boundaryGap"] = false.into();
     }
-    let first = shape.measures.first();
-    let single_name = (shape.measures.len() == 1 || dual)
-        .then(|| first.map(|m| m.title.as_str()))
-        .flatten();
     let val_axis = if dual {
-        json!([
-            value_axis(single_name, formats.first().copied().flatten()),
-            value_axis(
-                shape.measures.get(1).map(|m| m.title.as_str()),
-                formats.get(1).copied().flatten()
-            ),
-        ])
+        let axes: Vec<Value> = units
+            .iter()
+            .enumerate()
+            .map(|(i, (format, members))| {
+                let titles: Vec<&str> = shape
+                    .measures
+                    .iter()
+                    .filter(|m| members.contains(&m.member.as_str()))
+                    .map(|m| m.title.as_str())
+                    .collect();
+                let mut a = value_axis(Some(&titles.join(", ")), *format);
+                if i >= 2 {
+                    a["offset"] = json!(60 * (i - 1));
+                }
+                a
+            })
+            .collect();
+        Value::Array(axes)
     } else {
-        let common = formats
-            .first()
-            .copied()
-            .flatten()
-            .filter(|f| formats.iter().all(|g| *g == Some(f)));
-        value_axis(single_name, common)
+        let single_name = (shape.measures.len() == 1)
+            .then(|| shape.measures.first().map(|m| m.title.as_str()))
+            .flatten();
+        value_axis(single_name, units.first().and_then(|(f, _)| *f))
     };
     if horizontal {
         cat_axis["inverse"] = true.into();

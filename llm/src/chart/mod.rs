@@ -25,6 +25,8 @@
 mod echarts;
 pub(crate) mod format;
 mod frame;
+#[cfg(test)]
+mod honesty_tests;
 mod recommend;
 #[cfg(test)]
 mod tests;
@@ -63,29 +65,9 @@ pub struct Chart {
     pub columns: Value,
     /// Why a requested chart was not used, or what was left out.
     pub note: Option<String>,
-}
-
-/// Every chart type, in the order a chart-type switch offers them.
-pub const CHART_TYPES: [ChartType; 9] = [
-    ChartType::Line,
-    ChartType::Area,
-    ChartType::Bar,
-    ChartType::Pie,
-    ChartType::Scatter,
-    ChartType::Heatmap,
-    ChartType::Number,
-    ChartType::Gauge,
-    ChartType::Table,
-];
-
-/// The chart types that can show `table` (always at least
-/// [`ChartType::Table`]): what a chart-type switch offers.
-pub fn fitting(table: &ResultTable) -> Vec<ChartType> {
-    let shape = recommend::Shape::of(table);
-    CHART_TYPES
-        .into_iter()
-        .filter(|c| recommend::check(*c, &shape, table).is_ok())
-        .collect()
+    /// The chart types that can show this result, the chosen one first
+    /// (for a type switch).
+    pub alternatives: Vec<ChartType>,
 }
 
 /// The chart for `table`, answering a question of `intent`, honouring the
@@ -103,5 +85,6 @@ pub fn recommend(intent: Intent, table: &ResultTable, requested: Option<ChartTyp
         option: built.option,
         columns: built.columns,
         note,
+        alternatives: recommend::alternatives(chart_type, &shape, table),
     }
 }

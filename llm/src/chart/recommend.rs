@@ -122,7 +122,8 @@ pub(crate) fn check(
         ChartType::Bar => {
             let axes = shape.axes();
             if axes.is_empty() {
-                return if shape.rows == 1 {
+                // Compared date ranges without a granularity: a bar each.
+                return if shape.rows == 1 || shape.compare.is_some() {
                     Ok(())
                 } else {
                     Err("a bar chart needs a dimension to group by".to_owned())
@@ -225,7 +226,7 @@ pub(crate) fn auto(intent: Intent, shape: &Shape<'_>, table: &ResultTable) -> Ch
         return ChartType::Table;
     }
     match shape.dims.len() {
-        0 if shape.rows == 1 => ChartType::Bar,
+        0 if shape.rows == 1 || shape.compare.is_some() => ChartType::Bar,
         0 if shape.measures.len() == 2 => ChartType::Scatter,
         1 => {
             let m = shape.measures.len();
@@ -244,6 +245,41 @@ pub(crate) fn auto(intent: Intent, shape: &Shape<'_>, table: &ResultTable) -> Ch
         2 if shape.measures.len() == 1 => ChartType::Heatmap,
         _ => ChartType::Table,
     }
+}
+
+/// Every chart type, in the order alternatives are offered.
+const ALL: [ChartType; 9] = [
+    ChartType::Bar,
+    ChartType::Line,
+    ChartType::Area,
+    ChartType::Pie,
+    ChartType::Scatter,
+    ChartType::Heatmap,
+    ChartType::Number,
+    ChartType::Gauge,
+    ChartType::Table,
+];
+
+/// The chart types that can show the result: `chosen` first, then the
+/// others [`check`] accepts (a table always fits). An ungrouped listing is
+/// only a table.
+pub(crate) fn alternatives(
+    chosen: ChartType,
+    shape: &Shape<'_>,
+    table: &ResultTable,
+) -> Vec<ChartType> {
+    let mut out = vec![chosen];
+    if shape.ungrouped {
+        out.push(ChartType::Table);
+        out.dedup();
+        return out;
+    }
+    for c in ALL {
+        if !out.contains(&c) && check(c, shape, table).is_ok() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The chart to draw and, when a requested chart could not be used, why.

@@ -86,6 +86,12 @@ fn total(
     let sum: f64 = values.iter().sum();
     let total = Fact::number("total", sum, fmt(m, sum));
     let mut facts = vec![Fact::label("measure", &m.title), total.clone()];
+    // Only some rows came back: their sum is not the whole.
+    let of_shown = if table.limited {
+        " of the rows shown"
+    } else {
+        ""
+    };
     let text = match (time, dims.first()) {
         (Some(t), None) => {
             let points = aggregate(table, t, m)?;
@@ -94,7 +100,7 @@ fn total(
             let from = Fact::label("first_period", &first.label);
             let to = Fact::label("last_period", &last.label);
             let text = format!(
-                "Total {}: {} over {} periods, {} to {}.",
+                "Total {}{of_shown}: {} over {} periods, {} to {}.",
                 m.title, total.formatted, n.formatted, from.formatted, to.formatted
             );
             facts.extend([n, from, to]);
@@ -104,7 +110,7 @@ fn total(
             let groups = aggregate(table, d, m)?.len();
             let n = Fact::number("groups", groups as f64, groups.to_string());
             let text = format!(
-                "Total {}: {} across {} {} values.",
+                "Total {}{of_shown}: {} across {} {} values.",
                 m.title, total.formatted, n.formatted, d.title
             );
             facts.extend([Fact::label("dimension", &d.title), n]);
@@ -113,7 +119,7 @@ fn total(
         (None, None) => {
             let n = Fact::number("rows", values.len() as f64, values.len().to_string());
             let text = format!(
-                "Total {}: {} across {} rows.",
+                "Total {}{of_shown}: {} across {} rows.",
                 m.title, total.formatted, n.formatted
             );
             facts.push(n);
@@ -289,9 +295,30 @@ fn contributors(table: &ResultTable, d: &ResultColumn, m: &ResultColumn) -> Vec<
     points.sort_by(|a, b| b.value.total_cmp(&a.value));
     let sum: f64 = points.iter().map(|p| p.value).sum();
     let shares = m.is_additive() && sum > 0.0 && points.iter().all(|p| p.value >= 0.0);
+    let whole = if table.limited {
+        "of the rows shown"
+    } else {
+        "of the total"
+    };
+    let shares = shares.then_some((sum, whole));
+    // A bottom-N ("the 5 smallest"): every row shown is among the smallest,
+    // so the rows are reported as the smallest, smallest first.
+    if table.smallest_first && table.limited {
+        points.reverse();
+        let n = CONTRIBUTORS.min(points.len());
+        return vec![listing(
+            InsightKind::Bottom,
+            "Smallest",
+            &points[..n],
+            d,
+            m,
+            shares,
+        )];
+    }
     let top_n = CONTRIBUTORS.min(points.len() - 1);
-    // Bottom contributors only when they are not just the rest of the top.
-    let bottom_n = if points.len() > CONTRIBUTORS {
+    // Bottom contributors only when they are not just the rest of the top,
+    // and only when every row came back (else they are not the smallest).
+    let bottom_n = if points.len() > CONTRIBUTORS && !table.limited {
         CONTRIBUTORS.min(points.len() - top_n)
     } else {
         0
@@ -302,7 +329,7 @@ fn contributors(table: &ResultTable, d: &ResultColumn, m: &ResultColumn) -> Vec<
         &points[..top_n],
         d,
         m,
-        shares.then_some(sum),
+        shares,
     )];
     if bottom_n > 0 {
         let bottom: Vec<Point> = points.iter().rev().take(bottom_n).cloned().collect();
@@ -312,7 +339,7 @@ fn contributors(table: &ResultTable, d: &ResultColumn, m: &ResultColumn) -> Vec<
             &bottom,
             d,
             m,
-            shares.then_some(sum),
+            shares,
         ));
     }
     out
@@ -324,7 +351,7 @@ fn listing(
     points: &[Point],
     d: &ResultColumn,
     m: &ResultColumn,
-    total: Option<f64>,
+    total: Option<(f64, &str)>,
 ) -> Insight {
     let prefix = if kind == InsightKind::Top {
         "top"
@@ -342,14 +369,14 @@ fn listing(
         let value = Fact::number(&format!("{prefix}_{k}_value"), p.value, fmt(m, p.value));
         let mut part = format!("{} ({}", label.formatted, value.formatted);
         facts.extend([label, value]);
-        if let Some(t) = total {
+        if let Some((t, whole)) = total {
             let share = p.value / t * 100.0;
             let f = Fact::number(
                 &format!("{prefix}_{k}_share_pct"),
                 share,
                 format_percent(share, false),
             );
-            part.push_str(&format!(", {} of the total", f.formatted));
+            part.push_str(&format!(", {} {whole}", f.formatted));
             facts.push(f);
         }
         part.push(')');

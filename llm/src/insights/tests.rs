@@ -317,3 +317,51 @@ fn invented_numbers_are_rejected() {
     assert!(change.grounds("Revenue grew 12.5% in 2024-02, reaching $900.00."));
     assert_eq!(numbers_in("Revenue grew 42% last month."), vec!["42%"]);
 }
+
+#[test]
+fn shares_of_limited_rows_are_of_the_rows_shown() {
+    let mut t = by_status(&[("paid", 60.0), ("cancelled", 30.0), ("refunded", 10.0)]);
+    let all = compute_as_of(Intent::Distribution, &t, today());
+    let top = &of_kind(&all, InsightKind::Top)[0];
+    assert!(top.text.contains("of the total"), "{}", top.text);
+    t.limited = true;
+    let shown = compute_as_of(Intent::TopN, &t, today());
+    let top = &of_kind(&shown, InsightKind::Top)[0];
+    assert!(top.text.contains("of the rows shown"), "{}", top.text);
+    assert!(!top.text.contains("of the total"), "{}", top.text);
+    let total = &of_kind(&shown, InsightKind::Total)[0];
+    assert!(total.text.contains("of the rows shown"), "{}", total.text);
+    assert!(
+        of_kind(&shown, InsightKind::Bottom).is_empty(),
+        "the smallest of some rows are not the smallest"
+    );
+}
+
+#[test]
+fn a_bottom_n_is_reported_as_the_smallest() {
+    let mut t = by_status(&[("refunded", 10.0), ("cancelled", 30.0), ("paid", 60.0)]);
+    t.limited = true;
+    t.smallest_first = true;
+    let insights = compute_as_of(Intent::TopN, &t, today());
+    assert!(
+        of_kind(&insights, InsightKind::Top).is_empty(),
+        "{insights:?}"
+    );
+    let bottom = &of_kind(&insights, InsightKind::Bottom)[0];
+    assert!(bottom.text.starts_with("Smallest"), "{}", bottom.text);
+    assert_eq!(
+        bottom.fact("bottom_1").map(|f| f.formatted.as_str()),
+        Some("refunded")
+    );
+}
+
+#[test]
+fn the_current_period_is_partial_not_a_drop() {
+    let t = monthly(&[100.0, 110.0, 120.0, 5.0]);
+    // 2024-04 has not ended on April 10th.
+    let today = NaiveDate::from_ymd_opt(2024, 4, 10).unwrap_or_default();
+    let insights = compute_as_of(Intent::Trend, &t, today);
+    let change = &of_kind(&insights, InsightKind::Change)[0];
+    assert!(change.fact("partial_period").is_some(), "{change:?}");
+    assert!(!change.text.contains("-95"), "{}", change.text);
+}

@@ -391,12 +391,27 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let sort_member = r.sort_key.or_else(|| r.measures.first().copied());
     if let (Some(dir), Some(m)) = (ranking.direction, sort_member) {
         order.push((parser.name(m).to_owned(), dir == Direction::Desc));
-        if ranking.top && limit.is_none() {
-            limit = Some(10);
+        // "best-selling product", "least popular payment method": one; "top
+        // products": ten; "customers with the most orders": all, sorted.
+        let grouped = !r.dimensions.is_empty();
+        let singular = grouped && singular_subject(a, parser.catalog());
+        if limit.is_none() && (ranking.top || (ranking.superlative && singular)) {
+            limit = Some(if singular { 1 } else { 10 });
         }
-        if ranking.superlative && !ranking.top && limit.is_none() && singular_subject(a) {
-            limit = Some(1);
-        }
+    }
+
+    // "the 10 largest orders": the records themselves, by their amount.
+    let listing = (granularity.is_none() && !comparison)
+        .then(|| largest_records(parser, a, &r))
+        .flatten();
+    let mut ungrouped = false;
+    if let Some((dimensions, amount)) = listing {
+        r.measures.clear();
+        r.dimensions = dimensions;
+        let desc = ranking.direction != Some(Direction::Asc);
+        order = vec![(parser.name(amount).to_owned(), desc)];
+        limit = Some(ranking.limit.unwrap_or(10));
+        ungrouped = true;
     }
 
     let intent = if comparison {
@@ -424,6 +439,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         filters: r.filters.iter().map(|f| f.to_filter(parser)).collect(),
         order: (!order.is_empty()).then_some(order),
         limit: limit.map(u64::from),
+        ungrouped,
         ..empty_query()
     };
     Ok(Translation {
@@ -434,21 +450,89 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     })
 }
 
-/// "Which channel has the most orders": one answer wanted when the grouped
-/// noun is singular.
-fn singular_subject(a: &Analysis) -> bool {
-    let starts_which = a
-        .tokens
+/// Words that rank records by size ("the largest orders").
+const SIZE_WORDS: &[&str] = &["largest", "biggest", "smallest", "tiniest"];
+
+/// "The 10 largest orders": a count of records ranked by size asks for the
+/// records, listed by their amount. The key and amount dimensions of the
+/// counted cube, and the amount; `None` when the question is not that or the
+/// cube has no amount.
+fn largest_records(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    r: &Resolved,
+) -> Option<(Vec<usize>, usize)> {
+    let sized = a
+        .ranking
+        .used
         .iter()
-        .take(2)
-        .any(|t| matches!(t.text.as_str(), "which" | "what"));
-    starts_which
-        && a.mentions
-            .iter()
-            .find(|m| m.role == Role::Group)
-            .is_some_and(|m| {
-                a.tokens[m.start..m.end]
-                    .last()
-                    .is_some_and(|t| t.text == t.stem)
+        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()));
+    let [measure] = r.measures.as_slice() else {
+        return None;
+    };
+    let members = parser.catalog().members();
+    let counted = &members[*measure];
+    if !sized || a.count_cue || !r.dimensions.is_empty() || !is_count_measure(counted) {
+        return None;
+    }
+    let owner = counted.owner.as_str();
+    // The money column, else a number column named as an amount.
+    let amount = money_dimension(parser, &r.resolution, Some(owner))
+        .filter(|&m| members[m].owner == owner)
+        .or_else(|| {
+            members.iter().position(|m| {
+                m.owner == owner
+                    && m.kind == MemberKind::Dimension
+                    && m.data_type == "number"
+                    && !m.primary_key
+                    && ["amount", "total", "sales", "price", "value", "revenue"]
+                        .iter()
+                        .any(|w| m.short_name().to_lowercase().contains(w))
             })
+        })?;
+    // The records' own id ("orders" → `orderId`, `order_id`), else the key.
+    let noun = a
+        .ranking
+        .used
+        .iter()
+        .filter_map(|&i| a.tokens.get(i + 1))
+        .map(|t| t.stem.clone())
+        .next()
+        .unwrap_or_default();
+    let id_of_noun = |m: &crate::catalog::CatalogMember| {
+        let words = super::text::split_identifier(m.short_name());
+        words.len() == 2 && words[0] == noun && words[1] == "id"
+    };
+    let key = members
+        .iter()
+        .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
+        .or_else(|| {
+            members
+                .iter()
+                .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
+        });
+    Some((key.into_iter().chain([amount]).collect(), amount))
+}
+
+/// "Which channel has the most orders", "the best-selling product": one
+/// answer wanted when the grouped noun is singular.
+fn singular_subject(a: &Analysis, catalog: &crate::catalog::Catalog) -> bool {
+    let names_dimension = |m: &&super::parse::Mention| {
+        m.candidates
+            .iter()
+            .any(|e| catalog.members()[e.member].kind == MemberKind::Dimension)
+    };
+    a.mentions
+        .iter()
+        .find(|m| m.role == Role::Group)
+        .or_else(|| {
+            a.mentions
+                .iter()
+                .find(|m| m.role == Role::Measure && names_dimension(m))
+        })
+        .is_some_and(|m| {
+            a.tokens[m.start..m.end]
+                .last()
+                .is_some_and(|t| t.text == t.stem)
+        })
 }

@@ -156,6 +156,11 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                     r.used.push(i + 1);
                     next += 1;
                 }
+                // "best-selling product": the ranked thing follows the verb,
+                // which stays to name the measure.
+                if t.get(next).copied().is_some_and(is_ranking_verb) {
+                    next += 1;
+                }
                 r.subject = Some(next);
                 i = next;
                 continue;
@@ -195,6 +200,18 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                     continue;
                 }
             }
+            _ if number_word(w).is_some()
+                && !matches!(w, "a" | "an" | "one")
+                && matches!(
+                    w1,
+                    "largest" | "biggest" | "highest" | "smallest" | "lowest" | "tiniest"
+                ) =>
+            {
+                // "the 5 smallest orders": the count, then the superlative
+                // word on the next round.
+                r.limit = number_word(w);
+                r.used.push(i);
+            }
             _ => {
                 // "5 best products", "10 most popular".
                 if let (Some(n), "best" | "top" | "worst") = (number_word(w), w1) {
@@ -223,6 +240,15 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
         }
     }
     r
+}
+
+/// Verbs that follow "best"/"top"/"worst" and say what is ranked on
+/// ("best-selling", "top performing").
+pub fn is_ranking_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "selling" | "performing" | "earning" | "grossing" | "rated" | "spending"
+    )
 }
 
 /// Words after which a member is grouped by: "by", "per", "each", "across".

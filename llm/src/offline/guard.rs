@@ -16,6 +16,8 @@ use strata_engine::Query;
 use strsim::jaro_winkler;
 
 use crate::catalog::Catalog;
+use crate::clarification::{Clarification, ClarificationOption};
+use crate::translation::Translation;
 
 /// Verbs that, leading a request, ask to change data.
 const DESTRUCTIVE: &[&str] = &[
@@ -107,8 +109,63 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
     None
 }
 
-/// Words that look like values (capitalized inside the sentence) among the
-/// words the translator could not place.
+/// A share, percentage or rate word the translation could not place, unless
+/// it is a "share of <amount> by <group>" (the amount's distribution, which
+/// the answer's shares show).
+pub(crate) fn unplaced_share(question: &str, translation: &Translation) -> Option<String> {
+    let words = words(question);
+    let grouped = !translation.query.dimensions.is_empty();
+    translation
+        .unmatched
+        .iter()
+        .find(|u| {
+            is_share_word(u) && {
+                let lower = u.to_lowercase();
+                let of_follows = words
+                    .iter()
+                    .position(|w| *w == lower)
+                    .and_then(|i| words.get(i + 1))
+                    .is_some_and(|next| next == "of");
+                !(of_follows && grouped)
+            }
+        })
+        .cloned()
+}
+
+/// Words asking for a share, percentage or rate.
+fn is_share_word(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "share"
+            | "shares"
+            | "percent"
+            | "percentage"
+            | "percentages"
+            | "pct"
+            | "%"
+            | "proportion"
+            | "ratio"
+            | "rate"
+            | "rates"
+            | "fraction"
+    )
+}
+
+/// Words that announce a value ("in Garden", "only garden", "excluding
+/// kids"): an unplaced word right after one of them looks like a value even
+/// in lower case.
+const VALUE_MARKERS: &[&str] = &[
+    "in",
+    "from",
+    "only",
+    "excluding",
+    "except",
+    "without",
+    "within",
+];
+
+/// Words that look like values among the words the translator could not
+/// place: capitalized inside the sentence, or right after a value marker.
 pub(crate) fn value_like<'q>(question: &'q str, unmatched: &[String]) -> Vec<&'q str> {
     let mut out = Vec::new();
     let tokens: Vec<&str> = question
@@ -117,29 +174,117 @@ pub(crate) fn value_like<'q>(question: &'q str, unmatched: &[String]) -> Vec<&'q
         .collect();
     for (i, t) in tokens.iter().enumerate() {
         let capital = t.chars().next().is_some_and(char::is_uppercase);
-        if i == 0 || !capital || t.len() < 3 {
+        let marked = i > 0 && VALUE_MARKERS.contains(&tokens[i - 1].to_lowercase().as_str());
+        if i == 0 || !(capital || marked) || t.chars().count() < 3 {
             continue;
         }
-        if unmatched.iter().any(|u| u.eq_ignore_ascii_case(t)) {
+        if unmatched.iter().any(|u| u.eq_ignore_ascii_case(t)) && !out.contains(t) {
             out.push(*t);
         }
     }
     out
 }
 
-/// The values of the catalog's dimensions closest to `word`, best first.
-pub(crate) fn closest_values(catalog: &Catalog, word: &str, max: usize) -> Vec<String> {
+/// The values of the catalog's dimensions closest to `word`, best first, with
+/// the title of a dimension that has each.
+pub(crate) fn closest_values(catalog: &Catalog, word: &str, max: usize) -> Vec<(String, String)> {
     let needle = word.to_lowercase();
-    let mut scored: Vec<(f64, String)> = catalog
+    let mut scored: Vec<(f64, String, String)> = catalog
         .members()
         .iter()
-        .flat_map(|m| m.sample_values.iter())
-        .map(|v| (jaro_winkler(&needle, &v.to_lowercase()), v.clone()))
-        .filter(|(s, _)| *s >= 0.7)
+        .flat_map(|m| m.sample_values.iter().map(move |v| (m, v)))
+        .map(|(m, v)| {
+            (
+                jaro_winkler(&needle, &v.to_lowercase()),
+                v.clone(),
+                m.title.clone(),
+            )
+        })
+        .filter(|(s, _, _)| *s >= 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(max).map(|(_, v)| v).collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (_, value, title) in scored {
+        if out.len() == max {
+            break;
+        }
+        if !out.iter().any(|(v, _)| *v == value) {
+            out.push((value, title));
+        }
+    }
+    out
+}
+
+/// The clarification for `word` of `question`: the nearest values, each as
+/// the question asked with that value, and last the question without the
+/// word (the broader question, as a choice the person makes).
+pub(crate) fn clarify(catalog: &Catalog, question: &str, word: &str) -> Clarification {
+    let near = closest_values(catalog, word, 5);
+    let mut c = Clarification::replacing(
+        question,
+        word,
+        near.into_iter()
+            .map(|(value, title)| (format!("{value} ({title})"), value)),
+    );
+    let without = question
+        .split_whitespace()
+        .filter(|w| {
+            !w.trim_matches(|c: char| !c.is_alphanumeric())
+                .eq_ignore_ascii_case(word)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if without != question && !without.trim().is_empty() {
+        c.options.push(ClarificationOption {
+            label: format!("without \"{word}\""),
+            natural_language_query: without,
+        });
+    }
+    c
+}
+
+/// A filter value the data does not have (an LLM's "Garden" on a category
+/// whose every value is known): the person is asked to choose among the
+/// closest values instead of getting an empty or broader answer. Only
+/// dimensions with sample values are checked: their lists are complete.
+pub(crate) fn unknown_filter_value(
+    catalog: &Catalog,
+    query: &strata_engine::Query,
+    question: &str,
+) -> Option<(String, Clarification)> {
+    let mut stack: Vec<&Filter> = query.filters.iter().collect();
+    while let Some(f) = stack.pop() {
+        let (member, values) = match f {
+            Filter::Member {
+                member,
+                operator: FilterOperator::Equals | FilterOperator::NotEquals,
+                values,
+            } => (member, values),
+            Filter::And(items) | Filter::Or(items) => {
+                stack.extend(items.iter());
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(known) = catalog.get(member).map(|m| &m.sample_values) else {
+            continue;
+        };
+        if known.is_empty() {
+            continue;
+        }
+        let missing = values
+            .iter()
+            .flatten()
+            .find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v)));
+        if let Some(value) = missing {
+            let message = format!(
+                "\"{value}\" is not a value of {member} in the data, so the question cannot be \
+                 answered as asked."
+            );
+            return Some((message, clarify(catalog, question, value)));
+        }
+    }
+    None
 }
 
 /// Splits by every dimension the query filters to two or more values, so
@@ -203,6 +348,32 @@ mod tests {
         assert!(
             value_like("Garden sales", &unmatched).is_empty(),
             "first word"
+        );
+    }
+
+    #[test]
+    fn filter_values_the_data_lacks_ask_back() {
+        let model = strata_demo::model().unwrap();
+        let mut catalog = Catalog::from_model(&model);
+        catalog.set_sample_values("Orders.channel", vec!["web".into(), "mobile".into()]);
+        let q = Query::from_json(
+            &serde_json::json!({"measures": ["Orders.count"], "filters": [
+            {"member": "Orders.channel", "operator": "equals", "values": ["webb"]}]}),
+        )
+        .unwrap();
+        let (message, c) = unknown_filter_value(&catalog, &q, "orders from webb").unwrap();
+        assert!(message.contains("\"webb\""), "{message}");
+        assert_eq!(c.unknown, ["webb"]);
+        assert_eq!(c.options[0].natural_language_query, "orders from web");
+        let known = Query::from_json(
+            &serde_json::json!({"measures": ["Orders.count"], "filters": [
+            {"member": "Orders.channel", "operator": "equals", "values": ["Web"]},
+            {"member": "Orders.status", "operator": "equals", "values": ["anything"]}]}),
+        )
+        .unwrap();
+        assert!(
+            unknown_filter_value(&catalog, &known, "web orders").is_none(),
+            "known values, any case; members without sample values are not checked"
         );
     }
 

@@ -109,6 +109,37 @@ const CONCEPTS: &[Concept] = &[
                 )
         },
     },
+    // Verbs that imply a measure: what is sold, bought or shipped is a
+    // quantity where the model has one ...
+    Concept {
+        words: &[
+            "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship",
+        ],
+        score: 72,
+        applies: |m, words, _| {
+            is_measure(m)
+                && agg(m) == "sum"
+                && has_any(
+                    words,
+                    &["quantity", "unit", "units", "item", "items", "volume"],
+                )
+        },
+    },
+    // ... else the money it brought; what is earned or spent is money.
+    Concept {
+        words: &[
+            "sold", "sell", "selling", "sells", "earn", "earned", "earning", "earns", "spend",
+            "spent", "spending", "spends",
+        ],
+        score: 70,
+        applies: |m, words, _| {
+            is_measure(m)
+                && matches!(agg(m), "sum" | "number")
+                && (has_any(words, &["sales", "sale", "revenue", "turnover", "income"])
+                    || (m.format.as_deref() == Some("currency") && agg(m) == "sum"))
+                && !has_any(words, &["cost", "discount", "tax", "profit", "margin"])
+        },
+    },
     Concept {
         words: &["orders", "purchases", "transactions"],
         score: 75,
@@ -139,7 +170,7 @@ const CONCEPTS: &[Concept] = &[
         },
     },
     Concept {
-        words: &["profit", "earnings", "margin"],
+        words: &["profit", "earnings", "margin", "profitable"],
         score: 75,
         applies: |m, words, _| is_measure(m) && has_any(words, &["profit", "margin"]),
     },

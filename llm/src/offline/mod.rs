@@ -39,6 +39,7 @@ pub(crate) mod guard;
 mod joins;
 mod lexicon;
 mod parse;
+mod periods;
 mod resolve;
 mod roles;
 mod samples;
@@ -119,21 +120,39 @@ impl<'a> OfflineParser<'a> {
         }
         let analysis = self.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
+        // A share or rate the model has no measure for: the plain amount
+        // would answer another question. "Share of revenue by channel" is
+        // the distribution of revenue, which the answer shows.
+        if let Some(word) = guard::unplaced_share(question, &translation) {
+            return Err(self.not_understood(
+                &[word],
+                "no percentage, share or rate measure in the model answers it",
+            ));
+        }
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
         let unknown = guard::value_like(question, &translation.unmatched);
         if let Some(word) = unknown.first() {
-            let near = guard::closest_values(self.catalog, word, 5);
+            let clarification = guard::clarify(self.catalog, question, word);
+            let near: Vec<&str> = clarification
+                .options
+                .iter()
+                .filter(|o| !o.label.starts_with("without"))
+                .map(|o| o.label.as_str())
+                .collect();
             let options = if near.is_empty() {
                 String::new()
             } else {
                 format!(" Closest values in the data: {}.", near.join(", "))
             };
-            return Err(LlmError::NotUnderstood(format!(
-                "\"{word}\" is not a value found in the data, so the question cannot be \
-                 answered as asked.{options} {}",
-                self.suggestions()
-            )));
+            return Err(LlmError::NeedsClarification {
+                message: format!(
+                    "\"{word}\" is not a value found in the data, so the question cannot be \
+                     answered as asked.{options} {}",
+                    self.suggestions()
+                ),
+                clarification,
+            });
         }
         // "web vs mobile", "compare Books and Toys": each value its own row.
         // A plain "in Germany and France" stays one total for both.
@@ -244,3 +263,5 @@ pub fn refine(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod trust_tests;

@@ -133,6 +133,37 @@ impl Analysis {
     }
 }
 
+/// Verbs that only imply a measure ("sold", "earned").
+const MEASURE_VERBS: &[&str] = &[
+    "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship", "earn",
+    "earned", "earning", "earns", "spend", "spent", "spending", "spends",
+];
+
+/// "How many orders were sold": a verb implies a measure only when the
+/// question names none; otherwise it adds nothing ("orders" is the count).
+fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
+    let is_verb = |m: &Mention| {
+        m.end == m.start + 1 && MEASURE_VERBS.contains(&a.tokens[m.start].text.as_str())
+    };
+    let names_measure = |m: &Mention| {
+        !m.absorbed
+            && m.role == Role::Measure
+            && m.candidates
+                .iter()
+                .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+    };
+    let other = a.mentions.iter().any(|m| !is_verb(m) && names_measure(m));
+    if !other {
+        return;
+    }
+    let verbs: Vec<usize> = (0..a.mentions.len())
+        .filter(|&j| is_verb(&a.mentions[j]) && a.mentions[j].role == Role::Measure)
+        .collect();
+    for j in verbs {
+        a.mentions[j].absorbed = true;
+    }
+}
+
 /// Reads questions against one catalog.
 #[derive(Debug, Clone)]
 pub struct Reader {
@@ -222,7 +253,10 @@ impl Reader {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                if used[i] || in_mention[i] {
+                // A verb naming the measure ("best-selling") stays visible
+                // so the ranked thing after it is found.
+                let verb = in_mention[i] && cues::is_ranking_verb(&t.text);
+                if (used[i] || in_mention[i]) && !verb {
                     Token::new("")
                 } else {
                     t.clone()
@@ -268,6 +302,7 @@ impl Reader {
         a.tokens = tokens;
         super::roles::assign_roles(catalog, &mut a, &conditions);
         self.split_value_nouns(catalog, &mut a);
+        absorb_measure_verbs(catalog, &mut a);
 
         for (i, t) in a.tokens.iter().enumerate() {
             if used[i]

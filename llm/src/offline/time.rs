@@ -146,21 +146,22 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
+/// The last day of month `m` of year `y`.
+pub(super) fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     ymd(ny, nm, 1).and_then(|d| d.checked_sub_signed(Duration::days(1)))
 }
 
 /// A calendar period named in a question: a day, month, quarter or year.
 #[derive(Debug, Clone, Copy)]
-struct Point {
-    start: NaiveDate,
-    end: NaiveDate,
-    has_year: bool,
+pub(super) struct Point {
+    pub(super) start: NaiveDate,
+    pub(super) end: NaiveDate,
+    pub(super) has_year: bool,
     /// A bare month name ("may", "march") that needs a preposition.
     bare_month: bool,
-    month: Option<u32>,
-    quarter: Option<u32>,
+    pub(super) month: Option<u32>,
+    pub(super) quarter: Option<u32>,
 }
 
 /// The most recent year in which month `m` has started by `today`.
@@ -216,7 +217,7 @@ fn ordinal(word: &str) -> Option<u32> {
 }
 
 /// Parses a calendar period at `i`; returns it and the tokens used.
-fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, usize)> {
+pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, usize)> {
     let w = *t.get(i)?;
     let next = t.get(i + 1).copied().unwrap_or("");
     let year_after = |k: usize| {
@@ -287,9 +288,15 @@ fn with_year(p: Point, y: i32) -> Option<Point> {
 /// Finds every time phrase of a question, left to right, without overlaps.
 pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
     let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    let mut found = Vec::new();
+    let compare = t.iter().any(|w| super::cues::is_compare_word(w));
+    let mut found: Vec<TimeFinding> = Vec::new();
     let mut i = 0;
     while i < t.len() {
+        if let Some(more) = super::periods::at(&t, i, today, &found, compare) {
+            i = more.iter().map(|f| f.end).max().unwrap_or(i + 1).max(i + 1);
+            found.extend(more);
+            continue;
+        }
         match at(&t, i, today) {
             Some((len, kind)) => {
                 found.push(TimeFinding {
@@ -319,10 +326,10 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         "today" | "yesterday" | "tomorrow" => {
             return Some((1, TimeKind::Range(RangeSpec::Relative(w.to_owned()))))
         }
-        "ytd" => return Some((1, relative("this", "year"))),
-        "qtd" => return Some((1, relative("this", "quarter"))),
-        "mtd" => return Some((1, relative("this", "month"))),
-        "wtd" => return Some((1, relative("this", "week"))),
+        "ytd" => return Some((1, to_date(today, "year")?)),
+        "qtd" => return Some((1, to_date(today, "quarter")?)),
+        "mtd" => return Some((1, to_date(today, "month")?)),
+        "wtd" => return Some((1, to_date(today, "week")?)),
         "trend" | "trends" | "trending" | "growth" | "grow" | "grown" | "growing" | "evolution"
         | "evolved" | "evolve" | "history" | "historical" | "timeline" | "trajectory" => {
             return Some((1, TimeKind::Trend))
@@ -340,7 +347,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "year to date", "month to date".
     if let (Some(u), "to", "date") = (unit(w), w1, w2) {
-        return Some((3, relative("this", u)));
+        return Some((3, to_date(today, u)?));
     }
     // "month over month", "week by week", "day to day".
     if let (Some(u), "over" | "by" | "to" | "on", Some(u2)) = (unit(w), w1, unit(w2)) {
@@ -442,8 +449,14 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     None
 }
 
+/// "Year to date": from the start of the current period of `unit` to today.
+pub(super) fn to_date(today: NaiveDate, unit: &str) -> Option<TimeKind> {
+    let start = period_start(today, unit, 0)?;
+    Some(TimeKind::Range(RangeSpec::Absolute(start, today)))
+}
+
 /// First day of the period of `unit` containing `today`, `back` periods ago.
-fn period_start(today: NaiveDate, unit: &str, back: i32) -> Option<NaiveDate> {
+pub(super) fn period_start(today: NaiveDate, unit: &str, back: i32) -> Option<NaiveDate> {
     match unit {
         "year" => ymd(today.year().checked_sub(back)?, 1, 1),
         "quarter" => {
@@ -513,7 +526,7 @@ mod tests {
             kinds("this quarter vs last quarter"),
             [rel("this quarter"), rel("last quarter")]
         );
-        assert_eq!(kinds("year to date"), [rel("this year")]);
+        assert_eq!(kinds("year to date"), [abs("2024-01-01", "2024-06-15")]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 /// A query in comparable form: member lists and filters as sets;
-/// timeDimensions, order and limit exactly.
+/// timeDimensions, order, limit and ungrouped exactly.
 pub fn normalize(q: &Value) -> Value {
     let set = |key: &str| -> Value {
         let items: BTreeSet<String> = q
@@ -41,5 +41,6 @@ pub fn normalize(q: &Value) -> Value {
         "timeDimensions": q.get("timeDimensions").cloned().unwrap_or(json!([])),
         "order": q.get("order").cloned().unwrap_or(json!({})),
         "limit": q.get("limit").cloned().unwrap_or(Value::Null),
+        "ungrouped": q.get("ungrouped").and_then(Value::as_bool).unwrap_or(false),
     })
 }

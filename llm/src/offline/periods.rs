@@ -1,0 +1,444 @@
+//! Calendar phrases beyond single periods, read before [`super::time`]'s:
+//!
+//! * halves ("H1 2025", "the second half of 2024") and ISO week numbers
+//!   ("week 12 of 2025", "W12");
+//! * lists and spans of periods sharing a year: "January and February 2025"
+//!   is one range (two when the question compares, or when they are not
+//!   adjacent), "January to March 2025" is always one range;
+//! * "so far this year", "the last 3 full months" (the current partial
+//!   period left out), "starting March 2025" (to today), and "the month
+//!   before" a period already named.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use super::text::number_word;
+use super::time::{self, RangeSpec, TimeFinding, TimeKind};
+
+/// Which kind of calendar period a [`Period`] is, for giving it a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Calendar {
+    Year,
+    Month(u32),
+    Quarter(u32),
+    Half(u32),
+    Week(u32),
+    /// A day of a month: (month, day).
+    Day(u32, u32),
+    Other,
+}
+
+/// A calendar period named in a question.
+#[derive(Debug, Clone, Copy)]
+struct Period {
+    start: NaiveDate,
+    end: NaiveDate,
+    has_year: bool,
+    calendar: Calendar,
+}
+
+impl Period {
+    /// The same period in year `y`.
+    fn in_year(self, y: i32) -> Option<Period> {
+        let (start, end) = match self.calendar {
+            Calendar::Month(m) => (ymd(y, m, 1)?, time::month_end(y, m)?),
+            Calendar::Quarter(q) => bounds_of_months(y, (q - 1) * 3 + 1, 3)?,
+            Calendar::Half(h) => bounds_of_months(y, (h - 1) * 6 + 1, 6)?,
+            Calendar::Week(w) => week_bounds(y, w)?,
+            Calendar::Day(m, d) => (ymd(y, m, d)?, ymd(y, m, d)?),
+            Calendar::Year | Calendar::Other => return Some(self),
+        };
+        Some(Period {
+            start,
+            end,
+            has_year: true,
+            calendar: self.calendar,
+        })
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn bounds_of_months(y: i32, first: u32, count: u32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((ymd(y, first, 1)?, time::month_end(y, first + count - 1)?))
+}
+
+fn week_bounds(y: i32, w: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
+    Some((monday, monday.checked_add_signed(Duration::days(6))?))
+}
+
+fn year(word: &str) -> Option<i32> {
+    (word.len() == 4)
+        .then(|| word.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| (1990..=2099).contains(y))
+}
+
+/// A year at `k` (after an optional "of"/"in"): the year and the tokens used
+/// from `k`.
+fn year_at(t: &[&str], k: usize) -> Option<(i32, usize)> {
+    let skip = usize::from(matches!(t.get(k).copied(), Some("of" | "in")));
+    t.get(k + skip).and_then(|w| year(w)).map(|y| (y, skip + 1))
+}
+
+/// A day of a month at `i`: "March 15", "15 March", "Mar 15th", with an
+/// optional year; without one, the most recent such day.
+fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    let day = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &w[digits.len()..];
+        let ok = matches!(suffix, "" | "st" | "nd" | "rd" | "th");
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|d| ok && (1..=31).contains(d))
+    };
+    let w0 = *t.get(i)?;
+    let w1 = t.get(i + 1).copied().unwrap_or("");
+    let (m, d) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
+        (Some(m), Some(d), _, _) if w1.len() <= 4 => (m, d),
+        (_, _, Some(d), Some(m)) => (m, d),
+        _ => return None,
+    };
+    let (y, more, has_year) = match year_at(t, i + 2) {
+        Some((y, more)) => (y, more, true),
+        None => {
+            let this_year = ymd(today.year(), m, d).filter(|day| *day <= today);
+            (
+                if this_year.is_some() {
+                    today.year()
+                } else {
+                    today.year() - 1
+                },
+                0,
+                false,
+            )
+        }
+    };
+    let date = ymd(y, m, d)?;
+    Some((
+        Period {
+            start: date,
+            end: date,
+            has_year,
+            calendar: Calendar::Day(m, d),
+        },
+        2 + more,
+    ))
+}
+
+/// A half ("h1", "first half") or ISO week ("week 12", "w12") at `i`, with
+/// the tokens used; without a year it is the most recent one that started.
+fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    let w = *t.get(i)?;
+    let next = t.get(i + 1).copied().unwrap_or("");
+    // "calendar week 12", "ISO week 12".
+    if matches!(w, "calendar" | "iso") && next == "week" {
+        return half_or_week(t, i + 1, today).map(|(p, used)| (p, used + 1));
+    }
+    let (calendar, used) = match (w, next) {
+        ("h1", _) => (Calendar::Half(1), 1),
+        ("h2", _) => (Calendar::Half(2), 1),
+        ("first" | "1st", "half") => (Calendar::Half(1), 2),
+        ("second" | "2nd", "half") => (Calendar::Half(2), 2),
+        ("week", n) => (Calendar::Week(week_number(n)?), 2),
+        (wn, _) => (Calendar::Week(week_number(wn.strip_prefix('w')?)?), 1),
+    };
+    let (y, more, has_year) = match year_at(t, i + used) {
+        Some((y, more)) => (y, more, true),
+        None => {
+            let started = match calendar {
+                Calendar::Half(2) => today.month() >= 7,
+                Calendar::Week(n) => n <= today.iso_week().week(),
+                _ => true,
+            };
+            let y = today.iso_week().year().min(today.year());
+            (if started { y } else { y - 1 }, 0, false)
+        }
+    };
+    let p = Period {
+        start: today,
+        end: today,
+        has_year,
+        calendar,
+    }
+    .in_year(y)?;
+    Some((Period { has_year, ..p }, used + more))
+}
+
+fn week_number(word: &str) -> Option<u32> {
+    word.parse::<u32>().ok().filter(|n| (1..=53).contains(n))
+}
+
+/// A period at `i`: a half, a week, or one of [`time::point`]'s (a bare
+/// month name included).
+fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    if let Some(found) = half_or_week(t, i, today).or_else(|| day_of_month(t, i, today)) {
+        return Some(found);
+    }
+    if t.get(i).copied() == Some("last") {
+        // "last quarter" is relative, not the fourth quarter.
+        return None;
+    }
+    let (p, used) = time::point(t, i, today)?;
+    let calendar = match (p.month, p.quarter) {
+        (Some(m), _) => Calendar::Month(m),
+        (_, Some(q)) => Calendar::Quarter(q),
+        _ if p.start.ordinal() == 1 && p.end.month() == 12 && p.end.day() == 31 => Calendar::Year,
+        _ => Calendar::Other,
+    };
+    Some((
+        Period {
+            start: p.start,
+            end: p.end,
+            has_year: p.has_year,
+            calendar,
+        },
+        used,
+    ))
+}
+
+/// Words that may open a period phrase ("in H1", "during the first half").
+fn lead_in(t: &[&str], i: usize) -> usize {
+    let mut k = i;
+    if matches!(
+        t.get(k).copied(),
+        Some("in" | "during" | "for" | "of" | "on" | "throughout")
+    ) {
+        k += 1;
+    }
+    if t.get(k).copied() == Some("the") {
+        k += 1;
+    }
+    k - i
+}
+
+fn range(a: NaiveDate, b: NaiveDate) -> TimeKind {
+    TimeKind::Range(RangeSpec::Absolute(a, b))
+}
+
+/// The phrase at `i`, as findings (several for a list of compared periods);
+/// `earlier` are the findings before it, `compare` whether the question
+/// compares.
+pub fn at(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+    earlier: &[TimeFinding],
+    compare: bool,
+) -> Option<Vec<TimeFinding>> {
+    let one = |len: usize, kind: TimeKind| {
+        Some(vec![TimeFinding {
+            start: i,
+            end: i + len,
+            kind,
+        }])
+    };
+    if let Some((len, kind)) = so_far(t, i, today).or_else(|| full_periods(t, i, today)) {
+        return one(len, kind);
+    }
+    if let Some((len, kind)) = period_before(t, i, today, earlier) {
+        return one(len, kind);
+    }
+    if let Some((len, kind)) = open_range(t, i, today) {
+        return one(len, kind);
+    }
+    list(t, i, today, compare)
+}
+
+/// "so far this year", "this month so far": to today.
+fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let w: Vec<&str> = (0..4)
+        .map(|k| t.get(i + k).copied().unwrap_or(""))
+        .collect();
+    match w.as_slice() {
+        ["so", "far", "this", u, ..] | ["this" | "current", u, "so", "far"] => {
+            Some((4, time::to_date(today, time::unit(u)?)?))
+        }
+        _ => None,
+    }
+}
+
+/// "the last 3 full months", "past two complete weeks", "last full quarter":
+/// whole periods before the current one.
+fn full_periods(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let mut k = i + usize::from(t.get(i).copied() == Some("the"));
+    if !matches!(
+        t.get(k).copied(),
+        Some("last" | "past" | "previous" | "prior")
+    ) {
+        return None;
+    }
+    k += 1;
+    let n = match t.get(k).copied().and_then(number_word) {
+        Some(n) => {
+            k += 1;
+            n
+        }
+        None => 1,
+    };
+    if !matches!(
+        t.get(k).copied(),
+        Some("full" | "complete" | "completed" | "whole")
+    ) {
+        return None;
+    }
+    let u = time::unit(t.get(k + 1)?)?;
+    if !matches!(u, "week" | "month" | "quarter" | "year") || n == 0 {
+        return None;
+    }
+    let current = time::period_start(today, u, 0)?;
+    let start = time::period_start(today, u, i32::try_from(n).ok()?)?;
+    let end = current.checked_sub_signed(Duration::days(1))?;
+    Some((k + 2 - i, range(start, end)))
+}
+
+/// "the month before" (the one before the period named earlier), "the
+/// previous quarter" after a named period, "the month before last".
+fn period_before(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+    earlier: &[TimeFinding],
+) -> Option<(usize, TimeKind)> {
+    let k = i + usize::from(t.get(i).copied() == Some("the"));
+    let w0 = t.get(k).copied().unwrap_or("");
+    let w1 = t.get(k + 1).copied().unwrap_or("");
+    let w2 = t.get(k + 2).copied().unwrap_or("");
+    let anchor = earlier.iter().rev().find_map(|f| match &f.kind {
+        TimeKind::Range(RangeSpec::Absolute(a, _)) => Some(*a),
+        // "last month vs the month before": the start of last month.
+        TimeKind::Range(RangeSpec::Relative(r)) => {
+            match r.split_whitespace().collect::<Vec<_>>()[..] {
+                ["last", u] => time::period_start(today, time::unit(u)?, 1),
+                ["this", u] => time::period_start(today, time::unit(u)?, 0),
+                _ => None,
+            }
+        }
+        _ => None,
+    });
+    let (u, len) = match (time::unit(w0), w1, w2) {
+        (Some(u), "before", "last") if !w0.ends_with('s') => {
+            let start = time::period_start(today, u, 2)?;
+            let next = time::period_start(today, u, 1)?;
+            return Some((k + 3 - i, range(start, next.pred_opt()?)));
+        }
+        (Some(u), "before", _) if !w0.ends_with('s') => (u, k + 2 - i),
+        _ if matches!(w0, "previous" | "prior" | "preceding") && t.get(i) == Some(&"the") => {
+            (time::unit(w1).filter(|_| !w1.ends_with('s'))?, k + 2 - i)
+        }
+        _ => return None,
+    };
+    let anchor = anchor?;
+    let start = time::period_start(anchor, u, 1)?;
+    Some((len, range(start, anchor.pred_opt()?)))
+}
+
+/// "starting March 2025", "from March 2025 on", "beginning in Q2": from the
+/// period's start to today.
+fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let w = *t.get(i)?;
+    let (k, needs_on) = match w {
+        "starting" | "beginning" => {
+            let skip = usize::from(matches!(
+                t.get(i + 1).copied(),
+                Some("from" | "in" | "with")
+            ));
+            (i + 1 + skip, false)
+        }
+        "from" => (i + 1, true),
+        _ => return None,
+    };
+    let (p, used) = period(t, k, today)?;
+    let mut end = k + used;
+    if needs_on {
+        if !matches!(t.get(end).copied(), Some("on" | "onward" | "onwards")) {
+            return None;
+        }
+        end += 1;
+    }
+    Some((end - i, range(p.start, today)))
+}
+
+/// "January and February 2025", "Q1 vs Q2 2024", "January to March 2025":
+/// periods sharing the year named last.
+fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<TimeFinding>> {
+    // "between A and B", "from A to B": a span whatever joins them.
+    let between = matches!(t.get(i).copied(), Some("between" | "from"));
+    let k = if between { i + 1 } else { i + lead_in(t, i) };
+    let (first, used) = period(t, k, today)?;
+    let mut items = vec![(i, k + used, first)];
+    let mut span = between;
+    let mut j = k + used;
+    loop {
+        let sep = t.get(j).copied().unwrap_or("");
+        let joins = matches!(sep, "and" | "&" | "or" | "vs");
+        let spans = matches!(sep, "to" | "until" | "through" | "thru" | "till");
+        if !(joins || spans) {
+            break;
+        }
+        let start = j + 1 + lead_in(t, j + 1);
+        let Some((p, used)) = period(t, start, today) else {
+            break;
+        };
+        span |= spans;
+        items.push((j + 1, start + used, p));
+        j = start + used;
+    }
+    if items.len() < 2 {
+        // A single half, week or day; single months and quarters are
+        // time.rs's.
+        let only = half_or_week(t, k, today)
+            .or_else(|| day_of_month(t, k, today))
+            .map(|(p, used)| (k + used, p));
+        return only.map(|(end, p)| {
+            vec![TimeFinding {
+                start: i,
+                end,
+                kind: range(p.start, p.end),
+            }]
+        });
+    }
+    // Periods without a year take the year of the next one that has one.
+    let mut year = None;
+    for (_, _, p) in items.iter_mut().rev() {
+        match (p.has_year, year) {
+            (true, _) => year = Some(p.start.year()),
+            (false, Some(y)) => *p = p.in_year(y)?,
+            (false, None) => {}
+        }
+    }
+    let periods: Vec<Period> = items.iter().map(|(_, _, p)| *p).collect();
+    let adjacent = periods
+        .windows(2)
+        .all(|w| w[0].end.succ_opt() == Some(w[1].start));
+    let same_year = periods
+        .iter()
+        .all(|p| p.calendar != Calendar::Year && p.start.year() == periods[0].start.year());
+    let end_of_list = items.last().map(|(_, e, _)| *e)?;
+    if span || (!compare && adjacent && same_year) {
+        let start = periods.iter().map(|p| p.start).min()?;
+        let end = periods.iter().map(|p| p.end).max()?;
+        return Some(vec![TimeFinding {
+            start: i,
+            end: end_of_list,
+            kind: range(start, end),
+        }]);
+    }
+    Some(
+        items
+            .into_iter()
+            .map(|(s, e, p)| TimeFinding {
+                start: s,
+                end: e,
+                kind: range(p.start, p.end),
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+#[path = "periods_tests.rs"]
+mod tests;

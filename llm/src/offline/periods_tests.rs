@@ -1,0 +1,193 @@
+use chrono::NaiveDate;
+
+use crate::offline::text::tokenize;
+use crate::offline::time::{find, RangeSpec, TimeKind};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 18).expect("date")
+}
+
+fn kinds(q: &str) -> Vec<TimeKind> {
+    find(&tokenize(q), today())
+        .into_iter()
+        .map(|f| f.kind)
+        .collect()
+}
+
+fn abs(a: &str, b: &str) -> TimeKind {
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    TimeKind::Range(RangeSpec::Absolute(d(a), d(b)))
+}
+
+fn rel(s: &str) -> TimeKind {
+    TimeKind::Range(RangeSpec::Relative(s.into()))
+}
+
+#[test]
+fn halves() {
+    assert_eq!(
+        kinds("revenue in H1 2025"),
+        [abs("2025-01-01", "2025-06-30")]
+    );
+    assert_eq!(
+        kinds("orders in the first half of 2024"),
+        [abs("2024-01-01", "2024-06-30")]
+    );
+    assert_eq!(
+        kinds("second half of 2024"),
+        [abs("2024-07-01", "2024-12-31")]
+    );
+    // H2 of this year has not started on June 18th: last year's.
+    assert_eq!(kinds("sales in H2"), [abs("2024-07-01", "2024-12-31")]);
+    assert_eq!(
+        kinds("H1 vs H2 2024"),
+        [
+            abs("2024-01-01", "2024-06-30"),
+            abs("2024-07-01", "2024-12-31")
+        ]
+    );
+}
+
+#[test]
+fn week_numbers() {
+    assert_eq!(
+        kinds("orders in week 12 of 2025"),
+        [abs("2025-03-17", "2025-03-23")]
+    );
+    assert_eq!(kinds("revenue W1 2025"), [abs("2024-12-30", "2025-01-05")]);
+}
+
+#[test]
+fn months_sharing_a_year_are_one_range_unless_compared() {
+    assert_eq!(
+        kinds("revenue in January and February 2025"),
+        [abs("2025-01-01", "2025-02-28")]
+    );
+    assert_eq!(
+        kinds("compare January and February 2025"),
+        [
+            abs("2025-01-01", "2025-01-31"),
+            abs("2025-02-01", "2025-02-28")
+        ]
+    );
+    assert_eq!(
+        kinds("January vs February 2025"),
+        [
+            abs("2025-01-01", "2025-01-31"),
+            abs("2025-02-01", "2025-02-28")
+        ]
+    );
+    // Not adjacent: each month on its own.
+    assert_eq!(
+        kinds("January and March 2025"),
+        [
+            abs("2025-01-01", "2025-01-31"),
+            abs("2025-03-01", "2025-03-31")
+        ]
+    );
+    assert_eq!(kinds("Q1 and Q2 2024"), [abs("2024-01-01", "2024-06-30")]);
+    // Years stay apart.
+    assert_eq!(
+        kinds("revenue 2023 vs 2024"),
+        [
+            abs("2023-01-01", "2023-12-31"),
+            abs("2024-01-01", "2024-12-31")
+        ]
+    );
+}
+
+#[test]
+fn explicit_start_and_end_is_one_range() {
+    assert_eq!(
+        kinds("January to March 2025"),
+        [abs("2025-01-01", "2025-03-31")]
+    );
+    assert_eq!(
+        kinds("revenue 2025-01-01 to 2025-03-31"),
+        [abs("2025-01-01", "2025-03-31")]
+    );
+    assert_eq!(
+        kinds("compare revenue from January to March 2025"),
+        [abs("2025-01-01", "2025-03-31")]
+    );
+}
+
+#[test]
+fn to_date_and_full_periods() {
+    // To date: up to today, not the whole period.
+    assert_eq!(kinds("so far this year"), [abs("2025-01-01", "2025-06-18")]);
+    assert_eq!(
+        kinds("this month so far"),
+        [abs("2025-06-01", "2025-06-18")]
+    );
+    assert_eq!(kinds("month to date"), [abs("2025-06-01", "2025-06-18")]);
+    assert_eq!(kinds("YTD revenue"), [abs("2025-01-01", "2025-06-18")]);
+    assert_eq!(kinds("this year"), [rel("this year")]);
+    assert_eq!(
+        kinds("the last 3 full months"),
+        [abs("2025-03-01", "2025-05-31")]
+    );
+    assert_eq!(
+        kinds("past two complete weeks"),
+        [abs("2025-06-02", "2025-06-15")]
+    );
+    assert_eq!(kinds("last full month"), [abs("2025-05-01", "2025-05-31")]);
+    // Without "full" the relative range stays.
+    assert_eq!(kinds("last 3 months"), [rel("last 3 months")]);
+}
+
+#[test]
+fn open_ranges_and_the_period_before() {
+    assert_eq!(kinds("since March 2025"), [abs("2025-03-01", "2025-06-18")]);
+    assert_eq!(
+        kinds("starting April 2025"),
+        [abs("2025-04-01", "2025-06-18")]
+    );
+    assert_eq!(
+        kinds("from March 2025 onwards"),
+        [abs("2025-03-01", "2025-06-18")]
+    );
+    assert_eq!(
+        kinds("March 2025 vs the month before"),
+        [
+            abs("2025-03-01", "2025-03-31"),
+            abs("2025-02-01", "2025-02-28")
+        ]
+    );
+    assert_eq!(
+        kinds("Q1 2025 compared to the previous quarter"),
+        [
+            abs("2025-01-01", "2025-03-31"),
+            abs("2024-10-01", "2024-12-31")
+        ]
+    );
+    assert_eq!(
+        kinds("orders last month vs the month before"),
+        [rel("last month"), abs("2025-04-01", "2025-04-30")]
+    );
+    assert_eq!(
+        kinds("the month before last"),
+        [abs("2025-04-01", "2025-04-30")]
+    );
+    assert_eq!(kinds("previous quarter"), [rel("last quarter")]);
+}
+
+#[test]
+fn days_of_a_month() {
+    assert_eq!(
+        kinds("orders on March 15, 2025"),
+        [abs("2025-03-15", "2025-03-15")]
+    );
+    assert_eq!(
+        kinds("orders between Mar 1 and Mar 10 2025"),
+        [abs("2025-03-01", "2025-03-10")]
+    );
+    assert_eq!(
+        kinds("revenue from 1st May to 7th May"),
+        [abs("2025-05-01", "2025-05-07")]
+    );
+    assert_eq!(
+        kinds("revenue in calendar week 22 of 2025"),
+        [abs("2025-05-26", "2025-06-01")]
+    );
+}

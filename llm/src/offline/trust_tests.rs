@@ -1,0 +1,257 @@
+//! Answers people can believe: clarification instead of a broader answer,
+//! date language, measure verbs and shares, on the demo model and on a model
+//! with nothing but bare names.
+
+use strata_engine::query::DateRangeSpec;
+
+use super::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
+}
+
+fn demo() -> (Catalog, SemanticModel) {
+    let model = strata_demo::model().expect("demo model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values(
+        "Orders.channel",
+        vec!["web".into(), "mobile".into(), "marketplace".into()],
+    );
+    catalog.set_sample_values("Regions.name", vec!["Europe".into(), "Asia".into()]);
+    (catalog, model)
+}
+
+/// Bare camelCase and snake_case names: no titles, synonyms or formats.
+fn bare() -> (Catalog, SemanticModel) {
+    let yaml = r#"
+cubes:
+  - name: shop_sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: storeCity, sql: c, type: string}
+      - {name: soldAt, sql: t, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: totalSales, sql: amount, type: sum}
+      - {name: unitsSold, sql: qty, type: sum}
+"#;
+    let model =
+        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("bare model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values(
+        "shop_sales.storeCity",
+        vec!["Lyon".into(), "Paris".into(), "Marseille".into()],
+    );
+    (catalog, model)
+}
+
+fn clarification(parser: &OfflineParser<'_>, q: &str) -> crate::Clarification {
+    match parser.translate(q, today()) {
+        Err(LlmError::NeedsClarification { clarification, .. }) => clarification,
+        other => panic!("{q:?} should ask back, got {other:?}"),
+    }
+}
+
+fn range(parser: &OfflineParser<'_>, q: &str) -> (Option<DateRangeSpec>, usize) {
+    let t = parser.translate(q, today()).expect("understood");
+    let td = t.query.time_dimensions.first().expect("a time dimension");
+    let compared = td.compare_date_range.as_ref().map_or(0, Vec::len);
+    (td.date_range.clone(), compared)
+}
+
+fn pair(a: &str, b: &str) -> Option<DateRangeSpec> {
+    Some(DateRangeSpec::Pair(a.into(), b.into()))
+}
+
+#[test]
+fn unknown_values_are_sent_back_with_rewritten_questions() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let c = clarification(&parser, "revenue in Eurpa by month");
+    assert_eq!(c.unknown, ["Eurpa"]);
+    let queries: Vec<&str> = c
+        .options
+        .iter()
+        .map(|o| o.natural_language_query.as_str())
+        .collect();
+    assert_eq!(queries[0], "revenue in Europe by month", "{queries:?}");
+    assert!(
+        c.options[0].label.starts_with("Europe"),
+        "{:?}",
+        c.options[0]
+    );
+    assert_eq!(queries.last(), Some(&"revenue in by month"));
+    // A lower-case word after "in" is a value too.
+    let c = clarification(&parser, "revenue in atlantis");
+    assert_eq!(c.unknown, ["atlantis"]);
+    // A known value, any case, is a filter.
+    assert!(parser.translate("revenue in europe", today()).is_ok());
+}
+
+#[test]
+fn unknown_values_on_a_bare_model() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let c = clarification(&parser, "total sales in Toulouse");
+    assert_eq!(c.unknown, ["Toulouse"]);
+    assert_eq!(
+        c.options.last().map(|o| o.natural_language_query.as_str()),
+        Some("total sales in"),
+        "{c:?}"
+    );
+    // A near spelling is corrected to the value.
+    let t = parser
+        .translate("total sales in Marseile", today())
+        .expect("corrected");
+    assert_eq!(t.query.filters.len(), 1);
+    let t = parser
+        .translate("total sales in paris", today())
+        .expect("a value");
+    assert_eq!(t.query.filters.len(), 1);
+}
+
+#[test]
+fn months_sharing_a_year_are_one_range() {
+    for (catalog, model) in [demo(), bare()] {
+        let parser = OfflineParser::for_model(&catalog, &model);
+        assert_eq!(
+            range(&parser, "total sales in January and February 2024"),
+            (pair("2024-01-01", "2024-02-29"), 0)
+        );
+        assert_eq!(
+            range(&parser, "compare total sales in January and February 2024"),
+            (None, 2)
+        );
+        assert_eq!(
+            range(&parser, "total sales from January to March 2024"),
+            (pair("2024-01-01", "2024-03-31"), 0)
+        );
+        assert_eq!(
+            range(&parser, "total sales in H1 2024"),
+            (pair("2024-01-01", "2024-06-30"), 0)
+        );
+        assert_eq!(
+            range(&parser, "total sales in week 12 of 2024"),
+            (pair("2024-03-18", "2024-03-24"), 0)
+        );
+        assert_eq!(
+            range(&parser, "total sales over the last 3 full months"),
+            (pair("2024-03-01", "2024-05-31"), 0)
+        );
+    }
+}
+
+#[test]
+fn shares_use_a_percent_measure_or_are_refused() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser.translate("cancellation rate by channel", today());
+    let t = t.unwrap_or_else(|e| panic!("a rate measure: {e}"));
+    assert_eq!(t.query.measures, ["Orders.cancellation_rate"]);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    match parser.translate("what is the return rate in Paris", today()) {
+        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("\"rate\""), "{m}"),
+        other => panic!("no rate measure: must refuse, got {other:?}"),
+    }
+    match parser.translate("what percentage of total sales came from Paris", today()) {
+        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("percentage"), "{m}"),
+        other => panic!("no share to show: must refuse, got {other:?}"),
+    }
+    // The share of an amount by a group is its distribution.
+    let t = parser
+        .translate("percentage of total sales by store city", today())
+        .unwrap_or_else(|e| panic!("a distribution: {e}"));
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
+
+#[test]
+fn verbs_name_their_measure() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("how many were sold by store city", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"]);
+    let t = parser
+        .translate("what did we earn by store city", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    // A named measure wins; the verb adds no second one.
+    let t = parser
+        .translate("total sales sold in Paris", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("how many orders were sold last month", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Orders.count"]);
+}
+
+fn json(parser: &OfflineParser<'_>, q: &str) -> serde_json::Value {
+    let t = parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    serde_json::to_value(&t.query).expect("serializes")
+}
+
+#[test]
+fn superlatives_over_a_dimension_order_and_limit() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "least popular payment method");
+    assert_eq!(
+        q["measures"],
+        serde_json::json!(["Orders.count"]),
+        "its own cube's count"
+    );
+    assert_eq!(q["order"], serde_json::json!({"Orders.count": "asc"}));
+    assert_eq!(q["limit"], 1);
+    let q = json(&parser, "best-selling product");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["sales_overview.product"])
+    );
+    assert_eq!(
+        q["measures"],
+        serde_json::json!(["sales_overview.units_sold"])
+    );
+    assert_eq!(q["limit"], 1);
+    assert_eq!(json(&parser, "best-selling products")["limit"], 10);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "best selling store city");
+    assert_eq!(q["measures"], serde_json::json!(["shop_sales.unitsSold"]));
+    assert_eq!(q["dimensions"], serde_json::json!(["shop_sales.storeCity"]));
+    assert_eq!(q["limit"], 1);
+}
+
+#[test]
+fn the_largest_records_are_listed_by_their_amount() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "the 10 largest orders");
+    assert_eq!(q["ungrouped"], true);
+    assert!(q.get("measures").is_none(), "no count asked for: {q}");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["Orders.id", "Orders.total_amount"])
+    );
+    assert_eq!(
+        q["order"],
+        serde_json::json!({"Orders.total_amount": "desc"})
+    );
+    let q = json(&parser, "the 5 smallest orders last month");
+    assert_eq!(
+        q["order"],
+        serde_json::json!({"Orders.total_amount": "asc"})
+    );
+    assert_eq!(q["limit"], 5);
+    // "the most orders" is a count, not a listing.
+    let q = json(&parser, "which channel has the most orders");
+    assert_eq!(q["measures"], serde_json::json!(["Orders.count"]));
+}
