@@ -14,6 +14,7 @@ use strata_schema::MemberKind;
 use crate::conversations::{now, Conversation, ConversationId, StoredChart, Turn};
 use crate::error::AnalystError;
 use crate::feedback::ApprovedPair;
+use crate::forecasting;
 use crate::guard::outside_catalog;
 use crate::outcome::{Answer, AvailableMembers, Outcome, Refusal, RefusalReason};
 use crate::run::{present, run, NotRun, Ran};
@@ -74,16 +75,36 @@ impl Analyst {
         let pairs = self.usable_pairs(scope, catalog).await?;
         let today = chrono::Utc::now().date_naive();
 
-        let translated = self
+        // A question about the future is translated as the history it is
+        // forecast from.
+        let forecast_ask = forecasting::split_question(question);
+        let read_as = forecast_ask
+            .as_ref()
+            .map_or(question, |(rest, _)| rest.as_str());
+        let mut translated = self
             .translate(
                 scope.engine(),
                 catalog,
-                question,
+                read_as,
                 previous.as_ref(),
                 &pairs,
                 today,
             )
             .await;
+        if let (Some((_, ask)), Ok((translation, _))) = (&forecast_ask, &mut translated) {
+            let shaped = match forecasting::unsupported(&translation.query) {
+                Some(why) => Err(why),
+                None => forecasting::shape_history(
+                    &mut translation.query,
+                    scope.engine().model(),
+                    *ask,
+                    today,
+                ),
+            };
+            if let Err(why) = shaped {
+                translated = Err(LlmError::NotUnderstood(format!("no forecast: {why}")));
+            }
+        }
         let result = match translated {
             Ok((translation, approved)) => match run(scope, catalog, &translation.query).await {
                 Ok(ran) => Ok((translation, ran, approved)),
@@ -97,6 +118,9 @@ impl Analyst {
         match result {
             Ok((translation, ran, approved)) => {
                 let mut answer = answer(Some(question), translation, ran);
+                if let Some((_, ask)) = forecast_ask {
+                    forecasting::attach(&mut answer, ask);
+                }
                 answer.translator = Some(translator);
                 answer.approved_question = approved;
                 let (id, turn) = self.record(scope, existing, answered_turn(&answer)).await?;
@@ -227,6 +251,7 @@ pub(crate) fn answer(question: Option<&str>, translation: Translation, ran: Ran)
         chart,
         chart_alternatives,
         insights,
+        forecast: None,
         metadata: ran.metadata,
         sql: ran.sql,
         translator: None,

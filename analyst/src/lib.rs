@@ -47,6 +47,7 @@
 pub mod catalogs;
 pub mod conversations;
 pub mod feedback;
+pub mod forecasting;
 pub mod guard;
 pub mod outcome;
 pub mod schema;

@@ -43,6 +43,8 @@ pub struct Answer {
     pub chart_alternatives: Vec<String>,
     /// What the data says.
     pub insights: Vec<Insight>,
+    /// The forecast, when the question asked about the future.
+    pub forecast: Option<crate::forecasting::AnswerForecast>,
     /// Cube's annotation of the members.
     pub metadata: Annotation,
     /// The SQL of the (first) query, as planned for its data source.
@@ -207,6 +209,9 @@ impl Serialize for Answer {
         o.serialize_entry("columns", &ListBody(&self.table.columns, ColumnBody))?;
         o.serialize_entry("chart", &ChartBody(&self.chart, &self.chart_alternatives))?;
         o.serialize_entry("insights", &self.insights)?;
+        if let Some(f) = &self.forecast {
+            o.serialize_entry("forecast", f)?;
+        }
         o.serialize_entry("metadata", &self.metadata)?;
         if let Some(sql) = &self.sql {
             o.serialize_entry("sql", sql)?;

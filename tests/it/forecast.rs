@@ -104,3 +104,100 @@ async fn demo_backtests_beat_seasonal_naive() {
         );
     }
 }
+
+/// "Forecast revenue for the next 3 months" on the (pinned) demo: the
+/// answer is the monthly history up to the last complete month with data,
+/// plus a `forecast` block of three months with a band and a backtest, a
+/// dashed forecast series on the chart and an insight naming the method.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forecast_question_gets_the_history_and_a_forecast() {
+    use crate::ai_analytics::{alice, ask, demo_config, scratch_dir, start};
+
+    let dir = scratch_dir("forecast");
+    let server = start(demo_config(&dir)).await;
+    let a = ask(
+        &server,
+        &alice(),
+        "forecast revenue for the next 3 months",
+        None,
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["success"], true, "{}", a.body);
+    let query = &a.body["generatedQuery"];
+    assert_eq!(query["measures"], json!(["Orders.revenue"]), "{query}");
+    assert_eq!(
+        query["timeDimensions"][0]["granularity"], "month",
+        "{query}"
+    );
+    assert_eq!(
+        query["timeDimensions"][0]["dateRange"],
+        json!(["2022-01-01", "2024-12-31"]),
+        "{query}"
+    );
+    let f = &a.body["forecast"];
+    let periods: Vec<&str> = f["points"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["period"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        periods,
+        [
+            "2025-01-01T00:00:00.000",
+            "2025-02-01T00:00:00.000",
+            "2025-03-01T00:00:00.000"
+        ],
+        "{f}"
+    );
+    for p in f["points"].as_array().into_iter().flatten() {
+        let (lo, v, hi) = (
+            p["lower"].as_f64().unwrap_or(f64::NAN),
+            p["value"].as_f64().unwrap_or(f64::NAN),
+            p["upper"].as_f64().unwrap_or(f64::NAN),
+        );
+        assert!(lo <= v && v <= hi && v > 0.0, "{p}");
+    }
+    assert!(
+        f["method"].as_str().is_some_and(|m| m.contains("AutoETS")),
+        "{f}"
+    );
+    let bt = &f["backtest"];
+    assert!(
+        bt["mape"].as_f64() < bt["seasonalNaiveMape"].as_f64(),
+        "the monthly backtest should beat seasonal-naive: {bt}"
+    );
+    let names: Vec<&str> = a.body["chart"]["option"]["series"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|s| s["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(names.contains(&"Forecast"), "{names:?}");
+    let insight = a.body["insights"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["kind"] == "forecast"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        insight["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Backtest")),
+        "{insight}"
+    );
+
+    // Several measures cannot be forecast as one series: an honest refusal.
+    let r = ask(
+        &server,
+        &alice(),
+        "forecast revenue and orders by channel for the next quarter",
+        None,
+    )
+    .await;
+    assert_eq!(r.body["success"], false, "{}", r.body);
+    assert!(
+        r.body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("forecast")),
+        "{}",
+        r.body
+    );
+    server.shutdown().await;
+}

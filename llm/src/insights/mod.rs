@@ -40,6 +40,8 @@ pub enum InsightKind {
     Bottom,
     /// Periods far from the typical value (or that none are).
     Anomaly,
+    /// A forecast of the next periods, with its method and backtest.
+    Forecast,
 }
 
 /// One computed number or label an insight states.
