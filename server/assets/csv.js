@@ -1,8 +1,10 @@
 // CSV of a result, safe to open in a spreadsheet.
 
-/** Cells a spreadsheet would read as a formula get a leading quote. */
+/** Cells a spreadsheet would read as a formula get a leading quote; plain
+ *  numbers (a negative amount such as "-12.50") stay numbers. */
 export function neutralise(value) {
   const s = value == null ? "" : String(value);
+  if (/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s)) return s;
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 

@@ -197,9 +197,10 @@ await step("CSV download has the rows, with formula cells neutralised", async ()
   assert(lines.some((l) => /^completed,\d+/i.test(l)), `no 'completed' row: ${text}`);
   const csv = await page.evaluate(async () => {
     const m = await import(new URL("./csv.js", document.querySelector("script[type=module]").src).href);
-    return m.toCsv([{ member: "a", title: "A" }], [{ a: "=HYPERLINK(1)" }, { a: "+1" }, { a: "@x" }, { a: "-2" }, { a: "\tt" }, { a: "ok, \"q\"" }]);
+    return m.toCsv([{ member: "a", title: "A" }], [{ a: "=HYPERLINK(1)" }, { a: "+1+cmd" }, { a: "@x" }, { a: "-2+3" }, { a: "\tt" }, { a: "ok, \"q\"" }, { a: "-12.50" }]);
   });
-  assert(csv === "A\r\n'=HYPERLINK(1)\r\n'+1\r\n'@x\r\n'-2\r\n'\tt\r\n\"ok, \"\"q\"\"\"\r\n", `csv: ${JSON.stringify(csv)}`);
+  // Formulas are neutralised; a plain number (a negative amount) stays a number.
+  assert(csv === "A\r\n'=HYPERLINK(1)\r\n'+1+cmd\r\n'@x\r\n'-2+3\r\n'\tt\r\n\"ok, \"\"q\"\"\"\r\n-12.50\r\n", `csv: ${JSON.stringify(csv)}`);
 });
 
 await step("PNG export of the chart", async () => {
