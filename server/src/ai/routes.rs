@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use strata_analyst::{AnalystError, AnalystScope, Answer, Outcome, RefusalReason};
 
+use crate::page::compress::compress_json;
 use crate::plugins::ResultShape;
 
 use super::requests::{feedback_from_body, AskRequest, ChartRequest};
@@ -33,8 +34,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/ai-analytics/query", post(query))
         .route("/ai-analytics/chart", post(chart))
         .route("/ai-analytics/feedback", post(feedback))
-        .route("/ai-analytics/schema", get(schema))
-        .route("/ai-analytics/schema/{tenant_id}", get(schema_of_tenant))
+        .route(
+            "/ai-analytics/schema",
+            get(schema).layer(middleware::from_fn(compress_json)),
+        )
+        .route(
+            "/ai-analytics/schema/{tenant_id}",
+            get(schema_of_tenant).layer(middleware::from_fn(compress_json)),
+        )
         .route("/ai-analytics/conversations", get(list_conversations))
         .route(
             "/ai-analytics/conversations/{id}",

@@ -1,16 +1,21 @@
-//! Compressed responses of static files: the encoding a client accepts
-//! (brotli, then gzip), each body compressed once and kept.
+//! Compressed responses: static files in the encoding a client accepts
+//! (brotli, then gzip), each body compressed once and kept; and the model
+//! documents the page loads first (`/meta`, `/ai-analytics/schema`),
+//! compressed per answer by [`compress_json`].
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{LazyLock, Mutex};
 
 use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::CONTENT_LENGTH;
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
     X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 
 /// Smaller bodies are sent as they are.
@@ -95,6 +100,74 @@ pub fn encoded(body: &Bytes, etag: &str, encoding: Encoding) -> Bytes {
 }
 
 fn compress(body: &[u8], encoding: Encoding) -> Vec<u8> {
+    compress_at(body, encoding, BROTLI_QUALITY, flate2::Compression::best())
+}
+
+/// Brotli and gzip levels for answers compressed per request: fast, and
+/// still a tenth of the JSON's size.
+const DYNAMIC_BROTLI_QUALITY: u32 = 5;
+
+/// Middleware for JSON answers worth compressing (the model documents of
+/// `/meta` and `/ai-analytics/schema`, tens of kilobytes and more): a 200
+/// JSON body of at least a kilobyte is sent in the encoding the client
+/// accepts. Other answers pass unchanged.
+pub async fn compress_json(req: Request, next: Next) -> Response {
+    let encoding = Encoding::negotiate(
+        req.headers()
+            .get(ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let response = next.run(req).await;
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("json"));
+    if encoding == Encoding::Identity
+        || response.status() != StatusCode::OK
+        || !json
+        || response.headers().contains_key(CONTENT_ENCODING)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // The body is an in-memory JSON document already.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read an answer to compress it");
+            let mut failed = Response::new(Body::empty());
+            *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return failed;
+        }
+    };
+    parts
+        .headers
+        .insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    if bytes.len() < MIN_COMPRESSED_BYTES {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let compressed = compress_at(
+        &bytes,
+        encoding,
+        DYNAMIC_BROTLI_QUALITY,
+        flate2::Compression::fast(),
+    );
+    if let Some(coding) = encoding.header() {
+        parts
+            .headers
+            .insert(CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(compressed))
+}
+
+fn compress_at(
+    body: &[u8],
+    encoding: Encoding,
+    brotli_quality: u32,
+    gzip_level: flate2::Compression,
+) -> Vec<u8> {
     match encoding {
         Encoding::Brotli => {
             let mut out = Vec::with_capacity(body.len() / 3);
@@ -102,7 +175,7 @@ fn compress(body: &[u8], encoding: Encoding) -> Vec<u8> {
                 let mut w = brotli::CompressorWriter::new(
                     &mut out,
                     64 * 1024,
-                    BROTLI_QUALITY,
+                    brotli_quality,
                     BROTLI_WINDOW,
                 );
                 // Writing into a Vec cannot fail.
@@ -111,7 +184,7 @@ fn compress(body: &[u8], encoding: Encoding) -> Vec<u8> {
             out
         }
         Encoding::Gzip => {
-            let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let mut w = flate2::write::GzEncoder::new(Vec::new(), gzip_level);
             let _ = w.write_all(body);
             w.finish().unwrap_or_default()
         }

@@ -184,3 +184,51 @@ async fn a_bad_manifest_is_refused_with_a_message_and_the_rest_served() {
     assert_eq!(names, ["funnel", "sankey"]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn model_documents_are_compressed_when_the_client_accepts_it() {
+    let model = strata_demo::model().expect("demo model");
+    let engine = Engine::new(Arc::new(model), None);
+    let app = || router(AppState::new(engine.clone(), AuthSettings::new(None, true)));
+
+    let (res, plain) = get(app(), "/cubejs-api/v1/meta", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, "content-encoding"), "");
+    let meta: Value = serde_json::from_slice(&plain).expect("meta JSON");
+    assert!(meta["cubes"].as_array().is_some_and(|c| !c.is_empty()));
+
+    let (res, br) = get(
+        app(),
+        "/cubejs-api/v1/meta",
+        &[("accept-encoding", "gzip, br")],
+    )
+    .await;
+    assert_eq!(header(&res, "content-encoding"), "br");
+    assert_eq!(header(&res, "vary"), "Accept-Encoding");
+    let mut out = Vec::new();
+    brotli::Decompressor::new(&br[..], 4096)
+        .read_to_end(&mut out)
+        .expect("brotli body");
+    assert_eq!(out, plain);
+    assert!(
+        br.len() * 5 < plain.len(),
+        "{} of {}",
+        br.len(),
+        plain.len()
+    );
+
+    let (res, gz) = get(
+        app(),
+        "/ai-analytics/schema",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, "content-encoding"), "gzip");
+    let mut schema = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut schema)
+        .expect("gzip body");
+    let schema: Value = serde_json::from_str(&schema).expect("schema JSON");
+    assert!(schema.is_object(), "{schema}");
+}

@@ -38,7 +38,10 @@ pub fn router(state: AppState) -> Router {
             "/cubejs-api/v1/dry-run",
             get(dry_run::get).post(dry_run::post),
         )
-        .route("/cubejs-api/v1/meta", get(meta::get))
+        .route(
+            "/cubejs-api/v1/meta",
+            get(meta::get).layer(middleware::from_fn(crate::page::compress::compress_json)),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), require_auth));
     Router::new()
