@@ -160,16 +160,22 @@ pub(crate) fn shape_history(
             })
             .ok_or_else(|| format!("{measure} has no time dimension to forecast along"))?,
     };
-    let data_end = cube
-        .and_then(|c| c.meta.as_ref())
-        .and_then(|m| m.pointer("/dataPeriod/to"))
-        .and_then(Value::as_str)
-        .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
+    let data_day = |key: &str| {
+        cube.and_then(|c| c.meta.as_ref())
+            .and_then(|m| m.pointer(&format!("/dataPeriod/{key}")))
+            .and_then(Value::as_str)
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
+    };
     // The day after the last day with data (or today).
-    let open = data_end
+    let open = data_day("to")
         .and_then(|d| d.succ_opt())
         .map_or(today, |d| d.min(today));
     let (start, end) = complete_periods(open, ask.granularity);
+    // Nor a first period that the data only partly covers.
+    let start = match data_day("from") {
+        Some(from) if from > start => first_period_from(from, ask.granularity),
+        _ => start,
+    };
     let granularity: Granularity = ask.granularity.parse()?;
     query.time_dimensions = vec![TimeDimensionSpec {
         dimension,
@@ -201,6 +207,20 @@ fn complete_periods(open: NaiveDate, granularity: &str) -> (NaiveDate, NaiveDate
             .unwrap_or(current),
     };
     (start, end)
+}
+
+/// The first period that starts on or after `day`.
+fn first_period_from(day: NaiveDate, granularity: &str) -> NaiveDate {
+    let period_start = match granularity {
+        "day" => day,
+        "week" => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+        _ => day.with_day(1).unwrap_or(day),
+    };
+    if period_start == day {
+        day
+    } else {
+        next_period(period_start, granularity)
+    }
 }
 
 /// The next period after `last` (a period start).
@@ -324,7 +344,10 @@ pub(crate) fn attach(answer: &mut Answer, ask: ForecastAsk) {
         })
         .collect();
     add_series(&mut answer.chart.option, &points);
-    answer.insights.push(insight(&f, &points, ask));
+    let format = answer.table.column(&measure).and_then(|c| c.format.clone());
+    answer
+        .insights
+        .push(insight(&f, &points, ask, format.as_deref()));
     answer.forecast = Some(AnswerForecast {
         measure,
         horizon: ask.horizon,
@@ -337,13 +360,18 @@ pub(crate) fn attach(answer: &mut Answer, ask: ForecastAsk) {
 }
 
 /// The forecast's sentence: the values, the method and the backtest.
-fn insight(f: &SeriesForecast, points: &[ForecastPoint], ask: ForecastAsk) -> Insight {
+fn insight(
+    f: &SeriesForecast,
+    points: &[ForecastPoint],
+    ask: ForecastAsk,
+    format: Option<&str>,
+) -> Insight {
     let mut facts = Vec::new();
     let values: Vec<String> = points
         .iter()
         .map(|p| {
             let label = p.period.get(..10).unwrap_or(&p.period).to_string();
-            let formatted = format!("{:.0}", p.value);
+            let formatted = strata_llm::chart::format_value(p.value, format);
             facts.push(Fact::number(
                 &format!("forecast {label}"),
                 p.value,
@@ -469,5 +497,9 @@ mod tests {
         // 2026-12-05 is a Saturday; its week began on Monday 2026-11-30.
         assert_eq!(complete_periods(d("2026-12-05"), "week").1, d("2026-11-29"));
         assert_eq!(next_period(d("2024-12-01"), "month"), d("2025-01-01"));
+        // Data from 2024-12-04: December 2024 is only partly covered.
+        assert_eq!(first_period_from(d("2024-12-04"), "month"), d("2025-01-01"));
+        assert_eq!(first_period_from(d("2025-01-01"), "month"), d("2025-01-01"));
+        assert_eq!(first_period_from(d("2026-12-02"), "week"), d("2026-12-07"));
     }
 }

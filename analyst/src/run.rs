@@ -86,10 +86,10 @@ pub(crate) fn present(
     table: &ResultTable,
     requested: Option<ChartType>,
 ) -> (chart::Chart, Vec<insights::Insight>) {
-    (
-        chart::recommend(intent, table, requested),
-        insights::compute(intent, table),
-    )
+    let today = chrono::Utc::now().date_naive();
+    let mut chart = chart::recommend(intent, table, requested);
+    chart::mark_partial_period(&mut chart, table, today);
+    (chart, insights::compute_as_of(intent, table, today))
 }
 
 /// What a query asks for, read from its shape: two periods side by side, a

@@ -132,7 +132,7 @@ async fn a_forecast_question_gets_the_history_and_a_forecast() {
     );
     assert_eq!(
         query["timeDimensions"][0]["dateRange"],
-        json!(["2022-01-01", "2024-12-31"]),
+        json!(["2023-01-01", "2024-12-31"]),
         "{query}"
     );
     let f = &a.body["forecast"];

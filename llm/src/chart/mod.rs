@@ -27,6 +27,7 @@ pub(crate) mod format;
 mod frame;
 #[cfg(test)]
 mod honesty_tests;
+mod partial;
 mod recommend;
 #[cfg(test)]
 mod tests;
@@ -39,6 +40,7 @@ use crate::table::ResultTable;
 
 pub use format::{axis_formatter, format_value};
 pub use frame::MAX_SPLIT_SERIES;
+pub use partial::mark_partial_period;
 pub use recommend::{
     HORIZONTAL_CATEGORIES, HORIZONTAL_LABEL_CHARS, MAX_BAR_CATEGORIES, MAX_PIE_PARTS,
 };

@@ -8,7 +8,7 @@
 
 mod compute;
 mod grounding;
-mod series;
+pub(crate) mod series;
 mod stats;
 #[cfg(test)]
 mod tests;
