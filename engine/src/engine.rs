@@ -365,17 +365,7 @@ impl Engine {
         plan: &LogicalPlan,
     ) -> Result<(Backend, RenderedQuery), EngineError> {
         let ds = self.data_source_of(plan)?;
-        let backend = self
-            .inner
-            .sources
-            .get(&ds)
-            .cloned()
-            .ok_or_else(|| match ds.as_str() {
-                DEFAULT_DATA_SOURCE => EngineError::NoDatabase,
-                other => {
-                    EngineError::Query(query_err!("data source \"{other}\" is not configured"))
-                }
-            })?;
+        let backend = self.source(&ds)?;
         let rendered =
             SqlRenderer::new(&self.inner.model, &self.inner.templates, backend.dialect())
                 .render(plan)?;
@@ -385,6 +375,22 @@ impl Engine {
     /// The backend of a data source.
     pub fn backend(&self, name: &str) -> Option<&Backend> {
         self.inner.sources.get(name)
+    }
+
+    /// The backend queries of data source `name` run on, or why there is
+    /// none: no database at all for the default source, an unconfigured
+    /// source otherwise.
+    fn source(&self, name: &str) -> Result<Backend, EngineError> {
+        self.inner
+            .sources
+            .get(name)
+            .cloned()
+            .ok_or_else(|| match name {
+                DEFAULT_DATA_SOURCE => EngineError::NoDatabase,
+                other => {
+                    EngineError::Query(query_err!("data source \"{other}\" is not configured"))
+                }
+            })
     }
 
     /// The data source a plan runs on: that of its cubes, which must agree.
@@ -707,17 +713,7 @@ impl Engine {
                 }
             }
         }
-        let backend = self
-            .inner
-            .sources
-            .get(&planned.data_source)
-            .cloned()
-            .ok_or_else(|| match planned.data_source.as_str() {
-                DEFAULT_DATA_SOURCE => EngineError::NoDatabase,
-                other => {
-                    EngineError::Query(query_err!("data source \"{other}\" is not configured"))
-                }
-            })?;
+        let backend = self.source(&planned.data_source)?;
         let executed = backend.execute(&planned.rendered, columns).await?;
         Ok(LoadResult {
             annotation: self.annotation(&planned),
