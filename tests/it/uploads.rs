@@ -3,15 +3,10 @@
 //! another tenant never sees it; bad files are refused with a message and
 //! the server keeps serving.
 
-use std::path::PathBuf;
-
 use serde_json::{json, Value};
-use strata_server::ai::ConversationBackend;
-use strata_server::{EngineSettings, RunningServer, ServerConfig};
+use strata_server::RunningServer;
 
-use crate::common::sign_token;
-
-const SECRET: &str = "uploads-secret";
+use crate::ai_analytics::{demo_config, scratch_dir};
 
 const INVENTORY: &str = "Warehouse,Shipped On,Pallets,Note\n\
 Oslo,2025-03-02,12,=cmd()\n\
@@ -19,37 +14,12 @@ Oslo,2025-03-20,8,ok\n\
 Bergen,2025-04-11,5,@SUM(A1)\n";
 
 fn token(tenant: &str) -> String {
-    sign_token(
-        SECRET,
-        &json!({"tenant_id": tenant, "sub": format!("{tenant}-user")}),
-    )
+    crate::ai_analytics::token(tenant, &format!("{tenant}-user"))
 }
 
-fn data_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "strata-uploads-{}-{}",
-        std::process::id(),
-        strata_server::response::random_uuid()
-    ));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
-}
-
+/// The demo with auth on, as the AI tests run it.
 async fn start() -> RunningServer {
-    let mut config = ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        api_secret: Some(SECRET.into()),
-        engine: EngineSettings {
-            demo: Some(strata::demo::DemoData::pinned()),
-            ..EngineSettings::default()
-        },
-        ..ServerConfig::default()
-    };
-    config.ai.data_dir = data_dir();
-    config.ai.conversations = ConversationBackend::File;
-    strata_server::start(config)
-        .await
-        .unwrap_or_else(|e| panic!("server: {e}"))
+    crate::ai_analytics::start(demo_config(&scratch_dir("uploads"))).await
 }
 
 struct Client {
