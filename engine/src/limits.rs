@@ -128,7 +128,7 @@ impl QueryLimits {
             return Ok(());
         };
         // Measures referenced by multi-stage measures roll too.
-        let split = crate::sql::multi_stage::split(model, plan)?;
+        let split = plan.stages(model)?;
         let measures = split.as_ref().map_or(&plan.measures, |s| &s.base.measures);
         let rolling = measures.iter().find(|m| {
             model

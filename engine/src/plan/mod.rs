@@ -12,11 +12,13 @@ use strata_schema::{
 
 mod planner;
 mod shape;
+mod stages;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use planner::Planner;
 pub use shape::MeasureGroup;
+pub use stages::{Reaggregation, Stage, StageFunction, StagedPlan};
 
 use crate::access::{AccessGrant, RowGrant};
 use crate::error::{query_err, QueryError};

@@ -238,3 +238,99 @@ fn a_query_built_in_code_is_held_to_the_readers_bounds() {
         .expect_err("offset too large");
     assert!(e.to_string().contains("\"offset\""), "{e}");
 }
+
+const STAGED_MODEL: &str = r#"
+cubes:
+  - name: Sales
+    sql_table: sales
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: region, sql: region, type: string}
+      - {name: city, sql: city, type: string}
+    measures:
+      - {name: amount, sql: amount, type: sum}
+      - {name: count, type: count}
+      - name: regionAmount
+        sql: "{amount}"
+        type: sum
+        multi_stage: true
+        group_by: [region]
+      - name: cityShare
+        sql: "{amount} / NULLIF({regionAmount}, 0)"
+        type: number
+        multi_stage: true
+      - name: topCity
+        sql: "{amount}"
+        type: max
+        multi_stage: true
+        reduce_by: [city]
+"#;
+
+#[test]
+fn multi_stage_measures_are_staged_in_the_plan() {
+    let model = strata_schema::load_files(&[("m.yml".into(), STAGED_MODEL.into())])
+        .expect("model compiles");
+    let plan = plan_of(
+        &model,
+        None,
+        serde_json::json!({
+            "measures": ["Sales.cityShare", "Sales.topCity", "Sales.count"],
+            "dimensions": ["Sales.region", "Sales.city"]
+        }),
+    );
+    let staged = plan.stages(&model).expect("stages").expect("staged");
+    // The base computes, hidden, the measure the first stage needs, then the
+    // selected plain measure.
+    let base: Vec<_> = staged
+        .base
+        .measures
+        .iter()
+        .map(|m| (m.name.as_str(), m.alias.as_str()))
+        .collect();
+    assert_eq!(
+        base,
+        [
+            ("Sales.amount", "__stage_1"),
+            ("Sales.count", "sales__count")
+        ]
+    );
+    // A stage comes after the stage it refers to.
+    let order: Vec<_> = staged
+        .stages
+        .iter()
+        .map(|s| s.measure.name.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["Sales.regionAmount", "Sales.cityShare", "Sales.topCity"]
+    );
+    let region = plan.dimensions[0].alias.clone();
+    let city = plan.dimensions[1].alias.clone();
+    assert_eq!(
+        staged.stages[0].reaggregation,
+        Some(Reaggregation {
+            function: StageFunction::Sum,
+            partition: vec![region.clone()]
+        })
+    );
+    assert_eq!(staged.stages[1].reaggregation, None);
+    assert_eq!(
+        staged.stages[2].reaggregation,
+        Some(Reaggregation {
+            function: StageFunction::Max,
+            partition: vec![region]
+        })
+    );
+    assert!(!staged.stages[2]
+        .reaggregation
+        .as_ref()
+        .is_some_and(|r| r.partition.contains(&city)));
+
+    // Without multi-stage measures there are no stages.
+    let plain = plan_of(
+        &model,
+        None,
+        serde_json::json!({"measures": ["Sales.amount"], "dimensions": ["Sales.city"]}),
+    );
+    assert_eq!(plain.stages(&model).expect("stages"), None);
+}

@@ -80,7 +80,7 @@ impl<'a> SqlRenderer<'a> {
             self.dialect,
             plan.timezone.name(),
         );
-        let staged = multi_stage::split(self.model, plan)?;
+        let staged = plan.stages(self.model)?;
         let outer_plan = plan;
         let plan = staged.as_ref().map(|s| &s.base).unwrap_or(plan);
         let groups = plan.measure_groups(self.model)?;
@@ -105,7 +105,7 @@ impl<'a> SqlRenderer<'a> {
             self.combined_select(&mut ctx, plan, groups)?
         };
         let inner = match &staged {
-            Some(s) => multi_stage::wrap(&mut ctx, self.model, s, outer_plan, inner)?,
+            Some(s) => multi_stage::wrap(&mut ctx, s, outer_plan, inner)?,
             None => inner,
         };
         let plan = outer_plan;
