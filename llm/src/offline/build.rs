@@ -362,7 +362,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     if !ranges.is_empty() || granularity.is_some() {
         let td = r
             .time_group
-            .or_else(|| pick_time(parser.catalog(), parser.joins(), &r.resolution));
+            .or_else(|| pick_time(parser.catalog(), parser.joins(), &r.resolution, &r.measures));
         match td {
             Some(td) => {
                 let (date_range, compare_date_range) = if comparison {

@@ -91,6 +91,32 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                 chart,
             });
         }
+        // "table of order counts by status", "a table with revenue by
+        // month": a table asked for at the start of the question.
+        if t[i] == "table"
+            && matches!(w1, "of" | "with" | "showing")
+            && t[..i].iter().all(|w| matches!(*w, "a" | "an" | "the" | "show" | "give" | "me"))
+        {
+            return Some(ChartCue {
+                start: i,
+                end: i + 2,
+                chart: ChartType::Table,
+            });
+        }
+        // "just give me the number: total customers", "just the number".
+        if t[i] == "number"
+            && i >= 1
+            && matches!(t[i - 1], "the" | "a" | "one" | "single")
+            && t[..i].contains(&"just")
+            && !matches!(w1, "of")
+        {
+            let start = t[..i].iter().rposition(|w| *w == "just").unwrap_or(i);
+            return Some(ChartCue {
+                start,
+                end: i + 1,
+                chart: ChartType::Number,
+            });
+        }
         if t[i] == "time" && w1 == "series" && t.get(i + 2).is_some_and(|w| noun(w)) {
             return Some(ChartCue {
                 start: lead(i),
@@ -413,6 +439,21 @@ pub const KEYWORDS: &[&str] = &[
     "forecast",
     "predict",
     "weekend",
+    "used",
+    "uses",
+    "popular",
+    "common",
+    "frequent",
+    "often",
+    "heavily",
+    "earliest",
+    "latest",
+    "recent",
+    "recently",
+    "first",
+    "priciest",
+    "cheapest",
+    "expensive",
     "breakdown",
     "split",
     "grouped",

@@ -248,7 +248,7 @@ pub fn refine(
         let t = match time {
             Some(ref mut t) => t,
             None => {
-                let td = pick_time(catalog, parser.joins(), &r.resolution).or_else(|| {
+                let td = pick_time(catalog, parser.joins(), &r.resolution, &measures).or_else(|| {
                     measures
                         .first()
                         .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))

@@ -96,9 +96,14 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
         ));
     }
     for seq in SENSITIVE {
-        if w.windows(seq.len())
-            .any(|win| win.iter().zip(seq.iter()).all(|(a, b)| a == b))
-        {
+        // "credit card - number of orders" counts orders paid by card.
+        let counts_something = |at: usize| {
+            seq.last().is_some_and(|l| l.starts_with("number"))
+                && w.get(at + seq.len()).is_some_and(|next| next == "of")
+        };
+        if w.windows(seq.len()).enumerate().any(|(at, win)| {
+            win.iter().zip(seq.iter()).all(|(a, b)| a == b) && !counts_something(at)
+        }) {
             return Some(format!(
                 "\"{}\": secrets and personal identity or payment numbers are not available \
                  to questions.",

@@ -164,6 +164,13 @@ fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
     }
 }
 
+/// Words that may stand between a negation and the value it negates ("not
+/// paid by gift card", "not shipped to Germany").
+const NEGATION_BRIDGES: &[&str] = &[
+    "paid", "made", "placed", "sold", "shipped", "bought", "ordered", "by", "with", "using",
+    "via", "through", "from", "to", "in", "on", "for",
+];
+
 /// Reads questions against one catalog.
 #[derive(Debug, Clone)]
 pub struct Reader {
@@ -206,7 +213,13 @@ impl Reader {
                 .vocabulary
                 .iter()
                 .filter(|w| w.chars().next() == first && w.chars().count() > 3)
-                .map(|w| (edit_distance(&t.text, w, budget), w))
+                // The stem too: "subcatgories" is one letter from the stem
+                // "subcategory", three from the word.
+                .map(|w| {
+                    let d = edit_distance(&t.text, w, budget)
+                        .min(edit_distance(&t.stem, w, budget));
+                    (d, w)
+                })
                 .filter(|(d, _)| *d <= budget)
                 .min_by_key(|(d, w)| (*d, w.len().abs_diff(t.text.len())));
             if let Some((_, w)) = best {
@@ -432,9 +445,14 @@ impl Reader {
                 None => false,
             };
             if let (true, Some(v)) = (value_wins, value) {
+                // "excluding web", "orders not paid by gift card": the
+                // negation may stand a connecting verb or preposition away.
                 let negate = (0..i)
                     .rev()
-                    .find(|&k| !is_skippable(&tokens[k].text) && tokens[k].text != "than")
+                    .find(|&k| {
+                        let w = tokens[k].text.as_str();
+                        !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
+                    })
                     .is_some_and(|k| cues::is_negation(&tokens[k].text));
                 a.values.push(ValueFilter {
                     start: i,

@@ -319,16 +319,20 @@ fn time_reachable(
     }
 }
 
-/// The time dimension a query should use: in the view, or in the first
-/// owner that has one, or the nearest cube the root reaches.
+/// The time dimension a query should use: in the view, or in the owner of
+/// the first measure that has one ("top customers by spend last year" dates
+/// the orders, not the sign-ups), or in the first owner that has one, or the
+/// nearest cube the root reaches.
 pub fn pick_time(
     catalog: &Catalog,
     hints: Option<&JoinHints>,
     resolution: &Resolution,
+    measures: &[usize],
 ) -> Option<usize> {
     let members = catalog.members();
     let first_of = |owner: &str| members.iter().position(|m| m.owner == owner && m.is_time());
-    for owner in &resolution.owners {
+    let measure_owners = measures.iter().map(|&m| &members[m].owner);
+    for owner in measure_owners.chain(&resolution.owners) {
         if let Some(i) = first_of(owner) {
             return Some(i);
         }

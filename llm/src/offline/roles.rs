@@ -192,14 +192,61 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
                     .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
         })
     };
+    let is_measure_mention = |o: &Mention| {
+        o.role == Role::Measure
+            && o.candidates
+                .iter()
+                .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+    };
+    let only_segments = |o: &Mention| {
+        !o.candidates.is_empty()
+            && o.candidates
+                .iter()
+                .all(|e| catalog.members()[e.member].kind == MemberKind::Segment)
+    };
     for j in 0..a.mentions.len() {
         let m = &a.mentions[j];
-        let after_value = a.values.iter().any(|v| v.end == m.start);
-        if m.role == Role::Measure
-            && after_value
-            && is_count_noun(m)
-            && other_measure(&a.mentions, j)
-        {
+        if m.role != Role::Measure || !is_count_noun(m) {
+            continue;
+        }
+        // The qualifier run before the noun: a value or a segment word
+        // ("mobile orders", "premium products", "a Beauty product").
+        let mut lead = m.start;
+        let mut qualified = false;
+        if let Some(v) = a.values.iter().find(|v| v.end == lead) {
+            lead = v.start;
+            qualified = true;
+        } else if let Some(o) = a.mentions.iter().find(|o| o.end == lead && only_segments(o)) {
+            lead = o.start;
+            qualified = true;
+        }
+        let before = |k: usize| (k > 0).then(|| text(k - 1));
+        let article = before(lead).filter(|w| QUALIFYING_ARTICLES.contains(w));
+        let mut at = if article.is_some() { lead - 1 } else { lead };
+        while before(at).is_some_and(|w| DETERMINERS.contains(&w) || is_skippable(w)) {
+            at -= 1;
+        }
+        let after_article = before(at);
+        let preposition = after_article.filter(|w| QUALIFYING_PREPOSITIONS.contains(w));
+        let per = after_article == Some("per");
+        let earlier_measure = a.mentions[..j].iter().any(is_measure_mention);
+        let averaged = a.mentions.iter().enumerate().any(|(k, o)| {
+            k != j
+                && is_measure_mention(o)
+                && o.candidates.iter().any(|e| {
+                    catalog.members()[e.member].agg_type.as_deref() == Some("avg")
+                })
+        });
+        // "revenue from mobile orders", "profit across all orders",
+        // "customers who placed an order", "orders that included a Beauty
+        // product", "average discount per order line": the noun says what
+        // another measure is about; it is not a second figure. "Revenue per
+        // customer" is a ratio and stays as asked.
+        let absorbed = (qualified && other_measure(&a.mentions, j))
+            || (article.is_some() && (earlier_measure || other_measure(&a.mentions, j)))
+            || (preposition.is_some() && earlier_measure)
+            || (per && averaged);
+        if absorbed {
             a.mentions[j].absorbed = true;
         }
     }
@@ -229,3 +276,16 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         }
     }
 }
+
+/// Words before a count noun that make it a qualifier, not a figure asked
+/// for ("placed an order", "from a business customer").
+const QUALIFYING_ARTICLES: &[&str] = &["a", "an", "any", "single", "each", "every"];
+
+/// Prepositions after which a count noun names what another measure is
+/// about ("revenue from customers in Germany", "profit across all orders").
+const QUALIFYING_PREPOSITIONS: &[&str] = &[
+    "from", "across", "among", "amongst", "to", "for", "with", "over",
+];
+
+/// Words between such a preposition and its noun ("across all orders").
+const DETERMINERS: &[&str] = &["all", "our", "their", "its", "his", "her", "these", "those"];
