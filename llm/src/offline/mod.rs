@@ -40,6 +40,7 @@ mod joins;
 mod lexicon;
 mod parse;
 mod periods;
+mod rates;
 mod resolve;
 mod roles;
 mod samples;
@@ -120,6 +121,8 @@ impl<'a> OfflineParser<'a> {
         }
         let analysis = self.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
+        // "what share of orders get returned": the model's return rate.
+        rates::apply(self, &analysis, &mut translation);
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
@@ -263,5 +266,7 @@ pub fn refine(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod rates_tests;
 #[cfg(test)]
 mod trust_tests;

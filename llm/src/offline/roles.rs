@@ -206,7 +206,9 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     };
     for j in 0..a.mentions.len() {
         let m = &a.mentions[j];
-        if m.role != Role::Measure || !is_count_noun(m) {
+        let grouped_count = m.role == Role::Group
+            && !m.candidates.iter().any(|e| is_dimension(catalog, e));
+        if !(m.role == Role::Measure || grouped_count) || !is_count_noun(m) {
             continue;
         }
         // The qualifier run before the noun: a value or a segment word

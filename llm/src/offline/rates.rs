@@ -1,0 +1,187 @@
+//! Share, percentage and rate questions answered by the model's rate
+//! measure: "what share of orders get returned" is the return rate, not the
+//! number of orders; "what percentage of customers opted in" is the opt-in
+//! rate; "gross margin %" is the profit margin. A rate measure is one whose
+//! format is a percentage or whose name says rate, ratio, margin, share or
+//! percentage; it is chosen by the words it shares with the question.
+
+use strata_schema::MemberKind;
+
+use super::parse::{Analysis, Role};
+use super::text::{canonical, is_stopword, split_identifier, tokenize};
+use super::OfflineParser;
+use crate::catalog::CatalogMember;
+use crate::translation::Translation;
+
+/// Words asking for a share, percentage or rate (after canonical spelling:
+/// `%` and `pct` read as "percent").
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "percent",
+    "proportion",
+    "ratio",
+    "rate",
+    "rates",
+    "fraction",
+];
+
+/// Words naming what makes a measure a rate.
+const RATE_NAMES: &[&str] = &["rate", "ratio", "margin", "share", "percentage", "percent"];
+
+/// Endings a question word may add to a model word ("returned" for
+/// "return", "opted" for "opt").
+const ENDINGS: &[&str] = &["", "s", "d", "ed", "ing", "ion", "ions", "er", "ers", "ly"];
+
+fn is_rate(m: &CatalogMember) -> bool {
+    m.kind == MemberKind::Measure
+        && (m.format.as_deref() == Some("percent")
+            || split_identifier(m.short_name())
+                .iter()
+                .any(|w| RATE_NAMES.contains(&w.as_str())))
+}
+
+/// Whether a question word and a model word are the same word: equal, one
+/// the other plus a common ending, or sharing a long start ("cancelled",
+/// "cancellation").
+fn same_word(question: &str, model: &str) -> bool {
+    if question == model {
+        return true;
+    }
+    let (short, long) = if question.len() <= model.len() {
+        (question, model)
+    } else {
+        (model, question)
+    };
+    if short.len() >= 3 {
+        if let Some(rest) = long.strip_prefix(short) {
+            if ENDINGS.contains(&rest) {
+                return true;
+            }
+        }
+    }
+    let common = question
+        .chars()
+        .zip(model.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    common >= 6
+}
+
+/// The words that describe a member: name, title and synonyms.
+fn member_words(m: &CatalogMember) -> Vec<String> {
+    let mut words = split_identifier(m.short_name());
+    let texts = std::iter::once(m.title.as_str()).chain(m.synonyms.iter().map(String::as_str));
+    for text in texts {
+        words.extend(tokenize(text).into_iter().map(|t| t.stem));
+    }
+    words.retain(|w| !SHARE_WORDS.contains(&w.as_str()) && !is_stopword(w));
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Whether a cube can be queried with the query's other cubes.
+fn joins_with(parser: &OfflineParser<'_>, owners: &[&str], cube: &str) -> bool {
+    let Some(hints) = parser.joins() else {
+        return true;
+    };
+    let mut all: Vec<&str> = owners.to_vec();
+    all.push(cube);
+    all.sort_unstable();
+    all.dedup();
+    hints.root(&all).is_some()
+}
+
+/// Replaces the measures of a share question with the rate measure the
+/// question describes, when the model has one; returns whether it did.
+/// "Share of revenue by channel" (a share of an amount, split) is left
+/// alone: the answer's shares show it.
+pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let share_at = a
+        .tokens
+        .iter()
+        .position(|tok| SHARE_WORDS.contains(&tok.text.as_str()));
+    let Some(share_at) = share_at else {
+        return false;
+    };
+    let chosen_is_rate = t.query.measures.iter().any(|name| {
+        members
+            .iter()
+            .find(|m| m.name == *name)
+            .is_some_and(is_rate)
+    });
+    if chosen_is_rate {
+        return false;
+    }
+    let question: Vec<&str> = a
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, tok)| {
+            *i != share_at
+                && !SHARE_WORDS.contains(&tok.text.as_str())
+                && !is_stopword(&tok.text)
+                && tok.text.chars().count() > 1
+        })
+        .map(|(_, tok)| tok.stem.as_str())
+        .collect();
+    let owners: Vec<&str> = t
+        .query
+        .measures
+        .iter()
+        .chain(&t.query.dimensions)
+        .chain(t.query.time_dimensions.iter().map(|td| &td.dimension))
+        .filter_map(|name| members.iter().find(|m| m.name == *name))
+        .map(|m| m.owner.as_str())
+        .collect();
+    let view = owners
+        .iter()
+        .find(|o| members.iter().any(|m| m.owner == **o && m.in_view))
+        .copied();
+    // Best rate by the question words it shares; in the query's view when
+    // it has one, else among cubes.
+    let best = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| is_rate(m) && view.map_or(!m.in_view, |v| m.owner == v))
+        .filter(|(_, m)| view.is_some() || joins_with(parser, &owners, &m.owner))
+        .map(|(i, m)| {
+            let words = member_words(m);
+            let shared = question
+                .iter()
+                .filter(|q| words.iter().any(|w| same_word(q, w)))
+                .count();
+            (shared, i)
+        })
+        .filter(|(shared, _)| *shared > 0)
+        .max_by_key(|(shared, i)| (*shared, std::cmp::Reverse(*i)));
+    let Some((_, rate)) = best else {
+        return false;
+    };
+    let rate = &members[rate];
+    // Dimensions the question groups by stay; words that only described the
+    // rate's population ("customers who opted in to marketing emails") go.
+    let grouped: Vec<&str> = a
+        .mentions
+        .iter()
+        .filter(|m| m.role == Role::Group)
+        .flat_map(|m| m.candidates.iter().map(|e| members[e.member].name.as_str()))
+        .collect();
+    t.query.dimensions.retain(|d| grouped.contains(&d.as_str()));
+    t.query.measures = vec![rate.name.clone()];
+    if let Some(order) = t.query.order.as_mut() {
+        for (member, _) in order.iter_mut() {
+            if members
+                .iter()
+                .any(|m| m.name == *member && m.kind == MemberKind::Measure)
+            {
+                *member = rate.name.clone();
+            }
+        }
+    }
+    t.unmatched
+        .retain(|w| !SHARE_WORDS.contains(&canonical(&w.to_lowercase())));
+    true
+}

@@ -1,0 +1,102 @@
+//! Rate measures for share questions, qualifier nouns that are not second
+//! figures, and the time dimension of the measured thing.
+
+use super::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
+}
+
+fn demo() -> (Catalog, SemanticModel) {
+    let model = strata_demo::model().expect("demo model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values("Countries.name", vec!["Germany".into(), "France".into()]);
+    catalog.set_sample_values(
+        "Orders.payment_method",
+        vec!["gift_card".into(), "credit_card".into(), "paypal".into()],
+    );
+    catalog.set_sample_values("Users.segment", vec!["business".into(), "consumer".into()]);
+    (catalog, model)
+}
+
+fn measures(parser: &OfflineParser<'_>, q: &str) -> Vec<String> {
+    let t = parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?} not understood: {e}"));
+    t.query.measures
+}
+
+#[test]
+fn share_questions_use_the_rate_the_question_describes() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let cases = [
+        ("what share of orders get returned?", "return_rate"),
+        ("what percentage of customers opted in to marketing emails?", "opt_in_rate"),
+        ("gross margin % this year", "profit_margin"),
+        ("cancellation percentage by channel", "cancellation_rate"),
+    ];
+    for (q, rate) in cases {
+        let got = measures(&parser, q);
+        assert_eq!(got.len(), 1, "{q:?} → {got:?}");
+        assert!(got[0].ends_with(rate), "{q:?} → {got:?}");
+    }
+    // A share of an amount split by a dimension is the amount's distribution.
+    let t = parser
+        .translate("share of revenue by channel", today())
+        .expect("understood");
+    assert!(t.query.measures[0].ends_with("revenue"), "{:?}", t.query);
+    // A share the model has no rate for is refused, not answered as a count.
+    assert!(parser
+        .translate("what percentage of products are blue", today())
+        .is_err());
+}
+
+#[test]
+fn nouns_that_qualify_another_measure_are_not_second_figures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let cases = [
+        ("how many unique buyers placed an order in 2023", "customer_count"),
+        ("revenue from premium products this year", "revenue"),
+        ("average discount per order line last month", "average_discount"),
+        ("total profit across all orders", "profit"),
+    ];
+    for (q, measure) in cases {
+        let got = measures(&parser, q);
+        assert_eq!(got.len(), 1, "{q:?} → {got:?}");
+        assert!(got[0].ends_with(measure), "{q:?} → {got:?}");
+    }
+    // Two figures asked for stay two.
+    assert_eq!(measures(&parser, "revenue and number of orders by month").len(), 2);
+}
+
+#[test]
+fn the_time_of_the_measured_thing_dates_the_question() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("top 10 customers by spend last year", today())
+        .expect("understood");
+    assert!(
+        t.query.time_dimensions[0].dimension.ends_with("created_at"),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn negations_reach_over_a_verb() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("orders not paid by gift card last month", today())
+        .expect("understood");
+    let f = format!("{:?}", t.query.filters);
+    assert!(f.contains("NotEquals") && f.contains("gift_card"), "{f}");
+    // A card's name before "number of" counts orders; it is no card number.
+    assert!(parser
+        .translate("paypal compared to credit card - number of orders in Q1 2024", today())
+        .is_ok());
+    assert!(parser.translate("list credit card numbers", today()).is_err());
+}
