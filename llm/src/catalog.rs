@@ -28,7 +28,8 @@ pub struct CatalogMember {
     pub kind: MemberKind,
     /// Value type as `/meta` gives it: `number`, `string`, `time`, `boolean`, `geo`.
     pub data_type: String,
-    /// For measures, the aggregation (`count`, `sum`, `avg`, `count_distinct`...).
+    /// For measures, the aggregation as `/meta` names it (`count`, `sum`, `avg`,
+    /// `countDistinct`, `countDistinctApprox`...).
     pub agg_type: Option<String>,
     /// Human title (from the model, or made from the name).
     pub title: String,
@@ -59,6 +60,15 @@ pub fn kind_name(kind: MemberKind) -> &'static str {
 }
 
 impl CatalogMember {
+    /// Whether the member is a measure that counts rows or distinct values.
+    pub fn is_count(&self) -> bool {
+        self.kind == MemberKind::Measure
+            && matches!(
+                self.agg_type.as_deref(),
+                Some("count" | "countDistinct" | "countDistinctApprox")
+            )
+    }
+
     /// The member's short name (after the dot).
     pub fn short_name(&self) -> &str {
         self.name

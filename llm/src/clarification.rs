@@ -44,6 +44,25 @@ impl Clarification {
             options,
         }
     }
+
+    /// Adds, last, the question without `word`: the broader question, as a
+    /// choice the person makes rather than one made for them.
+    pub fn offer_without(&mut self, question: &str, word: &str) {
+        let without = question
+            .split_whitespace()
+            .filter(|w| {
+                !w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .eq_ignore_ascii_case(word)
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if without != question && !without.trim().is_empty() {
+            self.options.push(ClarificationOption {
+                label: format!("without \"{word}\""),
+                natural_language_query: without,
+            });
+        }
+    }
 }
 
 /// `question` with the first whole-word occurrence of `word` (any case)

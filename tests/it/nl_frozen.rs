@@ -209,6 +209,10 @@ impl Tally {
         self.unanswerable += usize::from(unanswerable);
         match result {
             Ok(t) => {
+                if std::env::var("NL_DEBUG").is_ok() {
+                    let class = if unanswerable { "MUSTREFUSE" } else if is_right(line, &t, &t.query) { "RIGHT" } else { "WRONG" };
+                    say(&format!("DBG {class} {id} unmatched={:?}", t.unmatched));
+                }
                 let got = t.query.clone();
                 self.planned += usize::from(plans(engine, &t.query));
                 if unanswerable {

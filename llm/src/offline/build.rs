@@ -246,8 +246,7 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
 }
 
 fn is_count_measure(m: &crate::catalog::CatalogMember) -> bool {
-    m.kind == MemberKind::Measure
-        && matches!(m.agg_type.as_deref(), Some("count" | "count_distinct"))
+    m.is_count()
 }
 
 fn is_money(m: &crate::catalog::CatalogMember) -> bool {
@@ -320,7 +319,10 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         && r.filters.is_empty()
         && r.segments.is_empty()
         && r.time_group.is_none();
-    if nothing || (r.measures.is_empty() && !unmatched.is_empty()) {
+    // "earliest order date", "who signed up most recently": read further
+    // by `extremes`.
+    let extreme = unmatched.iter().any(|w| super::extremes::is_extreme_word(w));
+    if nothing || (r.measures.is_empty() && !unmatched.is_empty() && !extreme) {
         let words = if unmatched.is_empty() {
             vec![a
                 .tokens
@@ -404,14 +406,18 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let listing = (granularity.is_none() && !comparison)
         .then(|| largest_records(parser, a, &r))
         .flatten();
-    let mut ungrouped = false;
+    // The key makes every row a record, so no `ungrouped` is needed.
     if let Some((dimensions, amount)) = listing {
         r.measures.clear();
         r.dimensions = dimensions;
         let desc = ranking.direction != Some(Direction::Asc);
         order = vec![(parser.name(amount).to_owned(), desc)];
-        limit = Some(ranking.limit.unwrap_or(10));
-        ungrouped = true;
+        // "the biggest single order": one; "the largest orders": ten.
+        let one = sized_noun(a).is_some_and(|t| {
+            let typed = t.orig.to_lowercase();
+            super::text::stem(&typed) == typed
+        });
+        limit = Some(ranking.limit.unwrap_or(if one { 1 } else { 10 }));
     }
 
     let intent = if comparison {
@@ -439,7 +445,6 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         filters: r.filters.iter().map(|f| f.to_filter(parser)).collect(),
         order: (!order.is_empty()).then_some(order),
         limit: limit.map(u64::from),
-        ungrouped,
         ..empty_query()
     };
     Ok(Translation {
@@ -476,9 +481,20 @@ fn largest_records(
         return None;
     }
     let owner = counted.owner.as_str();
-    // The money column, else a number column named as an amount.
-    let amount = money_dimension(parser, &r.resolution, Some(owner))
-        .filter(|&m| members[m].owner == owner)
+    // The money column named as an amount or total, else any money column,
+    // else a number column named as an amount.
+    let named_amount = |m: &crate::catalog::CatalogMember| {
+        ["amount", "total", "value"]
+            .iter()
+            .any(|w| m.short_name().to_lowercase().contains(w))
+    };
+    let amount = members
+        .iter()
+        .position(|m| m.owner == owner && is_money(m) && named_amount(m))
+        .or_else(|| {
+            money_dimension(parser, &r.resolution, Some(owner))
+                .filter(|&m| members[m].owner == owner)
+        })
         .or_else(|| {
             members.iter().position(|m| {
                 m.owner == owner
@@ -512,6 +528,20 @@ fn largest_records(
                 .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
         });
     Some((key.into_iter().chain([amount]).collect(), amount))
+}
+
+/// The word after the size word ("largest orders", "biggest single order"),
+/// skipping "single".
+fn sized_noun(a: &Analysis) -> Option<&super::text::Token> {
+    let at = a
+        .ranking
+        .used
+        .iter()
+        .copied()
+        .find(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()))?;
+    a.tokens[at + 1..]
+        .iter()
+        .find(|t| !matches!(t.text.as_str(), "single" | "individual" | "one"))
 }
 
 /// "Which channel has the most orders", "the best-selling product": one

@@ -16,7 +16,7 @@ use strata_engine::Query;
 use strsim::jaro_winkler;
 
 use crate::catalog::Catalog;
-use crate::clarification::{Clarification, ClarificationOption};
+use crate::clarification::Clarification;
 use crate::translation::Translation;
 
 /// Verbs that, leading a request, ask to change data.
@@ -138,7 +138,7 @@ pub(crate) fn unplaced_share(question: &str, translation: &Translation) -> Optio
 }
 
 /// Words asking for a share, percentage or rate.
-fn is_share_word(word: &str) -> bool {
+pub(crate) fn is_share_word(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
         "share"
@@ -231,20 +231,7 @@ pub(crate) fn clarify(catalog: &Catalog, question: &str, word: &str) -> Clarific
         near.into_iter()
             .map(|(value, title)| (format!("{value} ({title})"), value)),
     );
-    let without = question
-        .split_whitespace()
-        .filter(|w| {
-            !w.trim_matches(|c: char| !c.is_alphanumeric())
-                .eq_ignore_ascii_case(word)
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    if without != question && !without.trim().is_empty() {
-        c.options.push(ClarificationOption {
-            label: format!("without \"{word}\""),
-            natural_language_query: without,
-        });
-    }
+    c.offer_without(question, word);
     c
 }
 

@@ -76,7 +76,7 @@ fn agg(m: &CatalogMember) -> &str {
 }
 
 fn is_count(m: &CatalogMember) -> bool {
-    matches!(agg(m), "count" | "count_distinct" | "count_distinct_approx")
+    m.is_count()
 }
 
 const CONCEPTS: &[Concept] = &[
@@ -246,6 +246,12 @@ impl Lexicon {
         self.add(&m.title, i, 100 - segment_penalty);
         if !generic {
             self.add(&name, i, 98 - segment_penalty);
+        }
+        // `subCategory` is also typed as one word: "subcategory".
+        if let [a, b] = name_words.as_slice() {
+            if a.len() >= 3 && b.len() >= 3 && a.chars().all(char::is_alphabetic) {
+                self.add(&format!("{a}{b}"), i, 96 - segment_penalty);
+            }
         }
         for synonym in &m.synonyms {
             self.add(synonym, i, 95 - segment_penalty);

@@ -33,6 +33,7 @@
 
 mod build;
 mod cues;
+mod extremes;
 mod filters;
 mod followup;
 pub(crate) mod guard;
@@ -46,6 +47,7 @@ mod roles;
 mod samples;
 mod text;
 mod time;
+mod unplaced;
 
 use strata_schema::{MemberKind, SemanticModel};
 
@@ -123,6 +125,8 @@ impl<'a> OfflineParser<'a> {
         let mut translation = build::compose(self, &analysis)?;
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
+        // "when was our first order", "the 20 priciest products".
+        extremes::apply(self, &analysis, &mut translation);
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
@@ -152,6 +156,25 @@ impl<'a> OfflineParser<'a> {
                 message: format!(
                     "\"{word}\" is not a value found in the data, so the question cannot be \
                      answered as asked.{options} {}",
+                    self.suggestions()
+                ),
+                clarification,
+            });
+        }
+        // A content word nothing in the answer accounts for: the answer
+        // would be to another question, so ask.
+        if let Some(word) = unplaced::unplaced_words(self.catalog, &translation).first() {
+            let clarification = unplaced::clarify(self.catalog, question, word);
+            let options: Vec<&str> = clarification
+                .options
+                .iter()
+                .map(|o| o.label.as_str())
+                .collect();
+            return Err(LlmError::NeedsClarification {
+                message: format!(
+                    "\"{word}\" is not something the model describes, so an answer would be \
+                     to a different question. Choose: {}. {}",
+                    options.join("; "),
                     self.suggestions()
                 ),
                 clarification,

@@ -346,23 +346,15 @@ impl Reader {
     /// value plus the noun it qualifies.
     fn split_value_nouns(&self, catalog: &Catalog, a: &mut Analysis) {
         let is_measure = |e: &Entry| catalog.members()[e.member].kind == MemberKind::Measure;
-        let best_measure_is_count = |m: &Mention| {
-            m.candidates
-                .iter()
-                .filter(|e| is_measure(e))
-                .max_by_key(|e| e.score)
-                .is_some_and(|e| {
-                    matches!(
-                        catalog.members()[e.member].agg_type.as_deref(),
-                        Some("count" | "count_distinct")
-                    )
-                })
-        };
+        let best_measure_is_count = |m: &Mention| super::roles::is_count_noun(catalog, m);
         for j in 0..a.mentions.len() {
             let m = &a.mentions[j];
-            if m.role != Role::Measure || m.absorbed || !best_measure_is_count(m) {
+            // An absorbed count phrase ("from a business customer") still
+            // brings its value.
+            if m.role != Role::Measure || !best_measure_is_count(m) {
                 continue;
             }
+            let absorbed = m.absorbed;
             let other = a.mentions.iter().enumerate().any(|(k, o)| {
                 k != j
                     && o.role == Role::Measure
@@ -372,7 +364,7 @@ impl Reader {
             let Some(v) = self.values.match_at(&a.tokens, m.start) else {
                 continue;
             };
-            if !other || v.len >= m.end - m.start {
+            if !(other || absorbed) || v.len >= m.end - m.start {
                 continue;
             }
             let negate = m.start > 0 && cues::is_negation(&a.tokens[m.start - 1].text);

@@ -8,7 +8,7 @@
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
-use super::text::{canonical, is_stopword, split_identifier, tokenize};
+use super::text::{canonical, is_stopword, same_word, split_identifier, tokenize};
 use super::OfflineParser;
 use crate::catalog::CatalogMember;
 use crate::translation::Translation;
@@ -29,43 +29,12 @@ const SHARE_WORDS: &[&str] = &[
 /// Words naming what makes a measure a rate.
 const RATE_NAMES: &[&str] = &["rate", "ratio", "margin", "share", "percentage", "percent"];
 
-/// Endings a question word may add to a model word ("returned" for
-/// "return", "opted" for "opt").
-const ENDINGS: &[&str] = &["", "s", "d", "ed", "ing", "ion", "ions", "er", "ers", "ly"];
-
 fn is_rate(m: &CatalogMember) -> bool {
     m.kind == MemberKind::Measure
         && (m.format.as_deref() == Some("percent")
             || split_identifier(m.short_name())
                 .iter()
                 .any(|w| RATE_NAMES.contains(&w.as_str())))
-}
-
-/// Whether a question word and a model word are the same word: equal, one
-/// the other plus a common ending, or sharing a long start ("cancelled",
-/// "cancellation").
-fn same_word(question: &str, model: &str) -> bool {
-    if question == model {
-        return true;
-    }
-    let (short, long) = if question.len() <= model.len() {
-        (question, model)
-    } else {
-        (model, question)
-    };
-    if short.len() >= 3 {
-        if let Some(rest) = long.strip_prefix(short) {
-            if ENDINGS.contains(&rest) {
-                return true;
-            }
-        }
-    }
-    let common = question
-        .chars()
-        .zip(model.chars())
-        .take_while(|(a, b)| a == b)
-        .count();
-    common >= 6
 }
 
 /// The words that describe a member: name, title and synonyms.

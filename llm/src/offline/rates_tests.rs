@@ -16,6 +16,8 @@ fn demo() -> (Catalog, SemanticModel) {
         vec!["gift_card".into(), "credit_card".into(), "paypal".into()],
     );
     catalog.set_sample_values("Users.segment", vec!["business".into(), "consumer".into()]);
+    catalog.set_sample_values("Products.category", vec!["Books".into(), "Beauty".into()]);
+    catalog.set_sample_values("Orders.channel", vec!["web".into(), "mobile".into()]);
     (catalog, model)
 }
 
@@ -99,4 +101,48 @@ fn negations_reach_over_a_verb() {
         .translate("paypal compared to credit card - number of orders in Q1 2024", today())
         .is_ok());
     assert!(parser.translate("list credit card numbers", today()).is_err());
+}
+
+#[test]
+fn extremes_list_the_record_or_use_the_first_and_last_measures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("show me the 20 priciest products", today())
+        .expect("understood");
+    assert_eq!(t.query.dimensions, ["Products.name", "Products.price"]);
+    assert_eq!(t.query.order, Some(vec![("Products.price".into(), true)]));
+    assert_eq!(t.query.limit, Some(20));
+    assert!(t.query.measures.is_empty());
+    let t = parser
+        .translate("what's the cheapest book we sell", today())
+        .expect("understood");
+    assert_eq!(t.query.order, Some(vec![("Products.price".into(), false)]));
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    let t = parser
+        .translate("when was our first ever order?", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Orders.first_order_at"]);
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    let t = parser
+        .translate("date of the first order from Germany", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Orders.first_order_at"]);
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    let t = parser
+        .translate("when did the last web order come in", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Orders.last_order_at"]);
+    // Without a min/max measure: the time dimension, sorted, one row.
+    let t = parser
+        .translate("earliest signup date", today())
+        .expect("understood");
+    assert_eq!(t.query.dimensions, ["Users.signed_up_at"]);
+    assert_eq!(t.query.order, Some(vec![("Users.signed_up_at".into(), false)]));
+    assert_eq!(t.query.limit, Some(1));
+    // "last month" is a period, not the latest record.
+    let t = parser
+        .translate("revenue last month", today())
+        .expect("understood");
+    assert!(t.query.measures[0].ends_with("revenue"));
 }

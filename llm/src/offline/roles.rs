@@ -17,6 +17,16 @@ fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
     catalog.members()[e.member].kind == MemberKind::Dimension
 }
 
+/// Whether the best measure a mention may mean is a count ("orders",
+/// "customers").
+pub(crate) fn is_count_noun(catalog: &Catalog, m: &Mention) -> bool {
+    m.candidates
+        .iter()
+        .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+        .max_by_key(|e| e.score)
+        .is_some_and(|e| catalog.members()[e.member].is_count())
+}
+
 /// Decides what each mention is for, attaches numeric conditions and
 /// absorbs dimension words that only qualify a value.
 pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCondition]) {
@@ -170,18 +180,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
 
     // "revenue from mobile orders": the count noun after a value only says
     // what the value qualifies when another measure is asked for.
-    let is_count_noun = |m: &Mention| {
-        m.candidates
-            .iter()
-            .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
-            .max_by_key(|e| e.score)
-            .is_some_and(|e| {
-                matches!(
-                    catalog.members()[e.member].agg_type.as_deref(),
-                    Some("count" | "count_distinct")
-                )
-            })
-    };
+    let is_count_noun = |m: &Mention| is_count_noun(catalog, m);
     let other_measure = |mentions: &[Mention], skip: usize| {
         mentions.iter().enumerate().any(|(j, o)| {
             j != skip

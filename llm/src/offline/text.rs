@@ -187,6 +187,37 @@ pub fn stem(word: &str) -> String {
     }
 }
 
+/// Endings a question word may add to a model word ("returned" for
+/// "return", "opted" for "opt").
+const ENDINGS: &[&str] = &["", "s", "d", "ed", "ing", "ion", "ions", "er", "ers", "ly"];
+
+/// Whether a question word and a model word are the same word: equal, one
+/// the other plus a common ending, or sharing a long start ("cancelled",
+/// "cancellation").
+pub fn same_word(question: &str, model: &str) -> bool {
+    if question == model {
+        return true;
+    }
+    let (short, long) = if question.len() <= model.len() {
+        (question, model)
+    } else {
+        (model, question)
+    };
+    if short.len() >= 3 {
+        if let Some(rest) = long.strip_prefix(short) {
+            if ENDINGS.contains(&rest) {
+                return true;
+            }
+        }
+    }
+    let common = question
+        .chars()
+        .zip(model.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    common >= 6
+}
+
 /// Words that carry no meaning for matching (skipped inside phrases).
 pub fn is_skippable(word: &str) -> bool {
     matches!(word, "a" | "an" | "the" | "of" | "s")

@@ -235,7 +235,9 @@ fn the_largest_records_are_listed_by_their_amount() {
     let (catalog, model) = demo();
     let parser = OfflineParser::for_model(&catalog, &model);
     let q = json(&parser, "the 10 largest orders");
-    assert_eq!(q["ungrouped"], true);
+    // The key makes each row one record: no `ungrouped` needed.
+    assert!(q.get("ungrouped").is_none(), "{q}");
+    assert_eq!(q["limit"], 10);
     assert!(q.get("measures").is_none(), "no count asked for: {q}");
     assert_eq!(
         q["dimensions"],
@@ -251,6 +253,14 @@ fn the_largest_records_are_listed_by_their_amount() {
         serde_json::json!({"Orders.total_amount": "asc"})
     );
     assert_eq!(q["limit"], 5);
+    // "the biggest single order": one; the line amount, not the unit price.
+    assert_eq!(json(&parser, "the biggest single order")["limit"], 1);
+    let q = json(&parser, "5 largest order lines");
+    assert_eq!(
+        q["order"],
+        serde_json::json!({"LineItems.amount": "desc"}),
+        "{q}"
+    );
     // "the most orders" is a count, not a listing.
     let q = json(&parser, "which channel has the most orders");
     assert_eq!(q["measures"], serde_json::json!(["Orders.count"]));

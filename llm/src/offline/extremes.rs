@@ -1,0 +1,322 @@
+//! Questions about the extreme record rather than a total: the earliest or
+//! latest ("when was our first order", "who signed up most recently",
+//! "earliest order date") and the priciest or cheapest ("the 20 priciest
+//! products", "the cheapest book"). The earliest and latest use the model's
+//! min or max time measure where it has one, else list the time dimension
+//! sorted, one row; price extremes list the records with their price.
+
+use strata_engine::query::TimeDimensionSpec;
+use strata_schema::MemberKind;
+
+use super::parse::Analysis;
+use super::text::{same_word, split_identifier, stem};
+use super::OfflineParser;
+use crate::catalog::CatalogMember;
+use crate::intent::Intent;
+use crate::translation::Translation;
+
+/// Words asking for the earliest record.
+const EARLIEST: &[&str] = &["first", "earliest", "oldest"];
+/// Words asking for the latest record.
+const LATEST: &[&str] = &["last", "latest", "newest", "recent", "recently"];
+/// Words asking for the most expensive records.
+const PRICIEST: &[&str] = &["priciest", "expensive", "dearest", "costliest"];
+/// Words asking for the cheapest records.
+const CHEAPEST: &[&str] = &["cheapest", "inexpensive", "affordable"];
+/// Words that turn "expensive" around ("least expensive").
+const LESS: &[&str] = &["least", "less", "lowest"];
+
+/// Which end of the order a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    First,
+    Last,
+}
+
+/// The owner of the thing asked about: the first counted measure's cube,
+/// else the first member's.
+fn subject_owner<'c>(members: &'c [CatalogMember], t: &Translation) -> Option<&'c str> {
+    let find = |name: &String| members.iter().find(|m| m.name == *name);
+    t.query
+        .measures
+        .iter()
+        .filter_map(find)
+        .find(|m| m.is_count())
+        .or_else(|| {
+            t.query
+                .measures
+                .iter()
+                .chain(&t.query.dimensions)
+                .filter_map(find)
+                .next()
+        })
+        .map(|m| m.owner.as_str())
+        .or_else(|| {
+            let mut names = Vec::new();
+            for f in &t.query.filters {
+                f.member_names(&mut |n| names.push(n.to_owned()));
+            }
+            names
+                .iter()
+                .filter_map(find)
+                .next()
+                .map(|m| m.owner.as_str())
+        })
+}
+
+/// The trigger word's position and the end it asks for, when the word was
+/// left unused by the rest of the reading (not part of "last month").
+fn time_extreme(a: &Analysis, t: &Translation) -> Option<(usize, End)> {
+    let unused = |orig: &str| t.unmatched.iter().any(|u| u.eq_ignore_ascii_case(orig));
+    a.tokens.iter().enumerate().find_map(|(i, tok)| {
+        let end = if EARLIEST.contains(&tok.text.as_str()) {
+            End::First
+        } else if LATEST.contains(&tok.text.as_str()) {
+            End::Last
+        } else {
+            return None;
+        };
+        unused(&tok.orig).then_some((i, end))
+    })
+}
+
+fn unmark(t: &mut Translation, words: &[&str]) {
+    t.unmatched
+        .retain(|u| !words.iter().any(|w| u.eq_ignore_ascii_case(w)));
+}
+
+/// Rewrites `t` for an earliest/latest or priciest/cheapest question;
+/// returns whether it did.
+pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    price_extreme(parser, a, t) || earliest_or_latest(parser, a, t) || moment_alone(parser, t)
+}
+
+/// "date of the first order": the first-order measure is the date; a day
+/// grouping read from "date" would split it into every day.
+fn moment_alone(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let moments = !t.query.measures.is_empty()
+        && t.query.measures.iter().all(|name| {
+            members.iter().any(|m| {
+                m.name == *name
+                    && matches!(m.agg_type.as_deref(), Some("min" | "max"))
+                    && is_moment(m)
+            })
+        });
+    let before = t.query.time_dimensions.len();
+    if moments {
+        t.query
+            .time_dimensions
+            .retain(|td| td.date_range.is_some() || td.compare_date_range.is_some());
+        for td in &mut t.query.time_dimensions {
+            td.granularity = None;
+        }
+        t.intent = Intent::Metric;
+    }
+    moments && before != t.query.time_dimensions.len()
+}
+
+fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let Some((at, end)) = time_extreme(a, t) else {
+        return false;
+    };
+    let members = parser.catalog().members();
+    // The time dimension: one the other unused words name ("completed" →
+    // `completedDate`, "signed up" → `signed_up_at`), else the query's, else
+    // the owner's first.
+    let unused: Vec<String> = t.unmatched.iter().map(|u| u.to_lowercase()).collect();
+    let owner = subject_owner(members, t);
+    let named = members.iter().find(|m| {
+        owner.is_none_or(|o| m.owner == o)
+            && !m.in_view
+            && m.is_time()
+            && split_identifier(m.short_name())
+                .iter()
+                .any(|w| unused.iter().any(|u| same_word(u, w)))
+    });
+    let current = t
+        .query
+        .time_dimensions
+        .first()
+        .and_then(|td| members.iter().find(|m| m.name == td.dimension));
+    let Some(time) = named.or(current).or_else(|| {
+        owner.and_then(|o| members.iter().find(|m| m.owner == o && m.is_time()))
+    }) else {
+        return false;
+    };
+    let who = a
+        .tokens
+        .first()
+        .is_some_and(|tok| matches!(tok.text.as_str(), "who" | "which"));
+    // The model's own min/max time measure for it, e.g. `first_order_at`.
+    let wanted = if end == End::First { "min" } else { "max" };
+    let measure = members.iter().find(|m| {
+        m.owner == time.owner
+            && m.kind == MemberKind::Measure
+            && m.agg_type.as_deref() == Some(wanted)
+            && is_moment(m)
+    });
+    let range = t
+        .query
+        .time_dimensions
+        .iter()
+        .find_map(|td| td.date_range.clone());
+    t.query.time_dimensions = range
+        .map(|r| TimeDimensionSpec {
+            dimension: time.name.clone(),
+            granularity: None,
+            date_range: Some(r),
+            compare_date_range: None,
+        })
+        .into_iter()
+        .collect();
+    match measure.filter(|_| !who) {
+        Some(m) => {
+            t.query.measures = vec![m.name.clone()];
+            t.query.dimensions.clear();
+            t.query.order = None;
+            t.query.limit = None;
+            t.intent = Intent::Metric;
+        }
+        None => {
+            let mut dimensions = Vec::new();
+            if who {
+                if let Some(name) = name_dimension(members, &time.owner) {
+                    dimensions.push(name.name.clone());
+                }
+            }
+            dimensions.push(time.name.clone());
+            t.query.measures.clear();
+            t.query.dimensions = dimensions;
+            t.query.order = Some(vec![(time.name.clone(), end == End::Last)]);
+            t.query.limit = Some(1);
+            t.intent = Intent::TopN;
+        }
+    }
+    t.query.ungrouped = false;
+    let word = a.tokens[at].orig.clone();
+    let named_word: Vec<String> = named
+        .map(|n| {
+            unused
+                .iter()
+                .filter(|u| {
+                    split_identifier(n.short_name())
+                        .iter()
+                        .any(|w| same_word(u, w))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut done: Vec<&str> = vec![word.as_str(), "ever", "most"];
+    done.extend(named_word.iter().map(String::as_str));
+    unmark(t, &done);
+    true
+}
+
+/// Whether a min/max measure is a moment ("first_order_at", "Last Order
+/// Date"), not an amount: its type says so, or its name or title does.
+fn is_moment(m: &CatalogMember) -> bool {
+    let mut words = split_identifier(m.short_name());
+    words.extend(m.title.split_whitespace().map(str::to_lowercase));
+    m.data_type == "time"
+        || split_identifier(m.short_name())
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "at" | "on" | "date" | "time"))
+        || words
+            .iter()
+            .any(|w| EARLIEST.contains(&w.as_str()) || LATEST.contains(&w.as_str()) || w == "date")
+}
+
+/// Whether a word asks for an extreme record; such a word does not make a
+/// question unreadable before [`apply`] has looked at it.
+pub(crate) fn is_extreme_word(word: &str) -> bool {
+    let w = word.to_lowercase();
+    [EARLIEST, LATEST, PRICIEST, CHEAPEST]
+        .iter()
+        .any(|list| list.contains(&w.as_str()))
+}
+
+/// The display name of an owner's records: a string dimension called
+/// `name` (or ending in it), else its first string dimension.
+fn name_dimension<'c>(members: &'c [CatalogMember], owner: &str) -> Option<&'c CatalogMember> {
+    let strings = || {
+        members
+            .iter()
+            .filter(move |m| m.owner == owner && m.kind == MemberKind::Dimension)
+            .filter(|m| m.data_type == "string" && !m.primary_key)
+    };
+    strings()
+        .find(|m| m.short_name() == "name")
+        .or_else(|| strings().find(|m| split_identifier(m.short_name()).last().is_some_and(|w| w == "name")))
+        .or_else(|| strings().next())
+}
+
+fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let found = a.tokens.iter().enumerate().find_map(|(i, tok)| {
+        let w = tok.text.as_str();
+        let turned = i > 0 && LESS.contains(&a.tokens[i - 1].text.as_str());
+        if PRICIEST.contains(&w) {
+            Some((i, !turned))
+        } else if CHEAPEST.contains(&w) {
+            Some((i, false))
+        } else {
+            None
+        }
+    });
+    let Some((at, descending)) = found else {
+        return false;
+    };
+    let members = parser.catalog().members();
+    let Some(owner) = subject_owner(members, t) else {
+        return false;
+    };
+    let number_dims = || {
+        members.iter().filter(move |m| {
+            m.owner == owner
+                && m.kind == MemberKind::Dimension
+                && m.data_type == "number"
+                && !m.primary_key
+        })
+    };
+    let price = number_dims()
+        .find(|m| split_identifier(m.short_name()).iter().any(|w| w == "price"))
+        .or_else(|| number_dims().find(|m| m.format.as_deref() == Some("currency")));
+    let (Some(price), Some(name)) = (price, name_dimension(members, owner)) else {
+        return false;
+    };
+    // "the cheapest book": one; "the 20 priciest products": 20; "the
+    // priciest products": ten.
+    let singular = a.tokens[at + 1..]
+        .iter()
+        .find(|tok| !matches!(tok.text.as_str(), "a" | "an" | "the"))
+        .is_some_and(|tok| {
+            // As typed: a spelling correction may have made "book" "books".
+            let typed = tok.orig.to_lowercase();
+            stem(&typed) == typed
+        });
+    let counted = at
+        .checked_sub(1)
+        .and_then(|p| a.tokens[p].number())
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0)
+        .map(|n| n as u64);
+    let limit = a
+        .ranking
+        .limit
+        .map(u64::from)
+        .or(counted)
+        .unwrap_or(if singular { 1 } else { 10 });
+    t.query.measures.clear();
+    t.query.dimensions = vec![name.name.clone(), price.name.clone()];
+    t.query.order = Some(vec![(price.name.clone(), descending)]);
+    t.query.limit = Some(limit);
+    t.query.ungrouped = false;
+    t.query.time_dimensions.retain(|td| td.date_range.is_some());
+    for td in &mut t.query.time_dimensions {
+        td.granularity = None;
+    }
+    t.intent = Intent::TopN;
+    let word = a.tokens[at].orig.clone();
+    unmark(t, &[word.as_str()]);
+    true
+}

@@ -1,0 +1,163 @@
+//! Content words a translation did not use. Every word of a question is
+//! either used, known filler, or reported: a word like "negative", "rolling"
+//! or "priciest" that nothing in the answer accounts for usually means the
+//! answer is to a broader or different question, so the person is asked
+//! instead, with the closest members and the question without the word as
+//! choices.
+
+use strata_schema::MemberKind;
+
+use super::guard::is_share_word;
+use super::text::{edit_distance, same_word, split_identifier, tokenize, typo_budget};
+use crate::catalog::{Catalog, CatalogMember};
+use crate::clarification::Clarification;
+use crate::translation::Translation;
+
+/// Verbs and adverbs that carry no condition of their own ("orders that came
+/// in", "what brings in revenue", "products we developed").
+const FILLER: &[&str] = &[
+    "add", "also", "actually", "away", "break", "bring", "brings", "brought", "came", "come",
+    "comes", "coming", "currently", "develop", "developed", "ever", "generate", "generated",
+    "given", "happen", "happened", "include", "included", "includes", "including", "like",
+    "narrow", "paid", "pay", "put", "really", "right", "so", "still", "too", "well", "keep",
+    "kept", "make", "makes", "mean", "means", "want", "wanted", "need", "needed", "look",
+    "looking", "people", "folks", "guys", "team", "business", "company", "firm", "store",
+    "shop", "today", "now", "again", "exactly", "roughly", "approximately", "around", "about",
+    "vs", "up", "down", "there", "use", "used", "uses", "using", "single", "old", "olds",
+    // How people talk about results without naming one.
+    "perform", "performing", "performed", "performance", "doing", "went", "goes", "going",
+    "drove", "drive", "drives", "driving", "contribute", "contributes", "contributed",
+    "contribution", "accounted", "received", "receive", "recorded", "registered", "created",
+    "processed", "submitted", "handled", "happening", "summary", "snapshot", "picture",
+    "mix", "distribution", "report", "dashboard", "view", "key", "main", "good", "bad",
+    "strong", "weak", "healthy", "typical", "typically", "usually", "normally", "generally",
+    "basically", "quick", "quickly", "exact", "precise", "thanks", "thank", "hey", "hello",
+    "kindly", "breakdown", "broken", "dig", "deeper", "drill", "zoom", "focus", "focusing",
+    "entire", "everything", "anything", "something", "stuff", "things", "thing", "rundown",
+    "look", "looks", "seeing", "interested", "curious", "wondering", "know", "find",
+    "figure", "calculate", "compute", "pull", "fetch", "grab", "check", "across", "together",
+    "respectively", "separately", "individually", "combined", "altogether", "overall",
+];
+
+/// Calendar words: the time reading uses them or leaves them harmless
+/// ("18-24 year olds").
+fn is_time_unit(stem: &str) -> bool {
+    matches!(
+        stem,
+        "day" | "week" | "month" | "quarter" | "year" | "hour" | "period" | "time" | "date"
+    )
+}
+
+/// Words a count of things makes redundant ("how many unique buyers").
+const COUNT_WORDS: &[&str] = &["unique", "distinct", "different", "individual", "separate"];
+
+/// The words that describe a member: its name, title, synonyms and, when
+/// `description`, its description.
+fn described_by(m: &CatalogMember, description: bool) -> Vec<String> {
+    let mut words = split_identifier(m.short_name());
+    let texts = std::iter::once(m.title.as_str())
+        .chain(m.synonyms.iter().map(String::as_str))
+        .chain(m.description.as_deref().filter(|_| description));
+    for text in texts {
+        words.extend(tokenize(text).into_iter().map(|t| t.stem));
+    }
+    words
+}
+
+/// The members a translation's query names.
+fn query_members<'c>(catalog: &'c Catalog, t: &Translation) -> Vec<&'c CatalogMember> {
+    let q = &t.query;
+    let mut names: Vec<&str> = q
+        .measures
+        .iter()
+        .chain(&q.dimensions)
+        .chain(&q.segments)
+        .map(String::as_str)
+        .collect();
+    names.extend(q.time_dimensions.iter().map(|td| td.dimension.as_str()));
+    let mut filter_members = Vec::new();
+    for f in &q.filters {
+        f.member_names(&mut |m| filter_members.push(m.to_owned()));
+    }
+    names.extend(filter_members.iter().map(String::as_str));
+    names.iter().filter_map(|n| catalog.get(n)).collect()
+}
+
+/// The unmatched words of `t` that are neither filler nor described by a
+/// member of its query.
+pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation) -> Vec<String> {
+    let chosen = query_members(catalog, t);
+    let counts = chosen.iter().any(|m| m.is_count());
+    let described: Vec<String> = chosen
+        .into_iter()
+        .flat_map(|m| described_by(m, true))
+        .collect();
+    t.unmatched
+        .iter()
+        .filter(|w| !w.starts_with('('))
+        .filter(|w| {
+            let token = tokenize(w);
+            let Some(tok) = token.first() else {
+                return false;
+            };
+            tok.text.chars().count() >= 3
+                && tok.number().is_none()
+                && !FILLER.contains(&tok.text.as_str())
+                && !is_time_unit(&tok.stem)
+                && !is_share_word(&tok.text)
+                && !(counts && COUNT_WORDS.contains(&tok.text.as_str()))
+                && !described
+                    .iter()
+                    .any(|d| same_word(&tok.text, d) || same_word(&tok.stem, d))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The clarification for an unplaced word: the members whose names come
+/// closest to it, each as the question asked with that member, and last the
+/// question without the word.
+pub(crate) fn clarify(catalog: &Catalog, question: &str, word: &str) -> Clarification {
+    let lower = word.to_lowercase();
+    let stem = tokenize(&lower)
+        .first()
+        .map(|t| t.stem.clone())
+        .unwrap_or_default();
+    let budget = typo_budget(&stem).max(1);
+    let mut near: Vec<(usize, &CatalogMember)> = catalog
+        .members()
+        .iter()
+        .filter(|m| m.kind != MemberKind::Segment && !m.in_view)
+        .filter_map(|m| {
+            let distance = described_by(m, false)
+                .iter()
+                .map(|d| {
+                    if same_word(&stem, d) {
+                        0
+                    } else {
+                        edit_distance(&stem, d, budget)
+                    }
+                })
+                .min()?;
+            (distance <= budget).then_some((distance, m))
+        })
+        .collect();
+    near.sort_by_key(|(d, m)| (*d, m.title.len()));
+    let mut titles: Vec<String> = Vec::new();
+    for (_, m) in near {
+        let title = m.title.to_lowercase();
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+        if titles.len() == 4 {
+            break;
+        }
+    }
+    let mut c = Clarification::replacing(
+        question,
+        word,
+        titles.into_iter().map(|title| (title.clone(), title)),
+    );
+    c.offer_without(question, word);
+    c
+}
