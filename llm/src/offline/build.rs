@@ -337,7 +337,16 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     }
 
     let members = parser.catalog().members();
-    if r.measures.is_empty() && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty()) {
+    // "which countries are in South America", "the ISO code for South
+    // Korea": a value looked up, not counted.
+    let grouped_by = a.tokens.iter().any(|t| super::cues::is_group_marker(&t.text));
+    let lookup = !a.count_cue
+        && !r.dimensions.is_empty()
+        && !r.filters.is_empty()
+        && !grouped_by
+        && a.times.is_empty()
+        && a.ranking.direction.is_none();
+    if r.measures.is_empty() && !lookup && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty()) {
         let owner = r
             .dimensions
             .iter()

@@ -304,10 +304,13 @@ impl Lexicon {
             has_order_dimension: false,
         };
         let owner = owner.unwrap_or(&fallback);
+        // Among members a business word fits equally, the one titled by the
+        // word alone ("Revenue" before "Product Revenue").
+        let plain_title = u32::from(words_of(&m.title).len() == 1);
         for concept in CONCEPTS {
             if (concept.applies)(m, &words, owner) {
                 for w in concept.words {
-                    self.add(w, i, concept.score);
+                    self.add(w, i, concept.score + plain_title);
                 }
             }
         }

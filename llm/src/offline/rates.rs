@@ -139,6 +139,16 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         .flat_map(|m| m.candidates.iter().map(|e| members[e.member].name.as_str()))
         .collect();
     t.query.dimensions.retain(|d| grouped.contains(&d.as_str()));
+    // "what share of orders get returned": "returned" named the rate, it is
+    // not a filter to status = returned.
+    let rate_words = member_words(rate);
+    t.query.filters.retain(|f| match f {
+        strata_engine::query::Filter::Member { values, .. } => !values.iter().flatten().any(|v| {
+            let v = v.to_lowercase();
+            rate_words.iter().any(|w| same_word(&v, w))
+        }),
+        _ => true,
+    });
     t.query.measures = vec![rate.name.clone()];
     if let Some(order) = t.query.order.as_mut() {
         for (member, _) in order.iter_mut() {

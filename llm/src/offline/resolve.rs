@@ -107,9 +107,16 @@ pub fn resolve(
 ) -> Resolution {
     let members = catalog.members();
     let mut best = resolve_cubes(catalog, hints, slots, need_time);
+    // Views are built around facts: a question that measures nothing
+    // ("which countries are in South America") reads the cubes themselves,
+    // whose rows a view would narrow to those with facts.
+    let measured = slots
+        .iter()
+        .flatten()
+        .any(|e| members[e.member].kind == MemberKind::Measure);
     let views: BTreeSet<&str> = members
         .iter()
-        .filter(|m| m.in_view)
+        .filter(|m| m.in_view && (measured || best.is_none()))
         .map(|m| m.owner.as_str())
         .collect();
     // Views in catalog order.
