@@ -360,6 +360,28 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         }
     }
 
+    // "show all Beauty products under 25", "list our products": the
+    // records by name, not their count.
+    let listed_all = a.tokens.iter().any(|t| matches!(t.text.as_str(), "all" | "list" | "every"));
+    if listed_all
+        && !a.count_cue
+        && r.dimensions.is_empty()
+        && a.ranking.direction.is_none()
+        && a.times.is_empty()
+    {
+        if let [m] = r.measures.as_slice() {
+            let owner = &members[*m].owner;
+            let name = super::extremes::name_dimension(members, owner);
+            if let (true, Some(name)) = (is_count_measure(&members[*m]), name) {
+                let name = members.iter().position(|x| x.name == name.name);
+                if let Some(name) = name {
+                    r.measures.clear();
+                    r.dimensions.push(name);
+                }
+            }
+        }
+    }
+
     // Time.
     let ranges = a.ranges();
     let granularity = a.granularity();
@@ -405,7 +427,17 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         // "best-selling product", "least popular payment method": one; "top
         // products": ten; "customers with the most orders": all, sorted.
         let grouped = !r.dimensions.is_empty();
-        let singular = grouped && singular_subject(a, parser.catalog());
+        // "which day had the highest sales": one period.
+        let which_period = r.dimensions.is_empty()
+            && granularity.is_some()
+            && a.tokens.windows(2).any(|w| {
+                matches!(w[0].text.as_str(), "which" | "what")
+                    && matches!(
+                        w[1].orig.to_lowercase().as_str(),
+                        "day" | "week" | "month" | "quarter" | "year" | "date" | "hour"
+                    )
+            });
+        let singular = (grouped && singular_subject(a, parser.catalog())) || which_period;
         if limit.is_none() && (ranking.top || (ranking.superlative && singular)) {
             limit = Some(if singular { 1 } else { 10 });
         }
@@ -415,8 +447,13 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let listing = (granularity.is_none() && !comparison)
         .then(|| largest_records(parser, a, &r))
         .flatten();
-    // The key makes every row a record, so no `ungrouped` is needed.
+    // A primary key makes every row a record; another id ("order id" of
+    // sales lines) repeats, so those rows are listed ungrouped.
+    let mut ungrouped = false;
     if let Some((dimensions, amount)) = listing {
+        ungrouped = !dimensions
+            .first()
+            .is_some_and(|&k| members[k].primary_key);
         r.measures.clear();
         r.dimensions = dimensions;
         let desc = ranking.direction != Some(Direction::Asc);
@@ -454,6 +491,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         filters: r.filters.iter().map(|f| f.to_filter(parser)).collect(),
         order: (!order.is_empty()).then_some(order),
         limit: limit.map(u64::from),
+        ungrouped,
         ..empty_query()
     };
     Ok(Translation {

@@ -239,7 +239,7 @@ pub(crate) fn is_extreme_word(word: &str) -> bool {
 
 /// The display name of an owner's records: a string dimension called
 /// `name` (or ending in it), else its first string dimension.
-fn name_dimension<'c>(members: &'c [CatalogMember], owner: &str) -> Option<&'c CatalogMember> {
+pub(crate) fn name_dimension<'c>(members: &'c [CatalogMember], owner: &str) -> Option<&'c CatalogMember> {
     let strings = || {
         members
             .iter()
