@@ -83,6 +83,21 @@ fn year_at(t: &[&str], k: usize) -> Option<(i32, usize)> {
     t.get(k + skip).and_then(|w| year(w)).map(|y| (y, skip + 1))
 }
 
+/// A year named relative to today at `k` ("of last year", "of this year"):
+/// the year and the tokens used from `k`.
+fn relative_year(t: &[&str], k: usize, today: NaiveDate) -> Option<(i32, usize)> {
+    let mut at = k;
+    while matches!(t.get(at).copied(), Some("of" | "in" | "the")) {
+        at += 1;
+    }
+    let y = match (t.get(at).copied()?, t.get(at + 1).copied()?) {
+        ("last" | "previous" | "prior", "year") => today.year() - 1,
+        ("this" | "current", "year") => today.year(),
+        _ => return None,
+    };
+    Some((y, at + 2 - k))
+}
+
 /// A day of a month at `i`: "March 15", "15 March", "Mar 15th", with an
 /// optional year; without one, the most recent such day.
 fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
@@ -146,7 +161,7 @@ fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
         ("week", n) => (Calendar::Week(week_number(n)?), 2),
         (wn, _) => (Calendar::Week(week_number(wn.strip_prefix('w')?)?), 1),
     };
-    let (y, more, has_year) = match year_at(t, i + used) {
+    let (y, more, has_year) = match year_at(t, i + used).or_else(|| relative_year(t, i + used, today)) {
         Some((y, more)) => (y, more, true),
         None => {
             let started = match calendar {

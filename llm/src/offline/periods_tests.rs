@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use strata_engine::query::DateRangeSpec;
 
 use crate::offline::text::tokenize;
 use crate::offline::time::{find, RangeSpec, TimeKind};
@@ -189,5 +190,33 @@ fn days_of_a_month() {
     assert_eq!(
         kinds("revenue in calendar week 22 of 2025"),
         [abs("2025-05-26", "2025-06-01")]
+    );
+}
+
+#[test]
+fn halves_of_a_relative_year_and_the_same_period_a_year_earlier() {
+    let model = strata_demo::model().expect("demo model");
+    let catalog = crate::Catalog::from_model(&model);
+    let parser = crate::offline::OfflineParser::for_model(&catalog, &model);
+    let today = NaiveDate::from_ymd_opt(2026, 6, 17).expect("date");
+    let t = parser
+        .translate("revenue in the second half of last year by region", today)
+        .expect("understood");
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(
+        td.date_range,
+        Some(DateRangeSpec::Pair("2025-07-01".into(), "2025-12-31".into()))
+    );
+    assert!(td.compare_date_range.is_none());
+    let t = parser
+        .translate("YTD revenue vs the same period last year", today)
+        .expect("understood");
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(
+        td.compare_date_range,
+        Some(vec![
+            DateRangeSpec::Pair("2026-01-01".into(), "2026-06-17".into()),
+            DateRangeSpec::Pair("2025-01-01".into(), "2025-06-17".into()),
+        ])
     );
 }

@@ -309,7 +309,35 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             None => i += 1,
         }
     }
+    same_period_a_year_earlier(&t, &mut found);
     found
+}
+
+/// "YTD vs the same period last year", "this quarter against the same time
+/// a year ago": the earlier range is the first one moved back a year, not
+/// the whole of last year.
+fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding]) {
+    let Some(first) = found.iter().find_map(|f| match &f.kind {
+        TimeKind::Range(RangeSpec::Absolute(a, b)) => Some((*a, *b)),
+        _ => None,
+    }) else {
+        return;
+    };
+    let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
+    for f in found.iter_mut().skip(1) {
+        let year_back = matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
+        let opening = (f.start.saturating_sub(3)..f.start).find(|&k| t[k] == "same");
+        let (true, Some(start)) = (year_back, opening) else {
+            continue;
+        };
+        let between_ok = t[start + 1..f.start]
+            .iter()
+            .all(|w| matches!(*w, "period" | "time" | "range" | "days" | "as" | "of"));
+        if let (true, Some(a), Some(b)) = (between_ok, back(first.0), back(first.1)) {
+            f.kind = TimeKind::Range(RangeSpec::Absolute(a, b));
+            f.start = start;
+        }
+    }
 }
 
 fn relative(which: &str, unit: &str) -> TimeKind {
