@@ -156,6 +156,16 @@ pub struct Ranking {
     pub sort_key: Option<usize>,
 }
 
+/// "the lowest 5", "highest 3": a count right after a superlative is how
+/// many rows.
+fn superlative_count(r: &mut Ranking, i: usize, n: Option<u32>) {
+    if let Some(n) = n.filter(|&n| (2..=100).contains(&n)) {
+        r.limit = Some(n);
+        r.top = true;
+        r.used.push(i + 1);
+    }
+}
+
 /// Finds ranking words: "top 5", "bottom 3", "10 best", "highest", "sorted by",
 /// "ascending", "limit 20".
 pub fn ranking(tokens: &[Token]) -> Ranking {
@@ -195,11 +205,13 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 r.direction.get_or_insert(Direction::Desc);
                 r.superlative = true;
                 r.used.push(i);
+                superlative_count(&mut r, i, n1);
             }
             "lowest" | "least" | "fewest" | "smallest" | "minimum" => {
                 r.direction.get_or_insert(Direction::Asc);
                 r.superlative = true;
                 r.used.push(i);
+                superlative_count(&mut r, i, n1);
             }
             "ascending" | "asc" | "increasing" => {
                 r.direction = Some(Direction::Asc);

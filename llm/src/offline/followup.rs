@@ -115,7 +115,17 @@ pub fn refine(
     today: NaiveDate,
 ) -> Result<Translation, LlmError> {
     let catalog = parser.catalog();
-    let a = parser.reader().analyze(catalog, text, today);
+    let mut a = parser.reader().analyze(catalog, text, today);
+    let narrowing = a
+        .tokens
+        .first()
+        .is_some_and(|t| matches!(t.text.as_str(), "only" | "just" | "excluding" | "except" | "without"))
+        || a.tokens.windows(2).next().is_some_and(|w| {
+            w[0].text == "for" && !a.mentions.iter().any(|m| m.start == 1 && !super::roles::is_count_noun(catalog, m))
+        });
+    if narrowing {
+        parser.reader().qualify_count_nouns(catalog, &mut a);
+    }
     let names_measure = a
         .mentions
         .iter()

@@ -341,6 +341,18 @@ impl Reader {
         a
     }
 
+    /// A follow-up that narrows ("only business customers", "just premium
+    /// products"): its count nouns say what the filter applies to, not a new
+    /// figure, so they are absorbed and their values become filters.
+    pub(crate) fn qualify_count_nouns(&self, catalog: &Catalog, a: &mut Analysis) {
+        for m in a.mentions.iter_mut() {
+            if m.role == Role::Measure && super::roles::is_count_noun(catalog, m) {
+                m.absorbed = true;
+            }
+        }
+        self.split_value_nouns(catalog, a);
+    }
+
     /// "revenue from business customers": a count phrase that starts with a
     /// known value ("business"), next to another measure, is a filter on the
     /// value plus the noun it qualifies.
