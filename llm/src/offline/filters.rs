@@ -1,7 +1,7 @@
 //! Filter words: known dimension values ("only Europe", "web orders") and
 //! numeric conditions ("over 100", "at least $50").
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use strata_engine::query::FilterOperator;
 
@@ -23,7 +23,7 @@ struct ValueEntry {
 #[derive(Debug, Clone, Default)]
 pub struct ValueIndex {
     entries: Vec<ValueEntry>,
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: BTreeMap<String, Vec<usize>>,
     vocabulary: BTreeSet<String>,
 }
 
@@ -77,7 +77,9 @@ impl ValueIndex {
     /// The longest values whose words start at token `i`.
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<ValueMatch> {
         let first = tokens.get(i)?;
-        let candidates = self.by_first.get(&first.stem)?;
+        let Some(candidates) = self.by_first.get(&first.stem) else {
+            return self.demonym_at(first);
+        };
         let mut best: Option<ValueMatch> = None;
         for &e in candidates {
             let entry = &self.entries[e];
@@ -110,6 +112,37 @@ impl ValueIndex {
             }
         }
         best
+    }
+
+    /// "European", "Brazilian", "Japanese": the one-word value a demonym is
+    /// made from ("Europe", "Brazil", "Japan"), when exactly one value's
+    /// word starts with the stem the suffix leaves.
+    fn demonym_at(&self, token: &Token) -> Option<ValueMatch> {
+        const SUFFIXES: &[&str] = &["ean", "ian", "an", "ese", "ish"];
+        let word = token.text.as_str();
+        let base = SUFFIXES
+            .iter()
+            .find_map(|s| word.strip_suffix(s))
+            .filter(|b| b.chars().count() >= 3)?;
+        let mut hits: Vec<(usize, String)> = Vec::new();
+        let mut stems: Vec<&str> = Vec::new();
+        for (stem, list) in self.by_first.range(base.to_owned()..) {
+            if !stem.starts_with(base) {
+                break;
+            }
+            if stem.len() > base.len() + 3 {
+                continue;
+            }
+            for &e in list {
+                let entry = &self.entries[e];
+                if entry.stems.len() == 1 && !entry.exact_case {
+                    hits.push((entry.member, entry.value.clone()));
+                    stems.push(stem);
+                }
+            }
+        }
+        stems.dedup();
+        (stems.len() == 1).then_some(ValueMatch { len: 1, hits })
     }
 }
 

@@ -146,3 +146,19 @@ fn extremes_list_the_record_or_use_the_first_and_last_measures() {
         .expect("understood");
     assert!(t.query.measures[0].ends_with("revenue"));
 }
+
+#[test]
+fn demonyms_name_their_value() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("revenue from German customers", today())
+        .expect("understood");
+    let f = format!("{:?}", t.query.filters);
+    assert!(f.contains("Germany"), "{f}");
+    // A demonym of nothing in the data is still asked back.
+    assert!(matches!(
+        parser.translate("revenue from Martian customers", today()),
+        Err(LlmError::NeedsClarification { .. })
+    ));
+}

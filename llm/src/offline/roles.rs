@@ -63,7 +63,14 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         if group {
             role = Role::Group;
         }
-        if a.ranking.subject.and_then(first_content) == Some(m.start) && has_dim {
+        // "top 3 European countries": the ranked thing follows the value.
+        let subject = a.ranking.subject.and_then(first_content).map(|s| {
+            a.values
+                .iter()
+                .find(|v| v.start == s)
+                .map_or(s, |v| first_content(v.end).unwrap_or(v.end))
+        });
+        if subject == Some(m.start) && has_dim {
             role = Role::Group;
         }
         if a.ranking.sort_key.and_then(first_content) == Some(m.start) {
