@@ -41,6 +41,7 @@ mod joins;
 mod lexicon;
 mod parse;
 mod periods;
+mod qualifiers;
 mod rates;
 mod resolve;
 mod roles;
@@ -127,6 +128,8 @@ impl<'a> OfflineParser<'a> {
         rates::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);
+        // "orders completed in December", "cities with negative profit".
+        qualifiers::apply(self, &mut translation);
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.

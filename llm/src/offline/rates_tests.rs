@@ -162,3 +162,43 @@ fn demonyms_name_their_value() {
         Err(LlmError::NeedsClarification { .. })
     ));
 }
+
+#[test]
+fn words_that_name_a_time_dimension_or_a_sign() {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: city, sql: city, type: string}
+      - {name: orderDate, sql: od, type: time}
+      - {name: completedDate, sql: cd, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: totalProfit, sql: profit, type: sum}
+"#;
+    let model = strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("model");
+    let catalog = Catalog::from_model(&model);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("how many orders were completed in December 2023", today())
+        .expect("understood");
+    assert_eq!(t.query.time_dimensions[0].dimension, "sales.completedDate");
+    let t = parser
+        .translate("sales count in December 2023", today())
+        .expect("understood");
+    assert_eq!(t.query.time_dimensions[0].dimension, "sales.orderDate");
+    let t = parser
+        .translate("cities with negative total profit", today())
+        .expect("understood");
+    assert_eq!(
+        t.query.filters,
+        [strata_engine::query::Filter::Member {
+            member: "sales.totalProfit".into(),
+            operator: strata_engine::query::FilterOperator::Lt,
+            values: vec![Some("0".into())],
+        }]
+    );
+    assert_eq!(t.query.dimensions, ["sales.city"]);
+}

@@ -160,6 +160,7 @@ pub fn stem(word: &str) -> String {
         "children" => return "child".into(),
         "people" => return "person".into(),
         "sales" => return "sale".into(),
+        "ids" => return "id".into(),
         _ => {}
     }
     let n = word.chars().count();

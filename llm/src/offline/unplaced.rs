@@ -49,7 +49,10 @@ fn is_time_unit(stem: &str) -> bool {
 }
 
 /// Words a count of things makes redundant ("how many unique buyers").
-const COUNT_WORDS: &[&str] = &["unique", "distinct", "different", "individual", "separate"];
+const COUNT_WORDS: &[&str] = &[
+    "unique", "distinct", "different", "individual", "separate", "line", "lines", "row", "rows",
+    "record", "records", "entry", "entries", "transaction", "transactions",
+];
 
 /// The words that describe a member: its name, title, synonyms and, when
 /// `description`, its description.

@@ -1,0 +1,87 @@
+//! Words that qualify what was already read: a verb naming which time
+//! dimension a period applies to ("orders completed in December" dates the
+//! completion, not the order), and the sign of a measure ("cities with
+//! negative profit" keeps the rows whose profit is below zero).
+
+use strata_engine::query::{Filter, FilterOperator};
+use strata_schema::MemberKind;
+
+use super::text::{same_word, split_identifier};
+use super::OfflineParser;
+use crate::translation::Translation;
+
+/// Sign words and the condition they put on a measure.
+const SIGNS: &[(&str, FilterOperator)] = &[
+    ("negative", FilterOperator::Lt),
+    ("unprofitable", FilterOperator::Lt),
+    ("loss", FilterOperator::Lt),
+    ("losing", FilterOperator::Lt),
+    ("positive", FilterOperator::Gt),
+];
+
+/// Applies both readings; returns whether `t` changed.
+pub(crate) fn apply(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
+    let timed = time_named_by_a_word(parser, t);
+    sign_of_a_measure(parser, t) || timed
+}
+
+fn time_named_by_a_word(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let unused: Vec<String> = t.unmatched.iter().map(|u| u.to_lowercase()).collect();
+    let mut used = Vec::new();
+    for td in &mut t.query.time_dimensions {
+        let Some(current) = members.iter().find(|m| m.name == td.dimension) else {
+            continue;
+        };
+        // Another time dimension of the same cube or view whose name has an
+        // unused word of the question ("completed" → `completedDate`).
+        let named = members.iter().find_map(|m| {
+            if m.owner != current.owner || !m.is_time() || m.name == current.name {
+                return None;
+            }
+            let words = split_identifier(m.short_name());
+            unused
+                .iter()
+                .find(|u| u.len() >= 4 && words.iter().any(|w| same_word(u, w)))
+                .map(|u| (m, u.clone()))
+        });
+        if let Some((m, word)) = named {
+            td.dimension = m.name.clone();
+            used.push(word);
+        }
+    }
+    t.unmatched
+        .retain(|u| !used.iter().any(|w| u.eq_ignore_ascii_case(w)));
+    !used.is_empty()
+}
+
+fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let Some((word, operator)) = t.unmatched.iter().find_map(|u| {
+        let lower = u.to_lowercase();
+        SIGNS
+            .iter()
+            .find(|(w, _)| *w == lower)
+            .map(|(_, op)| (u.clone(), *op))
+    }) else {
+        return false;
+    };
+    // The first summed measure of the query: a sign of a count means nothing.
+    let measure = t.query.measures.iter().find(|name| {
+        members.iter().any(|m| {
+            m.name == **name
+                && m.kind == MemberKind::Measure
+                && matches!(m.agg_type.as_deref(), Some("sum" | "number" | "avg"))
+        })
+    });
+    let Some(measure) = measure.cloned() else {
+        return false;
+    };
+    t.query.filters.push(Filter::Member {
+        member: measure,
+        operator,
+        values: vec![Some("0".to_owned())],
+    });
+    t.unmatched.retain(|u| *u != word);
+    true
+}
