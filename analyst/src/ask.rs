@@ -20,6 +20,7 @@ use crate::outcome::{Answer, AvailableMembers, Outcome, Refusal, RefusalReason};
 use crate::run::{present, run, NotRun, Ran};
 use crate::scope::AnalystScope;
 use crate::similar::{closest, MAX_EXAMPLES, NEAR_DUPLICATE};
+use crate::value_search;
 use crate::Analyst;
 
 /// Longest question accepted (characters).
@@ -70,9 +71,9 @@ impl Analyst {
             None => None,
         };
         let entry = self.catalogs().for_caller(scope).await;
-        let catalog = &entry.catalog;
+        let mut catalog = std::borrow::Cow::Borrowed(&entry.catalog);
         let previous = existing.as_ref().and_then(Conversation::last_translation);
-        let pairs = self.usable_pairs(scope, catalog).await?;
+        let pairs = self.usable_pairs(scope, &catalog).await?;
         let today = chrono::Utc::now().date_naive();
 
         // A question about the future is translated as the history it is
@@ -84,13 +85,42 @@ impl Analyst {
         let mut translated = self
             .translate(
                 scope.engine(),
-                catalog,
+                &catalog,
                 read_as,
                 previous.as_ref(),
                 &pairs,
                 today,
             )
             .await;
+        // A value the catalog does not list ("Emma Schmidt"): looked up in
+        // the caller's data, then the question is read again.
+        if let Err(LlmError::NeedsClarification { clarification, .. }) = &translated {
+            if let Some(word) = clarification.unknown.first() {
+                let phrases = value_search::phrases_around(read_as, word);
+                let found = value_search::find_one(scope, &catalog, &phrases).await;
+                if let Some((dimension, value)) = &found {
+                    let mut known = catalog.into_owned();
+                    let mut values = known
+                        .get(dimension)
+                        .map(|m| m.sample_values.clone())
+                        .unwrap_or_default();
+                    values.push(value.clone());
+                    known.set_sample_values(dimension, values);
+                    catalog = std::borrow::Cow::Owned(known);
+                    translated = self
+                        .translate(
+                            scope.engine(),
+                            &catalog,
+                            read_as,
+                            previous.as_ref(),
+                            &pairs,
+                            today,
+                        )
+                        .await;
+                }
+            }
+        }
+        let catalog: &Catalog = &catalog;
         if let (Some((_, ask)), Ok((translation, _))) = (&forecast_ask, &mut translated) {
             let shaped = match forecasting::unsupported(&translation.query) {
                 Some(why) => Err(why),

@@ -66,6 +66,7 @@ mod scope;
 mod test_support;
 #[cfg(test)]
 mod tests;
+mod value_search;
 
 use std::path::PathBuf;
 use std::sync::Arc;

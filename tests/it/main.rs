@@ -41,3 +41,4 @@ mod sql_snapshots;
 mod sub_query;
 mod tenancy;
 mod uploads;
+mod value_search;

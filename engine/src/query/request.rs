@@ -16,8 +16,9 @@ pub const DEFAULT_LIMIT: u64 = 10_000;
 /// Cube's maximum row limit.
 pub const MAX_LIMIT: u64 = 50_000;
 
-/// A parsed Cube query.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A parsed Cube query. [`Query::default`] is the query `{}` reads as: no
+/// members, in UTC.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     /// Requested measures, as written.
     pub measures: Vec<String>,
@@ -43,6 +44,25 @@ pub struct Query {
     pub ungrouped: bool,
     /// `renewQuery`: bypass caches.
     pub renew_query: bool,
+}
+
+impl Default for Query {
+    fn default() -> Query {
+        Query {
+            measures: Vec::new(),
+            dimensions: Vec::new(),
+            segments: Vec::new(),
+            time_dimensions: Vec::new(),
+            filters: Vec::new(),
+            order: None,
+            limit: None,
+            offset: None,
+            timezone: "UTC".to_owned(),
+            total: false,
+            ungrouped: false,
+            renew_query: false,
+        }
+    }
 }
 
 /// A `timeDimensions` entry.

@@ -321,7 +321,9 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         && r.time_group.is_none();
     // "earliest order date", "who signed up most recently": read further
     // by `extremes`.
-    let extreme = unmatched.iter().any(|w| super::extremes::is_extreme_word(w));
+    let extreme = unmatched
+        .iter()
+        .any(|w| super::extremes::is_extreme_word(w));
     if nothing || (r.measures.is_empty() && !unmatched.is_empty() && !extreme) {
         let words = if unmatched.is_empty() {
             vec![a
@@ -339,14 +341,18 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let members = parser.catalog().members();
     // "which countries are in South America", "the ISO code for South
     // Korea": a value looked up, not counted.
-    let grouped_by = a.tokens.iter().any(|t| super::cues::is_group_marker(&t.text));
+    let grouped_by = a
+        .tokens
+        .iter()
+        .any(|t| super::cues::is_group_marker(&t.text));
     let lookup = !a.count_cue
         && !r.dimensions.is_empty()
         && !r.filters.is_empty()
         && !grouped_by
         && a.times.is_empty()
         && a.ranking.direction.is_none();
-    if r.measures.is_empty() && !lookup && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty()) {
+    if r.measures.is_empty() && !lookup && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty())
+    {
         let owner = r
             .dimensions
             .iter()
@@ -362,7 +368,10 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
 
     // "show all Beauty products under 25", "list our products": the
     // records by name, not their count.
-    let listed_all = a.tokens.iter().any(|t| matches!(t.text.as_str(), "all" | "list" | "every"));
+    let listed_all = a
+        .tokens
+        .iter()
+        .any(|t| matches!(t.text.as_str(), "all" | "list" | "every"));
     if listed_all
         && !a.count_cue
         && r.dimensions.is_empty()
@@ -451,9 +460,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     // sales lines) repeats, so those rows are listed ungrouped.
     let mut ungrouped = false;
     if let Some((dimensions, amount)) = listing {
-        ungrouped = !dimensions
-            .first()
-            .is_some_and(|&k| members[k].primary_key);
+        ungrouped = !dimensions.first().is_some_and(|&k| members[k].primary_key);
         r.measures.clear();
         r.dimensions = dimensions;
         let desc = ranking.direction != Some(Direction::Asc);

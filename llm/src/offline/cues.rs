@@ -95,7 +95,9 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
         // month": a table asked for at the start of the question.
         if t[i] == "table"
             && matches!(w1, "of" | "with" | "showing")
-            && t[..i].iter().all(|w| matches!(*w, "a" | "an" | "the" | "show" | "give" | "me"))
+            && t[..i]
+                .iter()
+                .all(|w| matches!(*w, "a" | "an" | "the" | "show" | "give" | "me"))
         {
             return Some(ChartCue {
                 start: i,

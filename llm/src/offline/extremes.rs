@@ -139,9 +139,10 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         .time_dimensions
         .first()
         .and_then(|td| members.iter().find(|m| m.name == td.dimension));
-    let Some(time) = named.or(current).or_else(|| {
-        owner.and_then(|o| members.iter().find(|m| m.owner == o && m.is_time()))
-    }) else {
+    let Some(time) = named
+        .or(current)
+        .or_else(|| owner.and_then(|o| members.iter().find(|m| m.owner == o && m.is_time())))
+    else {
         return false;
     };
     let who = a
@@ -239,7 +240,10 @@ pub(crate) fn is_extreme_word(word: &str) -> bool {
 
 /// The display name of an owner's records: a string dimension called
 /// `name` (or ending in it), else its first string dimension.
-pub(crate) fn name_dimension<'c>(members: &'c [CatalogMember], owner: &str) -> Option<&'c CatalogMember> {
+pub(crate) fn name_dimension<'c>(
+    members: &'c [CatalogMember],
+    owner: &str,
+) -> Option<&'c CatalogMember> {
     let strings = || {
         members
             .iter()
@@ -248,7 +252,13 @@ pub(crate) fn name_dimension<'c>(members: &'c [CatalogMember], owner: &str) -> O
     };
     strings()
         .find(|m| m.short_name() == "name")
-        .or_else(|| strings().find(|m| split_identifier(m.short_name()).last().is_some_and(|w| w == "name")))
+        .or_else(|| {
+            strings().find(|m| {
+                split_identifier(m.short_name())
+                    .last()
+                    .is_some_and(|w| w == "name")
+            })
+        })
         .or_else(|| strings().next())
 }
 
@@ -280,7 +290,11 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
         })
     };
     let price = number_dims()
-        .find(|m| split_identifier(m.short_name()).iter().any(|w| w == "price"))
+        .find(|m| {
+            split_identifier(m.short_name())
+                .iter()
+                .any(|w| w == "price")
+        })
         .or_else(|| number_dims().find(|m| m.format.as_deref() == Some("currency")));
     let (Some(price), Some(name)) = (price, name_dimension(members, owner)) else {
         return false;

@@ -116,13 +116,18 @@ pub fn refine(
 ) -> Result<Translation, LlmError> {
     let catalog = parser.catalog();
     let mut a = parser.reader().analyze(catalog, text, today);
-    let narrowing = a
-        .tokens
-        .first()
-        .is_some_and(|t| matches!(t.text.as_str(), "only" | "just" | "excluding" | "except" | "without"))
-        || a.tokens.windows(2).next().is_some_and(|w| {
-            w[0].text == "for" && !a.mentions.iter().any(|m| m.start == 1 && !super::roles::is_count_noun(catalog, m))
-        });
+    let narrowing = a.tokens.first().is_some_and(|t| {
+        matches!(
+            t.text.as_str(),
+            "only" | "just" | "excluding" | "except" | "without"
+        )
+    }) || a.tokens.windows(2).next().is_some_and(|w| {
+        w[0].text == "for"
+            && !a
+                .mentions
+                .iter()
+                .any(|m| m.start == 1 && !super::roles::is_count_noun(catalog, m))
+    });
     if narrowing {
         parser.reader().qualify_count_nouns(catalog, &mut a);
     }
@@ -258,11 +263,12 @@ pub fn refine(
         let t = match time {
             Some(ref mut t) => t,
             None => {
-                let td = pick_time(catalog, parser.joins(), &r.resolution, &measures).or_else(|| {
-                    measures
-                        .first()
-                        .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
-                });
+                let td =
+                    pick_time(catalog, parser.joins(), &r.resolution, &measures).or_else(|| {
+                        measures
+                            .first()
+                            .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
+                    });
                 match td {
                     Some(td) => time.insert(time_dimension(parser.name(td).to_owned())),
                     None => {

@@ -291,8 +291,8 @@ pub fn refine(
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod rates_tests;
+#[cfg(test)]
+mod tests;
 #[cfg(test)]
 mod trust_tests;

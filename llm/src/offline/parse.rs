@@ -167,8 +167,8 @@ fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
 /// Words that may stand between a negation and the value it negates ("not
 /// paid by gift card", "not shipped to Germany").
 const NEGATION_BRIDGES: &[&str] = &[
-    "paid", "made", "placed", "sold", "shipped", "bought", "ordered", "by", "with", "using",
-    "via", "through", "from", "to", "in", "on", "for",
+    "paid", "made", "placed", "sold", "shipped", "bought", "ordered", "by", "with", "using", "via",
+    "through", "from", "to", "in", "on", "for",
 ];
 
 /// Reads questions against one catalog.
@@ -216,8 +216,8 @@ impl Reader {
                 // The stem too: "subcatgories" is one letter from the stem
                 // "subcategory", three from the word.
                 .map(|w| {
-                    let d = edit_distance(&t.text, w, budget)
-                        .min(edit_distance(&t.stem, w, budget));
+                    let d =
+                        edit_distance(&t.text, w, budget).min(edit_distance(&t.stem, w, budget));
                     (d, w)
                 })
                 .filter(|(d, _)| *d <= budget)

@@ -161,18 +161,19 @@ fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
         ("week", n) => (Calendar::Week(week_number(n)?), 2),
         (wn, _) => (Calendar::Week(week_number(wn.strip_prefix('w')?)?), 1),
     };
-    let (y, more, has_year) = match year_at(t, i + used).or_else(|| relative_year(t, i + used, today)) {
-        Some((y, more)) => (y, more, true),
-        None => {
-            let started = match calendar {
-                Calendar::Half(2) => today.month() >= 7,
-                Calendar::Week(n) => n <= today.iso_week().week(),
-                _ => true,
-            };
-            let y = today.iso_week().year().min(today.year());
-            (if started { y } else { y - 1 }, 0, false)
-        }
-    };
+    let (y, more, has_year) =
+        match year_at(t, i + used).or_else(|| relative_year(t, i + used, today)) {
+            Some((y, more)) => (y, more, true),
+            None => {
+                let started = match calendar {
+                    Calendar::Half(2) => today.month() >= 7,
+                    Calendar::Week(n) => n <= today.iso_week().week(),
+                    _ => true,
+                };
+                let y = today.iso_week().year().min(today.year());
+                (if started { y } else { y - 1 }, 0, false)
+            }
+        };
     let p = Period {
         start: today,
         end: today,

@@ -205,7 +205,10 @@ fn halves_of_a_relative_year_and_the_same_period_a_year_earlier() {
     let td = &t.query.time_dimensions[0];
     assert_eq!(
         td.date_range,
-        Some(DateRangeSpec::Pair("2025-07-01".into(), "2025-12-31".into()))
+        Some(DateRangeSpec::Pair(
+            "2025-07-01".into(),
+            "2025-12-31".into()
+        ))
     );
     assert!(td.compare_date_range.is_none());
     let t = parser

@@ -34,7 +34,10 @@ fn share_questions_use_the_rate_the_question_describes() {
     let parser = OfflineParser::for_model(&catalog, &model);
     let cases = [
         ("what share of orders get returned?", "return_rate"),
-        ("what percentage of customers opted in to marketing emails?", "opt_in_rate"),
+        (
+            "what percentage of customers opted in to marketing emails?",
+            "opt_in_rate",
+        ),
         ("gross margin % this year", "profit_margin"),
         ("cancellation percentage by channel", "cancellation_rate"),
     ];
@@ -59,9 +62,15 @@ fn nouns_that_qualify_another_measure_are_not_second_figures() {
     let (catalog, model) = demo();
     let parser = OfflineParser::for_model(&catalog, &model);
     let cases = [
-        ("how many unique buyers placed an order in 2023", "customer_count"),
+        (
+            "how many unique buyers placed an order in 2023",
+            "customer_count",
+        ),
         ("revenue from premium products this year", "revenue"),
-        ("average discount per order line last month", "average_discount"),
+        (
+            "average discount per order line last month",
+            "average_discount",
+        ),
         ("total profit across all orders", "profit"),
     ];
     for (q, measure) in cases {
@@ -70,7 +79,10 @@ fn nouns_that_qualify_another_measure_are_not_second_figures() {
         assert!(got[0].ends_with(measure), "{q:?} → {got:?}");
     }
     // Two figures asked for stay two.
-    assert_eq!(measures(&parser, "revenue and number of orders by month").len(), 2);
+    assert_eq!(
+        measures(&parser, "revenue and number of orders by month").len(),
+        2
+    );
 }
 
 #[test]
@@ -98,9 +110,14 @@ fn negations_reach_over_a_verb() {
     assert!(f.contains("NotEquals") && f.contains("gift_card"), "{f}");
     // A card's name before "number of" counts orders; it is no card number.
     assert!(parser
-        .translate("paypal compared to credit card - number of orders in Q1 2024", today())
+        .translate(
+            "paypal compared to credit card - number of orders in Q1 2024",
+            today()
+        )
         .is_ok());
-    assert!(parser.translate("list credit card numbers", today()).is_err());
+    assert!(parser
+        .translate("list credit card numbers", today())
+        .is_err());
 }
 
 #[test]
@@ -138,7 +155,10 @@ fn extremes_list_the_record_or_use_the_first_and_last_measures() {
         .translate("earliest signup date", today())
         .expect("understood");
     assert_eq!(t.query.dimensions, ["Users.signed_up_at"]);
-    assert_eq!(t.query.order, Some(vec![("Users.signed_up_at".into(), false)]));
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Users.signed_up_at".into(), false)])
+    );
     assert_eq!(t.query.limit, Some(1));
     // "last month" is a period, not the latest record.
     let t = parser

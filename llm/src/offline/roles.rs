@@ -212,8 +212,8 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     };
     for j in 0..a.mentions.len() {
         let m = &a.mentions[j];
-        let grouped_count = m.role == Role::Group
-            && !m.candidates.iter().any(|e| is_dimension(catalog, e));
+        let grouped_count =
+            m.role == Role::Group && !m.candidates.iter().any(|e| is_dimension(catalog, e));
         if !(m.role == Role::Measure || grouped_count) || !is_count_noun(m) {
             continue;
         }
@@ -224,7 +224,11 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         if let Some(v) = a.values.iter().find(|v| v.end == lead) {
             lead = v.start;
             qualified = true;
-        } else if let Some(o) = a.mentions.iter().find(|o| o.end == lead && only_segments(o)) {
+        } else if let Some(o) = a
+            .mentions
+            .iter()
+            .find(|o| o.end == lead && only_segments(o))
+        {
             lead = o.start;
             qualified = true;
         }
@@ -241,9 +245,9 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let averaged = a.mentions.iter().enumerate().any(|(k, o)| {
             k != j
                 && is_measure_mention(o)
-                && o.candidates.iter().any(|e| {
-                    catalog.members()[e.member].agg_type.as_deref() == Some("avg")
-                })
+                && o.candidates
+                    .iter()
+                    .any(|e| catalog.members()[e.member].agg_type.as_deref() == Some("avg"))
         });
         // "revenue from mobile orders", "profit across all orders",
         // "customers who placed an order", "orders that included a Beauty

@@ -325,7 +325,8 @@ fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding]) {
     };
     let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
     for f in found.iter_mut().skip(1) {
-        let year_back = matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
+        let year_back =
+            matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
         let opening = (f.start.saturating_sub(3)..f.start).find(|&k| t[k] == "same");
         let (true, Some(start)) = (year_back, opening) else {
             continue;
