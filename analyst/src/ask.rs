@@ -82,16 +82,25 @@ impl Analyst {
         let read_as = forecast_ask
             .as_ref()
             .map_or(question, |(rest, _)| rest.as_str());
-        let mut translated = self
-            .translate(
-                scope.engine(),
-                &catalog,
-                read_as,
-                previous.as_ref(),
-                &pairs,
-                today,
-            )
-            .await;
+        // "forecast it for the next quarter" after "revenue by month": the
+        // conversation's last query is the history.
+        let continues = forecast_ask
+            .as_ref()
+            .is_some_and(|(rest, _)| forecasting::refers_back(rest));
+        let mut translated = match (continues, &previous) {
+            (true, Some(p)) => Ok((p.clone(), None)),
+            _ => {
+                self.translate(
+                    scope.engine(),
+                    &catalog,
+                    read_as,
+                    previous.as_ref(),
+                    &pairs,
+                    today,
+                )
+                .await
+            }
+        };
         // A value the catalog does not list ("Emma Schmidt"): looked up in
         // the caller's data, then the question is read again.
         if let Err(LlmError::NeedsClarification { clarification, .. }) = &translated {

@@ -103,6 +103,16 @@ pub(crate) fn split_question(question: &str) -> Option<(String, ForecastAsk)> {
     Some((kept.join(" "), ask))
 }
 
+/// Whether what is left of a forecast question only points back at the
+/// conversation's last answer ("forecast it", "and now predict that").
+pub(crate) fn refers_back(rest: &str) -> bool {
+    const BACK: &[&str] = &[
+        "it", "this", "that", "these", "those", "them", "same", "now", "and", "then", "also",
+        "too", "please", "can", "you", "could", "a", "an", "please", "series", "trend", "chart",
+    ];
+    rest.split_whitespace().all(|w| BACK.contains(&w))
+}
+
 fn number(word: &str) -> Option<usize> {
     word.parse().ok().or(match word {
         "one" | "a" => Some(1),

@@ -183,6 +183,32 @@ async fn a_forecast_question_gets_the_history_and_a_forecast() {
         "{insight}"
     );
 
+    // As a follow-up: the conversation's last query is the history.
+    let first = ask(&server, &alice(), "orders by month", None).await;
+    assert_eq!(first.body["success"], true, "{}", first.body);
+    let id = crate::ai_analytics::conversation_id(&first);
+    let f = ask(
+        &server,
+        &alice(),
+        "now forecast it for the next 2 months",
+        Some(&id),
+    )
+    .await;
+    assert_eq!(f.body["success"], true, "{}", f.body);
+    assert_eq!(
+        f.body["generatedQuery"]["measures"],
+        json!(["Orders.count"]),
+        "{}",
+        f.body
+    );
+    assert_eq!(
+        f.body["forecast"]["points"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        f.body["forecast"]
+    );
+    assert_eq!(f.body["turn"], 2, "{}", f.body);
+
     // Several measures cannot be forecast as one series: an honest refusal.
     let r = ask(
         &server,

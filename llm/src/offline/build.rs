@@ -366,30 +366,9 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         }
     }
 
-    // "show all Beauty products under 25", "list our products": the
-    // records by name, not their count.
-    let listed_all = a
-        .tokens
-        .iter()
-        .any(|t| matches!(t.text.as_str(), "all" | "list" | "every"));
-    if listed_all
-        && !a.count_cue
-        && r.dimensions.is_empty()
-        && a.ranking.direction.is_none()
-        && a.times.is_empty()
-    {
-        if let [m] = r.measures.as_slice() {
-            let owner = &members[*m].owner;
-            let name = super::extremes::name_dimension(members, owner);
-            if let (true, Some(name)) = (is_count_measure(&members[*m]), name) {
-                let name = members.iter().position(|x| x.name == name.name);
-                if let Some(name) = name {
-                    r.measures.clear();
-                    r.dimensions.push(name);
-                }
-            }
-        }
-    }
+    // "show all Beauty products under 25", "list Voltix products with
+    // their prices": the records, not their count.
+    super::listing::records(parser, a, &mut r, &mut unmatched);
 
     // Time.
     let ranges = a.ranges();

@@ -39,6 +39,7 @@ mod followup;
 pub(crate) mod guard;
 mod joins;
 mod lexicon;
+mod listing;
 mod parse;
 mod periods;
 mod qualifiers;

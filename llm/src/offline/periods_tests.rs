@@ -223,3 +223,39 @@ fn halves_of_a_relative_year_and_the_same_period_a_year_earlier() {
         ])
     );
 }
+
+#[test]
+fn period_over_period_abbreviations_compare_with_the_period_before() {
+    let model = strata_demo::model().expect("demo model");
+    let catalog = crate::Catalog::from_model(&model);
+    let parser = crate::offline::OfflineParser::for_model(&catalog, &model);
+    let today = NaiveDate::from_ymd_opt(2026, 6, 17).expect("date");
+    let compared = |q: &str| {
+        let t = parser.translate(q, today).expect("understood");
+        t.query.time_dimensions[0]
+            .compare_date_range
+            .clone()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        compared("revenue YoY"),
+        [
+            DateRangeSpec::Relative("this year".into()),
+            DateRangeSpec::Relative("last year".into())
+        ]
+    );
+    assert_eq!(
+        compared("orders in Q1 2026 QoQ"),
+        [
+            DateRangeSpec::Pair("2026-01-01".into(), "2026-03-31".into()),
+            DateRangeSpec::Pair("2025-10-01".into(), "2025-12-31".into())
+        ]
+    );
+    assert_eq!(
+        compared("revenue this month MoM"),
+        [
+            DateRangeSpec::Relative("this month".into()),
+            DateRangeSpec::Relative("last month".into())
+        ]
+    );
+}

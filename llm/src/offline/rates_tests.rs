@@ -222,3 +222,37 @@ cubes:
     );
     assert_eq!(t.query.dimensions, ["sales.city"]);
 }
+
+#[test]
+fn records_are_listed_with_the_attributes_asked_for() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("list Books products with their prices", today())
+        .expect("understood");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["Products.name", "Products.price"]);
+    let t = parser
+        .translate("show yesterday's orders with status and amount", today())
+        .unwrap_or_else(|e| {
+            panic!(
+                "{e} {:?}",
+                parser.translate("show yesterday's orders with status", today())
+            )
+        });
+    assert_eq!(
+        t.query.dimensions,
+        ["Orders.id", "Orders.status", "Orders.total_amount"],
+        "{:?}",
+        t.query
+    );
+    let t = parser
+        .translate("show all Beauty products under 25", today())
+        .expect("understood");
+    assert_eq!(t.query.dimensions, ["Products.name"], "{:?}", t.query);
+    // A count asked for stays a count.
+    let t = parser
+        .translate("how many products are in Books", today())
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Products.count"]);
+}

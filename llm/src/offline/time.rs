@@ -310,7 +310,74 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
         }
     }
     same_period_a_year_earlier(&t, &mut found);
+    period_over_period(&t, &mut found);
     found
+}
+
+/// "revenue YoY", "orders MoM": the current period against the one before
+/// (with a range already named, that range against the same range a period
+/// earlier).
+fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
+    let Some((at, unit)) = t.iter().enumerate().find_map(|(i, w)| {
+        let unit = match *w {
+            "yoy" => "year",
+            "qoq" => "quarter",
+            "mom" => "month",
+            "wow" => "week",
+            _ => return None,
+        };
+        Some((i, unit))
+    }) else {
+        return;
+    };
+    if found.iter().any(|f| (f.start..f.end).contains(&at)) {
+        return;
+    }
+    let ranges: Vec<&RangeSpec> = found
+        .iter()
+        .filter_map(|f| match &f.kind {
+            TimeKind::Range(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let earlier = match ranges.as_slice() {
+        [] => {
+            found.push(TimeFinding {
+                start: at,
+                end: at,
+                kind: relative("this", unit),
+            });
+            relative("last", unit)
+        }
+        [RangeSpec::Absolute(a, b)] => {
+            let months = match unit {
+                "year" => 12,
+                "quarter" => 3,
+                "month" => 1,
+                _ => 0,
+            };
+            let back = |d: NaiveDate| {
+                if months > 0 {
+                    d.checked_sub_months(chrono::Months::new(months))
+                } else {
+                    d.checked_sub_signed(chrono::Duration::days(7))
+                }
+            };
+            match (back(*a), back(*b)) {
+                (Some(a), Some(b)) => TimeKind::Range(RangeSpec::Absolute(a, b)),
+                _ => return,
+            }
+        }
+        [RangeSpec::Relative(r)] if r.starts_with("this ") => {
+            relative("last", r.trim_start_matches("this "))
+        }
+        _ => return,
+    };
+    found.push(TimeFinding {
+        start: at,
+        end: at + 1,
+        kind: earlier,
+    });
 }
 
 /// "YTD vs the same period last year", "this quarter against the same time

@@ -1,0 +1,125 @@
+//! Questions that ask for the records themselves: "show all Beauty products
+//! under 25", "list Voltix products with their prices", "show yesterday's
+//! orders with status and amount". The counted noun becomes its records'
+//! name (or key), and the attributes named after "with" become columns of
+//! the same cube.
+
+use strata_schema::MemberKind;
+
+use super::build::Resolved;
+use super::parse::Analysis;
+use super::text::{is_skippable, same_word, split_identifier};
+use super::OfflineParser;
+
+/// Words that ask for records rather than a figure.
+const LIST_WORDS: &[&str] = &["all", "list", "every", "show", "display"];
+
+/// Words between the attributes ("with their status and amount").
+const ATTRIBUTE_GLUE: &[&str] = &["their", "its", "and", "plus", "also", "with", "showing"];
+
+/// Rewrites `r` into a listing of records when the question asks for one;
+/// words used as attributes leave `unmatched`.
+pub(crate) fn records(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    r: &mut Resolved,
+    unmatched: &mut Vec<String>,
+) {
+    let members = parser.catalog().members();
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let with_at = words.iter().position(|w| *w == "with");
+    let all = words.iter().any(|w| matches!(*w, "all" | "list" | "every"));
+    let asks_rows = all || (with_at.is_some() && words.iter().any(|w| LIST_WORDS.contains(w)));
+    if !asks_rows || a.count_cue || a.ranking.direction.is_some() || !r.segments.is_empty() {
+        return;
+    }
+    // The counted noun: one count measure, perhaps beside measures named
+    // only as attributes after "with" ("with their prices").
+    // ... or the records' name already read as a grouping ("list Voltix
+    // products" → product names).
+    let counted = r.measures.iter().copied().find(|&m| members[m].is_count());
+    let named = r.dimensions.iter().copied().find(|&d| {
+        split_identifier(members[d].short_name())
+            .last()
+            .is_some_and(|w| w == "name")
+    });
+    let Some(owner) = counted.or(named).map(|m| members[m].owner.clone()) else {
+        return;
+    };
+    let attributes_from = with_at.map_or(a.tokens.len(), |w| w + 1);
+    let attribute = |word: &str| {
+        members.iter().position(|m| {
+            m.owner == owner
+                && m.kind == MemberKind::Dimension
+                && !m.primary_key
+                && !m.is_time()
+                && split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| same_word(word, w))
+        })
+    };
+    let mut columns: Vec<usize> = Vec::new();
+    let mut used_words: Vec<String> = Vec::new();
+    for t in &a.tokens[attributes_from..] {
+        // Not `is_stopword`: "amount" and "value" are attributes here.
+        if is_skippable(&t.text) || ATTRIBUTE_GLUE.contains(&t.text.as_str()) {
+            continue;
+        }
+        if let Some(d) = attribute(&t.stem).or_else(|| attribute(&t.text)) {
+            if !columns.contains(&d) {
+                columns.push(d);
+            }
+            used_words.push(t.orig.clone());
+        }
+    }
+    // Other measures must be the attributes just found ("prices" →
+    // `average_price` → the `price` column); anything else is a figure.
+    let other_measures: Vec<usize> = r
+        .measures
+        .iter()
+        .copied()
+        .filter(|&m| Some(m) != counted)
+        .collect();
+    let explained = other_measures.iter().all(|&m| {
+        members[m].owner == owner
+            && columns.iter().any(|&c| {
+                split_identifier(members[c].short_name())
+                    .iter()
+                    .any(|w| split_identifier(members[m].short_name()).contains(w))
+            })
+    });
+    if !explained || (with_at.is_some() && columns.is_empty()) {
+        return;
+    }
+    // The records' name where they have one (a key may be the name), else
+    // their key.
+    let named_column = |m: &crate::catalog::CatalogMember| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "string"
+            && split_identifier(m.short_name())
+                .last()
+                .is_some_and(|w| w == "name")
+    };
+    let key = members.iter().position(named_column).or_else(|| {
+        members
+            .iter()
+            .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
+    });
+    let Some(key) = key else {
+        return;
+    };
+    r.measures.clear();
+    let mut dimensions = vec![key];
+    // Groupings read elsewhere stay only where the question asked for
+    // columns or a split ("with their category", "by brand").
+    let split = with_at.is_some() || words.iter().any(|w| super::cues::is_group_marker(w));
+    let kept: &[usize] = if split { &r.dimensions } else { &[] };
+    for d in kept.iter().chain(&columns) {
+        if !dimensions.contains(d) && members[*d].owner == owner {
+            dimensions.push(*d);
+        }
+    }
+    r.dimensions = dimensions;
+    unmatched.retain(|u| !used_words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+}
