@@ -244,8 +244,13 @@ impl Lexicon {
         let name = name_words.join(" ");
         let generic = GENERIC_NAMES.contains(&name.as_str());
         self.add(&m.title, i, 100 - segment_penalty);
+        // A member the model titled in other words ("Orders with the
+        // Product" for `order_count`) is named by its title and synonyms
+        // first; its identifier ranks below another member's synonyms.
+        let retitled = phrase_key(&m.title) != phrase_key(&name);
+        let name_score = if retitled { 94 } else { 98 };
         if !generic {
-            self.add(&name, i, 98 - segment_penalty);
+            self.add(&name, i, name_score - segment_penalty);
         }
         // `subCategory` is also typed as one word: "subcategory".
         if let [a, b] = name_words.as_slice() {
@@ -383,7 +388,12 @@ mod tests {
         let lex = Lexicon::new(&catalog);
         let revenue = names(&catalog, &lex, "revenue");
         assert_eq!(revenue[0], ("Orders.revenue".to_owned(), 100));
-        assert!(revenue.contains(&("LineItems.revenue".to_owned(), 98)));
+        // Titled "Product Revenue": its bare name ranks below titles and
+        // synonyms, above the business words.
+        assert!(revenue.contains(&("LineItems.revenue".to_owned(), 94)));
+        // "order count" is `Orders.count`'s synonym; `LineItems.order_count`
+        // is titled "Orders with the Product".
+        assert_eq!(names(&catalog, &lex, "order count")[0].0, "Orders.count");
         assert_eq!(names(&catalog, &lex, "Turnover")[0].0, "LineItems.revenue");
         assert!(
             names(&catalog, &lex, "categories").contains(&("Products.category".to_owned(), 100))
