@@ -222,7 +222,10 @@ impl Reader {
                 })
                 .filter(|(d, _)| *d <= budget)
                 .min_by_key(|(d, w)| (*d, w.len().abs_diff(t.text.len())));
-            if let Some((_, w)) = best {
+            // "marked" is a verb, not a typo of "market": an -ed or -ing
+            // word is only corrected into another one.
+            let inflected = |w: &str| w.ends_with("ed") || w.ends_with("ing");
+            if let Some((_, w)) = best.filter(|(_, w)| !inflected(&t.text) || inflected(w)) {
                 let w = w.clone();
                 t.correct_to(&w);
             }

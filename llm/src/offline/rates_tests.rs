@@ -256,3 +256,14 @@ fn records_are_listed_with_the_attributes_asked_for() {
         .expect("understood");
     assert_eq!(t.query.measures, ["Products.count"]);
 }
+
+#[test]
+fn verbs_are_not_corrected_into_member_names() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "marked" is no typo of the region synonym "market".
+    let t = parser
+        .translate("how many orders are currently marked as shipped", today())
+        .expect("understood");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}

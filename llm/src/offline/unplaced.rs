@@ -188,6 +188,12 @@ const FILLER: &[&str] = &[
     "combined",
     "altogether",
     "overall",
+    "marked",
+    "flagged",
+    "labelled",
+    "labeled",
+    "tagged",
+    "listed",
 ];
 
 /// Calendar words: the time reading uses them or leaves them harmless
