@@ -44,8 +44,8 @@ const TODAY: (i32, u32, u32) = (2026, 6, 17);
 /// demo 134 and 12, conformance 42 and 10, follow-ups 44 and 0; with record
 /// listings: demo 136 and 11; with identifiers below explicit titles and
 /// synonyms: demo 138 and 9; with -ed words never corrected into nouns:
-/// demo 139 and 8.
-const DEMO_FLOOR: (usize, usize) = (139, 8);
+/// demo 139 and 8; with yes/no dimensions as conditions: demo 140 and 7.
+const DEMO_FLOOR: (usize, usize) = (140, 7);
 const CONFORMANCE_FLOOR: (usize, usize) = (42, 10);
 const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 

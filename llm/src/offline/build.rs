@@ -369,6 +369,8 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     // "show all Beauty products under 25", "list Voltix products with
     // their prices": the records, not their count.
     super::listing::records(parser, a, &mut r, &mut unmatched);
+    // "customers who opted in to the newsletter": a condition, not a split.
+    boolean_conditions(parser, a, &mut r);
 
     // Time.
     let ranges = a.ranges();
@@ -486,6 +488,62 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         chart: a.chart.map(|c| c.chart),
         unmatched,
     })
+}
+
+/// A yes/no dimension named without "by" ("customers who opted in", "how
+/// many customers have opted into the newsletter") is a condition: the
+/// owner's count measure named like it where the model has one
+/// (`opted_in_count`), else a filter to true (false after "not", "never").
+fn boolean_conditions(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resolved) {
+    let members = parser.catalog().members();
+    if a.tokens
+        .iter()
+        .any(|t| super::cues::is_group_marker(&t.text) || t.text == "split")
+    {
+        return;
+    }
+    let negated = a.tokens.iter().any(|t| {
+        matches!(
+            t.text.as_str(),
+            "not" | "never" | "haven't" | "hasn't" | "didn't" | "without" | "nt"
+        )
+    });
+    let flags: Vec<usize> = r
+        .dimensions
+        .iter()
+        .copied()
+        .filter(|&d| members[d].data_type == "boolean")
+        .collect();
+    for d in flags {
+        r.dimensions.retain(|&x| x != d);
+        let words: Vec<String> = super::text::split_identifier(members[d].short_name())
+            .into_iter()
+            .filter(|w| w.len() >= 3)
+            .collect();
+        let named_count = members.iter().position(|m| {
+            m.owner == members[d].owner
+                && m.is_count()
+                && super::text::split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| {
+                        w.len() >= 3
+                            && w != "count"
+                            && words.iter().any(|d| super::text::same_word(w, d))
+                    })
+        });
+        let plain_count = r
+            .measures
+            .iter()
+            .position(|&m| members[m].is_count() && members[m].owner == members[d].owner);
+        match (named_count, plain_count) {
+            (Some(c), Some(at)) if !negated => r.measures[at] = c,
+            _ => r.filters.push(FilterSpec {
+                member: d,
+                operator: FilterOperator::Equals,
+                values: vec![if negated { "false" } else { "true" }.to_owned()],
+            }),
+        }
+    }
 }
 
 /// Words that rank records by size ("the largest orders").

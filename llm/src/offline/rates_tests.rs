@@ -267,3 +267,27 @@ fn verbs_are_not_corrected_into_member_names() {
         .expect("understood");
     assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn yes_no_dimensions_named_without_by_are_conditions() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate(
+            "how many customers have opted into the newsletter?",
+            today(),
+        )
+        .expect("understood");
+    assert_eq!(t.query.measures, ["Users.opted_in_count"], "{:?}", t.query);
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    // Split when asked to.
+    let t = parser
+        .translate("customers by marketing opt-in", today())
+        .expect("understood");
+    assert_eq!(
+        t.query.dimensions,
+        ["Users.marketing_opt_in"],
+        "{:?}",
+        t.query
+    );
+}
