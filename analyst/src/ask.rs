@@ -87,48 +87,48 @@ impl Analyst {
         let continues = forecast_ask
             .as_ref()
             .is_some_and(|(rest, _)| forecasting::refers_back(rest));
-        let mut translated = match (continues, &previous) {
-            (true, Some(p)) => Ok((p.clone(), None)),
-            _ => {
-                self.translate(
-                    scope.engine(),
-                    &catalog,
-                    read_as,
-                    previous.as_ref(),
-                    &pairs,
-                    today,
-                )
-                .await
-            }
-        };
-        // A value the catalog does not list ("Emma Schmidt"): looked up in
-        // the caller's data, then the question is read again.
-        if let Err(LlmError::NeedsClarification { clarification, .. }) = &translated {
-            if let Some(word) = clarification.unknown.first() {
-                let phrases = value_search::phrases_around(read_as, word);
-                let found = value_search::find_one(scope, &catalog, &phrases).await;
-                if let Some((dimension, value)) = &found {
-                    let mut known = catalog.into_owned();
-                    let mut values = known
-                        .get(dimension)
-                        .map(|m| m.sample_values.clone())
-                        .unwrap_or_default();
-                    values.push(value.clone());
-                    known.set_sample_values(dimension, values);
-                    catalog = std::borrow::Cow::Owned(known);
-                    translated = self
-                        .translate(
-                            scope.engine(),
-                            &catalog,
-                            read_as,
-                            previous.as_ref(),
-                            &pairs,
-                            today,
-                        )
-                        .await;
+        // A value the catalog does not list ("Emma Schmidt") is looked up in
+        // the caller's data once, and the question read again with it.
+        let mut searched = false;
+        let mut translated = loop {
+            let translated = match (continues, &previous) {
+                (true, Some(p)) => Ok((p.clone(), None)),
+                _ => {
+                    self.translate(
+                        scope.engine(),
+                        &catalog,
+                        read_as,
+                        previous.as_ref(),
+                        &pairs,
+                        today,
+                    )
+                    .await
                 }
-            }
-        }
+            };
+            let unknown = match &translated {
+                Err(LlmError::NeedsClarification { clarification, .. }) if !searched => {
+                    clarification.unknown.first().cloned()
+                }
+                _ => None,
+            };
+            searched = true;
+            let Some(word) = unknown else {
+                break translated;
+            };
+            let phrases = value_search::phrases_around(read_as, &word);
+            let Some((dimension, value)) = value_search::find_one(scope, &catalog, &phrases).await
+            else {
+                break translated;
+            };
+            let mut known = catalog.into_owned();
+            let mut values = known
+                .get(&dimension)
+                .map(|m| m.sample_values.clone())
+                .unwrap_or_default();
+            values.push(value);
+            known.set_sample_values(&dimension, values);
+            catalog = std::borrow::Cow::Owned(known);
+        };
         let catalog: &Catalog = &catalog;
         if let (Some((_, ask)), Ok((translation, _))) = (&forecast_ask, &mut translated) {
             let shaped = match forecasting::unsupported(&translation.query) {
