@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use strata_engine::exec::import::postgres_to_arrow;
+use strata_engine::exec::postgres_to_arrow;
 use strata_engine::{
     Backend, DataFusionExecutor, Engine, PgConfig, PostgresExecutor, Query, DEFAULT_DATA_SOURCE,
 };

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use strata_engine::exec::import::postgres_to_arrow;
+use strata_engine::exec::postgres_to_arrow;
 use strata_engine::{DataFusionExecutor, Engine, PgConfig, PostgresExecutor, DEFAULT_DATA_SOURCE};
 
 use crate::common::*;

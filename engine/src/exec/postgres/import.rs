@@ -14,8 +14,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use tokio_postgres::types::Type;
 use tokio_postgres::Row;
 
-use super::pg_value::{numeric_to_string, RawValue};
-use super::postgres::PostgresExecutor;
+use super::value::{numeric_to_string, RawValue};
+use super::PostgresExecutor;
 use crate::error::EngineError;
 use crate::sql::SqlStatement;
 

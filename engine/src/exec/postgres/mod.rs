@@ -14,13 +14,18 @@ use deadpool_postgres::{ManagerConfig, PoolConfig, RecyclingMethod, Runtime, Tim
 use tokio_postgres::types::{FromSql, Type};
 use tokio_postgres::{NoTls, Row};
 
+mod import;
+mod value;
+
+pub use import::postgres_to_arrow;
+
 use super::executor::{ExecutedQuery, Executor};
-use super::pg_value::{numeric_to_string, RawValue, TextParam};
 use crate::dialect::{Dialect, PostgresDialect};
 use crate::error::{EngineError, QueryError};
 use crate::result::{JsonStyle, OutputColumn, QueryResult};
 use crate::sql::RenderedQuery;
 use crate::sql::SqlStatement;
+use value::{numeric_to_string, RawValue, TextParam};
 
 /// Idle time on a connection before TCP keepalive probes start, so that a
 /// query waiting on a database host that vanished fails instead of hanging.
@@ -298,7 +303,7 @@ impl Executor for PostgresExecutor {
     }
 
     async fn fetch(&self, query: &RenderedQuery) -> Result<RecordBatch, EngineError> {
-        super::import::rows_to_batch(&self.query(&query.main).await?)
+        import::rows_to_batch(&self.query(&query.main).await?)
     }
 
     async fn refresh_key(&self, sql: &str) -> Result<Option<String>, EngineError> {
@@ -308,7 +313,7 @@ impl Executor for PostgresExecutor {
                 params: vec![],
             })
             .await?;
-        let batch = super::import::rows_to_batch(&rows)?;
+        let batch = import::rows_to_batch(&rows)?;
         if batch.num_columns() == 0 || batch.num_rows() == 0 {
             return Ok(Some(String::new()));
         }
