@@ -79,6 +79,34 @@ fn is_count(m: &CatalogMember) -> bool {
     m.is_count()
 }
 
+/// Verbs whose object is a quantity where the model has one ("sold",
+/// "shipped").
+const QUANTITY_VERBS: &[&str] = &[
+    "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship",
+];
+
+/// Verbs whose object is money ("earned", "spent"; "sold" when there is no
+/// quantity).
+const MONEY_VERBS: &[&str] = &[
+    "sold", "sell", "selling", "sells", "earn", "earned", "earning", "earns", "spend", "spent",
+    "spending", "spends",
+];
+
+/// Whether a word is a verb that only implies a measure ("sold", "earned").
+pub(crate) fn is_measure_verb(word: &str) -> bool {
+    QUANTITY_VERBS.contains(&word) || MONEY_VERBS.contains(&word)
+}
+
+/// A summed measure of units, quantities or volumes.
+fn is_quantity_sum(m: &CatalogMember, words: &[String]) -> bool {
+    is_measure(m)
+        && agg(m) == "sum"
+        && has_any(
+            words,
+            &["quantity", "unit", "units", "item", "items", "volume"],
+        )
+}
+
 const CONCEPTS: &[Concept] = &[
     Concept {
         words: &["revenue", "sales", "turnover", "income", "money", "takings"],
@@ -100,37 +128,18 @@ const CONCEPTS: &[Concept] = &[
     Concept {
         words: &["units", "quantity", "volume", "items", "pieces"],
         score: 75,
-        applies: |m, words, _| {
-            is_measure(m)
-                && agg(m) == "sum"
-                && has_any(
-                    words,
-                    &["quantity", "unit", "units", "item", "items", "volume"],
-                )
-        },
+        applies: |m, words, _| is_quantity_sum(m, words),
     },
     // Verbs that imply a measure: what is sold, bought or shipped is a
     // quantity where the model has one ...
     Concept {
-        words: &[
-            "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship",
-        ],
+        words: QUANTITY_VERBS,
         score: 72,
-        applies: |m, words, _| {
-            is_measure(m)
-                && agg(m) == "sum"
-                && has_any(
-                    words,
-                    &["quantity", "unit", "units", "item", "items", "volume"],
-                )
-        },
+        applies: |m, words, _| is_quantity_sum(m, words),
     },
     // ... else the money it brought; what is earned or spent is money.
     Concept {
-        words: &[
-            "sold", "sell", "selling", "sells", "earn", "earned", "earning", "earns", "spend",
-            "spent", "spending", "spends",
-        ],
+        words: MONEY_VERBS,
         score: 70,
         applies: |m, words, _| {
             is_measure(m)

@@ -133,17 +133,11 @@ impl Analysis {
     }
 }
 
-/// Verbs that only imply a measure ("sold", "earned").
-const MEASURE_VERBS: &[&str] = &[
-    "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship", "earn",
-    "earned", "earning", "earns", "spend", "spent", "spending", "spends",
-];
-
 /// "How many orders were sold": a verb implies a measure only when the
 /// question names none; otherwise it adds nothing ("orders" is the count).
 fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
     let is_verb = |m: &Mention| {
-        m.end == m.start + 1 && MEASURE_VERBS.contains(&a.tokens[m.start].text.as_str())
+        m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text)
     };
     let names_measure = |m: &Mention| {
         !m.absorbed

@@ -8,7 +8,8 @@
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
-use super::text::{canonical, is_stopword, same_word, split_identifier, tokenize};
+use super::text::{canonical, is_stopword, same_word, split_identifier};
+use super::unplaced::described_by;
 use super::OfflineParser;
 use crate::catalog::CatalogMember;
 use crate::translation::Translation;
@@ -37,13 +38,10 @@ fn is_rate(m: &CatalogMember) -> bool {
                 .any(|w| RATE_NAMES.contains(&w.as_str())))
 }
 
-/// The words that describe a member: name, title and synonyms.
+/// The words that describe a member (name, title, synonyms), without share
+/// words or stopwords.
 fn member_words(m: &CatalogMember) -> Vec<String> {
-    let mut words = split_identifier(m.short_name());
-    let texts = std::iter::once(m.title.as_str()).chain(m.synonyms.iter().map(String::as_str));
-    for text in texts {
-        words.extend(tokenize(text).into_iter().map(|t| t.stem));
-    }
+    let mut words = described_by(m, false);
     words.retain(|w| !SHARE_WORDS.contains(&w.as_str()) && !is_stopword(w));
     words.sort();
     words.dedup();

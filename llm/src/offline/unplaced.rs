@@ -226,7 +226,7 @@ const COUNT_WORDS: &[&str] = &[
 
 /// The words that describe a member: its name, title, synonyms and, when
 /// `description`, its description.
-fn described_by(m: &CatalogMember, description: bool) -> Vec<String> {
+pub(crate) fn described_by(m: &CatalogMember, description: bool) -> Vec<String> {
     let mut words = split_identifier(m.short_name());
     let texts = std::iter::once(m.title.as_str())
         .chain(m.synonyms.iter().map(String::as_str))
