@@ -73,13 +73,7 @@ impl std::fmt::Debug for PgStore {
 impl PgStore {
     /// A store in the database `config` names; connects on first use.
     pub fn new(config: &PgConfig) -> Result<PgStore, StoreError> {
-        let mut cfg = deadpool_postgres::Config::new();
-        cfg.host = Some(config.host.clone());
-        cfg.port = Some(config.port);
-        cfg.dbname = Some(config.dbname.clone());
-        cfg.user = Some(config.user.clone());
-        cfg.password = config.password.clone();
-        cfg.application_name = Some("strata-conversations".into());
+        let mut cfg = config.pool_config("strata-conversations");
         cfg.options = Some("-c TimeZone=UTC -c statement_timeout=30000".into());
         cfg.connect_timeout = Some(std::time::Duration::from_secs(5));
         cfg.manager = Some(ManagerConfig {

@@ -96,16 +96,26 @@ impl std::fmt::Debug for PostgresExecutor {
     }
 }
 
+impl PgConfig {
+    /// A pool configuration that connects where this one says, as
+    /// `application_name`; session options, timeouts and pool size are the
+    /// caller's.
+    pub fn pool_config(&self, application_name: &str) -> deadpool_postgres::Config {
+        let mut cfg = deadpool_postgres::Config::new();
+        cfg.host = Some(self.host.clone());
+        cfg.port = Some(self.port);
+        cfg.dbname = Some(self.dbname.clone());
+        cfg.user = Some(self.user.clone());
+        cfg.password = self.password.clone();
+        cfg.application_name = Some(application_name.to_owned());
+        cfg
+    }
+}
+
 impl PostgresExecutor {
     /// Creates the pool; connections open on first use.
     pub fn new(config: PgConfig) -> Result<Self, EngineError> {
-        let mut cfg = deadpool_postgres::Config::new();
-        cfg.host = Some(config.host.clone());
-        cfg.port = Some(config.port);
-        cfg.dbname = Some(config.dbname.clone());
-        cfg.user = Some(config.user.clone());
-        cfg.password = config.password.clone();
-        cfg.application_name = Some("strata".into());
+        let mut cfg = config.pool_config("strata");
         // Sessions in UTC, so dates read as instants the same way everywhere;
         // the server stops a runaway query even if the client went away.
         // Statements are prepared once per connection (`prepare_cached`);
