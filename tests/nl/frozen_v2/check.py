@@ -18,7 +18,11 @@ followups.jsonl:
     "true"/"false");
   * line structure: ids, fields, chart names, must-refuse lines, counts.
 Exit status 1 when there is any error.
+
+Another set in the same format is checked with `--dir DIR` and its own counts, e.g.
+`check.py --dir tests/nl/tuning_v3 --demo 200:12 --conformance 80:6 --followups 20 --ids t,u`.
 """
+import argparse
 import datetime
 import json
 import os
@@ -443,6 +447,18 @@ def load_jsonl(path):
 
 
 def main():
+    global HERE
+    ap = argparse.ArgumentParser(description="Check an NL question set against the models.")
+    ap.add_argument("--dir", default=HERE, help="the set's directory (default: this one)")
+    ap.add_argument("--demo", default="150:10", help="demo lines:must-refuse lines")
+    ap.add_argument("--conformance", default="60:5", help="conformance lines:must-refuse lines")
+    ap.add_argument("--followups", type=int, default=15, help="follow-up conversations")
+    ap.add_argument("--ids", default="v,w", help="id prefixes of demo and conformance lines")
+    args = ap.parse_args()
+    HERE = os.path.abspath(args.dir)
+    demo_n, demo_r = (int(x) for x in args.demo.split(":"))
+    conf_n, conf_r = (int(x) for x in args.conformance.split(":"))
+    demo_id, conf_id = args.ids.split(",")
     demo_files = sorted(os.path.join(DEMO_MODEL, f) for f in os.listdir(DEMO_MODEL) if f.endswith((".yml", ".yaml")))
     dcubes, dviews = load_yaml_docs(demo_files)
     demo_cat = Catalog()
@@ -458,10 +474,10 @@ def main():
     stats = {}
     demo = load_jsonl(os.path.join(HERE, "demo.jsonl"))
     for i, line in enumerate(demo, 1):
-        check_line("demo %s" % line.get("id"), line, demo_cat, dvals, "v%03d" % i)
+        check_line("demo %s" % line.get("id"), line, demo_cat, dvals, (demo_id + "%03d") % i)
     conf = load_jsonl(os.path.join(HERE, "conformance.jsonl"))
     for i, line in enumerate(conf, 1):
-        check_line("conformance %s" % line.get("id"), line, conf_cat, cvals, "w%03d" % i)
+        check_line("conformance %s" % line.get("id"), line, conf_cat, cvals, (conf_id + "%03d") % i)
     fus = load_jsonl(os.path.join(HERE, "followups.jsonl"))
     nturns = 0
     for i, conv in enumerate(fus, 1):
@@ -478,7 +494,7 @@ def main():
     def refusals(rows):
         return sum(1 for r in rows if r.get("unanswerable"))
 
-    for name, rows, n, r in (("demo", demo, 150, 10), ("conformance", conf, 60, 5)):
+    for name, rows, n, r in (("demo", demo, demo_n, demo_r), ("conformance", conf, conf_n, conf_r)):
         if len(rows) != n:
             err(name, "%d lines, expected %d" % (len(rows), n))
         if refusals(rows) != r:
@@ -486,8 +502,8 @@ def main():
         qs = [x.get("question") for x in rows]
         if len(set(qs)) != len(qs):
             err(name, "duplicate questions")
-    if len(fus) != 15:
-        err("followups", "%d conversations, expected 15" % len(fus))
+    if len(fus) != args.followups:
+        err("followups", "%d conversations, expected %d" % (len(fus), args.followups))
 
     nq = 0
     for rows in (demo, conf):
