@@ -273,13 +273,59 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
         }
         i += 1;
     }
-    // "highest first", "smallest first".
+    sort_phrases(&t, &mut r);
+    r
+}
+
+/// "highest first", "sorted highest to lowest", "from low to high": a sort
+/// order, not a pick of the single largest.
+fn sort_phrases(t: &[&str], r: &mut Ranking) {
+    let extreme = |w: &str| {
+        matches!(
+            w,
+            "highest"
+                | "largest"
+                | "biggest"
+                | "most"
+                | "high"
+                | "lowest"
+                | "smallest"
+                | "least"
+                | "low"
+                | "fewest"
+        )
+    };
+    let mut sorted = false;
     for (k, w) in t.iter().enumerate() {
-        if *w == "first" && k > 0 && r.used.contains(&(k - 1)) && !r.used.contains(&k) {
+        let before = k.checked_sub(1).map(|j| t[j]).unwrap_or("");
+        if *w == "first" && extreme(before) && !r.used.contains(&k) {
+            r.used.extend([k - 1, k]);
+            sorted = true;
+        }
+        // "highest to lowest", "high to low".
+        if *w == "to" && extreme(before) && t.get(k + 1).is_some_and(|n| extreme(n)) {
+            r.used.extend([k - 1, k, k + 1]);
+            sorted = true;
+        }
+        if matches!(*w, "sorted" | "sort" | "ordered" | "ranked")
+            && t.get(k + 1).is_some_and(|n| extreme(n) || *n == "from")
+        {
             r.used.push(k);
+            sorted = true;
         }
     }
-    r
+    if sorted {
+        r.superlative = false;
+        if r.direction.is_none() {
+            r.direction = Some(Direction::Desc);
+        }
+        let first = t.iter().find(|w| extreme(w)).copied().unwrap_or("highest");
+        if matches!(first, "lowest" | "smallest" | "least" | "low" | "fewest") && !r.top {
+            r.direction = Some(Direction::Asc);
+        }
+    }
+    r.used.sort_unstable();
+    r.used.dedup();
 }
 
 /// Verbs that follow "best"/"top"/"worst" and say what is ranked on

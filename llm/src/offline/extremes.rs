@@ -6,6 +6,7 @@
 //! sorted, one row; price extremes list the records with their price.
 
 use strata_engine::query::TimeDimensionSpec;
+use strata_schema::Granularity;
 use strata_schema::MemberKind;
 
 use super::parse::Analysis;
@@ -186,7 +187,20 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
                     dimensions.push(name.name.clone());
                 }
             }
-            dimensions.push(time.name.clone());
+            if who {
+                dimensions.push(time.name.clone());
+            } else {
+                // "when did the newest customer sign up": the day itself.
+                match t.query.time_dimensions.first_mut() {
+                    Some(td) => td.granularity = Some(Granularity::Day),
+                    None => t.query.time_dimensions.push(TimeDimensionSpec {
+                        dimension: time.name.clone(),
+                        granularity: Some(Granularity::Day),
+                        date_range: None,
+                        compare_date_range: None,
+                    }),
+                }
+            }
             t.query.measures.clear();
             t.query.dimensions = dimensions;
             t.query.order = Some(vec![(time.name.clone(), end == End::Last)]);

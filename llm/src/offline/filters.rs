@@ -228,7 +228,11 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             if currency {
                 j += 1;
             }
-            if let Some(value) = tokens.get(j).and_then(Token::number) {
+            let value = tokens
+                .get(j)
+                .and_then(Token::number)
+                .or_else(|| (t.get(j) == Some(&"zero")).then_some(0.0));
+            if let Some(value) = value {
                 // Years are dates, not amounts ("over 2023" is rare; "since" handles dates).
                 let mut end = j + 1;
                 let trailing_currency = matches!(

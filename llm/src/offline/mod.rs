@@ -37,6 +37,7 @@ mod extremes;
 mod filters;
 mod followup;
 pub(crate) mod guard;
+mod identified;
 mod joins;
 mod lexicon;
 mod listing;
@@ -125,6 +126,8 @@ impl<'a> OfflineParser<'a> {
         }
         let analysis = self.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
+        // "how many orders has customer 812 placed": one record by its key.
+        identified::apply(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
@@ -291,6 +294,10 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod phrasing_tests;
 #[cfg(test)]
 mod rates_tests;
 #[cfg(test)]

@@ -1,25 +1,8 @@
 //! Rate measures for share questions, qualifier nouns that are not second
 //! figures, and the time dimension of the measured thing.
 
+use super::fixtures::{demo, today};
 use super::*;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
-}
-
-fn demo() -> (Catalog, SemanticModel) {
-    let model = strata_demo::model().expect("demo model");
-    let mut catalog = Catalog::from_model(&model);
-    catalog.set_sample_values("Countries.name", vec!["Germany".into(), "France".into()]);
-    catalog.set_sample_values(
-        "Orders.payment_method",
-        vec!["gift_card".into(), "credit_card".into(), "paypal".into()],
-    );
-    catalog.set_sample_values("Users.segment", vec!["business".into(), "consumer".into()]);
-    catalog.set_sample_values("Products.category", vec!["Books".into(), "Beauty".into()]);
-    catalog.set_sample_values("Orders.channel", vec!["web".into(), "mobile".into()]);
-    (catalog, model)
-}
 
 fn measures(parser: &OfflineParser<'_>, q: &str) -> Vec<String> {
     let t = parser
@@ -150,11 +133,18 @@ fn extremes_list_the_record_or_use_the_first_and_last_measures() {
         .translate("when did the last web order come in", today())
         .expect("understood");
     assert_eq!(t.query.measures, ["Orders.last_order_at"]);
-    // Without a min/max measure: the time dimension, sorted, one row.
+    // Without a min/max measure: the time dimension by day, sorted, one row.
     let t = parser
         .translate("earliest signup date", today())
         .expect("understood");
-    assert_eq!(t.query.dimensions, ["Users.signed_up_at"]);
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.time_dimensions.len(), 1, "{:?}", t.query);
+    assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
+    assert_eq!(
+        t.query.time_dimensions[0].granularity,
+        Some(strata_schema::Granularity::Day)
+    );
     assert_eq!(
         t.query.order,
         Some(vec![("Users.signed_up_at".into(), false)])

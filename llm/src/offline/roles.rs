@@ -287,6 +287,74 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             }
         }
     }
+    absorb_counts_named_by_measures(catalog, a);
+}
+
+/// "German customers who opted in", "opt-in rate of new signups": the count
+/// noun names the population another measure of the same cube already counts
+/// or rates (`opted_in_count` is titled "Opted-in Customers"), so it is no
+/// second figure. Two measures joined by "and", "vs" or a comma both stay.
+fn absorb_counts_named_by_measures(catalog: &Catalog, a: &mut Analysis) {
+    let best = |m: &Mention| {
+        m.candidates
+            .iter()
+            .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+            .max_by_key(|e| (e.score, !catalog.members()[e.member].in_view))
+            .map(|e| &catalog.members()[e.member])
+    };
+    let tokens = &a.tokens;
+    let joined = |from: usize, to: usize| {
+        (from.min(to)..from.max(to)).any(|k| {
+            matches!(
+                tokens[k].text.as_str(),
+                "and" | "vs" | "versus" | "," | "plus" | "compared" | "against"
+            )
+        })
+    };
+    let mut absorbed = Vec::new();
+    for (j, m) in a.mentions.iter().enumerate() {
+        if m.role != Role::Measure || m.absorbed || !is_count_noun(catalog, m) {
+            continue;
+        }
+        let Some(noun) = best(m) else { continue };
+        let words: Vec<&str> = tokens[m.start..m.end]
+            .iter()
+            .map(|t| t.stem.as_str())
+            .collect();
+        let named_by_other = a.mentions.iter().enumerate().any(|(k, o)| {
+            if k == j || o.role != Role::Measure || o.absorbed {
+                return false;
+            }
+            let Some(other) = best(o) else { return false };
+            if other.name == noun.name || other.owner != noun.owner {
+                return false;
+            }
+            let gap = if o.end <= m.start {
+                (o.end, m.start)
+            } else {
+                (m.end, o.start)
+            };
+            if joined(gap.0, gap.1) {
+                return false;
+            }
+            let described = super::unplaced::described_by(other, true);
+            let names_noun = words
+                .iter()
+                .all(|w| described.iter().any(|d| super::text::same_word(w, d)));
+            let rate_of = other.format.as_deref() == Some("percent")
+                && o.end <= m.start
+                && tokens[o.end..m.start]
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "of" | "among" | "for"));
+            (other.is_count() && names_noun) || rate_of
+        });
+        if named_by_other {
+            absorbed.push(j);
+        }
+    }
+    for j in absorbed {
+        a.mentions[j].absorbed = true;
+    }
 }
 
 /// Words before a count noun that make it a qualifier, not a figure asked

@@ -255,6 +255,18 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         return Some((p, 1));
     }
     if let Some(m) = month(w) {
+        // "June last year", "March this year".
+        if t.get(i + 2) == Some(&"year") {
+            let back = match next {
+                "last" | "previous" => Some(1),
+                "this" | "current" => Some(0),
+                _ => None,
+            };
+            if let Some(back) = back {
+                let y = today.year().checked_sub(back)?;
+                return month_point(y, m, true).map(|p| (p, 3));
+            }
+        }
         return match year_after(i + 1) {
             Some((y, used)) => month_point(y, m, true).map(|p| (p, used)),
             None => month_point(recent_year_for_month(m, today), m, false).map(|p| (p, 1)),
@@ -487,6 +499,19 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "since March", "since 2024", "since last month".
     if matches!(w, "since" | "after") {
+        // "since the beginning of 2025", "since the start of April".
+        let lead = match (w1, w2, t.get(i + 3).copied()) {
+            ("the", "beginning" | "start", Some("of")) => 3,
+            ("beginning" | "start", "of", _) => 2,
+            _ => 0,
+        };
+        if let Some((p, used)) = point(t, i + 1 + lead, today).filter(|_| lead > 0 || w != "after")
+        {
+            return Some((
+                1 + lead + used,
+                TimeKind::Range(RangeSpec::Absolute(p.start, today)),
+            ));
+        }
         if let Some((p, used)) = point(t, i + 1, today) {
             let start = if w == "after" {
                 p.end.checked_add_signed(Duration::days(1))?
@@ -534,7 +559,9 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         (i, 0)
     };
     if let Some((p, used)) = point(t, k, today) {
-        if p.bare_month && prep == 0 {
+        // "may" is a verb as often as a month; other month names stand
+        // alone ("december revenue by region").
+        if p.bare_month && prep == 0 && matches!(t.get(k).copied(), Some("may" | "mar")) {
             return None;
         }
         return Some((

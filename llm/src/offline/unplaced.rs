@@ -194,6 +194,36 @@ const FILLER: &[&str] = &[
     "labeled",
     "tagged",
     "listed",
+    // Prepositions and adverbs that carry no member.
+    "through",
+    "among",
+    "amongst",
+    "along",
+    "based",
+    "very",
+    "ones",
+    "incl",
+    "may",
+    "might",
+    // Contractions typed without the apostrophe.
+    "weve",
+    "ive",
+    "youve",
+    "theyve",
+    "whats",
+    "thats",
+    "heres",
+    // How people speak of holding or moving, with no figure of its own.
+    "carry",
+    "carried",
+    "sitting",
+    "sit",
+    "tied",
+    "catalogue",
+    "catalog",
+    "moved",
+    "moving",
+    "stacked",
 ];
 
 /// Calendar words: the time reading uses them or leaves them harmless

@@ -1,0 +1,66 @@
+//! Models the translator's unit tests share: the demo model with a few
+//! sample values, and a model with bare names (no titles, synonyms or
+//! formats).
+
+use chrono::NaiveDate;
+use strata_schema::SemanticModel;
+
+use crate::catalog::Catalog;
+
+/// The day the tests translate on.
+pub(super) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 6, 15).expect("date")
+}
+
+/// The demo model, with sample values for the dimensions the tests name.
+pub(super) fn demo() -> (Catalog, SemanticModel) {
+    let model = strata_demo::model().expect("demo model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values("Countries.name", vec!["Germany".into(), "France".into()]);
+    catalog.set_sample_values(
+        "Orders.payment_method",
+        vec!["gift_card".into(), "credit_card".into(), "paypal".into()],
+    );
+    catalog.set_sample_values("Users.segment", vec!["business".into(), "consumer".into()]);
+    catalog.set_sample_values("Products.category", vec!["Books".into(), "Beauty".into()]);
+    catalog.set_sample_values("Orders.channel", vec!["web".into(), "mobile".into()]);
+    catalog.set_sample_values(
+        "Orders.status",
+        vec!["completed".into(), "cancelled".into(), "returned".into()],
+    );
+    (catalog, model)
+}
+
+/// Two joined cubes named in bare camelCase and snake_case.
+pub(super) fn bare() -> (Catalog, SemanticModel) {
+    let yaml = r#"
+cubes:
+  - name: shop_sales
+    sql_table: s
+    joins:
+      - {name: shoppers, relationship: many_to_one, sql: "{CUBE}.shopper_id = {shoppers}.id"}
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: storeCity, sql: c, type: string}
+      - {name: soldAt, sql: t, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: totalSales, sql: amount, type: sum}
+      - {name: unitsSold, sql: qty, type: sum}
+  - name: shoppers
+    sql_table: p
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: loyaltyTier, sql: tier, type: string}
+    measures:
+      - {name: count, type: count}
+"#;
+    let model =
+        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("bare model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values(
+        "shop_sales.storeCity",
+        vec!["Lyon".into(), "Paris".into(), "Marseille".into()],
+    );
+    (catalog, model)
+}

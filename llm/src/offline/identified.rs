@@ -1,0 +1,85 @@
+//! Records named by their key: "how many orders has customer 812 placed",
+//! "what status is order #4821 in". The noun and the number are one record,
+//! so the answer is filtered to that record's numeric primary key; the noun
+//! is no count of its own, and "what status is order 4821 in" becomes a
+//! lookup of the status.
+
+use strata_engine::query::{Filter, FilterOperator};
+use strata_schema::MemberKind;
+
+use super::parse::Analysis;
+use super::OfflineParser;
+use crate::translation::Translation;
+
+/// Words between the noun and its number ("order #4821", "customer no. 7").
+const KEY_GLUE: &[&str] = &["#", "no", "nr", "number", "id"];
+
+/// Filters `t` to each record named by its key; returns whether one was.
+pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let uses_view = t
+        .query
+        .measures
+        .iter()
+        .chain(&t.query.dimensions)
+        .any(|n| parser.catalog().get(n).is_some_and(|m| m.in_view));
+    if uses_view {
+        return false;
+    }
+    let mut found = false;
+    for m in &a.mentions {
+        let Some(count) = m
+            .candidates
+            .iter()
+            .filter(|e| members[e.member].kind == MemberKind::Measure && !members[e.member].in_view)
+            .max_by_key(|e| e.score)
+            .map(|e| &members[e.member])
+            .filter(|c| c.is_count())
+        else {
+            continue;
+        };
+        let mut k = m.end;
+        while a
+            .tokens
+            .get(k)
+            .is_some_and(|tok| KEY_GLUE.contains(&tok.text.as_str()))
+        {
+            k += 1;
+        }
+        let Some(number) = a.tokens.get(k).map(|tok| tok.text.as_str()) else {
+            continue;
+        };
+        let taken = a.times.iter().any(|f| (f.start..f.end).contains(&k))
+            || a.numeric
+                .iter()
+                .any(|n| (n.condition.start..n.condition.end).contains(&k))
+            || a.ranking.used.contains(&k);
+        if taken || number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Some(key) = members.iter().find(|k| {
+            k.owner == count.owner
+                && k.primary_key
+                && k.kind == MemberKind::Dimension
+                && k.data_type == "number"
+        }) else {
+            continue;
+        };
+        t.query.filters.push(Filter::Member {
+            member: key.name.clone(),
+            operator: FilterOperator::Equals,
+            values: vec![Some(number.to_owned())],
+        });
+        // The record is no figure: "orders has customer 812 placed" counts
+        // orders; "what status is order 4821 in" looks the status up.
+        let others = t.query.measures.iter().any(|x| *x != count.name);
+        if others || !t.query.dimensions.is_empty() {
+            t.query.measures.retain(|x| *x != count.name);
+            if let Some(order) = &mut t.query.order {
+                order.retain(|(member, _)| *member != count.name);
+            }
+        }
+        found = true;
+    }
+    found
+}

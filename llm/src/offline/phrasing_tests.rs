@@ -1,0 +1,134 @@
+//! Sort phrases, counts a more specific measure already names, records named
+//! by their key, bare month names and open ranges, on the demo model and on
+//! a model with bare names.
+
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
+
+use super::fixtures::{bare, demo, today};
+use super::*;
+
+fn translate(parser: &OfflineParser<'_>, q: &str) -> Translation {
+    parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?} not understood: {e}"))
+}
+
+fn equals(member: &str, value: &str) -> Filter {
+    Filter::Member {
+        member: member.into(),
+        operator: FilterOperator::Equals,
+        values: vec![Some(value.into())],
+    }
+}
+
+fn range(t: &Translation) -> Option<DateRangeSpec> {
+    t.query
+        .time_dimensions
+        .iter()
+        .find_map(|td| td.date_range.clone())
+}
+
+fn days(from: &str, to: &str) -> Option<DateRangeSpec> {
+    Some(DateRangeSpec::Pair(from.into(), to.into()))
+}
+
+#[test]
+fn highest_first_sorts_without_picking_one_row() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (q, desc) in [
+        ("opt-in rate by country, highest first", true),
+        ("revenue by channel, sorted highest to lowest", true),
+        ("average discount by brand, lowest first", false),
+    ] {
+        let t = translate(&parser, q);
+        let order = t.query.order.clone().unwrap_or_default();
+        assert_eq!(order.len(), 1, "{q}: {:?}", t.query);
+        assert_eq!(order[0].1, desc, "{q}: {:?}", t.query);
+        assert_eq!(t.query.limit, None, "{q}: {:?}", t.query);
+    }
+    // The single largest is still one row.
+    assert_eq!(
+        translate(&parser, "which channel had the highest revenue")
+            .query
+            .limit,
+        Some(1)
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales by store city, lowest first");
+    assert_eq!(
+        t.query.order,
+        Some(vec![("shop_sales.totalSales".into(), false)])
+    );
+    assert_eq!(t.query.limit, None);
+}
+
+#[test]
+fn a_count_named_by_a_more_specific_measure_is_no_second_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "how many German customers opted in to marketing emails?",
+    );
+    assert_eq!(t.query.measures, ["Users.opted_in_count"], "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("Countries.name", "Germany")]);
+    let t = translate(&parser, "quarterly opt-in rate of signups");
+    assert_eq!(t.query.measures, ["Users.opt_in_rate"], "{:?}", t.query);
+    // Asked for side by side, both stay.
+    let t = translate(&parser, "customers and opted-in customers by country");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+}
+
+#[test]
+fn a_record_named_by_its_key_is_a_filter() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many orders has customer 812 placed?");
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("Users.id", "812")]);
+    let t = translate(&parser, "what status is order #4821 in");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["Orders.status"]);
+    assert_eq!(t.query.filters, [equals("Orders.id", "4821")]);
+    // A number that is a limit or a year is not a key.
+    let t = translate(&parser, "top 5 customers by revenue in 2023");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales of shopper 77");
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"], "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("shoppers.id", "77")]);
+}
+
+#[test]
+fn bare_months_and_open_ranges() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "december revenue by channel");
+    assert_eq!(range(&t), days("2023-12-01", "2023-12-31"));
+    let t = translate(&parser, "revenue in June last year");
+    assert_eq!(range(&t), days("2023-06-01", "2023-06-30"));
+    let t = translate(&parser, "revenue by quarter since the beginning of 2023");
+    assert_eq!(range(&t), days("2023-01-01", "2024-06-15"));
+    // "may" alone stays a verb.
+    let t = translate(&parser, "may I see revenue by channel");
+    assert_eq!(range(&t), None, "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "units sold since the start of April");
+    assert_eq!(range(&t), days("2024-04-01", "2024-06-15"));
+}
+
+#[test]
+fn below_zero_is_a_condition() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "products with profit below zero");
+    let found = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::Lt, values, .. }
+            if values == &[Some("0".to_owned())])
+    });
+    assert!(found, "{:?}", t.query);
+}
