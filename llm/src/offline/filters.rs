@@ -24,6 +24,8 @@ struct ValueEntry {
 pub struct ValueIndex {
     entries: Vec<ValueEntry>,
     by_first: BTreeMap<String, Vec<usize>>,
+    /// Values of several words by their initials ("UK", "NYC").
+    by_initials: BTreeMap<String, Vec<usize>>,
     vocabulary: BTreeSet<String>,
 }
 
@@ -58,6 +60,19 @@ impl ValueIndex {
                     .entry(first.stem.clone())
                     .or_default()
                     .push(index.entries.len());
+                let initials: String = tokens
+                    .iter()
+                    .filter(|t| !matches!(t.text.as_str(), "of" | "and" | "the"))
+                    .filter_map(|t| t.text.chars().next())
+                    .collect::<String>()
+                    .to_uppercase();
+                if tokens.len() >= 2 && initials.chars().all(|c| c.is_ascii_alphabetic()) {
+                    index
+                        .by_initials
+                        .entry(initials)
+                        .or_default()
+                        .push(index.entries.len());
+                }
                 index.entries.push(ValueEntry {
                     member: i,
                     value: value.clone(),
@@ -78,7 +93,7 @@ impl ValueIndex {
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<ValueMatch> {
         let first = tokens.get(i)?;
         let Some(candidates) = self.by_first.get(&first.stem) else {
-            return self.demonym_at(first);
+            return self.demonym_at(first).or_else(|| self.initialism_at(first));
         };
         let mut best: Option<ValueMatch> = None;
         for &e in candidates {
@@ -112,6 +127,32 @@ impl ValueIndex {
             }
         }
         best
+    }
+
+    /// "UK", "NYC": a word typed in capitals that is the initials of exactly
+    /// one value of several words ("United Kingdom", "New York City").
+    fn initialism_at(&self, token: &Token) -> Option<ValueMatch> {
+        let typed = token.orig.as_str();
+        let capitals = (2..=4).contains(&typed.chars().count())
+            && typed.chars().all(|c| c.is_ascii_uppercase());
+        if !capitals {
+            return None;
+        }
+        let list = self.by_initials.get(typed)?;
+        let mut values: Vec<&str> = list
+            .iter()
+            .map(|&e| self.entries[e].value.as_str())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        if values.len() != 1 {
+            return None;
+        }
+        let hits = list
+            .iter()
+            .map(|&e| (self.entries[e].member, self.entries[e].value.clone()))
+            .collect();
+        Some(ValueMatch { len: 1, hits })
     }
 
     /// "European", "Brazilian", "Japanese": the one-word value a demonym is

@@ -150,6 +150,29 @@ fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
     if !other {
         return;
     }
+    // "how much did shoppers spend": an amount, so the verb names the
+    // measure and the count noun is only who spent.
+    let how_much = a
+        .tokens
+        .windows(2)
+        .any(|w| w[0].text == "how" && w[1].text == "much");
+    let verb_named = a
+        .mentions
+        .iter()
+        .any(|m| is_verb(m) && m.role == Role::Measure);
+    let only_counts = a
+        .mentions
+        .iter()
+        .filter(|m| !is_verb(m) && names_measure(m))
+        .all(|m| super::roles::is_count_noun(catalog, m));
+    if how_much && verb_named && only_counts {
+        for m in a.mentions.iter_mut() {
+            if !is_verb(m) && names_measure(m) {
+                m.absorbed = true;
+            }
+        }
+        return;
+    }
     let verbs: Vec<usize> = (0..a.mentions.len())
         .filter(|&j| is_verb(&a.mentions[j]) && a.mentions[j].role == Role::Measure)
         .collect();
@@ -253,6 +276,12 @@ impl Reader {
             }
             claim(&mut used, f.start, f.end);
             a.times.push(f);
+        }
+        // "all time": no range and no series.
+        for i in 1..n {
+            if tokens[i].text == "time" && tokens[i - 1].text == "all" {
+                claim(&mut used, i - 1, i + 1);
+            }
         }
         self.find_mentions(&tokens, &mut used, &mut a);
         let in_mention: Vec<bool> = (0..n)

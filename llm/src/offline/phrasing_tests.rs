@@ -132,3 +132,56 @@ fn below_zero_is_a_condition() {
     });
     assert!(found, "{:?}", t.query);
 }
+
+#[test]
+fn capitals_name_the_value_they_abbreviate() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values(
+        "Countries.name",
+        vec![
+            "United Kingdom".into(),
+            "United States".into(),
+            "Germany".into(),
+        ],
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many customers are based in the UK");
+    assert_eq!(t.query.measures, ["Users.count"]);
+    assert_eq!(
+        t.query.filters,
+        [equals("Countries.name", "United Kingdom")]
+    );
+    // Lower case "us" is a pronoun.
+    let t = translate(&parser, "show us revenue by channel");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let (catalog, model) = bare();
+    let mut catalog = catalog;
+    catalog.set_sample_values(
+        "shop_sales.storeCity",
+        vec!["New York City".into(), "Paris".into()],
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales in NYC");
+    assert_eq!(
+        t.query.filters,
+        [equals("shop_sales.storeCity", "New York City")]
+    );
+}
+
+#[test]
+fn the_subject_of_a_verb_and_the_spender_are_no_figures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "how many orders did customers in Germany place last year",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    let t = translate(&parser, "how much did shoppers spend in March 2024?");
+    assert_eq!(t.query.measures, ["Orders.revenue"], "{:?}", t.query);
+    // "how many" still counts the shoppers.
+    let t = translate(&parser, "how many shoppers spent money in March 2024?");
+    assert!(t.query.measures[0].ends_with("count"), "{:?}", t.query);
+    let t = translate(&parser, "total revenue all time, just the number");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+}

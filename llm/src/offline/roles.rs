@@ -239,7 +239,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             at -= 1;
         }
         let after_article = before(at);
-        let preposition = after_article.filter(|w| QUALIFYING_PREPOSITIONS.contains(w));
+        // "how many orders did customers in Kenya place": the noun after an
+        // auxiliary is the subject of the verb, not a second figure.
+        let preposition = after_article
+            .filter(|w| QUALIFYING_PREPOSITIONS.contains(w) || AUXILIARIES.contains(w));
         let per = after_article == Some("per");
         let earlier_measure = a.mentions[..j].iter().any(is_measure_mention);
         let averaged = a.mentions.iter().enumerate().any(|(k, o)| {
@@ -366,6 +369,10 @@ const QUALIFYING_ARTICLES: &[&str] = &["a", "an", "any", "single", "each", "ever
 const QUALIFYING_PREPOSITIONS: &[&str] = &[
     "from", "across", "among", "amongst", "to", "for", "with", "over",
 ];
+
+/// Auxiliary verbs before the subject of a question ("how many orders did
+/// customers place").
+const AUXILIARIES: &[&str] = &["did", "do", "does", "has", "have", "had"];
 
 /// Words between such a preposition and its noun ("across all orders").
 const DETERMINERS: &[&str] = &["all", "our", "their", "its", "his", "her", "these", "those"];
