@@ -442,6 +442,9 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let mut ungrouped = false;
     if let Some((dimensions, amount)) = listing {
         ungrouped = !dimensions.first().is_some_and(|&k| members[k].primary_key);
+        if let Some(&counted) = r.measures.first() {
+            super::listing::keep_count_condition(parser, counted, &mut r);
+        }
         r.measures.clear();
         r.dimensions = dimensions;
         let desc = ranking.direction != Some(Direction::Asc);

@@ -6,7 +6,9 @@
 
 use strata_schema::MemberKind;
 
-use super::build::Resolved;
+use strata_engine::query::FilterOperator;
+
+use super::build::{FilterSpec, Resolved};
 use super::parse::Analysis;
 use super::text::{is_skippable, same_word, split_identifier};
 use super::OfflineParser;
@@ -109,6 +111,9 @@ pub(crate) fn records(
     let Some(key) = key else {
         return;
     };
+    if let Some(c) = counted {
+        keep_count_condition(parser, c, r);
+    }
     r.measures.clear();
     let mut dimensions = vec![key];
     // Groupings read elsewhere stay only where the question asked for
@@ -122,4 +127,53 @@ pub(crate) fn records(
     }
     r.dimensions = dimensions;
     unmatched.retain(|u| !used_words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+}
+
+/// Keeps what a filtered count stands for when its records are listed
+/// instead: "cancelled orders" read as `cancelled_count` lists the orders
+/// with status cancelled, "completed orders" uses the `completed` segment.
+/// Nothing is added for a plain count.
+pub(crate) fn keep_count_condition(parser: &OfflineParser<'_>, count: usize, r: &mut Resolved) {
+    let members = parser.catalog().members();
+    let m = &members[count];
+    if !m.is_count() {
+        return;
+    }
+    let words: Vec<String> = split_identifier(m.short_name())
+        .into_iter()
+        .filter(|w| !matches!(w.as_str(), "count" | "number"))
+        .collect();
+    if words.is_empty() {
+        return;
+    }
+    let segment = members.iter().position(|s| {
+        s.owner == m.owner
+            && s.kind == MemberKind::Segment
+            && split_identifier(s.short_name()) == words
+    });
+    if let Some(s) = segment {
+        if !r.segments.contains(&s) {
+            r.segments.push(s);
+        }
+        return;
+    }
+    let [word] = words.as_slice() else { return };
+    let value = members.iter().enumerate().find_map(|(d, dim)| {
+        let same_owner = dim.owner == m.owner && dim.kind == MemberKind::Dimension;
+        same_owner
+            .then(|| {
+                dim.sample_values
+                    .iter()
+                    .find(|v| v.eq_ignore_ascii_case(word))
+            })
+            .flatten()
+            .map(|v| (d, v.clone()))
+    });
+    if let Some((member, value)) = value {
+        r.filters.push(FilterSpec {
+            member,
+            operator: FilterOperator::Equals,
+            values: vec![value],
+        });
+    }
 }

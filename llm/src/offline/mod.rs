@@ -170,7 +170,9 @@ impl<'a> OfflineParser<'a> {
         }
         // A content word nothing in the answer accounts for: the answer
         // would be to another question, so ask.
-        if let Some(word) = unplaced::unplaced_words(self.catalog, &translation).first() {
+        if let Some(word) =
+            unplaced::unplaced_words(self.catalog, &translation, analysis.compare).first()
+        {
             let clarification = unplaced::clarify(self.catalog, question, word);
             let options: Vec<&str> = clarification
                 .options

@@ -185,3 +185,40 @@ fn the_subject_of_a_verb_and_the_spender_are_no_figures() {
     let t = translate(&parser, "total revenue all time, just the number");
     assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn listed_records_keep_the_condition_of_their_count() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "list yesterday's cancelled orders with their amounts",
+    );
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("Orders.status", "cancelled")]);
+    let t = translate(&parser, "the 20 largest completed orders from Q1 2024");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.segments, ["Orders.completed"], "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(20));
+    // A plain count adds nothing.
+    let t = translate(&parser, "the 5 largest orders last month");
+    assert!(t.query.segments.is_empty() && t.query.filters.is_empty());
+}
+
+#[test]
+fn business_abbreviations_and_new_things_counted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "aov b2b vs b2c last qtr");
+    assert!(
+        t.query.dimensions.iter().any(|d| d.ends_with("segment")),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "new customers by month");
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+    // Compared with returning ones, "new" is no filler.
+    assert!(parser
+        .translate("revenue from new vs returning customers", today())
+        .is_err());
+}

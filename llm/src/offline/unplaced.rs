@@ -287,10 +287,18 @@ fn query_members<'c>(catalog: &'c Catalog, t: &Translation) -> Vec<&'c CatalogMe
 }
 
 /// The unmatched words of `t` that are neither filler nor described by a
-/// member of its query.
-pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation) -> Vec<String> {
+/// member of its query; `compared` when the question compares ("vs").
+pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation, compared: bool) -> Vec<String> {
     let chosen = query_members(catalog, t);
     let counts = chosen.iter().any(|m| m.is_count());
+    // "new customers", "opt-in rate of new signups": things counted or
+    // rated by when they were created.
+    // "returning vs new customers" compares them, which nothing here does.
+    let new_is_counted = !compared
+        && (counts
+            || chosen
+                .iter()
+                .any(|m| m.format.as_deref() == Some("percent")));
     let described: Vec<String> = chosen
         .into_iter()
         .flat_map(|m| described_by(m, true))
@@ -309,6 +317,7 @@ pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation) -> Vec<String> 
                 && !is_time_unit(&tok.stem)
                 && !is_share_word(&tok.text)
                 && (!counts || !COUNT_WORDS.contains(&tok.text.as_str()))
+                && (!new_is_counted || tok.text != "new")
                 && !described
                     .iter()
                     .any(|d| same_word(&tok.text, d) || same_word(&tok.stem, d))
