@@ -23,6 +23,7 @@ use super::cues::Direction;
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time};
 use super::text::is_skippable;
+use super::time::RangeSpec;
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
@@ -287,12 +288,25 @@ pub fn refine(
         let compare = a.compare && ranges.len() == 1;
         if ranges.len() >= 2 || compare {
             let mut list: Vec<DateRangeSpec> = Vec::new();
+            // "compare with the same day last year": the current range a
+            // year earlier.
+            let same = a.tokens.iter().any(|tok| tok.text == "same");
+            let mut earlier = None;
             if compare {
                 if let Some(current) = &t.date_range {
                     list.push(current.clone());
+                    let last_year = matches!(ranges.as_slice(),
+                        [RangeSpec::Relative(r)] if r == "last year");
+                    if same && last_year {
+                        earlier =
+                            RangeSpec::from_date_range(current).and_then(|r| r.year_earlier(today));
+                    }
                 }
             }
-            list.extend(ranges.iter().map(|r| r.to_date_range()));
+            match earlier {
+                Some(r) => list.push(r.to_date_range()),
+                None => list.extend(ranges.iter().map(|r| r.to_date_range())),
+            }
             t.date_range = None;
             t.compare_date_range = Some(list);
         } else if let Some(range) = ranges.first() {

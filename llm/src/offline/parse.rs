@@ -484,6 +484,17 @@ impl Reader {
                         !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
                     })
                     .is_some_and(|k| cues::is_negation(&tokens[k].text));
+                // "excluding cancelled and returned": the negation reaches
+                // every value of the list.
+                let listed_after_negated = a.values.last().is_some_and(|prev| {
+                    prev.negate
+                        && i > prev.end
+                        && tokens[prev.end..i].iter().all(|t| {
+                            matches!(t.text.as_str(), "and" | "or" | "nor" | "," | "&")
+                                || is_skippable(&t.text)
+                        })
+                });
+                let negate = negate || listed_after_negated;
                 a.values.push(ValueFilter {
                     start: i,
                     end: i + v.len,

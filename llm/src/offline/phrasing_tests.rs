@@ -222,3 +222,64 @@ fn business_abbreviations_and_new_things_counted() {
         .translate("revenue from new vs returning customers", today())
         .is_err());
 }
+
+#[test]
+fn a_negation_reaches_every_value_of_its_list() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let not = |values: &[&str]| Filter::Member {
+        member: "Orders.status".into(),
+        operator: FilterOperator::NotEquals,
+        values: values.iter().map(|v| Some((*v).to_owned())).collect(),
+    };
+    let t = translate(
+        &parser,
+        "orders by channel excluding cancelled and returned",
+    );
+    assert_eq!(
+        t.query.filters,
+        [not(&["cancelled", "returned"])],
+        "{:?}",
+        t.query
+    );
+    let previous = translate(&parser, "orders by status last month");
+    let t = parser
+        .refine(&previous, "exclude cancelled and returned", today())
+        .expect("refined");
+    assert_eq!(
+        t.query.filters,
+        [not(&["cancelled", "returned"])],
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn the_same_day_last_year_is_a_year_before_the_day_compared() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let compared = |t: &Translation| {
+        t.query
+            .time_dimensions
+            .first()
+            .and_then(|td| td.compare_date_range.clone())
+    };
+    let previous = translate(&parser, "revenue yesterday");
+    let t = parser
+        .refine(&previous, "compare with the same day last year", today())
+        .expect("refined");
+    assert_eq!(
+        compared(&t),
+        Some(vec![
+            DateRangeSpec::Relative("yesterday".into()),
+            DateRangeSpec::Pair("2023-06-14".into(), "2023-06-14".into()),
+        ])
+    );
+    assert_eq!(t.query.time_dimensions[0].granularity, None);
+    let t = translate(&parser, "revenue this month vs the same month last year");
+    let ranges = compared(&t).expect("a comparison");
+    assert_eq!(
+        ranges[1],
+        DateRangeSpec::Pair("2023-06-01".into(), "2023-06-30".into())
+    );
+}

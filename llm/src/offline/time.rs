@@ -32,6 +32,24 @@ impl RangeSpec {
         }
     }
 
+    /// The translator's form of a range a query gives.
+    pub fn from_date_range(spec: &DateRangeSpec) -> Option<RangeSpec> {
+        match spec {
+            DateRangeSpec::Relative(s) => Some(RangeSpec::Relative(s.clone())),
+            DateRangeSpec::Pair(a, b) => {
+                let day = |s: &str| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+                Some(RangeSpec::Absolute(day(a)?, day(b)?))
+            }
+        }
+    }
+
+    /// The same days a year earlier, on `today`.
+    pub fn year_earlier(&self, today: NaiveDate) -> Option<RangeSpec> {
+        let (a, b) = days_of(self, today)?;
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
+        Some(RangeSpec::Absolute(back(a)?, back(b)?))
+    }
+
     /// Roughly how many days the range spans (for a default granularity).
     pub fn approx_days(&self) -> i64 {
         match self {
@@ -309,6 +327,24 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             found.extend(more);
             continue;
         }
+        // "the same day last year": a year before the period compared with,
+        // not the whole of last year and not a daily series.
+        if t[i] == "same"
+            && matches!(
+                t.get(i + 1).copied(),
+                Some("day" | "week" | "month" | "quarter" | "days" | "weeks" | "months")
+            )
+            && t.get(i + 2) == Some(&"last")
+            && t.get(i + 3) == Some(&"year")
+        {
+            found.push(TimeFinding {
+                start: i,
+                end: i + 4,
+                kind: relative("last", "year"),
+            });
+            i += 4;
+            continue;
+        }
         match at(&t, i, today) {
             Some((len, kind)) => {
                 found.push(TimeFinding {
@@ -321,7 +357,7 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             None => i += 1,
         }
     }
-    same_period_a_year_earlier(&t, &mut found);
+    same_period_a_year_earlier(&t, &mut found, today);
     period_over_period(&t, &mut found);
     found
 }
@@ -395,9 +431,9 @@ fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
 /// "YTD vs the same period last year", "this quarter against the same time
 /// a year ago": the earlier range is the first one moved back a year, not
 /// the whole of last year.
-fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding]) {
+fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: NaiveDate) {
     let Some(first) = found.iter().find_map(|f| match &f.kind {
-        TimeKind::Range(RangeSpec::Absolute(a, b)) => Some((*a, *b)),
+        TimeKind::Range(r) => days_of(r, today),
         _ => None,
     }) else {
         return;
@@ -406,16 +442,44 @@ fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding]) {
     for f in found.iter_mut().skip(1) {
         let year_back =
             matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
-        let opening = (f.start.saturating_sub(3)..f.start).find(|&k| t[k] == "same");
+        let opening = (f.start.saturating_sub(3)..=f.start).find(|&k| t[k] == "same");
         let (true, Some(start)) = (year_back, opening) else {
             continue;
         };
-        let between_ok = t[start + 1..f.start]
-            .iter()
-            .all(|w| matches!(*w, "period" | "time" | "range" | "days" | "as" | "of"));
+        let between_ok = t[start + 1..f.start.max(start + 1)].iter().all(|w| {
+            matches!(
+                *w,
+                "period" | "time" | "range" | "days" | "as" | "of" | "day" | "week" | "month"
+            )
+        });
         if let (true, Some(a), Some(b)) = (between_ok, back(first.0), back(first.1)) {
             f.kind = TimeKind::Range(RangeSpec::Absolute(a, b));
             f.start = start;
+        }
+    }
+}
+
+/// The first and last day of a range on `today`: absolute ranges, "today",
+/// "yesterday", and "this" or "last" of a calendar unit.
+pub(super) fn days_of(r: &RangeSpec, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    match r {
+        RangeSpec::Absolute(a, b) => Some((*a, *b)),
+        RangeSpec::Relative(s) => {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            match words.as_slice() {
+                ["today"] => Some((today, today)),
+                ["yesterday"] => {
+                    let d = today.checked_sub_signed(Duration::days(1))?;
+                    Some((d, d))
+                }
+                [which @ ("this" | "last"), u] => {
+                    let back = i32::from(*which == "last");
+                    let start = period_start(today, u, back)?;
+                    let next = period_start(today, u, back - 1)?;
+                    Some((start, next.checked_sub_signed(Duration::days(1))?))
+                }
+                _ => None,
+            }
         }
     }
 }
