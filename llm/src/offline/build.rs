@@ -617,9 +617,17 @@ fn largest_records(
         .iter()
         .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
         .or_else(|| {
-            members
-                .iter()
-                .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
+            // A cube extending another inherits its key columns too: the
+            // row id is the numeric one.
+            let key_of = |number: bool| {
+                members.iter().position(|m| {
+                    m.owner == owner
+                        && m.primary_key
+                        && m.kind == MemberKind::Dimension
+                        && (!number || m.data_type == "number")
+                })
+            };
+            key_of(true).or_else(|| key_of(false))
         });
     Some((key.into_iter().chain([amount]).collect(), amount))
 }

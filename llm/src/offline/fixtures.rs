@@ -43,10 +43,13 @@ cubes:
       - {name: id, sql: id, type: number, primary_key: true}
       - {name: storeCity, sql: c, type: string}
       - {name: soldAt, sql: t, type: time}
+      - {name: amount, sql: amount, type: number}
+      - {name: profit, sql: profit, type: number}
     measures:
       - {name: count, type: count}
       - {name: totalSales, sql: amount, type: sum}
       - {name: unitsSold, sql: qty, type: sum}
+      - {name: totalProfit, sql: profit, type: sum}
   - name: shoppers
     sql_table: p
     dimensions:

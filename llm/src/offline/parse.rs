@@ -181,6 +181,59 @@ fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
     }
 }
 
+/// Words that name the rows of a cube ("sales lines", "order records").
+const RECORD_WORDS: &[&str] = &[
+    "line",
+    "lines",
+    "row",
+    "rows",
+    "record",
+    "records",
+    "transaction",
+    "transactions",
+    "entry",
+    "entries",
+];
+
+/// "how many sales lines", "the 10 largest sales lines": a member word
+/// followed by a word for rows names the rows of the member's cube, counted
+/// by its plain count. The record word joins the mention.
+fn records_of_a_cube(catalog: &Catalog, tokens: &[Token], used: &mut [bool], a: &mut Analysis) {
+    let members = catalog.members();
+    for m in a.mentions.iter_mut() {
+        let Some(next) = tokens.get(m.end) else {
+            continue;
+        };
+        if used[m.end] || !RECORD_WORDS.contains(&next.text.as_str()) {
+            continue;
+        }
+        let Some(owner) = m
+            .candidates
+            .iter()
+            .rev()
+            .max_by_key(|e| (e.score, !members[e.member].in_view))
+            .map(|e| members[e.member].owner.clone())
+        else {
+            continue;
+        };
+        let count = members.iter().position(|c| {
+            c.owner == owner
+                && c.kind == MemberKind::Measure
+                && c.agg_type.as_deref() == Some("count")
+                && c.short_name() == "count"
+        });
+        if let Some(count) = count {
+            m.candidates = vec![Entry {
+                member: count,
+                score: 100,
+            }];
+            used[m.end] = true;
+            m.end += 1;
+            m.text = format!("{} {}", m.text, next.orig);
+        }
+    }
+}
+
 /// Words that may stand between a negation and the value it negates ("not
 /// paid by gift card", "not shipped to Germany").
 const NEGATION_BRIDGES: &[&str] = &[
@@ -284,6 +337,7 @@ impl Reader {
             }
         }
         self.find_mentions(&tokens, &mut used, &mut a);
+        records_of_a_cube(catalog, &tokens, &mut used, &mut a);
         let in_mention: Vec<bool> = (0..n)
             .map(|i| a.mentions.iter().any(|m| (m.start..m.end).contains(&i)))
             .collect();

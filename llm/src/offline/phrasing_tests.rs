@@ -283,3 +283,34 @@ fn the_same_day_last_year_is_a_year_before_the_day_compared() {
         DateRangeSpec::Pair("2023-06-01".into(), "2023-06-30".into())
     );
 }
+
+#[test]
+fn rows_counted_listed_and_filtered_by_their_own_columns() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many sales lines had a negative profit?");
+    assert_eq!(t.query.measures, ["shop_sales.count"], "{:?}", t.query);
+    let lt = Filter::Member {
+        member: "shop_sales.profit".into(),
+        operator: FilterOperator::Lt,
+        values: vec![Some("0".into())],
+    };
+    assert_eq!(t.query.filters, [lt]);
+    let t = translate(&parser, "10 largest sales lines");
+    assert_eq!(t.query.dimensions, ["shop_sales.id", "shop_sales.amount"]);
+    assert_eq!(t.query.limit, Some(10));
+    let t = translate(
+        &parser,
+        "which store cities had more than 1000 in total sales?",
+    );
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    let t = translate(&parser, "list all shopper loyalty tiers");
+    assert_eq!(
+        t.query.dimensions,
+        ["shoppers.loyaltyTier"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.measures.is_empty());
+}

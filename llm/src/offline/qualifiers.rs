@@ -77,8 +77,31 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
     let Some(measure) = measure.cloned() else {
         return false;
     };
+    // "how many sales lines had a negative profit": rows are counted, so
+    // the sign is the rows' own profit, not the total's.
+    let counted = t.query.measures.iter().any(|name| {
+        members
+            .iter()
+            .any(|m| m.name == *name && m.is_count() && m.short_name() == "count")
+    });
+    let row_column = members.iter().find(|m| {
+        m.kind == MemberKind::Dimension
+            && m.data_type == "number"
+            && !m.primary_key
+            && measure.split_once('.').map(|(owner, _)| owner) == Some(m.owner.as_str())
+            && split_identifier(&measure)
+                .iter()
+                .any(|w| split_identifier(m.short_name()) == [w.clone()])
+    });
+    let member = match row_column.filter(|_| counted) {
+        Some(column) => {
+            t.query.measures.retain(|name| *name != measure);
+            column.name.clone()
+        }
+        None => measure,
+    };
     t.query.filters.push(Filter::Member {
-        member: measure,
+        member,
         operator,
         values: vec![Some("0".to_owned())],
     });

@@ -126,7 +126,22 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let mut money = false;
         let mut target = None;
         let mut left = false;
-        let next = (c.end..tokens.len()).find(|&p| !is_skippable(text(p)));
+        let mut next = (c.end..tokens.len()).find(|&p| !is_skippable(text(p)));
+        // "more than 1000 in total sales", "over 500 of revenue".
+        if let Some(p) = next.filter(|&p| matches!(text(p), "in" | "of")) {
+            let after = (p + 1..tokens.len()).find(|&q| !is_skippable(text(q)));
+            let measure_after = after
+                .and_then(|q| in_mention(&a.mentions, q))
+                .is_some_and(|j| {
+                    a.mentions[j]
+                        .candidates
+                        .iter()
+                        .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+                });
+            if measure_after {
+                next = after;
+            }
+        }
         if let Some(p) = next {
             if let Some(j) = in_mention(&a.mentions, p).filter(|&j| a.mentions[j].start == p) {
                 target = Some(j);
@@ -291,6 +306,30 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         }
     }
     absorb_counts_named_by_measures(catalog, a);
+    absorb_owner_nouns(catalog, a);
+}
+
+/// "product categories", "customer cities": a word naming a cube right
+/// before one of that cube's dimensions only says whose the dimension is.
+fn absorb_owner_nouns(catalog: &Catalog, a: &mut Analysis) {
+    let members = catalog.members();
+    for j in 1..a.mentions.len() {
+        let (head, tail) = a.mentions.split_at_mut(j);
+        let (owner_word, dimension) = (&mut head[j - 1], &tail[0]);
+        if owner_word.end != dimension.start || owner_word.end - owner_word.start != 1 {
+            continue;
+        }
+        let word = &a.tokens[owner_word.start].stem;
+        let names_owner = dimension.candidates.iter().any(|e| {
+            let m = &members[e.member];
+            m.kind == MemberKind::Dimension
+                && !m.in_view
+                && super::text::stem(&m.owner.to_lowercase()) == *word
+        });
+        if names_owner {
+            owner_word.absorbed = true;
+        }
+    }
 }
 
 /// "German customers who opted in", "opt-in rate of new signups": the count
