@@ -66,8 +66,9 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// "how much" spending: demo 115 and 21; with listed records keeping their
 /// count's condition, business abbreviations and "new" counted things:
 /// follow-up turns 40 and 1; with rows named by record words: conformance
-/// 46 and 6.
-const V2_DEMO_FLOOR: (usize, usize) = (115, 21);
+/// 46 and 6; with periods, values and columns read in context: demo 117 and
+/// 19.
+const V2_DEMO_FLOOR: (usize, usize) = (117, 19);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (46, 6);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 
@@ -77,8 +78,9 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 /// demo 149 and 30, conformance 47 and 10, follow-up turns 54 and 4; then
 /// demo 153 and 26; then demo 159 and 24, conformance 48 and 10; with
 /// negated lists and "the same day last year": follow-up turns 58 and 0;
-/// with rows named by record words: conformance 53 and 10.
-const V3_DEMO_FLOOR: (usize, usize) = (159, 24);
+/// with rows named by record words: conformance 53 and 10; with periods,
+/// values and columns read in context: demo 165 and 18.
+const V3_DEMO_FLOOR: (usize, usize) = (165, 18);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (53, 10);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 

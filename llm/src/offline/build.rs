@@ -447,6 +447,15 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         }
         r.measures.clear();
         r.dimensions = dimensions;
+        // "... along with the channel they came from".
+        let owner = members[amount].owner.clone();
+        let (columns, used) = super::listing::attributes(parser, a, &owner);
+        for c in columns {
+            if !r.dimensions.contains(&c) {
+                r.dimensions.push(c);
+            }
+        }
+        unmatched.retain(|u| !used.iter().any(|w| w.eq_ignore_ascii_case(u)));
         let desc = ranking.direction != Some(Direction::Asc);
         order = vec![(parser.name(amount).to_owned(), desc)];
         // "the biggest single order": one; "the largest orders": ten.
@@ -571,10 +580,15 @@ fn largest_records(
     };
     let members = parser.catalog().members();
     let counted = &members[*measure];
-    if !sized || a.count_cue || !r.dimensions.is_empty() || !is_count_measure(counted) {
+    if !sized || a.count_cue || !is_count_measure(counted) {
         return None;
     }
     let owner = counted.owner.as_str();
+    // Columns asked for after "with" are no split.
+    let (columns, _) = super::listing::attributes(parser, a, owner);
+    if !r.dimensions.iter().all(|d| columns.contains(d)) {
+        return None;
+    }
     // The money column named as an amount or total, else any money column,
     // else a number column named as an amount.
     let named_amount = |m: &crate::catalog::CatalogMember| {

@@ -323,8 +323,12 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
             let typed = tok.orig.to_lowercase();
             stem(&typed) == typed
         });
-    let counted = at
-        .checked_sub(1)
+    // "the 20 priciest", "the 15 most expensive".
+    let before = match at.checked_sub(1).map(|p| a.tokens[p].text.as_str()) {
+        Some("most" | "least") => at.checked_sub(2),
+        _ => at.checked_sub(1),
+    };
+    let counted = before
         .and_then(|p| a.tokens[p].number())
         .filter(|n| n.fract() == 0.0 && *n >= 1.0)
         .map(|n| n as u64);
@@ -336,6 +340,16 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
         .unwrap_or(if singular { 1 } else { 10 });
     t.query.measures.clear();
     t.query.dimensions = vec![name.name.clone(), price.name.clone()];
+    // "... with brand and category".
+    let (columns, used) = super::listing::attributes(parser, a, owner);
+    for c in columns {
+        let column = &members[c].name;
+        if !t.query.dimensions.contains(column) {
+            t.query.dimensions.push(column.clone());
+        }
+    }
+    let used: Vec<&str> = used.iter().map(String::as_str).collect();
+    unmark(t, &used);
     t.query.order = Some(vec![(price.name.clone(), descending)]);
     t.query.limit = Some(limit);
     t.query.ungrouped = false;

@@ -48,32 +48,7 @@ pub(crate) fn records(
     let Some(owner) = counted.or(named).map(|m| members[m].owner.clone()) else {
         return;
     };
-    let attributes_from = with_at.map_or(a.tokens.len(), |w| w + 1);
-    let attribute = |word: &str| {
-        members.iter().position(|m| {
-            m.owner == owner
-                && m.kind == MemberKind::Dimension
-                && !m.primary_key
-                && !m.is_time()
-                && split_identifier(m.short_name())
-                    .iter()
-                    .any(|w| same_word(word, w))
-        })
-    };
-    let mut columns: Vec<usize> = Vec::new();
-    let mut used_words: Vec<String> = Vec::new();
-    for t in &a.tokens[attributes_from..] {
-        // Not `is_stopword`: "amount" and "value" are attributes here.
-        if is_skippable(&t.text) || ATTRIBUTE_GLUE.contains(&t.text.as_str()) {
-            continue;
-        }
-        if let Some(d) = attribute(&t.stem).or_else(|| attribute(&t.text)) {
-            if !columns.contains(&d) {
-                columns.push(d);
-            }
-            used_words.push(t.orig.clone());
-        }
-    }
+    let (columns, used_words) = attributes(parser, a, &owner);
     // Other measures must be the attributes just found ("prices" →
     // `average_price` → the `price` column); anything else is a figure.
     let other_measures: Vec<usize> = r
@@ -127,6 +102,45 @@ pub(crate) fn records(
     }
     r.dimensions = dimensions;
     unmatched.retain(|u| !used_words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+}
+
+/// The columns of `owner` named after "with" ("with their status and
+/// amount", "along with the channel"), and the words naming them.
+pub(crate) fn attributes(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    owner: &str,
+) -> (Vec<usize>, Vec<String>) {
+    let members = parser.catalog().members();
+    let Some(with_at) = a.tokens.iter().position(|t| t.text == "with") else {
+        return (Vec::new(), Vec::new());
+    };
+    let attribute = |word: &str| {
+        members.iter().position(|m| {
+            m.owner == owner
+                && m.kind == MemberKind::Dimension
+                && !m.primary_key
+                && !m.is_time()
+                && split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| same_word(word, w))
+        })
+    };
+    let mut columns: Vec<usize> = Vec::new();
+    let mut used_words: Vec<String> = Vec::new();
+    for t in &a.tokens[with_at + 1..] {
+        // Not `is_stopword`: "amount" and "value" are attributes here.
+        if is_skippable(&t.text) || ATTRIBUTE_GLUE.contains(&t.text.as_str()) {
+            continue;
+        }
+        if let Some(d) = attribute(&t.stem).or_else(|| attribute(&t.text)) {
+            if !columns.contains(&d) {
+                columns.push(d);
+            }
+            used_words.push(t.orig.clone());
+        }
+    }
+    (columns, used_words)
 }
 
 /// Keeps what a filtered count stands for when its records are listed

@@ -133,7 +133,7 @@ impl<'a> OfflineParser<'a> {
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);
         // "orders completed in December", "cities with negative profit".
-        qualifiers::apply(self, &mut translation);
+        qualifiers::apply(self, &analysis, &mut translation);
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.

@@ -335,6 +335,21 @@ fn period_before(
         }
         _ => None,
     });
+    // "this quarter vs last": "last" alone is the period before this one.
+    let alone = time::unit(w1).is_none() && number_word(w1).is_none();
+    let compared = |j: usize| j < i && super::cues::is_compare_word(t[j]);
+    let after_compare = i.checked_sub(1).is_some_and(|j| {
+        compared(j) || (matches!(t[j], "to" | "with") && j > 0 && compared(j - 1))
+    });
+    if matches!(w0, "last" | "previous" | "prior") && alone && k == i && after_compare {
+        let this_unit = earlier.iter().rev().find_map(|f| match &f.kind {
+            TimeKind::Range(RangeSpec::Relative(r)) => r.strip_prefix("this ").map(str::to_owned),
+            _ => None,
+        });
+        if let Some(u) = this_unit.as_deref().and_then(time::unit) {
+            return Some((1, TimeKind::Range(RangeSpec::Relative(format!("last {u}")))));
+        }
+    }
     let (u, len) = match (time::unit(w0), w1, w2) {
         (Some(u), "before", "last") if !w0.ends_with('s') => {
             let start = time::period_start(today, u, 2)?;

@@ -314,3 +314,70 @@ fn rows_counted_listed_and_filtered_by_their_own_columns() {
     );
     assert!(t.query.measures.is_empty());
 }
+
+#[test]
+fn periods_values_and_columns_read_in_context() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Products.brand", vec!["Kestrel".into(), "Voltix".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "vs last" after "this quarter" is the quarter before.
+    let t = translate(&parser, "cancellations this quarter vs last");
+    let compared = t.query.time_dimensions[0].compare_date_range.clone();
+    assert_eq!(
+        compared,
+        Some(vec![
+            DateRangeSpec::Relative("this quarter".into()),
+            DateRangeSpec::Relative("last quarter".into()),
+        ]),
+        "{:?}",
+        t.query
+    );
+    // A year after compared months is their year.
+    let t = translate(&parser, "march vs april orders 2023");
+    let compared = t.query.time_dimensions[0].compare_date_range.clone();
+    assert_eq!(
+        compared,
+        Some(vec![
+            DateRangeSpec::Pair("2023-03-01".into(), "2023-03-31".into()),
+            DateRangeSpec::Pair("2023-04-01".into(), "2023-04-30".into()),
+        ])
+    );
+    // "by a business customer" is who, not a split.
+    let t = translate(&parser, "most recent order by a business customer");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.measures, ["Orders.last_order_at"]);
+    // A noun after a value only says what the value is.
+    let t = translate(&parser, "avg discount on Kestrel items");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with("average_discount"));
+    // Columns asked for beside listed records.
+    let t = translate(
+        &parser,
+        "15 most expensive products with brand and category",
+    );
+    assert_eq!(
+        t.query.dimensions,
+        [
+            "Products.name",
+            "Products.price",
+            "Products.brand",
+            "Products.category"
+        ]
+    );
+    assert_eq!(t.query.limit, Some(15));
+    let t = translate(
+        &parser,
+        "show me the 10 biggest orders yesterday along with the channel they came from",
+    );
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert!(t.query.dimensions.contains(&"Orders.channel".to_owned()));
+    assert_eq!(t.query.limit, Some(10));
+    // Words the measure's own title or description uses are no split.
+    let t = translate(
+        &parser,
+        "How many German customers opted in to marketing emails?",
+    );
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "newsletter opt-in rate by country, highest first");
+    assert_eq!(t.query.dimensions, ["Countries.name"], "{:?}", t.query);
+}

@@ -6,7 +6,9 @@
 use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
-use super::text::{same_word, split_identifier};
+use super::parse::Analysis;
+use super::text::{is_skippable, same_word, split_identifier};
+use super::unplaced::described_by;
 use super::OfflineParser;
 use crate::translation::Translation;
 
@@ -19,10 +21,75 @@ const SIGNS: &[(&str, FilterOperator)] = &[
     ("positive", FilterOperator::Gt),
 ];
 
-/// Applies both readings; returns whether `t` changed.
-pub(crate) fn apply(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
+/// Applies the readings; returns whether `t` changed.
+pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
     let timed = time_named_by_a_word(parser, t);
-    sign_of_a_measure(parser, t) || timed
+    let described = dimensions_a_measure_describes(parser, a, t);
+    sign_of_a_measure(parser, t) || timed || described
+}
+
+/// "German customers who opted in to marketing emails", "newsletter opt-in
+/// rate by country": words that the chosen measure's own title or
+/// description uses ("marketing e-mails", "opt-in") say which measure, not a
+/// split by `email` or `marketing_opt_in`. A dimension named after "by"
+/// stays.
+fn dimensions_a_measure_describes(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut Translation,
+) -> bool {
+    let catalog = parser.catalog();
+    let measures: Vec<Vec<String>> = t
+        .query
+        .measures
+        .iter()
+        .filter_map(|name| catalog.get(name))
+        // Counts and rates of a kind of thing: their titles describe whom
+        // they count ("Opted-in Customers").
+        .filter(|m| m.is_count() || m.format.as_deref() == Some("percent"))
+        .map(|m| {
+            // "e-mails" is also "emails".
+            let mut words = described_by(m, true);
+            let joined: Vec<String> = words
+                .windows(2)
+                .map(|p| super::text::stem(&format!("{}{}", p[0], p[1])))
+                .collect();
+            words.extend(joined);
+            words
+        })
+        .collect();
+    // A ranked dimension is the thing ranked ("best-selling product").
+    if measures.is_empty() || a.ranking.top || a.ranking.superlative {
+        return false;
+    }
+    let before = t.query.dimensions.len();
+    t.query.dimensions.retain(|name| {
+        let Some(index) = catalog.members().iter().position(|m| m.name == *name) else {
+            return true;
+        };
+        let Some(mention) = a
+            .mentions
+            .iter()
+            .find(|m| m.candidates.iter().any(|e| e.member == index))
+        else {
+            return true;
+        };
+        let grouped = (0..mention.start)
+            .rev()
+            .find(|&k| !is_skippable(&a.tokens[k].text))
+            .is_some_and(|k| super::cues::is_group_marker(&a.tokens[k].text));
+        let words: Vec<&str> = a.tokens[mention.start..mention.end]
+            .iter()
+            .map(|tok| tok.stem.as_str())
+            .collect();
+        let described = measures.iter().any(|d| {
+            words
+                .iter()
+                .all(|w| d.iter().any(|dw| same_word(w, dw) || dw.starts_with(*w)))
+        });
+        grouped || !described
+    });
+    before != t.query.dimensions.len()
 }
 
 fn time_named_by_a_word(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {

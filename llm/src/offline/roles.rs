@@ -46,7 +46,11 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             k -= 1;
             let w = text(k);
             if cues::is_group_marker(w) {
-                group = true;
+                // "ordered by a business customer": who did it, not a split.
+                let article = tokens
+                    .get(k + 1)
+                    .is_some_and(|t| matches!(t.text.as_str(), "a" | "an"));
+                group = !(w == "by" && article);
                 break;
             }
             if is_skippable(w) || matches!(w, "and" | "or" | "then") {
@@ -229,7 +233,14 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let m = &a.mentions[j];
         let grouped_count =
             m.role == Role::Group && !m.candidates.iter().any(|e| is_dimension(catalog, e));
-        if !(m.role == Role::Measure || grouped_count) || !is_count_noun(m) {
+        // "avg discount on Kestrel items": a plural noun after a value,
+        // whatever it would measure, may only say what the value is.
+        let plural_noun = m.end == m.start + 1 && {
+            let tok = &a.tokens[m.start];
+            tok.text != tok.stem
+        };
+        let count_noun = is_count_noun(m);
+        if !(m.role == Role::Measure || grouped_count) || !(count_noun || plural_noun) {
             continue;
         }
         // The qualifier run before the noun: a value or a segment word
@@ -272,6 +283,12 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         // product", "average discount per order line": the noun says what
         // another measure is about; it is not a second figure. "Revenue per
         // customer" is a ratio and stays as asked.
+        if !count_noun {
+            if qualified && preposition.is_some() && earlier_measure {
+                a.mentions[j].absorbed = true;
+            }
+            continue;
+        }
         let absorbed = (qualified && other_measure(&a.mentions, j))
             || (article.is_some() && (earlier_measure || other_measure(&a.mentions, j)))
             || (preposition.is_some() && earlier_measure)
@@ -406,7 +423,7 @@ const QUALIFYING_ARTICLES: &[&str] = &["a", "an", "any", "single", "each", "ever
 /// Prepositions after which a count noun names what another measure is
 /// about ("revenue from customers in Germany", "profit across all orders").
 const QUALIFYING_PREPOSITIONS: &[&str] = &[
-    "from", "across", "among", "amongst", "to", "for", "with", "over",
+    "from", "across", "among", "amongst", "to", "for", "with", "over", "on", "of",
 ];
 
 /// Auxiliary verbs before the subject of a question ("how many orders did

@@ -357,6 +357,9 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             None => i += 1,
         }
     }
+    if compare {
+        year_of_compared_periods(&t, &mut found);
+    }
     same_period_a_year_earlier(&t, &mut found, today);
     period_over_period(&t, &mut found);
     found
@@ -455,6 +458,38 @@ fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: Naiv
         if let (true, Some(a), Some(b)) = (between_ok, back(first.0), back(first.1)) {
             f.kind = TimeKind::Range(RangeSpec::Absolute(a, b));
             f.start = start;
+        }
+    }
+}
+
+/// "march vs april orders 2026": a year typed after the compared periods is
+/// their year, not a third period.
+fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>) {
+    let Some(last) = found.last() else { return };
+    if found.len() < 3 || last.end != last.start + 1 {
+        return;
+    }
+    let Some(y) = year(t[last.start]) else { return };
+    let earlier = &found[..found.len() - 1];
+    let within_a_year = earlier.iter().all(
+        |f| matches!(&f.kind, TimeKind::Range(RangeSpec::Absolute(a, b)) if a.year() == b.year()),
+    );
+    if !within_a_year {
+        return;
+    }
+    let moved: Option<Vec<TimeKind>> = earlier
+        .iter()
+        .map(|f| match &f.kind {
+            TimeKind::Range(RangeSpec::Absolute(a, b)) => Some(TimeKind::Range(
+                RangeSpec::Absolute(a.with_year(y)?, b.with_year(y)?),
+            )),
+            _ => None,
+        })
+        .collect();
+    if let Some(moved) = moved {
+        found.pop();
+        for (f, kind) in found.iter_mut().zip(moved) {
+            f.kind = kind;
         }
     }
 }
