@@ -57,6 +57,12 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         if taken || number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
+        // "orders 2026" is a year; "order #2026" is an order.
+        let glued = k > m.end;
+        let year_like = number.len() == 4 && (1990..=2099).contains(&number.parse().unwrap_or(0));
+        if year_like && !glued {
+            continue;
+        }
         let Some(key) = members.iter().find(|k| {
             k.owner == count.owner
                 && k.primary_key

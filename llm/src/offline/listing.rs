@@ -115,22 +115,33 @@ pub(crate) fn attributes(
     let Some(with_at) = a.tokens.iter().position(|t| t.text == "with") else {
         return (Vec::new(), Vec::new());
     };
+    // The column a word names: one whose name has the word, the shortest
+    // name first ("id" is `id`, not `user_id`); a key only by its own name.
     let attribute = |word: &str| {
-        members.iter().position(|m| {
-            m.owner == owner
-                && m.kind == MemberKind::Dimension
-                && !m.primary_key
-                && !m.is_time()
-                && split_identifier(m.short_name())
-                    .iter()
-                    .any(|w| same_word(word, w))
-        })
+        members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.owner == owner && m.kind == MemberKind::Dimension && !m.is_time())
+            .filter_map(|(i, m)| {
+                let words = split_identifier(m.short_name());
+                let exact = words.len() == 1 && same_word(word, &words[0]);
+                let named = words.iter().any(|w| same_word(word, w));
+                (named && (!m.primary_key || exact)).then_some((words.len(), i))
+            })
+            .min()
+            .map(|(_, i)| i)
     };
+    // "order id" of orders: the owner's own noun names no column.
+    let owner_noun = super::text::stem(&owner.to_lowercase());
     let mut columns: Vec<usize> = Vec::new();
     let mut used_words: Vec<String> = Vec::new();
     for t in &a.tokens[with_at + 1..] {
         // Not `is_stopword`: "amount" and "value" are attributes here.
         if is_skippable(&t.text) || ATTRIBUTE_GLUE.contains(&t.text.as_str()) {
+            continue;
+        }
+        if t.stem == owner_noun {
+            used_words.push(t.orig.clone());
             continue;
         }
         if let Some(d) = attribute(&t.stem).or_else(|| attribute(&t.text)) {

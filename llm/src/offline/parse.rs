@@ -136,6 +136,7 @@ impl Analysis {
 /// "How many orders were sold": a verb implies a measure only when the
 /// question names none; otherwise it adds nothing ("orders" is the count).
 fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
+    buyers_counted_where_they_bought(catalog, a);
     let is_verb = |m: &Mention| {
         m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text)
     };
@@ -180,6 +181,79 @@ fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
         a.mentions[j].absorbed = true;
     }
 }
+
+/// "how many different customers bought on the marketplace": the customers
+/// counted are the buyers. When a verb of buying or spending names the
+/// measure and the count noun may also mean a distinct count kept by another
+/// cube (`Orders.customer_count`, "how many different customers placed
+/// orders"), that distinct count is the figure, not every customer.
+fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
+    let members = catalog.members();
+    // A buyer's verb in the active voice ("customers bought", not "orders
+    // were sold").
+    let buying = a.tokens.iter().enumerate().any(|(i, t)| {
+        BUYING_VERBS.contains(&t.text.as_str())
+            && !i.checked_sub(1).is_some_and(|p| {
+                matches!(
+                    a.tokens[p].text.as_str(),
+                    "was" | "were" | "be" | "been" | "being" | "get" | "got"
+                )
+            })
+    });
+    if !buying {
+        return;
+    }
+    for m in a.mentions.iter_mut() {
+        let is_verb =
+            m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text);
+        if is_verb
+            || m.absorbed
+            || m.role != Role::Measure
+            || !super::roles::is_count_noun(catalog, m)
+        {
+            continue;
+        }
+        let Some(best_owner) = m
+            .candidates
+            .iter()
+            .rev()
+            .max_by_key(|e| (e.score, !members[e.member].in_view))
+            .map(|e| members[e.member].owner.clone())
+        else {
+            continue;
+        };
+        let distinct = m.candidates.iter().find(|e| {
+            let d = &members[e.member];
+            !d.in_view
+                && d.owner != best_owner
+                && matches!(
+                    d.agg_type.as_deref(),
+                    Some("countDistinct" | "countDistinctApprox")
+                )
+        });
+        if let Some(d) = distinct {
+            m.candidates = vec![Entry {
+                member: d.member,
+                score: 100,
+            }];
+        }
+    }
+}
+
+/// Verbs whose subject is a buyer.
+const BUYING_VERBS: &[&str] = &[
+    "bought",
+    "buy",
+    "buys",
+    "purchased",
+    "purchase",
+    "purchases",
+    "shopped",
+    "spent",
+    "spend",
+    "spends",
+    "ordered",
+];
 
 /// Words that name the rows of a cube ("sales lines", "order records").
 const RECORD_WORDS: &[&str] = &[

@@ -381,3 +381,18 @@ fn periods_values_and_columns_read_in_context() {
     let t = translate(&parser, "newsletter opt-in rate by country, highest first");
     assert_eq!(t.query.dimensions, ["Countries.name"], "{:?}", t.query);
 }
+
+#[test]
+fn buyers_are_counted_where_they_bought() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "how many different customers bought on the web in May 2024",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"], "{:?}", t.query);
+    assert_eq!(t.query.time_dimensions[0].dimension, "Orders.created_at");
+    // Customers who signed up are all customers.
+    let t = translate(&parser, "how many customers signed up in May 2024");
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+}
