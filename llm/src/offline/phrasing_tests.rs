@@ -396,3 +396,28 @@ fn buyers_are_counted_where_they_bought() {
     let t = translate(&parser, "how many customers signed up in May 2024");
     assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
 }
+
+#[test]
+fn a_superlative_or_which_ranks_the_dimension_it_names() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Products.category", vec!["Toys".into(), "Books".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "least profitable brand last year");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("brand"));
+    assert!(t.query.measures[0].ends_with("profit"), "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(1));
+    let t = translate(&parser, "Which toy brand sold the most units last quarter?");
+    assert_eq!(t.query.dimensions, ["Products.brand"], "{:?}", t.query);
+    assert_eq!(t.query.measures, ["LineItems.units_sold"]);
+    assert_eq!(t.query.limit, Some(1));
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "highest total sales store city");
+    assert_eq!(
+        t.query.dimensions,
+        ["shop_sales.storeCity"],
+        "{:?}",
+        t.query
+    );
+}

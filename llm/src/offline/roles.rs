@@ -80,11 +80,18 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         if a.ranking.sort_key.and_then(first_content) == Some(m.start) {
             role = Role::SortKey;
         }
+        // "which toy brand": a value may stand between.
+        let in_value = |p: usize| a.values.iter().any(|v| (v.start..v.end).contains(&p));
         let prev = (0..m.start)
             .rev()
-            .find(|&p| !is_skippable(text(p)))
+            .find(|&p| !is_skippable(text(p)) && !in_value(p))
             .map(text);
         if matches!(prev, Some("which" | "what" | "list" | "all")) && has_dim {
+            role = Role::Group;
+        }
+        // "the least profitable brand": the thing a superlative ranks.
+        if a.ranking.superlative && has_dim && role == Role::Measure && superlative_subject(a, idx)
+        {
             role = Role::Group;
         }
         let next = (m.end..tokens.len())
@@ -347,6 +354,24 @@ fn absorb_owner_nouns(catalog: &Catalog, a: &mut Analysis) {
             owner_word.absorbed = true;
         }
     }
+}
+
+/// Whether mention `idx` is what a superlative ranks: the superlative, then
+/// at most one other mention (the measure adjective, "most profitable"), then
+/// this one, in the singular.
+fn superlative_subject(a: &Analysis, idx: usize) -> bool {
+    let m = &a.mentions[idx];
+    let Some(&word) = a
+        .ranking
+        .used
+        .iter()
+        .find(|&&u| u < m.start && m.start - u <= 3)
+    else {
+        return false;
+    };
+    let between = a.mentions[..idx].iter().filter(|o| o.start > word).count();
+    let last = &a.tokens[m.end - 1];
+    between == 1 && last.text == last.stem
 }
 
 /// "German customers who opted in", "opt-in rate of new signups": the count
