@@ -67,8 +67,9 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// count's condition, business abbreviations and "new" counted things:
 /// follow-up turns 40 and 1; with rows named by record words: conformance
 /// 46 and 6; with periods, values and columns read in context: demo 117 and
-/// 19.
-const V2_DEMO_FLOOR: (usize, usize) = (117, 19);
+/// 19; with irregular demonyms, joined values, participles and "which N":
+/// demo 119 and 18.
+const V2_DEMO_FLOOR: (usize, usize) = (119, 18);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (46, 6);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 
@@ -82,8 +83,8 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 /// values and columns read in context: demo 165 and 18; with buyers counted
 /// where they bought and columns named by their own words: demo 168 and 15,
 /// conformance 54 and 9; with superlatives ranking the dimension they name:
-/// demo 170 and 13.
-const V3_DEMO_FLOOR: (usize, usize) = (170, 13);
+/// demo 170 and 13; then demo 175 and 13.
+const V3_DEMO_FLOOR: (usize, usize) = (175, 13);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (54, 9);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 

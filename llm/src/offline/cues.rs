@@ -58,6 +58,15 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
+            // "stacked bar of revenue per region".
+            let stacked = i > 0 && t[i - 1] == "stacked";
+            if stacked && matches!(chart, ChartType::Bar | ChartType::Area) {
+                return Some(ChartCue {
+                    start: lead(i - 1),
+                    end: trailing_of(i + 1),
+                    chart,
+                });
+            }
             let standalone = matches!(chart, ChartType::Heatmap | ChartType::Gauge)
                 || (i > 0 && matches!(t[i - 1], "a" | "an"));
             if standalone && i > 0 && matches!(t[lead(i)], "as" | "in" | "on" | "with" | "using") {
@@ -229,6 +238,13 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 r.direction.get_or_insert(Direction::Desc);
                 r.used.extend([i, i + 1]);
                 r.sort_key = Some(i + 2);
+                i += 2;
+                continue;
+            }
+            // "which 3 subcategories gave away the most".
+            "which" | "what" if n1.is_some_and(|n| (2..=100).contains(&n)) => {
+                r.limit = n1;
+                r.used.push(i + 1);
                 i += 2;
                 continue;
             }

@@ -26,6 +26,8 @@ pub struct ValueIndex {
     by_first: BTreeMap<String, Vec<usize>>,
     /// Values of several words by their initials ("UK", "NYC").
     by_initials: BTreeMap<String, Vec<usize>>,
+    /// Values of several words typed as one ("giftcard", "creditcard").
+    by_joined: BTreeMap<String, Vec<usize>>,
     vocabulary: BTreeSet<String>,
 }
 
@@ -66,6 +68,14 @@ impl ValueIndex {
                     .filter_map(|t| t.text.chars().next())
                     .collect::<String>()
                     .to_uppercase();
+                if tokens.len() >= 2 {
+                    let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+                    index
+                        .by_joined
+                        .entry(super::text::stem(&joined))
+                        .or_default()
+                        .push(index.entries.len());
+                }
                 if tokens.len() >= 2 && initials.chars().all(|c| c.is_ascii_alphabetic()) {
                     index
                         .by_initials
@@ -93,7 +103,10 @@ impl ValueIndex {
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<ValueMatch> {
         let first = tokens.get(i)?;
         let Some(candidates) = self.by_first.get(&first.stem) else {
-            return self.demonym_at(first).or_else(|| self.initialism_at(first));
+            return self
+                .demonym_at(first)
+                .or_else(|| self.initialism_at(first))
+                .or_else(|| self.single(self.by_joined.get(&first.stem)?));
         };
         let mut best: Option<ValueMatch> = None;
         for &e in candidates {
@@ -138,8 +151,12 @@ impl ValueIndex {
         if !capitals {
             return None;
         }
-        let list = self.by_initials.get(typed)?;
-        let mut values: Vec<&str> = list
+        self.single(self.by_initials.get(typed)?)
+    }
+
+    /// The one-token match of `entries` when they all hold one value.
+    fn single(&self, entries: &[usize]) -> Option<ValueMatch> {
+        let mut values: Vec<&str> = entries
             .iter()
             .map(|&e| self.entries[e].value.as_str())
             .collect();
@@ -148,7 +165,7 @@ impl ValueIndex {
         if values.len() != 1 {
             return None;
         }
-        let hits = list
+        let hits = entries
             .iter()
             .map(|&e| (self.entries[e].member, self.entries[e].value.clone()))
             .collect();
@@ -161,6 +178,23 @@ impl ValueIndex {
     fn demonym_at(&self, token: &Token) -> Option<ValueMatch> {
         const SUFFIXES: &[&str] = &["ean", "ian", "an", "ese", "ish"];
         let word = token.text.as_str();
+        if let Some((_, country)) = IRREGULAR_DEMONYMS.iter().find(|(d, _)| *d == word) {
+            let words = tokenize(country);
+            let first = words.first()?;
+            let entries: Vec<usize> = self
+                .by_first
+                .get(&first.stem)?
+                .iter()
+                .copied()
+                .filter(|&e| {
+                    self.entries[e]
+                        .stems
+                        .iter()
+                        .eq(words.iter().map(|t| &t.stem))
+                })
+                .collect();
+            return self.single(&entries);
+        }
         let base = SUFFIXES
             .iter()
             .find_map(|s| word.strip_suffix(s))
@@ -186,6 +220,31 @@ impl ValueIndex {
         (stems.len() == 1).then_some(ValueMatch { len: 1, hits })
     }
 }
+
+/// Demonyms no suffix rule reaches ("French" is France, "Dutch" the
+/// Netherlands).
+const IRREGULAR_DEMONYMS: &[(&str, &str)] = &[
+    ("french", "France"),
+    ("dutch", "Netherlands"),
+    ("swiss", "Switzerland"),
+    ("british", "United Kingdom"),
+    ("irish", "Ireland"),
+    ("spanish", "Spain"),
+    ("danish", "Denmark"),
+    ("polish", "Poland"),
+    ("finnish", "Finland"),
+    ("turkish", "Turkey"),
+    ("greek", "Greece"),
+    ("thai", "Thailand"),
+    ("filipino", "Philippines"),
+    ("portuguese", "Portugal"),
+    ("american", "United States"),
+    ("argentine", "Argentina"),
+    ("norwegian", "Norway"),
+    ("swedish", "Sweden"),
+    ("emirati", "United Arab Emirates"),
+    ("saudi", "Saudi Arabia"),
+];
 
 /// A numeric comparison operator as Cube names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -421,3 +421,40 @@ fn a_superlative_or_which_ranks_the_dimension_it_names() {
         t.query
     );
 }
+
+#[test]
+fn irregular_demonyms_joined_values_and_participles() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values(
+        "Countries.name",
+        vec!["France".into(), "Italy".into(), "Germany".into()],
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "French vs Italian customers - revenue last year");
+    let countries = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { member, values, .. }
+            if member.ends_with("name") || member.ends_with("country")
+                && values.len() == 2)
+    });
+    assert!(countries, "{:?}", t.query);
+    let t = translate(&parser, "return rate of giftcard orders");
+    assert_eq!(
+        t.query.filters,
+        [equals("Orders.payment_method", "gift_card")],
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "how many products are priced under 25?");
+    assert_eq!(t.query.measures, ["Products.count"], "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "which 3 brands gave away the most discount money in 2023?",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with("discount_amount"));
+    let t = translate(
+        &parser,
+        "stacked bar of revenue per channel per quarter in 2023",
+    );
+    assert_eq!(t.chart, Some(crate::intent::ChartType::Bar));
+}

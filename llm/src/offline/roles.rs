@@ -84,7 +84,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let in_value = |p: usize| a.values.iter().any(|v| (v.start..v.end).contains(&p));
         let prev = (0..m.start)
             .rev()
-            .find(|&p| !is_skippable(text(p)) && !in_value(p))
+            .find(|&p| !is_skippable(text(p)) && !in_value(p) && tokens[p].number().is_none())
             .map(text);
         if matches!(prev, Some("which" | "what" | "list" | "all")) && has_dim {
             role = Role::Group;
@@ -170,7 +170,15 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             }
             if matches!(
                 w,
-                "total" | "amount" | "value" | "spend" | "spent" | "spending" | "worth"
+                "total"
+                    | "amount"
+                    | "value"
+                    | "spend"
+                    | "spent"
+                    | "spending"
+                    | "worth"
+                    | "priced"
+                    | "costing"
             ) {
                 money = true;
                 continue;
@@ -331,6 +339,30 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     }
     absorb_counts_named_by_measures(catalog, a);
     absorb_owner_nouns(catalog, a);
+    absorb_money_after_a_measure(catalog, a);
+}
+
+/// "the most discount money": "money" right after a measure is its unit,
+/// not revenue.
+fn absorb_money_after_a_measure(catalog: &Catalog, a: &mut Analysis) {
+    for j in 1..a.mentions.len() {
+        let (head, tail) = a.mentions.split_at_mut(j);
+        let (before, money) = (&head[j - 1], &mut tail[0]);
+        let unit = money.end == money.start + 1
+            && matches!(
+                a.tokens[money.start].text.as_str(),
+                "money" | "cash" | "dollars" | "euros"
+            );
+        let measure_before = before.end == money.start
+            && before.role == Role::Measure
+            && before
+                .candidates
+                .iter()
+                .any(|e| catalog.members()[e.member].kind == MemberKind::Measure);
+        if unit && measure_before {
+            money.absorbed = true;
+        }
+    }
 }
 
 /// "product categories", "customer cities": a word naming a cube right

@@ -290,6 +290,8 @@ pub fn is_stopword(word: &str) -> bool {
         "out",
         "overall",
         "please",
+        "priced",
+        "costing",
         "report",
         "see",
         "show",

@@ -224,6 +224,8 @@ const FILLER: &[&str] = &[
     "moved",
     "moving",
     "stacked",
+    "gave",
+    "giving",
 ];
 
 /// Calendar words: the time reading uses them or leaves them harmless
@@ -318,9 +320,14 @@ pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation, compared: bool)
                 && !is_share_word(&tok.text)
                 && (!counts || !COUNT_WORDS.contains(&tok.text.as_str()))
                 && (!new_is_counted || tok.text != "new")
-                && !described
-                    .iter()
-                    .any(|d| same_word(&tok.text, d) || same_word(&tok.stem, d))
+                && !described.iter().any(|d| {
+                    // "priced" is the price, "discounted" the discount.
+                    let participle = [tok.text.strip_suffix("ed"), tok.text.strip_suffix('d')]
+                        .into_iter()
+                        .flatten()
+                        .any(|base| base.len() >= 4 && same_word(base, d));
+                    same_word(&tok.text, d) || same_word(&tok.stem, d) || participle
+                })
         })
         .cloned()
         .collect()
