@@ -88,6 +88,14 @@ const V3_DEMO_FLOOR: (usize, usize) = (175, 13);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (54, 9);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 
+/// Floors of the tuning set `tests/nl/tuning_v4/`, written on 2026-12-06
+/// after the v3 changes up to `3d3b903`. First run: demo 98/150 right and
+/// 16 wrong-confident (one must-refuse answered), conformance 35/60 and 8,
+/// follow-up turns 37/45 and 6.
+const V4_DEMO_FLOOR: (usize, usize) = (98, 16);
+const V4_CONFORMANCE_FLOOR: (usize, usize) = (35, 8);
+const V4_FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
 }
@@ -441,4 +449,23 @@ async fn tuning_set() {
     t.conformance
         .assert_floor("v3 conformance", V3_CONFORMANCE_FLOOR);
     t.followups.assert_floor("v3 follow-ups", V3_FOLLOWUP_FLOOR);
+}
+
+/// The second tuning set `tests/nl/tuning_v4/` (see its README), written by
+/// new YAML-only authors in other voices; like v3, tuned on.
+#[tokio::test]
+async fn second_tuning_set() {
+    let size = SetSize {
+        demo: 150,
+        conformance: 60,
+        conversations: 15,
+    };
+    let t = measure("tuning_v4", size).await;
+    t.demo.report("v4 demo", true);
+    t.conformance.report("v4 conformance", true);
+    t.followups.report("v4 follow-up turns", true);
+    t.demo.assert_floor("v4 demo", V4_DEMO_FLOOR);
+    t.conformance
+        .assert_floor("v4 conformance", V4_CONFORMANCE_FLOOR);
+    t.followups.assert_floor("v4 follow-ups", V4_FOLLOWUP_FLOOR);
 }
