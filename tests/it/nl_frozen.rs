@@ -68,8 +68,10 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// follow-up turns 40 and 1; with rows named by record words: conformance
 /// 46 and 6; with periods, values and columns read in context: demo 117 and
 /// 19; with irregular demonyms, joined values, participles and "which N":
-/// demo 119 and 18.
-const V2_DEMO_FLOOR: (usize, usize) = (119, 18);
+/// demo 119 and 18; with chat shorthand, contractions, inclusive bounds and
+/// follow-ups that replace or compare with the period before (made looking at
+/// v3 and v4): demo 122 and 19, one more wrong-confident answer than before.
+const V2_DEMO_FLOOR: (usize, usize) = (122, 19);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (46, 6);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 
@@ -83,18 +85,19 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 /// values and columns read in context: demo 165 and 18; with buyers counted
 /// where they bought and columns named by their own words: demo 168 and 15,
 /// conformance 54 and 9; with superlatives ranking the dimension they name:
-/// demo 170 and 13; then demo 175 and 13.
+/// demo 170 and 13; then demo 175 and 13; then conformance 56 and 8.
 const V3_DEMO_FLOOR: (usize, usize) = (175, 13);
-const V3_CONFORMANCE_FLOOR: (usize, usize) = (54, 9);
+const V3_CONFORMANCE_FLOOR: (usize, usize) = (56, 8);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v4/`, written on 2026-12-06
 /// after the v3 changes up to `3d3b903`. First run: demo 98/150 right and
 /// 16 wrong-confident (one must-refuse answered), conformance 35/60 and 8,
-/// follow-up turns 37/45 and 6.
-const V4_DEMO_FLOOR: (usize, usize) = (98, 16);
-const V4_CONFORMANCE_FLOOR: (usize, usize) = (35, 8);
-const V4_FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
+/// follow-up turns 37/45 and 6. After the first round: demo 127 and 10,
+/// conformance 38 and 9, follow-up turns 43 and 0.
+const V4_DEMO_FLOOR: (usize, usize) = (127, 10);
+const V4_CONFORMANCE_FLOOR: (usize, usize) = (38, 9);
+const V4_FOLLOWUP_FLOOR: (usize, usize) = (43, 0);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")

@@ -47,6 +47,9 @@ pub struct Resolved {
     pub dimensions: Vec<usize>,
     /// A time dimension named as a grouping ("by order date").
     pub time_group: Option<usize>,
+    /// A time dimension named without "by" beside a date range ("customers
+    /// who joined this year"): the one the range applies to, no series.
+    pub named_time: Option<usize>,
     /// Segments.
     pub segments: Vec<usize>,
     /// Filters.
@@ -161,6 +164,9 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                     push_unique(&mut out.measures, member);
                 }
             }
+            Role::Group if cm.is_time() && m.role == Role::Measure && !a.ranges().is_empty() => {
+                out.named_time = Some(member)
+            }
             Role::Group if cm.is_time() => out.time_group = Some(member),
             Role::Group => push_unique(&mut out.dimensions, member),
             Role::NumericTarget => {}
@@ -227,11 +233,22 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             None => None,
         };
         match member {
-            Some(member) => out.filters.push(FilterSpec {
-                member,
-                operator: n.condition.op.operator(),
-                values: vec![format_number(n.condition.value)],
-            }),
+            Some(member) => {
+                // "a discount above 20%": a column kept as a fraction is
+                // compared with 0.2; a percent-formatted rate with 20.
+                let fraction =
+                    n.condition.percent && members[member].format.as_deref() != Some("percent");
+                let value = if fraction {
+                    n.condition.value / 100.0
+                } else {
+                    n.condition.value
+                };
+                out.filters.push(FilterSpec {
+                    member,
+                    operator: n.condition.op.operator(),
+                    values: vec![format_number(value)],
+                })
+            }
             None => out.unresolved.push(
                 a.tokens[n.condition.start..n.condition.end]
                     .iter()
@@ -385,6 +402,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     if !ranges.is_empty() || granularity.is_some() {
         let td = r
             .time_group
+            .or(r.named_time)
             .or_else(|| pick_time(parser.catalog(), parser.joins(), &r.resolution, &r.measures));
         match td {
             Some(td) => {

@@ -58,6 +58,17 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
+            // "scatter of AOV vs cancel rate", "pie of revenue by channel".
+            let leading = t[..i]
+                .iter()
+                .all(|w| matches!(*w, "a" | "an" | "the" | "show" | "give" | "me" | "make"));
+            if leading && w1 == "of" {
+                return Some(ChartCue {
+                    start: 0,
+                    end: i + 2,
+                    chart,
+                });
+            }
             // "stacked bar of revenue per region".
             let stacked = i > 0 && t[i - 1] == "stacked";
             if stacked && matches!(chart, ChartType::Bar | ChartType::Area) {
@@ -314,7 +325,9 @@ fn sort_phrases(t: &[&str], r: &mut Ranking) {
     let mut sorted = false;
     for (k, w) in t.iter().enumerate() {
         let before = k.checked_sub(1).map(|j| t[j]).unwrap_or("");
-        if *w == "first" && extreme(before) && !r.used.contains(&k) {
+        // "most expensive first".
+        let superlative_before = k >= 2 && matches!(t[k - 2], "most" | "least");
+        if *w == "first" && (extreme(before) || superlative_before) && !r.used.contains(&k) {
             r.used.extend([k - 1, k]);
             sorted = true;
         }
@@ -396,7 +409,23 @@ pub fn is_compare_word(word: &str) -> bool {
 pub fn is_negation(word: &str) -> bool {
     matches!(
         word,
-        "excluding" | "exclude" | "except" | "not" | "without" | "excl" | "but" | "other"
+        "excluding"
+            | "exclude"
+            | "except"
+            | "not"
+            | "without"
+            | "excl"
+            | "but"
+            | "other"
+            | "wasnt"
+            | "werent"
+            | "isnt"
+            | "arent"
+            | "didnt"
+            | "dont"
+            | "doesnt"
+            | "hasnt"
+            | "havent"
     )
 }
 

@@ -287,6 +287,8 @@ pub struct NumericCondition {
     pub value: f64,
     /// A currency sign came with the number.
     pub currency: bool,
+    /// A percent sign or word came with the number ("20%").
+    pub percent: bool,
 }
 
 /// The comparison words at `i` and their length.
@@ -342,12 +344,34 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
                 if trailing_currency {
                     end += 1;
                 }
+                // "below 20%", "over 10 percent": a rate's own unit.
+                let percent = matches!(t.get(end), Some(&("%" | "percent" | "pct")));
+                if percent {
+                    end += 1;
+                }
+                // "250 and above", "50% or more": inclusive.
+                let mut op = op;
+                let inclusive = match (t.get(end), t.get(end + 1)) {
+                    (Some(&("and" | "or")), Some(&("above" | "more" | "over" | "higher"))) => {
+                        Some(Comparison::Gte)
+                    }
+                    (
+                        Some(&("and" | "or")),
+                        Some(&("below" | "less" | "fewer" | "under" | "lower")),
+                    ) => Some(Comparison::Lte),
+                    _ => None,
+                };
+                if let Some(inclusive) = inclusive {
+                    op = inclusive;
+                    end += 2;
+                }
                 found.push(NumericCondition {
                     start: i,
                     end,
                     op,
                     value,
                     currency: currency || trailing_currency,
+                    percent,
                 });
                 i = end;
                 continue;
@@ -355,6 +379,37 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
         }
         i += 1;
     }
+    // "large orders (250 and above)", "a discount of 50% or more": a number
+    // with an inclusive bound after it.
+    for (i, tok) in tokens.iter().enumerate() {
+        if found.iter().any(|c| (c.start..c.end).contains(&i)) {
+            continue;
+        }
+        let Some(value) = tok.number() else { continue };
+        let mut k = i + 1;
+        let percent = matches!(t.get(k), Some(&("%" | "percent" | "pct")));
+        if percent {
+            k += 1;
+        }
+        let op = match (t.get(k), t.get(k + 1)) {
+            (Some(&("and" | "or")), Some(&("above" | "more" | "over" | "higher"))) => {
+                Comparison::Gte
+            }
+            (Some(&("and" | "or")), Some(&("below" | "less" | "fewer" | "under" | "lower"))) => {
+                Comparison::Lte
+            }
+            _ => continue,
+        };
+        found.push(NumericCondition {
+            start: i,
+            end: k + 2,
+            op,
+            value,
+            currency: false,
+            percent,
+        });
+    }
+    found.sort_by_key(|c| c.start);
     found
 }
 

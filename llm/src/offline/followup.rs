@@ -160,7 +160,25 @@ pub fn refine(
     if let Some(td) = time.as_ref().and_then(|t| index(&t.dimension)) {
         context.push(td);
     }
-    let r = build::resolve_analysis(parser, &a, &context);
+    let mut r = build::resolve_analysis(parser, &a, &context);
+    // "instead of revenue show AOV": the measure after "instead of" is the
+    // one replaced, not one more.
+    let replaced = a
+        .tokens
+        .windows(2)
+        .position(|w| w[0].text == "instead" && w[1].text == "of");
+    if let Some(p) = replaced {
+        let after = (p + 2..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text));
+        let named = a
+            .mentions
+            .iter()
+            .find(|m| Some(m.start) == after)
+            .map(|m| m.candidates.iter().map(|e| e.member).collect::<Vec<_>>())
+            .unwrap_or_default();
+        if r.measures.iter().any(|m| !named.contains(m)) {
+            r.measures.retain(|m| !named.contains(m));
+        }
+    }
     let adding = additive(&a);
     let mut changed = false;
 
@@ -288,18 +306,26 @@ pub fn refine(
         let compare = a.compare && ranges.len() == 1;
         if ranges.len() >= 2 || compare {
             let mut list: Vec<DateRangeSpec> = Vec::new();
-            // "compare with the same day last year": the current range a
-            // year earlier.
+            // "compare with the same day last year", "compare with the
+            // previous month": the current range a year, or a period,
+            // earlier.
             let same = a.tokens.iter().any(|tok| tok.text == "same");
+            let before = a
+                .tokens
+                .iter()
+                .any(|tok| matches!(tok.text.as_str(), "previous" | "prior" | "preceding"));
             let mut earlier = None;
             if compare {
                 if let Some(current) = &t.date_range {
                     list.push(current.clone());
-                    let last_year = matches!(ranges.as_slice(),
-                        [RangeSpec::Relative(r)] if r == "last year");
-                    if same && last_year {
-                        earlier =
-                            RangeSpec::from_date_range(current).and_then(|r| r.year_earlier(today));
+                    let unit = match ranges.as_slice() {
+                        [RangeSpec::Relative(r)] => r.strip_prefix("last ").map(str::to_owned),
+                        _ => None,
+                    };
+                    let unit = unit.filter(|u| (same && u == "year") || before);
+                    if let Some(unit) = unit {
+                        earlier = RangeSpec::from_date_range(current)
+                            .and_then(|r| r.earlier_by(&unit, today));
                     }
                 }
             }

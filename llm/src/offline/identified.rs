@@ -38,6 +38,15 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         else {
             continue;
         };
+        // The noun names the record's own cube ("customer" for the cube
+        // titled Customers), not something a count of another cube counts.
+        let noun = &a.tokens[m.end - 1].stem;
+        let names_cube = [count.owner.as_str(), count.owner_title.as_str()]
+            .iter()
+            .any(|n| super::text::stem(&n.to_lowercase()) == *noun);
+        if !names_cube || m.end != m.start + 1 {
+            continue;
+        }
         let mut k = m.end;
         while a
             .tokens

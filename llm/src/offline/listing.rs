@@ -31,7 +31,10 @@ pub(crate) fn records(
     let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
     let with_at = words.iter().position(|w| *w == "with");
     let all = words.iter().any(|w| matches!(*w, "all" | "list" | "every"));
-    let asks_rows = all || (with_at.is_some() && words.iter().any(|w| LIST_WORDS.contains(w)));
+    // "... with their prices": attributes of each record.
+    let possessive = with_at.is_some_and(|w| matches!(words.get(w + 1), Some(&("their" | "its"))));
+    let asks_rows =
+        all || possessive || (with_at.is_some() && words.iter().any(|w| LIST_WORDS.contains(w)));
     if !asks_rows || a.count_cue || a.ranking.direction.is_some() || !r.segments.is_empty() {
         return;
     }
@@ -78,11 +81,29 @@ pub(crate) fn records(
                 .last()
                 .is_some_and(|w| w == "name")
     };
-    let key = members.iter().position(named_column).or_else(|| {
-        members
+    // "list the orders from ...": the orders' own id (`orderId`) where the
+    // counted noun has one, else the records' name, else their key.
+    let noun = counted.and_then(|c| {
+        a.mentions
             .iter()
-            .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
+            .find(|m| m.candidates.iter().any(|e| e.member == c))
+            .map(|m| a.tokens[m.end - 1].stem.clone())
     });
+    let id_of_noun = members.iter().position(|m| {
+        let words = split_identifier(m.short_name());
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && words.len() == 2
+            && noun.as_deref() == Some(words[0].as_str())
+            && words[1] == "id"
+    });
+    let key = id_of_noun
+        .or_else(|| members.iter().position(named_column))
+        .or_else(|| {
+            members
+                .iter()
+                .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
+        });
     let Some(key) = key else {
         return;
     };

@@ -342,7 +342,11 @@ impl Reader {
 
     /// Corrects words within their typo budget to the closest known word.
     fn correct(&self, tokens: &mut [Token]) {
-        for t in tokens.iter_mut() {
+        for (i, t) in tokens.iter_mut().enumerate() {
+            // A capitalized word inside the question reads as a name: it may
+            // be a misspelt value, never a misspelt keyword ("Tablets" is
+            // not "table").
+            let name_like = i > 0 && t.orig.chars().next().is_some_and(char::is_uppercase);
             let budget = typo_budget(&t.text);
             if budget == 0
                 || is_stopword(&t.text)
@@ -356,6 +360,7 @@ impl Reader {
             let best = self
                 .vocabulary
                 .iter()
+                .filter(|w| !name_like || self.values.vocabulary().contains(*w))
                 .filter(|w| w.chars().next() == first && w.chars().count() > 3)
                 // The stem too: "subcatgories" is one letter from the stem
                 // "subcategory", three from the word.

@@ -458,3 +458,129 @@ fn irregular_demonyms_joined_values_and_participles() {
     );
     assert_eq!(t.chart, Some(crate::intent::ChartType::Bar));
 }
+
+#[test]
+fn chat_shorthand_contractions_and_inclusive_bounds() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    assert_eq!(
+        range(&translate(&parser, "orders l7d")),
+        Some(DateRangeSpec::Relative("last 7 days".into()))
+    );
+    assert_eq!(
+        range(&translate(&parser, "rev yday")),
+        Some(DateRangeSpec::Relative("yesterday".into()))
+    );
+    // "1m" stays a million.
+    let t = translate(&parser, "orders over 1m");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "revenue of orders that weren't cancelled by channel",
+    );
+    let negated = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::NotEquals, values, .. }
+            if values == &[Some("cancelled".to_owned())])
+    });
+    assert!(negated, "{:?}", t.query);
+    let t = translate(&parser, "how many orders of 250 and above last month");
+    let gte = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::Gte, values, .. }
+            if values == &[Some("250".to_owned())])
+    });
+    assert!(gte, "{:?}", t.query);
+    // A percent compared with a percent-formatted rate keeps its scale.
+    let t = translate(
+        &parser,
+        "countries where the cancellation rate is higher than 10 percent",
+    );
+    let rate = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { member, values, .. }
+            if member.ends_with("cancellation_rate") && values == &[Some("10".to_owned())])
+    });
+    assert!(rate, "{:?}", t.query);
+    let t = translate(&parser, "average order value in quarter one 2024");
+    assert_eq!(range(&t), days("2024-01-01", "2024-03-31"));
+}
+
+#[test]
+fn a_capitalized_name_is_never_corrected_into_a_keyword() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "Tablets" is no "table": an unknown name is asked back.
+    assert!(parser
+        .translate("units sold in the Tablets subcategory", today())
+        .is_err());
+}
+
+#[test]
+fn no_prefix_of_a_question_panics() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let questions = [
+        "revenue in the first quarter of 2024",
+        "orders in quarter one 2024 vs quarter two 2024",
+        "cancellations this quarter vs last",
+        "compare with the same day last year",
+        "march vs april orders 2023",
+        "large orders (250 and above) since last October",
+        "discount of 50% or more l7d",
+        "how many orders has customer #812 placed since the beginning of 2024",
+        "the 15 most expensive products with brand and category",
+        "which 3 brands gave away the most discount money",
+    ];
+    let previous = translate(&parser, "revenue yesterday");
+    for q in questions {
+        let words: Vec<&str> = q.split_whitespace().collect();
+        for n in 1..=words.len() {
+            let prefix = words[..n].join(" ");
+            let _ = parser.translate(&prefix, today());
+            let _ = parser.refine(&previous, &prefix, today());
+        }
+    }
+}
+
+#[test]
+fn follow_ups_replace_and_compare_with_the_period_before() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let previous = translate(&parser, "revenue by channel last month");
+    let t = parser
+        .refine(&previous, "compare with the previous month", today())
+        .expect("refined");
+    assert_eq!(
+        t.query.time_dimensions[0].compare_date_range,
+        Some(vec![
+            DateRangeSpec::Relative("last month".into()),
+            DateRangeSpec::Pair("2024-04-01".into(), "2024-04-30".into()),
+        ])
+    );
+    let previous = translate(&parser, "revenue by country this year");
+    let t = parser
+        .refine(&previous, "instead of revenue show AOV", today())
+        .expect("refined");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with("average_order_value"));
+}
+
+#[test]
+fn subjects_and_verbs_that_name_no_figure() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Products.category", vec!["Electronics".into()]);
+    catalog.set_sample_values("Countries.name", vec!["Brazil".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "revenue of the products in category Electronics for 2023",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    let t = translate(&parser, "gross profit on discounted sales lines in 2023");
+    assert_eq!(t.query.measures, ["LineItems.profit"], "{:?}", t.query);
+    assert_eq!(t.query.segments, ["LineItems.discounted"]);
+    let t = translate(&parser, "how many customers live in Brazil?");
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+    // "who joined this year" dates the sign-ups; it is no daily series.
+    let t = translate(&parser, "customers who joined this year");
+    assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
+    assert_eq!(t.query.time_dimensions[0].granularity, None);
+}

@@ -262,6 +262,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         // ("mobile orders", "premium products", "a Beauty product").
         let mut lead = m.start;
         let mut qualified = false;
+        // "discounted sales lines": over words already absorbed.
+        while let Some(o) = a.mentions.iter().find(|o| o.end == lead && o.absorbed) {
+            lead = o.start;
+        }
         if let Some(v) = a.values.iter().find(|v| v.end == lead) {
             lead = v.start;
             qualified = true;
@@ -276,7 +280,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let before = |k: usize| (k > 0).then(|| text(k - 1));
         let article = before(lead).filter(|w| QUALIFYING_ARTICLES.contains(w));
         let mut at = if article.is_some() { lead - 1 } else { lead };
-        while before(at).is_some_and(|w| DETERMINERS.contains(&w) || is_skippable(w)) {
+        // Over "the" and "our", but not over the preposition "of".
+        while before(at).is_some_and(|w| {
+            (DETERMINERS.contains(&w) || is_skippable(w)) && !QUALIFYING_PREPOSITIONS.contains(&w)
+        }) {
             at -= 1;
         }
         let after_article = before(at);
@@ -304,7 +311,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             }
             continue;
         }
-        let absorbed = (qualified && other_measure(&a.mentions, j))
+        // "brands whose products sold more than 1000 units".
+        let whose = after_article == Some("whose") && other_measure(&a.mentions, j);
+        let absorbed = whose
+            || (qualified && other_measure(&a.mentions, j))
             || (article.is_some() && (earlier_measure || other_measure(&a.mentions, j)))
             || (preposition.is_some() && earlier_measure)
             || (per && averaged);

@@ -88,7 +88,39 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    words(text).iter().map(|w| Token::new(w)).collect()
+    words(text)
+        .iter()
+        .flat_map(|w| match shorthand_period(w) {
+            Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
+            None => vec![Token::new(w)],
+        })
+        .collect()
+}
+
+/// Chat shorthand for a recent period: `l7d` → "last 7 days", `30d` →
+/// "30 days", `l3m` → "last 3 months", `l2w` → "last 2 weeks".
+fn shorthand_period(word: &str) -> Option<Vec<String>> {
+    let lower = word.to_lowercase();
+    let (last, rest) = match lower.strip_prefix('l') {
+        Some(rest) => (true, rest),
+        None => (false, lower.as_str()),
+    };
+    // A bare "4m" is four million; only "l4m" is months.
+    let unit = match rest.chars().last()? {
+        'd' => "days",
+        'w' => "weeks",
+        'm' if last => "months",
+        _ => return None,
+    };
+    let digits = &rest[..rest.len() - 1];
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut parts = vec![digits.to_owned(), unit.to_owned()];
+    if last {
+        parts.insert(0, "last".to_owned());
+    }
+    Some(parts)
 }
 
 /// Stems of a phrase (model side), stopwords removed.
@@ -146,6 +178,16 @@ pub fn canonical(word: &str) -> &str {
         "cust" => "customer",
         "versus" | "v" => "vs",
         "qtr" => "quarter",
+        "yday" | "yest" => "yesterday",
+        "pls" | "plz" => "please",
+        "lst" => "last",
+        "trailing" => "last",
+        "disc" => "discount",
+        "cat" | "cats" => "category",
+        "sku" => "product",
+        "skus" => "products",
+        "cancels" | "cancelations" => "cancellations",
+        "cncl" => "cancellation",
         "qtrly" => "quarterly",
         "grp" => "group",
         "b2b" | "biz" => "business",
@@ -290,6 +332,15 @@ pub fn is_stopword(word: &str) -> bool {
         "out",
         "overall",
         "please",
+        "live",
+        "lives",
+        "living",
+        "located",
+        "whose",
+        "having",
+        "belonging",
+        "belongs",
+        "belong",
         "priced",
         "costing",
         "report",

@@ -43,11 +43,26 @@ impl RangeSpec {
         }
     }
 
-    /// The same days a year earlier, on `today`.
-    pub fn year_earlier(&self, today: NaiveDate) -> Option<RangeSpec> {
+    /// The range one `unit` (day, week, month, quarter, year) earlier.
+    pub fn earlier_by(&self, unit: &str, today: NaiveDate) -> Option<RangeSpec> {
         let (a, b) = days_of(self, today)?;
-        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
-        Some(RangeSpec::Absolute(back(a)?, back(b)?))
+        let back = |d: NaiveDate| match unit {
+            "day" => d.checked_sub_signed(Duration::days(1)),
+            "week" => d.checked_sub_signed(Duration::days(7)),
+            "month" => d.checked_sub_months(chrono::Months::new(1)),
+            "quarter" => d.checked_sub_months(chrono::Months::new(3)),
+            "year" => d.checked_sub_months(chrono::Months::new(12)),
+            _ => None,
+        };
+        // A whole calendar month stays whole ("May" before is "April").
+        let is_month_end = |d: NaiveDate| month_end(d.year(), d.month()) == Some(d);
+        let end = if matches!(unit, "month" | "quarter") && a.day() == 1 && is_month_end(b) {
+            let last = back(b)?;
+            month_end(last.year(), last.month())?
+        } else {
+            back(b)?
+        };
+        Some(RangeSpec::Absolute(back(a)?, end))
     }
 
     /// Roughly how many days the range spans (for a default granularity).
@@ -290,13 +305,20 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
             None => month_point(recent_year_for_month(m, today), m, false).map(|p| (p, 1)),
         };
     }
-    let quarter = quarter_word(w).map(|q| (q, 1)).or_else(|| {
+    // "quarter one", "quarter 3".
+    let numbered = (w == "quarter")
+        .then(|| super::text::number_word(next))
+        .flatten()
+        .filter(|q| (1..=4).contains(q))
+        .map(|q| (q, 2));
+    let quarter = quarter_word(w).map(|q| (q, 1)).or(numbered).or_else(|| {
         let q = ordinal(w)?;
         (next == "quarter").then_some((q, 2))
     });
     if let Some((q, used)) = quarter {
         return match year_after(i + used) {
-            Some((y, more)) => quarter_point(y, q, true).map(|p| (p, used + more - 1)),
+            // `more` counts from `i`, the quarter's words included.
+            Some((y, more)) => quarter_point(y, q, true).map(|p| (p, more)),
             None => {
                 let start_month = (q - 1) * 3 + 1;
                 let y = recent_year_for_month(start_month, today);
@@ -362,6 +384,11 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
     }
     same_period_a_year_earlier(&t, &mut found, today);
     period_over_period(&t, &mut found);
+    // No phrase reaches past the question, whatever a rule counted.
+    for f in &mut found {
+        f.end = f.end.min(t.len());
+        f.start = f.start.min(f.end);
+    }
     found
 }
 
@@ -598,10 +625,12 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "since March", "since 2024", "since last month".
     if matches!(w, "since" | "after") {
-        // "since the beginning of 2025", "since the start of April".
+        // "since the beginning of 2025", "since the start of April", "since
+        // last October" (the latest October).
         let lead = match (w1, w2, t.get(i + 3).copied()) {
             ("the", "beginning" | "start", Some("of")) => 3,
             ("beginning" | "start", "of", _) => 2,
+            ("last", m, _) if month(m).is_some() => 1,
             _ => 0,
         };
         if let Some((p, used)) = point(t, i + 1 + lead, today).filter(|_| lead > 0 || w != "after")

@@ -226,6 +226,7 @@ const FILLER: &[&str] = &[
     "stacked",
     "gave",
     "giving",
+    "one",
 ];
 
 /// Calendar words: the time reading uses them or leaves them harmless
