@@ -472,3 +472,37 @@ async fn second_tuning_set() {
         .assert_floor("v4 conformance", V4_CONFORMANCE_FLOOR);
     t.followups.assert_floor("v4 follow-ups", V4_FOLLOWUP_FLOOR);
 }
+
+/// Every word-prefix of every question of every set, as a question and as a
+/// follow-up, is translated or refused, never a panic: prefixes end where
+/// rules look one or two words ahead ("first quarter 2024").
+#[tokio::test]
+async fn no_prefix_of_any_set_question_panics() {
+    let (catalog, _engine, model) = demo().await;
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let (c_catalog, _c_engine, c_model) = conformance();
+    let c_parser = OfflineParser::for_model(&c_catalog, &c_model);
+    let previous = parser
+        .translate("revenue by channel last month", today())
+        .expect("a plain question");
+    let mut translated = 0usize;
+    for set in ["frozen", "frozen_v2", "tuning_v3", "tuning_v4"] {
+        let demo_questions = read(set, "demo.jsonl");
+        let conformance_questions = read(set, "conformance.jsonl");
+        let lines = demo_questions
+            .iter()
+            .map(|l| (&parser, l))
+            .chain(conformance_questions.iter().map(|l| (&c_parser, l)));
+        for (p, line) in lines {
+            let question = line["question"].as_str().expect("question");
+            let words: Vec<&str> = question.split_whitespace().collect();
+            for n in 1..=words.len() {
+                let prefix = words[..n].join(" ");
+                let _ = p.translate(&prefix, today());
+                let _ = parser.refine(&previous, &prefix, today());
+                translated += 1;
+            }
+        }
+    }
+    assert!(translated > 5_000, "{translated} prefixes");
+}
