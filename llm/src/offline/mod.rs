@@ -49,6 +49,7 @@ mod resolve;
 mod roles;
 mod samples;
 mod text;
+mod text_match;
 mod time;
 mod unplaced;
 
@@ -128,6 +129,8 @@ impl<'a> OfflineParser<'a> {
         let mut translation = build::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
         identified::apply(self, &analysis, &mut translation);
+        // "products with 'Chair' in the name".
+        text_match::apply(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".

@@ -105,6 +105,8 @@ pub struct Analysis {
     pub unmatched: Vec<String>,
     /// Words after "by"/"per" that name nothing: a grouping that cannot be done.
     pub dangling_group: Vec<String>,
+    /// Conditions on the text of a name ("starting with Kingston").
+    pub text_conditions: Vec<super::text_match::TextCondition>,
 }
 
 impl Analysis {
@@ -400,6 +402,16 @@ impl Reader {
         }
         let conditions = numeric_conditions(&tokens);
         for c in &conditions {
+            claim(&mut used, c.start, c.end);
+        }
+        // "with 'Chair' in the name", "starting with Kingston": a fragment
+        // that is no known value.
+        a.text_conditions = super::text_match::find(&tokens)
+            .into_iter()
+            .filter(|c| self.values.match_at(&tokens, c.fragment_start).is_none())
+            .filter(|c| !used[c.start..c.end].iter().any(|u| *u))
+            .collect();
+        for c in &a.text_conditions {
             claim(&mut used, c.start, c.end);
         }
         for f in time::find(&tokens, today) {

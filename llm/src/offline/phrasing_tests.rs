@@ -584,3 +584,49 @@ fn subjects_and_verbs_that_name_no_figure() {
     assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
     assert_eq!(t.query.time_dimensions[0].granularity, None);
 }
+
+#[test]
+fn fragments_of_a_name_filter_it() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Products.category", vec!["Home".into(), "Books".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "list all products that have 'Desk' in their name");
+    assert_eq!(t.query.dimensions, ["Products.name"], "{:?}", t.query);
+    assert!(t.query.measures.is_empty());
+    let contains = Filter::Member {
+        member: "Products.name".into(),
+        operator: FilterOperator::Contains,
+        values: vec![Some("Desk".into())],
+    };
+    assert_eq!(t.query.filters, [contains]);
+    let t = translate(
+        &parser,
+        "units sold of products starting with Voltix Pro in 2023",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with("units_sold"));
+    let starts = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::StartsWith, values, .. }
+            if values == &[Some("Voltix Pro".to_owned())])
+    });
+    assert!(starts, "{:?}", t.query);
+    // A known value stays a value.
+    let t = translate(&parser, "orders containing Home products last month");
+    assert!(
+        t.query.filters.iter().all(|f| !matches!(
+            f,
+            Filter::Member {
+                operator: FilterOperator::Contains,
+                ..
+            }
+        )),
+        "{:?}",
+        t.query
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // No name to search: asked back, not answered without the fragment.
+    assert!(parser
+        .translate("total sales of shops ending with Nord", today())
+        .is_err());
+}
