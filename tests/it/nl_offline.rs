@@ -200,60 +200,81 @@ pub(crate) fn conformance() -> (Catalog, Engine, strata::SemanticModel) {
     );
     let model = strata::schema::load_dir(&dir).expect("conformance model compiles");
     let mut catalog = Catalog::from_model(&model);
-    // The values of Cube's driver-test dataset (dataset/postgres.sql).
-    let categories = ["Furniture", "Office Supplies", "Technology"];
-    let subcategories = [
-        "Accessories",
-        "Art",
-        "Bookcases",
-        "Chairs",
-        "Copiers",
-        "Envelopes",
-        "Fasteners",
-        "Furnishings",
-        "Machines",
-        "Phones",
-        "Storage",
-        "Tables",
-    ];
-    let cities = [
-        "Arlington",
-        "Auburn",
-        "Bakersfield",
-        "Baltimore",
-        "Bowling",
-        "Columbus",
-        "Dallas",
-        "Decatur",
-        "Detroit",
-        "Glendale",
-        "Houston",
-        "Lafayette",
-        "Lakewood",
-        "Lorain",
-        "Los Angeles",
-        "Louisville",
-        "Marion",
-        "Morristown",
-        "New York City",
-        "Oakland",
-        "Olympia",
-        "Omaha",
-        "Philadelphia",
-        "Provo",
-        "San Francisco",
-        "Vancouver",
-    ];
-    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    for cube in ["Products", "ECommerce", "BigECommerce"] {
-        catalog.set_sample_values(&format!("{cube}.category"), owned(&categories));
-        catalog.set_sample_values(&format!("{cube}.subCategory"), owned(&subcategories));
-    }
-    for cube in ["ECommerce", "BigECommerce"] {
-        catalog.set_sample_values(&format!("{cube}.city"), owned(&cities));
+    // As a server fills them from the data (`DEFAULT_SAMPLE_VALUES`, 50):
+    // the distinct values of every string column of Cube's driver-test
+    // dataset (dataset/postgres.sql), for each string dimension named after
+    // that column, where there are at most 50.
+    let dataset = dir.join("../dataset/postgres.sql");
+    let sql = std::fs::read_to_string(&dataset)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dataset.display()));
+    let columns = string_columns(&sql);
+    for dimension in strata::llm::offline::sample_candidates(&catalog) {
+        let short = dimension.rsplit('.').next().unwrap_or_default();
+        let Some(values) = columns.get(&snake_case(short)) else {
+            continue;
+        };
+        if values.len() <= strata::analyst::DEFAULT_SAMPLE_VALUES {
+            catalog.set_sample_values(&dimension, values.iter().cloned().collect());
+        }
     }
     let engine = Engine::new(Arc::new(model.clone()), None);
     (catalog, engine, model)
+}
+
+/// `customerName` → `customer_name`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_uppercase() {
+            out.push('_');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The distinct string values of each column in `select 'v' as column`
+/// statements.
+fn string_columns(
+    sql: &str,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut columns: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut rest = sql;
+    while let Some(open) = rest.find('\'') {
+        let after = &rest[open + 1..];
+        // A quoted value, '' standing for one quote.
+        let mut value = String::new();
+        let mut chars = after.char_indices().peekable();
+        let mut end = None;
+        while let Some((k, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    value.push('\'');
+                    chars.next();
+                    continue;
+                }
+                end = Some(k);
+                break;
+            }
+            value.push(c);
+        }
+        let Some(end) = end else { break };
+        rest = &after[end + 1..];
+        let Some(tail) = rest.trim_start().strip_prefix("as ") else {
+            continue;
+        };
+        let column: String = tail
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !column.is_empty() {
+            columns.entry(column).or_default().insert(value);
+        }
+    }
+    columns
 }
 
 fn report(name: &str, s: &Score) {
