@@ -103,8 +103,8 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 /// follow-up turns 37/45 and 6. After the first round: demo 127 and 10,
 /// conformance 38 and 9, follow-up turns 43 and 0; with fragments of a name:
 /// conformance 41 and 9; with the dataset's sample values: conformance 42
-/// and 9.
-const V4_DEMO_FLOOR: (usize, usize) = (127, 10);
+/// and 9; with conditions read from verbs and negations: demo 130 and 6.
+const V4_DEMO_FLOOR: (usize, usize) = (130, 6);
 const V4_CONFORMANCE_FLOOR: (usize, usize) = (42, 9);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (43, 0);
 

@@ -193,25 +193,51 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
     let members = catalog.members();
     // A buyer's verb in the active voice ("customers bought", not "orders
     // were sold").
-    let buying = a.tokens.iter().enumerate().any(|(i, t)| {
-        BUYING_VERBS.contains(&t.text.as_str())
-            && !i.checked_sub(1).is_some_and(|p| {
-                matches!(
-                    a.tokens[p].text.as_str(),
-                    "was" | "were" | "be" | "been" | "being" | "get" | "got"
-                )
-            })
-    });
-    if !buying {
+    let buying: Vec<usize> = a
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            BUYING_VERBS.contains(&t.text.as_str())
+                && !i.checked_sub(1).is_some_and(|p| {
+                    matches!(
+                        a.tokens[p].text.as_str(),
+                        "was" | "were" | "be" | "been" | "being" | "get" | "got"
+                    )
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if buying.is_empty() {
         return;
     }
+    // The buyers are the noun right before the verb ("customers who
+    // bought"), not the subject of an auxiliary ("did customers place").
+    let tokens = &a.tokens;
+    let subject_of_verb = |m: &Mention| {
+        let after_auxiliary = m.start > 0
+            && matches!(
+                tokens[m.start - 1].text.as_str(),
+                "did" | "do" | "does" | "have" | "has"
+            );
+        let joined = |v: usize| {
+            tokens[m.end..v].iter().all(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "who" | "that" | "which" | "have" | "has" | "had" | "actually" | "all" | "also"
+                )
+            })
+        };
+        !after_auxiliary && buying.iter().any(|&v| v >= m.end && joined(v))
+    };
     for m in a.mentions.iter_mut() {
         let is_verb =
-            m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text);
+            m.end == m.start + 1 && super::lexicon::is_measure_verb(&tokens[m.start].text);
         if is_verb
             || m.absorbed
             || m.role != Role::Measure
             || !super::roles::is_count_noun(catalog, m)
+            || !subject_of_verb(m)
         {
             continue;
         }
@@ -224,14 +250,22 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
         else {
             continue;
         };
+        let words: Vec<&str> = tokens[m.start..m.end]
+            .iter()
+            .map(|t| t.stem.as_str())
+            .collect();
         let distinct = m.candidates.iter().find(|e| {
             let d = &members[e.member];
+            let described = super::unplaced::described_by(d, true);
             !d.in_view
                 && d.owner != best_owner
                 && matches!(
                     d.agg_type.as_deref(),
                     Some("countDistinct" | "countDistinctApprox")
                 )
+                && words
+                    .iter()
+                    .all(|w| described.iter().any(|x| super::text::same_word(w, x)))
         });
         if let Some(d) = distinct {
             m.candidates = vec![Entry {
@@ -255,6 +289,8 @@ const BUYING_VERBS: &[&str] = &[
     "spend",
     "spends",
     "ordered",
+    "placed",
+    "place",
 ];
 
 /// Words that name the rows of a cube ("sales lines", "order records").

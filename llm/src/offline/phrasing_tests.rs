@@ -630,3 +630,37 @@ fn fragments_of_a_name_filter_it() {
         .translate("total sales of shops ending with Nord", today())
         .is_err());
 }
+
+#[test]
+fn conditions_read_from_verbs_and_negations() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "customers who signed up in 2024 but are not opted in to marketing",
+    );
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("Users.marketing_opt_in", "false")]);
+    let t = translate(&parser, "how many order lines had a discount last month");
+    assert_eq!(t.query.segments, ["LineItems.discounted"], "{:?}", t.query);
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "how many different customers placed an order this month?",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"], "{:?}", t.query);
+    let t = translate(&parser, "how many orders did customers place last month");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with(".count"), "{:?}", t.query);
+    let t = translate(&parser, "regions ranked by revenue last quarter");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("region") || t.query.dimensions[0] == "Regions.name");
+    let t = translate(&parser, "compare gross profit in Q1 and Q2 of last year");
+    assert_eq!(
+        t.query.time_dimensions[0].compare_date_range,
+        Some(vec![
+            DateRangeSpec::Pair("2023-01-01".into(), "2023-03-31".into()),
+            DateRangeSpec::Pair("2023-04-01".into(), "2023-06-30".into()),
+        ])
+    );
+}

@@ -25,7 +25,74 @@ const SIGNS: &[(&str, FilterOperator)] = &[
 pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
     let timed = time_named_by_a_word(parser, t);
     let described = dimensions_a_measure_describes(parser, a, t);
-    sign_of_a_measure(parser, t) || timed || described
+    let negated = negated_filtered_counts(parser, a, t);
+    sign_of_a_measure(parser, t) || timed || described || negated
+}
+
+/// "customers who are not opted in": the negation of a count kept for a
+/// yes/no condition (`opted_in_count`) is the plain count where that
+/// condition (`marketing_opt_in`) is false.
+fn negated_filtered_counts(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let catalog = parser.catalog();
+    let members = catalog.members();
+    let mut changed = false;
+    for at in 0..t.query.measures.len() {
+        let Some(count) = catalog.get(&t.query.measures[at]) else {
+            continue;
+        };
+        let words: Vec<String> = split_identifier(count.short_name())
+            .into_iter()
+            .filter(|w| w != "count")
+            .collect();
+        if !count.is_count() || words.is_empty() {
+            continue;
+        }
+        let Some(mention) = a.mentions.iter().find(|m| {
+            m.candidates
+                .iter()
+                .any(|e| members[e.member].name == count.name)
+        }) else {
+            continue;
+        };
+        let negated = (0..mention.start)
+            .rev()
+            .find(|&k| {
+                !matches!(
+                    a.tokens[k].text.as_str(),
+                    "are" | "is" | "were" | "was" | "be" | "been" | "have" | "has" | "yet"
+                )
+            })
+            .is_some_and(|k| super::cues::is_negation(&a.tokens[k].text));
+        if !negated {
+            continue;
+        }
+        let base = |w: &str| {
+            w.strip_suffix("ed")
+                .map(str::to_owned)
+                .unwrap_or(w.to_owned())
+        };
+        let flag = members.iter().find(|d| {
+            d.owner == count.owner
+                && d.kind == MemberKind::Dimension
+                && d.data_type == "boolean"
+                && split_identifier(d.short_name())
+                    .iter()
+                    .any(|w| words.iter().any(|c| base(c) == *w && c != "in"))
+        });
+        let plain = members
+            .iter()
+            .find(|m| m.owner == count.owner && m.is_count() && m.short_name() == "count");
+        if let (Some(flag), Some(plain)) = (flag, plain) {
+            t.query.measures[at] = plain.name.clone();
+            t.query.filters.push(Filter::Member {
+                member: flag.name.clone(),
+                operator: FilterOperator::Equals,
+                values: vec![Some("false".to_owned())],
+            });
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// "German customers who opted in to marketing emails", "newsletter opt-in

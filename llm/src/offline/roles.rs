@@ -10,7 +10,7 @@ use super::cues;
 use super::filters::NumericCondition;
 use super::lexicon::Entry;
 use super::parse::{Analysis, Mention, NumericFilter, Role};
-use super::text::is_skippable;
+use super::text::{is_skippable, split_identifier};
 use crate::catalog::Catalog;
 
 fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
@@ -97,7 +97,18 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let next = (m.end..tokens.len())
             .find(|&p| !is_skippable(text(p)))
             .map(text);
-        if matches!(next, Some("with" | "where" | "whose" | "having"))
+        // "regions ranked by revenue": what is ranked, when the words name a
+        // column to group by rather than a figure.
+        let best_is_text = m
+            .candidates
+            .iter()
+            .max_by_key(|e| e.score)
+            .is_some_and(|e| {
+                let cm = &catalog.members()[e.member];
+                cm.kind == MemberKind::Dimension && cm.data_type == "string"
+            });
+        let ranked = matches!(next, Some("ranked" | "sorted" | "ordered")) && best_is_text;
+        if (matches!(next, Some("with" | "where" | "whose" | "having")) || ranked)
             && has_dim
             && role == Role::Measure
         {
@@ -350,6 +361,58 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     absorb_counts_named_by_measures(catalog, a);
     absorb_owner_nouns(catalog, a);
     absorb_money_after_a_measure(catalog, a);
+    conditions_had_by_records(catalog, a);
+}
+
+/// "order lines that had a discount", "lines that got a discount": "had a"
+/// before a measure's noun asks for the records with it, which a segment of
+/// the same cube named by the participle says (`discounted`), when another
+/// figure is asked for.
+fn conditions_had_by_records(catalog: &Catalog, a: &mut Analysis) {
+    let members = catalog.members();
+    let measures = a
+        .mentions
+        .iter()
+        .filter(|m| m.role == Role::Measure && !m.absorbed)
+        .count();
+    if measures < 2 {
+        return;
+    }
+    for j in 0..a.mentions.len() {
+        let m = &a.mentions[j];
+        let before: Vec<&str> = (m.start.saturating_sub(2)..m.start)
+            .map(|k| a.tokens[k].text.as_str())
+            .collect();
+        let had = matches!(
+            before.as_slice(),
+            [
+                "had" | "has" | "have" | "got" | "get" | "received" | "with",
+                "a" | "an" | "any"
+            ]
+        );
+        if !had || m.role != Role::Measure || m.end != m.start + 1 {
+            continue;
+        }
+        let noun = a.tokens[m.start].stem.clone();
+        let owners: Vec<&str> = m
+            .candidates
+            .iter()
+            .map(|e| members[e.member].owner.as_str())
+            .collect();
+        let segment = members.iter().position(|s| {
+            s.kind == MemberKind::Segment
+                && owners.contains(&s.owner.as_str())
+                && split_identifier(s.short_name())
+                    .iter()
+                    .any(|w| w.strip_suffix("ed").is_some_and(|b| b == noun))
+        });
+        if let Some(segment) = segment {
+            a.mentions[j].candidates = vec![Entry {
+                member: segment,
+                score: 100,
+            }];
+        }
+    }
 }
 
 /// "the most discount money": "money" right after a measure is its unit,

@@ -380,7 +380,7 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
         }
     }
     if compare {
-        year_of_compared_periods(&t, &mut found);
+        year_of_compared_periods(&t, &mut found, today);
     }
     same_period_a_year_earlier(&t, &mut found, today);
     period_over_period(&t, &mut found);
@@ -491,12 +491,33 @@ fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: Naiv
 
 /// "march vs april orders 2026": a year typed after the compared periods is
 /// their year, not a third period.
-fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>) {
+fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>, today: NaiveDate) {
     let Some(last) = found.last() else { return };
-    if found.len() < 3 || last.end != last.start + 1 {
+    if found.len() < 3 {
         return;
     }
-    let Some(y) = year(t[last.start]) else { return };
+    // "... 2026", or "... of this year" / "of last year".
+    let named_year = (last.end == last.start + 1)
+        .then(|| year(t[last.start]))
+        .flatten();
+    // "Q2 of last year": only right after the last period, whose phrase then
+    // takes in "of last year" (so "last" is read as nothing else).
+    let adjacent = found.len() >= 2 && found[found.len() - 2].end + 1 == last.start;
+    let relative_year = match &last.kind {
+        TimeKind::Range(RangeSpec::Relative(r))
+            if adjacent && last.start > 0 && t[last.start - 1] == "of" =>
+        {
+            match r.as_str() {
+                "this year" => Some(today.year()),
+                "last year" => today.year().checked_sub(1),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let Some(y) = named_year.or(relative_year) else {
+        return;
+    };
     let earlier = &found[..found.len() - 1];
     let within_a_year = earlier.iter().all(
         |f| matches!(&f.kind, TimeKind::Range(RangeSpec::Absolute(a, b)) if a.year() == b.year()),
@@ -514,9 +535,13 @@ fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>) {
         })
         .collect();
     if let Some(moved) = moved {
-        found.pop();
+        let year_end = found.pop().map(|f| f.end);
         for (f, kind) in found.iter_mut().zip(moved) {
             f.kind = kind;
+        }
+        if let (Some(end), Some(prev), true) = (year_end, found.last_mut(), relative_year.is_some())
+        {
+            prev.end = end;
         }
     }
 }
