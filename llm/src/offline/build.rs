@@ -394,7 +394,24 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let granularity = a.granularity();
     let trend = a.wants_trend();
     let comparison = ranges.len() >= 2;
+    // "the worst month of 2020", "our busiest day": one period, ranked.
+    let ranked_period = a.tokens.windows(2).find_map(|w| {
+        let ranked = matches!(
+            w[0].text.as_str(),
+            "best" | "worst" | "busiest" | "slowest" | "strongest" | "weakest" | "quietest"
+        );
+        let unit = match w[1].orig.to_lowercase().as_str() {
+            "day" => Some("day"),
+            "week" => Some("week"),
+            "month" => Some("month"),
+            "quarter" => Some("quarter"),
+            "year" => Some("year"),
+            _ => None,
+        };
+        unit.filter(|_| ranked)
+    });
     let granularity = granularity
+        .or(ranked_period)
         .or(r.time_group.map(|_| "day"))
         .or(a.anomaly.then_some("day"))
         .or(trend.then(|| trend_granularity(ranges.first().copied())));
@@ -445,6 +462,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
                         "day" | "week" | "month" | "quarter" | "year" | "date" | "hour"
                     )
             });
+        let which_period = which_period || (r.dimensions.is_empty() && ranked_period.is_some());
         let singular = (grouped && singular_subject(a, parser.catalog())) || which_period;
         if limit.is_none() && (ranking.top || (ranking.superlative && singular)) {
             limit = Some(if singular { 1 } else { 10 });

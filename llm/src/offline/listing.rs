@@ -223,3 +223,67 @@ pub(crate) fn keep_count_condition(parser: &OfflineParser<'_>, count: usize, r: 
         });
     }
 }
+
+/// "What did Customer 28 buy?", "what did we sell in Detroit?": the things
+/// bought or sold, by their product name. A buyer's question lists the
+/// products; "what did we sell" keeps the amount sold beside each. Returns
+/// whether the question was one.
+pub(crate) fn what_was_bought(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut crate::translation::Translation,
+) -> bool {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let asks_what = matches!(
+        words.as_slice(),
+        ["what", "did" | "do" | "does" | "has" | "have", ..]
+    );
+    let bought = words.iter().any(|w| {
+        matches!(
+            *w,
+            "buy" | "bought" | "purchase" | "purchased" | "order" | "ordered"
+        )
+    });
+    let sold = words.iter().any(|w| matches!(*w, "sell" | "sold"));
+    if !asks_what || !(bought || sold) {
+        return false;
+    }
+    // Only the verb named the figure.
+    let named_figure = a.mentions.iter().any(|m| {
+        m.role == super::parse::Role::Measure
+            && !m.absorbed
+            && !(m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text))
+    });
+    let catalog = parser.catalog();
+    let Some(owner) = t
+        .query
+        .measures
+        .first()
+        .and_then(|n| catalog.get(n))
+        .map(|m| m.owner.clone())
+    else {
+        return false;
+    };
+    let product_name = catalog.members().iter().find(|m| {
+        let split = split_identifier(m.short_name());
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "string"
+            && (split == ["product", "name"] || split == ["product"])
+    });
+    let Some(product_name) = product_name else {
+        return false;
+    };
+    // Columns already asked for ("show the product names and the cities")
+    // stay; the product is listed when none are.
+    if t.query.dimensions.is_empty() {
+        t.query.dimensions.push(product_name.name.clone());
+    } else if !t.query.dimensions.contains(&product_name.name) {
+        return false;
+    }
+    if bought && !named_figure {
+        t.query.measures.clear();
+        t.query.order = None;
+    }
+    true
+}

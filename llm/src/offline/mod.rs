@@ -131,6 +131,8 @@ impl<'a> OfflineParser<'a> {
         identified::apply(self, &analysis, &mut translation);
         // "products with 'Chair' in the name".
         text_match::apply(self, &analysis, &mut translation);
+        // "what did Customer 28 buy?".
+        listing::what_was_bought(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".

@@ -664,3 +664,75 @@ fn conditions_read_from_verbs_and_negations() {
         ])
     );
 }
+
+/// Two sibling cubes over the same rows; only one has the share measure.
+fn siblings() -> (Catalog, strata_schema::SemanticModel) {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: rowId, sql: id, type: number, primary_key: true}
+      - {name: category, sql: category, type: string}
+      - {name: productName, sql: product, type: string}
+      - {name: customerName, sql: customer, type: string}
+      - {name: orderDate, sql: t, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: totalProfit, sql: profit, type: sum}
+      - {name: totalQuantity, sql: qty, type: sum}
+  - name: big_sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: category, sql: category, type: string}
+    measures:
+      - {name: totalProfit, sql: profit, type: sum}
+      - {name: percentageOfTotal, sql: "100 * {totalProfit}", type: number}
+"#;
+    let model =
+        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("sibling model");
+    let mut catalog = Catalog::from_model(&model);
+    catalog.set_sample_values(
+        "sales.customerName",
+        vec!["Customer 9".into(), "Customer 12".into()],
+    );
+    (catalog, model)
+}
+
+#[test]
+fn shares_products_bought_and_ranked_periods() {
+    let (catalog, model) = siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // The share measure lives on a sibling cube: the question moves there.
+    let t = translate(
+        &parser,
+        "what percentage of total profit does each category contribute?",
+    );
+    assert!(
+        t.query
+            .measures
+            .contains(&"big_sales.percentageOfTotal".to_owned()),
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.dimensions, ["big_sales.category"]);
+    // What a customer bought: the products.
+    let t = translate(&parser, "what did Customer 9 buy?");
+    assert_eq!(t.query.dimensions, ["sales.productName"], "{:?}", t.query);
+    assert!(t.query.measures.is_empty());
+    // The worst month: one month, by the figure.
+    let t = translate(
+        &parser,
+        "what was the worst month of 2023 for total profit?",
+    );
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    assert_eq!(
+        t.query.time_dimensions[0].granularity,
+        Some(strata_schema::Granularity::Month)
+    );
+    assert_eq!(
+        t.query.order,
+        Some(vec![("sales.totalProfit".into(), false)])
+    );
+}

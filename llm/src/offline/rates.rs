@@ -5,6 +5,7 @@
 //! format is a percentage or whose name says rate, ratio, margin, share or
 //! percentage; it is chosen by the words it shares with the question.
 
+use strata_engine::query::Filter;
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
@@ -73,6 +74,7 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
     let Some(share_at) = share_at else {
         return false;
     };
+    let share_word = a.tokens[share_at].text.as_str();
     let chosen_is_rate = t.query.measures.iter().any(|name| {
         members
             .iter()
@@ -108,19 +110,40 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         .find(|o| members.iter().any(|m| m.owner == **o && m.in_view))
         .copied();
     // Best rate by the question words it shares; in the query's view when
-    // it has one, else among cubes.
+    // it has one, else among cubes that join the query's, or that hold
+    // every member the query names (a sibling cube, `BigECommerce` beside
+    // `ECommerce`), onto which the query moves.
+    let query_members = query_member_names(t);
+    let sibling = |cube: &str| {
+        view.is_none()
+            && query_members.iter().all(|name| {
+                let short = name.rsplit('.').next().unwrap_or_default();
+                members
+                    .iter()
+                    .any(|m| m.owner == cube && m.short_name() == short)
+            })
+    };
     let best = members
         .iter()
         .enumerate()
         .filter(|(_, m)| is_rate(m) && view.map_or(!m.in_view, |v| m.owner == v))
-        .filter(|(_, m)| view.is_some() || joins_with(parser, &owners, &m.owner))
+        .filter(|(_, m)| {
+            view.is_some() || joins_with(parser, &owners, &m.owner) || sibling(&m.owner)
+        })
         .map(|(i, m)| {
             let words = member_words(m);
             let shared = question
                 .iter()
                 .filter(|q| words.iter().any(|w| same_word(q, w)))
                 .count();
-            (shared, i)
+            // "what percentage of ...": a rate named a percentage.
+            let share_family =
+                |w: &str| matches!(w, "share" | "percent" | "proportion" | "fraction");
+            let named_share = share_family(share_word)
+                && split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| share_family(canonical(w)));
+            (shared + usize::from(named_share), i)
         })
         .filter(|(shared, _)| *shared > 0)
         .max_by_key(|(shared, i)| (*shared, std::cmp::Reverse(*i)));
@@ -128,6 +151,9 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         return false;
     };
     let rate = &members[rate];
+    if view.is_none() && !joins_with(parser, &owners, &rate.owner) {
+        move_to_cube(t, &rate.owner);
+    }
     // Dimensions the question groups by stay; words that only described the
     // rate's population ("customers who opted in to marketing emails") go.
     let grouped: Vec<&str> = a
@@ -161,4 +187,51 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
     t.unmatched
         .retain(|w| !SHARE_WORDS.contains(&canonical(&w.to_lowercase())));
     true
+}
+
+/// The members a query names outside its measures: groupings, time
+/// dimensions, segments and filters.
+fn query_member_names(t: &Translation) -> Vec<String> {
+    let q = &t.query;
+    let mut names: Vec<String> = q
+        .dimensions
+        .iter()
+        .chain(&q.segments)
+        .cloned()
+        .chain(q.time_dimensions.iter().map(|td| td.dimension.clone()))
+        .collect();
+    for f in &q.filters {
+        f.member_names(&mut |m| names.push(m.to_owned()));
+    }
+    names
+}
+
+/// Renames every member of the query to the member of the same name in
+/// `cube`.
+fn move_to_cube(t: &mut Translation, cube: &str) {
+    let rename = |name: &mut String| {
+        if let Some((_, short)) = name.split_once('.') {
+            *name = format!("{cube}.{short}");
+        }
+    };
+    let q = &mut t.query;
+    q.dimensions.iter_mut().for_each(rename);
+    q.segments.iter_mut().for_each(rename);
+    q.time_dimensions
+        .iter_mut()
+        .for_each(|td| rename(&mut td.dimension));
+    fn rename_filter(f: &mut Filter, rename: &dyn Fn(&mut String)) {
+        match f {
+            Filter::Member { member, .. } => rename(member),
+            Filter::And(items) | Filter::Or(items) => {
+                items.iter_mut().for_each(|x| rename_filter(x, rename))
+            }
+        }
+    }
+    for f in &mut q.filters {
+        rename_filter(f, &rename);
+    }
+    for (member, _) in q.order.iter_mut().flatten() {
+        rename(member);
+    }
 }
