@@ -95,8 +95,9 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 /// conformance 54 and 9; with superlatives ranking the dimension they name:
 /// demo 170 and 13; then demo 175 and 13; then conformance 56 and 8; with
 /// fragments of a name: conformance 57 and 8; with the dataset's sample
-/// values: conformance 58 and 8; then conformance 61 and 6.
-const V3_DEMO_FLOOR: (usize, usize) = (175, 13);
+/// values: conformance 58 and 8; then conformance 61 and 6; with "orders
+/// placed" kept as orders: demo 176 and 12.
+const V3_DEMO_FLOOR: (usize, usize) = (176, 12);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (61, 6);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 
@@ -107,8 +108,9 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (58, 0);
 /// conformance 38 and 9, follow-up turns 43 and 0; with fragments of a name:
 /// conformance 41 and 9; with the dataset's sample values: conformance 42
 /// and 9; with conditions read from verbs and negations: demo 130 and 6;
-/// then conformance 43 and 8.
-const V4_DEMO_FLOOR: (usize, usize) = (130, 6);
+/// then conformance 43 and 8; with "orders placed" kept as orders: demo
+/// 131 and 5.
+const V4_DEMO_FLOOR: (usize, usize) = (131, 5);
 const V4_CONFORMANCE_FLOOR: (usize, usize) = (43, 8);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (43, 0);
 

@@ -254,6 +254,25 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
             .iter()
             .map(|t| t.stem.as_str())
             .collect();
+        let verb_at = buying.iter().copied().find(|&v| v >= m.end);
+        let active_verb = verb_at.is_some_and(|v| {
+            let relative = tokens[m.end..v]
+                .iter()
+                .any(|t| matches!(t.text.as_str(), "who" | "that"));
+            let object = tokens.get(v + 1).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "a" | "an" | "the" | "any" | "anything" | "something"
+                ) || t.orig.chars().next().is_some_and(char::is_uppercase)
+            });
+            // "how many different customers bought in each city".
+            let distinct = m.start > 0
+                && matches!(
+                    tokens[m.start - 1].text.as_str(),
+                    "different" | "distinct" | "unique" | "individual"
+                );
+            relative || object || distinct
+        });
         let distinct = m.candidates.iter().find(|e| {
             let d = &members[e.member];
             let described = super::unplaced::described_by(d, true);
@@ -266,6 +285,15 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
                 && words
                     .iter()
                     .all(|w| described.iter().any(|x| super::text::same_word(w, x)))
+                // It counts buyers: its words say so ("buyers", "placed
+                // orders"), or the verb is plainly active ("customers who
+                // bought", "bought Technology"), unlike "orders placed
+                // between ...", which are the orders themselves.
+                && (active_verb
+                    || described.iter().any(|x| {
+                        BUYING_VERBS.contains(&x.as_str())
+                            || matches!(x.as_str(), "buyer" | "purchasing" | "shopper")
+                    }))
         });
         if let Some(d) = distinct {
             m.candidates = vec![Entry {

@@ -736,3 +736,16 @@ fn shares_products_bought_and_ranked_periods() {
         Some(vec![("sales.totalProfit".into(), false)])
     );
 }
+
+#[test]
+fn orders_placed_are_the_orders_themselves() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "orders placed through the web since March 2024");
+    assert!(t.query.measures[0].ends_with(".count"), "{:?}", t.query);
+    assert!(
+        !t.query.measures[0].contains("order_count"),
+        "{:?}",
+        t.query
+    );
+}
