@@ -69,6 +69,15 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
+            // "profit by category, pie": a chart word closing the question.
+            let last = i + 1 == t.len() && i >= 2;
+            if last && !matches!(chart, ChartType::Line) {
+                return Some(ChartCue {
+                    start: i,
+                    end: i + 1,
+                    chart,
+                });
+            }
             // "stacked bar of revenue per region".
             let stacked = i > 0 && t[i - 1] == "stacked";
             if stacked && matches!(chart, ChartType::Bar | ChartType::Area) {
@@ -399,9 +408,21 @@ pub fn is_anomaly_word(word: &str) -> bool {
 
 /// Words asking to compare.
 pub fn is_compare_word(word: &str) -> bool {
+    // "which one made more profit", "which is bigger": a comparison of the
+    // values named (a comparative in "more than 100" is a condition, read
+    // first).
     matches!(
         word,
-        "vs" | "compare" | "compared" | "comparing" | "comparison" | "against" | "versus"
+        "vs" | "compare"
+            | "compared"
+            | "comparing"
+            | "comparison"
+            | "against"
+            | "versus"
+            | "more"
+            | "bigger"
+            | "larger"
+            | "fewer"
     )
 }
 

@@ -228,7 +228,12 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
                 )
             })
         };
-        !after_auxiliary && buying.iter().any(|&v| v >= m.end && joined(v))
+        // "customers who live in Canada ordered": the verb of its clause.
+        let clause = tokens
+            .get(m.end)
+            .is_some_and(|t| matches!(t.text.as_str(), "who" | "that"))
+            && buying.iter().any(|&v| v > m.end && v - m.end <= 8);
+        !after_auxiliary && (clause || buying.iter().any(|&v| v >= m.end && joined(v)))
     };
     for m in a.mentions.iter_mut() {
         let is_verb =

@@ -749,3 +749,28 @@ fn orders_placed_are_the_orders_themselves() {
         t.query
     );
 }
+
+#[test]
+fn comparatives_split_the_values_and_a_closing_chart_word() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "web or mobile - which one brought more orders in 2023?",
+    );
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+    // "more than" stays a condition.
+    let t = translate(&parser, "customers with more than 3 orders");
+    let gt = t.query.filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::Gt, values, .. }
+            if values == &[Some("3".to_owned())])
+    });
+    assert!(gt, "{:?}", t.query);
+    let t = translate(&parser, "revenue by channel, pie");
+    assert_eq!(t.chart, Some(crate::intent::ChartType::Pie));
+    let t = translate(
+        &parser,
+        "how many distinct customers who live in Germany ordered in May 2024?",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"], "{:?}", t.query);
+}
