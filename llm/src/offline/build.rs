@@ -262,11 +262,11 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
     out
 }
 
-fn is_count_measure(m: &crate::catalog::CatalogMember) -> bool {
+pub(super) fn is_count_measure(m: &crate::catalog::CatalogMember) -> bool {
     m.is_count()
 }
 
-fn is_money(m: &crate::catalog::CatalogMember) -> bool {
+pub(super) fn is_money(m: &crate::catalog::CatalogMember) -> bool {
     m.kind == MemberKind::Dimension
         && m.data_type == "number"
         && !m.primary_key
@@ -274,7 +274,7 @@ fn is_money(m: &crate::catalog::CatalogMember) -> bool {
 }
 
 /// A money dimension ("order total") in the scope, preferring `owner`.
-fn money_dimension(
+pub(super) fn money_dimension(
     parser: &OfflineParser<'_>,
     resolution: &Resolution,
     owner: Option<&str>,
@@ -471,7 +471,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
 
     // "the 10 largest orders": the records themselves, by their amount.
     let listing = (granularity.is_none() && !comparison)
-        .then(|| largest_records(parser, a, &r))
+        .then(|| super::largest::largest_records(parser, a, &r))
         .flatten();
     // A primary key makes every row a record; another id ("order id" of
     // sales lines) repeats, so those rows are listed ungrouped.
@@ -495,7 +495,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         let desc = ranking.direction != Some(Direction::Asc);
         order = vec![(parser.name(amount).to_owned(), desc)];
         // "the biggest single order": one; "the largest orders": ten.
-        let one = sized_noun(a).is_some_and(|t| {
+        let one = super::largest::sized_noun(a).is_some_and(|t| {
             let typed = t.orig.to_lowercase();
             super::text::stem(&typed) == typed
         });
@@ -592,108 +592,6 @@ fn boolean_conditions(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resolved
             }),
         }
     }
-}
-
-/// Words that rank records by size ("the largest orders").
-const SIZE_WORDS: &[&str] = &["largest", "biggest", "smallest", "tiniest"];
-
-/// "The 10 largest orders": a count of records ranked by size asks for the
-/// records, listed by their amount. The key and amount dimensions of the
-/// counted cube, and the amount; `None` when the question is not that or the
-/// cube has no amount.
-fn largest_records(
-    parser: &OfflineParser<'_>,
-    a: &Analysis,
-    r: &Resolved,
-) -> Option<(Vec<usize>, usize)> {
-    let sized = a
-        .ranking
-        .used
-        .iter()
-        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()));
-    let [measure] = r.measures.as_slice() else {
-        return None;
-    };
-    let members = parser.catalog().members();
-    let counted = &members[*measure];
-    if !sized || a.count_cue || !is_count_measure(counted) {
-        return None;
-    }
-    let owner = counted.owner.as_str();
-    // Columns asked for after "with" are no split.
-    let (columns, _) = super::listing::attributes(parser, a, owner);
-    if !r.dimensions.iter().all(|d| columns.contains(d)) {
-        return None;
-    }
-    // The money column named as an amount or total, else any money column,
-    // else a number column named as an amount.
-    let named_amount = |m: &crate::catalog::CatalogMember| {
-        ["amount", "total", "value"]
-            .iter()
-            .any(|w| m.short_name().to_lowercase().contains(w))
-    };
-    let amount = members
-        .iter()
-        .position(|m| m.owner == owner && is_money(m) && named_amount(m))
-        .or_else(|| {
-            money_dimension(parser, &r.resolution, Some(owner))
-                .filter(|&m| members[m].owner == owner)
-        })
-        .or_else(|| {
-            members.iter().position(|m| {
-                m.owner == owner
-                    && m.kind == MemberKind::Dimension
-                    && m.data_type == "number"
-                    && !m.primary_key
-                    && ["amount", "total", "sales", "price", "value", "revenue"]
-                        .iter()
-                        .any(|w| m.short_name().to_lowercase().contains(w))
-            })
-        })?;
-    // The records' own id ("orders" → `orderId`, `order_id`), else the key.
-    let noun = a
-        .ranking
-        .used
-        .iter()
-        .filter_map(|&i| a.tokens.get(i + 1))
-        .map(|t| t.stem.clone())
-        .next()
-        .unwrap_or_default();
-    let id_of_noun = |m: &crate::catalog::CatalogMember| {
-        let words = super::text::split_identifier(m.short_name());
-        words.len() == 2 && words[0] == noun && words[1] == "id"
-    };
-    let key = members
-        .iter()
-        .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
-        .or_else(|| {
-            // A cube extending another inherits its key columns too: the
-            // row id is the numeric one.
-            let key_of = |number: bool| {
-                members.iter().position(|m| {
-                    m.owner == owner
-                        && m.primary_key
-                        && m.kind == MemberKind::Dimension
-                        && (!number || m.data_type == "number")
-                })
-            };
-            key_of(true).or_else(|| key_of(false))
-        });
-    Some((key.into_iter().chain([amount]).collect(), amount))
-}
-
-/// The word after the size word ("largest orders", "biggest single order"),
-/// skipping "single".
-fn sized_noun(a: &Analysis) -> Option<&super::text::Token> {
-    let at = a
-        .ranking
-        .used
-        .iter()
-        .copied()
-        .find(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()))?;
-    a.tokens[at + 1..]
-        .iter()
-        .find(|t| !matches!(t.text.as_str(), "single" | "individual" | "one"))
 }
 
 /// "Which channel has the most orders", "the best-selling product": one

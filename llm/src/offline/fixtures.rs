@@ -3,9 +3,12 @@
 //! formats).
 
 use chrono::NaiveDate;
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
 use strata_schema::SemanticModel;
 
+use super::OfflineParser;
 use crate::catalog::Catalog;
+use crate::translation::Translation;
 
 /// The day the tests translate on.
 pub(super) fn today() -> NaiveDate {
@@ -66,4 +69,29 @@ cubes:
         vec!["Lyon".into(), "Paris".into(), "Marseille".into()],
     );
     (catalog, model)
+}
+
+pub(super) fn translate(parser: &OfflineParser<'_>, q: &str) -> Translation {
+    parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?} not understood: {e}"))
+}
+
+pub(super) fn equals(member: &str, value: &str) -> Filter {
+    Filter::Member {
+        member: member.into(),
+        operator: FilterOperator::Equals,
+        values: vec![Some(value.into())],
+    }
+}
+
+pub(super) fn range(t: &Translation) -> Option<DateRangeSpec> {
+    t.query
+        .time_dimensions
+        .iter()
+        .find_map(|td| td.date_range.clone())
+}
+
+pub(super) fn days(from: &str, to: &str) -> Option<DateRangeSpec> {
+    Some(DateRangeSpec::Pair(from.into(), to.into()))
 }

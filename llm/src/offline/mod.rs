@@ -10,11 +10,19 @@
 //!   "orders"), after light stemming and spelling correction
 //!   (`lexicon.rs`, `text.rs`);
 //! * time phrases become date ranges, comparisons and granularities
-//!   (`time.rs`); known dimension values and numeric conditions become filters
-//!   (`filters.rs`); "top 5", "sorted by", chart requests and analysis words
-//!   shape the query (`cues.rs`);
+//!   (`time.rs`, `periods.rs`, `compared.rs`); known dimension values and
+//!   numeric conditions become filters (`filters.rs`), and fragments of a
+//!   name `contains`/`startsWith` filters (`text_match.rs`); "top 5",
+//!   "sorted by" and analysis words (`cues.rs`) and chart requests
+//!   (`chart_cues.rs`) shape the query;
+//! * each mention gets its role (`roles.rs`); count nouns and verbs name their
+//!   figure (`figures.rs`); records named by their key (`identified.rs`),
+//!   record listings (`listing.rs`), the largest records (`largest.rs`),
+//!   extremes (`extremes.rs`), rates (`rates.rs`) and qualifiers
+//!   (`qualifiers.rs`) rewrite the answer;
 //! * the members chosen stay within one view or within cubes that join
-//!   (`resolve.rs`), and nothing outside the catalog is ever named.
+//!   (`resolve.rs`), and nothing outside the catalog is ever named; a word
+//!   nothing in the answer accounts for is asked back (`unplaced.rs`).
 //!
 //! Follow-ups ("only Europe", "by week", "as a bar chart") modify the
 //! previous query (`followup.rs`). Sample values come from the data with
@@ -32,13 +40,17 @@
 //! ```
 
 mod build;
+mod chart_cues;
+mod compared;
 mod cues;
 mod extremes;
+mod figures;
 mod filters;
 mod followup;
 pub(crate) mod guard;
 mod identified;
 mod joins;
+mod largest;
 mod lexicon;
 mod listing;
 mod parse;
@@ -301,6 +313,8 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod context_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]

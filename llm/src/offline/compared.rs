@@ -1,0 +1,187 @@
+//! How the periods a question names relate to each other: "YoY" and "MoM"
+//! compare with the period before, "the same period last year" is the first
+//! period a year back, a year typed after compared periods is theirs
+//! ("march vs april orders 2026"), and the days a range covers.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::time::{period_start, relative, year, RangeSpec, TimeFinding, TimeKind};
+
+/// "revenue YoY", "orders MoM": the current period against the one before
+/// (with a range already named, that range against the same range a period
+/// earlier).
+pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
+    let Some((at, unit)) = t.iter().enumerate().find_map(|(i, w)| {
+        let unit = match *w {
+            "yoy" => "year",
+            "qoq" => "quarter",
+            "mom" => "month",
+            "wow" => "week",
+            _ => return None,
+        };
+        Some((i, unit))
+    }) else {
+        return;
+    };
+    if found.iter().any(|f| (f.start..f.end).contains(&at)) {
+        return;
+    }
+    let ranges: Vec<&RangeSpec> = found
+        .iter()
+        .filter_map(|f| match &f.kind {
+            TimeKind::Range(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let earlier = match ranges.as_slice() {
+        [] => {
+            found.push(TimeFinding {
+                start: at,
+                end: at,
+                kind: relative("this", unit),
+            });
+            relative("last", unit)
+        }
+        [RangeSpec::Absolute(a, b)] => {
+            let months = match unit {
+                "year" => 12,
+                "quarter" => 3,
+                "month" => 1,
+                _ => 0,
+            };
+            let back = |d: NaiveDate| {
+                if months > 0 {
+                    d.checked_sub_months(chrono::Months::new(months))
+                } else {
+                    d.checked_sub_signed(chrono::Duration::days(7))
+                }
+            };
+            match (back(*a), back(*b)) {
+                (Some(a), Some(b)) => TimeKind::Range(RangeSpec::Absolute(a, b)),
+                _ => return,
+            }
+        }
+        [RangeSpec::Relative(r)] if r.starts_with("this ") => {
+            relative("last", r.trim_start_matches("this "))
+        }
+        _ => return,
+    };
+    found.push(TimeFinding {
+        start: at,
+        end: at + 1,
+        kind: earlier,
+    });
+}
+
+/// "YTD vs the same period last year", "this quarter against the same time
+/// a year ago": the earlier range is the first one moved back a year, not
+/// the whole of last year.
+pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: NaiveDate) {
+    let Some(first) = found.iter().find_map(|f| match &f.kind {
+        TimeKind::Range(r) => days_of(r, today),
+        _ => None,
+    }) else {
+        return;
+    };
+    let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
+    for f in found.iter_mut().skip(1) {
+        let year_back =
+            matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
+        let opening = (f.start.saturating_sub(3)..=f.start).find(|&k| t[k] == "same");
+        let (true, Some(start)) = (year_back, opening) else {
+            continue;
+        };
+        let between_ok = t[start + 1..f.start.max(start + 1)].iter().all(|w| {
+            matches!(
+                *w,
+                "period" | "time" | "range" | "days" | "as" | "of" | "day" | "week" | "month"
+            )
+        });
+        if let (true, Some(a), Some(b)) = (between_ok, back(first.0), back(first.1)) {
+            f.kind = TimeKind::Range(RangeSpec::Absolute(a, b));
+            f.start = start;
+        }
+    }
+}
+
+/// "march vs april orders 2026": a year typed after the compared periods is
+/// their year, not a third period.
+pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>, today: NaiveDate) {
+    let Some(last) = found.last() else { return };
+    if found.len() < 3 {
+        return;
+    }
+    // "... 2026", or "... of this year" / "of last year".
+    let named_year = (last.end == last.start + 1)
+        .then(|| year(t[last.start]))
+        .flatten();
+    // "Q2 of last year": only right after the last period, whose phrase then
+    // takes in "of last year" (so "last" is read as nothing else).
+    let adjacent = found.len() >= 2 && found[found.len() - 2].end + 1 == last.start;
+    let relative_year = match &last.kind {
+        TimeKind::Range(RangeSpec::Relative(r))
+            if adjacent && last.start > 0 && t[last.start - 1] == "of" =>
+        {
+            match r.as_str() {
+                "this year" => Some(today.year()),
+                "last year" => today.year().checked_sub(1),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let Some(y) = named_year.or(relative_year) else {
+        return;
+    };
+    let earlier = &found[..found.len() - 1];
+    let within_a_year = earlier.iter().all(
+        |f| matches!(&f.kind, TimeKind::Range(RangeSpec::Absolute(a, b)) if a.year() == b.year()),
+    );
+    if !within_a_year {
+        return;
+    }
+    let moved: Option<Vec<TimeKind>> = earlier
+        .iter()
+        .map(|f| match &f.kind {
+            TimeKind::Range(RangeSpec::Absolute(a, b)) => Some(TimeKind::Range(
+                RangeSpec::Absolute(a.with_year(y)?, b.with_year(y)?),
+            )),
+            _ => None,
+        })
+        .collect();
+    if let Some(moved) = moved {
+        let year_end = found.pop().map(|f| f.end);
+        for (f, kind) in found.iter_mut().zip(moved) {
+            f.kind = kind;
+        }
+        if let (Some(end), Some(prev), true) = (year_end, found.last_mut(), relative_year.is_some())
+        {
+            prev.end = end;
+        }
+    }
+}
+
+/// The first and last day of a range on `today`: absolute ranges, "today",
+/// "yesterday", and "this" or "last" of a calendar unit.
+pub(super) fn days_of(r: &RangeSpec, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    match r {
+        RangeSpec::Absolute(a, b) => Some((*a, *b)),
+        RangeSpec::Relative(s) => {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            match words.as_slice() {
+                ["today"] => Some((today, today)),
+                ["yesterday"] => {
+                    let d = today.checked_sub_signed(Duration::days(1))?;
+                    Some((d, d))
+                }
+                [which @ ("this" | "last"), u] => {
+                    let back = i32::from(*which == "last");
+                    let start = period_start(today, u, back)?;
+                    let next = period_start(today, u, back - 1)?;
+                    Some((start, next.checked_sub_signed(Duration::days(1))?))
+                }
+                _ => None,
+            }
+        }
+    }
+}

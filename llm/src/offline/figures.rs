@@ -1,0 +1,261 @@
+//! Which figure a count noun or a verb names: a verb implies a measure only
+//! when the question names none ("how many orders were sold"); buyers are
+//! counted where they bought ("how many different customers bought on the
+//! marketplace" is `Orders.customer_count`); and a member word followed by a
+//! word for rows names the rows of its cube ("how many sales lines").
+
+use strata_schema::MemberKind;
+
+use super::lexicon::Entry;
+use super::parse::{Analysis, Mention, Role};
+use super::text::Token;
+use crate::catalog::Catalog;
+
+/// "How many orders were sold": a verb implies a measure only when the
+/// question names none; otherwise it adds nothing ("orders" is the count).
+pub(super) fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
+    buyers_counted_where_they_bought(catalog, a);
+    let is_verb = |m: &Mention| {
+        m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text)
+    };
+    let names_measure = |m: &Mention| {
+        !m.absorbed
+            && m.role == Role::Measure
+            && m.candidates
+                .iter()
+                .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+    };
+    let other = a.mentions.iter().any(|m| !is_verb(m) && names_measure(m));
+    if !other {
+        return;
+    }
+    // "how much did shoppers spend": an amount, so the verb names the
+    // measure and the count noun is only who spent.
+    let how_much = a
+        .tokens
+        .windows(2)
+        .any(|w| w[0].text == "how" && w[1].text == "much");
+    let verb_named = a
+        .mentions
+        .iter()
+        .any(|m| is_verb(m) && m.role == Role::Measure);
+    let only_counts = a
+        .mentions
+        .iter()
+        .filter(|m| !is_verb(m) && names_measure(m))
+        .all(|m| super::roles::is_count_noun(catalog, m));
+    if how_much && verb_named && only_counts {
+        for m in a.mentions.iter_mut() {
+            if !is_verb(m) && names_measure(m) {
+                m.absorbed = true;
+            }
+        }
+        return;
+    }
+    let verbs: Vec<usize> = (0..a.mentions.len())
+        .filter(|&j| is_verb(&a.mentions[j]) && a.mentions[j].role == Role::Measure)
+        .collect();
+    for j in verbs {
+        a.mentions[j].absorbed = true;
+    }
+}
+
+/// "how many different customers bought on the marketplace": the customers
+/// counted are the buyers. When a verb of buying or spending names the
+/// measure and the count noun may also mean a distinct count kept by another
+/// cube (`Orders.customer_count`, "how many different customers placed
+/// orders"), that distinct count is the figure, not every customer.
+fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
+    let members = catalog.members();
+    // A buyer's verb in the active voice ("customers bought", not "orders
+    // were sold").
+    let buying: Vec<usize> = a
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            BUYING_VERBS.contains(&t.text.as_str())
+                && !i.checked_sub(1).is_some_and(|p| {
+                    matches!(
+                        a.tokens[p].text.as_str(),
+                        "was" | "were" | "be" | "been" | "being" | "get" | "got"
+                    )
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if buying.is_empty() {
+        return;
+    }
+    // The buyers are the noun right before the verb ("customers who
+    // bought"), not the subject of an auxiliary ("did customers place").
+    let tokens = &a.tokens;
+    let subject_of_verb = |m: &Mention| {
+        let after_auxiliary = m.start > 0
+            && matches!(
+                tokens[m.start - 1].text.as_str(),
+                "did" | "do" | "does" | "have" | "has"
+            );
+        let joined = |v: usize| {
+            tokens[m.end..v].iter().all(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "who" | "that" | "which" | "have" | "has" | "had" | "actually" | "all" | "also"
+                )
+            })
+        };
+        // "customers who live in Canada ordered": the verb of its clause.
+        let clause = tokens
+            .get(m.end)
+            .is_some_and(|t| matches!(t.text.as_str(), "who" | "that"))
+            && buying.iter().any(|&v| v > m.end && v - m.end <= 8);
+        !after_auxiliary && (clause || buying.iter().any(|&v| v >= m.end && joined(v)))
+    };
+    for m in a.mentions.iter_mut() {
+        let is_verb =
+            m.end == m.start + 1 && super::lexicon::is_measure_verb(&tokens[m.start].text);
+        if is_verb
+            || m.absorbed
+            || m.role != Role::Measure
+            || !super::roles::is_count_noun(catalog, m)
+            || !subject_of_verb(m)
+        {
+            continue;
+        }
+        let Some(best_owner) = m
+            .candidates
+            .iter()
+            .rev()
+            .max_by_key(|e| (e.score, !members[e.member].in_view))
+            .map(|e| members[e.member].owner.clone())
+        else {
+            continue;
+        };
+        let words: Vec<&str> = tokens[m.start..m.end]
+            .iter()
+            .map(|t| t.stem.as_str())
+            .collect();
+        let verb_at = buying.iter().copied().find(|&v| v >= m.end);
+        let active_verb = verb_at.is_some_and(|v| {
+            let relative = tokens[m.end..v]
+                .iter()
+                .any(|t| matches!(t.text.as_str(), "who" | "that"));
+            let object = tokens.get(v + 1).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "a" | "an" | "the" | "any" | "anything" | "something"
+                ) || t.orig.chars().next().is_some_and(char::is_uppercase)
+            });
+            // "how many different customers bought in each city".
+            let distinct = m.start > 0
+                && matches!(
+                    tokens[m.start - 1].text.as_str(),
+                    "different" | "distinct" | "unique" | "individual"
+                );
+            relative || object || distinct
+        });
+        let distinct = m.candidates.iter().find(|e| {
+            let d = &members[e.member];
+            let described = super::unplaced::described_by(d, true);
+            !d.in_view
+                && d.owner != best_owner
+                && matches!(
+                    d.agg_type.as_deref(),
+                    Some("countDistinct" | "countDistinctApprox")
+                )
+                && words
+                    .iter()
+                    .all(|w| described.iter().any(|x| super::text::same_word(w, x)))
+                // It counts buyers: its words say so ("buyers", "placed
+                // orders"), or the verb is plainly active ("customers who
+                // bought", "bought Technology"), unlike "orders placed
+                // between ...", which are the orders themselves.
+                && (active_verb
+                    || described.iter().any(|x| {
+                        BUYING_VERBS.contains(&x.as_str())
+                            || matches!(x.as_str(), "buyer" | "purchasing" | "shopper")
+                    }))
+        });
+        if let Some(d) = distinct {
+            m.candidates = vec![Entry {
+                member: d.member,
+                score: 100,
+            }];
+        }
+    }
+}
+
+/// Verbs whose subject is a buyer.
+const BUYING_VERBS: &[&str] = &[
+    "bought",
+    "buy",
+    "buys",
+    "purchased",
+    "purchase",
+    "purchases",
+    "shopped",
+    "spent",
+    "spend",
+    "spends",
+    "ordered",
+    "placed",
+    "place",
+];
+
+/// Words that name the rows of a cube ("sales lines", "order records").
+const RECORD_WORDS: &[&str] = &[
+    "line",
+    "lines",
+    "row",
+    "rows",
+    "record",
+    "records",
+    "transaction",
+    "transactions",
+    "entry",
+    "entries",
+];
+
+/// "how many sales lines", "the 10 largest sales lines": a member word
+/// followed by a word for rows names the rows of the member's cube, counted
+/// by its plain count. The record word joins the mention.
+pub(super) fn records_of_a_cube(
+    catalog: &Catalog,
+    tokens: &[Token],
+    used: &mut [bool],
+    a: &mut Analysis,
+) {
+    let members = catalog.members();
+    for m in a.mentions.iter_mut() {
+        let Some(next) = tokens.get(m.end) else {
+            continue;
+        };
+        if used[m.end] || !RECORD_WORDS.contains(&next.text.as_str()) {
+            continue;
+        }
+        let Some(owner) = m
+            .candidates
+            .iter()
+            .rev()
+            .max_by_key(|e| (e.score, !members[e.member].in_view))
+            .map(|e| members[e.member].owner.clone())
+        else {
+            continue;
+        };
+        let count = members.iter().position(|c| {
+            c.owner == owner
+                && c.kind == MemberKind::Measure
+                && c.agg_type.as_deref() == Some("count")
+                && c.short_name() == "count"
+        });
+        if let Some(count) = count {
+            m.candidates = vec![Entry {
+                member: count,
+                score: 100,
+            }];
+            used[m.end] = true;
+            m.end += 1;
+            m.text = format!("{} {}", m.text, next.orig);
+        }
+    }
+}
