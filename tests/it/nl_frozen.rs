@@ -96,8 +96,9 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
 /// demo 170 and 13; then demo 175 and 13; then conformance 56 and 8; with
 /// fragments of a name: conformance 57 and 8; with the dataset's sample
 /// values: conformance 58 and 8; then conformance 61 and 6; with "orders
-/// placed" kept as orders: demo 176 and 12.
-const V3_DEMO_FLOOR: (usize, usize) = (176, 12);
+/// placed" kept as orders: demo 176 and 12; with no measure repeated over a
+/// joining cube's rows: demo 177 and 11.
+const V3_DEMO_FLOOR: (usize, usize) = (177, 11);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (61, 6);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 

@@ -399,3 +399,17 @@ fn comparatives_split_the_values_and_a_closing_chart_word() {
     );
     assert_eq!(t.query.measures, ["Orders.customer_count"], "{:?}", t.query);
 }
+
+#[test]
+fn a_measure_is_not_repeated_over_the_rows_of_a_joining_cube() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // The lines are the rows: their own revenue, not each order's revenue
+    // repeated per line.
+    let t = translate(
+        &parser,
+        "revenue from discounted lines by category last month",
+    );
+    assert_eq!(t.query.measures, ["LineItems.revenue"], "{:?}", t.query);
+    assert_eq!(t.query.segments, ["LineItems.discounted"]);
+}

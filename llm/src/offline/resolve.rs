@@ -19,6 +19,10 @@ const EXTRA_CUBE: i64 = 5;
 const UNKNOWN_JOIN: i64 = 10;
 /// Penalty when a time dimension is needed and the scope has none.
 const NO_TIME: i64 = 50;
+/// Penalty for a measure of a cube the query's root reaches through a join:
+/// the root's rows repeat it ("revenue from discounted lines" summed as order
+/// revenue per line), so the root's own measure of the same name wins.
+const FANNED_MEASURE: i64 = 10;
 
 /// The role a mention ends up with and the candidates that fit it.
 pub fn effective(catalog: &Catalog, m: &Mention) -> (Role, Vec<Entry>) {
@@ -254,6 +258,14 @@ fn search(
                 owners.first().copied()
             }
         };
+        if let Some(root) = root.filter(|_| owners.len() > 1) {
+            let fanned = current
+                .iter()
+                .flatten()
+                .filter(|&&m| members[m].kind == MemberKind::Measure && members[m].owner != root)
+                .count();
+            score -= FANNED_MEASURE * fanned as i64;
+        }
         if need_time {
             match time_reachable(catalog, hints, &owners, root) {
                 Reach::Owner => {}
