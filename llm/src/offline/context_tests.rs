@@ -311,9 +311,11 @@ cubes:
     dimensions:
       - {name: id, sql: id, type: number, primary_key: true}
       - {name: category, sql: category, type: string}
+      - {name: orderDate, sql: t, type: time}
     measures:
       - {name: totalProfit, sql: profit, type: sum}
       - {name: percentageOfTotal, sql: "100 * {totalProfit}", type: number}
+      - {name: rollingCountBy2Week, type: count, rolling_window: {trailing: 2 week}}
 "#;
     let model =
         strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("sibling model");
@@ -412,4 +414,22 @@ fn a_measure_is_not_repeated_over_the_rows_of_a_joining_cube() {
     );
     assert_eq!(t.query.measures, ["LineItems.revenue"], "{:?}", t.query);
     assert_eq!(t.query.segments, ["LineItems.discounted"]);
+}
+
+#[test]
+fn rolling_windows_use_the_rolling_measure() {
+    let (catalog, model) = siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "rolling 2-week order count by week in 2023");
+    assert_eq!(
+        t.query.measures,
+        ["big_sales.rollingCountBy2Week"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.time_dimensions[0].dimension, "big_sales.orderDate");
+    // A window the model has no measure for is asked back.
+    assert!(parser
+        .translate("rolling 3-month order count by month in 2023", today())
+        .is_err());
 }

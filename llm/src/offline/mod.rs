@@ -59,6 +59,7 @@ mod qualifiers;
 mod rates;
 mod resolve;
 mod roles;
+mod rolling;
 mod samples;
 mod text;
 mod text_match;
@@ -147,6 +148,8 @@ impl<'a> OfflineParser<'a> {
         listing::what_was_bought(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
+        // "rolling 2-week order count".
+        rolling::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);
         // "orders completed in December", "cities with negative profit".

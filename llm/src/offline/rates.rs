@@ -191,7 +191,7 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
 
 /// The members a query names outside its measures: groupings, time
 /// dimensions, segments and filters.
-fn query_member_names(t: &Translation) -> Vec<String> {
+pub(super) fn query_member_names(t: &Translation) -> Vec<String> {
     let q = &t.query;
     let mut names: Vec<String> = q
         .dimensions
@@ -208,7 +208,7 @@ fn query_member_names(t: &Translation) -> Vec<String> {
 
 /// Renames every member of the query to the member of the same name in
 /// `cube`.
-fn move_to_cube(t: &mut Translation, cube: &str) {
+pub(super) fn move_to_cube(t: &mut Translation, cube: &str) {
     let rename = |name: &mut String| {
         if let Some((_, short)) = name.split_once('.') {
             *name = format!("{cube}.{short}");
