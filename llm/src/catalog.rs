@@ -69,6 +69,14 @@ impl CatalogMember {
             )
     }
 
+    /// Whether the member is its cube's plain row count: a `count` measure
+    /// named `count`.
+    pub fn is_plain_count(&self) -> bool {
+        self.kind == MemberKind::Measure
+            && self.agg_type.as_deref() == Some("count")
+            && self.short_name() == "count"
+    }
+
     /// The member's short name (after the dot).
     pub fn short_name(&self) -> &str {
         self.name

@@ -140,6 +140,7 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
     let need_time = !a.times.is_empty() || a.anomaly;
     let resolution = resolve(catalog, parser.joins(), &slots, need_time);
 
+    let has_range = !a.ranges().is_empty();
     for (i, m) in a.mentions.iter().enumerate() {
         let Some(slot) = mention_slot[i] else {
             continue;
@@ -164,7 +165,7 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                     push_unique(&mut out.measures, member);
                 }
             }
-            Role::Group if cm.is_time() && m.role == Role::Measure && !a.ranges().is_empty() => {
+            Role::Group if cm.is_time() && m.role == Role::Measure && has_range => {
                 out.named_time = Some(member)
             }
             Role::Group if cm.is_time() => out.time_group = Some(member),
@@ -289,15 +290,21 @@ pub(super) fn money_dimension(
         .find_map(|o| members.iter().position(|m| m.owner == *o && is_money(m)))
 }
 
+/// The plain row count of an owner (a `count` measure named `count`).
+pub fn plain_count(catalog: &crate::catalog::Catalog, owner: &str) -> Option<usize> {
+    catalog
+        .members()
+        .iter()
+        .position(|m| m.owner == owner && m.is_plain_count())
+}
+
 /// The count measure of an owner: one named `count`, else the first count.
 pub fn count_measure(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
     let members = parser.catalog().members();
     let is_count = |m: &crate::catalog::CatalogMember| {
         m.owner == owner && m.kind == MemberKind::Measure && m.agg_type.as_deref() == Some("count")
     };
-    members
-        .iter()
-        .position(|m| is_count(m) && m.short_name() == "count")
+    plain_count(parser.catalog(), owner)
         .or_else(|| members.iter().position(is_count))
         .or_else(|| {
             members

@@ -4,7 +4,7 @@
 
 use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
 
-use super::fixtures::{bare, days, demo, equals, range, today, translate};
+use super::fixtures::{bare, days, demo, equals, range, siblings, today, translate};
 use super::*;
 
 #[test]
@@ -288,43 +288,6 @@ fn conditions_read_from_verbs_and_negations() {
             DateRangeSpec::Pair("2023-04-01".into(), "2023-06-30".into()),
         ])
     );
-}
-
-/// Two sibling cubes over the same rows; only one has the share measure.
-fn siblings() -> (Catalog, strata_schema::SemanticModel) {
-    let yaml = r#"
-cubes:
-  - name: sales
-    sql_table: s
-    dimensions:
-      - {name: rowId, sql: id, type: number, primary_key: true}
-      - {name: category, sql: category, type: string}
-      - {name: productName, sql: product, type: string}
-      - {name: customerName, sql: customer, type: string}
-      - {name: orderDate, sql: t, type: time}
-    measures:
-      - {name: count, type: count}
-      - {name: totalProfit, sql: profit, type: sum}
-      - {name: totalQuantity, sql: qty, type: sum}
-  - name: big_sales
-    sql_table: s
-    dimensions:
-      - {name: id, sql: id, type: number, primary_key: true}
-      - {name: category, sql: category, type: string}
-      - {name: orderDate, sql: t, type: time}
-    measures:
-      - {name: totalProfit, sql: profit, type: sum}
-      - {name: percentageOfTotal, sql: "100 * {totalProfit}", type: number}
-      - {name: rollingCountBy2Week, type: count, rolling_window: {trailing: 2 week}}
-"#;
-    let model =
-        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("sibling model");
-    let mut catalog = Catalog::from_model(&model);
-    catalog.set_sample_values(
-        "sales.customerName",
-        vec!["Customer 9".into(), "Customer 12".into()],
-    );
-    (catalog, model)
 }
 
 #[test]

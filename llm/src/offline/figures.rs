@@ -15,9 +15,7 @@ use crate::catalog::Catalog;
 /// question names none; otherwise it adds nothing ("orders" is the count).
 pub(super) fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
     buyers_counted_where_they_bought(catalog, a);
-    let is_verb = |m: &Mention| {
-        m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text)
-    };
+    let is_verb = |m: &Mention| m.is_measure_verb(&a.tokens);
     let names_measure = |m: &Mention| {
         !m.absorbed
             && m.role == Role::Measure
@@ -112,9 +110,7 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
         !after_auxiliary && (clause || buying.iter().any(|&v| v >= m.end && joined(v)))
     };
     for m in a.mentions.iter_mut() {
-        let is_verb =
-            m.end == m.start + 1 && super::lexicon::is_measure_verb(&tokens[m.start].text);
-        if is_verb
+        if m.is_measure_verb(tokens)
             || m.absorbed
             || m.role != Role::Measure
             || !super::roles::is_count_noun(catalog, m)
@@ -122,13 +118,7 @@ fn buyers_counted_where_they_bought(catalog: &Catalog, a: &mut Analysis) {
         {
             continue;
         }
-        let Some(best_owner) = m
-            .candidates
-            .iter()
-            .rev()
-            .max_by_key(|e| (e.score, !members[e.member].in_view))
-            .map(|e| members[e.member].owner.clone())
-        else {
+        let Some(best_owner) = m.best_owner(catalog) else {
             continue;
         };
         let words: Vec<&str> = tokens[m.start..m.end]
@@ -225,7 +215,6 @@ pub(super) fn records_of_a_cube(
     used: &mut [bool],
     a: &mut Analysis,
 ) {
-    let members = catalog.members();
     for m in a.mentions.iter_mut() {
         let Some(next) = tokens.get(m.end) else {
             continue;
@@ -233,22 +222,10 @@ pub(super) fn records_of_a_cube(
         if used[m.end] || !RECORD_WORDS.contains(&next.text.as_str()) {
             continue;
         }
-        let Some(owner) = m
-            .candidates
-            .iter()
-            .rev()
-            .max_by_key(|e| (e.score, !members[e.member].in_view))
-            .map(|e| members[e.member].owner.clone())
-        else {
+        let Some(owner) = m.best_owner(catalog) else {
             continue;
         };
-        let count = members.iter().position(|c| {
-            c.owner == owner
-                && c.kind == MemberKind::Measure
-                && c.agg_type.as_deref() == Some("count")
-                && c.short_name() == "count"
-        });
-        if let Some(count) = count {
+        if let Some(count) = super::build::plain_count(catalog, &owner) {
             m.candidates = vec![Entry {
                 member: count,
                 score: 100,

@@ -34,6 +34,48 @@ pub(super) fn demo() -> (Catalog, SemanticModel) {
     (catalog, model)
 }
 
+/// Two sibling cubes over the same rows; only one has the share measure.
+pub(super) fn siblings() -> (Catalog, SemanticModel) {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: rowId, sql: id, type: number, primary_key: true}
+      - {name: category, sql: category, type: string}
+      - {name: productName, sql: product, type: string}
+      - {name: customerName, sql: customer, type: string}
+      - {name: orderDate, sql: t, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: totalProfit, sql: profit, type: sum}
+      - {name: totalQuantity, sql: qty, type: sum}
+  - name: big_sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: category, sql: category, type: string}
+      - {name: orderDate, sql: t, type: time}
+    measures:
+      - {name: totalProfit, sql: profit, type: sum}
+      - {name: percentageOfTotal, sql: "100 * {totalProfit}", type: number}
+      - {name: rollingCountBy2Week, type: count, rolling_window: {trailing: 2 week}}
+"#;
+    let (mut catalog, model) = model_from_yaml(yaml);
+    catalog.set_sample_values(
+        "sales.customerName",
+        vec!["Customer 9".into(), "Customer 12".into()],
+    );
+    (catalog, model)
+}
+
+/// The model of one inline YAML file and its catalog.
+pub(super) fn model_from_yaml(yaml: &str) -> (Catalog, SemanticModel) {
+    let model =
+        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("test model");
+    (Catalog::from_model(&model), model)
+}
+
 /// Two joined cubes named in bare camelCase and snake_case.
 pub(super) fn bare() -> (Catalog, SemanticModel) {
     let yaml = r#"
@@ -61,9 +103,7 @@ cubes:
     measures:
       - {name: count, type: count}
 "#;
-    let model =
-        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("bare model");
-    let mut catalog = Catalog::from_model(&model);
+    let (mut catalog, model) = model_from_yaml(yaml);
     catalog.set_sample_values(
         "shop_sales.storeCity",
         vec!["Lyon".into(), "Paris".into(), "Marseille".into()],

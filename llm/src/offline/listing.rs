@@ -250,9 +250,7 @@ pub(crate) fn what_was_bought(
     }
     // Only the verb named the figure.
     let named_figure = a.mentions.iter().any(|m| {
-        m.role == super::parse::Role::Measure
-            && !m.absorbed
-            && !(m.end == m.start + 1 && super::lexicon::is_measure_verb(&a.tokens[m.start].text))
+        m.role == super::parse::Role::Measure && !m.absorbed && !m.is_measure_verb(&a.tokens)
     });
     let catalog = parser.catalog();
     let Some(owner) = t

@@ -48,6 +48,28 @@ pub struct Mention {
     pub absorbed: bool,
 }
 
+impl Mention {
+    /// Whether the mention is one verb that only implies a measure ("sold",
+    /// "earned").
+    pub fn is_measure_verb(&self, tokens: &[Token]) -> bool {
+        self.end == self.start + 1
+            && tokens
+                .get(self.start)
+                .is_some_and(|t| super::lexicon::is_measure_verb(&t.text))
+    }
+
+    /// The owner of the best-scored candidate, a cube before a view and the
+    /// first on ties.
+    pub fn best_owner(&self, catalog: &Catalog) -> Option<String> {
+        let members = catalog.members();
+        self.candidates
+            .iter()
+            .rev()
+            .max_by_key(|e| (e.score, !members[e.member].in_view))
+            .map(|e| members[e.member].owner.clone())
+    }
+}
+
 /// A known value in the question ("Europe"), with every dimension that has it.
 #[derive(Debug, Clone)]
 pub struct ValueFilter {

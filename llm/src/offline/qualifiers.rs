@@ -79,9 +79,7 @@ fn negated_filtered_counts(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Tra
                     .iter()
                     .any(|w| words.iter().any(|c| base(c) == *w && c != "in"))
         });
-        let plain = members
-            .iter()
-            .find(|m| m.owner == count.owner && m.is_count() && m.short_name() == "count");
+        let plain = super::build::plain_count(catalog, &count.owner).map(|p| &members[p]);
         if let (Some(flag), Some(plain)) = (flag, plain) {
             t.query.measures[at] = plain.name.clone();
             t.query.filters.push(Filter::Member {
@@ -216,7 +214,7 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
     let counted = t.query.measures.iter().any(|name| {
         members
             .iter()
-            .any(|m| m.name == *name && m.is_count() && m.short_name() == "count")
+            .any(|m| m.name == *name && m.is_plain_count())
     });
     let row_column = members.iter().find(|m| {
         m.kind == MemberKind::Dimension

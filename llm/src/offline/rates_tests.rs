@@ -188,8 +188,7 @@ cubes:
       - {name: count, type: count}
       - {name: totalProfit, sql: profit, type: sum}
 "#;
-    let model = strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("model");
-    let catalog = Catalog::from_model(&model);
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
     let parser = OfflineParser::for_model(&catalog, &model);
     let t = parser
         .translate("how many orders were completed in December 2023", today())

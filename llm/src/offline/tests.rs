@@ -52,9 +52,7 @@ cubes:
       - {name: totalSales, sql: amount, type: sum}
       - {name: unitsSold, sql: qty, type: sum}
 "#;
-    let model =
-        strata_schema::load_files(&[("m.yml".into(), yaml.to_owned())]).expect("bare model");
-    let mut catalog = Catalog::from_model(&model);
+    let (mut catalog, model) = super::fixtures::model_from_yaml(yaml);
     catalog.set_sample_values("shop_sales.storeCity", vec!["Lyon".into(), "Paris".into()]);
     (catalog, model)
 }
