@@ -113,9 +113,10 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 /// and 9; with conditions read from verbs and negations: demo 130 and 6;
 /// then conformance 43 and 8; with "orders placed" kept as orders: demo
 /// 131 and 5; with comparatives and a closing chart word: demo 135 and 5,
-/// conformance 44 and 8; with rolling windows: conformance 45 and 8.
+/// conformance 44 and 8; with rolling windows: conformance 45 and 8; with a
+/// number's percent read as its unit: conformance 46 and 7.
 const V4_DEMO_FLOOR: (usize, usize) = (135, 5);
-const V4_CONFORMANCE_FLOOR: (usize, usize) = (45, 8);
+const V4_CONFORMANCE_FLOOR: (usize, usize) = (46, 7);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (43, 0);
 
 fn today() -> NaiveDate {
@@ -385,6 +386,14 @@ const V5_DEMO_FLOOR: (usize, usize) = (100, 19);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (37, 7);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (35, 6);
 
+/// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
+/// the voices of v5. First run: demo 88/150 right and 23 wrong-confident
+/// (one must-refuse answered), conformance 42/60 and 11, follow-up turns
+/// 25/45 and 15.
+const V6_DEMO_FLOOR: (usize, usize) = (88, 23);
+const V6_CONFORMANCE_FLOOR: (usize, usize) = (42, 11);
+const V6_FOLLOWUP_FLOOR: (usize, usize) = (25, 15);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -515,6 +524,20 @@ async fn second_tuning_set() {
     t.followups.assert_floor("v4 follow-ups", V4_FOLLOWUP_FLOOR);
 }
 
+/// The third tuning set `tests/nl/tuning_v6/` (see its README), written in
+/// the voices of the held-out v5 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn third_tuning_set() {
+    let t = measure("tuning_v6", FROZEN_SIZE).await;
+    t.demo.report("v6 demo", true);
+    t.conformance.report("v6 conformance", true);
+    t.followups.report("v6 follow-up turns", true);
+    t.demo.assert_floor("v6 demo", V6_DEMO_FLOOR);
+    t.conformance
+        .assert_floor("v6 conformance", V6_CONFORMANCE_FLOOR);
+    t.followups.assert_floor("v6 follow-ups", V6_FOLLOWUP_FLOOR);
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -528,7 +551,14 @@ async fn no_prefix_of_any_set_question_panics() {
         .translate("revenue by channel last month", today())
         .expect("a plain question");
     let mut translated = 0usize;
-    for set in ["frozen", "frozen_v2", "frozen_v5", "tuning_v3", "tuning_v4"] {
+    for set in [
+        "frozen",
+        "frozen_v2",
+        "frozen_v5",
+        "tuning_v3",
+        "tuning_v4",
+        "tuning_v6",
+    ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
         let lines = demo_questions

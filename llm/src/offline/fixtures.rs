@@ -45,6 +45,7 @@ cubes:
       - {name: category, sql: category, type: string}
       - {name: productName, sql: product, type: string}
       - {name: customerName, sql: customer, type: string}
+      - {name: discount, sql: discount, type: number}
       - {name: orderDate, sql: t, type: time}
     measures:
       - {name: count, type: count}
@@ -55,6 +56,7 @@ cubes:
     dimensions:
       - {name: id, sql: id, type: number, primary_key: true}
       - {name: category, sql: category, type: string}
+      - {name: discount, sql: discount, type: number}
       - {name: orderDate, sql: t, type: time}
     measures:
       - {name: totalProfit, sql: profit, type: sum}

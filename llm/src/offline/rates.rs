@@ -61,16 +61,29 @@ fn joins_with(parser: &OfflineParser<'_>, owners: &[&str], cube: &str) -> bool {
     hints.root(&all).is_some()
 }
 
+/// Whether the share word at `i` is the unit of the number before it ("a
+/// discount above 20%", "50 percent or more"): a condition's value, not a
+/// question for a share.
+fn is_unit_of_number(a: &Analysis, i: usize) -> bool {
+    a.tokens[i].text == "percent"
+        && i > 0
+        && a.tokens[i - 1]
+            .text
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .is_ok()
+}
+
 /// Replaces the measures of a share question with the rate measure the
 /// question describes, when the model has one; returns whether it did.
 /// "Share of revenue by channel" (a share of an amount, split) is left
 /// alone: the answer's shares show it.
 pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
     let members = parser.catalog().members();
-    let share_at = a
-        .tokens
-        .iter()
-        .position(|tok| SHARE_WORDS.contains(&tok.text.as_str()));
+    let share_at =
+        a.tokens.iter().enumerate().position(|(i, tok)| {
+            SHARE_WORDS.contains(&tok.text.as_str()) && !is_unit_of_number(a, i)
+        });
     let Some(share_at) = share_at else {
         return false;
     };

@@ -280,3 +280,30 @@ fn yes_no_dimensions_named_without_by_are_conditions() {
         t.query
     );
 }
+
+#[test]
+fn a_percent_after_a_number_is_a_condition_not_a_share() {
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "how many sales lines had a discount above 20% in 2020?",
+        "which products were sold with a discount of 50 percent or more?",
+    ] {
+        let t = parser
+            .translate(q, today())
+            .unwrap_or_else(|e| panic!("{q:?} not understood: {e}"));
+        assert!(
+            t.query
+                .measures
+                .iter()
+                .all(|m| !m.ends_with("percentageOfTotal")),
+            "{q:?} → {:?}",
+            t.query
+        );
+        assert!(
+            t.query.filters.iter().any(|f| matches!(f, strata_engine::query::Filter::Member { member, .. } if member.ends_with("discount"))),
+            "{q:?} → {:?}",
+            t.query
+        );
+    }
+}
