@@ -79,10 +79,13 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// follow-ups that replace or compare with the period before (made looking at
 /// v3 and v4): demo 122 and 19, one more wrong-confident answer than before;
 /// with shares on a sibling cube, products bought and ranked periods:
-/// conformance 48 and 4; with rolling windows: conformance 49 and 4.
-const V2_DEMO_FLOOR: (usize, usize) = (122, 19);
+/// conformance 48 and 4; with rolling windows: conformance 49 and 4. With
+/// follow-up edits that keep what was there and a number's percent read as
+/// its unit (made looking at v4 and v6): demo 123 and 18, follow-up turns
+/// 41 and 0.
+const V2_DEMO_FLOOR: (usize, usize) = (123, 18);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (49, 4);
-const V2_FOLLOWUP_FLOOR: (usize, usize) = (40, 1);
+const V2_FOLLOWUP_FLOOR: (usize, usize) = (41, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v3/`, written on 2026-12-06.
 /// First run: demo 125/200 right and 37 wrong-confident, conformance 42/80
@@ -114,10 +117,11 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 /// then conformance 43 and 8; with "orders placed" kept as orders: demo
 /// 131 and 5; with comparatives and a closing chart word: demo 135 and 5,
 /// conformance 44 and 8; with rolling windows: conformance 45 and 8; with a
-/// number's percent read as its unit: conformance 46 and 7.
+/// number's percent read as its unit: conformance 46 and 7; with follow-up
+/// edits: follow-up turns 45 and 0.
 const V4_DEMO_FLOOR: (usize, usize) = (135, 5);
 const V4_CONFORMANCE_FLOOR: (usize, usize) = (46, 7);
-const V4_FOLLOWUP_FLOOR: (usize, usize) = (43, 0);
+const V4_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
@@ -381,18 +385,20 @@ struct SetTallies {
 /// Floors of the held-out set `tests/nl/frozen_v5/`, written on 2026-12-06
 /// after the changes above. First run (translator at `9f32c27`): demo
 /// 100/150 right and 19 wrong-confident, conformance 37/60 and 7, follow-up
-/// turns 35/45 and 6.
+/// turns 35/45 and 6. With follow-up edits that keep what was there (made
+/// looking at v6): follow-up turns 37 and 5.
 const V5_DEMO_FLOOR: (usize, usize) = (100, 19);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (37, 7);
-const V5_FOLLOWUP_FLOOR: (usize, usize) = (35, 6);
+const V5_FOLLOWUP_FLOOR: (usize, usize) = (37, 5);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
 /// the voices of v5. First run: demo 88/150 right and 23 wrong-confident
 /// (one must-refuse answered), conformance 42/60 and 11, follow-up turns
-/// 25/45 and 15.
+/// 25/45 and 15. With follow-up edits that keep what was there: follow-up
+/// turns 45 and 0.
 const V6_DEMO_FLOOR: (usize, usize) = (88, 23);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (42, 11);
-const V6_FOLLOWUP_FLOOR: (usize, usize) = (25, 15);
+const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 struct SetSize {
     demo: usize,

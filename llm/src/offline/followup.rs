@@ -11,6 +11,10 @@
 //! | "as a bar chart" | the chart only |
 //! | "remove the filters", "all channels" | drop filters |
 //!
+//! Edits that keep what was there (a value added to a filter, a value
+//! taken out, a flipped sort, one row of those shown) are in
+//! `followup_edits`.
+//!
 //! A turn that names a measure and starts like a question of its own is
 //! translated as a new question.
 
@@ -20,6 +24,7 @@ use strata_engine::Query;
 
 use super::build::{self, FilterSpec};
 use super::cues::Direction;
+use super::followup_edits as edits;
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time};
 use super::text::is_skippable;
@@ -45,6 +50,12 @@ const FOLLOWUP_STARTS: &[&str] = &[
     "include",
     "remove",
     "drop",
+    "forget",
+    "ignore",
+    "lose",
+    "reverse",
+    "flip",
+    "break",
     "without",
     "excluding",
     "except",
@@ -122,13 +133,14 @@ pub fn refine(
             t.text.as_str(),
             "only" | "just" | "excluding" | "except" | "without"
         )
-    }) || a.tokens.windows(2).next().is_some_and(|w| {
-        w[0].text == "for"
-            && !a
-                .mentions
-                .iter()
-                .any(|m| m.start == 1 && !super::roles::is_count_noun(catalog, m))
-    });
+    }) || a.tokens.last().is_some_and(|t| t.text == "only")
+        || a.tokens.windows(2).next().is_some_and(|w| {
+            w[0].text == "for"
+                && !a
+                    .mentions
+                    .iter()
+                    .any(|m| m.start == 1 && !super::roles::is_count_noun(catalog, m))
+        });
     if narrowing {
         parser.reader().qualify_count_nouns(catalog, &mut a);
     }
@@ -137,8 +149,10 @@ pub fn refine(
         .iter()
         .any(|m| !m.absorbed && effective(catalog, m).0 == Role::Measure);
     let is_new = names_measure
+        && !narrowing
         && !starts_followup(&a)
         && !has(&a, &["instead", "too", "also"])
+        && !edits::beside(&a)
         && !a
             .tokens
             .windows(2)
@@ -179,7 +193,7 @@ pub fn refine(
             r.measures.retain(|m| !named.contains(m));
         }
     }
-    let adding = additive(&a);
+    let adding = additive(&a) || edits::beside(&a);
     let mut changed = false;
 
     // Measures.
@@ -210,7 +224,7 @@ pub fn refine(
     }
     // Groupings.
     if !r.dimensions.is_empty() {
-        if adding {
+        if adding || edits::breaks_down(&a) {
             for d in &r.dimensions {
                 if !dimensions.contains(d) {
                     dimensions.push(*d);
@@ -237,6 +251,8 @@ pub fn refine(
             "remove",
             "drop",
             "clear",
+            "forget",
+            "ignore",
             "all",
             "any",
             "without",
@@ -261,8 +277,31 @@ pub fn refine(
         }
         changed |= filters.len() < before;
     }
+    // "drop the date restriction": no date range.
+    let dates_removed = removing && edits::names_dates(&a);
+    if dates_removed {
+        if let Some(t) = time.as_mut() {
+            t.date_range = None;
+            t.compare_date_range = None;
+            if t.granularity.is_none() {
+                time = None;
+            }
+        }
+        changed = true;
+    }
+    // "forget Beauty": the value leaves its filter.
+    let removed = edits::removed_values(&a);
+    if !removed.is_empty() {
+        changed |= edits::remove_values(&mut filters, &removed);
+    }
+    let adds_values = edits::adds_values(&a);
     for f in &r.filters {
-        replace_filter(parser, &mut filters, f);
+        if f.values.iter().all(|v| removed.contains(v)) && !f.values.is_empty() {
+            continue;
+        }
+        if !(adds_values && edits::merge_value(parser, &mut filters, f)) {
+            replace_filter(parser, &mut filters, f);
+        }
         changed = true;
     }
 
@@ -270,7 +309,8 @@ pub fn refine(
     let ranges = a.ranges();
     let granularity = a.granularity();
     let trend = a.wants_trend();
-    let wants_time = !ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some();
+    let wants_time = !dates_removed
+        && (!ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some());
     if wants_time {
         if let Some(td) = r.time_group {
             let dimension = parser.name(td).to_owned();
@@ -361,6 +401,22 @@ pub fn refine(
         limit = Some(u64::from(n));
         changed = true;
     }
+    // "which one's highest": one row.
+    if edits::asks_for_one(&a) {
+        limit = Some(1);
+    }
+    // "now the other way round".
+    if edits::flips_order(&a) && ranking.direction.is_none() {
+        if order.is_empty() {
+            if let Some(&m) = measures.first() {
+                order.push((parser.name(m).to_owned(), true));
+            }
+        }
+        for entry in order.iter_mut() {
+            entry.1 = !entry.1;
+        }
+        changed |= !order.is_empty();
+    }
     let chart = a.chart.map(|c| c.chart).or(previous.chart);
     changed |= a.chart.is_some();
 
@@ -403,8 +459,10 @@ pub fn refine(
         limit,
         ..empty_query()
     };
+    let used = edits::edit_words(&a);
     let mut unmatched = a.unmatched;
     unmatched.extend(r.unresolved);
+    unmatched.retain(|w| !used.contains(&w.to_lowercase().as_str()));
     Ok(Translation {
         query,
         intent,

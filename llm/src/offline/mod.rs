@@ -47,6 +47,7 @@ mod extremes;
 mod figures;
 mod filters;
 mod followup;
+mod followup_edits;
 pub(crate) mod guard;
 mod identified;
 mod joins;
@@ -320,6 +321,8 @@ pub fn refine(
 mod context_tests;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod followup_tests;
 #[cfg(test)]
 mod phrasing_tests;
 #[cfg(test)]

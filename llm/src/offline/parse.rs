@@ -161,8 +161,26 @@ impl Analysis {
 /// Words that may stand between a negation and the value it negates ("not
 /// paid by gift card", "not shipped to Germany").
 const NEGATION_BRIDGES: &[&str] = &[
-    "paid", "made", "placed", "sold", "shipped", "bought", "ordered", "by", "with", "using", "via",
-    "through", "from", "to", "in", "on", "for",
+    "paid",
+    "made",
+    "placed",
+    "sold",
+    "shipped",
+    "bought",
+    "ordered",
+    "by",
+    "with",
+    "using",
+    "via",
+    "through",
+    "from",
+    "to",
+    "in",
+    "on",
+    "for",
+    "counting",
+    "including",
+    "incl",
 ];
 
 /// Reads questions against one catalog.

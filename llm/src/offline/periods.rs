@@ -273,6 +273,10 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         ["so", "far", "this", u, ..] | ["this" | "current", u, "so", "far"] => {
             Some((4, time::to_date(today, time::unit(u)?)?))
         }
+        // "2026 so far": the current year to today.
+        [y, "so", "far", ..] if y.parse::<i32>().ok() == Some(today.year()) => {
+            Some((3, time::to_date(today, time::unit("year")?)?))
+        }
         _ => None,
     }
 }

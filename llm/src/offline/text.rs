@@ -326,6 +326,7 @@ pub fn is_stopword(word: &str) -> bool {
         "need",
         "of",
         "on",
+        "ones",
         "only",
         "or",
         "our",

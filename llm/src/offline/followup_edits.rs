@@ -1,0 +1,199 @@
+//! Edits a follow-up makes to the previous query's values and order, beyond
+//! replacing them:
+//!
+//! | follow-up | edit |
+//! |---|---|
+//! | "add marketplace too", "include the shipped ones as well" | one more value of a filter |
+//! | "include cancelled too" (after "not counting cancelled") | the value leaves a negative filter |
+//! | "forget Beauty", "drop web" | the value leaves its filter |
+//! | "drop the date restriction" | no date range |
+//! | "now the other way round", "reverse it" | every sort direction flips |
+//! | "which one's highest", "which of them is worst" | one row |
+//! | "show the return rate next to it", "break those down by brand" | added, not replaced |
+
+use strata_engine::query::{Filter, FilterOperator};
+
+use super::build::FilterSpec;
+use super::parse::Analysis;
+use super::text::is_skippable;
+use super::OfflineParser;
+
+/// Verbs that take a value out of the query ("forget Beauty").
+const REMOVAL_VERBS: &[&str] = &["forget", "drop", "remove", "ignore", "lose", "clear"];
+
+fn texts(a: &Analysis) -> Vec<&str> {
+    a.tokens.iter().map(|t| t.text.as_str()).collect()
+}
+
+/// Words that add a value to a filter rather than replace it: explicit
+/// ones only, since a bare "and for Germany" asks about Germany instead.
+pub(crate) fn adds_values(a: &Analysis) -> bool {
+    let t = texts(a);
+    t.iter().any(|w| {
+        matches!(
+            *w,
+            "too" | "also" | "add" | "include" | "plus" | "additionally"
+        )
+    }) || t.windows(2).any(|w| w == ["as", "well"])
+}
+
+/// "next to it", "alongside", "beside": one more measure or grouping.
+pub(crate) fn beside(a: &Analysis) -> bool {
+    let t = texts(a);
+    t.iter().any(|w| matches!(*w, "alongside" | "beside"))
+        || t.windows(2)
+            .any(|w| w == ["next", "to"] || w == ["along", "with"])
+}
+
+/// "break those down by brand": a grouping added under the current one
+/// (unless "instead").
+pub(crate) fn breaks_down(a: &Analysis) -> bool {
+    let t = texts(a);
+    t.iter()
+        .any(|w| matches!(*w, "break" | "breakdown" | "subdivide"))
+        && t.contains(&"down")
+        && !t.contains(&"instead")
+}
+
+/// "the other way round", "reverse it", "flip the sort".
+pub(crate) fn flips_order(a: &Analysis) -> bool {
+    let t = texts(a);
+    t.iter()
+        .any(|w| matches!(*w, "reverse" | "reversed" | "flip" | "invert" | "opposite"))
+        || t.windows(2).any(|w| w == ["other", "way"])
+}
+
+/// "which one's highest", "which of them is worst", "who is top": a
+/// superlative about one of the rows shown.
+pub(crate) fn asks_for_one(a: &Analysis) -> bool {
+    let t = texts(a);
+    let which = t.iter().any(|w| matches!(*w, "which" | "who"));
+    let plural = t
+        .iter()
+        .any(|w| matches!(*w, "ones" | "are" | "were" | "top" | "bottom"));
+    which && !plural && a.ranking.direction.is_some() && a.ranking.limit.is_none()
+}
+
+/// Words a follow-up used for the edits above, not to be reported as not
+/// understood.
+pub(crate) fn edit_words(a: &Analysis) -> Vec<&'static str> {
+    let mut words = Vec::new();
+    if flips_order(a) {
+        words.extend([
+            "other", "way", "round", "around", "reverse", "reversed", "flip",
+        ]);
+    }
+    if beside(a) {
+        words.extend(["next", "alongside", "beside"]);
+    }
+    if breaks_down(a) {
+        words.extend(["break", "down", "subdivide"]);
+    }
+    words.extend(REMOVAL_VERBS);
+    words
+}
+
+/// "the date restriction", "the dates", "the time filter": the query's
+/// date range, in a turn that removes something.
+pub(crate) fn names_dates(a: &Analysis) -> bool {
+    texts(a)
+        .iter()
+        .any(|w| matches!(*w, "date" | "dates" | "period" | "timeframe" | "time"))
+}
+
+/// The values a removal verb names ("forget Beauty", "drop web and mobile").
+pub(crate) fn removed_values(a: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut removing = false;
+    let mut last_end = 0;
+    for v in &a.values {
+        let before = (0..v.start)
+            .rev()
+            .find(|&k| !is_skippable(&a.tokens[k].text))
+            .map(|k| a.tokens[k].text.as_str());
+        let continues = removing
+            && a.tokens[last_end..v.start].iter().all(|t| {
+                matches!(t.text.as_str(), "and" | "or" | "," | "&") || is_skippable(&t.text)
+            });
+        removing = before.is_some_and(|w| REMOVAL_VERBS.contains(&w)) || continues;
+        if removing {
+            out.extend(v.hits.iter().map(|(_, value)| value.clone()));
+        }
+        last_end = v.end;
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Takes `values` out of every equality filter; a filter left with none
+/// goes. Returns whether a filter changed.
+pub(crate) fn remove_values(filters: &mut Vec<Filter>, values: &[String]) -> bool {
+    let mut changed = false;
+    for f in filters.iter_mut() {
+        if let Filter::Member {
+            operator: FilterOperator::Equals | FilterOperator::NotEquals,
+            values: list,
+            ..
+        } = f
+        {
+            let before = list.len();
+            list.retain(|v| {
+                !v.as_ref()
+                    .is_some_and(|v| values.iter().any(|r| r.eq_ignore_ascii_case(v)))
+            });
+            changed |= list.len() < before;
+        }
+    }
+    filters.retain(|f| match f {
+        Filter::Member {
+            operator: FilterOperator::Equals | FilterOperator::NotEquals,
+            values,
+            ..
+        } => !values.is_empty(),
+        _ => true,
+    });
+    changed
+}
+
+/// "add marketplace too" after "mobile vs web": the value joins the
+/// equality filter on the same dimension; "include cancelled too" after
+/// "not counting cancelled": the value leaves the negative filter. Returns
+/// whether the filter was merged this way.
+pub(crate) fn merge_value(
+    parser: &OfflineParser<'_>,
+    filters: &mut Vec<Filter>,
+    spec: &FilterSpec,
+) -> bool {
+    if spec.operator != FilterOperator::Equals {
+        return false;
+    }
+    let name = parser.name(spec.member);
+    let short = |m: &str| m.rsplit('.').next().unwrap_or_default().to_owned();
+    let same_dimension = |m: &str| m == name || short(m) == short(name);
+    let negated = filters.iter().any(|f| {
+        matches!(f, Filter::Member { operator: FilterOperator::NotEquals, values, .. }
+            if values.iter().flatten().any(|v| spec.values.iter().any(|s| s.eq_ignore_ascii_case(v))))
+    });
+    if negated {
+        return remove_values(filters, &spec.values);
+    }
+    for f in filters.iter_mut() {
+        if let Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } = f
+        {
+            if same_dimension(member) {
+                for v in &spec.values {
+                    if !values.iter().flatten().any(|old| old == v) {
+                        values.push(Some(v.clone()));
+                    }
+                }
+                return true;
+            }
+        }
+    }
+    false
+}

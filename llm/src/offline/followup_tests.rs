@@ -1,0 +1,186 @@
+//! Follow-up edits that keep what was there: values added to or taken out
+//! of a filter, flipped sorts, one row of those shown, measures and
+//! groupings added, date ranges dropped; on the demo model and on a model
+//! with bare names.
+
+use strata_engine::query::{Filter, FilterOperator};
+
+use super::fixtures::{bare, demo, today, translate};
+use super::*;
+
+fn refine(parser: &OfflineParser<'_>, previous: &Translation, turn: &str) -> Translation {
+    parser
+        .refine(previous, turn, today())
+        .unwrap_or_else(|e| panic!("{turn:?} not understood: {e}"))
+}
+
+/// The values of the filter on `member` and its operator.
+fn filter_on(t: &Translation, member: &str) -> Option<(FilterOperator, Vec<String>)> {
+    t.query.filters.iter().find_map(|f| match f {
+        Filter::Member {
+            member: m,
+            operator,
+            values,
+        } if m == member => Some((*operator, values.iter().flatten().cloned().collect())),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_value_added_too_joins_the_filter() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "revenue from completed orders by week last quarter",
+    );
+    assert_eq!(
+        filter_on(&first, "Orders.status"),
+        Some((FilterOperator::Equals, vec!["completed".to_owned()]))
+    );
+    let t = refine(&parser, &first, "include the cancelled ones as well");
+    let (op, mut values) = filter_on(&t, "Orders.status").expect("status filter");
+    values.sort();
+    assert_eq!(op, FilterOperator::Equals);
+    assert_eq!(values, ["cancelled", "completed"], "{:?}", t.query);
+    // Without "too" or "as well" the value replaces the other.
+    let t = refine(&parser, &first, "only cancelled");
+    assert_eq!(
+        filter_on(&t, "Orders.status").map(|f| f.1),
+        Some(vec!["cancelled".to_owned()])
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales in Lyon by month");
+    let t = refine(&parser, &first, "add Paris too");
+    let (_, mut values) = filter_on(&t, "shop_sales.storeCity").expect("city filter");
+    values.sort();
+    assert_eq!(values, ["Lyon", "Paris"], "{:?}", t.query);
+}
+
+#[test]
+fn a_negated_value_included_again_leaves_the_filter() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "orders by channel this month, not counting cancelled ones",
+    );
+    assert_eq!(
+        filter_on(&first, "Orders.status"),
+        Some((FilterOperator::NotEquals, vec!["cancelled".to_owned()])),
+        "{:?}",
+        first.query
+    );
+    let t = refine(&parser, &first, "include cancelled too");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["Orders.channel"]);
+}
+
+#[test]
+fn a_value_after_a_removal_verb_leaves_its_filter() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Beauty discounts by month this year");
+    assert!(!first.query.filters.is_empty(), "{:?}", first.query);
+    let t = refine(
+        &parser,
+        &first,
+        "forget Beauty, split it by category instead",
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("category"), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales in Lyon and Paris by month");
+    let t = refine(&parser, &first, "drop Paris");
+    assert_eq!(
+        filter_on(&t, "shop_sales.storeCity").map(|f| f.1),
+        Some(vec!["Lyon".to_owned()]),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn the_other_way_round_flips_the_sort_and_which_one_is_one_row() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "top 5 categories by revenue this year");
+    let t = refine(&parser, &first, "now the other way round");
+    let order = t.query.order.clone().expect("an order");
+    assert!(order.iter().all(|(_, desc)| !desc), "{order:?}");
+    assert_eq!(t.query.limit, Some(5));
+    let first = translate(&parser, "cancellation rate by country last quarter");
+    let t = refine(&parser, &first, "which one's highest");
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    let t = refine(&parser, &first, "which of them is worst?");
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    // "which are the highest" is several rows.
+    let t = refine(&parser, &first, "which are the highest");
+    assert_ne!(t.query.limit, Some(1), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city, highest first");
+    let t = refine(&parser, &first, "reverse it");
+    let order = t.query.order.clone().expect("an order");
+    assert_eq!(order, [("shop_sales.totalSales".to_owned(), false)]);
+}
+
+#[test]
+fn next_to_it_and_break_down_add_rather_than_replace() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "cancellation rate by country last quarter");
+    let t = refine(&parser, &first, "show the return rate next to it");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+    assert!(t.query.measures[1].ends_with("return_rate"));
+    let first = translate(&parser, "revenue by channel last week");
+    let t = refine(&parser, &first, "break those down by country");
+    assert_eq!(t.query.dimensions.len(), 2, "{:?}", t.query);
+    let t = refine(&parser, &first, "by country instead");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city");
+    let t = refine(&parser, &first, "break it down by loyalty tier");
+    assert_eq!(t.query.dimensions.len(), 2, "{:?}", t.query);
+}
+
+#[test]
+fn dropping_the_dates_drops_the_range_and_narrowing_keeps_the_grouping() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Top 10 products by revenue in 2023");
+    let t = refine(&parser, &first, "drop the date restriction");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(10));
+    let first = translate(&parser, "how many products do we have in each category");
+    let t = refine(&parser, &first, "premium ones only");
+    assert_eq!(t.query.dimensions, ["Products.category"], "{:?}", t.query);
+    assert_eq!(t.query.segments, ["Products.premium"]);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city in 2023");
+    let t = refine(&parser, &first, "remove the dates");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
+
+#[test]
+fn the_current_year_so_far_ends_today() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "new customers per age group, 2024 so far");
+    assert_eq!(
+        super::fixtures::range(&t),
+        super::fixtures::days("2024-01-01", "2024-06-15"),
+        "{:?}",
+        t.query
+    );
+}
