@@ -54,9 +54,10 @@ const TODAY: (i32, u32, u32) = (2026, 6, 17);
 /// names included, where the harness had listed only categories and cities):
 /// conformance 47 and 5; with shares on a sibling cube, products bought and
 /// ranked periods: conformance 49 and 3; with rolling windows: conformance
-/// 50 and 3.
-const DEMO_FLOOR: (usize, usize) = (141, 7);
-const CONFORMANCE_FLOOR: (usize, usize) = (50, 3);
+/// 50 and 3. With counts that only say whose figure it is (from v6): demo
+/// 141 and 6, conformance 51 and 2.
+const DEMO_FLOOR: (usize, usize) = (141, 6);
+const CONFORMANCE_FLOOR: (usize, usize) = (51, 2);
 const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the held-out set `tests/nl/frozen_v2/`, written on 2026-12-05
@@ -82,9 +83,11 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// conformance 48 and 4; with rolling windows: conformance 49 and 4. With
 /// follow-up edits that keep what was there and a number's percent read as
 /// its unit (made looking at v4 and v6): demo 123 and 18, follow-up turns
-/// 41 and 0.
-const V2_DEMO_FLOOR: (usize, usize) = (123, 18);
-const V2_CONFORMANCE_FLOOR: (usize, usize) = (49, 4);
+/// 41 and 0. With spoken numbers, chat filler, days of one month and counts
+/// that only say whose figure it is (made looking at v6): demo 125 and 17,
+/// conformance 50 and 3.
+const V2_DEMO_FLOOR: (usize, usize) = (125, 17);
+const V2_CONFORMANCE_FLOOR: (usize, usize) = (50, 3);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (41, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v3/`, written on 2026-12-06.
@@ -118,9 +121,10 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 /// 131 and 5; with comparatives and a closing chart word: demo 135 and 5,
 /// conformance 44 and 8; with rolling windows: conformance 45 and 8; with a
 /// number's percent read as its unit: conformance 46 and 7; with follow-up
-/// edits: follow-up turns 45 and 0.
-const V4_DEMO_FLOOR: (usize, usize) = (135, 5);
-const V4_CONFORMANCE_FLOOR: (usize, usize) = (46, 7);
+/// edits: follow-up turns 45 and 0; with spoken numbers, filler and counts
+/// that only say whose figure it is: demo 136 and 5, conformance 47 and 7.
+const V4_DEMO_FLOOR: (usize, usize) = (136, 5);
+const V4_CONFORMANCE_FLOOR: (usize, usize) = (47, 7);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 fn today() -> NaiveDate {
@@ -386,17 +390,21 @@ struct SetTallies {
 /// after the changes above. First run (translator at `9f32c27`): demo
 /// 100/150 right and 19 wrong-confident, conformance 37/60 and 7, follow-up
 /// turns 35/45 and 6. With follow-up edits that keep what was there (made
-/// looking at v6): follow-up turns 37 and 5.
-const V5_DEMO_FLOOR: (usize, usize) = (100, 19);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (37, 7);
-const V5_FOLLOWUP_FLOOR: (usize, usize) = (37, 5);
+/// looking at v6): follow-up turns 37 and 5. With spoken numbers, chat
+/// filler, days of one month and counts that only say whose figure it is:
+/// demo 107 and 19, conformance 38 and 8 (one more wrong-confident answer,
+/// not looked at), follow-up turns 40 and 3.
+const V5_DEMO_FLOOR: (usize, usize) = (107, 19);
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (38, 8);
+const V5_FOLLOWUP_FLOOR: (usize, usize) = (40, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
 /// the voices of v5. First run: demo 88/150 right and 23 wrong-confident
 /// (one must-refuse answered), conformance 42/60 and 11, follow-up turns
 /// 25/45 and 15. With follow-up edits that keep what was there: follow-up
-/// turns 45 and 0.
-const V6_DEMO_FLOOR: (usize, usize) = (88, 23);
+/// turns 45 and 0. With spoken numbers, chat filler, days of one month and
+/// counts that only say whose figure it is: demo 110 and 24.
+const V6_DEMO_FLOOR: (usize, usize) = (110, 24);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (42, 11);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 

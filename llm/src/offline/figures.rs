@@ -236,3 +236,73 @@ pub(super) fn records_of_a_cube(
         }
     }
 }
+
+/// Words that join two figures of one question ("revenue and orders",
+/// "units plus revenue", "discounts next to gross sales").
+fn joins_figures(t: &Token) -> bool {
+    matches!(
+        t.text.as_str(),
+        "and"
+            | "&"
+            | "plus"
+            | "vs"
+            | "with"
+            | "alongside"
+            | "against"
+            | "compared"
+            | "or"
+            | "next"
+            | "also"
+            | "beside"
+            | "including"
+    )
+}
+
+/// "count distinct customers who placed orders", "revenue from 250+
+/// orders by country": a count noun that no joining word ties to another
+/// figure of the question only says whose figure it is, so it names no
+/// figure of its own. Figures next to each other ("revenue, orders") are
+/// joined by the comma the tokens dropped.
+pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
+    let figures: Vec<usize> = (0..a.mentions.len())
+        .filter(|&j| {
+            let m = &a.mentions[j];
+            // A measure with a condition ("a negative profit") is the
+            // condition, not a figure.
+            !m.absorbed
+                && m.role == Role::Measure
+                && !a.numeric.iter().any(|n| n.target == Some(j))
+                && !(0..m.start)
+                    .rev()
+                    .find(|&k| !super::text::is_skippable(&a.tokens[k].text))
+                    .is_some_and(|k| super::qualifiers::is_sign_word(&a.tokens[k].text))
+                && m.candidates
+                    .iter()
+                    .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+        })
+        .collect();
+    if figures.len() < 2 {
+        return;
+    }
+    let joined = |x: usize, y: usize| {
+        let (first, second) = (&a.mentions[x], &a.mentions[y]);
+        let between = &a.tokens[first.end.min(second.start)..second.start];
+        between.is_empty() || between.iter().any(joins_figures)
+    };
+    let mut unjoined: Vec<usize> = Vec::new();
+    for (k, &j) in figures.iter().enumerate() {
+        let before = k > 0 && joined(figures[k - 1], j);
+        let after = k + 1 < figures.len() && joined(j, figures[k + 1]);
+        if !before && !after && super::roles::is_count_noun(catalog, &a.mentions[j]) {
+            unjoined.push(j);
+        }
+    }
+    // One figure stays: when every figure is such a count, the first one
+    // (the subject) is the figure asked for.
+    if unjoined.len() == figures.len() {
+        unjoined.remove(0);
+    }
+    for j in unjoined {
+        a.mentions[j].absorbed = true;
+    }
+}

@@ -117,7 +117,20 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
 /// A share, percentage or rate word the translation could not place, unless
 /// it is a "share of <amount> by <group>" (the amount's distribution, which
 /// the answer's shares show).
-pub(crate) fn unplaced_share(question: &str, translation: &Translation) -> Option<String> {
+pub(crate) fn unplaced_share(
+    catalog: &Catalog,
+    question: &str,
+    translation: &Translation,
+) -> Option<String> {
+    // "average discount %": a measure in percent places the percent.
+    let in_percent = translation.query.measures.iter().any(|m| {
+        catalog
+            .get(m)
+            .is_some_and(|m| m.format.as_deref() == Some("percent"))
+    });
+    if in_percent {
+        return None;
+    }
     let words = words(question);
     let grouped = !translation.query.dimensions.is_empty();
     translation
@@ -180,7 +193,12 @@ pub(crate) fn value_like<'q>(question: &'q str, unmatched: &[String]) -> Vec<&'q
     for (i, t) in tokens.iter().enumerate() {
         let capital = t.chars().next().is_some_and(char::is_uppercase);
         let marked = i > 0 && VALUE_MARKERS.contains(&tokens[i - 1].to_lowercase().as_str());
-        if i == 0 || !(capital || marked) || t.chars().count() < 3 {
+        // "the trend in new sign-ups": a word that describes, not a value.
+        let describes = matches!(
+            t.to_lowercase().as_str(),
+            "new" | "old" | "recent" | "current" | "existing" | "repeat"
+        );
+        if i == 0 || !(capital || marked) || t.chars().count() < 3 || describes {
             continue;
         }
         if unmatched.iter().any(|u| u.eq_ignore_ascii_case(t)) && !out.contains(t) {

@@ -62,6 +62,7 @@ mod resolve;
 mod roles;
 mod rolling;
 mod samples;
+mod spoken;
 mod text;
 mod text_match;
 mod time;
@@ -158,7 +159,7 @@ impl<'a> OfflineParser<'a> {
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
-        if let Some(word) = guard::unplaced_share(question, &translation) {
+        if let Some(word) = guard::unplaced_share(self.catalog, question, &translation) {
             return Err(self.not_understood(
                 &[word],
                 "no percentage, share or rate measure in the model answers it",
@@ -331,3 +332,5 @@ mod rates_tests;
 mod tests;
 #[cfg(test)]
 mod trust_tests;
+#[cfg(test)]
+mod voice_tests;

@@ -353,6 +353,7 @@ impl Reader {
         super::roles::assign_roles(catalog, &mut a, &conditions);
         self.split_value_nouns(catalog, &mut a);
         super::figures::absorb_measure_verbs(catalog, &mut a);
+        super::figures::absorb_unjoined_counts(catalog, &mut a);
 
         for (i, t) in a.tokens.iter().enumerate() {
             if used[i]
@@ -460,7 +461,16 @@ impl Reader {
                     break;
                 }
             }
-            let value = self.values.match_at(tokens, i);
+            // "did we book", "they stock": a lower-case word right after a
+            // subject pronoun is the verb, not a value ("Books").
+            let verb = i > 0
+                && matches!(tokens[i - 1].text.as_str(), "we" | "they" | "you" | "i")
+                && tokens[i]
+                    .orig
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
+            let value = self.values.match_at(tokens, i).filter(|_| !verb);
             let lex_len = best
                 .as_ref()
                 .map(|(l, _)| positions[l - 1] + 1 - i)

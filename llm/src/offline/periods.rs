@@ -261,7 +261,37 @@ pub fn at(
     if let Some((len, kind)) = open_range(t, i, today) {
         return one(len, kind);
     }
+    if let Some((len, kind)) = days_of_one_month(t, i, today) {
+        return one(len, kind);
+    }
     list(t, i, today, compare)
+}
+
+/// "2nd to 15th June", "from the 3rd to the 9th of May 2025": a span of
+/// days whose month is named once, at its end.
+fn days_of_one_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let mut k = i;
+    if matches!(t.get(k).copied(), Some("from" | "between")) {
+        k += 1;
+    }
+    k += usize::from(t.get(k).copied() == Some("the"));
+    let w = *t.get(k)?;
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if !matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    let first: u32 = digits.parse().ok().filter(|d| (1..=31).contains(d))?;
+    if !matches!(
+        t.get(k + 1).copied(),
+        Some("to" | "until" | "till" | "through" | "thru" | "and")
+    ) {
+        return None;
+    }
+    let mut j = k + 2;
+    j += usize::from(t.get(j).copied() == Some("the"));
+    let (last, used) = day_of_month(t, j, today)?;
+    let start = ymd(last.start.year(), last.start.month(), first)?;
+    (start <= last.start).then_some((j + used - i, range(start, last.end)))
 }
 
 /// "so far this year", "this month so far": to today.
@@ -301,7 +331,7 @@ fn full_periods(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKi
     };
     if !matches!(
         t.get(k).copied(),
-        Some("full" | "complete" | "completed" | "whole")
+        Some("full" | "complete" | "completed" | "whole" | "calendar")
     ) {
         return None;
     }
@@ -384,6 +414,14 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
             (i + 1 + skip, false)
         }
         "from" => (i + 1, true),
+        // "since 1 May", "since wk 10": days and weeks (months, years and
+        // "since last October" are time.rs's).
+        "since"
+            if half_or_week(t, i + 1, today).is_some()
+                || day_of_month(t, i + 1, today).is_some() =>
+        {
+            (i + 1, false)
+        }
         _ => return None,
     };
     let (p, used) = period(t, k, today)?;

@@ -21,6 +21,11 @@ const SIGNS: &[(&str, FilterOperator)] = &[
     ("positive", FilterOperator::Gt),
 ];
 
+/// Whether `word` puts a sign on the measure after it ("negative profit").
+pub(super) fn is_sign_word(word: &str) -> bool {
+    SIGNS.iter().any(|(w, _)| *w == word)
+}
+
 /// Applies the readings; returns whether `t` changed.
 pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
     let timed = time_named_by_a_word(parser, t);

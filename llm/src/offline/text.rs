@@ -83,12 +83,54 @@ pub fn words(text: &str) -> Vec<String> {
     if !current.is_empty() {
         out.push(current);
     }
+    // "the 18-24s", "over-65s": a group named by its numbers.
+    for w in out.iter_mut() {
+        if let Some(number) = w.strip_suffix('s') {
+            if number.ends_with(|c: char| c.is_ascii_digit())
+                && number.chars().all(|c| c.is_ascii_digit() || c == '-')
+            {
+                *w = number.to_owned();
+            }
+        }
+    }
+    out
+}
+
+/// "sign ups", "people have signed up": one word, as models name sign-ups.
+/// "customers who signed up in May" and "accounts signed up" keep the verb:
+/// the customers are the figure, the verb dates them.
+fn join_sign_ups(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let lower = w.to_lowercase();
+        let back = |k: usize| {
+            out.len()
+                .checked_sub(k)
+                .and_then(|i| out.get(i))
+                .map(|p: &String| p.to_lowercase())
+        };
+        // "signed up" is the figure only where nothing else is counted:
+        // "people (who) have signed up", not "accounts signed up".
+        let auxiliary = matches!(back(2).as_deref(), Some("have" | "has" | "had"))
+            || (matches!(back(2).as_deref(), Some("who" | "that"))
+                && matches!(back(3).as_deref(), Some("people" | "folks" | "ones")));
+        let joins = matches!(lower.as_str(), "up" | "ups")
+            && match back(1).as_deref() {
+                Some("sign") => true,
+                Some("signed") => auxiliary,
+                _ => false,
+            };
+        match out.last_mut() {
+            Some(prev) if joins => *prev = "signups".to_owned(),
+            _ => out.push(w),
+        }
+    }
     out
 }
 
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    words(text)
+    join_sign_ups(super::spoken::digits(words(text)))
         .iter()
         .flat_map(|w| match shorthand_period(w) {
             Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
@@ -177,13 +219,17 @@ pub fn canonical(word: &str) -> &str {
         "yr" | "yrs" => "year",
         "cust" => "customer",
         "versus" | "v" => "vs",
-        "qtr" => "quarter",
+        "qtr" | "q" => "quarter",
+        "mo" | "mos" | "mths" => "month",
         "yday" | "yest" => "yesterday",
         "pls" | "plz" => "please",
         "lst" => "last",
         "trailing" => "last",
         "disc" => "discount",
         "cat" | "cats" => "category",
+        "subcat" | "subcats" => "subcategory",
+        "thru" => "through",
+        "fy" => "year",
         "sku" => "product",
         "skus" => "products",
         "cancels" | "cancelations" => "cancellations",

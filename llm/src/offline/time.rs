@@ -479,6 +479,19 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
             ("last", m, _) if month(m).is_some() => 1,
             _ => 0,
         };
+        // "since the start of the year": the current one.
+        if lead > 0 {
+            let k = i + 1 + lead;
+            if let (Some("the" | "this"), Some(u)) =
+                (t.get(k).copied(), t.get(k + 1).and_then(|w| unit(w)))
+            {
+                let start = period_start(today, u, 0);
+                return Some((
+                    lead + 3,
+                    TimeKind::Range(RangeSpec::Absolute(start?, today)),
+                ));
+            }
+        }
         if let Some((p, used)) = point(t, i + 1 + lead, today).filter(|_| lead > 0 || w != "after")
         {
             return Some((

@@ -1,0 +1,127 @@
+//! Dictated, chat and title phrasing: spoken numbers, days of one month,
+//! open ranges from a day or a week, groups named by their numbers, filler
+//! words, verbs after "we", percent measures and counts that only say whose
+//! figure it is; on the demo model and on a model with bare names.
+
+use strata_engine::query::{Filter, FilterOperator};
+
+use super::fixtures::{bare, days, demo, range, today, translate};
+use super::*;
+
+#[test]
+fn spoken_numbers_and_days_read_as_dates() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let cases = [
+        (
+            "uh which country brought in the most revenue in the first half of twenty twenty three",
+            ("2023-01-01", "2023-06-30"),
+        ),
+        (
+            "how many orders did we get per day between march third and april twenty first",
+            ("2024-03-03", "2024-04-21"),
+        ),
+        (
+            "Daily orders and revenue — 2nd to 15th June",
+            ("2024-06-02", "2024-06-15"),
+        ),
+        ("orders since 1 May", ("2024-05-01", "2024-06-15")),
+        ("weekly revenue since wk 10", ("2024-03-04", "2024-06-15")),
+        (
+            "cancelled orders since the start of the year",
+            ("2024-01-01", "2024-06-15"),
+        ),
+    ];
+    for (q, (from, to)) in cases {
+        let t = translate(&parser, q);
+        assert_eq!(range(&t), days(from, to), "{q:?} → {:?}", t.query);
+    }
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales in q four twenty twenty three");
+    assert_eq!(range(&t), days("2023-10-01", "2023-12-31"), "{:?}", t.query);
+}
+
+#[test]
+fn filler_of_speech_and_chat_is_not_a_condition() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "okay so um how many orders came thru paypal last month",
+        "pivot: revenue by channel x country for 2023",
+        "How does Germany stack up against France on revenue this year?",
+        "Could you do me a bar chart of orders by status for the last calendar month?",
+    ] {
+        let t = parser
+            .translate(q, today())
+            .unwrap_or_else(|e| panic!("{q:?} refused: {e}"));
+        assert!(!t.query.measures.is_empty(), "{q:?} → {:?}", t.query);
+    }
+    // "did we book": a verb, not the Books category.
+    let t = translate(
+        &parser,
+        "How many completed orders did we book between 20 November 2023 and 10 January?",
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.measures, ["Orders.completed_count"]);
+    // "the last calendar month" is the last month, not the latest order.
+    let t = translate(&parser, "orders by status for the last calendar month");
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert_eq!(range(&t), days("2024-05-01", "2024-05-31"));
+}
+
+#[test]
+fn a_group_named_by_its_numbers_and_a_percent_measure() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Users.age_group", vec!["18-24".into(), "65+".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "revenue from the 18-24s by channel");
+    let age = Filter::Member {
+        member: "orders_overview.age_group".into(),
+        operator: FilterOperator::Equals,
+        values: vec![Some("18-24".into())],
+    };
+    let cube_age = Filter::Member {
+        member: "Users.age_group".into(),
+        operator: FilterOperator::Equals,
+        values: vec![Some("18-24".into())],
+    };
+    assert!(
+        t.query.filters.contains(&age) || t.query.filters.contains(&cube_age),
+        "{:?}",
+        t.query
+    );
+    // "%" next to a measure in percent is that measure's unit.
+    let t = translate(
+        &parser,
+        "Average discount % by channel over the last 6 months",
+    );
+    assert!(
+        t.query.measures[0].ends_with("average_discount"),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn a_count_that_only_says_whose_figure_it_is_is_no_second_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "count distinct customers who placed orders, grouped by channel, last 30 days",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"], "{:?}", t.query);
+    // Joined figures stay two.
+    let t = translate(&parser, "revenue and number of orders by channel");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+    let t = translate(&parser, "how many people have signed up from Germany");
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "units sold to shoppers by store city");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"], "{:?}", t.query);
+    let t = translate(&parser, "total sales and count of shop sales by store city");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+}
