@@ -85,9 +85,11 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// its unit (made looking at v4 and v6): demo 123 and 18, follow-up turns
 /// 41 and 0. With spoken numbers, chat filler, days of one month and counts
 /// that only say whose figure it is (made looking at v6): demo 125 and 17,
-/// conformance 50 and 3.
-const V2_DEMO_FLOOR: (usize, usize) = (125, 17);
-const V2_CONFORMANCE_FLOOR: (usize, usize) = (50, 3);
+/// conformance 50 and 3. With years bound to the period before them,
+/// comparison symbols, losses, ranked periods and listings by a verb (from
+/// v6): demo 126 and 16, conformance 52 and 1.
+const V2_DEMO_FLOOR: (usize, usize) = (126, 16);
+const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (41, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v3/`, written on 2026-12-06.
@@ -105,9 +107,9 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (41, 0);
 /// values: conformance 58 and 8; then conformance 61 and 6; with "orders
 /// placed" kept as orders: demo 176 and 12; with no measure repeated over a
 /// joining cube's rows: demo 177 and 11; with rolling windows: conformance
-/// 62 and 6.
+/// 62 and 6; with comparison symbols and losses: conformance 63 and 5.
 const V3_DEMO_FLOOR: (usize, usize) = (177, 11);
-const V3_CONFORMANCE_FLOOR: (usize, usize) = (62, 6);
+const V3_CONFORMANCE_FLOOR: (usize, usize) = (63, 5);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v4/`, written on 2026-12-06
@@ -122,9 +124,10 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 /// conformance 44 and 8; with rolling windows: conformance 45 and 8; with a
 /// number's percent read as its unit: conformance 46 and 7; with follow-up
 /// edits: follow-up turns 45 and 0; with spoken numbers, filler and counts
-/// that only say whose figure it is: demo 136 and 5, conformance 47 and 7.
+/// that only say whose figure it is: demo 136 and 5, conformance 47 and 7;
+/// with comparison symbols and losses: conformance 49 and 6.
 const V4_DEMO_FLOOR: (usize, usize) = (136, 5);
-const V4_CONFORMANCE_FLOOR: (usize, usize) = (47, 7);
+const V4_CONFORMANCE_FLOOR: (usize, usize) = (49, 6);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 fn today() -> NaiveDate {
@@ -393,9 +396,11 @@ struct SetTallies {
 /// looking at v6): follow-up turns 37 and 5. With spoken numbers, chat
 /// filler, days of one month and counts that only say whose figure it is:
 /// demo 107 and 19, conformance 38 and 8 (one more wrong-confident answer,
-/// not looked at), follow-up turns 40 and 3.
+/// not looked at), follow-up turns 40 and 3. With years bound to the period
+/// before them, comparison symbols, losses, ranked periods and listings by
+/// a verb: conformance 41 and 6.
 const V5_DEMO_FLOOR: (usize, usize) = (107, 19);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (38, 8);
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (41, 6);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (40, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
@@ -403,9 +408,11 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (40, 3);
 /// (one must-refuse answered), conformance 42/60 and 11, follow-up turns
 /// 25/45 and 15. With follow-up edits that keep what was there: follow-up
 /// turns 45 and 0. With spoken numbers, chat filler, days of one month and
-/// counts that only say whose figure it is: demo 110 and 24.
-const V6_DEMO_FLOOR: (usize, usize) = (110, 24);
-const V6_CONFORMANCE_FLOOR: (usize, usize) = (42, 11);
+/// counts that only say whose figure it is: demo 110 and 24. With years
+/// bound to the period before them, comparison symbols, losses, ranked
+/// periods and listings by a verb: demo 116 and 19, conformance 50 and 5.
+const V6_DEMO_FLOOR: (usize, usize) = (116, 19);
+const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 struct SetSize {

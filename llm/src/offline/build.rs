@@ -348,7 +348,14 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let extreme = unmatched
         .iter()
         .any(|w| super::extremes::is_extreme_word(w));
-    if nothing || (r.measures.is_empty() && !unmatched.is_empty() && !extreme) {
+    // "which customers bought something": an indefinite asks for nothing.
+    let content = unmatched.iter().any(|w| {
+        !matches!(
+            w.to_lowercase().as_str(),
+            "something" | "anything" | "stuff"
+        )
+    });
+    if nothing || (r.measures.is_empty() && content && !extreme) {
         let words = if unmatched.is_empty() {
             vec![a
                 .tokens
@@ -402,11 +409,14 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     let trend = a.wants_trend();
     let comparison = ranges.len() >= 2;
     // "the worst month of 2020", "our busiest day": one period, ranked.
+    // "which month of 2020 had the highest profit": a period asked for by
+    // "which", with a superlative.
+    let superlative_asked = a.ranking.superlative && a.ranking.limit.is_none();
     let ranked_period = a.tokens.windows(2).find_map(|w| {
         let ranked = matches!(
             w[0].text.as_str(),
             "best" | "worst" | "busiest" | "slowest" | "strongest" | "weakest" | "quietest"
-        );
+        ) || (superlative_asked && matches!(w[0].text.as_str(), "which" | "what"));
         let unit = match w[1].orig.to_lowercase().as_str() {
             "day" => Some("day"),
             "week" => Some("week"),

@@ -77,14 +77,17 @@ pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
 /// a year ago": the earlier range is the first one moved back a year, not
 /// the whole of last year.
 pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: NaiveDate) {
-    let Some(first) = found.iter().find_map(|f| match &f.kind {
-        TimeKind::Range(r) => days_of(r, today),
-        _ => None,
-    }) else {
-        return;
-    };
     let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
-    for f in found.iter_mut().skip(1) {
+    for k in 1..found.len() {
+        // The period named last before it ("YTD vs the same period last
+        // year", whatever came earlier in the question).
+        let Some(first) = found[..k].iter().rev().find_map(|f| match &f.kind {
+            TimeKind::Range(r) => days_of(r, today),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let f = &mut found[k];
         let year_back =
             matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
         let opening = (f.start.saturating_sub(3)..=f.start).find(|&k| t[k] == "same");
@@ -157,6 +160,58 @@ pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>,
         if let (Some(end), Some(prev), true) = (year_end, found.last_mut(), relative_year.is_some())
         {
             prev.end = end;
+        }
+    }
+}
+
+/// "the first quarter of last year", "since October of last year", "Q1
+/// this year compared with Q1 last year": a period typed without a year,
+/// right before "(of) this year" or "(of) last year", is in that year; the
+/// year phrase is part of it, not a period of its own.
+pub(super) fn period_of_a_relative_year(
+    t: &[&str],
+    found: &mut Vec<TimeFinding>,
+    today: NaiveDate,
+) {
+    let mut k = 1;
+    while k < found.len() {
+        let (a, b) = (&found[k - 1], &found[k]);
+        let target = match &b.kind {
+            TimeKind::Range(RangeSpec::Relative(r)) if r == "this year" => Some(today.year()),
+            TimeKind::Range(RangeSpec::Relative(r)) if r == "last year" => {
+                today.year().checked_sub(1)
+            }
+            _ => None,
+        };
+        let adjacent = a.end == b.start
+            || (a.end + 1 == b.start && matches!(t.get(a.end).copied(), Some("of" | "in")));
+        let typed_year = t[a.start..a.end.min(t.len())]
+            .iter()
+            .any(|w| year(w).is_some());
+        let moved = match (&a.kind, target) {
+            (TimeKind::Range(RangeSpec::Absolute(from, to)), Some(y))
+                if adjacent && !typed_year =>
+            {
+                if *to == today && (from.year() != to.year() || t[a.start] == "since") {
+                    // An open range: only its start moves.
+                    from.with_year(y).map(|f| (f, today))
+                } else if from.year() == to.year() {
+                    from.with_year(y).zip(to.with_year(y))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        match moved {
+            Some((from, to)) if from <= to => {
+                let end = found[k].end;
+                let first = &mut found[k - 1];
+                first.kind = TimeKind::Range(RangeSpec::Absolute(from, to));
+                first.end = end;
+                found.remove(k);
+            }
+            _ => k += 1,
         }
     }
 }

@@ -321,6 +321,8 @@ pub fn is_list_word(word: &str) -> bool {
 /// Words of the parser's own vocabulary (never spelling-corrected into
 /// member names, and valid targets for corrections).
 pub const KEYWORDS: &[&str] = &[
+    // Never corrected into "last".
+    "lost",
     "today",
     "yesterday",
     "tomorrow",

@@ -24,6 +24,23 @@ pub(super) fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
                 .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
     };
     let other = a.mentions.iter().any(|m| !is_verb(m) && names_measure(m));
+    // "which customers bought something in Columbus": a list of who did
+    // it; with "the most" or "how many" the verb would be the figure.
+    let listing = a.list_cue
+        && !a.count_cue
+        && a.ranking.direction.is_none()
+        && !other
+        && a.mentions
+            .iter()
+            .any(|m| m.role == Role::Group && !m.absorbed);
+    if listing {
+        for m in a.mentions.iter_mut() {
+            if m.is_measure_verb(&a.tokens) && m.role == Role::Measure {
+                m.absorbed = true;
+            }
+        }
+        return;
+    }
     if !other {
         return;
     }

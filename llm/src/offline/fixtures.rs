@@ -50,6 +50,7 @@ cubes:
     measures:
       - {name: count, type: count}
       - {name: totalProfit, sql: profit, type: sum}
+      - {name: totalSales, sql: amount, type: sum}
       - {name: totalQuantity, sql: qty, type: sum}
   - name: big_sales
     sql_table: s

@@ -144,6 +144,28 @@ fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
     ))
 }
 
+/// "the week of Dec 14 2020": the ISO week (Monday to Sunday) holding
+/// that day.
+fn week_of_day(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    if t.get(i).copied() != Some("week") || t.get(i + 1).copied() != Some("of") {
+        return None;
+    }
+    let (day, used) = day_of_month(t, i + 2, today)?;
+    let monday = day.start.checked_sub_signed(Duration::days(i64::from(
+        day.start.weekday().num_days_from_monday(),
+    )))?;
+    let sunday = monday.checked_add_signed(Duration::days(6))?;
+    Some((
+        Period {
+            start: monday,
+            end: sunday,
+            has_year: day.has_year,
+            calendar: Calendar::Other,
+        },
+        2 + used,
+    ))
+}
+
 /// A half ("h1", "first half") or ISO week ("week 12", "w12") at `i`, with
 /// the tokens used; without a year it is the most recent one that started.
 fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
@@ -191,7 +213,10 @@ fn week_number(word: &str) -> Option<u32> {
 /// A period at `i`: a half, a week, or one of [`time::point`]'s (a bare
 /// month name included).
 fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
-    if let Some(found) = half_or_week(t, i, today).or_else(|| day_of_month(t, i, today)) {
+    if let Some(found) = week_of_day(t, i, today)
+        .or_else(|| half_or_week(t, i, today))
+        .or_else(|| day_of_month(t, i, today))
+    {
         return Some(found);
     }
     if t.get(i).copied() == Some("last") {
@@ -463,7 +488,8 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     if items.len() < 2 {
         // A single half, week or day; single months and quarters are
         // time.rs's.
-        let only = half_or_week(t, k, today)
+        let only = week_of_day(t, k, today)
+            .or_else(|| half_or_week(t, k, today))
             .or_else(|| day_of_month(t, k, today))
             .map(|(p, used)| (k + used, p));
         return only.map(|(end, p)| {

@@ -19,7 +19,14 @@ const SIGNS: &[(&str, FilterOperator)] = &[
     ("loss", FilterOperator::Lt),
     ("losing", FilterOperator::Lt),
     ("positive", FilterOperator::Gt),
+    ("lost", FilterOperator::Lt),
+    ("lose", FilterOperator::Lt),
+    ("loses", FilterOperator::Lt),
 ];
+
+/// Sign words that name their measure themselves: losing money is a
+/// negative profit.
+const LOSS_WORDS: &[&str] = &["lost", "lose", "loses", "losing", "loss"];
 
 /// Whether `word` puts a sign on the measure after it ("negative profit").
 pub(super) fn is_sign_word(word: &str) -> bool {
@@ -211,7 +218,40 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
                 && matches!(m.agg_type.as_deref(), Some("sum" | "number" | "avg"))
         })
     });
-    let Some(measure) = measure.cloned() else {
+    // "which products lost money": the money lost is the profit of the
+    // query's cube, whatever amount "money" was read as.
+    let loss = LOSS_WORDS.contains(&word.to_lowercase().as_str());
+    let measure = measure.cloned().filter(|_| !loss).or_else(|| {
+        if !loss {
+            return None;
+        }
+        let owner = t
+            .query
+            .measures
+            .iter()
+            .chain(&t.query.dimensions)
+            .find_map(|name| name.split_once('.').map(|(owner, _)| owner.to_owned()))?;
+        let profit = members.iter().find(|m| {
+            m.owner == owner
+                && m.kind == MemberKind::Measure
+                && m.agg_type.as_deref() == Some("sum")
+                && split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| w == "profit")
+        })?;
+        let counts: Vec<&str> = members
+            .iter()
+            .filter(|m| m.is_plain_count())
+            .map(|m| m.name.as_str())
+            .collect();
+        t.query
+            .measures
+            .retain(|name| counts.contains(&name.as_str()));
+        t.query.measures.push(profit.name.clone());
+        t.unmatched.retain(|u| !u.eq_ignore_ascii_case("money"));
+        Some(profit.name.clone())
+    });
+    let Some(measure) = measure else {
         return false;
     };
     // "how many sales lines had a negative profit": rows are counted, so

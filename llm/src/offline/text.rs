@@ -71,8 +71,37 @@ pub fn words(text: &str) -> Vec<String> {
                 i += 1;
             }
         } else {
+            // "Oct–Dec 2025", "Jan-Mar": a span of months.
+            let month_span = matches!(c, '-' | '–')
+                && super::time::month(&current.to_lowercase()).is_some()
+                && {
+                    let after: String = chars[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_alphabetic())
+                        .collect();
+                    super::time::month(&after.to_lowercase()).is_some()
+                };
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
+            }
+            if month_span {
+                out.push("to".to_owned());
+            }
+            // "discount >= 0.5", "quantity > 5", "status != cancelled": the
+            // words the conditions are read from.
+            let symbol = match (c, next) {
+                ('>', '=') | ('≥', _) => Some(["at", "least"].as_slice()),
+                ('<', '=') | ('≤', _) => Some(["at", "most"].as_slice()),
+                ('!', '=') | ('<', '>') | ('≠', _) => Some(["not"].as_slice()),
+                ('>', _) => Some(["over"].as_slice()),
+                ('<', _) => Some(["under"].as_slice()),
+                _ => None,
+            };
+            if let Some(replacement) = symbol {
+                out.extend(replacement.iter().map(|w| (*w).to_owned()));
+                if matches!((c, next), ('>' | '<' | '!', '=') | ('<', '>')) {
+                    i += 1;
+                }
             }
             if matches!(c, '$' | '€' | '£' | '%') {
                 out.push(c.to_string());

@@ -382,6 +382,7 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
     if compare {
         super::compared::year_of_compared_periods(&t, &mut found, today);
     }
+    super::compared::period_of_a_relative_year(&t, &mut found, today);
     super::compared::same_period_a_year_earlier(&t, &mut found, today);
     super::compared::period_over_period(&t, &mut found);
     // No phrase reaches past the question, whatever a rule counted.

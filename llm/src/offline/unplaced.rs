@@ -94,6 +94,7 @@ const FILLER: &[&str] = &[
     // "pivot: revenue by region x channel", "how does Japan stack up
     // against Korea", "sales-wise", "500 bucks", "the last calendar month",
     // "orders did we take/book").
+    "individual",
     "uh",
     "uhh",
     "um",

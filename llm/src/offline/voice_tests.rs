@@ -125,3 +125,77 @@ fn a_count_that_only_says_whose_figure_it_is_is_no_second_figure() {
     let t = translate(&parser, "total sales and count of shop sales by store city");
     assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
 }
+
+#[test]
+fn a_period_takes_the_relative_year_after_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many orders did we take in the first quarter of last year?",
+    );
+    assert_eq!(range(&t), days("2023-01-01", "2023-03-31"), "{:?}", t.query);
+    let t = translate(&parser, "gross order value since October of last year");
+    assert_eq!(range(&t), days("2023-10-01", "2024-06-15"), "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "How did Germany do in Q1 this year compared with Q1 last year on revenue?",
+    );
+    let compared = t.query.time_dimensions[0]
+        .compare_date_range
+        .clone()
+        .expect("a comparison");
+    assert_eq!(compared.len(), 2, "{:?}", t.query);
+    assert_eq!(Some(compared[1].clone()), days("2023-01-01", "2023-03-31"));
+    // A span of months written with a dash is one range.
+    let t = translate(&parser, "Returns by payment method — Oct–Dec 2023");
+    assert_eq!(range(&t), days("2023-10-01", "2023-12-31"), "{:?}", t.query);
+    // "the week of" a day is the ISO week holding it.
+    let t = translate(&parser, "daily orders for the week of Dec 14 2023");
+    assert_eq!(range(&t), days("2023-12-11", "2023-12-17"), "{:?}", t.query);
+}
+
+#[test]
+fn spreadsheet_conditions_losses_and_listings() {
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Comparison symbols are conditions.
+    let t = translate(&parser, "count where discount >= 0.5");
+    let gte = Filter::Member {
+        member: "sales.discount".into(),
+        operator: FilterOperator::Gte,
+        values: vec![Some("0.5".into())],
+    };
+    assert!(t.query.filters.contains(&gte), "{:?}", t.query);
+    // Losing money is a negative profit: of each row when rows are counted.
+    let t = translate(&parser, "how many sales lost money?");
+    let lt = Filter::Member {
+        member: "sales.totalProfit".into(),
+        operator: FilterOperator::Lt,
+        values: vec![Some("0".into())],
+    };
+    assert!(
+        t.query.filters.iter().any(|f| matches!(
+            f,
+            Filter::Member {
+                operator: FilterOperator::Lt,
+                ..
+            }
+        )),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "which products lost money overall?");
+    assert!(t.query.filters.contains(&lt), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["sales.productName"]);
+    // "which month ... the highest": one month.
+    let t = translate(&parser, "which month of 2020 had the highest profit?");
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    assert!(t.query.time_dimensions[0].granularity.is_some());
+    // "which customers bought something in ...": who, not how much.
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "which store cities sold something to shoppers?");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
