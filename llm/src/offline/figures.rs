@@ -314,6 +314,29 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
             unjoined.push(j);
         }
     }
+    // "opted-in sign-ups", "completed orders": a plain count right after a
+    // specific count of its own cube is the noun that count qualifies.
+    for pair in figures.windows(2) {
+        let (first, second) = (&a.mentions[pair[0]], &a.mentions[pair[1]]);
+        let best = |m: &Mention| {
+            m.candidates
+                .iter()
+                .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+                .max_by_key(|e| e.score)
+                .map(|e| &catalog.members()[e.member])
+        };
+        if let (Some(specific), Some(plain)) = (best(first), best(second)) {
+            if first.end == second.start
+                && specific.is_count()
+                && !specific.is_plain_count()
+                && plain.is_plain_count()
+                && specific.owner == plain.owner
+                && !unjoined.contains(&pair[1])
+            {
+                unjoined.push(pair[1]);
+            }
+        }
+    }
     // One figure stays: when every figure is such a count, the first one
     // (the subject) is the figure asked for.
     if unjoined.len() == figures.len() {

@@ -84,7 +84,12 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let in_value = |p: usize| a.values.iter().any(|v| (v.start..v.end).contains(&p));
         let prev = (0..m.start)
             .rev()
-            .find(|&p| !is_skippable(text(p)) && !in_value(p) && tokens[p].number().is_none())
+            .find(|&p| {
+                !is_skippable(text(p))
+                    && !in_value(p)
+                    && tokens[p].number().is_none()
+                    && super::text::number_word(text(p)).is_none()
+            })
             .map(text);
         if matches!(prev, Some("which" | "what" | "list" | "all")) && has_dim {
             role = Role::Group;

@@ -199,3 +199,21 @@ fn spreadsheet_conditions_losses_and_listings() {
     assert!(t.query.measures.is_empty(), "{:?}", t.query);
     assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
 }
+
+#[test]
+fn a_specific_count_qualifies_the_plain_one_and_which_five_groups() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many opted-in sign-ups have we had from Germany since last October?",
+    );
+    assert_eq!(t.query.measures, ["Users.opted_in_count"], "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "Which five countries brought in the most revenue last year, please?",
+    );
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("country"), "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(5));
+}
