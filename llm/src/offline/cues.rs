@@ -107,6 +107,11 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 i += 2;
                 continue;
             }
+            // "rank our channels by number of orders": highest first.
+            "rank" | "ranked" | "ranking" => {
+                r.direction.get_or_insert(Direction::Desc);
+                r.used.push(i);
+            }
             // "which 3 subcategories gave away the most".
             "which" | "what" if n1.is_some_and(|n| (2..=100).contains(&n)) => {
                 r.limit = n1;

@@ -500,14 +500,19 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
             }]
         });
     }
-    // Periods without a year take the year of the next one that has one.
+    // Periods without a year take the year of the next one that has one;
+    // not the same period named again ("May vs May last year" compares
+    // this May with last year's).
     let mut year = None;
+    let mut next_calendar = None;
     for (_, _, p) in items.iter_mut().rev() {
         match (p.has_year, year) {
             (true, _) => year = Some(p.start.year()),
+            (false, Some(_)) if next_calendar == Some(p.calendar) => {}
             (false, Some(y)) => *p = p.in_year(y)?,
             (false, None) => {}
         }
+        next_calendar = Some(p.calendar);
     }
     let periods: Vec<Period> = items.iter().map(|(_, _, p)| *p).collect();
     let adjacent = periods

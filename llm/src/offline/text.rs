@@ -157,9 +157,47 @@ fn join_sign_ups(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Phrases that are one word to the rest of the reader: "sent back" is
+/// returned, "run rate" one thing (not a rate the model has), "FY2025" a
+/// year, a fortnight 14 days.
+fn join_phrases(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let lower = w.to_lowercase();
+        let prev = out.last().map(|p| p.to_lowercase());
+        let joined = match (prev.as_deref(), lower.as_str()) {
+            // Not "came back": customers who came back are returning ones.
+            (Some("sent" | "sending"), "back") => Some("returned"),
+            (Some("run"), "rate") => Some("runrate"),
+            _ => None,
+        };
+        if let Some(j) = joined {
+            if let Some(last) = out.last_mut() {
+                *last = j.to_owned();
+            }
+            continue;
+        }
+        // "the past fortnight": the last 14 days.
+        if lower == "fortnight" {
+            out.extend(["14".to_owned(), "days".to_owned()]);
+            continue;
+        }
+        // "FY2025", "fy25": the year.
+        let fiscal = lower
+            .strip_prefix("fy")
+            .filter(|d| matches!(d.len(), 2 | 4) && d.bytes().all(|b| b.is_ascii_digit()));
+        match fiscal {
+            Some(d) if d.len() == 2 => out.push(format!("20{d}")),
+            Some(d) => out.push(d.to_owned()),
+            None => out.push(w),
+        }
+    }
+    out
+}
+
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    join_sign_ups(super::spoken::digits(words(text)))
+    join_phrases(join_sign_ups(super::spoken::digits(words(text))))
         .iter()
         .flat_map(|w| match shorthand_period(w) {
             Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
@@ -391,6 +429,7 @@ pub fn is_stopword(word: &str) -> bool {
         "its",
         "just",
         "let",
+        "like",
         "list",
         "look",
         "looking",

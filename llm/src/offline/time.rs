@@ -549,7 +549,19 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     if let Some((p, used)) = point(t, k, today) {
         // "may" is a verb as often as a month; other month names stand
         // alone ("december revenue by region").
-        if p.bare_month && prep == 0 && matches!(t.get(k).copied(), Some("may" | "mar")) {
+        // "May revenue vs ...", "vs May": a month where no modal verb
+        // would stand.
+        let month_place = (k == 0
+            && !matches!(
+                t.get(k + 1).copied(),
+                Some("i" | "we" | "you" | "they" | "he" | "she" | "it")
+            ))
+            || (k > 0 && matches!(t[k - 1], "vs" | "and" | "to" | "from" | "than" | "until"));
+        if p.bare_month
+            && prep == 0
+            && matches!(t.get(k).copied(), Some("may" | "mar"))
+            && !month_place
+        {
             return None;
         }
         return Some((

@@ -95,6 +95,7 @@ const FILLER: &[&str] = &[
     // against Korea", "sales-wise", "500 bucks", "the last calendar month",
     // "orders did we take/book").
     "individual",
+    "think",
     "uh",
     "uhh",
     "um",

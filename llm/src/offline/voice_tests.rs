@@ -217,3 +217,63 @@ fn a_specific_count_qualifies_the_plain_one_and_which_five_groups() {
     assert!(t.query.dimensions[0].ends_with("country"), "{:?}", t.query);
     assert_eq!(t.query.limit, Some(5));
 }
+
+#[test]
+fn chat_words_for_periods_ranks_and_returns() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Rank our sales channels by number of orders in Q2");
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Orders.count".to_owned(), true)]),
+        "{:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "how many orders got sent back over the past fortnight?",
+    );
+    assert_eq!(
+        range(&t),
+        Some(strata_engine::query::DateRangeSpec::Relative(
+            "last 14 days".into()
+        )),
+        "{:?}",
+        t.query
+    );
+    let returned = Filter::Member {
+        member: "Orders.status".into(),
+        operator: FilterOperator::Equals,
+        values: vec![Some("returned".into())],
+    };
+    assert!(
+        t.query.filters.contains(&returned) || t.query.measures == ["Orders.returned_count"],
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "Profit margin by category for FY2023");
+    assert_eq!(range(&t), days("2023-01-01", "2023-12-31"), "{:?}", t.query);
+    // The same month named twice: this one against last year's.
+    for q in [
+        "May revenue vs May last year",
+        "revenue in May vs May last year",
+    ] {
+        let t = translate(&parser, q);
+        let compared = t.query.time_dimensions[0]
+            .compare_date_range
+            .clone()
+            .unwrap_or_else(|| panic!("{q:?} → {:?}", t.query));
+        assert_eq!(
+            compared,
+            [
+                strata_engine::query::DateRangeSpec::Pair("2024-05-01".into(), "2024-05-31".into()),
+                strata_engine::query::DateRangeSpec::Pair("2023-05-01".into(), "2023-05-31".into()),
+            ],
+            "{q:?}"
+        );
+    }
+    // "May I see ...": a verb.
+    let t = translate(&parser, "may I see revenue by channel");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+}
