@@ -8,7 +8,7 @@
 //! | title | "Number of Orders" | 100 |
 //! | short name, split | `total_amount` → "total amount", `totalSales` → "total sales" | 98 |
 //! | owner + name | "order count", "product name" | 97 |
-//! | `meta.synonyms` | "turnover" | 95 |
+//! | `meta.synonyms` | "turnover" | 95 (94 when measures with plainer titles share it) |
 //! | owner of a count measure | "customers" → `Customers.count` | 90 |
 //! | owner of a name dimension | "country" → `Countries.name` | 85 |
 //! | core (name without `total`, `number`, `name`...) | "sales" → `totalSales` | 80 |
@@ -40,6 +40,9 @@ pub struct Lexicon {
     max_len: usize,
     vocabulary: BTreeSet<String>,
 }
+
+/// The score of a `meta.synonyms` phrase.
+const SYNONYM: u32 = 95;
 
 /// Words that say how a measure aggregates or that decorate a name, dropped
 /// to form a member's "core" phrase.
@@ -227,7 +230,33 @@ impl Lexicon {
         for (i, m) in catalog.members().iter().enumerate() {
             lex.index_member(i, m, owners.get(&m.owner));
         }
+        lex.prefer_plain_titles(catalog);
         lex
+    }
+
+    /// A synonym several measures share ("turnover" of Revenue and of
+    /// Product Revenue) names the one with the plainest title first: the
+    /// extra words of a title say it is the narrower concept.
+    fn prefer_plain_titles(&mut self, catalog: &Catalog) {
+        let members = catalog.members();
+        let title_len = |e: &Entry| words_of(&members[e.member].title).len();
+        for entries in self.phrases.values_mut() {
+            let shared: Vec<usize> = (0..entries.len())
+                .filter(|&k| {
+                    entries[k].score == SYNONYM
+                        && members[entries[k].member].kind == MemberKind::Measure
+                })
+                .collect();
+            if shared.len() < 2 {
+                continue;
+            }
+            let plainest = shared.iter().map(|&k| title_len(&entries[k])).min();
+            for k in shared {
+                if Some(title_len(&entries[k])) > plainest {
+                    entries[k].score -= 1;
+                }
+            }
+        }
     }
 
     fn add(&mut self, phrase: &str, member: usize, score: u32) {
@@ -268,7 +297,7 @@ impl Lexicon {
             }
         }
         for synonym in &m.synonyms {
-            self.add(synonym, i, 95 - segment_penalty);
+            self.add(synonym, i, SYNONYM - segment_penalty);
         }
         // The core of the name and of the title, without aggregation words
         // (but not the bare owner name: "Order Total" is not "orders").
@@ -403,7 +432,9 @@ mod tests {
         // "order count" is `Orders.count`'s synonym; `LineItems.order_count`
         // is titled "Orders with the Product".
         assert_eq!(names(&catalog, &lex, "order count")[0].0, "Orders.count");
-        assert_eq!(names(&catalog, &lex, "Turnover")[0].0, "LineItems.revenue");
+        // A synonym of both revenues names the plainly titled one first.
+        assert_eq!(names(&catalog, &lex, "Turnover")[0].0, "Orders.revenue");
+        assert!(names(&catalog, &lex, "Turnover").contains(&("LineItems.revenue".to_owned(), 94)));
         assert!(
             names(&catalog, &lex, "categories").contains(&("Products.category".to_owned(), 100))
         );

@@ -277,3 +277,38 @@ fn chat_words_for_periods_ranks_and_returns() {
     let t = translate(&parser, "may I see revenue by channel");
     assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn a_shared_synonym_names_the_plainly_titled_measure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "turnover by country last year");
+    assert!(t.query.measures[0].ends_with(".revenue"), "{:?}", t.query);
+    assert!(
+        t.query.measures[0].starts_with("Orders") || t.query.measures[0].starts_with("orders_"),
+        "{:?}",
+        t.query
+    );
+    // With a product dimension only the product revenue answers.
+    let t = translate(&parser, "turnover by category last year");
+    assert!(
+        t.query.measures[0].starts_with("LineItems") || t.query.measures[0].starts_with("sales_"),
+        "{:?}",
+        t.query
+    );
+    let yaml = r#"
+cubes:
+  - name: orders
+    sql_table: o
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: city, sql: city, type: string}
+    measures:
+      - {name: gross, sql: line_amount, type: sum, title: Line Item Amount, meta: {synonyms: [takings]}}
+      - {name: net, sql: amount, type: sum, title: Amount, meta: {synonyms: [takings]}}
+"#;
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "takings by city");
+    assert_eq!(t.query.measures, ["orders.net"], "{:?}", t.query);
+}
