@@ -84,9 +84,11 @@ fn is_count(m: &CatalogMember) -> bool {
 
 /// Verbs whose object is a quantity where the model has one ("sold",
 /// "shipped").
-const QUANTITY_VERBS: &[&str] = &[
-    "sold", "sell", "selling", "sells", "bought", "buy", "buying", "shipped", "ship",
-];
+const QUANTITY_VERBS: &[&str] = &["sold", "sell", "selling", "sells", "shipped", "ship"];
+
+/// Verbs whose object is an order ("which channel do they buy through the
+/// most"): what is bought is counted in orders.
+const ORDER_VERBS: &[&str] = &["bought", "buy", "buying", "buys", "purchased", "purchase"];
 
 /// Verbs whose object is money ("earned", "spent"; "sold" when there is no
 /// quantity).
@@ -97,7 +99,7 @@ const MONEY_VERBS: &[&str] = &[
 
 /// Whether a word is a verb that only implies a measure ("sold", "earned").
 pub(crate) fn is_measure_verb(word: &str) -> bool {
-    QUANTITY_VERBS.contains(&word) || MONEY_VERBS.contains(&word)
+    QUANTITY_VERBS.contains(&word) || MONEY_VERBS.contains(&word) || ORDER_VERBS.contains(&word)
 }
 
 /// A summed measure of units, quantities or volumes.
@@ -108,6 +110,14 @@ fn is_quantity_sum(m: &CatalogMember, words: &[String]) -> bool {
             words,
             &["quantity", "unit", "units", "item", "items", "volume"],
         )
+}
+
+/// A count of orders: the plain count of a cube with an order dimension, or
+/// a count named after orders.
+fn is_order_count(m: &CatalogMember, words: &[String], owner: &OwnerInfo) -> bool {
+    is_measure(m)
+        && ((m.short_name() == "count" && owner.has_order_dimension)
+            || (is_count(m) && has_any(words, &["order", "orders"])))
 }
 
 const CONCEPTS: &[Concept] = &[
@@ -155,11 +165,12 @@ const CONCEPTS: &[Concept] = &[
     Concept {
         words: &["orders", "purchases", "transactions"],
         score: 75,
-        applies: |m, words, owner| {
-            is_measure(m)
-                && ((m.short_name() == "count" && owner.has_order_dimension)
-                    || (is_count(m) && has_any(words, &["order", "orders"])))
-        },
+        applies: is_order_count,
+    },
+    Concept {
+        words: ORDER_VERBS,
+        score: 72,
+        applies: is_order_count,
     },
     Concept {
         words: &[

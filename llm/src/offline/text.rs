@@ -140,9 +140,11 @@ fn join_sign_ups(words: Vec<String>) -> Vec<String> {
         };
         // "signed up" is the figure only where nothing else is counted:
         // "people (who) have signed up", not "accounts signed up".
-        let auxiliary = matches!(back(2).as_deref(), Some("have" | "has" | "had"))
-            || (matches!(back(2).as_deref(), Some("who" | "that"))
-                && matches!(back(3).as_deref(), Some("people" | "folks" | "ones")));
+        let auxiliary = matches!(
+            back(2).as_deref(),
+            Some("have" | "has" | "had" | "people" | "folks")
+        ) || (matches!(back(2).as_deref(), Some("who" | "that"))
+            && matches!(back(3).as_deref(), Some("people" | "folks" | "ones")));
         let joins = matches!(lower.as_str(), "up" | "ups")
             && match back(1).as_deref() {
                 Some("sign") => true,

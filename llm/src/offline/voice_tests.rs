@@ -312,3 +312,21 @@ cubes:
     let t = translate(&parser, "takings by city");
     assert_eq!(t.query.measures, ["orders.net"], "{:?}", t.query);
 }
+
+#[test]
+fn what_is_bought_is_counted_in_orders() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which channel do people buy through the most?");
+    assert!(t.query.measures[0].ends_with(".count"), "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("channel"), "{:?}", t.query);
+    let t = translate(&parser, "which products sold the most units last month");
+    assert!(t.query.measures[0].ends_with("units_sold"), "{:?}", t.query);
+    let t = translate(&parser, "how many people signed up last month");
+    assert_eq!(t.query.measures, ["Users.count"], "{:?}", t.query);
+
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "which customer bought the most in 2020?");
+    assert_eq!(t.query.measures, ["sales.count"], "{:?}", t.query);
+}
