@@ -13,33 +13,15 @@ use std::sync::LazyLock;
 
 use text2num::{text2digits, Language};
 
+use super::text::number_word;
 use super::time::month;
 
 static ENGLISH: LazyLock<Language> = LazyLock::new(Language::english);
 
-/// Words that can be part of a spoken number.
+/// Words that can be part of a spoken number: the cardinals up to twenty
+/// (`text::number_word`), the tens, and the ordinals.
 fn is_number_word(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
+    const MORE: &[&str] = &[
         "thirty",
         "forty",
         "fifty",
@@ -71,7 +53,10 @@ fn is_number_word(word: &str) -> bool {
         "twentieth",
         "thirtieth",
     ];
-    WORDS.contains(&word)
+    let cardinal = word.len() > 2
+        && word.chars().all(|c| c.is_ascii_alphabetic())
+        && number_word(word).is_some_and(|n| n > 0);
+    cardinal || MORE.contains(&word)
 }
 
 /// The digits of a run of number words, `None` when it is not one number.
