@@ -13,50 +13,67 @@ use std::sync::LazyLock;
 
 use text2num::{text2digits, Language};
 
-use super::text::number_word;
 use super::time::month;
 
 static ENGLISH: LazyLock<Language> = LazyLock::new(Language::english);
 
-/// Words that can be part of a spoken number: the cardinals up to twenty
-/// (`text::number_word`), the tens, and the ordinals.
+/// Words that can be part of a spoken number: cardinals, tens, hundreds
+/// and ordinals. A `match`, not a list search: every word of every model
+/// phrase passes through here when a parser is built.
 fn is_number_word(word: &str) -> bool {
-    const MORE: &[&str] = &[
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-        "thirtieth",
-    ];
-    let cardinal = word.len() > 2
-        && word.chars().all(|c| c.is_ascii_alphabetic())
-        && number_word(word).is_some_and(|n| n > 0);
-    cardinal || MORE.contains(&word)
+    matches!(
+        word,
+        "one"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "thirteen"
+            | "fourteen"
+            | "fifteen"
+            | "sixteen"
+            | "seventeen"
+            | "eighteen"
+            | "nineteen"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "seventy"
+            | "eighty"
+            | "ninety"
+            | "hundred"
+            | "thousand"
+            | "first"
+            | "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "sixth"
+            | "seventh"
+            | "eighth"
+            | "ninth"
+            | "tenth"
+            | "eleventh"
+            | "twelfth"
+            | "thirteenth"
+            | "fourteenth"
+            | "fifteenth"
+            | "sixteenth"
+            | "seventeenth"
+            | "eighteenth"
+            | "nineteenth"
+            | "twentieth"
+            | "thirtieth"
+    )
 }
 
 /// The digits of a run of number words, `None` when it is not one number.
@@ -80,7 +97,15 @@ fn convert(run: &[String]) -> Option<String> {
 
 /// The question's words with runs of number words replaced by digits.
 pub fn digits(words: Vec<String>) -> Vec<String> {
-    if !words.iter().any(|w| is_number_word(&w.to_lowercase())) {
+    // Checked without allocating: every phrase of a model is tokenized too.
+    let any = words.iter().any(|w| {
+        if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            is_number_word(&w.to_ascii_lowercase())
+        } else {
+            is_number_word(w)
+        }
+    });
+    if !any {
         return words;
     }
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();

@@ -129,6 +129,13 @@ pub fn words(text: &str) -> Vec<String> {
 /// "customers who signed up in May" and "accounts signed up" keep the verb:
 /// the customers are the figure, the verb dates them.
 fn join_sign_ups(words: Vec<String>) -> Vec<String> {
+    // Most texts (every phrase of a model is tokenized too) have no "up".
+    if !words
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case("up") || w.eq_ignore_ascii_case("ups"))
+    {
+        return words;
+    }
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for w in words {
         let lower = w.to_lowercase();
@@ -163,6 +170,15 @@ fn join_sign_ups(words: Vec<String>) -> Vec<String> {
 /// returned, "run rate" one thing (not a rate the model has), "FY2025" a
 /// year, a fortnight 14 days.
 fn join_phrases(words: Vec<String>) -> Vec<String> {
+    let candidate = |w: &String| {
+        w.eq_ignore_ascii_case("back")
+            || w.eq_ignore_ascii_case("rate")
+            || w.eq_ignore_ascii_case("fortnight")
+            || w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fy"))
+    };
+    if !words.iter().any(candidate) {
+        return words;
+    }
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for w in words {
         let lower = w.to_lowercase();
