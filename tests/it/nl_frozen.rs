@@ -423,8 +423,9 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (40, 3);
 /// with specific counts qualifying the plain one: demo 117 and 18; with
 /// periods, ranks and returns in chat words: demo 121 and 18; with a shared
 /// synonym naming the plainly titled measure: demo 123 and 16; with what is
-/// bought counted in orders: demo 124 and 16.
-const V6_DEMO_FLOOR: (usize, usize) = (124, 16);
+/// bought counted in orders: demo 124 and 16; with keywords reached only
+/// from the word as typed ("tablets" is not "table"): demo 125 and 15.
+const V6_DEMO_FLOOR: (usize, usize) = (125, 15);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 

@@ -233,8 +233,16 @@ impl Reader {
                 // The stem too: "subcatgories" is one letter from the stem
                 // "subcategory", three from the word.
                 .map(|w| {
-                    let d =
-                        edit_distance(&t.text, w, budget).min(edit_distance(&t.stem, w, budget));
+                    // A keyword ("table", "last") is reached from the word as
+                    // typed, never from its stem: "tablets" is not "table".
+                    let keyword = !self.lexicon.vocabulary().contains(w)
+                        && !self.values.vocabulary().contains(w);
+                    let typed = edit_distance(&t.text, w, budget);
+                    let d = if keyword {
+                        typed
+                    } else {
+                        typed.min(edit_distance(&t.stem, w, budget))
+                    };
                     (d, w)
                 })
                 .filter(|(d, _)| *d <= budget)

@@ -330,3 +330,24 @@ fn what_is_bought_is_counted_in_orders() {
     let t = translate(&parser, "which customer bought the most in 2020?");
     assert_eq!(t.query.measures, ["sales.count"], "{:?}", t.query);
 }
+
+#[test]
+fn a_plural_is_never_corrected_into_a_keyword_through_its_stem() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "tablets" is not "table": a word no data holds is asked back, not
+    // dropped into a chart request.
+    assert!(parser
+        .translate(
+            "how are tablets doing? like how many have we sold since january",
+            today()
+        )
+        .is_err());
+    // A member word is still reached through the stem ("subcatgories").
+    let t = translate(&parser, "revenue by subcatgories");
+    assert!(
+        t.query.dimensions[0].ends_with("subcategory"),
+        "{:?}",
+        t.query
+    );
+}
