@@ -121,17 +121,10 @@ pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>,
     // "Q2 of last year": only right after the last period, whose phrase then
     // takes in "of last year" (so "last" is read as nothing else).
     let adjacent = found.len() >= 2 && found[found.len() - 2].end + 1 == last.start;
-    let relative_year = match &last.kind {
-        TimeKind::Range(RangeSpec::Relative(r))
-            if adjacent && last.start > 0 && t[last.start - 1] == "of" =>
-        {
-            match r.as_str() {
-                "this year" => Some(today.year()),
-                "last year" => today.year().checked_sub(1),
-                _ => None,
-            }
-        }
-        _ => None,
+    let relative_year = if adjacent && last.start > 0 && t[last.start - 1] == "of" {
+        relative_year(&last.kind, today)
+    } else {
+        None
     };
     let Some(y) = named_year.or(relative_year) else {
         return;
@@ -164,6 +157,15 @@ pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>,
     }
 }
 
+/// The year "this year" or "last year" names.
+fn relative_year(kind: &TimeKind, today: NaiveDate) -> Option<i32> {
+    match kind {
+        TimeKind::Range(RangeSpec::Relative(r)) if r == "this year" => Some(today.year()),
+        TimeKind::Range(RangeSpec::Relative(r)) if r == "last year" => today.year().checked_sub(1),
+        _ => None,
+    }
+}
+
 /// "the first quarter of last year", "since October of last year", "Q1
 /// this year compared with Q1 last year": a period typed without a year,
 /// right before "(of) this year" or "(of) last year", is in that year; the
@@ -176,13 +178,7 @@ pub(super) fn period_of_a_relative_year(
     let mut k = 1;
     while k < found.len() {
         let (a, b) = (&found[k - 1], &found[k]);
-        let target = match &b.kind {
-            TimeKind::Range(RangeSpec::Relative(r)) if r == "this year" => Some(today.year()),
-            TimeKind::Range(RangeSpec::Relative(r)) if r == "last year" => {
-                today.year().checked_sub(1)
-            }
-            _ => None,
-        };
+        let target = relative_year(&b.kind, today);
         let adjacent = a.end == b.start
             || (a.end + 1 == b.start && matches!(t.get(a.end).copied(), Some("of" | "in")));
         let typed_year = t[a.start..a.end.min(t.len())]

@@ -210,7 +210,7 @@ const BUYING_VERBS: &[&str] = &[
 ];
 
 /// Words that name the rows of a cube ("sales lines", "order records").
-const RECORD_WORDS: &[&str] = &[
+pub(super) const RECORD_WORDS: &[&str] = &[
     "line",
     "lines",
     "row",
@@ -318,13 +318,7 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
     // specific count of its own cube is the noun that count qualifies.
     for pair in figures.windows(2) {
         let (first, second) = (&a.mentions[pair[0]], &a.mentions[pair[1]]);
-        let best = |m: &Mention| {
-            m.candidates
-                .iter()
-                .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
-                .max_by_key(|e| e.score)
-                .map(|e| &catalog.members()[e.member])
-        };
+        let best = |m: &Mention| super::roles::best_measure(catalog, m);
         if let (Some(specific), Some(plain)) = (best(first), best(second)) {
             if first.end == second.start
                 && specific.is_count()

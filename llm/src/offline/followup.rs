@@ -91,14 +91,7 @@ const FOLLOWUP_STARTS: &[&str] = &[
 
 /// Words that make a change additive ("also by status", "units too").
 fn additive(a: &Analysis) -> bool {
-    let t: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
-    t.iter().any(|w| {
-        matches!(
-            *w,
-            "also" | "too" | "add" | "plus" | "additionally" | "include"
-        )
-    }) || t.windows(2).any(|w| w == ["as", "well"])
-        || t.first() == Some(&"and")
+    edits::adds_values(a) || a.tokens.first().is_some_and(|t| t.text == "and")
 }
 
 fn has(a: &Analysis, words: &[&str]) -> bool {

@@ -101,15 +101,7 @@ fn relative_year(t: &[&str], k: usize, today: NaiveDate) -> Option<(i32, usize)>
 /// A day of a month at `i`: "March 15", "15 March", "Mar 15th", with an
 /// optional year; without one, the most recent such day.
 fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
-    let day = |w: &str| {
-        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        let suffix = &w[digits.len()..];
-        let ok = matches!(suffix, "" | "st" | "nd" | "rd" | "th");
-        digits
-            .parse::<u32>()
-            .ok()
-            .filter(|d| ok && (1..=31).contains(d))
-    };
+    let day = day_number;
     let w0 = *t.get(i)?;
     let w1 = t.get(i + 1).copied().unwrap_or("");
     let (m, d) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
@@ -164,6 +156,16 @@ fn week_of_day(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)
         },
         2 + used,
     ))
+}
+
+/// A day of a month as written: "14", "3rd", "21st".
+fn day_number(w: &str) -> Option<u32> {
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let ok = matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th");
+    digits
+        .parse::<u32>()
+        .ok()
+        .filter(|d| ok && (1..=31).contains(d))
 }
 
 /// A half ("h1", "first half") or ISO week ("week 12", "w12") at `i`, with
@@ -300,12 +302,7 @@ fn days_of_one_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, T
         k += 1;
     }
     k += usize::from(t.get(k).copied() == Some("the"));
-    let w = *t.get(k)?;
-    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    if !matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th") {
-        return None;
-    }
-    let first: u32 = digits.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let first = day_number(t.get(k)?)?;
     if !matches!(
         t.get(k + 1).copied(),
         Some("to" | "until" | "till" | "through" | "thru" | "and")

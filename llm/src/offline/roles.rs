@@ -11,7 +11,7 @@ use super::filters::NumericCondition;
 use super::lexicon::Entry;
 use super::parse::{Analysis, Mention, NumericFilter, Role};
 use super::text::{is_skippable, split_identifier};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogMember};
 
 fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
     catalog.members()[e.member].kind == MemberKind::Dimension
@@ -20,11 +20,16 @@ fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
 /// Whether the best measure a mention may mean is a count ("orders",
 /// "customers").
 pub(crate) fn is_count_noun(catalog: &Catalog, m: &Mention) -> bool {
+    best_measure(catalog, m).is_some_and(|member| member.is_count())
+}
+
+/// The best-scored measure a mention may mean.
+pub(crate) fn best_measure<'c>(catalog: &'c Catalog, m: &Mention) -> Option<&'c CatalogMember> {
     m.candidates
         .iter()
         .filter(|e| catalog.members()[e.member].kind == MemberKind::Measure)
         .max_by_key(|e| e.score)
-        .is_some_and(|e| catalog.members()[e.member].is_count())
+        .map(|e| &catalog.members()[e.member])
 }
 
 /// Decides what each mention is for, attaches numeric conditions and

@@ -268,24 +268,9 @@ fn is_time_unit(stem: &str) -> bool {
     )
 }
 
-/// Words a count of things makes redundant ("how many unique buyers").
-const COUNT_WORDS: &[&str] = &[
-    "unique",
-    "distinct",
-    "different",
-    "individual",
-    "separate",
-    "line",
-    "lines",
-    "row",
-    "rows",
-    "record",
-    "records",
-    "entry",
-    "entries",
-    "transaction",
-    "transactions",
-];
+/// Words a count of things makes redundant ("how many unique buyers"), with
+/// the words for rows (`figures::RECORD_WORDS`, "how many sales lines").
+const COUNT_WORDS: &[&str] = &["unique", "distinct", "different", "individual", "separate"];
 
 /// The words that describe a member: its name, title, synonyms and, when
 /// `description`, its description.
@@ -349,7 +334,9 @@ pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation, compared: bool)
                 && !FILLER.contains(&tok.text.as_str())
                 && !is_time_unit(&tok.stem)
                 && !is_share_word(&tok.text)
-                && (!counts || !COUNT_WORDS.contains(&tok.text.as_str()))
+                && (!counts
+                    || !(COUNT_WORDS.contains(&tok.text.as_str())
+                        || super::figures::RECORD_WORDS.contains(&tok.text.as_str())))
                 && (!new_is_counted || tok.text != "new")
                 && !described.iter().any(|d| {
                     // "priced" is the price, "discounted" the discount.
