@@ -429,6 +429,24 @@ const V6_DEMO_FLOOR: (usize, usize) = (125, 15);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
+/// Floors of the held-out set `tests/nl/frozen_v7/`, written on 2026-12-06
+/// by eight new YAML-only authors in new voices (Slack shorthand, a
+/// non-native speaker, operations, marketing, investors, emailed requests,
+/// a newcomer's everyday words, exclusions, unusual relative dates, chart
+/// words). First run (translator at `cc2cde0`, before any change made after
+/// the set was written): demo 76/150 right and 22 wrong-confident,
+/// conformance 39/60 and 4, follow-up turns 28/45 and 8.
+const V7_DEMO_FLOOR: (usize, usize) = (76, 22);
+const V7_CONFORMANCE_FLOOR: (usize, usize) = (39, 4);
+const V7_FOLLOWUP_FLOOR: (usize, usize) = (28, 8);
+
+/// Floors of the tuning set `tests/nl/tuning_v8/`, written on 2026-12-06 in
+/// the voices of v7. First run: demo 87/150 right and 14 wrong-confident,
+/// conformance 41/60 and 4, follow-up turns 27/45 and 12.
+const V8_DEMO_FLOOR: (usize, usize) = (87, 14);
+const V8_CONFORMANCE_FLOOR: (usize, usize) = (41, 4);
+const V8_FOLLOWUP_FLOOR: (usize, usize) = (27, 12);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -519,6 +537,19 @@ async fn second_held_out_set() {
     t.followups.assert_floor("v5 follow-ups", V5_FOLLOWUP_FLOOR);
 }
 
+/// The fourth frozen set (`tests/nl/frozen_v7/`), held out like v2 and v5.
+#[tokio::test]
+async fn third_held_out_set() {
+    let t = measure("frozen_v7", FROZEN_SIZE).await;
+    t.demo.report("v7 demo", false);
+    t.conformance.report("v7 conformance", false);
+    t.followups.report("v7 follow-up turns", false);
+    t.demo.assert_floor("v7 demo", V7_DEMO_FLOOR);
+    t.conformance
+        .assert_floor("v7 conformance", V7_CONFORMANCE_FLOOR);
+    t.followups.assert_floor("v7 follow-ups", V7_FOLLOWUP_FLOOR);
+}
+
 /// The tuning set `tests/nl/tuning_v3/` (see its README), written after v2 by
 /// authors who read only the model YAML and the value lists. The translator
 /// is tuned on it, so its misses are printed and its figures are regression
@@ -573,6 +604,20 @@ async fn third_tuning_set() {
     t.followups.assert_floor("v6 follow-ups", V6_FOLLOWUP_FLOOR);
 }
 
+/// The fourth tuning set `tests/nl/tuning_v8/` (see its README), written in
+/// the voices of the held-out v7 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn fourth_tuning_set() {
+    let t = measure("tuning_v8", FROZEN_SIZE).await;
+    t.demo.report("v8 demo", true);
+    t.conformance.report("v8 conformance", true);
+    t.followups.report("v8 follow-up turns", true);
+    t.demo.assert_floor("v8 demo", V8_DEMO_FLOOR);
+    t.conformance
+        .assert_floor("v8 conformance", V8_CONFORMANCE_FLOOR);
+    t.followups.assert_floor("v8 follow-ups", V8_FOLLOWUP_FLOOR);
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -590,9 +635,11 @@ async fn no_prefix_of_any_set_question_panics() {
         "frozen",
         "frozen_v2",
         "frozen_v5",
+        "frozen_v7",
         "tuning_v3",
         "tuning_v4",
         "tuning_v6",
+        "tuning_v8",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
