@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use strata_engine::Engine;
-use strata_llm::offline::OfflineParser;
+use strata_llm::offline::{self, OfflineParser};
 use strata_llm::prompt::Example;
 use strata_llm::{Catalog, Clarification, LlmError, Translation};
 use strata_schema::MemberKind;
@@ -96,7 +96,7 @@ impl Analyst {
                 _ => {
                     self.translate(
                         scope.engine(),
-                        &catalog,
+                        &OfflineParser::with_index(&catalog, &entry.parser_index),
                         read_as,
                         previous.as_ref(),
                         &pairs,
@@ -232,11 +232,11 @@ impl Analyst {
         Ok(pairs)
     }
 
-    /// The question (or follow-up) as a query over `catalog`.
+    /// The question (or follow-up) as a query over the parser's catalog.
     async fn translate(
         &self,
         engine: &Engine,
-        catalog: &Catalog,
+        parser: &OfflineParser<'_>,
         question: &str,
         previous: Option<&Translation>,
         pairs: &[ApprovedPair],
@@ -251,7 +251,14 @@ impl Analyst {
                 })
                 .collect();
             return llm
-                .translate_with_examples(engine, catalog, question, previous, &examples, today)
+                .translate_with_examples(
+                    engine,
+                    parser.catalog(),
+                    question,
+                    previous,
+                    &examples,
+                    today,
+                )
                 .await
                 .map(|t| (t, None));
         }
@@ -265,7 +272,6 @@ impl Analyst {
             };
             return Ok((translation, Some(pair.question.clone())));
         }
-        let parser = OfflineParser::for_model(catalog, engine.model());
         match previous {
             Some(p) => parser.refine(p, question, today),
             None => parser.translate(question, today),
@@ -364,7 +370,7 @@ fn outside(catalog: &Catalog, translation: &Translation, members: &[String]) -> 
         message: format!(
             "The question was translated into a query naming members you may not use ({}). {}",
             members.join(", "),
-            OfflineParser::new(catalog).suggestions()
+            offline::suggestions(catalog)
         ),
         translation: None,
         clarification: None,
@@ -386,7 +392,7 @@ fn not_runnable(error: &AnalystError, translation: Translation) -> Refused {
 
 /// Why a translator gave up, as a refusal that says what exists.
 fn refusal(catalog: &Catalog, e: LlmError) -> Refused {
-    let suggestions = OfflineParser::new(catalog).suggestions();
+    let suggestions = offline::suggestions(catalog);
     let (reason, message) = match e {
         LlmError::NotUnderstood(m) if m.contains("You can ask about") => {
             (RefusalReason::NotUnderstood, m)

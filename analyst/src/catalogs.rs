@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use strata_engine::{AccessGrant, CacheMode};
-use strata_llm::offline::{sample_candidates, sample_query, sample_values};
+use strata_llm::offline::{sample_candidates, sample_query, sample_values, ParserIndex};
 use strata_llm::Catalog;
 use strata_schema::SemanticModel;
 use tokio::task::JoinSet;
@@ -33,6 +33,9 @@ pub struct CatalogEntry {
     pub model: Arc<SemanticModel>,
     /// The catalog as a document (what a schema browser shows).
     pub schema: SchemaDocument,
+    /// The offline parser's index of `catalog` and the model's joins, built
+    /// once here rather than for every question.
+    pub parser_index: ParserIndex,
 }
 
 /// Catalogs by tenant and groups, with a TTL.
@@ -86,7 +89,9 @@ impl CatalogCache {
             tracing::debug!(filled, ?tenant, "catalog sample values read");
         }
         let schema = SchemaDocument::new(&catalog, tenant, self.ttl);
+        let parser_index = ParserIndex::for_model(&catalog, &model);
         let entry = Arc::new(CatalogEntry {
+            parser_index,
             catalog,
             grant: scope.grant().cloned().unwrap_or_default(),
             model: model.clone(),

@@ -7,7 +7,7 @@ use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_schema::MemberKind;
 
 use super::cues::Direction;
-use super::parse::{Analysis, Role};
+use super::parse::{negated_at, Analysis, Role};
 use super::resolve::{effective, pick_time, resolve, Resolution};
 use super::text::format_number;
 use super::time::RangeSpec;
@@ -151,6 +151,13 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
         };
         let cm = &members[member];
         match roles[slot] {
+            // "everything that isn't premium": a segment cannot be negated,
+            // and the segment itself would answer the opposite question.
+            Role::Measure | Role::SortKey
+                if cm.kind == MemberKind::Segment && negated_at(&a.tokens, m.start) =>
+            {
+                out.unresolved.push(m.text.clone())
+            }
             Role::Measure | Role::SortKey if cm.kind == MemberKind::Segment => {
                 push_unique(&mut out.segments, member)
             }

@@ -76,8 +76,13 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
-            // "stacked bar of revenue per region".
-            let stacked = i > 0 && t[i - 1] == "stacked";
+            // "stacked bar of revenue per region", "horizontal bars:",
+            // "side-by-side columns".
+            let stacked = i > 0
+                && matches!(
+                    t[i - 1],
+                    "stacked" | "horizontal" | "vertical" | "clustered" | "grouped" | "side"
+                );
             if stacked && matches!(chart, ChartType::Bar | ChartType::Area) {
                 return Some(ChartCue {
                     start: lead(i - 1),

@@ -9,7 +9,8 @@ use super::time::{period_start, relative, year, RangeSpec, TimeFinding, TimeKind
 
 /// "revenue YoY", "orders MoM": the current period against the one before
 /// (with a range already named, that range against the same range a period
-/// earlier).
+/// earlier; with a range of several such periods, the range period by
+/// period).
 pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
     let Some((at, unit)) = t.iter().enumerate().find_map(|(i, w)| {
         let unit = match *w {
@@ -33,6 +34,24 @@ pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
             _ => None,
         })
         .collect();
+    // "orders MoM this year": a range of several such periods is read
+    // period by period, a series, not one range against another.
+    let unit_days = match unit {
+        "year" => 365,
+        "quarter" => 91,
+        "month" => 30,
+        _ => 7,
+    };
+    if let [range] = ranges.as_slice() {
+        if range.approx_days() >= 2 * unit_days {
+            found.push(TimeFinding {
+                start: at,
+                end: at + 1,
+                kind: TimeKind::Granularity(unit),
+            });
+            return;
+        }
+    }
     let earlier = match ranges.as_slice() {
         [] => {
             found.push(TimeFinding {
@@ -136,13 +155,26 @@ pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>,
     if !within_a_year {
         return;
     }
+    let in_year = |f: &TimeFinding| match &f.kind {
+        TimeKind::Range(RangeSpec::Absolute(a, b)) => Some((a.with_year(y)?, b.with_year(y)?)),
+        _ => None,
+    };
+    // "Q1 vs Q4 of last year", "January vs December 2025": a period right
+    // after the year's last one is compared with the period before it; it
+    // stays where it is.
+    let follows_the_last = |f: &TimeFinding| {
+        let last_end = earlier.last().and_then(in_year).map(|(_, b)| b);
+        matches!(&f.kind, TimeKind::Range(RangeSpec::Absolute(a, _))
+            if last_end.and_then(|e| e.succ_opt()) == Some(*a))
+    };
     let moved: Option<Vec<TimeKind>> = earlier
         .iter()
-        .map(|f| match &f.kind {
-            TimeKind::Range(RangeSpec::Absolute(a, b)) => Some(TimeKind::Range(
-                RangeSpec::Absolute(a.with_year(y)?, b.with_year(y)?),
-            )),
-            _ => None,
+        .enumerate()
+        .map(|(i, f)| {
+            if i == 0 && earlier.len() == 2 && follows_the_last(f) {
+                return Some(f.kind.clone());
+            }
+            in_year(f).map(|(a, b)| TimeKind::Range(RangeSpec::Absolute(a, b)))
         })
         .collect();
     if let Some(moved) = moved {

@@ -283,6 +283,9 @@ pub fn is_negation(word: &str) -> bool {
         word,
         "excluding"
             | "exclude"
+            | "besides"
+            | "outside"
+            | "ignoring"
             | "except"
             | "not"
             | "without"

@@ -281,6 +281,24 @@ fn joins_figures(t: &Token) -> bool {
 /// figure of its own. Figures next to each other ("revenue, orders") are
 /// joined by the comma the tokens dropped.
 pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
+    // "orders that had an Accessories item", "a Home product": the noun of
+    // a value with an article names what the value is, not a figure.
+    let several = a
+        .mentions
+        .iter()
+        .filter(|m| m.role == Role::Measure)
+        .count()
+        > 1;
+    for m in a.mentions.iter_mut() {
+        let of_value = a.values.iter().any(|v| {
+            v.end == m.start
+                && v.start > 0
+                && matches!(a.tokens[v.start - 1].text.as_str(), "a" | "an")
+        });
+        if several && of_value && m.role == Role::Measure && m.end - m.start == 1 {
+            m.absorbed = true;
+        }
+    }
     let figures: Vec<usize> = (0..a.mentions.len())
         .filter(|&j| {
             let m = &a.mentions[j];
@@ -306,11 +324,29 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
         let between = &a.tokens[first.end.min(second.start)..second.start];
         between.is_empty() || between.iter().any(joins_figures)
     };
+    // "how many orders customers in Germany placed": a count noun that is
+    // the subject of the verb after it says whose figure the one before is.
+    let agent = |m: &Mention| {
+        (m.end..(m.end + 4).min(a.tokens.len())).any(|p| {
+            matches!(
+                a.tokens[p].text.as_str(),
+                "placed" | "made" | "bought" | "ordered" | "purchased" | "paid"
+            )
+        })
+    };
     let mut unjoined: Vec<usize> = Vec::new();
     for (k, &j) in figures.iter().enumerate() {
         let before = k > 0 && joined(figures[k - 1], j);
         let after = k + 1 < figures.len() && joined(j, figures[k + 1]);
-        if !before && !after && super::roles::is_count_noun(catalog, &a.mentions[j]) {
+        let is_count = super::roles::is_count_noun(catalog, &a.mentions[j]);
+        let joined_by_word = k > 0 && {
+            let (first, second) = (&a.mentions[figures[k - 1]], &a.mentions[j]);
+            a.tokens[first.end.min(second.start)..second.start]
+                .iter()
+                .any(joins_figures)
+        };
+        if is_count && ((!before && !after) || (k > 0 && !joined_by_word && agent(&a.mentions[j])))
+        {
             unjoined.push(j);
         }
     }

@@ -139,6 +139,17 @@ impl ValueIndex {
                 }
             }
         }
+        // "US customers": a code ("US") that is also the initials of a name
+        // ("United States") is read as the name, which views also carry.
+        let code = |v: &str| v.chars().count() <= 3 && v.chars().all(|c| c.is_ascii_uppercase());
+        if best
+            .as_ref()
+            .is_some_and(|b| b.len == 1 && b.hits.iter().all(|(_, v)| code(v)))
+        {
+            if let Some(named) = self.initialism_at(first) {
+                return Some(named);
+            }
+        }
         best
     }
 
@@ -178,7 +189,7 @@ impl ValueIndex {
     fn demonym_at(&self, token: &Token) -> Option<ValueMatch> {
         const SUFFIXES: &[&str] = &["ean", "ian", "an", "ese", "ish"];
         let word = token.text.as_str();
-        if let Some((_, country)) = IRREGULAR_DEMONYMS.iter().find(|(d, _)| *d == word) {
+        if let Some((_, country)) = OTHER_NAMES.iter().find(|(d, _)| *d == word) {
             let words = tokenize(country);
             let first = words.first()?;
             let entries: Vec<usize> = self
@@ -221,9 +232,16 @@ impl ValueIndex {
     }
 }
 
-/// Demonyms no suffix rule reaches ("French" is France, "Dutch" the
-/// Netherlands).
-const IRREGULAR_DEMONYMS: &[(&str, &str)] = &[
+/// Words that name a value without spelling it: demonyms no suffix rule
+/// reaches ("French" is France, "Dutch" the Netherlands) and everyday names
+/// of channels ("the app" is mobile). Used only where no value starts with
+/// the word, and only for a value the data has.
+const OTHER_NAMES: &[(&str, &str)] = &[
+    // Everyday names of sales channels.
+    ("app", "mobile"),
+    ("apps", "mobile"),
+    ("website", "web"),
+    ("webshop", "web"),
     ("french", "France"),
     ("dutch", "Netherlands"),
     ("swiss", "Switzerland"),

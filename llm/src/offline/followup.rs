@@ -120,6 +120,8 @@ pub fn refine(
     today: NaiveDate,
 ) -> Result<Translation, LlmError> {
     let catalog = parser.catalog();
+    let asked = parser.reader().request(text, today);
+    let text: &str = &asked;
     let mut a = parser.reader().analyze(catalog, text, today);
     let narrowing = a.tokens.first().is_some_and(|t| {
         matches!(

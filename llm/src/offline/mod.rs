@@ -50,8 +50,10 @@ mod followup;
 mod followup_edits;
 pub(crate) mod guard;
 mod identified;
+mod index;
 mod joins;
 mod largest;
+mod letter;
 mod lexicon;
 mod listing;
 mod parse;
@@ -68,6 +70,8 @@ mod text_match;
 mod time;
 mod unplaced;
 
+use std::borrow::Cow;
+
 use strata_schema::{MemberKind, SemanticModel};
 
 use crate::catalog::Catalog;
@@ -75,6 +79,7 @@ use crate::error::LlmError;
 use crate::translation::Translation;
 
 pub use chrono::NaiveDate;
+pub use index::ParserIndex;
 pub use joins::JoinHints;
 pub use samples::{load_sample_values, sample_candidates, sample_query, sample_values};
 
@@ -82,8 +87,7 @@ pub use samples::{load_sample_values, sample_candidates, sample_query, sample_va
 #[derive(Debug, Clone)]
 pub struct OfflineParser<'a> {
     catalog: &'a Catalog,
-    reader: parse::Reader,
-    joins: Option<JoinHints>,
+    index: Cow<'a, ParserIndex>,
 }
 
 impl<'a> OfflineParser<'a> {
@@ -92,20 +96,41 @@ impl<'a> OfflineParser<'a> {
     pub fn new(catalog: &'a Catalog) -> OfflineParser<'a> {
         OfflineParser {
             catalog,
-            reader: parse::Reader::new(catalog),
-            joins: None,
+            index: Cow::Owned(ParserIndex::new(catalog)),
         }
     }
 
     /// A parser that also knows which cubes of `model` join, so it never
     /// combines cubes the engine could not plan together.
     pub fn for_model(catalog: &'a Catalog, model: &SemanticModel) -> OfflineParser<'a> {
-        OfflineParser::new(catalog).with_joins(JoinHints::from_model(model))
+        OfflineParser {
+            catalog,
+            index: Cow::Owned(ParserIndex::for_model(catalog, model)),
+        }
+    }
+
+    /// A parser reading with an index built earlier from this catalog, so
+    /// nothing is indexed per question. An index built from other members or
+    /// values is not used: the parser then indexes the catalog itself.
+    pub fn with_index(catalog: &'a Catalog, index: &'a ParserIndex) -> OfflineParser<'a> {
+        if index.fits(catalog) {
+            return OfflineParser {
+                catalog,
+                index: Cow::Borrowed(index),
+            };
+        }
+        tracing::debug!("the catalog changed since its parser index was built");
+        let mut owned = ParserIndex::new(catalog);
+        owned.joins = index.joins.clone();
+        OfflineParser {
+            catalog,
+            index: Cow::Owned(owned),
+        }
     }
 
     /// Sets the join knowledge.
     pub fn with_joins(mut self, joins: JoinHints) -> OfflineParser<'a> {
-        self.joins = Some(joins);
+        self.index.to_mut().joins = Some(joins);
         self
     }
 
@@ -116,7 +141,7 @@ impl<'a> OfflineParser<'a> {
 
     /// The join knowledge, if any.
     pub fn joins(&self) -> Option<&JoinHints> {
-        self.joins.as_ref()
+        self.index.joins.as_ref()
     }
 
     /// Full name of a member by catalog index.
@@ -134,13 +159,16 @@ impl<'a> OfflineParser<'a> {
     /// the catalog knows, asks to group by something unknown, or asks for a
     /// forecast.
     pub fn translate(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
-        if let Some(why) = guard::refusal(question) {
+        // "Hi Sam, … I need revenue by channel … Thanks, Maria": the request.
+        let asked = self.index.reader.request(question, today);
+        if let Some(why) = guard::refusal(question).or_else(|| guard::refusal(&asked)) {
             return Err(LlmError::NotUnderstood(format!(
                 "{why} {}",
                 self.suggestions()
             )));
         }
-        let analysis = self.reader.analyze(self.catalog, question, today);
+        let question: &str = &asked;
+        let analysis = self.index.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
         identified::apply(self, &analysis, &mut translation);
@@ -232,57 +260,12 @@ impl<'a> OfflineParser<'a> {
     }
 
     pub(crate) fn reader(&self) -> &parse::Reader {
-        &self.reader
+        &self.index.reader
     }
 
-    /// "You can ask about …": some measures and dimensions of the catalog,
-    /// taken in turn from the owners with the most members (money measures
-    /// first), so that the main facts show up rather than lookup tables.
+    /// "You can ask about …"; see [`suggestions`].
     pub fn suggestions(&self) -> String {
-        let pick = |kind: MemberKind| -> Vec<String> {
-            let eligible = |m: &&crate::catalog::CatalogMember| {
-                m.kind == kind
-                    && !m.primary_key
-                    && m.format.as_deref() != Some("id")
-                    && (kind == MemberKind::Measure || m.data_type == "string")
-            };
-            let mut owners: Vec<(&str, Vec<&crate::catalog::CatalogMember>)> = Vec::new();
-            for m in self.catalog.members().iter().filter(eligible) {
-                match owners.iter_mut().find(|(o, _)| *o == m.owner) {
-                    Some((_, list)) => list.push(m),
-                    None => owners.push((m.owner.as_str(), vec![m])),
-                }
-            }
-            owners.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
-            for (_, list) in owners.iter_mut() {
-                list.sort_by_key(|m| m.format.as_deref() != Some("currency"));
-            }
-            let mut seen: Vec<String> = Vec::new();
-            let longest = owners.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
-            'outer: for round in 0..longest {
-                for (_, list) in &owners {
-                    if let Some(m) = list.get(round) {
-                        if !seen.contains(&m.title) {
-                            seen.push(m.title.clone());
-                        }
-                        if seen.len() == 8 {
-                            break 'outer;
-                        }
-                    }
-                }
-            }
-            seen
-        };
-        let measures = pick(MemberKind::Measure);
-        let dimensions = pick(MemberKind::Dimension);
-        if measures.is_empty() && dimensions.is_empty() {
-            return "The model has no members you may query.".into();
-        }
-        format!(
-            "You can ask about {} — by {}.",
-            measures.join(", "),
-            dimensions.join(", ")
-        )
+        suggestions(self.catalog)
     }
 
     /// A [`LlmError::NotUnderstood`] naming the words and what exists.
@@ -294,6 +277,56 @@ impl<'a> OfflineParser<'a> {
             self.suggestions()
         ))
     }
+}
+
+/// "You can ask about …": some measures and dimensions of the catalog,
+/// taken in turn from the owners with the most members (money measures
+/// first), so that the main facts show up rather than lookup tables.
+pub fn suggestions(catalog: &Catalog) -> String {
+    let pick = |kind: MemberKind| -> Vec<String> {
+        let eligible = |m: &&crate::catalog::CatalogMember| {
+            m.kind == kind
+                && !m.primary_key
+                && m.format.as_deref() != Some("id")
+                && (kind == MemberKind::Measure || m.data_type == "string")
+        };
+        let mut owners: Vec<(&str, Vec<&crate::catalog::CatalogMember>)> = Vec::new();
+        for m in catalog.members().iter().filter(eligible) {
+            match owners.iter_mut().find(|(o, _)| *o == m.owner) {
+                Some((_, list)) => list.push(m),
+                None => owners.push((m.owner.as_str(), vec![m])),
+            }
+        }
+        owners.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
+        for (_, list) in owners.iter_mut() {
+            list.sort_by_key(|m| m.format.as_deref() != Some("currency"));
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let longest = owners.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+        'outer: for round in 0..longest {
+            for (_, list) in &owners {
+                if let Some(m) = list.get(round) {
+                    if !seen.contains(&m.title) {
+                        seen.push(m.title.clone());
+                    }
+                    if seen.len() == 8 {
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        seen
+    };
+    let measures = pick(MemberKind::Measure);
+    let dimensions = pick(MemberKind::Dimension);
+    if measures.is_empty() && dimensions.is_empty() {
+        return "The model has no members you may query.".into();
+    }
+    format!(
+        "You can ask about {} — by {}.",
+        measures.join(", "),
+        dimensions.join(", ")
+    )
 }
 
 /// Translates a question with a parser that knows only the catalog; see
@@ -324,6 +357,8 @@ mod context_tests;
 mod fixtures;
 #[cfg(test)]
 mod followup_tests;
+#[cfg(test)]
+mod letter_tests;
 #[cfg(test)]
 mod phrasing_tests;
 #[cfg(test)]

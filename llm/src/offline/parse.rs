@@ -183,6 +183,19 @@ const NEGATION_BRIDGES: &[&str] = &[
     "incl",
 ];
 
+/// Whether the words before token `i` negate it: "excluding web", "orders
+/// not paid by gift card", "everything that isn't premium" (a negation may
+/// stand a connecting verb or preposition away).
+pub(super) fn negated_at(tokens: &[Token], i: usize) -> bool {
+    (0..i.min(tokens.len()))
+        .rev()
+        .find(|&k| {
+            let w = tokens[k].text.as_str();
+            !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
+        })
+        .is_some_and(|k| cues::is_negation(&tokens[k].text))
+}
+
 /// Reads questions against one catalog.
 #[derive(Debug, Clone)]
 pub struct Reader {
@@ -255,6 +268,17 @@ impl Reader {
                 t.correct_to(&w);
             }
         }
+    }
+
+    /// The sentences of a letter that ask (see [`super::letter`]).
+    pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> std::borrow::Cow<'t, str> {
+        let knows = |w: &str| {
+            !is_stopword(w)
+                && (self.lexicon.vocabulary().contains(w)
+                    || self.values.vocabulary().contains(w)
+                    || self.lexicon.vocabulary().contains(&super::text::stem(w)))
+        };
+        super::letter::request(text, &knows, today)
     }
 
     /// Reads a question.
@@ -362,6 +386,9 @@ impl Reader {
         self.split_value_nouns(catalog, &mut a);
         super::figures::absorb_measure_verbs(catalog, &mut a);
         super::figures::absorb_unjoined_counts(catalog, &mut a);
+        // A count absorbed just now ("orders placed by business customers")
+        // still brings its value.
+        self.split_value_nouns(catalog, &mut a);
 
         for (i, t) in a.tokens.iter().enumerate() {
             if used[i]
@@ -413,12 +440,19 @@ impl Reader {
                 continue;
             }
             let absorbed = m.absorbed;
-            let other = a.mentions.iter().enumerate().any(|(k, o)| {
-                k != j
-                    && o.role == Role::Measure
-                    && o.candidates.iter().any(is_measure)
-                    && !best_measure_is_count(o)
-            });
+            // "what share of orders placed by business customers get
+            // cancelled": the figure is a rate, read later.
+            let rate_asked = a
+                .tokens
+                .iter()
+                .any(|t| super::rates::is_share_word(&t.text));
+            let other = rate_asked
+                || a.mentions.iter().enumerate().any(|(k, o)| {
+                    k != j
+                        && o.role == Role::Measure
+                        && o.candidates.iter().any(is_measure)
+                        && !best_measure_is_count(o)
+                });
             let Some(v) = self.values.match_at(&a.tokens, m.start) else {
                 continue;
             };
@@ -506,13 +540,7 @@ impl Reader {
             if let (true, Some(v)) = (value_wins, value) {
                 // "excluding web", "orders not paid by gift card": the
                 // negation may stand a connecting verb or preposition away.
-                let negate = (0..i)
-                    .rev()
-                    .find(|&k| {
-                        let w = tokens[k].text.as_str();
-                        !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
-                    })
-                    .is_some_and(|k| cues::is_negation(&tokens[k].text));
+                let negate = negated_at(tokens, i);
                 // "excluding cancelled and returned": the negation reaches
                 // every value of the list.
                 let listed_after_negated = a.values.last().is_some_and(|prev| {

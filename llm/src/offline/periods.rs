@@ -316,13 +316,20 @@ fn days_of_one_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, T
     (start <= last.start).then_some((j + used - i, range(start, last.end)))
 }
 
-/// "so far this year", "this month so far": to today.
+/// "so far this year", "this month so far", "this year until now", "this
+/// quarter to date": to today.
 fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
-    let w: Vec<&str> = (0..4)
+    let w: Vec<&str> = (0..5)
         .map(|k| t.get(i + k).copied().unwrap_or(""))
         .collect();
     match w.as_slice() {
-        ["so", "far", "this", u, ..] | ["this" | "current", u, "so", "far"] => {
+        ["this" | "current", u, "up", "to" | "until" | "till", "now"] => {
+            Some((5, time::to_date(today, time::unit(u)?)?))
+        }
+        ["so", "far", "this", u, ..]
+        | ["this" | "current", u, "so", "far", ..]
+        | ["this" | "current", u, "until" | "till" | "til", "now", ..]
+        | ["this" | "current", u, "to", "date", ..] => {
             Some((4, time::to_date(today, time::unit(u)?)?))
         }
         // "2026 so far": the current year to today.
@@ -460,8 +467,14 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
 /// "January and February 2025", "Q1 vs Q2 2024", "January to March 2025":
 /// periods sharing the year named last.
 fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<TimeFinding>> {
-    // "between A and B", "from A to B": a span whatever joins them.
-    let between = matches!(t.get(i).copied(), Some("between" | "from"));
+    // "between A and B", "from A to B": a span whatever joins them; but
+    // "compare between April and May" names two periods.
+    let compared = i > 0
+        && matches!(
+            t[i - 1],
+            "compare" | "compared" | "comparing" | "comparison" | "difference"
+        );
+    let between = matches!(t.get(i).copied(), Some("between" | "from")) && !compared;
     let k = if between { i + 1 } else { i + lead_in(t, i) };
     let (first, used) = period(t, k, today)?;
     let mut items = vec![(i, k + used, first)];

@@ -17,6 +17,11 @@ use crate::translation::Translation;
 
 /// Words asking for a share, percentage or rate (after canonical spelling:
 /// `%` and `pct` read as "percent").
+/// Whether a word asks for a share, percentage or rate.
+pub(super) fn is_share_word(word: &str) -> bool {
+    SHARE_WORDS.contains(&word)
+}
+
 const SHARE_WORDS: &[&str] = &[
     "share",
     "shares",

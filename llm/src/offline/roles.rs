@@ -51,11 +51,18 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             k -= 1;
             let w = text(k);
             if cues::is_group_marker(w) {
-                // "ordered by a business customer": who did it, not a split.
+                // "ordered by a business customer", "orders placed by
+                // business customers": who did it, not a split.
                 let article = tokens
                     .get(k + 1)
                     .is_some_and(|t| matches!(t.text.as_str(), "a" | "an"));
-                group = !(w == "by" && article);
+                let agent = k > 0
+                    && matches!(
+                        text(k - 1),
+                        "placed" | "made" | "bought" | "ordered" | "paid" | "purchased"
+                    )
+                    && !has_dim;
+                group = !(w == "by" && (article || agent));
                 break;
             }
             if is_skippable(w) || matches!(w, "and" | "or" | "then") {

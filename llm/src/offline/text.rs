@@ -167,11 +167,15 @@ fn join_sign_ups(words: Vec<String>) -> Vec<String> {
 }
 
 /// Phrases that are one word to the rest of the reader: "sent back" is
-/// returned, "run rate" one thing (not a rate the model has), "FY2025" a
-/// year, a fortnight 14 days.
+/// returned, "run rate" one thing (not a rate the model has), "apart from"
+/// and "leaving out" are "excluding", "FY2025" a year, a fortnight 14 days.
 fn join_phrases(words: Vec<String>) -> Vec<String> {
     let candidate = |w: &String| {
         w.eq_ignore_ascii_case("back")
+            || w.eq_ignore_ascii_case("from")
+            || w.eq_ignore_ascii_case("out")
+            || w.eq_ignore_ascii_case("in")
+            || w.eq_ignore_ascii_case("year")
             || w.eq_ignore_ascii_case("rate")
             || w.eq_ignore_ascii_case("fortnight")
             || w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fy"))
@@ -187,11 +191,24 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             // Not "came back": customers who came back are returning ones.
             (Some("sent" | "sending"), "back") => Some("returned"),
             (Some("run"), "rate") => Some("runrate"),
+            // "what did the marketplace bring in": money earned.
+            (Some("bring" | "brings" | "bringing" | "brought"), "in") => Some("earned"),
+            // "apart from credit cards", "leaving out Voltix": a negation.
+            (Some("apart" | "aside"), "from") | (Some("leaving" | "leave"), "out") => {
+                Some("excluding")
+            }
             _ => None,
         };
         if let Some(j) = joined {
             if let Some(last) = out.last_mut() {
                 *last = j.to_owned();
+            }
+            continue;
+        }
+        // "in year 2025": the year.
+        if prev.as_deref() == Some("year") && lower.len() == 4 && lower.parse::<u16>().is_ok() {
+            if let Some(last) = out.last_mut() {
+                *last = w;
             }
             continue;
         }
@@ -303,6 +320,8 @@ pub fn canonical(word: &str) -> &str {
         "rev" => "revenue",
         "yr" | "yrs" => "year",
         "cust" => "customer",
+        "custs" => "customers",
+        "ppl" | "peeps" => "people",
         "versus" | "v" => "vs",
         "qtr" | "q" => "quarter",
         "mo" | "mos" | "mths" => "month",
@@ -464,6 +483,13 @@ pub fn is_stopword(word: &str) -> bool {
         "our",
         "out",
         "overall",
+        "everywhere",
+        "everything",
+        "asking",
+        "asked",
+        "wondering",
+        "draw",
+        "showing",
         "please",
         "live",
         "lives",

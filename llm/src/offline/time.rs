@@ -403,6 +403,29 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let w1 = t.get(i + 1).copied().unwrap_or("");
     let w2 = t.get(i + 2).copied().unwrap_or("");
     let w3 = t.get(i + 3).copied().unwrap_or("");
+    // "the day before yesterday".
+    if (w, w1, w2) == ("day", "before", "yesterday") {
+        let day = today.checked_sub_signed(Duration::days(2))?;
+        return Some((3, TimeKind::Range(RangeSpec::Absolute(day, day))));
+    }
+    // "last weekend", "the weekend just gone", "over the weekend": the last
+    // Saturday and Sunday before today.
+    let weekend_at = match (w, w1) {
+        ("last" | "past" | "previous", "weekend") => Some(1),
+        ("weekend", _) => Some(0),
+        _ => None,
+    };
+    if let Some(k) = weekend_at {
+        let gone =
+            usize::from(t.get(i + k + 1) == Some(&"just") && t.get(i + k + 2) == Some(&"gone")) * 2;
+        let back = i64::from(today.weekday().num_days_from_monday()) + 1;
+        let sunday = today.checked_sub_signed(Duration::days(back))?;
+        let saturday = sunday.checked_sub_signed(Duration::days(1))?;
+        return Some((
+            k + 1 + gone,
+            TimeKind::Range(RangeSpec::Absolute(saturday, sunday)),
+        ));
+    }
     match w {
         "today" | "yesterday" | "tomorrow" => {
             return Some((1, TimeKind::Range(RangeSpec::Relative(w.to_owned()))))
@@ -515,8 +538,15 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
             }
         }
     }
-    // "between March and May 2024", "from 2023-01-01 to 2023-06-30".
-    if matches!(w, "between" | "from") {
+    // "between March and May 2024", "from 2023-01-01 to 2023-06-30"; but
+    // "compare between April and May" names two periods.
+    let compared_between = w == "between"
+        && i > 0
+        && matches!(
+            t[i - 1],
+            "compare" | "compared" | "comparing" | "comparison" | "difference"
+        );
+    if matches!(w, "between" | "from") && !compared_between {
         if let Some((a, used_a)) = point(t, i + 1, today) {
             let j = i + 1 + used_a;
             if matches!(

@@ -1,0 +1,532 @@
+//! A question sent as a letter: "Hi Sam, hope you're well! For Friday's
+//! board pack I need net revenue by channel for last quarter. Could you pull
+//! that together? Thanks, Maria". The request is one sentence; the greeting,
+//! the pleasantries, the occasion ("for the board pack", "the supplier
+//! meeting is tomorrow and") and the sign-off are not part of the question,
+//! and their names and dates must not become filters.
+//!
+//! [`request`] keeps the sentences that ask. What it drops never holds a word
+//! of the model: a sentence naming a member or a value is kept, except the
+//! writer's note about themselves ("I just joined category management").
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use super::text::{tokenize, words};
+use super::{chart_cues, time};
+
+/// Words that open a letter; a name or "team" may follow up to a comma.
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "dear",
+    "greetings",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "morning",
+];
+
+/// Words that close a letter ("Thanks, Maria", "Best wishes, Paul").
+const CLOSINGS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "many thanks",
+    "thx",
+    "cheers",
+    "regards",
+    "kind regards",
+    "best regards",
+    "warm regards",
+    "best wishes",
+    "best",
+    "all the best",
+    "much appreciated",
+    "appreciate it",
+];
+
+/// Sentences of courtesy: "hope you're well", "thanks again for the
+/// dashboard", "quick one for the planning:", "one more ask:".
+const PLEASANTRIES: &[&str] = &[
+    "hope",
+    "hoping",
+    "thanks again",
+    "thank you again",
+    "thanks for",
+    "thank you for",
+    "quick one",
+    "quick question",
+    "quick favour",
+    "quick favor",
+    "quick ask",
+    "one more ask",
+    "one more thing",
+    "one more question",
+    "sorry to bother",
+    "sorry for",
+];
+
+/// The writer speaking of themselves ("I just joined category management",
+/// "I'm putting together the ops review").
+const SELF_NOTES: &[&str] = &[
+    "i just",
+    "im",
+    "i am",
+    "ive",
+    "i have",
+    "we are",
+    "i work",
+    "i started",
+];
+
+/// Where the ask itself starts inside a sentence.
+const REQUEST_LEADS: &[&str] = &[
+    "could you",
+    "can you",
+    "would you",
+    "could u",
+    "can u",
+    "i need",
+    "we need",
+    "id like",
+    "i would like",
+    "i want",
+    "we want",
+    "would like to know",
+    "would like",
+    "wants to know",
+    "want to know",
+    "is asking",
+    "are asking",
+    "please",
+];
+
+/// Words that make a sentence with no member of its own a question about the
+/// others: "Which one grew the most?", "And by week?".
+const ASKING: &[&str] = &[
+    "which",
+    "what",
+    "who",
+    "how",
+    "when",
+    "where",
+    "most",
+    "least",
+    "top",
+    "best",
+    "worst",
+    "more",
+    "less",
+    "fewer",
+    "highest",
+    "lowest",
+    "biggest",
+    "smallest",
+    "by",
+    "per",
+    "each",
+    "every",
+    "only",
+    "excluding",
+    "except",
+    "without",
+    "grew",
+    "growth",
+    "trend",
+    "compare",
+    "compared",
+    "vs",
+    "versus",
+    "split",
+    "breakdown",
+    "weekly",
+    "monthly",
+    "daily",
+    "show",
+    "list",
+    "line",
+    "lines",
+    "row",
+    "rows",
+    "record",
+    "records",
+    "detail",
+    "details",
+];
+
+/// Nouns of the occasion of a request, not of its subject: "for Friday's
+/// board pack", "ahead of the DACH sync", "our CFO is asking".
+const OCCASIONS: &[&str] = &[
+    "meeting",
+    "meetings",
+    "call",
+    "calls",
+    "deck",
+    "pack",
+    "review",
+    "sync",
+    "workshop",
+    "standup",
+    "presentation",
+    "slides",
+    "slide",
+    "board",
+    "office",
+    "boss",
+    "manager",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "vp",
+    "director",
+    "finance",
+    "investors",
+    "investor",
+    "client",
+    "partner",
+    "supplier",
+    "planning",
+    "audit",
+    "ledger",
+    "email",
+    "memo",
+    "team",
+];
+
+/// A sentence of the text: its words (lowercase) and where it lies.
+struct Sentence<'t> {
+    text: &'t str,
+    words: Vec<String>,
+}
+
+impl Sentence<'_> {
+    fn starts_with(&self, phrase: &str) -> bool {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        self.words.len() >= p.len() && self.words.iter().zip(&p).all(|(w, p)| w == p)
+    }
+
+    fn starts_with_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.starts_with(p))
+    }
+}
+
+/// The sentences of `text` that ask, joined; `text` itself when it is not a
+/// letter. `knows` says whether a lowercase word names something of the
+/// model (a member or a value).
+pub(super) fn request<'t>(
+    text: &'t str,
+    knows: &dyn Fn(&str) -> bool,
+    today: NaiveDate,
+) -> Cow<'t, str> {
+    let body = without_greeting(text);
+    let mut sentences = split(body);
+    drop_closing(&mut sentences);
+    let names_model = |s: &Sentence<'_>| s.words.iter().any(|w| knows(w));
+    // Nothing is dropped from a text no sentence of which names the model:
+    // whatever it asks is reported, not silently narrowed.
+    if sentences.iter().any(names_model) {
+        let kept: Vec<Sentence<'t>> = std::mem::take(&mut sentences)
+            .into_iter()
+            .filter(|s| {
+                if s.starts_with_any(PLEASANTRIES) {
+                    return false;
+                }
+                if names_model(s) {
+                    // "I just joined category management."
+                    return !(s.starts_with_any(SELF_NOTES)
+                        && !s.text.contains('?')
+                        && lead_at(&s.words).is_none());
+                }
+                // "following up on yesterday's call", "Could you check?",
+                // "EOD would be great.": no member, value, number or date,
+                // or only the date of an occasion. "Which one grew the
+                // most?" asks about what the other sentences name: kept.
+                let occasion = s.words.iter().any(|w| OCCASIONS.contains(&w.as_str()));
+                let number = s
+                    .words
+                    .iter()
+                    .any(|w| w.bytes().any(|b| b.is_ascii_digit()));
+                let tokens = tokenize(s.text);
+                let dated = !time::find(&tokens, today).is_empty();
+                // "Just a single number please:", "horizontal bars:".
+                let charted = chart_cues::chart_request(&tokens).is_some();
+                let asks = s.words.iter().any(|w| ASKING.contains(&w.as_str()));
+                !(occasion || (!number && !dated && !charted && !asks))
+            })
+            .collect();
+        sentences = kept;
+    }
+    let parts: Vec<Cow<'t, str>> = sentences
+        .iter()
+        .map(|s| without_occasion(s, knows))
+        .collect();
+    let joined = parts.join(" ");
+    if joined.len() == text.len() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(joined)
+    }
+}
+
+/// `text` without "Hi Sam," / "Dear analytics team," / "Good morning!".
+fn without_greeting(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    let lower = trimmed.to_lowercase();
+    let Some(greeting) = GREETINGS.iter().find(|g| {
+        lower.starts_with(*g)
+            && !lower[g.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    }) else {
+        return text;
+    };
+    let rest = &trimmed[greeting.len()..];
+    // A name or "team" up to a comma or a stop, within four words.
+    let mut seen_words = 0;
+    let mut in_word = false;
+    for (i, c) in rest.char_indices() {
+        if c.is_alphanumeric() || c == '\'' {
+            if !in_word {
+                seen_words += 1;
+                in_word = true;
+            }
+            if seen_words > 4 {
+                break;
+            }
+        } else {
+            in_word = false;
+            if matches!(c, ',' | '!' | '.' | ':' | ';' | '\n' | '—' | '–') {
+                return rest[i + c.len_utf8()..].trim_start();
+            }
+        }
+    }
+    // "hey what's revenue": only the word; "Dear" and "Morning" open a
+    // letter only with a comma.
+    if matches!(*greeting, "hi" | "hello" | "hey" | "hiya") {
+        rest.trim_start()
+    } else {
+        text
+    }
+}
+
+/// Sentences ending at `.`, `!`, `?`, `:` or `;` before a space, or at a
+/// line break. A stop after one letter ("U.S.") or inside a number ends
+/// nothing.
+fn split(text: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let ends = match c {
+            '\n' => true,
+            '!' | '?' | ':' | ';' => next.is_none_or(char::is_whitespace),
+            '.' => {
+                next.is_none_or(char::is_whitespace) && {
+                    let before: String = text[start..i]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric())
+                        .collect();
+                    before.chars().count() > 1
+                        || before.chars().all(|c| c.is_ascii_digit()) && !before.is_empty()
+                }
+            }
+            _ => false,
+        };
+        if ends {
+            push(&mut out, &text[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    push(&mut out, &text[start..]);
+    out
+}
+
+fn push<'t>(out: &mut Vec<Sentence<'t>>, text: &'t str) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    let words = words(text).iter().map(|w| w.to_lowercase()).collect();
+    out.push(Sentence { text, words });
+}
+
+/// Drops "Thanks, Maria", "Thanks a lot! Ana", "Best, Michael" at the end:
+/// a closing sentence and at most a short name after it.
+fn drop_closing(sentences: &mut Vec<Sentence<'_>>) {
+    let n = sentences.len();
+    for from in (n.saturating_sub(3)..n).rev() {
+        let s = &sentences[from];
+        let closing = CLOSINGS.iter().any(|c| {
+            s.starts_with(c) && {
+                // "best selling products" is a question, "Best, Michael" a
+                // closing: a closing phrase is followed by a stop or a comma
+                // (and a name), or by "a lot", "in advance", "so much".
+                let len = c.split(' ').count();
+                let after = s.words.get(len).map(String::as_str);
+                let stop = s
+                    .text
+                    .get(c.len()..)
+                    .and_then(|t| t.chars().next())
+                    .is_none_or(|ch| matches!(ch, ',' | '!' | '.'));
+                let trailing = matches!(after, Some("a" | "in" | "so" | "very" | "again"));
+                (stop || trailing) && s.words.len() - len <= 3
+            }
+        });
+        let tail_is_name = sentences[from + 1..].iter().all(|t| t.words.len() <= 2);
+        if closing && tail_is_name && from > 0 {
+            sentences.truncate(from);
+            return;
+        }
+    }
+}
+
+/// The position (in words) where the ask starts, if a lead opens it.
+fn lead_at(words: &[String]) -> Option<usize> {
+    (0..words.len()).find(|&i| {
+        REQUEST_LEADS.iter().any(|lead| {
+            let p: Vec<&str> = lead.split(' ').collect();
+            words.len() >= i + p.len() && words[i..i + p.len()].iter().zip(&p).all(|(w, p)| w == p)
+        })
+    })
+}
+
+/// A sentence without its occasion: before the ask ("For Friday's board
+/// pack I need …", "the supplier meeting is tomorrow and I'd like to know …",
+/// "our CFO is asking what …") or after it ("… by channel for the board
+/// meeting"). The part dropped names nothing of the model and ends in, or
+/// holds, an occasion.
+fn without_occasion<'t>(s: &Sentence<'t>, knows: &dyn Fn(&str) -> bool) -> Cow<'t, str> {
+    let occasional = |part: &[String]| {
+        part.iter().any(|w| OCCASIONS.contains(&w.as_str())) && !part.iter().any(|w| knows(w))
+    };
+    let mut from = 0;
+    let mut to = s.words.len();
+    if let Some(at) = lead_at(&s.words).filter(|&at| at > 0) {
+        if occasional(&s.words[..at]) {
+            from = at;
+        }
+    }
+    // "… for the board meeting", "… ahead of Friday's sync": a short
+    // trailing phrase that ends in an occasion.
+    if s.words
+        .last()
+        .is_some_and(|w| OCCASIONS.contains(&w.as_str()))
+    {
+        let opens = |w: &String| matches!(w.as_str(), "for" | "ahead" | "before");
+        if let Some(i) = (from..to).rev().take(6).find(|&i| opens(&s.words[i])) {
+            if i > from && occasional(&s.words[i..]) {
+                to = i;
+            }
+        }
+    }
+    if from == 0 && to == s.words.len() {
+        return Cow::Borrowed(s.text);
+    }
+    cut(s.text, from, to).map_or(Cow::Borrowed(s.text), Cow::Borrowed)
+}
+
+/// The part of `text` from its `from`-th word to before its `to`-th (words as
+/// [`words`] splits them), when both fall where a whitespace-separated chunk
+/// starts; the punctuation after the kept part stays with it.
+fn cut(text: &str, from: usize, to: usize) -> Option<&str> {
+    let mut count = 0;
+    let mut start = (from == 0).then_some(0);
+    let mut end = None;
+    let mut offset = 0;
+    for chunk in text.split_inclusive(char::is_whitespace) {
+        if count == from && start.is_none() {
+            start = Some(offset);
+        }
+        if count == to && end.is_none() {
+            end = Some(offset);
+        }
+        count += words(chunk).len();
+        offset += chunk.len();
+    }
+    let end = match end {
+        Some(e) => e,
+        None if to == count => text.len(),
+        None => return None,
+    };
+    let part = text.get(start?..end)?;
+    Some(part.trim_end_matches(|c: char| c.is_whitespace() || c == ','))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 6, 15).unwrap_or_default()
+    }
+
+    fn knows(w: &str) -> bool {
+        matches!(w, "revenue" | "orders" | "channel" | "brands" | "germany")
+    }
+
+    fn asked(text: &str) -> String {
+        request(text, &knows, today()).into_owned()
+    }
+
+    #[test]
+    fn a_question_that_is_no_letter_is_kept_whole() {
+        for q in [
+            "revenue by channel",
+            "best brands by revenue",
+            "revenue in the U.S. market by channel",
+            "Revenue by channel. Which one grew the most?",
+            "Revenue by channel. Last month.",
+        ] {
+            assert_eq!(asked(q), q);
+        }
+    }
+
+    #[test]
+    fn greetings_closings_and_courtesies_go() {
+        assert_eq!(
+            asked("hey what's revenue by channel"),
+            "what's revenue by channel"
+        );
+        assert_eq!(
+            asked("Hi Sam, revenue by channel please. Thanks, Maria"),
+            "revenue by channel please."
+        );
+        assert_eq!(
+            asked("Hello team, I just joined the channel team. Revenue by channel? Best, Mo"),
+            "Revenue by channel?"
+        );
+        assert_eq!(
+            asked("Hope your week is going OK. Orders in Germany? Cheers!"),
+            "Orders in Germany?"
+        );
+        // "Best" followed by words is a question, not a closing.
+        assert_eq!(
+            asked("Revenue by channel. Best brands by revenue"),
+            "Revenue by channel. Best brands by revenue"
+        );
+    }
+
+    #[test]
+    fn an_occasion_goes_unless_it_names_the_model() {
+        assert_eq!(
+            asked("For Friday's board pack I need revenue by channel"),
+            "I need revenue by channel"
+        );
+        assert_eq!(
+            asked("revenue by channel for the board meeting"),
+            "revenue by channel"
+        );
+        // The occasion names a value: kept, and reported by the reader.
+        assert_eq!(
+            asked("For the Germany review I need revenue by channel"),
+            "For the Germany review I need revenue by channel"
+        );
+    }
+}
