@@ -320,6 +320,10 @@ pub fn count_measure(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
         })
 }
 
+/// Rows of "top brands", "which countries had the most returns" when no
+/// number is given.
+pub(super) const DEFAULT_TOP: u32 = 5;
+
 /// The default granularity of a trend over `range`.
 pub fn trend_granularity(range: Option<&RangeSpec>) -> &'static str {
     match range.map(RangeSpec::approx_days) {
@@ -462,7 +466,27 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
                     compare_date_range,
                 });
             }
-            None => unmatched.push("(time: no time dimension)".into()),
+            // "top brands last quarter" counted over products, which have
+            // no date: the range would be dropped and the answer would be
+            // for all time.
+            None => {
+                let words: Vec<String> = a
+                    .times
+                    .iter()
+                    .map(|f| {
+                        a.tokens[f.start.min(a.tokens.len())..f.end.min(a.tokens.len())]
+                            .iter()
+                            .map(|t| t.orig.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                return Err(parser.not_understood(
+                    &words,
+                    "none of the figures asked for has a date to apply the period to; name a                      figure that has one",
+                ));
+            }
         }
     }
 
@@ -488,8 +512,10 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
             });
         let which_period = which_period || (r.dimensions.is_empty() && ranked_period.is_some());
         let singular = (grouped && singular_subject(a, parser.catalog())) || which_period;
-        if limit.is_none() && (ranking.top || (ranking.superlative && singular)) {
-            limit = Some(if singular { 1 } else { 10 });
+        // "which brands sold the most": a few of them, as "top brands".
+        let which_plural = grouped && !singular && super::followup_edits::which_plural(a);
+        if limit.is_none() && (ranking.top || (ranking.superlative && (singular || which_plural))) {
+            limit = Some(if singular { 1 } else { DEFAULT_TOP });
         }
     }
 

@@ -161,7 +161,35 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
         i += 1;
     }
     sort_phrases(&t, &mut r);
+    both_ends(&t, &mut r);
     r
+}
+
+/// "best and worst performing country", "top and bottom brands", "highest
+/// and lowest": the whole ranking, best first, rather than one end.
+fn both_ends(t: &[&str], r: &mut Ranking) {
+    let pairs = [
+        ("best", "worst"),
+        ("top", "bottom"),
+        ("highest", "lowest"),
+        ("most", "least"),
+    ];
+    let both = t.windows(3).position(|w| {
+        matches!(w[1], "and" | "or" | "vs" | "versus")
+            && pairs
+                .iter()
+                .any(|(a, b)| (w[0] == *a && w[2] == *b) || (w[0] == *b && w[2] == *a))
+    });
+    if let Some(p) = both {
+        if r.limit.is_none() {
+            r.direction = Some(Direction::Desc);
+            r.top = false;
+            r.superlative = false;
+            r.used.extend([p, p + 1, p + 2]);
+            r.used.sort_unstable();
+            r.used.dedup();
+        }
+    }
 }
 
 /// "highest first", "sorted highest to lowest", "from low to high": a sort
@@ -173,10 +201,13 @@ fn sort_phrases(t: &[&str], r: &mut Ranking) {
             "highest"
                 | "largest"
                 | "biggest"
+                | "big"
+                | "large"
                 | "most"
                 | "high"
                 | "lowest"
                 | "smallest"
+                | "small"
                 | "least"
                 | "low"
                 | "fewest"
@@ -209,7 +240,11 @@ fn sort_phrases(t: &[&str], r: &mut Ranking) {
             r.direction = Some(Direction::Desc);
         }
         let first = t.iter().find(|w| extreme(w)).copied().unwrap_or("highest");
-        if matches!(first, "lowest" | "smallest" | "least" | "low" | "fewest") && !r.top {
+        if matches!(
+            first,
+            "lowest" | "smallest" | "small" | "least" | "low" | "fewest"
+        ) && !r.top
+        {
             r.direction = Some(Direction::Asc);
         }
     }

@@ -172,9 +172,34 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         })
         .into_iter()
         .collect();
+    // "the dates of our very first and most recent orders": both ends.
+    let other_end = if end == End::First { LATEST } else { EARLIEST };
+    let in_period = |i: usize| a.times.iter().any(|f| (f.start..f.end).contains(&i));
+    let both = a
+        .tokens
+        .iter()
+        .enumerate()
+        .any(|(i, tok)| other_end.contains(&tok.text.as_str()) && !in_period(i));
+    let other_measure = members.iter().find(|m| {
+        m.owner == time.owner
+            && m.kind == MemberKind::Measure
+            && m.agg_type.as_deref() == Some(if end == End::First { "max" } else { "min" })
+            && is_moment(m)
+    });
     match measure.filter(|_| !who) {
         Some(m) => {
             t.query.measures = vec![m.name.clone()];
+            if let Some(o) = other_measure.filter(|_| both) {
+                t.query.measures.push(o.name.clone());
+                let words: Vec<String> = a
+                    .tokens
+                    .iter()
+                    .filter(|tok| other_end.contains(&tok.text.as_str()))
+                    .map(|tok| tok.orig.clone())
+                    .collect();
+                t.unmatched
+                    .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+            }
             t.query.dimensions.clear();
             t.query.order = None;
             t.query.limit = None;

@@ -123,7 +123,14 @@ pub fn refine(
     let asked = parser.reader().request(text, today);
     let text: &str = &asked;
     let mut a = parser.reader().analyze(catalog, text, today);
-    let narrowing = a.tokens.first().is_some_and(|t| {
+    // "and just business accounts", "ok only Europe": chat words before.
+    let opening = a.tokens.iter().find(|t| {
+        !matches!(
+            t.text.as_str(),
+            "and" | "ok" | "okay" | "so" | "now" | "but" | "then" | "well"
+        )
+    });
+    let narrowing = opening.is_some_and(|t| {
         matches!(
             t.text.as_str(),
             "only" | "just" | "excluding" | "except" | "without"
@@ -146,6 +153,7 @@ pub fn refine(
     let is_new = names_measure
         && !narrowing
         && !starts_followup(&a)
+        && !refers_back(&a)
         && !has(&a, &["instead", "too", "also"])
         && !edits::beside(&a)
         && !a
@@ -345,10 +353,12 @@ pub fn refine(
             // previous month": the current range a year, or a period,
             // earlier.
             let same = a.tokens.iter().any(|tok| tok.text == "same");
-            let before = a
-                .tokens
-                .iter()
-                .any(|tok| matches!(tok.text.as_str(), "previous" | "prior" | "preceding"));
+            let before = a.tokens.iter().any(|tok| {
+                matches!(
+                    tok.text.as_str(),
+                    "previous" | "prior" | "preceding" | "before"
+                )
+            });
             let mut earlier = None;
             if compare {
                 if let Some(current) = &t.date_range {
@@ -371,8 +381,12 @@ pub fn refine(
             t.date_range = None;
             t.compare_date_range = Some(list);
         } else if let Some(range) = ranges.first() {
+            // "same for the month before": the month before the one asked.
+            let earlier = period_before(&a)
+                .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
+                .and_then(|(unit, current)| current.earlier_by(unit, today));
             t.compare_date_range = None;
-            t.date_range = Some(range.to_date_range());
+            t.date_range = Some(earlier.as_ref().unwrap_or(range).to_date_range());
         }
         changed = true;
     }
@@ -388,7 +402,10 @@ pub fn refine(
             order = vec![(key, dir == Direction::Desc)];
         }
         if ranking.top {
-            limit = Some(u64::from(ranking.limit.unwrap_or(10)));
+            limit = Some(u64::from(ranking.limit.unwrap_or(build::DEFAULT_TOP)));
+        } else if ranking.limit.is_none() && edits::which_plural(&a) {
+            // "which countries had the most of those": a few of them.
+            limit = Some(u64::from(build::DEFAULT_TOP));
         }
         changed = true;
     }
@@ -454,6 +471,11 @@ pub fn refine(
         limit,
         ..empty_query()
     };
+    // "split by consumer vs business": each value its own row.
+    let mut query = query;
+    if a.compare {
+        super::guard::split_compared_values(&mut query);
+    }
     let used = edits::edit_words(&a);
     let mut unmatched = a.unmatched;
     unmatched.extend(r.unresolved);
@@ -463,6 +485,27 @@ pub fn refine(
         intent,
         chart,
         unmatched,
+    })
+}
+
+/// "the profit margin on those", "what % of them opted in": a question
+/// about the rows already asked for.
+fn refers_back(a: &Analysis) -> bool {
+    a.tokens.windows(2).any(|w| {
+        matches!(
+            w[0].text.as_str(),
+            "of" | "on" | "for" | "among" | "from" | "about"
+        ) && matches!(w[1].text.as_str(), "those" | "them" | "these")
+    })
+}
+
+/// "the month before", "the week before that": the unit of the period
+/// before the one already asked.
+fn period_before(a: &Analysis) -> Option<&'static str> {
+    a.tokens.windows(2).find_map(|w| {
+        (w[1].text == "before")
+            .then(|| super::time::unit(&w[0].text))
+            .flatten()
     })
 }
 

@@ -71,7 +71,23 @@ pub(crate) fn asks_for_one(a: &Analysis) -> bool {
     let plural = t
         .iter()
         .any(|w| matches!(*w, "ones" | "are" | "were" | "top" | "bottom"));
-    which && !plural && a.ranking.direction.is_some() && a.ranking.limit.is_none()
+    which
+        && !plural
+        && !which_plural(a)
+        && a.ranking.direction.is_some()
+        && a.ranking.limit.is_none()
+}
+
+/// "which countries had the most returns", "what brands sell best": the
+/// word after "which" or "what" is a plural noun.
+pub(crate) fn which_plural(a: &Analysis) -> bool {
+    a.tokens.windows(2).any(|w| {
+        matches!(w[0].text.as_str(), "which" | "what")
+            && w[1].text.len() > 3
+            && w[1].text.ends_with('s')
+            && !w[1].text.ends_with("ss")
+            && w[1].stem != w[1].text
+    })
 }
 
 /// Words a follow-up used for the edits above, not to be reported as not

@@ -98,7 +98,10 @@ fn a_negated_segment_is_not_applied() {
     }
     let t = translate(&parser, "gross sales on premium products");
     let premium = format!("{:?} {:?}", t.query.segments, t.query.filters);
-    assert!(premium.contains("premium") || premium.contains("500"), "{premium}");
+    assert!(
+        premium.contains("premium") || premium.contains("500"),
+        "{premium}"
+    );
 }
 
 #[test]

@@ -241,7 +241,15 @@ impl<'a> OfflineParser<'a> {
         }
         // "web vs mobile", "compare Books and Toys": each value its own row.
         // A plain "in Germany and France" stays one total for both.
-        if analysis.compare {
+        // "the split of orders across web, mobile and marketplace": so too
+        // values named to be split.
+        let split = analysis.tokens.iter().any(|t| {
+            matches!(
+                t.text.as_str(),
+                "split" | "across" | "breakdown" | "mix" | "each" | "respectively" | "separately"
+            )
+        });
+        if analysis.compare || split {
             guard::split_compared_values(&mut translation.query);
         }
         Ok(translation)
@@ -351,6 +359,8 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod chat_tests;
 #[cfg(test)]
 mod context_tests;
 #[cfg(test)]

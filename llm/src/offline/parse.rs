@@ -193,7 +193,23 @@ pub(super) fn negated_at(tokens: &[Token], i: usize) -> bool {
             let w = tokens[k].text.as_str();
             !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
         })
-        .is_some_and(|k| cues::is_negation(&tokens[k].text))
+        .is_some_and(|k| negates(tokens, k))
+}
+
+/// Whether token `k` is a negation: "but" only after "all", "anything",
+/// "everything" ("all but web"); "same but B2B only" is no negation.
+pub(super) fn negates(tokens: &[Token], k: usize) -> bool {
+    let Some(t) = tokens.get(k) else {
+        return false;
+    };
+    if t.text == "but" {
+        return k > 0
+            && matches!(
+                tokens[k - 1].text.as_str(),
+                "all" | "anything" | "everything" | "everywhere" | "everyone"
+            );
+    }
+    cues::is_negation(&t.text)
 }
 
 /// Reads questions against one catalog.
@@ -459,7 +475,7 @@ impl Reader {
             if !(other || absorbed) || v.len >= m.end - m.start {
                 continue;
             }
-            let negate = m.start > 0 && cues::is_negation(&a.tokens[m.start - 1].text);
+            let negate = m.start > 0 && negates(&a.tokens, m.start - 1);
             a.values.push(ValueFilter {
                 start: m.start,
                 end: m.start + v.len,

@@ -279,7 +279,10 @@ pub fn at(
             kind,
         }])
     };
-    if let Some((len, kind)) = so_far(t, i, today).or_else(|| full_periods(t, i, today)) {
+    if let Some((len, kind)) = so_far(t, i, today)
+        .or_else(|| full_periods(t, i, today))
+        .or_else(|| first_of_year(t, i, today))
+    {
         return one(len, kind);
     }
     if let Some((len, kind)) = period_before(t, i, today, earlier) {
@@ -338,6 +341,31 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         }
         _ => None,
     }
+}
+
+/// "the first five months of this year", "first 10 weeks of 2025": from
+/// the year's start.
+fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let mut k = i + usize::from(t.get(i).copied() == Some("the"));
+    if t.get(k).copied() != Some("first") {
+        return None;
+    }
+    k += 1;
+    let n = t.get(k).copied().and_then(number_word)?;
+    let u = time::unit(t.get(k + 1)?)?;
+    if n == 0 || !matches!(u, "day" | "week" | "month") {
+        return None;
+    }
+    let (y, used) = year_at(t, k + 2).or_else(|| relative_year(t, k + 2, today))?;
+    let start = ymd(y, 1, 1)?;
+    let end = match u {
+        "month" => start
+            .checked_add_months(chrono::Months::new(n))?
+            .checked_sub_signed(Duration::days(1))?,
+        "week" => start.checked_add_signed(Duration::days(i64::from(n) * 7 - 1))?,
+        _ => start.checked_add_signed(Duration::days(i64::from(n) - 1))?,
+    };
+    Some((k + 2 + used - i, range(start, end)))
 }
 
 /// "the last 3 full months", "past two complete weeks", "last full quarter":

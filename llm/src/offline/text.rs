@@ -176,6 +176,7 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             || w.eq_ignore_ascii_case("out")
             || w.eq_ignore_ascii_case("in")
             || w.eq_ignore_ascii_case("year")
+            || matches!(w.to_lowercase().as_str(), "big" | "large" | "small" | "mix")
             || w.eq_ignore_ascii_case("rate")
             || w.eq_ignore_ascii_case("fortnight")
             || w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fy"))
@@ -202,6 +203,46 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
         if let Some(j) = joined {
             if let Some(last) = out.last_mut() {
                 *last = j.to_owned();
+            }
+            continue;
+        }
+        // "the 10 most big orders": the biggest; "sort from big to small":
+        // highest to lowest ("small" is also a value of order sizes).
+        let superlative = match (prev.as_deref(), lower.as_str()) {
+            (Some("most"), "big") => Some("biggest"),
+            (Some("most"), "large") => Some("largest"),
+            (Some("most"), "small") => Some("smallest"),
+            _ => None,
+        };
+        if let Some(word) = superlative {
+            if let Some(last) = out.last_mut() {
+                *last = word.to_owned();
+            }
+            continue;
+        }
+        let before_to = out
+            .len()
+            .checked_sub(2)
+            .and_then(|k| out.get(k))
+            .map(|w| w.to_lowercase());
+        if prev.as_deref() == Some("to") {
+            let pair = match (before_to.as_deref(), lower.as_str()) {
+                (Some("big" | "large"), "small") => Some(("highest", "lowest")),
+                (Some("small"), "big" | "large") => Some(("lowest", "highest")),
+                _ => None,
+            };
+            if let Some((from, to)) = pair {
+                let k = out.len() - 2;
+                out[k] = from.to_owned();
+                out.push(to.to_owned());
+                continue;
+            }
+        }
+        // "the payment mix", "channel mix": the split by it.
+        if lower == "mix" && prev.as_deref().is_some_and(|p| !is_stopword(p)) {
+            if let Some(last) = out.pop() {
+                out.push("by".to_owned());
+                out.push(last);
             }
             continue;
         }
@@ -487,6 +528,7 @@ pub fn is_stopword(word: &str) -> bool {
         "everything",
         "asking",
         "asked",
+        "put",
         "wondering",
         "draw",
         "showing",

@@ -313,7 +313,10 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         .map(|q| (q, 2));
     let quarter = quarter_word(w).map(|q| (q, 1)).or(numbered).or_else(|| {
         let q = ordinal(w)?;
-        (next == "quarter").then_some((q, 2))
+        // "the last quarter of 2020" is Q4; "for last quarter", with no
+        // year, is the quarter before this one.
+        let relative = w == "last" && year_after(i + 2).is_none();
+        (next == "quarter" && !relative).then_some((q, 2))
     });
     if let Some((q, used)) = quarter {
         return match year_after(i + used) {
@@ -408,6 +411,15 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         let day = today.checked_sub_signed(Duration::days(2))?;
         return Some((3, TimeKind::Range(RangeSpec::Absolute(day, day))));
     }
+    // "vs the month before", "the week before that": the period before
+    // ("the 7 days before that" is not one day).
+    let counted = i > 0 && (t[i - 1].parse::<f64>().is_ok() || t[i - 1].ends_with('s'));
+    if w1 == "before" && matches!(w2, "" | "that" | "it" | "then") && !counted && !w.ends_with('s')
+    {
+        if let Some(u) = unit(w).filter(|u| *u != "hour") {
+            return Some((2 + usize::from(!w2.is_empty()), relative("last", u)));
+        }
+    }
     // "last weekend", "the weekend just gone", "over the weekend": the last
     // Saturday and Sunday before today.
     let weekend_at = match (w, w1) {
@@ -475,6 +487,24 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         let a = t.get(k).copied().unwrap_or("");
         let b = t.get(k + 1).copied().unwrap_or("");
         if let Some(u) = unit(a).filter(|_| !a.ends_with('s')) {
+            // "the last month of 2025", "last week of the year 2024": the
+            // final such period of that year.
+            let of_year = (b == "of")
+                .then(|| t.get(k + 2).copied().and_then(year))
+                .flatten()
+                .filter(|_| w == "last");
+            if let Some(y) = of_year {
+                let end = NaiveDate::from_ymd_opt(y, 12, 31)?;
+                let start = match u {
+                    "day" => end,
+                    "week" => end.checked_sub_signed(Duration::days(6))?,
+                    "month" => NaiveDate::from_ymd_opt(y, 12, 1)?,
+                    "quarter" => NaiveDate::from_ymd_opt(y, 10, 1)?,
+                    "year" => NaiveDate::from_ymd_opt(y, 1, 1)?,
+                    _ => return None,
+                };
+                return Some((4 + skip, TimeKind::Range(RangeSpec::Absolute(start, end))));
+            }
             return Some((2 + skip, relative("last", u)));
         }
         if let (Some(n), Some(u)) = (number_word(a), unit(b)) {

@@ -219,7 +219,8 @@ fn superlatives_over_a_dimension_order_and_limit() {
         serde_json::json!(["sales_overview.units_sold"])
     );
     assert_eq!(q["limit"], 1);
-    assert_eq!(json(&parser, "best-selling products")["limit"], 10);
+    // A plural with no number: a few, five.
+    assert_eq!(json(&parser, "best-selling products")["limit"], 5);
     let (catalog, model) = bare();
     let parser = OfflineParser::for_model(&catalog, &model);
     let q = json(&parser, "best selling store city");

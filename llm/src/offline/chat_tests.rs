@@ -1,0 +1,174 @@
+//! Chat follow-ups and ranking words met in v8's voices: "same but B2B
+//! only" (no negation), "and just business accounts", "on those", "the month
+//! before", "split by consumer vs business", plural "which" questions, "best
+//! and worst", "the first five months", "the last quarter of 2025", "payment
+//! mix", "most big", "from big to small", both ends of time, and a period no
+//! figure can be dated by; on the demo model and on a model with bare names.
+
+use super::fixtures::{bare, days, demo, range, today, translate};
+use super::*;
+use strata_engine::query::DateRangeSpec;
+
+fn refine(parser: &OfflineParser<'_>, first: &str, then: &str) -> Translation {
+    let previous = translate(parser, first);
+    parser
+        .refine(&previous, then, today())
+        .unwrap_or_else(|e| panic!("{then:?} after {first:?} refused: {e}"))
+}
+
+fn filters(t: &Translation) -> String {
+    format!("{:?}", t.query.filters)
+}
+
+#[test]
+fn chat_follow_ups_keep_what_was_asked() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "but" is no negation here.
+    let t = refine(
+        &parser,
+        "revenue by channel last month",
+        "same but B2B only",
+    );
+    assert!(filters(&t).contains("Equals") && filters(&t).contains("business"));
+    assert!(!filters(&t).contains("NotEquals"), "{}", filters(&t));
+    // A chat word before "just" still narrows.
+    let t = refine(
+        &parser,
+        "revenue by channel last month",
+        "and just business customers",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(filters(&t).contains("business"));
+    // "on those": the rows already asked for.
+    let t = refine(
+        &parser,
+        "top 3 brands by revenue last month",
+        "whats the profit margin on those",
+    );
+    assert!(!t.query.dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(3));
+    // "the month before": the month before the one asked.
+    let t = refine(
+        &parser,
+        "returned orders in May 2024",
+        "same for the month before",
+    );
+    assert_eq!(range(&t), days("2024-04-01", "2024-04-30"));
+    let t = refine(
+        &parser,
+        "returned orders in May 2024",
+        "vs the month before?",
+    );
+    let compared = t.query.time_dimensions[0]
+        .compare_date_range
+        .as_ref()
+        .map(Vec::len);
+    assert_eq!(compared, Some(2), "{:?}", t.query);
+    // "split by consumer vs business": a row each.
+    let t = refine(
+        &parser,
+        "new customers per month this year",
+        "split by consumer vs business",
+    );
+    assert!(
+        t.query.dimensions.iter().any(|d| d.ends_with("segment")),
+        "{:?}",
+        t.query
+    );
+    // Plural "which": a few rows, not one.
+    let t = refine(
+        &parser,
+        "returned orders last month",
+        "which countries had the most of those",
+    );
+    assert_eq!(t.query.limit, Some(5), "{:?}", t.query);
+}
+
+#[test]
+fn ranking_words_of_chat() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "best and worst performing country by net revenue");
+    assert_eq!(t.query.limit, None, "{:?}", t.query);
+    assert!(
+        t.query.order.as_ref().is_some_and(|o| o[0].1),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "which brands sold the most units last month");
+    assert_eq!(t.query.limit, Some(5));
+    let t = translate(&parser, "which brand sold the most units last month");
+    assert_eq!(t.query.limit, Some(1));
+    let t = translate(&parser, "the 10 most big orders last week");
+    assert_eq!(t.query.limit, Some(10));
+    assert!(t.query.measures.is_empty(), "a listing: {:?}", t.query);
+    let t = translate(&parser, "payment mix last month");
+    assert!(
+        t.query
+            .dimensions
+            .iter()
+            .any(|d| d.ends_with("payment_method")),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "dates of our very first and most recent orders");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "total profit by store city, sort from big to small",
+    );
+    assert!(
+        t.query.order.as_ref().is_some_and(|o| o[0].1),
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "total sales by store city, highest and lowest");
+    assert_eq!(t.query.limit, None);
+}
+
+#[test]
+fn periods_of_chat() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let cases = [
+        (
+            "total sales for the first five months of this year",
+            ("2024-01-01", "2024-05-31"),
+        ),
+        (
+            "total sales in the last quarter of 2023",
+            ("2023-10-01", "2023-12-31"),
+        ),
+    ];
+    for (q, (from, to)) in cases {
+        let t = translate(&parser, q);
+        assert_eq!(range(&t), days(from, to), "{q:?} → {:?}", t.query);
+    }
+    // "for last quarter", with no year, is the quarter before this one.
+    let t = translate(&parser, "total sales for last quarter");
+    assert_eq!(
+        range(&t),
+        Some(DateRangeSpec::Relative("last quarter".into()))
+    );
+}
+
+#[test]
+fn a_period_no_figure_can_be_dated_by_is_refused() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Shoppers have no date: the period would be dropped.
+    let refused = parser.translate("number of shoppers by loyalty tier last month", today());
+    let message = refused
+        .map(|t| format!("{:?}", t.query))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("date"), "{message}");
+    // Sales have one.
+    let t = translate(&parser, "total sales by loyalty tier last month");
+    assert!(range(&t).is_some(), "{:?}", t.query);
+}
