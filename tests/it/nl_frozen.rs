@@ -89,7 +89,7 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// comparison symbols, losses, ranked periods and listings by a verb (from
 /// v6): demo 126 and 16, conformance 52 and 1; with periods, ranks and
 /// returns in chat words: follow-up turns 42 and 0.
-const V2_DEMO_FLOOR: (usize, usize) = (129, 13);
+const V2_DEMO_FLOOR: (usize, usize) = (130, 13);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
@@ -407,9 +407,14 @@ struct SetTallies {
 /// 107 and 20, one more wrong-confident answer than the first run, not
 /// looked at; with a shared synonym naming the plainly titled measure
 /// ("sales", "turnover" are net revenue unless products are asked about):
-/// demo 110 and 17.
+/// demo 110 and 17. With the v8 rules (letters, chat follow-ups): demo
+/// 114 and 16, follow-up turns 42 and 2; with "what did we make" read as
+/// money (the policy's verb), conformance 42 and 7, one more wrong-confident
+/// answer than before it (not looked at). The same rule brought v2's demo
+/// and v7's conformance one right answer each, v8's conformance one wrong
+/// fewer.
 const V5_DEMO_FLOOR: (usize, usize) = (114, 16);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (42, 6);
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (42, 7);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
@@ -444,7 +449,7 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// ranking, first months of a year and periods no figure can be dated by
 /// refused: demo 95 and 20, follow-up turns 35 and 5.
 const V7_DEMO_FLOOR: (usize, usize) = (95, 20);
-const V7_CONFORMANCE_FLOOR: (usize, usize) = (41, 3);
+const V7_CONFORMANCE_FLOOR: (usize, usize) = (42, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
 /// Floors of the tuning set `tests/nl/tuning_v8/`, written on 2026-12-06 in
@@ -453,8 +458,8 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// for their request and the rules that followed: demo 117 and 12,
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
-const V8_DEMO_FLOOR: (usize, usize) = (125, 8);
-const V8_CONFORMANCE_FLOOR: (usize, usize) = (42, 4);
+const V8_DEMO_FLOOR: (usize, usize) = (126, 7);
+const V8_CONFORMANCE_FLOOR: (usize, usize) = (45, 1);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 
 struct SetSize {

@@ -172,3 +172,33 @@ fn a_period_no_figure_can_be_dated_by_is_refused() {
     let t = translate(&parser, "total sales by loyalty tier last month");
     assert!(range(&t).is_some(), "{:?}", t.query);
 }
+
+#[test]
+fn verbs_of_chat_name_their_figure() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // The most money lost: the lowest profit first, no sign filter.
+    let t = translate(&parser, "which store city lost the most money");
+    assert_eq!(
+        t.query.order,
+        Some(vec![("shop_sales.totalProfit".to_owned(), false)])
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query.filters);
+    // "what did we make": money.
+    let t = translate(&parser, "what did we make in Lyon last month");
+    assert_eq!(t.query.measures, vec!["shop_sales.totalSales".to_owned()]);
+    // A closing "place" after "did" is the verb, not a location.
+    let t = translate(&parser, "how many sales did Lyon place");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many orders did we make last month");
+    assert_eq!(t.query.measures, vec!["Orders.count".to_owned()]);
+    let t = translate(
+        &parser,
+        "number of orders for each status, for all the time",
+    );
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.measures, vec!["Orders.count".to_owned()]);
+}

@@ -30,7 +30,13 @@ pub(crate) fn records(
     let members = parser.catalog().members();
     let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
     let with_at = words.iter().position(|w| *w == "with");
-    let all = words.iter().any(|w| matches!(*w, "all" | "list" | "every"));
+    // "all time", "for all the time" is a period, not every record.
+    let all = words.iter().enumerate().any(|(i, w)| {
+        let period = *w == "all"
+            && (words.get(i + 1) == Some(&"time")
+                || (words.get(i + 1) == Some(&"the") && words.get(i + 2) == Some(&"time")));
+        matches!(*w, "all" | "list" | "every") && !period
+    });
     // "... with their prices": attributes of each record.
     let possessive = with_at.is_some_and(|w| matches!(words.get(w + 1), Some(&("their" | "its"))));
     let asks_rows =

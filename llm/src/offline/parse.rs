@@ -335,10 +335,17 @@ impl Reader {
             claim(&mut used, f.start, f.end);
             a.times.push(f);
         }
-        // "all time": no range and no series.
+        // "all time", "for all the time": no range and no series.
         for i in 1..n {
             if tokens[i].text == "time" && tokens[i - 1].text == "all" {
                 claim(&mut used, i - 1, i + 1);
+            }
+            if i >= 2
+                && tokens[i].text == "time"
+                && tokens[i - 1].text == "the"
+                && tokens[i - 2].text == "all"
+            {
+                claim(&mut used, i - 2, i + 1);
             }
         }
         self.find_mentions(&tokens, &mut used, &mut a);

@@ -254,6 +254,13 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
     let Some(measure) = measure else {
         return false;
     };
+    // "which product lost the most money": the lowest profit first, not
+    // the losses only sorted by something else.
+    if loss && t.query.order.is_some() {
+        t.query.order = Some(vec![(measure, false)]);
+        t.unmatched.retain(|u| *u != word);
+        return true;
+    }
     // "how many sales lines had a negative profit": rows are counted, so
     // the sign is the rows' own profit, not the total's.
     let counted = t.query.measures.iter().any(|name| {

@@ -176,7 +176,10 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             || w.eq_ignore_ascii_case("out")
             || w.eq_ignore_ascii_case("in")
             || w.eq_ignore_ascii_case("year")
-            || matches!(w.to_lowercase().as_str(), "big" | "large" | "small" | "mix")
+            || matches!(
+                w.to_lowercase().as_str(),
+                "big" | "large" | "small" | "mix" | "make" | "made" | "making"
+            )
             || w.eq_ignore_ascii_case("rate")
             || w.eq_ignore_ascii_case("fortnight")
             || w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fy"))
@@ -184,6 +187,14 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
     if !words.iter().any(candidate) {
         return words;
     }
+    // "how many sales did we make" counts; "what did we make" is money.
+    // "made a loss" is no money earned.
+    let counting = words.iter().any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "many" | "loss" | "losses" | "lose" | "lost" | "losing"
+        )
+    });
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for w in words {
         let lower = w.to_lowercase();
@@ -238,6 +249,14 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
                 continue;
             }
         }
+        // "what did we make on it": money earned.
+        if !counting
+            && matches!(prev.as_deref(), Some("we" | "i"))
+            && matches!(lower.as_str(), "make" | "made" | "making")
+        {
+            out.push("earned".to_owned());
+            continue;
+        }
         // "the payment mix", "channel mix": the split by it.
         if lower == "mix" && prev.as_deref().is_some_and(|p| !is_stopword(p)) {
             if let Some(last) = out.pop() {
@@ -271,15 +290,34 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// "How many orders did Customer 28 place?": a closing "place" after "did"
+/// is the verb, not a location.
+fn verb_place(mut words: Vec<String>) -> Vec<String> {
+    let n = words.len();
+    let closing_place = words
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("place"));
+    if closing_place
+        && words[n.saturating_sub(6)..n - 1]
+            .iter()
+            .any(|w| matches!(w.to_lowercase().as_str(), "did" | "do" | "does"))
+    {
+        words[n - 1] = "placed".to_owned();
+    }
+    words
+}
+
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    join_phrases(join_sign_ups(super::spoken::digits(words(text))))
-        .iter()
-        .flat_map(|w| match shorthand_period(w) {
-            Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
-            None => vec![Token::new(w)],
-        })
-        .collect()
+    verb_place(join_phrases(join_sign_ups(super::spoken::digits(words(
+        text,
+    )))))
+    .iter()
+    .flat_map(|w| match shorthand_period(w) {
+        Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
+        None => vec![Token::new(w)],
+    })
+    .collect()
 }
 
 /// Chat shorthand for a recent period: `l7d` → "last 7 days", `30d` →
