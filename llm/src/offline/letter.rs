@@ -215,27 +215,28 @@ impl Sentence<'_> {
 }
 
 /// The sentences of `text` that ask, joined; `text` itself when it is not a
-/// letter. `knows` says whether a lowercase word names something of the
-/// model (a member or a value).
+/// letter. `names_model` says whether some lowercase words name something
+/// of the model: a member's phrase or a whole value ("board" alone is not the
+/// value "Board Games").
 pub(super) fn request<'t>(
     text: &'t str,
-    knows: &dyn Fn(&str) -> bool,
+    names_model: &dyn Fn(&[String]) -> bool,
     today: NaiveDate,
 ) -> Cow<'t, str> {
     let body = without_greeting(text);
     let mut sentences = split(body);
     drop_closing(&mut sentences);
-    let names_model = |s: &Sentence<'_>| s.words.iter().any(|w| knows(w));
+    let sentence_names_model = |s: &Sentence<'_>| names_model(&s.words);
     // Nothing is dropped from a text no sentence of which names the model:
     // whatever it asks is reported, not silently narrowed.
-    if sentences.iter().any(names_model) {
+    if sentences.iter().any(sentence_names_model) {
         let kept: Vec<Sentence<'t>> = std::mem::take(&mut sentences)
             .into_iter()
             .filter(|s| {
                 if s.starts_with_any(PLEASANTRIES) {
                     return false;
                 }
-                if names_model(s) {
+                if sentence_names_model(s) {
                     // "I just joined category management."
                     return !(s.starts_with_any(SELF_NOTES)
                         && !s.text.contains('?')
@@ -262,7 +263,7 @@ pub(super) fn request<'t>(
     }
     let parts: Vec<Cow<'t, str>> = sentences
         .iter()
-        .map(|s| without_occasion(s, knows))
+        .map(|s| without_occasion(s, names_model))
         .collect();
     let joined = parts.join(" ");
     if joined.len() == text.len() {
@@ -402,9 +403,9 @@ fn lead_at(words: &[String]) -> Option<usize> {
 /// "our CFO is asking what …") or after it ("… by channel for the board
 /// meeting"). The part dropped names nothing of the model and ends in, or
 /// holds, an occasion.
-fn without_occasion<'t>(s: &Sentence<'t>, knows: &dyn Fn(&str) -> bool) -> Cow<'t, str> {
+fn without_occasion<'t>(s: &Sentence<'t>, names_model: &dyn Fn(&[String]) -> bool) -> Cow<'t, str> {
     let occasional = |part: &[String]| {
-        part.iter().any(|w| OCCASIONS.contains(&w.as_str())) && !part.iter().any(|w| knows(w))
+        part.iter().any(|w| OCCASIONS.contains(&w.as_str())) && !names_model(part)
     };
     let mut from = 0;
     let mut to = s.words.len();
@@ -467,8 +468,13 @@ mod tests {
         NaiveDate::from_ymd_opt(2024, 6, 15).unwrap_or_default()
     }
 
-    fn knows(w: &str) -> bool {
-        matches!(w, "revenue" | "orders" | "channel" | "brands" | "germany")
+    fn knows(words: &[String]) -> bool {
+        words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "revenue" | "orders" | "channel" | "brands" | "germany"
+            )
+        })
     }
 
     fn asked(text: &str) -> String {

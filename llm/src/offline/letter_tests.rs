@@ -35,6 +35,16 @@ fn a_letter_is_read_for_its_request() {
         let t = translate(&parser, letter);
         assert_eq!(t.query, plain.query, "{letter:?}");
     }
+    // A word of a value ("Board Games") is not the value: "the board pack"
+    // is still an occasion.
+    let mut with_games = catalog.clone();
+    with_games.set_sample_values("Products.subcategory", vec!["Board Games".into()]);
+    let games = OfflineParser::for_model(&with_games, &model);
+    let t = translate(
+        &games,
+        "For the board pack I need net revenue by sales channel for last month.",
+    );
+    assert_eq!(t.query, plain.query);
     // A sentence naming the model is never dropped, even among courtesies.
     let t = translate(
         &parser,

@@ -288,13 +288,20 @@ impl Reader {
 
     /// The sentences of a letter that ask (see [`super::letter`]).
     pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> std::borrow::Cow<'t, str> {
-        let knows = |w: &str| {
-            !is_stopword(w)
-                && (self.lexicon.vocabulary().contains(w)
-                    || self.values.vocabulary().contains(w)
-                    || self.lexicon.vocabulary().contains(&super::text::stem(w)))
-        };
-        super::letter::request(text, &knows, today)
+        super::letter::request(text, &|words| self.names_model(words), today)
+    }
+
+    /// Whether some words hold a member's phrase or a whole value.
+    fn names_model(&self, words: &[String]) -> bool {
+        let tokens = tokenize(&words.join(" "));
+        let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
+        (0..tokens.len()).any(|i| {
+            let content = !is_stopword(&tokens[i].text);
+            content
+                && (self.values.match_at(&tokens, i).is_some()
+                    || (1..=self.lexicon.max_len().min(tokens.len() - i))
+                        .any(|len| self.lexicon.lookup(&stems[i..i + len]).is_some()))
+        })
     }
 
     /// Reads a question.
