@@ -202,3 +202,23 @@ fn verbs_of_chat_name_their_figure() {
     assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
     assert_eq!(t.query.measures, vec!["Orders.count".to_owned()]);
 }
+
+#[test]
+fn a_condition_on_a_total_needs_rows() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // The grand total of products is no condition on each order.
+    let refused = parser
+        .translate(
+            "how many orders had more than 5 different products in them",
+            today(),
+        )
+        .map(|t| format!("{:?}", t.query))
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("condition on a total"), "{refused}");
+    // Grouped, the condition applies to each row.
+    let t = translate(&parser, "customers with more than 5 orders");
+    assert!(!t.query.dimensions.is_empty(), "{:?}", t.query);
+    assert!(!t.query.filters.is_empty(), "{:?}", t.query);
+}

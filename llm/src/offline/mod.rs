@@ -241,6 +241,15 @@ impl<'a> OfflineParser<'a> {
         }
         // "web vs mobile", "compare Books and Toys": each value its own row.
         // A plain "in Germany and France" stays one total for both.
+        // "orders with more than 5 different products", "customers who spent
+        // over 1000": a condition on a total with nothing to group by would
+        // test the grand total, not each order or customer.
+        if let Some(word) = total_condition_without_rows(self.catalog, &translation) {
+            return Err(self.not_understood(
+                &[word],
+                "a condition on a total needs the rows it applies to, e.g. \"by customer\"",
+            ));
+        }
         // "the split of orders across web, mobile and marketplace": so too
         // values named to be split.
         let split = analysis.tokens.iter().any(|t| {
@@ -285,6 +294,30 @@ impl<'a> OfflineParser<'a> {
             self.suggestions()
         ))
     }
+}
+
+/// The measure a filter conditions when the query has no rows to apply it
+/// to (no dimension, no time series): the condition would test the total.
+fn total_condition_without_rows(catalog: &Catalog, t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let rows = !q.dimensions.is_empty()
+        || q.ungrouped
+        || q.time_dimensions.iter().any(|td| td.granularity.is_some());
+    if rows {
+        return None;
+    }
+    let mut conditioned = None;
+    for f in &q.filters {
+        f.member_names(&mut |name| {
+            let is_measure = catalog
+                .get(name)
+                .is_some_and(|m| m.kind == MemberKind::Measure);
+            if is_measure && conditioned.is_none() {
+                conditioned = catalog.get(name).map(|m| m.title.clone());
+            }
+        });
+    }
+    conditioned
 }
 
 /// "You can ask about …": some measures and dimensions of the catalog,

@@ -165,7 +165,14 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let mut money = false;
         let mut target = None;
         let mut left = false;
-        let mut next = (c.end..tokens.len()).find(|&p| !is_skippable(text(p)));
+        // "more than 5 different products": the adjective is no target.
+        let mut next = (c.end..tokens.len()).find(|&p| {
+            !is_skippable(text(p))
+                && !matches!(
+                    text(p),
+                    "different" | "distinct" | "unique" | "separate" | "individual"
+                )
+        });
         // "more than 1000 in total sales", "over 500 of revenue".
         if let Some(p) = next.filter(|&p| matches!(text(p), "in" | "of")) {
             let after = (p + 1..tokens.len()).find(|&q| !is_skippable(text(q)));
