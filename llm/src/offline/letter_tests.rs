@@ -234,6 +234,19 @@ fn who_placed_the_orders_qualifies_them() {
         let filters = format!("{:?}", t.query.filters);
         assert!(filters.contains("business"), "{q:?} → {filters}");
     }
+    // A count named after a value cannot be grouped by: after "by" it says
+    // whose figure it is.
+    let t = translate(
+        &parser,
+        "revenue from paypal payments by business customers",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    let filters = format!("{:?}", t.query.filters);
+    assert!(
+        filters.contains("business") && filters.contains("paypal"),
+        "{filters}"
+    );
     // "and" joins two figures: both stay.
     let t = translate(&parser, "revenue and customers who ordered last month");
     assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);

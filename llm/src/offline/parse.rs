@@ -465,8 +465,14 @@ impl Reader {
         for j in 0..a.mentions.len() {
             let m = &a.mentions[j];
             // An absorbed count phrase ("from a business customer") still
-            // brings its value.
-            if m.role != Role::Measure || !best_measure_is_count(m) {
+            // brings its value. "payments by B2B customers": a count cannot
+            // be grouped by, so after "by" it too says whose figure it is.
+            let grouped_count = m.role == Role::Group
+                && !m
+                    .candidates
+                    .iter()
+                    .any(|e| catalog.members()[e.member].kind == MemberKind::Dimension);
+            if !(m.role == Role::Measure || grouped_count) || !best_measure_is_count(m) {
                 continue;
             }
             let absorbed = m.absorbed;
@@ -497,6 +503,9 @@ impl Reader {
                 negate,
             });
             a.mentions[j].absorbed = true;
+            if grouped_count {
+                a.mentions[j].role = Role::Measure;
+            }
         }
     }
 
