@@ -76,6 +76,17 @@ fn chat_follow_ups_keep_what_was_asked() {
         "{:?}",
         t.query
     );
+    // "what % of them": the model's rate over the same rows.
+    let previous = refine(
+        &parser,
+        "new customers per month this year",
+        "split by consumer vs business",
+    );
+    let t = parser
+        .refine(&previous, "what % of them opted in to marketing?", today())
+        .unwrap_or_else(|e| panic!("refused: {e}"));
+    assert_eq!(t.query.measures, vec!["Users.opt_in_rate".to_owned()]);
+    assert_eq!(t.query.dimensions, previous.query.dimensions);
     // Plural "which": a few rows, not one.
     let t = refine(
         &parser,

@@ -477,15 +477,18 @@ pub fn refine(
         super::guard::split_compared_values(&mut query);
     }
     let used = edits::edit_words(&a);
-    let mut unmatched = a.unmatched;
+    let mut unmatched = a.unmatched.clone();
     unmatched.extend(r.unresolved);
     unmatched.retain(|w| !used.contains(&w.to_lowercase().as_str()));
-    Ok(Translation {
+    let mut translation = Translation {
         query,
         intent,
         chart,
         unmatched,
-    })
+    };
+    // "what % of them opted in": the model's rate, over the same rows.
+    super::rates::apply_to_followup(parser, &a, &mut translation);
+    Ok(translation)
 }
 
 /// "the profit margin on those", "what % of them opted in": a question

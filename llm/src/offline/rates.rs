@@ -84,6 +84,25 @@ fn is_unit_of_number(a: &Analysis, i: usize) -> bool {
 /// "Share of revenue by channel" (a share of an amount, split) is left
 /// alone: the answer's shares show it.
 pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    to_rate(parser, a, t, false)
+}
+
+/// [`apply`] to a follow-up ("what % of them opted in"): the groupings of the
+/// conversation stay.
+pub(crate) fn apply_to_followup(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut Translation,
+) -> bool {
+    to_rate(parser, a, t, true)
+}
+
+fn to_rate(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut Translation,
+    keep_groupings: bool,
+) -> bool {
     let members = parser.catalog().members();
     let share_at =
         a.tokens.iter().enumerate().position(|(i, tok)| {
@@ -180,7 +199,9 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         .filter(|m| m.role == Role::Group)
         .flat_map(|m| m.candidates.iter().map(|e| members[e.member].name.as_str()))
         .collect();
-    t.query.dimensions.retain(|d| grouped.contains(&d.as_str()));
+    if !keep_groupings {
+        t.query.dimensions.retain(|d| grouped.contains(&d.as_str()));
+    }
     // "what share of orders get returned": "returned" named the rate, it is
     // not a filter to status = returned.
     let rate_words = member_words(rate);
