@@ -123,6 +123,20 @@ fn ranking_words_of_chat() {
         "{:?}",
         t.query
     );
+    // A share between named values is their distribution.
+    let t = translate(
+        &parser,
+        "what share of revenue comes from business customers versus consumers",
+    );
+    assert!(
+        t.query.dimensions.iter().any(|d| d.ends_with("segment")),
+        "{:?}",
+        t.query
+    );
+    // "lifetime" is all of time.
+    let t = translate(&parser, "top 5 customers by lifetime revenue");
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(5));
     let t = translate(&parser, "dates of our very first and most recent orders");
     assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
 

@@ -184,6 +184,19 @@ impl<'a> OfflineParser<'a> {
         extremes::apply(self, &analysis, &mut translation);
         // "orders completed in December", "cities with negative profit".
         qualifiers::apply(self, &analysis, &mut translation);
+        // "web vs mobile", "the split of orders across web, mobile and
+        // marketplace": each value its own row (before the share check:
+        // "what share comes from business versus consumers" is then the
+        // distribution). A plain "in Germany and France" stays one total.
+        let split = analysis.tokens.iter().any(|t| {
+            matches!(
+                t.text.as_str(),
+                "split" | "across" | "breakdown" | "mix" | "each" | "respectively" | "separately"
+            )
+        });
+        if analysis.compare || split {
+            guard::split_compared_values(&mut translation.query);
+        }
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
@@ -239,8 +252,6 @@ impl<'a> OfflineParser<'a> {
                 clarification,
             });
         }
-        // "web vs mobile", "compare Books and Toys": each value its own row.
-        // A plain "in Germany and France" stays one total for both.
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
         // test the grand total, not each order or customer.
@@ -249,17 +260,6 @@ impl<'a> OfflineParser<'a> {
                 &[word],
                 "a condition on a total needs the rows it applies to, e.g. \"by customer\"",
             ));
-        }
-        // "the split of orders across web, mobile and marketplace": so too
-        // values named to be split.
-        let split = analysis.tokens.iter().any(|t| {
-            matches!(
-                t.text.as_str(),
-                "split" | "across" | "breakdown" | "mix" | "each" | "respectively" | "separately"
-            )
-        });
-        if analysis.compare || split {
-            guard::split_compared_values(&mut translation.query);
         }
         Ok(translation)
     }

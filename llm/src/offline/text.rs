@@ -567,6 +567,7 @@ pub fn is_stopword(word: &str) -> bool {
         "asking",
         "asked",
         "put",
+        "lifetime",
         "wondering",
         "draw",
         "showing",
