@@ -247,3 +247,43 @@ fn a_condition_on_a_total_needs_rows() {
     assert!(!t.query.dimensions.is_empty(), "{:?}", t.query);
     assert!(!t.query.filters.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn phrasing_of_averages_and_membership() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "the deepest discounts on average": the highest average discount.
+    let t = translate(
+        &parser,
+        "which category gets the deepest discounts on average",
+    );
+    assert!(
+        t.query
+            .measures
+            .iter()
+            .any(|m| m.ends_with("average_discount")),
+        "{:?}",
+        t.query
+    );
+    assert!(
+        t.query.order.as_ref().is_some_and(|o| o[0].1),
+        "{:?}",
+        t.query
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "in terms of sales" names the figure.
+    let t = translate(&parser, "Lyon vs Paris in terms of total sales");
+    assert_eq!(t.query.measures, vec!["shop_sales.totalSales".to_owned()]);
+    assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+    // "which store cities fall under the gold tier": in it.
+    let mut tiers = catalog.clone();
+    tiers.set_sample_values("shoppers.loyaltyTier", vec!["gold".into(), "silver".into()]);
+    let parser = OfflineParser::for_model(&tiers, &model);
+    let t = translate(&parser, "which loyalty tiers fall under gold");
+    assert!(
+        format!("{:?}", t.query.filters).contains("gold"),
+        "{:?}",
+        t.query
+    );
+}

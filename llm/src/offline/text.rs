@@ -178,7 +178,16 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             || w.eq_ignore_ascii_case("year")
             || matches!(
                 w.to_lowercase().as_str(),
-                "big" | "large" | "small" | "mix" | "make" | "made" | "making"
+                "big"
+                    | "large"
+                    | "small"
+                    | "mix"
+                    | "make"
+                    | "made"
+                    | "making"
+                    | "average"
+                    | "under"
+                    | "deepest"
             )
             || w.eq_ignore_ascii_case("rate")
             || w.eq_ignore_ascii_case("fortnight")
@@ -256,6 +265,28 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
         {
             out.push("earned".to_owned());
             continue;
+        }
+        // "the deepest discounts": the highest.
+        if lower == "deepest" {
+            out.push("highest".to_owned());
+            continue;
+        }
+        // "which subcategories fall under Furniture": in it.
+        if lower == "under" && matches!(prev.as_deref(), Some("fall" | "falls" | "fell")) {
+            if let Some(last) = out.last_mut() {
+                *last = "in".to_owned();
+            }
+            continue;
+        }
+        // "discounts on average": the average discount.
+        if lower == "average" && prev.as_deref() == Some("on") && out.len() >= 2 {
+            let noun = out[out.len() - 2].to_lowercase();
+            if !is_stopword(&noun) {
+                out.pop();
+                let k = out.len() - 1;
+                out.insert(k, "average".to_owned());
+                continue;
+            }
         }
         // "the payment mix", "channel mix": the split by it.
         if lower == "mix" && prev.as_deref().is_some_and(|p| !is_stopword(p)) {
@@ -568,6 +599,7 @@ pub fn is_stopword(word: &str) -> bool {
         "asked",
         "put",
         "lifetime",
+        "terms",
         "wondering",
         "draw",
         "showing",

@@ -204,7 +204,6 @@ const FILLER: &[&str] = &[
     "happen",
     "happened",
     "happens",
-    "terms",
     "things",
     "thing",
     "rundown",
