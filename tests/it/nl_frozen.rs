@@ -515,15 +515,35 @@ async fn measure(set: &str, size: SetSize) -> SetTallies {
     }
 }
 
+/// Measures a set, prints its figures (and, for a tuning set, its misses)
+/// and asserts its floors: demo, conformance and follow-ups, in that order.
+async fn check(set: &str, label: &str, size: SetSize, misses: bool, floors: [(usize, usize); 3]) {
+    let t = measure(set, size).await;
+    let name = |part: &str| {
+        if label.is_empty() {
+            part.to_owned()
+        } else {
+            format!("{label} {part}")
+        }
+    };
+    t.demo.report(&name("demo"), misses);
+    t.conformance.report(&name("conformance"), misses);
+    t.followups.report(&name("follow-up turns"), misses);
+    t.demo.assert_floor(&name("demo"), floors[0]);
+    t.conformance.assert_floor(&name("conformance"), floors[1]);
+    t.followups.assert_floor(&name("follow-ups"), floors[2]);
+}
+
 #[tokio::test]
 async fn frozen_sets() {
-    let t = measure("frozen", FROZEN_SIZE).await;
-    t.demo.report("demo", true);
-    t.conformance.report("conformance", true);
-    t.followups.report("follow-up turns", true);
-    t.demo.assert_floor("demo", DEMO_FLOOR);
-    t.conformance.assert_floor("conformance", CONFORMANCE_FLOOR);
-    t.followups.assert_floor("follow-ups", FOLLOWUP_FLOOR);
+    check(
+        "frozen",
+        "",
+        FROZEN_SIZE,
+        true,
+        [DEMO_FLOOR, CONFORMANCE_FLOOR, FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The second frozen set (`tests/nl/frozen_v2/`), held out: the translator
@@ -531,14 +551,14 @@ async fn frozen_sets() {
 /// printed, never the questions missed.
 #[tokio::test]
 async fn held_out_frozen_sets() {
-    let t = measure("frozen_v2", FROZEN_SIZE).await;
-    t.demo.report("v2 demo", false);
-    t.conformance.report("v2 conformance", false);
-    t.followups.report("v2 follow-up turns", false);
-    t.demo.assert_floor("v2 demo", V2_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v2 conformance", V2_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v2 follow-ups", V2_FOLLOWUP_FLOOR);
+    check(
+        "frozen_v2",
+        "v2",
+        FROZEN_SIZE,
+        false,
+        [V2_DEMO_FLOOR, V2_CONFORMANCE_FLOOR, V2_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The third frozen set (`tests/nl/frozen_v5/`), held out like v2: written
@@ -546,27 +566,27 @@ async fn held_out_frozen_sets() {
 /// looked at while changing the translator.
 #[tokio::test]
 async fn second_held_out_set() {
-    let t = measure("frozen_v5", FROZEN_SIZE).await;
-    t.demo.report("v5 demo", false);
-    t.conformance.report("v5 conformance", false);
-    t.followups.report("v5 follow-up turns", false);
-    t.demo.assert_floor("v5 demo", V5_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v5 conformance", V5_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v5 follow-ups", V5_FOLLOWUP_FLOOR);
+    check(
+        "frozen_v5",
+        "v5",
+        FROZEN_SIZE,
+        false,
+        [V5_DEMO_FLOOR, V5_CONFORMANCE_FLOOR, V5_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The fourth frozen set (`tests/nl/frozen_v7/`), held out like v2 and v5.
 #[tokio::test]
 async fn third_held_out_set() {
-    let t = measure("frozen_v7", FROZEN_SIZE).await;
-    t.demo.report("v7 demo", false);
-    t.conformance.report("v7 conformance", false);
-    t.followups.report("v7 follow-up turns", false);
-    t.demo.assert_floor("v7 demo", V7_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v7 conformance", V7_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v7 follow-ups", V7_FOLLOWUP_FLOOR);
+    check(
+        "frozen_v7",
+        "v7",
+        FROZEN_SIZE,
+        false,
+        [V7_DEMO_FLOOR, V7_CONFORMANCE_FLOOR, V7_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The tuning set `tests/nl/tuning_v3/` (see its README), written after v2 by
@@ -580,14 +600,14 @@ async fn tuning_set() {
         conformance: 80,
         conversations: 20,
     };
-    let t = measure("tuning_v3", size).await;
-    t.demo.report("v3 demo", true);
-    t.conformance.report("v3 conformance", true);
-    t.followups.report("v3 follow-up turns", true);
-    t.demo.assert_floor("v3 demo", V3_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v3 conformance", V3_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v3 follow-ups", V3_FOLLOWUP_FLOOR);
+    check(
+        "tuning_v3",
+        "v3",
+        size,
+        true,
+        [V3_DEMO_FLOOR, V3_CONFORMANCE_FLOOR, V3_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The second tuning set `tests/nl/tuning_v4/` (see its README), written by
@@ -599,42 +619,42 @@ async fn second_tuning_set() {
         conformance: 60,
         conversations: 15,
     };
-    let t = measure("tuning_v4", size).await;
-    t.demo.report("v4 demo", true);
-    t.conformance.report("v4 conformance", true);
-    t.followups.report("v4 follow-up turns", true);
-    t.demo.assert_floor("v4 demo", V4_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v4 conformance", V4_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v4 follow-ups", V4_FOLLOWUP_FLOOR);
+    check(
+        "tuning_v4",
+        "v4",
+        size,
+        true,
+        [V4_DEMO_FLOOR, V4_CONFORMANCE_FLOOR, V4_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The third tuning set `tests/nl/tuning_v6/` (see its README), written in
 /// the voices of the held-out v5 by other YAML-only authors; tuned on.
 #[tokio::test]
 async fn third_tuning_set() {
-    let t = measure("tuning_v6", FROZEN_SIZE).await;
-    t.demo.report("v6 demo", true);
-    t.conformance.report("v6 conformance", true);
-    t.followups.report("v6 follow-up turns", true);
-    t.demo.assert_floor("v6 demo", V6_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v6 conformance", V6_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v6 follow-ups", V6_FOLLOWUP_FLOOR);
+    check(
+        "tuning_v6",
+        "v6",
+        FROZEN_SIZE,
+        true,
+        [V6_DEMO_FLOOR, V6_CONFORMANCE_FLOOR, V6_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// The fourth tuning set `tests/nl/tuning_v8/` (see its README), written in
 /// the voices of the held-out v7 by other YAML-only authors; tuned on.
 #[tokio::test]
 async fn fourth_tuning_set() {
-    let t = measure("tuning_v8", FROZEN_SIZE).await;
-    t.demo.report("v8 demo", true);
-    t.conformance.report("v8 conformance", true);
-    t.followups.report("v8 follow-up turns", true);
-    t.demo.assert_floor("v8 demo", V8_DEMO_FLOOR);
-    t.conformance
-        .assert_floor("v8 conformance", V8_CONFORMANCE_FLOOR);
-    t.followups.assert_floor("v8 follow-ups", V8_FOLLOWUP_FLOOR);
+    check(
+        "tuning_v8",
+        "v8",
+        FROZEN_SIZE,
+        true,
+        [V8_DEMO_FLOOR, V8_CONFORMANCE_FLOOR, V8_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
 
 /// Every word-prefix of every question of every set, as a question and as a

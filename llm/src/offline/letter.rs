@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use super::text::{tokenize, words};
-use super::{chart_cues, time};
+use super::{chart_cues, figures, time};
 
 /// Words that open a letter; a name or "team" may follow up to a comma.
 const GREETINGS: &[&str] = &[
@@ -105,7 +105,8 @@ const REQUEST_LEADS: &[&str] = &[
 ];
 
 /// Words that make a sentence with no member of its own a question about the
-/// others: "Which one grew the most?", "And by week?".
+/// others: "Which one grew the most?", "And by week?" (with the words of a
+/// cube's rows, [`figures::RECORD_WORDS`]).
 const ASKING: &[&str] = &[
     "which",
     "what",
@@ -147,12 +148,6 @@ const ASKING: &[&str] = &[
     "daily",
     "show",
     "list",
-    "line",
-    "lines",
-    "row",
-    "rows",
-    "record",
-    "records",
     "detail",
     "details",
 ];
@@ -255,7 +250,10 @@ pub(super) fn request<'t>(
                 let dated = !time::find(&tokens, today).is_empty();
                 // "Just a single number please:", "horizontal bars:".
                 let charted = chart_cues::chart_request(&tokens).is_some();
-                let asks = s.words.iter().any(|w| ASKING.contains(&w.as_str()));
+                // "Show me that line.": the rows of a cube asked for.
+                let asks = s.words.iter().any(|w| {
+                    ASKING.contains(&w.as_str()) || figures::RECORD_WORDS.contains(&w.as_str())
+                });
                 !(occasion || (!number && !dated && !charted && !asks))
             })
             .collect();
