@@ -451,8 +451,10 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// ("what did we make", "lost the most"): conformance 42 and 3; with an
 /// occasion told from a value by the whole value ("the board pack" is not
 /// "Board Games"): demo 97 and 20; with "fall under", "deepest", "on
-/// average" and "in terms of": conformance 44 and 3.
-const V7_DEMO_FLOOR: (usize, usize) = (97, 20);
+/// average" and "in terms of": conformance 44 and 3; with amounts per
+/// order as the model's average and "when they pay" as no date: demo 99
+/// and 18.
+const V7_DEMO_FLOOR: (usize, usize) = (99, 18);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -462,7 +464,7 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// for their request and the rules that followed: demo 117 and 12,
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
-const V8_DEMO_FLOOR: (usize, usize) = (128, 7);
+const V8_DEMO_FLOOR: (usize, usize) = (130, 5);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (47, 1);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 

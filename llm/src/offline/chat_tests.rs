@@ -287,3 +287,37 @@ fn phrasing_of_averages_and_membership() {
         t.query
     );
 }
+
+#[test]
+fn amounts_per_record_and_people_counted_once() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // An amount per order is the model's average per order.
+    let t = translate(
+        &parser,
+        "how much do people usually spend per order when they pay with paypal",
+    );
+    assert_eq!(
+        t.query.measures,
+        vec!["Orders.average_order_value".to_owned()]
+    );
+    // "when they pay" joins a clause: no date series.
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "revenue per order by channel");
+    assert_eq!(
+        t.query.measures,
+        vec!["Orders.average_order_value".to_owned()]
+    );
+    // Without "per", the amount itself.
+    let t = translate(&parser, "revenue by channel");
+    assert_eq!(t.query.measures, vec!["Orders.revenue".to_owned()]);
+    // "different people who bought": customers who ordered, counted once.
+    let t = translate(
+        &parser,
+        "how many different people bought something this year",
+    );
+    assert_eq!(t.query.measures, vec!["Orders.customer_count".to_owned()]);
+    // "when" opening a question still asks for a date.
+    let t = translate(&parser, "when was our first order");
+    assert_eq!(t.query.measures, vec!["Orders.first_order_at".to_owned()]);
+}

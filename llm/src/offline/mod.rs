@@ -178,6 +178,8 @@ impl<'a> OfflineParser<'a> {
         listing::what_was_bought(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
+        // "how much do people spend per order": the average order value.
+        rates::per_record(self, &analysis, &mut translation);
         // "rolling 2-week order count".
         rolling::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".

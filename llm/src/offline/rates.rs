@@ -9,7 +9,7 @@ use strata_engine::query::Filter;
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
-use super::text::{canonical, is_stopword, same_word, split_identifier};
+use super::text::{canonical, is_stopword, same_word, split_identifier, stem};
 use super::unplaced::described_by;
 use super::OfflineParser;
 use crate::catalog::CatalogMember;
@@ -273,4 +273,68 @@ pub(super) fn move_to_cube(t: &mut Translation, cube: &str) {
     for (member, _) in q.order.iter_mut().flatten() {
         rename(member);
     }
+}
+
+/// "how much do people spend per order", "revenue per order by channel": an
+/// amount per record of its cube is the model's average of it, a currency
+/// measure of the same owner titled as an average per that record ("Average
+/// Order Value"). Returns whether it rewrote the query.
+pub(crate) fn per_record(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let members = parser.catalog().members();
+    let Some(record) = a
+        .tokens
+        .windows(2)
+        .find_map(|w| (w[0].text == "per" || w[0].text == "each").then_some(w[1].stem.as_str()))
+    else {
+        return false;
+    };
+    // The amount, and perhaps the count of the records it is per ("per
+    // order" also names the order count).
+    let chosen: Vec<&CatalogMember> = t
+        .query
+        .measures
+        .iter()
+        .filter_map(|n| members.iter().find(|m| m.name == *n))
+        .collect();
+    let amounts: Vec<&&CatalogMember> = chosen.iter().filter(|m| !m.is_plain_count()).collect();
+    let [amount] = amounts.as_slice() else {
+        return false;
+    };
+    if chosen
+        .iter()
+        .any(|m| m.is_plain_count() && m.owner != amount.owner)
+    {
+        return false;
+    }
+    let name = &amount.name;
+    let money = amount.format.as_deref() == Some("currency");
+    if !money || amount.agg_type.as_deref() != Some("sum") {
+        return false;
+    }
+    let average = members.iter().find(|m| {
+        let words: Vec<String> = m
+            .title
+            .split_whitespace()
+            .map(|w| stem(&w.to_lowercase()))
+            .collect();
+        m.owner == amount.owner
+            && m.kind == MemberKind::Measure
+            && m.format.as_deref() == Some("currency")
+            && words.iter().any(|w| w == "average" || w == "avg")
+            && words.iter().any(|w| w == record)
+    });
+    let Some(average) = average else {
+        return false;
+    };
+    let old = name.clone();
+    t.query.measures = vec![average.name.clone()];
+    if let Some(order) = t.query.order.as_mut() {
+        for (member, _) in order.iter_mut() {
+            if *member == old {
+                *member = average.name.clone();
+            }
+        }
+    }
+    t.unmatched.retain(|u| !u.eq_ignore_ascii_case("average"));
+    true
 }

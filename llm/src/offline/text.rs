@@ -188,6 +188,9 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
                     | "average"
                     | "under"
                     | "deepest"
+                    | "people"
+                    | "persons"
+                    | "folks"
             )
             || w.eq_ignore_ascii_case("rate")
             || w.eq_ignore_ascii_case("fortnight")
@@ -266,6 +269,16 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             out.push("earned".to_owned());
             continue;
         }
+        // "how many different people bought something": distinct customers.
+        if matches!(prev.as_deref(), Some("different" | "distinct" | "unique"))
+            && matches!(lower.as_str(), "people" | "persons" | "folks")
+        {
+            if let Some(last) = out.last_mut() {
+                *last = "distinct".to_owned();
+            }
+            out.push("customers".to_owned());
+            continue;
+        }
         // "the deepest discounts": the highest.
         if lower == "deepest" {
             out.push("highest".to_owned());
@@ -338,17 +351,40 @@ fn verb_place(mut words: Vec<String>) -> Vec<String> {
     words
 }
 
+/// "how much do people spend when they pay with paypal": inside a question,
+/// "when" before a subject joins a clause; it asks for no date.
+fn conjunction_when(mut words: Vec<String>) -> Vec<String> {
+    let joins = |i: usize, words: &[String]| {
+        i > 0
+            && words[i].eq_ignore_ascii_case("when")
+            && words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.to_lowercase().as_str(),
+                    "they" | "we" | "you" | "people" | "customers" | "someone" | "he" | "she"
+                )
+            })
+    };
+    let mut i = 0;
+    while i < words.len() {
+        if joins(i, &words) {
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    words
+}
+
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    verb_place(join_phrases(join_sign_ups(super::spoken::digits(words(
-        text,
-    )))))
-    .iter()
-    .flat_map(|w| match shorthand_period(w) {
-        Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
-        None => vec![Token::new(w)],
-    })
-    .collect()
+    let words = join_phrases(join_sign_ups(super::spoken::digits(words(text))));
+    conjunction_when(verb_place(words))
+        .iter()
+        .flat_map(|w| match shorthand_period(w) {
+            Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
+            None => vec![Token::new(w)],
+        })
+        .collect()
 }
 
 /// Chat shorthand for a recent period: `l7d` → "last 7 days", `30d` →
