@@ -464,7 +464,7 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// for their request and the rules that followed: demo 117 and 12,
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
-const V8_DEMO_FLOOR: (usize, usize) = (130, 5);
+const V8_DEMO_FLOOR: (usize, usize) = (131, 4);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (47, 1);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 

@@ -321,3 +321,19 @@ fn amounts_per_record_and_people_counted_once() {
     let t = translate(&parser, "when was our first order");
     assert_eq!(t.query.measures, vec!["Orders.first_order_at".to_owned()]);
 }
+
+#[test]
+fn the_scope_of_an_exclusion_is_no_grouping() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Grouped by tier; "all store cities" only scopes the exclusion.
+    let t = translate(
+        &parser,
+        "total sales per loyalty tier for all store cities apart from Paris",
+    );
+    assert_eq!(t.query.dimensions, vec!["shoppers.loyaltyTier".to_owned()]);
+    assert!(format!("{:?}", t.query.filters).contains("Paris"));
+    // Nothing else grouped: the cities stay the rows.
+    let t = translate(&parser, "total sales for all store cities except Paris");
+    assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+}

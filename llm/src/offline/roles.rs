@@ -40,6 +40,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     let in_mention = |mentions: &[Mention], k: usize| {
         mentions.iter().position(|m| (m.start..m.end).contains(&k))
     };
+    let mut exclusion_scopes = Vec::new();
     for idx in 0..a.mentions.len() {
         let m = &a.mentions[idx];
         let has_dim = m.candidates.iter().any(|e| is_dimension(catalog, e));
@@ -132,6 +133,23 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             role = Role::Group;
         }
         a.mentions[idx].role = role;
+        // "per country for all regions apart from Asia": the scope of an
+        // exclusion, not a grouping, when something else is grouped by.
+        let scope = matches!(prev, Some("all" | "every"))
+            && next.is_some_and(|w| matches!(w, "excluding" | "except" | "besides" | "outside"));
+        if scope && has_dim && role == Role::Group {
+            exclusion_scopes.push(idx);
+        }
+    }
+    for &idx in &exclusion_scopes {
+        let other_group = a
+            .mentions
+            .iter()
+            .enumerate()
+            .any(|(k, m)| k != idx && m.role == Role::Group && !m.absorbed);
+        if other_group {
+            a.mentions[idx].absorbed = true;
+        }
     }
 
     // "top 3 cities by profit": with no measure asked for otherwise, a
