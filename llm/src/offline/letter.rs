@@ -198,10 +198,17 @@ struct Sentence<'t> {
     words: Vec<String>,
 }
 
+/// Whether the words of `phrase` (separated by spaces) stand at `i`.
+fn phrase_at(words: &[String], i: usize, phrase: &str) -> bool {
+    phrase
+        .split(' ')
+        .enumerate()
+        .all(|(k, p)| words.get(i + k).map(String::as_str) == Some(p))
+}
+
 impl Sentence<'_> {
     fn starts_with(&self, phrase: &str) -> bool {
-        let p: Vec<&str> = phrase.split(' ').collect();
-        self.words.len() >= p.len() && self.words.iter().zip(&p).all(|(w, p)| w == p)
+        phrase_at(&self.words, 0, phrase)
     }
 
     fn starts_with_any(&self, phrases: &[&str]) -> bool {
@@ -222,42 +229,52 @@ pub(super) fn request<'t>(
     let mut sentences = split(body);
     drop_closing(&mut sentences);
     let sentence_names_model = |s: &Sentence<'_>| names_model(&s.words);
-    // Nothing is dropped from a text no sentence of which names the model:
-    // whatever it asks is reported, not silently narrowed.
-    if sentences.iter().any(sentence_names_model) {
-        let kept: Vec<Sentence<'t>> = std::mem::take(&mut sentences)
-            .into_iter()
-            .filter(|s| {
-                if s.starts_with_any(PLEASANTRIES) {
-                    return false;
-                }
-                if sentence_names_model(s) {
-                    // "I just joined category management."
-                    return !(s.starts_with_any(SELF_NOTES)
-                        && !s.text.contains('?')
-                        && lead_at(&s.words).is_none());
-                }
-                // "following up on yesterday's call", "Could you check?",
-                // "EOD would be great.": no member, value, number or date,
-                // or only the date of an occasion. "Which one grew the
-                // most?" asks about what the other sentences name: kept.
-                let occasion = s.words.iter().any(|w| OCCASIONS.contains(&w.as_str()));
-                let number = s
-                    .words
-                    .iter()
-                    .any(|w| w.bytes().any(|b| b.is_ascii_digit()));
-                let tokens = tokenize(s.text);
-                let dated = !time::find(&tokens, today).is_empty();
-                // "Just a single number please:", "horizontal bars:".
-                let charted = chart_cues::chart_request(&tokens).is_some();
-                // "Show me that line.": the rows of a cube asked for.
-                let asks = s.words.iter().any(|w| {
-                    ASKING.contains(&w.as_str()) || figures::RECORD_WORDS.contains(&w.as_str())
-                });
-                !(occasion || (!number && !dated && !charted && !asks))
-            })
-            .collect();
-        sentences = kept;
+    // A question of one sentence is the request, and nothing is dropped from
+    // a text no sentence of which names the model: whatever it asks is
+    // reported, not silently narrowed.
+    if sentences.len() > 1 && sentences.iter().any(sentence_names_model) {
+        let kept = |s: &Sentence<'_>| {
+            if s.starts_with_any(PLEASANTRIES) {
+                return false;
+            }
+            if sentence_names_model(s) {
+                // "I just joined category management."
+                return !(s.starts_with_any(SELF_NOTES)
+                    && !s.text.contains('?')
+                    && lead_at(&s.words).is_none());
+            }
+            // "following up on yesterday's call", "Could you check?",
+            // "EOD would be great.": no member, value, number or date,
+            // or only the date of an occasion. "Which one grew the
+            // most?" asks about what the other sentences name: kept.
+            let occasion = s.words.iter().any(|w| OCCASIONS.contains(&w.as_str()));
+            let number = s
+                .words
+                .iter()
+                .any(|w| w.bytes().any(|b| b.is_ascii_digit()));
+            let tokens = tokenize(s.text);
+            let dated = !time::find(&tokens, today).is_empty();
+            // "Just a single number please:", "horizontal bars:".
+            let charted = chart_cues::chart_request(&tokens).is_some();
+            // "Show me that line.": the rows of a cube asked for.
+            let asks = s.words.iter().any(|w| {
+                ASKING.contains(&w.as_str()) || figures::RECORD_WORDS.contains(&w.as_str())
+            });
+            !(occasion || (!number && !dated && !charted && !asks))
+        };
+        let keep: Vec<bool> = sentences.iter().map(kept).collect();
+        // The sentences that name the model are never all dropped ("Thanks
+        // for the dashboard. I just need revenue by channel.").
+        let naming_kept = sentences
+            .iter()
+            .zip(&keep)
+            .any(|(s, k)| *k && sentence_names_model(s));
+        let mut keep = keep.into_iter();
+        if naming_kept {
+            sentences.retain(|_| keep.next().unwrap_or(true));
+        } else {
+            sentences.retain(sentence_names_model);
+        }
     }
     let parts: Vec<Cow<'t, str>> = sentences
         .iter()
@@ -388,12 +405,7 @@ fn drop_closing(sentences: &mut Vec<Sentence<'_>>) {
 
 /// The position (in words) where the ask starts, if a lead opens it.
 fn lead_at(words: &[String]) -> Option<usize> {
-    (0..words.len()).find(|&i| {
-        REQUEST_LEADS.iter().any(|lead| {
-            let p: Vec<&str> = lead.split(' ').collect();
-            words.len() >= i + p.len() && words[i..i + p.len()].iter().zip(&p).all(|(w, p)| w == p)
-        })
-    })
+    (0..words.len()).find(|&i| REQUEST_LEADS.iter().any(|lead| phrase_at(words, i, lead)))
 }
 
 /// A sentence without its occasion: before the ask ("For Friday's board
@@ -487,9 +499,17 @@ mod tests {
             "revenue in the U.S. market by channel",
             "Revenue by channel. Which one grew the most?",
             "Revenue by channel. Last month.",
+            // One sentence is the request, whatever it opens with.
+            "I am looking for revenue by channel",
+            "Hope revenue grew",
         ] {
             assert_eq!(asked(q), q);
         }
+        // The sentences naming the model are never all dropped.
+        assert_eq!(
+            asked("Thanks for the dashboard. I just need revenue by channel."),
+            "I just need revenue by channel."
+        );
     }
 
     #[test]
