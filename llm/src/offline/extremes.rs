@@ -151,13 +151,20 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         .first()
         .is_some_and(|tok| matches!(tok.text.as_str(), "who" | "which"));
     // The model's own min/max time measure for it, e.g. `first_order_at`.
-    let wanted = if end == End::First { "min" } else { "max" };
-    let measure = members.iter().find(|m| {
-        m.owner == time.owner
-            && m.kind == MemberKind::Measure
-            && m.agg_type.as_deref() == Some(wanted)
-            && is_moment(m)
-    });
+    let moment_measure = |agg: &str| {
+        members.iter().find(|m| {
+            m.owner == time.owner
+                && m.kind == MemberKind::Measure
+                && m.agg_type.as_deref() == Some(agg)
+                && is_moment(m)
+        })
+    };
+    let (wanted, other) = if end == End::First {
+        ("min", "max")
+    } else {
+        ("max", "min")
+    };
+    let measure = moment_measure(wanted);
     let range = t
         .query
         .time_dimensions
@@ -180,12 +187,7 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         .iter()
         .enumerate()
         .any(|(i, tok)| other_end.contains(&tok.text.as_str()) && !in_period(i));
-    let other_measure = members.iter().find(|m| {
-        m.owner == time.owner
-            && m.kind == MemberKind::Measure
-            && m.agg_type.as_deref() == Some(if end == End::First { "max" } else { "min" })
-            && is_moment(m)
-    });
+    let other_measure = moment_measure(other);
     match measure.filter(|_| !who) {
         Some(m) => {
             t.query.measures = vec![m.name.clone()];

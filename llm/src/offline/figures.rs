@@ -209,6 +209,12 @@ const BUYING_VERBS: &[&str] = &[
     "place",
 ];
 
+/// Past participles of placing an order, whose agent ("placed by business
+/// customers", "orders customers in Germany placed") says whose figure it
+/// is.
+pub(super) const ORDERING_PARTICIPLES: &[&str] =
+    &["placed", "made", "bought", "ordered", "purchased", "paid"];
+
 /// Words that name the rows of a cube ("sales lines", "order records").
 pub(super) const RECORD_WORDS: &[&str] = &[
     "line",
@@ -327,12 +333,8 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
     // "how many orders customers in Germany placed": a count noun that is
     // the subject of the verb after it says whose figure the one before is.
     let agent = |m: &Mention| {
-        (m.end..(m.end + 4).min(a.tokens.len())).any(|p| {
-            matches!(
-                a.tokens[p].text.as_str(),
-                "placed" | "made" | "bought" | "ordered" | "purchased" | "paid"
-            )
-        })
+        (m.end..(m.end + 4).min(a.tokens.len()))
+            .any(|p| ORDERING_PARTICIPLES.contains(&a.tokens[p].text.as_str()))
     };
     let mut unjoined: Vec<usize> = Vec::new();
     for (k, &j) in figures.iter().enumerate() {

@@ -311,11 +311,11 @@ fn total_condition_without_rows(catalog: &Catalog, t: &Translation) -> Option<St
     let mut conditioned = None;
     for f in &q.filters {
         f.member_names(&mut |name| {
-            let is_measure = catalog
-                .get(name)
-                .is_some_and(|m| m.kind == MemberKind::Measure);
-            if is_measure && conditioned.is_none() {
-                conditioned = catalog.get(name).map(|m| m.title.clone());
+            if conditioned.is_none() {
+                conditioned = catalog
+                    .get(name)
+                    .filter(|m| m.kind == MemberKind::Measure)
+                    .map(|m| m.title.clone());
             }
         });
     }

@@ -58,10 +58,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
                     .get(k + 1)
                     .is_some_and(|t| matches!(t.text.as_str(), "a" | "an"));
                 let agent = k > 0
-                    && matches!(
-                        text(k - 1),
-                        "placed" | "made" | "bought" | "ordered" | "paid" | "purchased"
-                    )
+                    && super::figures::ORDERING_PARTICIPLES.contains(&text(k - 1))
                     && !has_dim;
                 group = !(w == "by" && (article || agent));
                 break;
