@@ -468,6 +468,23 @@ const V8_DEMO_FLOOR: (usize, usize) = (131, 4);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (47, 1);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
+/// Floors of the held-out set `tests/nl/frozen_v9/`, written on 2026-12-06
+/// by four new YAML-only authors in voices no earlier set used (yes/no
+/// questions, unusual date forms, dashboard tiles, self-corrections, retail
+/// words, the measure stated last). First run (translator at `354c857`,
+/// before any change made after the set was written): demo 75/150 right and
+/// 23 wrong-confident, conformance 26/60 and 8, follow-up turns 38/45 and 3.
+const V9_DEMO_FLOOR: (usize, usize) = (75, 23);
+const V9_CONFORMANCE_FLOOR: (usize, usize) = (26, 8);
+const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
+
+/// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
+/// the voices of v9 by four other authors. First run: demo 93/150 right and
+/// 18 wrong-confident, conformance 20/60 and 9, follow-up turns 29/45 and 9.
+const V10_DEMO_FLOOR: (usize, usize) = (93, 18);
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (20, 9);
+const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 9);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -659,6 +676,33 @@ async fn fourth_tuning_set() {
     .await;
 }
 
+/// The fifth frozen set (`tests/nl/frozen_v9/`), held out like v2, v5 and v7.
+#[tokio::test]
+async fn fourth_held_out_set() {
+    check(
+        "frozen_v9",
+        "v9",
+        FROZEN_SIZE,
+        false,
+        [V9_DEMO_FLOOR, V9_CONFORMANCE_FLOOR, V9_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The fifth tuning set `tests/nl/tuning_v10/` (see its README), written in
+/// the voices of the held-out v9 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn fifth_tuning_set() {
+    check(
+        "tuning_v10",
+        "v10",
+        FROZEN_SIZE,
+        true,
+        [V10_DEMO_FLOOR, V10_CONFORMANCE_FLOOR, V10_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -677,10 +721,12 @@ async fn no_prefix_of_any_set_question_panics() {
         "frozen_v2",
         "frozen_v5",
         "frozen_v7",
+        "frozen_v9",
         "tuning_v3",
         "tuning_v4",
         "tuning_v6",
         "tuning_v8",
+        "tuning_v10",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
