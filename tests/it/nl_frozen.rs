@@ -412,8 +412,11 @@ struct SetTallies {
 /// money (the policy's verb), conformance 42 and 7, one more wrong-confident
 /// answer than before it (not looked at). The same rule brought v2's demo
 /// and v7's conformance one right answer each, v8's conformance one wrong
-/// fewer.
-const V5_DEMO_FLOOR: (usize, usize) = (115, 16);
+/// fewer. With hedges cut and spoken self-corrections applied (made looking
+/// at v10 only): demo 117 and 17, two more right and one more
+/// wrong-confident (not looked at: a question once refused for a hedge or a
+/// marker is now answered, and one such answer is wrong).
+const V5_DEMO_FLOOR: (usize, usize) = (117, 17);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 7);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -430,7 +433,7 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// synonym naming the plainly titled measure: demo 123 and 16; with what is
 /// bought counted in orders: demo 124 and 16; with keywords reached only
 /// from the word as typed ("tablets" is not "table"): demo 125 and 15.
-const V6_DEMO_FLOOR: (usize, usize) = (127, 14);
+const V6_DEMO_FLOOR: (usize, usize) = (128, 14);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
@@ -474,15 +477,20 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// words, the measure stated last). First run (translator at `354c857`,
 /// before any change made after the set was written): demo 75/150 right and
 /// 23 wrong-confident, conformance 26/60 and 8, follow-up turns 38/45 and 3.
-const V9_DEMO_FLOOR: (usize, usize) = (75, 23);
-const V9_CONFORMANCE_FLOOR: (usize, usize) = (26, 8);
+/// With hedges cut, spoken self-corrections applied, yes/no questions read
+/// as comparisons and dates written with slashes, apostrophes and ordinals
+/// (made looking at v10 only): demo 95 and 21, conformance 38 and 4.
+const V9_DEMO_FLOOR: (usize, usize) = (95, 21);
+const V9_CONFORMANCE_FLOOR: (usize, usize) = (38, 4);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
 /// the voices of v9 by four other authors. First run: demo 93/150 right and
 /// 18 wrong-confident, conformance 20/60 and 9, follow-up turns 29/45 and 9.
-const V10_DEMO_FLOOR: (usize, usize) = (93, 18);
-const V10_CONFORMANCE_FLOOR: (usize, usize) = (20, 9);
+/// With hedges, self-corrections, yes/no comparisons and written dates:
+/// demo 124 and 13, conformance 28 and 6.
+const V10_DEMO_FLOOR: (usize, usize) = (124, 13);
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (28, 6);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 9);
 
 struct SetSize {

@@ -309,6 +309,27 @@ pub fn is_compare_word(word: &str) -> bool {
             | "bigger"
             | "larger"
             | "fewer"
+            // "is Europe still ahead of Asia", "was Q1 better than Q4",
+            // "did mobile overtake web": yes/no questions that compare.
+            | "than"
+            | "higher"
+            | "lower"
+            | "better"
+            | "worse"
+            | "greater"
+            | "smaller"
+            | "ahead"
+            | "behind"
+            | "beat"
+            | "beats"
+            | "overtake"
+            | "overtook"
+            | "overtaken"
+            | "outperform"
+            | "outperformed"
+            | "outperforms"
+            | "busier"
+            | "quieter"
     )
 }
 

@@ -41,7 +41,10 @@
 
 mod build;
 mod chart_cues;
+mod chunks;
 mod compared;
+mod correction;
+mod courtesy;
 mod cues;
 mod extremes;
 mod figures;
@@ -394,6 +397,8 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod asked_tests;
 #[cfg(test)]
 mod chat_tests;
 #[cfg(test)]

@@ -4,12 +4,14 @@
 //! sort key, condition target). Which members the mentions finally mean is
 //! decided by [`super::resolve`].
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use strata_schema::MemberKind;
 
 use super::chart_cues::{self, ChartCue};
+use super::correction::Named;
 use super::cues::{self, Ranking};
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
@@ -287,8 +289,52 @@ impl Reader {
     }
 
     /// The sentences of a letter that ask (see [`super::letter`]).
-    pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> std::borrow::Cow<'t, str> {
-        super::letter::request(text, &|words| self.names_model(words), today)
+    /// Hedges inside a sentence are cut ([`super::courtesy`]) and spoken
+    /// self-corrections applied ([`super::correction`]).
+    pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
+        let plain = super::courtesy::without_hedges(text);
+        let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
+        let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
+        let unchanged = [&plain, &asked, &fixed]
+            .iter()
+            .all(|c| matches!(c, Cow::Borrowed(_)));
+        if unchanged {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(fixed.into_owned())
+        }
+    }
+
+    /// What the first words of `text` name, and in how many words: a value,
+    /// a member's phrase or a period; nothing when it opens with a stopword.
+    fn name_of(&self, text: &str, today: NaiveDate) -> Option<(Named, usize)> {
+        let mut tokens = tokenize(text);
+        self.correct(&mut tokens);
+        if is_stopword(&tokens.first()?.text) {
+            return None;
+        }
+        if let Some(m) = self.values.match_at(&tokens, 0) {
+            let members = m.hits.iter().map(|(member, _)| *member).collect();
+            return Some((Named::Value(members), m.len));
+        }
+        let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
+        for len in (1..=self.lexicon.max_len().min(tokens.len())).rev() {
+            let best = self
+                .lexicon
+                .lookup(&stems[..len])
+                .and_then(|entries| entries.iter().max_by_key(|e| e.score));
+            if let Some(e) = best {
+                let named = match self.kinds.get(e.member) {
+                    Some(MemberKind::Measure) => Named::Measure,
+                    _ => Named::Dimension,
+                };
+                return Some((named, len));
+            }
+        }
+        time::find(&tokens, today)
+            .into_iter()
+            .find(|f| f.start == 0)
+            .map(|f| (Named::Period, f.end))
     }
 
     /// Whether some words hold a member's phrase or a whole value.

@@ -104,12 +104,17 @@ fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
     let day = day_number;
     let w0 = *t.get(i)?;
     let w1 = t.get(i + 1).copied().unwrap_or("");
-    let (m, d) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
-        (Some(m), Some(d), _, _) if w1.len() <= 4 => (m, d),
-        (_, _, Some(d), Some(m)) => (m, d),
+    // "the 15th of March".
+    let of_month = (w1 == "of")
+        .then(|| Some((time::month(t.get(i + 2)?)?, day(w0)?)))
+        .flatten();
+    let (m, d, len) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
+        _ if of_month.is_some() => of_month.map(|(m, d)| (m, d, 3))?,
+        (Some(m), Some(d), _, _) if w1.len() <= 4 => (m, d, 2),
+        (_, _, Some(d), Some(m)) => (m, d, 2),
         _ => return None,
     };
-    let (y, more, has_year) = match year_at(t, i + 2) {
+    let (y, more, has_year) = match year_at(t, i + len) {
         Some((y, more)) => (y, more, true),
         None => {
             let this_year = ymd(today.year(), m, d).filter(|day| *day <= today);
@@ -132,7 +137,7 @@ fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
             has_year,
             calendar: Calendar::Day(m, d),
         },
-        2 + more,
+        len + more,
     ))
 }
 
@@ -306,13 +311,20 @@ fn days_of_one_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, T
     }
     k += usize::from(t.get(k).copied() == Some("the"));
     let first = day_number(t.get(k)?)?;
-    if !matches!(
-        t.get(k + 1).copied(),
-        Some("to" | "until" | "till" | "through" | "thru" | "and")
-    ) {
+    let ordinal = |w: &str| w.ends_with(|c: char| c.is_ascii_alphabetic());
+    // "3rd-9th March": the dash between two ordinals.
+    let dashed = ordinal(t.get(k)?)
+        && t.get(k + 1)
+            .is_some_and(|w| ordinal(w) && day_number(w).is_some());
+    if !dashed
+        && !matches!(
+            t.get(k + 1).copied(),
+            Some("to" | "until" | "till" | "through" | "thru" | "and")
+        )
+    {
         return None;
     }
-    let mut j = k + 2;
+    let mut j = if dashed { k + 1 } else { k + 2 };
     j += usize::from(t.get(j).copied() == Some("the"));
     let (last, used) = day_of_month(t, j, today)?;
     let start = ymd(last.start.year(), last.start.month(), first)?;

@@ -259,3 +259,40 @@ fn period_over_period_abbreviations_compare_with_the_period_before() {
         ]
     );
 }
+
+#[test]
+fn written_dates() {
+    // Slashes: a month, a day with the day first, a day with the month first.
+    assert_eq!(
+        kinds("revenue for 03/2025"),
+        [abs("2025-03-01", "2025-03-31")]
+    );
+    assert_eq!(
+        kinds("orders from 15/01/2025 to 15/02/2025"),
+        [abs("2025-01-15", "2025-02-15")]
+    );
+    assert_eq!(
+        kinds("orders on 01/15/2025"),
+        [abs("2025-01-15", "2025-01-15")]
+    );
+    // An apostrophe year.
+    assert_eq!(
+        kinds("profit for Q4 '20"),
+        [abs("2020-10-01", "2020-12-31")]
+    );
+    assert_eq!(kinds("units in Apr '25"), [abs("2025-04-01", "2025-04-30")]);
+    // Days before their month.
+    assert_eq!(
+        kinds("sales from the 1st to the 15th of March 2020"),
+        [abs("2020-03-01", "2020-03-15")]
+    );
+    assert_eq!(
+        kinds("revenue 3rd-9th March"),
+        [abs("2025-03-03", "2025-03-09")]
+    );
+}
+
+#[test]
+fn ambiguous_slashed_days_are_not_read() {
+    assert!(kinds("orders on 03/04/2025").is_empty());
+}

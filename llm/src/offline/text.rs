@@ -70,6 +70,15 @@ pub fn words(text: &str) -> Vec<String> {
             if matches!(next, 's' | 'S') && !after.is_alphanumeric() {
                 i += 1;
             }
+            // "Q4 '20", "Apr '26": a year of this century.
+            let third = chars.get(i + 3).copied().unwrap_or(' ');
+            if current.is_empty()
+                && next.is_ascii_digit()
+                && after.is_ascii_digit()
+                && !third.is_alphanumeric()
+            {
+                current.push_str("20");
+            }
         } else {
             // "Oct–Dec 2025", "Jan-Mar": a span of months.
             let month_span = matches!(c, '-' | '–')
@@ -112,6 +121,29 @@ pub fn words(text: &str) -> Vec<String> {
     if !current.is_empty() {
         out.push(current);
     }
+    // "did NYC outsell Detroit", "outspent": the verb of the measure, and
+    // "more", which compares.
+    if out
+        .iter()
+        .any(|w| w.len() > 5 && w.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("out")))
+    {
+        out = out
+            .into_iter()
+            .flat_map(|w| match w.to_lowercase().strip_prefix("out") {
+                Some(verb) if super::lexicon::is_measure_verb(verb) => {
+                    vec![verb.to_owned(), "more".to_owned()]
+                }
+                _ => vec![w],
+            })
+            .collect();
+    }
+    // "03/2026" and "15/01/2026": the ISO month and day the time reader
+    // reads.
+    for w in out.iter_mut() {
+        if let Some(iso) = slashed_date(w) {
+            *w = iso;
+        }
+    }
     // "the 18-24s", "over-65s": a group named by its numbers.
     for w in out.iter_mut() {
         if let Some(number) = w.strip_suffix('s') {
@@ -123,6 +155,33 @@ pub fn words(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A date written with slashes as an ISO month or day: "03/2026" is
+/// "2026-03"; "15/01/2026" (the day first, as it must be over 12) is
+/// "2026-01-15", and "01/15/2026" likewise. "03/04/2026" could be either
+/// and is left as typed.
+fn slashed_date(word: &str) -> Option<String> {
+    let parts: Vec<&str> = word.split('/').collect();
+    let number = |s: &str| s.parse::<u32>().ok().filter(|_| s.len() <= 2);
+    let year = parts.last().filter(|y| y.len() == 4)?.parse::<u32>().ok()?;
+    match parts.as_slice() {
+        [m, _] => {
+            let m = number(m).filter(|m| (1..=12).contains(m))?;
+            Some(format!("{year}-{m:02}"))
+        }
+        [a, b, _] => {
+            let (a, b) = (number(a)?, number(b)?);
+            let (m, d) = match (a > 12, b > 12) {
+                (true, false) => (b, a),
+                (false, true) => (a, b),
+                _ => return None,
+            };
+            ((1..=12).contains(&m) && (1..=31).contains(&d))
+                .then(|| format!("{year}-{m:02}-{d:02}"))
+        }
+        _ => None,
+    }
 }
 
 /// "sign ups", "people have signed up": one word, as models name sign-ups.

@@ -447,10 +447,21 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         "mtd" => return Some((1, to_date(today, "month")?)),
         "wtd" => return Some((1, to_date(today, "week")?)),
         "trend" | "trends" | "trending" | "growth" | "grow" | "grown" | "growing" | "evolution"
-        | "evolved" | "evolve" | "history" | "historical" | "timeline" | "trajectory" => {
+        | "evolved" | "evolve" | "history" | "historical" | "timeline" | "trajectory"
+        | "creeping" | "climbing" | "rising" | "declining" | "shrinking" => {
             return Some((1, TimeKind::Trend))
         }
         _ => {}
+    }
+    // "for each of the last six months": a series by month over them (the
+    // range is read from "the last").
+    if w == "each" && w1 == "of" {
+        let unit_at = |k: usize| t.get(i + k).and_then(|w| unit(w));
+        if let Some(g) = (3..=5).find_map(unit_at) {
+            if matches!(w2, "the" | "last" | "past" | "previous") {
+                return Some((2, TimeKind::Granularity(g)));
+            }
+        }
     }
     if let Some(g) = adverb(w) {
         return Some((1, TimeKind::Granularity(g)));

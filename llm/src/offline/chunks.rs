@@ -1,0 +1,114 @@
+//! A text as whitespace-separated chunks with their plain words, for the
+//! rewrites that cut phrases out of a question before it is read (hedges in
+//! [`super::courtesy`], spoken self-corrections in [`super::correction`]).
+//! Cutting whole chunks keeps every other character of the text as typed.
+
+/// One whitespace-separated piece of a text.
+#[derive(Debug, Clone)]
+pub(super) struct Chunk<'t> {
+    /// The piece as typed, without the whitespace around it.
+    pub text: &'t str,
+    /// Its letters and digits, lowercase ("It's," → "its"); empty for a
+    /// lone dash or ellipsis.
+    pub word: String,
+}
+
+impl Chunk<'_> {
+    /// Whether the chunk closes a clause: it ends in a comma, a colon, a
+    /// semicolon, a dash or an ellipsis, or is such a mark on its own
+    /// ("France," "May..." "—").
+    pub fn ends_clause(&self) -> bool {
+        self.text.ends_with([',', ';', ':', '—', '–', '-']) || self.text.ends_with("...")
+    }
+
+    /// Whether the chunk is punctuation only (a dash or an ellipsis).
+    pub fn is_mark(&self) -> bool {
+        self.word.is_empty()
+    }
+}
+
+/// The chunks of `text`.
+pub(super) fn chunks(text: &str) -> Vec<Chunk<'_>> {
+    text.split_whitespace()
+        .map(|piece| Chunk {
+            text: piece,
+            word: piece
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect(),
+        })
+        .collect()
+}
+
+/// Whether the plain words of `phrase` (separated by spaces; `a|b` are
+/// alternatives, a trailing `?` makes a word optional) stand at chunk `i`;
+/// the number of chunks they take.
+pub(super) fn phrase_at(chunks: &[Chunk<'_>], i: usize, phrase: &str) -> Option<usize> {
+    let pattern: Vec<&str> = phrase.split(' ').collect();
+    match_from(chunks, i, &pattern).map(|end| end - i)
+}
+
+fn match_from(chunks: &[Chunk<'_>], i: usize, pattern: &[&str]) -> Option<usize> {
+    let Some((first, rest)) = pattern.split_first() else {
+        return Some(i);
+    };
+    let (alternatives, optional) = match first.strip_suffix('?') {
+        Some(p) => (p, true),
+        None => (*first, false),
+    };
+    let here = chunks
+        .get(i)
+        .is_some_and(|c| alternatives.split('|').any(|a| a == c.word));
+    if here {
+        if let Some(end) = match_from(chunks, i + 1, rest) {
+            return Some(end);
+        }
+    }
+    if optional {
+        return match_from(chunks, i, rest);
+    }
+    None
+}
+
+/// The chunks joined by single spaces.
+pub(super) fn join<'a, 't: 'a>(chunks: impl IntoIterator<Item = &'a Chunk<'t>>) -> String {
+    let mut out = String::new();
+    for c in chunks {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(c.text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_plain_and_marks_are_empty() {
+        let c = chunks("It's France, — May...");
+        let words: Vec<&str> = c.iter().map(|c| c.word.as_str()).collect();
+        assert_eq!(words, ["its", "france", "", "may"]);
+        assert!(c[1].ends_clause() && c[2].ends_clause() && c[3].ends_clause());
+        assert!(!c[0].ends_clause() && c[2].is_mark());
+    }
+
+    #[test]
+    fn phrases_with_alternatives_and_optional_words() {
+        let c = chunks("if it's not too much trouble, show");
+        assert_eq!(
+            phrase_at(&c, 0, "if its|it is? not too much trouble"),
+            Some(6)
+        );
+        assert_eq!(phrase_at(&c, 0, "if its no trouble"), None);
+        let c = chunks("I'm not sure this is right");
+        assert_eq!(
+            phrase_at(&c, 0, "im|i am? not totally|quite? sure"),
+            Some(3)
+        );
+        assert_eq!(join(&c[1..3]), "not sure");
+    }
+}

@@ -1,0 +1,144 @@
+//! Hedges and courtesies inside a sentence: "could you maybe, if it's not
+//! too much trouble, show me …", "I was kind of wondering roughly how many
+//! …", "…, if that's ok", "no rush", "just out of curiosity". They soften
+//! the ask and carry no condition, so they are cut before the question is
+//! read; their words ("trouble", "rush", "curiosity") would otherwise be
+//! reported as not understood. Greetings, sign-offs and whole sentences of
+//! courtesy are [`super::letter`]'s.
+
+use std::borrow::Cow;
+
+use super::chunks::{chunks, join, phrase_at, Chunk};
+
+/// Hedge phrases, in the pattern form of [`phrase_at`]: `a|b` are
+/// alternatives, a trailing `?` makes a word optional. Longer phrases come
+/// first where one holds another.
+const HEDGES: &[&str] = &[
+    "im|i am? not totally|entirely|quite|really|100? sure if? this|that is? the right question but?",
+    "not sure if this is the right question but?",
+    "i dont know if this makes sense but?",
+    "sorry to bother|bug|trouble you but?",
+    "if its|it is? not|isnt? too much trouble",
+    "if its|it is? no trouble",
+    "if thats|that is? ok|okay|alright|possible|fine",
+    "if its|it is? ok|okay|easy|quick|possible",
+    "if possible",
+    "if you get|have a sec|second|minute|moment|chance",
+    "when you get|have a sec|second|minute|moment|chance",
+    "if the data has|have it|that",
+    "if we have|track it|that",
+    "no rush|hurry|pressure",
+    "just? out of curiosity",
+    "would|do you mind",
+    "by any chance",
+    "for what its worth",
+    "i was? kind|sort of? wondering",
+    "kind|sort of",
+    "would|will|is it be? possible to",
+    "i guess|suppose",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "honestly",
+    "basically",
+    "real quick",
+];
+
+/// Words after which "kind of" / "sort of" names a kind ("what kind of
+/// products"), not a hedge.
+const KIND_DETERMINERS: &[&str] = &[
+    "what", "which", "each", "every", "this", "that", "the", "a", "any", "some", "all", "one",
+];
+
+/// `text` without its hedges; `text` itself when it has none.
+pub(super) fn without_hedges(text: &str) -> Cow<'_, str> {
+    let c = chunks(text);
+    let mut keep = vec![true; c.len()];
+    let mut i = 0;
+    while i < c.len() {
+        if let Some(len) = hedge_at(&c, i) {
+            keep[i..i + len].iter_mut().for_each(|k| *k = false);
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return Cow::Borrowed(text);
+    }
+    let kept: Vec<&Chunk<'_>> = c
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c)
+        .collect();
+    Cow::Owned(join(kept))
+}
+
+/// The length of the hedge at chunk `i`, if one stands there.
+fn hedge_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
+    // "for, like, the last six months": "like" set off by commas.
+    if c[i].word == "like" && c[i].text.ends_with(',') && i > 0 && c[i - 1].text.ends_with(',') {
+        return Some(1);
+    }
+    if matches!(c[i].word.as_str(), "kind" | "sort")
+        && i > 0
+        && KIND_DETERMINERS.contains(&c[i - 1].word.as_str())
+    {
+        return None;
+    }
+    HEDGES.iter().find_map(|h| phrase_at(c, i, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hedges_are_cut_and_the_ask_kept() {
+        let cases = [
+            (
+                "Could you maybe, if it's not too much trouble, show me how many orders we got yesterday?",
+                "Could you show me how many orders we got yesterday?",
+            ),
+            (
+                "I was kind of wondering roughly how many customers we have in Brazil?",
+                "roughly how many customers we have in Brazil?",
+            ),
+            (
+                "Just out of curiosity, what's our return rate been so far this year?",
+                "what's our return rate been so far this year?",
+            ),
+            (
+                "I kind of need, um, the number of orders per week, if that's ok",
+                "I need, um, the number of orders per week,",
+            ),
+            (
+                "would it be possible to see revenue by age group for, like, the last six months?",
+                "see revenue by age group for, the last six months?",
+            ),
+            (
+                "Would you mind, maybe, showing me the opt-in rate by age group? No rush.",
+                "showing me the opt-in rate by age group?",
+            ),
+            (
+                "I'm not totally sure this is the right question, but which payment method wins?",
+                "which payment method wins?",
+            ),
+        ];
+        for (asked, plain) in cases {
+            assert_eq!(without_hedges(asked), plain, "{asked}");
+        }
+    }
+
+    #[test]
+    fn a_kind_of_thing_and_a_plain_question_stay() {
+        for q in [
+            "what kind of products sell best",
+            "revenue by channel last month",
+            "which sort of payment is most used",
+        ] {
+            assert!(matches!(without_hedges(q), Cow::Borrowed(_)), "{q}");
+        }
+    }
+}
