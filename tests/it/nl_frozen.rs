@@ -479,18 +479,23 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// 23 wrong-confident, conformance 26/60 and 8, follow-up turns 38/45 and 3.
 /// With hedges cut, spoken self-corrections applied, yes/no questions read
 /// as comparisons and dates written with slashes, apostrophes and ordinals
-/// (made looking at v10 only): demo 95 and 21, conformance 38 and 4.
-const V9_DEMO_FLOOR: (usize, usize) = (95, 21);
-const V9_CONFORMANCE_FLOOR: (usize, usize) = (38, 4);
+/// (made looking at v10 only): demo 95 and 21, conformance 38 and 4. With
+/// a spoken number before a ranking word as the limit ("the five worst"),
+/// number words never corrected as typos, and "remove the Germany filter"
+/// no data change: demo 96 and 22, conformance 38 and 5 (one more right,
+/// two more wrong-confident; not looked at).
+const V9_DEMO_FLOOR: (usize, usize) = (96, 22);
+const V9_CONFORMANCE_FLOOR: (usize, usize) = (38, 5);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
 /// the voices of v9 by four other authors. First run: demo 93/150 right and
 /// 18 wrong-confident, conformance 20/60 and 9, follow-up turns 29/45 and 9.
 /// With hedges, self-corrections, yes/no comparisons and written dates:
-/// demo 124 and 13, conformance 28 and 6.
-const V10_DEMO_FLOOR: (usize, usize) = (124, 13);
-const V10_CONFORMANCE_FLOOR: (usize, usize) = (28, 6);
+/// demo 124 and 13, conformance 28 and 6; with spoken limits: demo 125 and
+/// 13, conformance 30 and 6.
+const V10_DEMO_FLOOR: (usize, usize) = (125, 13);
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (30, 6);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 9);
 
 struct SetSize {

@@ -44,6 +44,25 @@ const DESTRUCTIVE_WITH_TO: &[&str] = &[
     "set", "change", "modify", "rename", "edit", "replace", "mark",
 ];
 
+/// Parts of a question a follow-up may remove ("remove the Germany filter",
+/// "drop the date range"): no data is changed. No word of the data ("date",
+/// "order") is one: "delete the order date" changes data.
+const QUESTION_PARTS: &[&str] = &[
+    "filter",
+    "filters",
+    "condition",
+    "conditions",
+    "restriction",
+    "range",
+    "limit",
+    "breakdown",
+    "grouping",
+    "split",
+    "sort",
+    "sorting",
+    "chart",
+];
+
 /// Words that open a polite request before its verb.
 const POLITE: &[&str] = &[
     "please", "can", "could", "would", "you", "kindly", "pls", "now", "go", "and",
@@ -86,10 +105,21 @@ fn words(question: &str) -> Vec<String> {
 /// Why the question must be refused whatever it matches, if it must.
 pub(crate) fn refusal(question: &str) -> Option<String> {
     let w = words(question);
-    let verb = w.iter().find(|x| !POLITE.contains(&x.as_str()));
+    let verb_at = w.iter().position(|x| !POLITE.contains(&x.as_str()));
+    let verb = verb_at.map(|i| &w[i]);
     let changes_to =
         |v: &&String| DESTRUCTIVE_WITH_TO.contains(&v.as_str()) && w.iter().any(|x| x == "to");
-    if let Some(v) = verb.filter(|v| DESTRUCTIVE.contains(&v.as_str()) || changes_to(v)) {
+    // "remove the Germany filter": a part of the question, not of the data.
+    let removes_a_part = verb_at.is_some_and(|i| {
+        w.iter()
+            .skip(i + 1)
+            .take(4)
+            .any(|x| QUESTION_PARTS.contains(&x.as_str()))
+    });
+    let removal = |v: &&String| matches!(v.as_str(), "remove" | "drop" | "delete" | "reset");
+    let destructive =
+        |v: &&String| DESTRUCTIVE.contains(&v.as_str()) && !(removal(v) && removes_a_part);
+    if let Some(v) = verb.filter(|v| destructive(v) || changes_to(v)) {
         return Some(format!(
             "\"{v}\": Strata only reads data; it does not change, delete or load it. \
              Ask a question about the data instead."
@@ -334,6 +364,8 @@ mod tests {
             "show me user passwords",
             "what is the API key",
             "customers' social security numbers",
+            "delete the order date of order 7",
+            "drop the orders table and its date range",
         ] {
             assert!(refusal(q).is_some(), "{q} must be refused");
         }
@@ -343,6 +375,8 @@ mod tests {
             "how many orders were cancelled",
             "which dataset has the most rows",
             "change in revenue month over month",
+            "Now remove the Germany filter.",
+            "drop the date range",
         ] {
             assert!(refusal(q).is_none(), "{q} is a question: {:?}", refusal(q));
         }

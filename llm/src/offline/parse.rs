@@ -247,8 +247,10 @@ impl Reader {
             // not "table").
             let name_like = i > 0 && t.orig.chars().next().is_some_and(char::is_uppercase);
             let budget = typo_budget(&t.text);
+            // "five" is a number, not a misspelt "fire".
             if budget == 0
                 || is_stopword(&t.text)
+                || super::text::number_word(&t.text).is_some()
                 || t.text.chars().any(|c| c.is_ascii_digit())
                 || self.vocabulary.contains(&t.text)
                 || self.vocabulary.contains(&t.stem)

@@ -95,6 +95,30 @@ fn convert(run: &[String]) -> Option<String> {
         .then(|| (century * 100 + tail).to_string())
 }
 
+/// Words that rank, after which a lone number is how many rows.
+fn is_ranking_word(word: &str) -> bool {
+    matches!(
+        word,
+        "most"
+            | "least"
+            | "best"
+            | "worst"
+            | "biggest"
+            | "largest"
+            | "smallest"
+            | "highest"
+            | "lowest"
+            | "cheapest"
+            | "priciest"
+            | "busiest"
+            | "newest"
+            | "latest"
+            | "oldest"
+            | "top"
+            | "bottom"
+    )
+}
+
 /// The question's words with runs of number words replaced by digits.
 pub fn digits(words: Vec<String>) -> Vec<String> {
     // Checked without allocating: every phrase of a model is tokenized too.
@@ -144,8 +168,14 @@ pub fn digits(words: Vec<String>) -> Vec<String> {
                 // "march third" (a lone cardinal after a month is a year
                 // or a count, not a day: left to the date rules).
                 number.ends_with(|c: char| c.is_ascii_alphabetic())
+            } else if before == Some("q") {
+                matches!(number.as_str(), "1" | "2" | "3" | "4")
             } else {
-                before == Some("q") && matches!(number.as_str(), "1" | "2" | "3" | "4")
+                // "the five worst products", "ten most expensive": how many
+                // of a ranking.
+                let after = lower.get(k + len).map(String::as_str);
+                !number.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && after.is_some_and(is_ranking_word)
             };
             if !keep {
                 out.extend(words[k..k + len].iter().cloned());
@@ -191,6 +221,13 @@ mod tests {
         assert_eq!(said("two thousand and twenty four"), "2024");
         assert_eq!(said("nineteen ninety nine"), "1999");
         assert_eq!(said("one hundred and fifty orders"), "150 orders");
+    }
+
+    #[test]
+    fn a_number_before_a_ranking_word_is_a_count() {
+        assert_eq!(said("the five worst products"), "the 5 worst products");
+        assert_eq!(said("ten most expensive items"), "10 most expensive items");
+        assert_eq!(said("the first most"), "the first most");
     }
 
     #[test]
