@@ -456,8 +456,9 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// "Board Games"): demo 97 and 20; with "fall under", "deepest", "on
 /// average" and "in terms of": conformance 44 and 3; with amounts per
 /// order as the model's average and "when they pay" as no date: demo 99
-/// and 18.
-const V7_DEMO_FLOOR: (usize, usize) = (99, 18);
+/// and 18. With what the answer would leave out asked back (made looking at
+/// v10): demo 98 and 18, one right answer now asked back (not looked at).
+const V7_DEMO_FLOOR: (usize, usize) = (98, 18);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -483,9 +484,11 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// a spoken number before a ranking word as the limit ("the five worst"),
 /// number words never corrected as typos, and "remove the Germany filter"
 /// no data change: demo 96 and 22, conformance 38 and 5 (one more right,
-/// two more wrong-confident; not looked at).
+/// two more wrong-confident; not looked at). With a named grouping or value
+/// the answer would leave out asked back, and an occasion set off at the
+/// start ("For the March reconciliation:") cut: conformance 40 and 5.
 const V9_DEMO_FLOOR: (usize, usize) = (96, 22);
-const V9_CONFORMANCE_FLOOR: (usize, usize) = (38, 5);
+const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 5);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
@@ -493,9 +496,10 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 /// 18 wrong-confident, conformance 20/60 and 9, follow-up turns 29/45 and 9.
 /// With hedges, self-corrections, yes/no comparisons and written dates:
 /// demo 124 and 13, conformance 28 and 6; with spoken limits: demo 125 and
-/// 13, conformance 30 and 6.
-const V10_DEMO_FLOOR: (usize, usize) = (125, 13);
-const V10_CONFORMANCE_FLOOR: (usize, usize) = (30, 6);
+/// 13, conformance 30 and 6; with what the answer would leave out asked
+/// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
+const V10_DEMO_FLOOR: (usize, usize) = (125, 11);
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 6);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 9);
 
 struct SetSize {

@@ -42,6 +42,9 @@ const HEDGES: &[&str] = &[
     "honestly",
     "basically",
     "real quick",
+    // Where the data is kept: "the most recent order on file".
+    "on file",
+    "in the|our system",
 ];
 
 /// Words after which "kind of" / "sort of" names a kind ("what kind of

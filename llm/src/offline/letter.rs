@@ -190,6 +190,12 @@ const OCCASIONS: &[&str] = &[
     "email",
     "memo",
     "team",
+    "reconciliation",
+    "close",
+    "file",
+    "sheet",
+    "spreadsheet",
+    "report",
 ];
 
 /// A sentence of the text: its words (lowercase) and where it lies.
@@ -424,6 +430,15 @@ fn without_occasion<'t>(s: &Sentence<'t>, names_model: &dyn Fn(&[String]) -> boo
             from = at;
         }
     }
+    // "For the March reconciliation: total sales …", "For the P&L pack,
+    // what percentage …": an occasion set off at the start.
+    if from == 0 && s.words.first().is_some_and(|w| w == "for") {
+        if let Some(at) = words_before_clause_mark(s.text, 8) {
+            if at < s.words.len() && occasional(&s.words[..at]) {
+                from = at;
+            }
+        }
+    }
     // "… for the board meeting", "… ahead of Friday's sync": a short
     // trailing phrase that ends in an occasion.
     if s.words
@@ -441,6 +456,22 @@ fn without_occasion<'t>(s: &Sentence<'t>, names_model: &dyn Fn(&[String]) -> boo
         return Cow::Borrowed(s.text);
     }
     cut(s.text, from, to).map_or(Cow::Borrowed(s.text), Cow::Borrowed)
+}
+
+/// The number of words before the first clause mark (`:`, `,`, a dash) of
+/// `text`, if one closes a piece within its first `max` words.
+fn words_before_clause_mark(text: &str, max: usize) -> Option<usize> {
+    let mut count = 0;
+    for piece in text.split_whitespace() {
+        count += words(piece).len();
+        if count > max {
+            return None;
+        }
+        if piece.ends_with([':', ',', '—', '–', '-']) {
+            return Some(count);
+        }
+    }
+    None
 }
 
 /// The part of `text` from its `from`-th word to before its `to`-th (words as

@@ -31,6 +31,8 @@ fn a_letter_is_read_for_its_request() {
         "Hi, following up on yesterday's call: could you send over net revenue by sales \
          channel for last month? Best, Michael",
         "net revenue by sales channel for last month for the board meeting",
+        "For the May reconciliation: net revenue by sales channel for last month?",
+        "For the P&L pack, net revenue by sales channel for last month",
     ] {
         let t = translate(&parser, letter);
         assert_eq!(t.query, plain.query, "{letter:?}");

@@ -46,6 +46,7 @@ mod compared;
 mod correction;
 mod courtesy;
 mod cues;
+mod dropped;
 mod extremes;
 mod figures;
 mod filters;
@@ -241,21 +242,16 @@ impl<'a> OfflineParser<'a> {
         if let Some(word) =
             unplaced::unplaced_words(self.catalog, &translation, analysis.compare).first()
         {
-            let clarification = unplaced::clarify(self.catalog, question, word);
-            let options: Vec<&str> = clarification
-                .options
-                .iter()
-                .map(|o| o.label.as_str())
-                .collect();
-            return Err(LlmError::NeedsClarification {
-                message: format!(
-                    "\"{word}\" is not something the model describes, so an answer would be \
-                     to a different question. Choose: {}. {}",
-                    options.join("; "),
-                    self.suggestions()
-                ),
-                clarification,
-            });
+            return Err(self.ask_about(question, word, "is not something the model describes"));
+        }
+        // A grouping or value the question names that the answer would
+        // leave out ("in each category", "business customers").
+        if let Some(words) = dropped::left_out(self.catalog, &analysis, &translation) {
+            return Err(self.ask_about(
+                question,
+                &words,
+                "is named in the question, but the answer found leaves it out",
+            ));
         }
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
@@ -267,6 +263,27 @@ impl<'a> OfflineParser<'a> {
             ));
         }
         Ok(translation)
+    }
+
+    /// Asks about `word` of `question` instead of answering: `why` says what
+    /// is wrong with it; the choices are the members closest to it and the
+    /// question without it.
+    fn ask_about(&self, question: &str, word: &str, why: &str) -> LlmError {
+        let clarification = unplaced::clarify(self.catalog, question, word);
+        let options: Vec<&str> = clarification
+            .options
+            .iter()
+            .map(|o| o.label.as_str())
+            .collect();
+        LlmError::NeedsClarification {
+            message: format!(
+                "\"{word}\" {why}, so an answer would be to a different question. \
+                 Choose: {}. {}",
+                options.join("; "),
+                self.suggestions()
+            ),
+            clarification,
+        }
     }
 
     /// Applies a follow-up ("only Europe", "by week", "top 3", "as a bar

@@ -264,3 +264,41 @@ fn the_largest_records_are_listed_by_their_amount() {
     let q = json(&parser, "which channel has the most orders");
     assert_eq!(q["measures"], serde_json::json!(["Orders.count"]));
 }
+
+/// A grouping or value the question names is never left out of the answer:
+/// the question is asked back instead.
+#[test]
+fn a_named_grouping_or_value_is_not_left_out() {
+    use crate::offline::dropped::left_out;
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "revenue by channel in Europe";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(left_out(&catalog, &analysis, &t), None);
+    // The same reading with the grouping and the value dropped.
+    let mut broader = t.clone();
+    broader.query.dimensions.clear();
+    assert_eq!(
+        left_out(&catalog, &analysis, &broader).as_deref(),
+        Some("channel")
+    );
+    broader.query.dimensions = t.query.dimensions.clone();
+    broader.query.filters.clear();
+    assert_eq!(
+        left_out(&catalog, &analysis, &broader).as_deref(),
+        Some("Europe")
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "total sales in Paris";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(left_out(&catalog, &analysis, &t), None);
+    let mut broader = t.clone();
+    broader.query.filters.clear();
+    assert_eq!(
+        left_out(&catalog, &analysis, &broader).as_deref(),
+        Some("Paris")
+    );
+}

@@ -1,0 +1,84 @@
+//! What a question named that its answer leaves out. A rule that reads one
+//! part of a question ("the cheapest … in each category" as one product, "the
+//! first week of June" as the first order) may leave a grouping or a value
+//! the person named out of the query; the answer would then be to a broader
+//! or different question, so the person is asked instead.
+
+use std::collections::BTreeSet;
+
+use strata_schema::MemberKind;
+
+use super::parse::{Analysis, Role};
+use crate::catalog::Catalog;
+use crate::translation::Translation;
+
+/// The words of the first grouping or value the question names and the
+/// translation leaves out, if any.
+pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    q.member_names(&mut |m| {
+        used.insert(m.to_owned());
+    });
+    // A view member and the cube member it shows share a title.
+    let used_titles: BTreeSet<String> = used
+        .iter()
+        .filter_map(|m| catalog.get(m))
+        .map(|m| m.title.to_lowercase())
+        .collect();
+    let members = catalog.members();
+    for mention in &analysis.mentions {
+        if mention.absorbed || mention.role != Role::Group || mention.candidates.is_empty() {
+            continue;
+        }
+        let groupable = mention.candidates.iter().all(|e| {
+            members
+                .get(e.member)
+                .is_some_and(|m| m.kind == MemberKind::Dimension && m.data_type != "time")
+        });
+        let kept = mention.candidates.iter().any(|e| {
+            members.get(e.member).is_some_and(|m| {
+                used.contains(&m.name) || used_titles.contains(&m.title.to_lowercase())
+            })
+        });
+        if groupable && !kept {
+            return Some(mention.text.clone());
+        }
+    }
+    // A value is kept as a filter value, or in the name of a segment or a
+    // measure counted or rated after it ("business" in
+    // `Users.business_count`, "cancelled" in `Orders.cancellation_rate`).
+    let mut filter_values: BTreeSet<String> = BTreeSet::new();
+    for f in &q.filters {
+        collect_values(f, &mut filter_values);
+    }
+    for value in &analysis.values {
+        let kept = value.hits.iter().any(|(_, v)| {
+            let v = v.to_lowercase();
+            let keep = v.chars().count().saturating_sub(2).max(5);
+            let stem: String = v.chars().take(keep).collect();
+            filter_values.contains(&v) || used.iter().any(|m| m.to_lowercase().contains(&stem))
+        });
+        if !kept {
+            let words: Vec<&str> = analysis
+                .tokens
+                .get(value.start..value.end)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| t.orig.as_str())
+                .collect();
+            return Some(words.join(" "));
+        }
+    }
+    None
+}
+
+fn collect_values(f: &strata_engine::query::Filter, out: &mut BTreeSet<String>) {
+    use strata_engine::query::Filter;
+    match f {
+        Filter::Member { values, .. } => {
+            out.extend(values.iter().flatten().map(|v| v.to_lowercase()));
+        }
+        Filter::And(v) | Filter::Or(v) => v.iter().for_each(|x| collect_values(x, out)),
+    }
+}
