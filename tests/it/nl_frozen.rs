@@ -56,8 +56,8 @@ const TODAY: (i32, u32, u32) = (2026, 6, 17);
 /// ranked periods: conformance 49 and 3; with rolling windows: conformance
 /// 50 and 3. With counts that only say whose figure it is (from v6): demo
 /// 141 and 6, conformance 51 and 2.
-const DEMO_FLOOR: (usize, usize) = (143, 4);
-const CONFORMANCE_FLOOR: (usize, usize) = (51, 2);
+const DEMO_FLOOR: (usize, usize) = (143, 3);
+const CONFORMANCE_FLOOR: (usize, usize) = (51, 1);
 const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the held-out set `tests/nl/frozen_v2/`, written on 2026-12-05
@@ -89,7 +89,7 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// comparison symbols, losses, ranked periods and listings by a verb (from
 /// v6): demo 126 and 16, conformance 52 and 1; with periods, ranks and
 /// returns in chat words: follow-up turns 42 and 0.
-const V2_DEMO_FLOOR: (usize, usize) = (131, 13);
+const V2_DEMO_FLOOR: (usize, usize) = (131, 11);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
@@ -416,8 +416,8 @@ struct SetTallies {
 /// at v10 only): demo 117 and 17, two more right and one more
 /// wrong-confident (not looked at: a question once refused for a hedge or a
 /// marker is now answered, and one such answer is wrong).
-const V5_DEMO_FLOOR: (usize, usize) = (117, 17);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 7);
+const V5_DEMO_FLOOR: (usize, usize) = (117, 15);
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 6);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
@@ -433,7 +433,7 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// synonym naming the plainly titled measure: demo 123 and 16; with what is
 /// bought counted in orders: demo 124 and 16; with keywords reached only
 /// from the word as typed ("tablets" is not "table"): demo 125 and 15.
-const V6_DEMO_FLOOR: (usize, usize) = (128, 14);
+const V6_DEMO_FLOOR: (usize, usize) = (128, 11);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
@@ -458,7 +458,7 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// order as the model's average and "when they pay" as no date: demo 99
 /// and 18. With what the answer would leave out asked back (made looking at
 /// v10): demo 98 and 18, one right answer now asked back (not looked at).
-const V7_DEMO_FLOOR: (usize, usize) = (98, 18);
+const V7_DEMO_FLOOR: (usize, usize) = (98, 16);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -468,7 +468,7 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// for their request and the rules that followed: demo 117 and 12,
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
-const V8_DEMO_FLOOR: (usize, usize) = (131, 4);
+const V8_DEMO_FLOOR: (usize, usize) = (131, 3);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (47, 1);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -486,8 +486,10 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// no data change: demo 96 and 22, conformance 38 and 5 (one more right,
 /// two more wrong-confident; not looked at). With a named grouping or value
 /// the answer would leave out asked back, and an occasion set off at the
-/// start ("For the March reconciliation:") cut: conformance 40 and 5.
-const V9_DEMO_FLOOR: (usize, usize) = (96, 22);
+/// start ("For the March reconciliation:") cut: conformance 40 and 5. With
+/// a ranking that ranks nothing and an amount made a grouping asked back:
+/// demo 96 and 21.
+const V9_DEMO_FLOOR: (usize, usize) = (96, 21);
 const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 5);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
@@ -498,9 +500,9 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 /// demo 124 and 13, conformance 28 and 6; with spoken limits: demo 125 and
 /// 13, conformance 30 and 6; with what the answer would leave out asked
 /// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
-const V10_DEMO_FLOOR: (usize, usize) = (125, 11);
-const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 6);
-const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 9);
+const V10_DEMO_FLOOR: (usize, usize) = (125, 10);
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 5);
+const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 6);
 
 struct SetSize {
     demo: usize,

@@ -1,8 +1,11 @@
 //! What a question named that its answer leaves out. A rule that reads one
 //! part of a question ("the cheapest … in each category" as one product, "the
 //! first week of June" as the first order) may leave a grouping or a value
-//! the person named out of the query; the answer would then be to a broader
-//! or different question, so the person is asked instead.
+//! the person named out of the query; a ranking may lose what it ranks ("the
+//! toy we sold the most of" sorting one total); an amount may become a
+//! grouping ("top products by quantity" split by each quantity). The answer
+//! would then be to a broader or different question, so the person is asked
+//! instead.
 
 use std::collections::BTreeSet;
 
@@ -71,6 +74,58 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
         }
     }
     None
+}
+
+/// The ranking word of a question whose answer sorts totals with nothing to
+/// rank: an order, measures, and no dimension, time series or listing.
+pub(crate) fn ranks_nothing(analysis: &Analysis, t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let sorted = q.order.as_ref().is_some_and(|o| !o.is_empty());
+    let series = q.time_dimensions.iter().any(|td| td.granularity.is_some());
+    if !sorted || q.measures.is_empty() || !q.dimensions.is_empty() || series || q.ungrouped {
+        return None;
+    }
+    let word = analysis
+        .ranking
+        .used
+        .iter()
+        .filter_map(|&i| analysis.tokens.get(i))
+        .map(|t| t.orig.clone())
+        .next();
+    Some(word.unwrap_or_else(|| "sorted".to_owned()))
+}
+
+/// The title of an amount the answer groups by beside its measures ("top
+/// products by quantity" split by every quantity): a number that is no key
+/// and was not asked to group by ("by item count").
+pub(crate) fn groups_by_an_amount(
+    catalog: &Catalog,
+    analysis: &Analysis,
+    t: &Translation,
+) -> Option<String> {
+    let q = &t.query;
+    if q.measures.is_empty() {
+        return None;
+    }
+    q.dimensions.iter().find_map(|d| {
+        let m = catalog.get(d)?;
+        let amount = m.data_type == "number" && !m.primary_key && m.short_name() != "id";
+        let asked = analysis.mentions.iter().any(|mention| {
+            mention.role == Role::Group
+                && mention.start > 0
+                && analysis
+                    .tokens
+                    .get(mention.start - 1)
+                    .is_some_and(|t| matches!(t.text.as_str(), "by" | "per"))
+                && mention.candidates.iter().any(|e| {
+                    catalog
+                        .members()
+                        .get(e.member)
+                        .is_some_and(|c| c.title == m.title)
+                })
+        });
+        (amount && !asked).then(|| m.title.to_lowercase())
+    })
 }
 
 fn collect_values(f: &strata_engine::query::Filter, out: &mut BTreeSet<String>) {

@@ -302,3 +302,41 @@ fn a_named_grouping_or_value_is_not_left_out() {
         Some("Paris")
     );
 }
+
+/// A ranking keeps what it ranks, and an amount is not made a grouping
+/// unless asked for: otherwise the question is asked back.
+#[test]
+fn a_ranking_keeps_its_subject_and_amounts_are_not_groupings() {
+    use crate::offline::dropped::{groups_by_an_amount, ranks_nothing};
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "which channel had the most orders";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(ranks_nothing(&analysis, &t), None);
+    let mut total = t.clone();
+    total.query.dimensions.clear();
+    assert_eq!(ranks_nothing(&analysis, &total).as_deref(), Some("most"));
+    let mut by_amount = t.clone();
+    by_amount
+        .query
+        .dimensions
+        .push("Orders.total_amount".into());
+    assert!(groups_by_an_amount(&catalog, &analysis, &by_amount).is_some());
+    // Asked for: "by order total" groups by it.
+    let q = "number of orders by order total";
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    let mut asked = t.clone();
+    asked.query.dimensions = vec!["Orders.total_amount".into()];
+    assert_eq!(groups_by_an_amount(&catalog, &analysis, &asked), None);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "which store city sold the most units";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(ranks_nothing(&analysis, &t), None);
+    let mut total = t.clone();
+    total.query.dimensions.clear();
+    assert!(ranks_nothing(&analysis, &total).is_some());
+}
