@@ -253,22 +253,7 @@ impl<'a> OfflineParser<'a> {
                 "is named in the question, but the answer found leaves it out",
             ));
         }
-        // "the toy we sold the most of" sorting one total.
-        if let Some(word) = dropped::ranks_nothing(&analysis, &translation) {
-            return Err(self.ask_about(
-                question,
-                &word,
-                "ranks, but the answer found has nothing to rank",
-            ));
-        }
-        // "top products by quantity" split by every quantity.
-        if let Some(title) = dropped::groups_by_an_amount(self.catalog, &analysis, &translation) {
-            return Err(self.ask_about(
-                question,
-                &title,
-                "is an amount the answer found would split by",
-            ));
-        }
+        self.check_shape(question, &analysis, &translation)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
         // test the grand total, not each order or customer.
@@ -279,6 +264,33 @@ impl<'a> OfflineParser<'a> {
             ));
         }
         Ok(translation)
+    }
+
+    /// Asks back when the answer's shape cannot be what was asked: a ranking
+    /// with nothing to rank ("the toy we sold the most of" sorting one
+    /// total), or a split by every value of an amount ("top products by
+    /// quantity" grouped by quantity).
+    pub(crate) fn check_shape(
+        &self,
+        question: &str,
+        analysis: &parse::Analysis,
+        translation: &Translation,
+    ) -> Result<(), LlmError> {
+        if let Some(word) = dropped::ranks_nothing(analysis, translation) {
+            return Err(self.ask_about(
+                question,
+                &word,
+                "ranks, but the answer found has nothing to rank",
+            ));
+        }
+        if let Some(title) = dropped::groups_by_an_amount(self.catalog, analysis, translation) {
+            return Err(self.ask_about(
+                question,
+                &title,
+                "is an amount the answer found would split by",
+            ));
+        }
+        Ok(())
     }
 
     /// Asks about `word` of `question` instead of answering: `why` says what

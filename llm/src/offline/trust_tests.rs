@@ -340,3 +340,24 @@ fn a_ranking_keeps_its_subject_and_amounts_are_not_groupings() {
     total.query.dimensions.clear();
     assert!(ranks_nothing(&analysis, &total).is_some());
 }
+
+/// A follow-up that would rank one total is asked back too.
+#[test]
+fn a_followup_that_ranks_nothing_is_asked_back() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let previous = parser
+        .translate("revenue by channel last month", today())
+        .expect("answered");
+    let ranked = parser
+        .refine(&previous, "top 3", today())
+        .expect("a ranking of channels");
+    assert_eq!(ranked.query.limit, Some(3));
+    let total = parser
+        .translate("revenue last month", today())
+        .expect("answered");
+    match parser.refine(&total, "top 3", today()) {
+        Err(LlmError::NeedsClarification { .. }) => {}
+        other => panic!("ranking one total must ask back, got {other:?}"),
+    }
+}
