@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
@@ -29,9 +30,37 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
         .filter_map(|m| catalog.get(m))
         .map(|m| m.title.to_lowercase())
         .collect();
+    let mut filter_values: BTreeSet<String> = BTreeSet::new();
+    for f in &q.filters {
+        collect_values(f, &mut filter_values);
+    }
     let members = catalog.members();
     for mention in &analysis.mentions {
-        if mention.absorbed || mention.role != Role::Group || mention.candidates.is_empty() {
+        if mention.absorbed || mention.candidates.is_empty() {
+            continue;
+        }
+        // "our most recent business customer": a segment lives on as the
+        // segment, a filter or a measure counted after it.
+        let segment = mention.candidates.iter().all(|e| {
+            members
+                .get(e.member)
+                .is_some_and(|m| m.kind == MemberKind::Segment)
+        });
+        if segment {
+            let kept = mention.candidates.iter().any(|e| {
+                members.get(e.member).is_some_and(|m| {
+                    let short = m.short_name().to_lowercase();
+                    used.contains(&m.name)
+                        || used.iter().any(|u| u.to_lowercase().contains(&short))
+                        || filter_values.contains(&short)
+                })
+            });
+            if !kept {
+                return Some(mention.text.clone());
+            }
+            continue;
+        }
+        if mention.role != Role::Group {
             continue;
         }
         let groupable = mention.candidates.iter().all(|e| {
@@ -51,10 +80,6 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
     // A value is kept as a filter value, or in the name of a segment or a
     // measure counted or rated after it ("business" in
     // `Users.business_count`, "cancelled" in `Orders.cancellation_rate`).
-    let mut filter_values: BTreeSet<String> = BTreeSet::new();
-    for f in &q.filters {
-        collect_values(f, &mut filter_values);
-    }
     for value in &analysis.values {
         let kept = value.hits.iter().any(|(_, v)| {
             let v = v.to_lowercase();
@@ -128,8 +153,53 @@ pub(crate) fn groups_by_an_amount(
     })
 }
 
-fn collect_values(f: &strata_engine::query::Filter, out: &mut BTreeSet<String>) {
-    use strata_engine::query::Filter;
+/// The title of a grouping the answer cannot mean: a ranking of one filtered
+/// to a single value ("is Columbus our most profitable city" ranking
+/// Columbus alone), or a count of a cube's rows split by what names each row
+/// ("customers by email": one each). A follow-up may keep a grouping it
+/// narrows to one value ("just web" after "by channel"), so `follow_up`
+/// checks only the second.
+pub(crate) fn trivial_grouping(
+    catalog: &Catalog,
+    t: &Translation,
+    follow_up: bool,
+) -> Option<String> {
+    let q = &t.query;
+    let ranked = q.order.as_ref().is_some_and(|o| !o.is_empty());
+    let single = |d: &String| {
+        !follow_up
+            && ranked
+            && q.filters.iter().any(|f| {
+                matches!(f, Filter::Member { member, operator: FilterOperator::Equals, values }
+                if member == d && values.len() == 1)
+            })
+    };
+    let counted_cubes: Vec<&str> = q
+        .measures
+        .iter()
+        .filter_map(|m| catalog.get(m))
+        .filter(|m| m.is_count())
+        .map(|m| m.owner.as_str())
+        .collect();
+    q.dimensions.iter().find_map(|d| {
+        let m = catalog.get(d)?;
+        // One key of several ("category" of a category-subcategory-product
+        // key) names no row.
+        let sole_key = m.primary_key
+            && catalog
+                .members()
+                .iter()
+                .filter(|k| k.owner == m.owner && k.primary_key)
+                .count()
+                == 1;
+        let names_each_row =
+            sole_key || matches!(m.short_name(), "id" | "name" | "email" | "phone");
+        let one_each = names_each_row && counted_cubes.contains(&m.owner.as_str());
+        (single(d) || one_each).then(|| m.title.to_lowercase())
+    })
+}
+
+fn collect_values(f: &Filter, out: &mut BTreeSet<String>) {
     match f {
         Filter::Member { values, .. } => {
             out.extend(values.iter().flatten().map(|v| v.to_lowercase()));

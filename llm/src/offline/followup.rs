@@ -488,7 +488,7 @@ pub fn refine(
     };
     // "what % of them opted in": the model's rate, over the same rows.
     super::rates::apply_to_followup(parser, &a, &mut translation);
-    parser.check_shape(text, &a, &translation)?;
+    parser.check_shape(text, &a, &translation, true)?;
     Ok(translation)
 }
 

@@ -253,7 +253,7 @@ impl<'a> OfflineParser<'a> {
                 "is named in the question, but the answer found leaves it out",
             ));
         }
-        self.check_shape(question, &analysis, &translation)?;
+        self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
         // test the grand total, not each order or customer.
@@ -268,13 +268,16 @@ impl<'a> OfflineParser<'a> {
 
     /// Asks back when the answer's shape cannot be what was asked: a ranking
     /// with nothing to rank ("the toy we sold the most of" sorting one
-    /// total), or a split by every value of an amount ("top products by
-    /// quantity" grouped by quantity).
+    /// total), a split by every value of an amount ("top products by
+    /// quantity" grouped by quantity), or a split whose rows each hold one
+    /// value (a grouping filtered to one value, a count split by what names
+    /// each row).
     pub(crate) fn check_shape(
         &self,
         question: &str,
         analysis: &parse::Analysis,
         translation: &Translation,
+        follow_up: bool,
     ) -> Result<(), LlmError> {
         if let Some(word) = dropped::ranks_nothing(analysis, translation) {
             return Err(self.ask_about(
@@ -288,6 +291,13 @@ impl<'a> OfflineParser<'a> {
                 question,
                 &title,
                 "is an amount the answer found would split by",
+            ));
+        }
+        if let Some(title) = dropped::trivial_grouping(self.catalog, translation, follow_up) {
+            return Err(self.ask_about(
+                question,
+                &title,
+                "would be split so that each row holds one value",
             ));
         }
         Ok(())

@@ -361,3 +361,46 @@ fn a_followup_that_ranks_nothing_is_asked_back() {
         other => panic!("ranking one total must ask back, got {other:?}"),
     }
 }
+
+/// A grouping whose rows each hold one value, and a segment the answer
+/// leaves out, are asked back.
+#[test]
+fn one_value_per_row_and_a_dropped_segment_are_asked_back() {
+    use crate::offline::dropped::{left_out, trivial_grouping};
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = parser
+        .translate("which channel had the most orders", today())
+        .expect("answered");
+    assert_eq!(trivial_grouping(&catalog, &t, false), None);
+    // Ranked and filtered to one channel: one row, nothing ranked.
+    let mut one = t.clone();
+    one.query.filters = vec![strata_engine::query::Filter::Member {
+        member: "Orders.channel".into(),
+        operator: strata_engine::query::FilterOperator::Equals,
+        values: vec![Some("web".into())],
+    }];
+    assert!(trivial_grouping(&catalog, &one, false).is_some());
+    // A follow-up may narrow its grouping to one value.
+    assert_eq!(trivial_grouping(&catalog, &one, true), None);
+    // Customers counted by email: one each.
+    let mut by_email = parser
+        .translate("how many customers", today())
+        .expect("answered");
+    by_email.query.dimensions = vec!["Users.email".into()];
+    assert!(trivial_grouping(&catalog, &by_email, true).is_some());
+
+    let q = "how many premium products";
+    let t = parser.translate(q, today()).expect("answered");
+    assert_eq!(t.query.segments, ["Products.premium"]);
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(left_out(&catalog, &analysis, &t), None, "{:?}", t.query);
+    let mut broader = t.clone();
+    broader.query.segments.clear();
+    broader.query.filters.clear();
+    assert!(
+        left_out(&catalog, &analysis, &broader).is_some(),
+        "{:?}",
+        t.query
+    );
+}
