@@ -132,23 +132,27 @@ pub(crate) fn groups_by_an_amount(
     if q.measures.is_empty() {
         return None;
     }
+    // "top 5 subcategories by units": after a ranking, "by" names what it
+    // sorts by, not a grouping.
+    let ranked = analysis.ranking.top || analysis.ranking.superlative;
     q.dimensions.iter().find_map(|d| {
         let m = catalog.get(d)?;
         let amount = m.data_type == "number" && !m.primary_key && m.short_name() != "id";
-        let asked = analysis.mentions.iter().any(|mention| {
-            mention.role == Role::Group
-                && mention.start > 0
-                && analysis
-                    .tokens
-                    .get(mention.start - 1)
-                    .is_some_and(|t| matches!(t.text.as_str(), "by" | "per"))
-                && mention.candidates.iter().any(|e| {
-                    catalog
-                        .members()
-                        .get(e.member)
-                        .is_some_and(|c| c.title == m.title)
-                })
-        });
+        let asked = !ranked
+            && analysis.mentions.iter().any(|mention| {
+                mention.role == Role::Group
+                    && mention.start > 0
+                    && analysis
+                        .tokens
+                        .get(mention.start - 1)
+                        .is_some_and(|t| matches!(t.text.as_str(), "by" | "per"))
+                    && mention.candidates.iter().any(|e| {
+                        catalog
+                            .members()
+                            .get(e.member)
+                            .is_some_and(|c| c.title == m.title)
+                    })
+            });
         (amount && !asked).then(|| m.title.to_lowercase())
     })
 }
@@ -197,6 +201,34 @@ pub(crate) fn trivial_grouping(
         let one_each = names_each_row && counted_cubes.contains(&m.owner.as_str());
         (single(d) || one_each).then(|| m.title.to_lowercase())
     })
+}
+
+/// "list", the verb, when the answer found has no rows (no
+/// grouping, series, comparison or listing), as "list all our sales regions"
+/// summing every region into one row.
+pub(crate) fn list_without_rows(analysis: &Analysis, t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let rows = !q.dimensions.is_empty()
+        || q.ungrouped
+        || q.time_dimensions
+            .iter()
+            .any(|td| td.granularity.is_some() || td.compare_date_range.is_some());
+    if rows {
+        return None;
+    }
+    // The verb: "list all our regions", "can you list …"; not "list price"
+    // or "the customer list".
+    let tokens = &analysis.tokens;
+    (0..tokens.len())
+        .find(|&i| {
+            tokens[i].text == "list"
+                && (i == 0
+                    || matches!(
+                        tokens[i - 1].text.as_str(),
+                        "please" | "pls" | "you" | "me" | "to" | "and" | "then" | "just"
+                    ))
+        })
+        .map(|i| tokens[i].orig.clone())
 }
 
 fn collect_values(f: &Filter, out: &mut BTreeSet<String>) {

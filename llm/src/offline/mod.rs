@@ -293,6 +293,13 @@ impl<'a> OfflineParser<'a> {
                 "is an amount the answer found would split by",
             ));
         }
+        if let Some(word) = dropped::list_without_rows(analysis, translation) {
+            return Err(self.ask_about(
+                question,
+                &word,
+                "asks for rows, but the answer found is one total",
+            ));
+        }
         if let Some(title) = dropped::trivial_grouping(self.catalog, translation, follow_up) {
             return Err(self.ask_about(
                 question,

@@ -404,3 +404,32 @@ fn one_value_per_row_and_a_dropped_segment_are_asked_back() {
         t.query
     );
 }
+
+/// "list" asks for rows: one total is asked back; "list price" and "the
+/// customer list" are no such ask. "by units" after a ranking sorts, so an
+/// amount grouping there is asked back.
+#[test]
+fn a_listing_has_rows_and_a_ranking_sorts_by_its_amount() {
+    use crate::offline::dropped::{groups_by_an_amount, list_without_rows};
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let total = parser
+        .translate("how many regions", today())
+        .expect("answered");
+    for (q, asks) in [
+        ("list all our regions", true),
+        ("can you list the regions", true),
+        ("average list price", false),
+        ("how many customers are in the customer list", false),
+    ] {
+        let analysis = parser.reader().analyze(&catalog, q, today());
+        assert_eq!(list_without_rows(&analysis, &total).is_some(), asks, "{q}");
+    }
+    let q = "top 5 categories by units";
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    let mut t = parser
+        .translate("units sold by category", today())
+        .expect("answered");
+    t.query.dimensions.push("LineItems.quantity".into());
+    assert!(groups_by_an_amount(&catalog, &analysis, &t).is_some());
+}
