@@ -77,6 +77,16 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
             return Some(mention.text.clone());
         }
     }
+    // "by category and month", "per week": a series asked for.
+    let series = q
+        .time_dimensions
+        .iter()
+        .any(|td| td.granularity.is_some() || td.compare_date_range.is_some());
+    if !series {
+        if let Some(unit) = grouping_unit(analysis) {
+            return Some(unit);
+        }
+    }
     // A value is kept as a filter value, or in the name of a segment or a
     // measure counted or rated after it ("business" in
     // `Users.business_count`, "cancelled" in `Orders.cancellation_rate`).
@@ -154,6 +164,23 @@ pub(crate) fn groups_by_an_amount(
                     })
             });
         (amount && !asked).then(|| m.title.to_lowercase())
+    })
+}
+
+/// A calendar unit the question groups by: "by month", "per week", "each
+/// day", "by category and month".
+fn grouping_unit(analysis: &Analysis) -> Option<String> {
+    let t = &analysis.tokens;
+    (1..t.len()).find_map(|i| {
+        let unit = matches!(
+            t[i].text.as_str(),
+            "day" | "week" | "month" | "quarter" | "year"
+        );
+        let before = t[i - 1].text.as_str();
+        let by_list = before == "and"
+            && (i.saturating_sub(4)..i - 1).any(|k| matches!(t[k].text.as_str(), "by" | "per"));
+        (unit && (matches!(before, "by" | "per" | "each" | "every") || by_list))
+            .then(|| t[i].orig.clone())
     })
 }
 

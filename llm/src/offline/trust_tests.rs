@@ -433,3 +433,29 @@ fn a_listing_has_rows_and_a_ranking_sorts_by_its_amount() {
     t.query.dimensions.push("LineItems.quantity".into());
     assert!(groups_by_an_amount(&catalog, &analysis, &t).is_some());
 }
+
+/// "by category and month" asks for a series: without one it is asked back.
+#[test]
+fn a_grouping_by_a_calendar_unit_is_not_left_out() {
+    use crate::offline::dropped::left_out;
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "orders by month this year";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(left_out(&catalog, &analysis, &t), None, "{:?}", t.query);
+    let mut total = t.clone();
+    total.query.time_dimensions[0].granularity = None;
+    assert_eq!(
+        left_out(&catalog, &analysis, &total).as_deref(),
+        Some("month")
+    );
+    // The month in a by-list is not read as a series yet: asked back, not
+    // answered per channel for the whole year.
+    match parser.translate("orders by channel and month this year", today()) {
+        Err(LlmError::NeedsClarification { clarification, .. }) => {
+            assert_eq!(clarification.unknown, ["month"]);
+        }
+        other => panic!("must ask back, got {other:?}"),
+    }
+}
