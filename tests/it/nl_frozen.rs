@@ -469,7 +469,7 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
 const V8_DEMO_FLOOR: (usize, usize) = (131, 3);
-const V8_CONFORMANCE_FLOOR: (usize, usize) = (47, 0);
+const V8_CONFORMANCE_FLOOR: (usize, usize) = (48, 0);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the held-out set `tests/nl/frozen_v9/`, written on 2026-12-06

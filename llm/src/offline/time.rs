@@ -488,6 +488,13 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
             return Some((2, TimeKind::Granularity(u)));
         }
     }
+    // "by category and month": the unit closes a list after "by".
+    if w == "and" && !w1.ends_with('s') {
+        let by_list = (i.saturating_sub(4)..i).any(|k| matches!(t[k], "by" | "per"));
+        if let Some(u) = unit(w1).filter(|_| by_list && w1 != "date") {
+            return Some((2, TimeKind::Granularity(u)));
+        }
+    }
     if matches!(w, "this" | "current") {
         if let Some(u) = unit(w1).filter(|_| !w1.ends_with('s')) {
             return Some((2, relative("this", u)));

@@ -450,12 +450,18 @@ fn a_grouping_by_a_calendar_unit_is_not_left_out() {
         left_out(&catalog, &analysis, &total).as_deref(),
         Some("month")
     );
-    // The month in a by-list is not read as a series yet: asked back, not
-    // answered per channel for the whole year.
-    match parser.translate("orders by channel and month this year", today()) {
-        Err(LlmError::NeedsClarification { clarification, .. }) => {
-            assert_eq!(clarification.unknown, ["month"]);
-        }
-        other => panic!("must ask back, got {other:?}"),
-    }
+    // The month closing a by-list is a series too.
+    let t = translate_ok(&parser, "orders by channel and month this year");
+    assert_eq!(t.query.dimensions, ["Orders.channel"]);
+    assert!(
+        t.query.time_dimensions[0].granularity.is_some(),
+        "{:?}",
+        t.query
+    );
+}
+
+fn translate_ok(parser: &OfflineParser<'_>, q: &str) -> Translation {
+    parser
+        .translate(q, today())
+        .unwrap_or_else(|e| panic!("{q:?}: {e}"))
 }
