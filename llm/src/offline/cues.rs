@@ -385,6 +385,11 @@ pub fn is_list_word(word: &str) -> bool {
 /// Words of the parser's own vocabulary (never spelling-corrected into
 /// member names, and valid targets for corrections).
 pub const KEYWORDS: &[&str] = &[
+    // Comparing verbs, never corrected into "best".
+    "beat",
+    "beats",
+    "busier",
+    "ahead",
     // Never corrected into "last".
     "lost",
     "today",

@@ -119,8 +119,28 @@ fn is_ranking_word(word: &str) -> bool {
     )
 }
 
+/// "a dozen most profitable customers": twelve rows of a ranking.
+fn dozens(mut words: Vec<String>) -> Vec<String> {
+    if !words.iter().any(|w| w.eq_ignore_ascii_case("dozen")) {
+        return words;
+    }
+    let next_ranks: Vec<bool> = words
+        .iter()
+        .skip(1)
+        .map(|n| is_ranking_word(&n.to_lowercase()))
+        .chain([false])
+        .collect();
+    for (w, ranks) in words.iter_mut().zip(next_ranks) {
+        if ranks && w.eq_ignore_ascii_case("dozen") {
+            *w = "12".to_owned();
+        }
+    }
+    words
+}
+
 /// The question's words with runs of number words replaced by digits.
 pub fn digits(words: Vec<String>) -> Vec<String> {
+    let words = dozens(words);
     // Checked without allocating: every phrase of a model is tokenized too.
     let any = words.iter().any(|w| {
         if w.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -228,6 +248,8 @@ mod tests {
         assert_eq!(said("the five worst products"), "the 5 worst products");
         assert_eq!(said("ten most expensive items"), "10 most expensive items");
         assert_eq!(said("the first most"), "the first most");
+        assert_eq!(said("a dozen most profitable"), "a 12 most profitable");
+        assert_eq!(said("a dozen eggs"), "a dozen eggs");
     }
 
     #[test]
