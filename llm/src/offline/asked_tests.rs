@@ -139,3 +139,29 @@ fn written_dates_and_each_of_the_last_months() {
     );
     assert_eq!(range(&t), days("2023-03-01", "2023-03-15"), "{:?}", t.query);
 }
+
+#[test]
+fn everyday_retail_words() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "What went out the door in units by category last month?",
+    );
+    let sold = translate(&parser, "units sold by category last month");
+    assert_eq!(t.query, sold.query);
+    let t = translate(&parser, "how many products fall into each price range");
+    assert_eq!(t.query.measures, ["Products.count"], "{:?}", t.query);
+    assert_eq!(
+        t.query.dimensions,
+        ["Products.price_range"],
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "how many baskets did we get yesterday");
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "units that went out the door by store city");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"], "{:?}", t.query);
+}

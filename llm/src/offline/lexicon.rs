@@ -163,7 +163,7 @@ const CONCEPTS: &[Concept] = &[
         },
     },
     Concept {
-        words: &["orders", "purchases", "transactions"],
+        words: &["orders", "purchases", "transactions", "baskets"],
         score: 75,
         applies: is_order_count,
     },

@@ -246,6 +246,8 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
                     | "making"
                     | "average"
                     | "under"
+                    | "into"
+                    | "door"
                     | "deepest"
                     | "people"
                     | "persons"
@@ -343,8 +345,24 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
             out.push("highest".to_owned());
             continue;
         }
-        // "which subcategories fall under Furniture": in it.
-        if lower == "under" && matches!(prev.as_deref(), Some("fall" | "falls" | "fell")) {
+        // "what went out the door": what sold.
+        if lower == "door" && out.len() >= 3 {
+            let n = out.len();
+            let tail: Vec<String> = out[n - 3..].iter().map(|w| w.to_lowercase()).collect();
+            if matches!(tail[0].as_str(), "went" | "go" | "goes" | "gone" | "going")
+                && tail[1] == "out"
+                && tail[2] == "the"
+            {
+                out.truncate(n - 3);
+                out.push("sold".to_owned());
+                continue;
+            }
+        }
+        // "which subcategories fall under Furniture", "products that fall
+        // into each price range": in it.
+        if matches!(lower.as_str(), "under" | "into")
+            && matches!(prev.as_deref(), Some("fall" | "falls" | "fell"))
+        {
             if let Some(last) = out.last_mut() {
                 *last = "in".to_owned();
             }
