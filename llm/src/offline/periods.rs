@@ -474,6 +474,25 @@ fn period_before(
 /// period's start to today.
 fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let w = *t.get(i)?;
+    // "since the 1st": that day of this month (of the last one, before it
+    // has come).
+    if w == "since" && t.get(i + 1).copied() == Some("the") {
+        let day = t
+            .get(i + 2)
+            .filter(|d| d.ends_with(|c: char| c.is_ascii_alphabetic()))
+            .and_then(|d| day_number(d));
+        let month_named = t.get(i + 3).is_some_and(|m| time::month(m).is_some())
+            || t.get(i + 3).copied() == Some("of");
+        if let Some(d) = day.filter(|_| !month_named) {
+            let this_month = ymd(today.year(), today.month(), d).filter(|s| *s <= today);
+            let start = this_month.or_else(|| {
+                let first = ymd(today.year(), today.month(), 1)?;
+                let before = first.pred_opt()?;
+                ymd(before.year(), before.month(), d)
+            })?;
+            return Some((3, range(start, today)));
+        }
+    }
     let (k, needs_on) = match w {
         "starting" | "beginning" => {
             let skip = usize::from(matches!(
@@ -490,6 +509,12 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
                 || day_of_month(t, i + 1, today).is_some() =>
         {
             (i + 1, false)
+        }
+        // "since the 3rd of March".
+        "since"
+            if t.get(i + 1).copied() == Some("the") && day_of_month(t, i + 2, today).is_some() =>
+        {
+            (i + 2, false)
         }
         _ => return None,
     };

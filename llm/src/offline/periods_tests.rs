@@ -296,3 +296,20 @@ fn written_dates() {
 fn ambiguous_slashed_days_are_not_read() {
     assert!(kinds("orders on 03/04/2025").is_empty());
 }
+
+#[test]
+fn since_a_day_of_this_month() {
+    // Today is 2025-06-18.
+    assert_eq!(
+        kinds("revenue since the 1st"),
+        [abs("2025-06-01", "2025-06-18")]
+    );
+    assert_eq!(
+        kinds("orders since the 20th"),
+        [abs("2025-05-20", "2025-06-18")]
+    );
+    assert_eq!(
+        kinds("orders since the 3rd of March 2025"),
+        [abs("2025-03-03", "2025-06-18")]
+    );
+}

@@ -271,6 +271,9 @@ const FILLER: &[&str] = &[
     "one",
     // "sales and profit … I need both": the members named.
     "both",
+    // "customers who ordered something": what was bought, unnamed.
+    "something",
+    "anything",
 ];
 
 /// Calendar words: the time reading uses them or leaves them harmless
