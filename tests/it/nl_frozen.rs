@@ -503,7 +503,7 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 /// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
 const V10_DEMO_FLOOR: (usize, usize) = (128, 9);
 const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 3);
-const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 6);
+const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 5);
 
 struct SetSize {
     demo: usize,

@@ -77,6 +77,31 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
             return Some(mention.text.clone());
         }
     }
+    // "the gross profit on Toys last December" read as its latest day: an
+    // amount named (not a count, which a listing of rows may stand for) and
+    // an answer that only sorts dates.
+    let sorted_by_date = q
+        .order
+        .iter()
+        .flatten()
+        .next()
+        .is_some_and(|(key, _)| q.time_dimensions.iter().any(|td| td.dimension == *key));
+    if q.measures.is_empty() && sorted_by_date {
+        let amount = analysis.mentions.iter().find(|mention| {
+            !mention.absorbed
+                && mention.role == Role::Measure
+                && !mention.is_measure_verb(&analysis.tokens)
+                && !mention.candidates.is_empty()
+                && mention.candidates.iter().all(|e| {
+                    members
+                        .get(e.member)
+                        .is_some_and(|m| m.kind == MemberKind::Measure && !m.is_count())
+                })
+        });
+        if let Some(mention) = amount {
+            return Some(mention.text.clone());
+        }
+    }
     // "by category and month", "per week": a series asked for.
     let series = q
         .time_dimensions

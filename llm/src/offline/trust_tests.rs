@@ -465,3 +465,24 @@ fn translate_ok(parser: &OfflineParser<'_>, q: &str) -> Translation {
         .translate(q, today())
         .unwrap_or_else(|e| panic!("{q:?}: {e}"))
 }
+
+/// An amount the question names is never answered by a date alone.
+#[test]
+fn an_amount_is_not_answered_by_its_latest_date() {
+    use crate::offline::dropped::left_out;
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = "what was the profit in Europe in December";
+    let t = parser.translate(q, today()).expect("answered");
+    let analysis = parser.reader().analyze(&catalog, q, today());
+    assert_eq!(left_out(&catalog, &analysis, &t), None, "{:?}", t.query);
+    let mut dates = t.clone();
+    let td = dates.query.time_dimensions[0].dimension.clone();
+    dates.query.measures.clear();
+    dates.query.order = Some(vec![(td, true)]);
+    dates.query.limit = Some(1);
+    assert_eq!(
+        left_out(&catalog, &analysis, &dates).as_deref(),
+        Some("profit")
+    );
+}
