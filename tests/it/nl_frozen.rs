@@ -416,7 +416,7 @@ struct SetTallies {
 /// at v10 only): demo 117 and 17, two more right and one more
 /// wrong-confident (not looked at: a question once refused for a hedge or a
 /// marker is now answered, and one such answer is wrong).
-const V5_DEMO_FLOOR: (usize, usize) = (117, 15);
+const V5_DEMO_FLOOR: (usize, usize) = (118, 14);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 5);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -458,7 +458,7 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// order as the model's average and "when they pay" as no date: demo 99
 /// and 18. With what the answer would leave out asked back (made looking at
 /// v10): demo 98 and 18, one right answer now asked back (not looked at).
-const V7_DEMO_FLOOR: (usize, usize) = (98, 15);
+const V7_DEMO_FLOOR: (usize, usize) = (99, 14);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -490,7 +490,7 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// a ranking that ranks nothing and an amount made a grouping asked back:
 /// demo 96 and 21; with a grouping whose rows each hold one value and a
 /// dropped segment asked back: demo 96 and 20.
-const V9_DEMO_FLOOR: (usize, usize) = (99, 20);
+const V9_DEMO_FLOOR: (usize, usize) = (101, 18);
 const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 5);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
@@ -501,7 +501,7 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 /// demo 124 and 13, conformance 28 and 6; with spoken limits: demo 125 and
 /// 13, conformance 30 and 6; with what the answer would leave out asked
 /// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
-const V10_DEMO_FLOOR: (usize, usize) = (128, 9);
+const V10_DEMO_FLOOR: (usize, usize) = (131, 6);
 const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 3);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 5);
 

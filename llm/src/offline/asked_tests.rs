@@ -165,3 +165,20 @@ fn everyday_retail_words() {
     let t = translate(&parser, "units that went out the door by store city");
     assert_eq!(t.query.measures, ["shop_sales.unitsSold"], "{:?}", t.query);
 }
+
+#[test]
+fn slashes_discounts_and_a_day_years_ago() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Orders / month - 2023");
+    assert_eq!(
+        t.query.time_dimensions[0].granularity.map(|g| g.as_str()),
+        Some("month"),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "How many units did we sell at a discount in 2023?");
+    assert_eq!(t.query.segments, ["LineItems.discounted"], "{:?}", t.query);
+    let t = translate(&parser, "One year ago today, how many orders came in?");
+    assert_eq!(range(&t), days("2023-06-15", "2023-06-15"), "{:?}", t.query);
+}

@@ -64,6 +64,19 @@ pub fn words(text: &str) -> Vec<String> {
             if c != ',' {
                 current.push(c);
             }
+        } else if c == '/' && {
+            // "sign-ups / month", "orders/week": per.
+            let after: String = chars[i + 1..]
+                .iter()
+                .skip_while(|c| c.is_whitespace())
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            super::time::unit(&after.to_lowercase()).is_some()
+        } {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            out.push("per".to_owned());
         } else if matches!(c, '\'' | '\u{2019}') {
             // "what's" → "what", "children's" → "children", "don't" → "dont".
             let after = chars.get(i + 2).copied().unwrap_or(' ');
@@ -248,6 +261,7 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
                     | "under"
                     | "into"
                     | "door"
+                    | "discount"
                     | "deepest"
                     | "people"
                     | "persons"
@@ -344,6 +358,15 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
         if lower == "deepest" {
             out.push("highest".to_owned());
             continue;
+        }
+        // "units sold at a discount": the discounted ones.
+        if lower == "discount" && out.len() >= 2 {
+            let n = out.len();
+            if out[n - 2].eq_ignore_ascii_case("at") && out[n - 1].eq_ignore_ascii_case("a") {
+                out.truncate(n - 2);
+                out.push("discounted".to_owned());
+                continue;
+            }
         }
         // "what went out the door": what sold.
         if lower == "door" && out.len() >= 3 {

@@ -534,6 +534,19 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
             return Some((3 + skip, TimeKind::Range(RangeSpec::Relative(range))));
         }
     }
+    // "one year ago today": that day a year back.
+    if let (Some(n), Some(u), "ago", "today") = (number_word(w), unit(w1), w2, w3) {
+        let day = match u {
+            "day" => today.checked_sub_signed(Duration::days(i64::from(n))),
+            "week" => today.checked_sub_signed(Duration::weeks(i64::from(n))),
+            "month" => today.checked_sub_months(chrono::Months::new(n)),
+            "year" => today.checked_sub_months(chrono::Months::new(n.checked_mul(12)?)),
+            _ => None,
+        };
+        if let Some(day) = day {
+            return Some((4, TimeKind::Range(RangeSpec::Absolute(day, day))));
+        }
+    }
     // "3 days ago".
     if let (Some(n), Some(u), "ago") = (number_word(w), unit(w1), w2) {
         return Some((
