@@ -62,6 +62,7 @@ mod lexicon;
 mod listing;
 mod parse;
 mod periods;
+mod phrases;
 mod qualifiers;
 mod rates;
 mod resolve;

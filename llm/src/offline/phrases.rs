@@ -1,0 +1,290 @@
+//! Rewrites of a question's words before they are read: phrases that are
+//! one word to the reader ("sign ups", "sent back", "apart from", "went out
+//! the door"), "place" as a verb and "when" as a conjunction. Each rewrite
+//! is a pass over the words; `join_phrases` runs only when one of its
+//! trigger words is present, so model phrases without them skip it.
+
+use super::text::is_stopword;
+
+/// The words of a question with every rewrite applied.
+pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
+    conjunction_when(verb_place(join_phrases(join_sign_ups(words))))
+}
+
+/// "sign ups", "people have signed up": one word, as models name sign-ups.
+/// "customers who signed up in May" and "accounts signed up" keep the verb:
+/// the customers are the figure, the verb dates them.
+fn join_sign_ups(words: Vec<String>) -> Vec<String> {
+    // Most texts (every phrase of a model is tokenized too) have no "up".
+    if !words
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case("up") || w.eq_ignore_ascii_case("ups"))
+    {
+        return words;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let lower = w.to_lowercase();
+        let back = |k: usize| {
+            out.len()
+                .checked_sub(k)
+                .and_then(|i| out.get(i))
+                .map(|p: &String| p.to_lowercase())
+        };
+        // "signed up" is the figure only where nothing else is counted:
+        // "people (who) have signed up", not "accounts signed up".
+        let auxiliary = matches!(
+            back(2).as_deref(),
+            Some("have" | "has" | "had" | "people" | "folks")
+        ) || (matches!(back(2).as_deref(), Some("who" | "that"))
+            && matches!(back(3).as_deref(), Some("people" | "folks" | "ones")));
+        let joins = matches!(lower.as_str(), "up" | "ups")
+            && match back(1).as_deref() {
+                Some("sign") => true,
+                Some("signed") => auxiliary,
+                _ => false,
+            };
+        match out.last_mut() {
+            Some(prev) if joins => *prev = "signups".to_owned(),
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
+/// Phrases that are one word to the rest of the reader: "sent back" is
+/// returned, "run rate" one thing (not a rate the model has), "apart from"
+/// and "leaving out" are "excluding", "FY2025" a year, a fortnight 14 days.
+fn join_phrases(words: Vec<String>) -> Vec<String> {
+    let candidate = |w: &String| {
+        w.eq_ignore_ascii_case("back")
+            || w.eq_ignore_ascii_case("from")
+            || w.eq_ignore_ascii_case("out")
+            || w.eq_ignore_ascii_case("in")
+            || w.eq_ignore_ascii_case("year")
+            || matches!(
+                w.to_lowercase().as_str(),
+                "big"
+                    | "large"
+                    | "small"
+                    | "mix"
+                    | "make"
+                    | "made"
+                    | "making"
+                    | "average"
+                    | "under"
+                    | "into"
+                    | "door"
+                    | "discount"
+                    | "deepest"
+                    | "people"
+                    | "persons"
+                    | "folks"
+            )
+            || w.eq_ignore_ascii_case("rate")
+            || w.eq_ignore_ascii_case("fortnight")
+            || w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fy"))
+    };
+    if !words.iter().any(candidate) {
+        return words;
+    }
+    // "how many sales did we make" counts; "what did we make" is money.
+    // "made a loss" is no money earned.
+    let counting = words.iter().any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "many" | "loss" | "losses" | "lose" | "lost" | "losing"
+        )
+    });
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let lower = w.to_lowercase();
+        let prev = out.last().map(|p| p.to_lowercase());
+        let joined = match (prev.as_deref(), lower.as_str()) {
+            // Not "came back": customers who came back are returning ones.
+            (Some("sent" | "sending"), "back") => Some("returned"),
+            (Some("run"), "rate") => Some("runrate"),
+            // "what did the marketplace bring in": money earned.
+            (Some("bring" | "brings" | "bringing" | "brought"), "in") => Some("earned"),
+            // "apart from credit cards", "leaving out Voltix": a negation.
+            (Some("apart" | "aside"), "from") | (Some("leaving" | "leave"), "out") => {
+                Some("excluding")
+            }
+            _ => None,
+        };
+        if let Some(j) = joined {
+            if let Some(last) = out.last_mut() {
+                *last = j.to_owned();
+            }
+            continue;
+        }
+        // "the 10 most big orders": the biggest; "sort from big to small":
+        // highest to lowest ("small" is also a value of order sizes).
+        let superlative = match (prev.as_deref(), lower.as_str()) {
+            (Some("most"), "big") => Some("biggest"),
+            (Some("most"), "large") => Some("largest"),
+            (Some("most"), "small") => Some("smallest"),
+            _ => None,
+        };
+        if let Some(word) = superlative {
+            if let Some(last) = out.last_mut() {
+                *last = word.to_owned();
+            }
+            continue;
+        }
+        let before_to = out
+            .len()
+            .checked_sub(2)
+            .and_then(|k| out.get(k))
+            .map(|w| w.to_lowercase());
+        if prev.as_deref() == Some("to") {
+            let pair = match (before_to.as_deref(), lower.as_str()) {
+                (Some("big" | "large"), "small") => Some(("highest", "lowest")),
+                (Some("small"), "big" | "large") => Some(("lowest", "highest")),
+                _ => None,
+            };
+            if let Some((from, to)) = pair {
+                let k = out.len() - 2;
+                out[k] = from.to_owned();
+                out.push(to.to_owned());
+                continue;
+            }
+        }
+        // "what did we make on it": money earned.
+        if !counting
+            && matches!(prev.as_deref(), Some("we" | "i"))
+            && matches!(lower.as_str(), "make" | "made" | "making")
+        {
+            out.push("earned".to_owned());
+            continue;
+        }
+        // "how many different people bought something": distinct customers.
+        if matches!(prev.as_deref(), Some("different" | "distinct" | "unique"))
+            && matches!(lower.as_str(), "people" | "persons" | "folks")
+        {
+            if let Some(last) = out.last_mut() {
+                *last = "distinct".to_owned();
+            }
+            out.push("customers".to_owned());
+            continue;
+        }
+        // "the deepest discounts": the highest.
+        if lower == "deepest" {
+            out.push("highest".to_owned());
+            continue;
+        }
+        // "units sold at a discount": the discounted ones.
+        if lower == "discount" && out.len() >= 2 {
+            let n = out.len();
+            if out[n - 2].eq_ignore_ascii_case("at") && out[n - 1].eq_ignore_ascii_case("a") {
+                out.truncate(n - 2);
+                out.push("discounted".to_owned());
+                continue;
+            }
+        }
+        // "what went out the door": what sold.
+        if lower == "door" && out.len() >= 3 {
+            let n = out.len();
+            let tail: Vec<String> = out[n - 3..].iter().map(|w| w.to_lowercase()).collect();
+            if matches!(tail[0].as_str(), "went" | "go" | "goes" | "gone" | "going")
+                && tail[1] == "out"
+                && tail[2] == "the"
+            {
+                out.truncate(n - 3);
+                out.push("sold".to_owned());
+                continue;
+            }
+        }
+        // "which subcategories fall under Furniture", "products that fall
+        // into each price range": in it.
+        if matches!(lower.as_str(), "under" | "into")
+            && matches!(prev.as_deref(), Some("fall" | "falls" | "fell"))
+        {
+            if let Some(last) = out.last_mut() {
+                *last = "in".to_owned();
+            }
+            continue;
+        }
+        // "discounts on average": the average discount.
+        if lower == "average" && prev.as_deref() == Some("on") && out.len() >= 2 {
+            let noun = out[out.len() - 2].to_lowercase();
+            if !is_stopword(&noun) {
+                out.pop();
+                let k = out.len() - 1;
+                out.insert(k, "average".to_owned());
+                continue;
+            }
+        }
+        // "the payment mix", "channel mix": the split by it.
+        if lower == "mix" && prev.as_deref().is_some_and(|p| !is_stopword(p)) {
+            if let Some(last) = out.pop() {
+                out.push("by".to_owned());
+                out.push(last);
+            }
+            continue;
+        }
+        // "in year 2025": the year.
+        if prev.as_deref() == Some("year") && lower.len() == 4 && lower.parse::<u16>().is_ok() {
+            if let Some(last) = out.last_mut() {
+                *last = w;
+            }
+            continue;
+        }
+        // "the past fortnight": the last 14 days.
+        if lower == "fortnight" {
+            out.extend(["14".to_owned(), "days".to_owned()]);
+            continue;
+        }
+        // "FY2025", "fy25": the year.
+        let fiscal = lower
+            .strip_prefix("fy")
+            .filter(|d| matches!(d.len(), 2 | 4) && d.bytes().all(|b| b.is_ascii_digit()));
+        match fiscal {
+            Some(d) if d.len() == 2 => out.push(format!("20{d}")),
+            Some(d) => out.push(d.to_owned()),
+            None => out.push(w),
+        }
+    }
+    out
+}
+
+/// "How many orders did Customer 28 place?": a closing "place" after "did"
+/// is the verb, not a location.
+fn verb_place(mut words: Vec<String>) -> Vec<String> {
+    let n = words.len();
+    let closing_place = words
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("place"));
+    if closing_place
+        && words[n.saturating_sub(6)..n - 1]
+            .iter()
+            .any(|w| matches!(w.to_lowercase().as_str(), "did" | "do" | "does"))
+    {
+        words[n - 1] = "placed".to_owned();
+    }
+    words
+}
+
+/// "how much do people spend when they pay with paypal": inside a question,
+/// "when" before a subject joins a clause; it asks for no date.
+fn conjunction_when(mut words: Vec<String>) -> Vec<String> {
+    let joins = |i: usize, words: &[String]| {
+        i > 0
+            && words[i].eq_ignore_ascii_case("when")
+            && words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.to_lowercase().as_str(),
+                    "they" | "we" | "you" | "people" | "customers" | "someone" | "he" | "she"
+                )
+            })
+    };
+    let mut i = 0;
+    while i < words.len() {
+        if joins(i, &words) {
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    words
+}
