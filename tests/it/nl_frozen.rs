@@ -416,7 +416,7 @@ struct SetTallies {
 /// at v10 only): demo 117 and 17, two more right and one more
 /// wrong-confident (not looked at: a question once refused for a hedge or a
 /// marker is now answered, and one such answer is wrong).
-const V5_DEMO_FLOOR: (usize, usize) = (118, 14);
+const V5_DEMO_FLOOR: (usize, usize) = (119, 13);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 5);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -433,7 +433,7 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// synonym naming the plainly titled measure: demo 123 and 16; with what is
 /// bought counted in orders: demo 124 and 16; with keywords reached only
 /// from the word as typed ("tablets" is not "table"): demo 125 and 15.
-const V6_DEMO_FLOOR: (usize, usize) = (128, 8);
+const V6_DEMO_FLOOR: (usize, usize) = (129, 7);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
@@ -458,7 +458,7 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// order as the model's average and "when they pay" as no date: demo 99
 /// and 18. With what the answer would leave out asked back (made looking at
 /// v10): demo 98 and 18, one right answer now asked back (not looked at).
-const V7_DEMO_FLOOR: (usize, usize) = (99, 14);
+const V7_DEMO_FLOOR: (usize, usize) = (100, 13);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 

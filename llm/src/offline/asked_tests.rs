@@ -182,3 +182,27 @@ fn slashes_discounts_and_a_day_years_ago() {
     let t = translate(&parser, "One year ago today, how many orders came in?");
     assert_eq!(range(&t), days("2023-06-15", "2023-06-15"), "{:?}", t.query);
 }
+
+/// Of two views that serve a question equally, the one showing the members
+/// the cubes would answer with: a channel ranked by what people buy counts
+/// orders, not the line items' order count.
+#[test]
+fn a_view_agrees_with_the_cubes_it_shows() {
+    let (mut catalog, model) = demo();
+    for member in [
+        "Users.age_group",
+        "orders_overview.age_group",
+        "sales_overview.age_group",
+    ] {
+        catalog.set_sample_values(member, vec!["18-24".into(), "25-34".into()]);
+    }
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which channel do 18-24s buy through the most?");
+    assert_eq!(t.query.measures, ["orders_overview.count"], "{:?}", t.query);
+    assert_eq!(
+        t.query.dimensions,
+        ["orders_overview.channel"],
+        "{:?}",
+        t.query
+    );
+}

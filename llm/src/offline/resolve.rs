@@ -111,6 +111,28 @@ pub fn resolve(
 ) -> Resolution {
     let members = catalog.members();
     let mut best = resolve_cubes(catalog, hints, slots, need_time);
+    // The titles the cubes alone would answer with: of two views that serve
+    // the slots equally well, the one showing those members is the one the
+    // question means ("which channel do 18-24s buy through the most" counts
+    // orders, as the cube of the channel does, not the order count of the
+    // line items' view).
+    let cube_titles: Vec<Option<&str>> = best
+        .as_ref()
+        .map(|b| {
+            b.chosen
+                .iter()
+                .map(|c| c.map(|m| members[m].title.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let agreement = |chosen: &[Option<usize>]| {
+        chosen
+            .iter()
+            .zip(&cube_titles)
+            .filter(|(v, c)| v.is_some() && v.map(|m| members[m].title.as_str()) == **c)
+            .count()
+    };
+    let mut best_view_agreement = 0;
     // Views are built around facts: a question that measures nothing
     // ("which countries are in South America") reads the cubes themselves,
     // whose rows a view would narrow to those with facts.
@@ -146,7 +168,12 @@ pub fn resolve(
         if chosen.iter().all(Option::is_none) {
             continue;
         }
-        if best.as_ref().is_none_or(|b| score > b.score) {
+        let agree = agreement(&chosen);
+        let better = best.as_ref().is_none_or(|b| {
+            score > b.score || (score == b.score && b.view.is_some() && agree > best_view_agreement)
+        });
+        if better {
+            best_view_agreement = agree;
             best = Some(Resolution {
                 chosen,
                 view: Some(view.to_owned()),
