@@ -3,7 +3,8 @@
 //! first week of June" as the first order) may leave a grouping or a value
 //! the person named out of the query; a ranking may lose what it ranks ("the
 //! toy we sold the most of" sorting one total); an amount may become a
-//! grouping ("top products by quantity" split by each quantity). The answer
+//! grouping ("top products by quantity" split by each quantity); a split may
+//! hold one value per row; a listing may come back as one total. The answer
 //! would then be to a broader or different question, so the person is asked
 //! instead.
 
@@ -12,82 +13,121 @@ use std::collections::BTreeSet;
 use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
-use super::parse::{Analysis, Role};
+use super::parse::{Analysis, Mention, Role};
 use crate::catalog::Catalog;
 use crate::translation::Translation;
 
-/// The words of the first grouping or value the question names and the
-/// translation leaves out, if any.
+/// What a query uses: member names, their titles (a view member and the
+/// cube member it shows share one) and filter values, lowercase.
+struct Used {
+    names: BTreeSet<String>,
+    titles: BTreeSet<String>,
+    values: BTreeSet<String>,
+}
+
+impl Used {
+    fn of(catalog: &Catalog, t: &Translation) -> Used {
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        t.query.member_names(&mut |m| {
+            names.insert(m.to_owned());
+        });
+        let titles = names
+            .iter()
+            .filter_map(|m| catalog.get(m))
+            .map(|m| m.title.to_lowercase())
+            .collect();
+        let mut values = BTreeSet::new();
+        for f in &t.query.filters {
+            collect_values(f, &mut values);
+        }
+        Used {
+            names,
+            titles,
+            values,
+        }
+    }
+
+    /// Whether some member name holds `part` ("business" in
+    /// `Users.business_count`).
+    fn in_a_name(&self, part: &str) -> bool {
+        self.names.iter().any(|n| n.to_lowercase().contains(part))
+    }
+}
+
+/// The words of the first grouping, segment, amount, calendar unit or value
+/// the question names and the translation leaves out, if any.
 pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) -> Option<String> {
-    let q = &t.query;
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    q.member_names(&mut |m| {
-        used.insert(m.to_owned());
-    });
-    // A view member and the cube member it shows share a title.
-    let used_titles: BTreeSet<String> = used
+    let used = Used::of(catalog, t);
+    analysis
+        .mentions
         .iter()
-        .filter_map(|m| catalog.get(m))
-        .map(|m| m.title.to_lowercase())
-        .collect();
-    let mut filter_values: BTreeSet<String> = BTreeSet::new();
-    for f in &q.filters {
-        collect_values(f, &mut filter_values);
-    }
+        .filter(|m| !m.absorbed && !m.candidates.is_empty())
+        .find(|m| segment_left_out(catalog, m, &used) || grouping_left_out(catalog, m, &used))
+        .map(|m| m.text.clone())
+        .or_else(|| amount_answered_by_a_date(catalog, analysis, t))
+        .or_else(|| unit_without_series(analysis, t))
+        .or_else(|| value_left_out(analysis, &used))
+}
+
+/// "our most recent business customer": a segment lives on as the segment,
+/// a filter or a measure counted after it.
+fn segment_left_out(catalog: &Catalog, mention: &Mention, used: &Used) -> bool {
     let members = catalog.members();
-    for mention in &analysis.mentions {
-        if mention.absorbed || mention.candidates.is_empty() {
-            continue;
-        }
-        // "our most recent business customer": a segment lives on as the
-        // segment, a filter or a measure counted after it.
-        let segment = mention.candidates.iter().all(|e| {
-            members
-                .get(e.member)
-                .is_some_and(|m| m.kind == MemberKind::Segment)
-        });
-        if segment {
-            let kept = mention.candidates.iter().any(|e| {
-                members.get(e.member).is_some_and(|m| {
-                    let short = m.short_name().to_lowercase();
-                    used.contains(&m.name)
-                        || used.iter().any(|u| u.to_lowercase().contains(&short))
-                        || filter_values.contains(&short)
-                })
-            });
-            if !kept {
-                return Some(mention.text.clone());
-            }
-            continue;
-        }
-        if mention.role != Role::Group {
-            continue;
-        }
-        let groupable = mention.candidates.iter().all(|e| {
-            members
-                .get(e.member)
-                .is_some_and(|m| m.kind == MemberKind::Dimension && m.data_type != "time")
-        });
-        let kept = mention.candidates.iter().any(|e| {
+    let segment = mention.candidates.iter().all(|e| {
+        members
+            .get(e.member)
+            .is_some_and(|m| m.kind == MemberKind::Segment)
+    });
+    segment
+        && !mention.candidates.iter().any(|e| {
             members.get(e.member).is_some_and(|m| {
-                used.contains(&m.name) || used_titles.contains(&m.title.to_lowercase())
+                let short = m.short_name().to_lowercase();
+                used.names.contains(&m.name)
+                    || used.in_a_name(&short)
+                    || used.values.contains(&short)
             })
-        });
-        if groupable && !kept {
-            return Some(mention.text.clone());
-        }
-    }
-    // "the gross profit on Toys last December" read as its latest day: an
-    // amount named (not a count, which a listing of rows may stand for) and
-    // an answer that only sorts dates.
+        })
+}
+
+/// "in each category": a grouping named and not in the answer.
+fn grouping_left_out(catalog: &Catalog, mention: &Mention, used: &Used) -> bool {
+    let members = catalog.members();
+    let groupable = mention.candidates.iter().all(|e| {
+        members
+            .get(e.member)
+            .is_some_and(|m| m.kind == MemberKind::Dimension && m.data_type != "time")
+    });
+    let kept = mention.candidates.iter().any(|e| {
+        members.get(e.member).is_some_and(|m| {
+            used.names.contains(&m.name) || used.titles.contains(&m.title.to_lowercase())
+        })
+    });
+    mention.role == Role::Group && groupable && !kept
+}
+
+/// "the gross profit on Toys last December" read as its latest day: an
+/// amount named (not a count, which a listing of rows may stand for, nor a
+/// verb such as "shipped") and an answer that only sorts dates.
+fn amount_answered_by_a_date(
+    catalog: &Catalog,
+    analysis: &Analysis,
+    t: &Translation,
+) -> Option<String> {
+    let q = &t.query;
     let sorted_by_date = q
         .order
         .iter()
         .flatten()
         .next()
         .is_some_and(|(key, _)| q.time_dimensions.iter().any(|td| td.dimension == *key));
-    if q.measures.is_empty() && sorted_by_date {
-        let amount = analysis.mentions.iter().find(|mention| {
+    if !q.measures.is_empty() || !sorted_by_date {
+        return None;
+    }
+    let members = catalog.members();
+    analysis
+        .mentions
+        .iter()
+        .find(|mention| {
             !mention.absorbed
                 && mention.role == Role::Measure
                 && !mention.is_measure_verb(&analysis.tokens)
@@ -97,43 +137,43 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
                         .get(e.member)
                         .is_some_and(|m| m.kind == MemberKind::Measure && !m.is_count())
                 })
-        });
-        if let Some(mention) = amount {
-            return Some(mention.text.clone());
-        }
-    }
-    // "by category and month", "per week": a series asked for.
-    let series = q
+        })
+        .map(|mention| mention.text.clone())
+}
+
+/// "by category and month", "per week": a series asked for and not given.
+fn unit_without_series(analysis: &Analysis, t: &Translation) -> Option<String> {
+    let series = t
+        .query
         .time_dimensions
         .iter()
         .any(|td| td.granularity.is_some() || td.compare_date_range.is_some());
-    if !series {
-        if let Some(unit) = grouping_unit(analysis) {
-            return Some(unit);
-        }
+    if series {
+        return None;
     }
-    // A value is kept as a filter value, or in the name of a segment or a
-    // measure counted or rated after it ("business" in
-    // `Users.business_count`, "cancelled" in `Orders.cancellation_rate`).
-    for value in &analysis.values {
-        let kept = value.hits.iter().any(|(_, v)| {
+    grouping_unit(analysis)
+}
+
+/// A value kept neither as a filter value nor in the name of a segment or a
+/// measure counted or rated after it ("business" in `Users.business_count`,
+/// "cancelled" in `Orders.cancellation_rate`): its words.
+fn value_left_out(analysis: &Analysis, used: &Used) -> Option<String> {
+    let value = analysis.values.iter().find(|value| {
+        !value.hits.iter().any(|(_, v)| {
             let v = v.to_lowercase();
             let keep = v.chars().count().saturating_sub(2).max(5);
             let stem: String = v.chars().take(keep).collect();
-            filter_values.contains(&v) || used.iter().any(|m| m.to_lowercase().contains(&stem))
-        });
-        if !kept {
-            let words: Vec<&str> = analysis
-                .tokens
-                .get(value.start..value.end)
-                .unwrap_or_default()
-                .iter()
-                .map(|t| t.orig.as_str())
-                .collect();
-            return Some(words.join(" "));
-        }
-    }
-    None
+            used.values.contains(&v) || used.in_a_name(&stem)
+        })
+    })?;
+    let words: Vec<&str> = analysis
+        .tokens
+        .get(value.start..value.end)
+        .unwrap_or_default()
+        .iter()
+        .map(|t| t.orig.as_str())
+        .collect();
+    Some(words.join(" "))
 }
 
 /// The ranking word of a question whose answer sorts totals with nothing to
