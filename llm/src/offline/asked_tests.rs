@@ -206,3 +206,25 @@ fn a_view_agrees_with_the_cubes_it_shows() {
         t.query
     );
 }
+
+/// "cancelled and returned orders": the two counts side by side, not one
+/// counted among the other.
+#[test]
+fn counts_named_after_values_stand_side_by_side() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Cancelled and returned orders by payment method this year",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Orders.cancelled_count", "Orders.returned_count"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    // A filter on another dimension stays a filter.
+    let t = translate(&parser, "returned orders paid by paypal this year");
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+}

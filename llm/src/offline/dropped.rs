@@ -14,6 +14,7 @@ use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Mention, Role};
+use super::text::value_stem;
 use crate::catalog::Catalog;
 use crate::translation::Translation;
 
@@ -159,12 +160,10 @@ fn unit_without_series(analysis: &Analysis, t: &Translation) -> Option<String> {
 /// "cancelled" in `Orders.cancellation_rate`): its words.
 fn value_left_out(analysis: &Analysis, used: &Used) -> Option<String> {
     let value = analysis.values.iter().find(|value| {
-        !value.hits.iter().any(|(_, v)| {
-            let v = v.to_lowercase();
-            let keep = v.chars().count().saturating_sub(2).max(5);
-            let stem: String = v.chars().take(keep).collect();
-            used.values.contains(&v) || used.in_a_name(&stem)
-        })
+        !value
+            .hits
+            .iter()
+            .any(|(_, v)| used.values.contains(&v.to_lowercase()) || used.in_a_name(&value_stem(v)))
     })?;
     let words: Vec<&str> = analysis
         .tokens

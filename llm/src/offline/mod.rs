@@ -44,6 +44,7 @@ mod chart_cues;
 mod chunks;
 mod compared;
 mod correction;
+mod counted;
 mod courtesy;
 mod cues;
 mod dropped;
@@ -191,6 +192,8 @@ impl<'a> OfflineParser<'a> {
         extremes::apply(self, &analysis, &mut translation);
         // "orders completed in December", "cities with negative profit".
         qualifiers::apply(self, &analysis, &mut translation);
+        // "cancelled and returned orders": two counts side by side.
+        counted::apply(self.catalog, question, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the

@@ -197,6 +197,15 @@ fn slashed_date(word: &str) -> Option<String> {
     }
 }
 
+/// The part of a value a member named after it holds: "cancelled" in
+/// `cancelled_count` and `cancellation_rate`, "returned" in `return_rate`
+/// (the value less two letters, at least five).
+pub fn value_stem(value: &str) -> String {
+    let v = value.to_lowercase();
+    let keep = v.chars().count().saturating_sub(2).max(5);
+    v.chars().take(keep).collect()
+}
+
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
     super::phrases::rewrite(super::spoken::digits(words(text)))

@@ -1,0 +1,94 @@
+//! Counts named after values, side by side: "cancelled and returned orders"
+//! is the model's cancelled count beside its returned count. Read word by
+//! word, one value became the count and the other a filter on it, which
+//! counts returned orders among the cancelled ones: none.
+
+use strata_engine::query::{Filter, FilterOperator};
+use strata_schema::MemberKind;
+
+use super::text::value_stem;
+use crate::catalog::{Catalog, CatalogMember};
+use crate::translation::Translation;
+
+/// The count measure of `owner` named after `value` ("cancelled" →
+/// `cancelled_count`), if the model has one.
+fn count_named_after<'c>(
+    catalog: &'c Catalog,
+    owner: &str,
+    value: &str,
+) -> Option<&'c CatalogMember> {
+    let stem = value_stem(value);
+    catalog.members().iter().find(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Measure
+            && m.is_count()
+            && m.short_name().to_lowercase().contains(&stem)
+    })
+}
+
+/// Turns a filter to values that have counts of their own, beside a count
+/// named after another value of the same dimension, into those counts.
+pub(crate) fn apply(catalog: &Catalog, question: &str, t: &mut Translation) {
+    let lower = question.to_lowercase();
+    let mut added: Vec<(usize, String)> = Vec::new();
+    let measures = t.query.measures.clone();
+    t.query.filters.retain(|f| {
+        let Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } = f
+        else {
+            return true;
+        };
+        let Some(dimension) = catalog.get(member) else {
+            return true;
+        };
+        // A measure of the query counted after another value of this
+        // dimension.
+        let Some(count) = measures.iter().filter_map(|m| catalog.get(m)).find(|m| {
+            m.is_count()
+                && dimension.sample_values.iter().any(|v| {
+                    !values.iter().flatten().any(|f| f == v)
+                        && m.short_name().to_lowercase().contains(&value_stem(v))
+                })
+        }) else {
+            return true;
+        };
+        let siblings: Option<Vec<&CatalogMember>> = values
+            .iter()
+            .map(|v| count_named_after(catalog, &count.owner, v.as_deref()?))
+            .collect();
+        let Some(siblings) = siblings else {
+            return true;
+        };
+        for (s, v) in siblings.iter().zip(values.iter().flatten()) {
+            let at = lower.find(&value_stem(v)).unwrap_or(usize::MAX);
+            added.push((at, s.name.clone()));
+        }
+        false
+    });
+    if added.is_empty() {
+        return;
+    }
+    // In the order the question names them.
+    let mut all: Vec<(usize, String)> = t
+        .query
+        .measures
+        .iter()
+        .map(|m| {
+            let at = catalog
+                .get(m)
+                .and_then(|c| {
+                    let short = c.short_name().to_lowercase();
+                    let stem = short.split('_').next().unwrap_or(&short).to_owned();
+                    lower.find(&value_stem(&stem))
+                })
+                .unwrap_or(usize::MAX);
+            (at, m.clone())
+        })
+        .collect();
+    all.extend(added);
+    all.sort_by_key(|(at, _)| *at);
+    t.query.measures = all.into_iter().map(|(_, m)| m).collect();
+}
