@@ -45,23 +45,29 @@ pub(super) fn chunks(text: &str) -> Vec<Chunk<'_>> {
 /// alternatives, a trailing `?` makes a word optional) stand at chunk `i`;
 /// the number of chunks they take.
 pub(super) fn phrase_at(chunks: &[Chunk<'_>], i: usize, phrase: &str) -> Option<usize> {
-    let pattern: Vec<&str> = phrase.split(' ').collect();
-    match_from(chunks, i, &pattern).map(|end| end - i)
+    // Read without allocating: every question is matched against every
+    // pattern at every word.
+    match_from(chunks, i, phrase.split(' ')).map(|end| end - i)
 }
 
-fn match_from(chunks: &[Chunk<'_>], i: usize, pattern: &[&str]) -> Option<usize> {
-    let Some((first, rest)) = pattern.split_first() else {
+fn match_from(
+    chunks: &[Chunk<'_>],
+    i: usize,
+    mut pattern: std::str::Split<'_, char>,
+) -> Option<usize> {
+    let Some(first) = pattern.next() else {
         return Some(i);
     };
+    let rest = pattern;
     let (alternatives, optional) = match first.strip_suffix('?') {
         Some(p) => (p, true),
-        None => (*first, false),
+        None => (first, false),
     };
     let here = chunks
         .get(i)
         .is_some_and(|c| alternatives.split('|').any(|a| a == c.word));
     if here {
-        if let Some(end) = match_from(chunks, i + 1, rest) {
+        if let Some(end) = match_from(chunks, i + 1, rest.clone()) {
             return Some(end);
         }
     }

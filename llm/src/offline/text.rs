@@ -175,6 +175,10 @@ pub fn words(text: &str) -> Vec<String> {
 /// "2026-01-15", and "01/15/2026" likewise. "03/04/2026" could be either
 /// and is left as typed.
 fn slashed_date(word: &str) -> Option<String> {
+    // Every word of every model phrase passes here: most have no slash.
+    if !word.contains('/') {
+        return None;
+    }
     let parts: Vec<&str> = word.split('/').collect();
     let number = |s: &str| s.parse::<u32>().ok().filter(|_| s.len() <= 2);
     let year = parts.last().filter(|y| y.len() == 4)?.parse::<u32>().ok()?;
