@@ -1,6 +1,7 @@
 //! A text as whitespace-separated chunks with their plain words, for the
 //! rewrites that cut phrases out of a question before it is read (hedges in
-//! [`super::courtesy`], spoken self-corrections in [`super::correction`]).
+//! [`super::courtesy`], spoken self-corrections in [`super::correction`]),
+//! and the phrase patterns they and the letter reader match.
 //! Cutting whole chunks keeps every other character of the text as typed.
 
 /// One whitespace-separated piece of a text.
@@ -45,13 +46,23 @@ pub(super) fn chunks(text: &str) -> Vec<Chunk<'_>> {
 /// alternatives, a trailing `?` makes a word optional) stand at chunk `i`;
 /// the number of chunks they take.
 pub(super) fn phrase_at(chunks: &[Chunk<'_>], i: usize, phrase: &str) -> Option<usize> {
-    // Read without allocating: every question is matched against every
-    // pattern at every word.
-    match_from(chunks, i, phrase.split(' ')).map(|end| end - i)
+    words_match(&|k| chunks.get(k).map(|c| c.word.as_str()), i, phrase)
 }
 
-fn match_from(
-    chunks: &[Chunk<'_>],
+/// Like [`phrase_at`], over any sequence of plain words: `word(k)` is the
+/// `k`-th one.
+pub(super) fn words_match<'w>(
+    word: &dyn Fn(usize) -> Option<&'w str>,
+    i: usize,
+    phrase: &str,
+) -> Option<usize> {
+    // Read without allocating: every question is matched against every
+    // pattern at every word.
+    match_from(word, i, phrase.split(' ')).map(|end| end - i)
+}
+
+fn match_from<'w>(
+    word: &dyn Fn(usize) -> Option<&'w str>,
     i: usize,
     mut pattern: std::str::Split<'_, char>,
 ) -> Option<usize> {
@@ -63,16 +74,14 @@ fn match_from(
         Some(p) => (p, true),
         None => (first, false),
     };
-    let here = chunks
-        .get(i)
-        .is_some_and(|c| alternatives.split('|').any(|a| a == c.word));
+    let here = word(i).is_some_and(|w| alternatives.split('|').any(|a| a == w));
     if here {
-        if let Some(end) = match_from(chunks, i + 1, rest.clone()) {
+        if let Some(end) = match_from(word, i + 1, rest.clone()) {
             return Some(end);
         }
     }
     if optional {
-        return match_from(chunks, i, rest);
+        return match_from(word, i, rest);
     }
     None
 }

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use super::chunks::words_match;
 use super::text::{tokenize, words};
 use super::{chart_cues, figures, time};
 
@@ -206,10 +207,7 @@ struct Sentence<'t> {
 
 /// Whether the words of `phrase` (separated by spaces) stand at `i`.
 fn phrase_at(words: &[String], i: usize, phrase: &str) -> bool {
-    phrase
-        .split(' ')
-        .enumerate()
-        .all(|(k, p)| words.get(i + k).map(String::as_str) == Some(p))
+    words_match(&|k| words.get(k).map(String::as_str), i, phrase).is_some()
 }
 
 impl Sentence<'_> {

@@ -132,7 +132,6 @@ pub fn resolve(
             .filter(|(v, c)| v.is_some() && v.map(|m| members[m].title.as_str()) == **c)
             .count()
     };
-    let mut best_view_agreement = 0;
     // Views are built around facts: a question that measures nothing
     // ("which countries are in South America") reads the cubes themselves,
     // whose rows a view would narrow to those with facts.
@@ -168,12 +167,13 @@ pub fn resolve(
         if chosen.iter().all(Option::is_none) {
             continue;
         }
-        let agree = agreement(&chosen);
         let better = best.as_ref().is_none_or(|b| {
-            score > b.score || (score == b.score && b.view.is_some() && agree > best_view_agreement)
+            score > b.score
+                || (score == b.score
+                    && b.view.is_some()
+                    && agreement(&chosen) > agreement(&b.chosen))
         });
         if better {
-            best_view_agreement = agree;
             best = Some(Resolution {
                 chosen,
                 view: Some(view.to_owned()),
