@@ -505,6 +505,25 @@ const V10_DEMO_FLOOR: (usize, usize) = (132, 5);
 const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 3);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 5);
 
+/// Floors of the held-out set `tests/nl/frozen_v11/`, written on 2026-12-06
+/// by four new YAML-only authors in voices no earlier set used (passive and
+/// multi-sentence questions, pivot-table specs, proportions, US and spelled
+/// dates, trajectories, exclusions, text messages, ratios, three values side
+/// by side). First run (translator at `3461635`, before any change made
+/// after the set was written): demo 64/150 right and 18 wrong-confident,
+/// conformance 35/60 and 4, follow-up turns 32/45 and 5.
+const V11_DEMO_FLOOR: (usize, usize) = (64, 18);
+const V11_CONFORMANCE_FLOOR: (usize, usize) = (35, 4);
+const V11_FOLLOWUP_FLOOR: (usize, usize) = (32, 5);
+
+/// Floors of the tuning set `tests/nl/tuning_v12/`, written on 2026-12-06 in
+/// the voices of v11 by four other authors. First run: demo 67/150 right
+/// and 21 wrong-confident, conformance 33/60 and 7, follow-up turns 24/45
+/// and 8.
+const V12_DEMO_FLOOR: (usize, usize) = (67, 21);
+const V12_CONFORMANCE_FLOOR: (usize, usize) = (33, 7);
+const V12_FOLLOWUP_FLOOR: (usize, usize) = (24, 8);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -723,6 +742,34 @@ async fn fifth_tuning_set() {
     .await;
 }
 
+/// The sixth frozen set (`tests/nl/frozen_v11/`), held out like v2, v5, v7
+/// and v9: only its figures are printed.
+#[tokio::test]
+async fn fifth_held_out_set() {
+    check(
+        "frozen_v11",
+        "v11",
+        FROZEN_SIZE,
+        false,
+        [V11_DEMO_FLOOR, V11_CONFORMANCE_FLOOR, V11_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The sixth tuning set `tests/nl/tuning_v12/` (see its README), written in
+/// the voices of the held-out v11 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn sixth_tuning_set() {
+    check(
+        "tuning_v12",
+        "v12",
+        FROZEN_SIZE,
+        true,
+        [V12_DEMO_FLOOR, V12_CONFORMANCE_FLOOR, V12_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -742,11 +789,13 @@ async fn no_prefix_of_any_set_question_panics() {
         "frozen_v5",
         "frozen_v7",
         "frozen_v9",
+        "frozen_v11",
         "tuning_v3",
         "tuning_v4",
         "tuning_v6",
         "tuning_v8",
         "tuning_v10",
+        "tuning_v12",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
