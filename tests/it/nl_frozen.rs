@@ -417,7 +417,7 @@ struct SetTallies {
 /// wrong-confident (not looked at: a question once refused for a hedge or a
 /// marker is now answered, and one such answer is wrong).
 const V5_DEMO_FLOOR: (usize, usize) = (119, 13);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (44, 5);
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (45, 4);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
@@ -458,7 +458,7 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// order as the model's average and "when they pay" as no date: demo 99
 /// and 18. With what the answer would leave out asked back (made looking at
 /// v10): demo 98 and 18, one right answer now asked back (not looked at).
-const V7_DEMO_FLOOR: (usize, usize) = (100, 13);
+const V7_DEMO_FLOOR: (usize, usize) = (102, 12);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -490,7 +490,7 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// a ranking that ranks nothing and an amount made a grouping asked back:
 /// demo 96 and 21; with a grouping whose rows each hold one value and a
 /// dropped segment asked back: demo 96 and 20.
-const V9_DEMO_FLOOR: (usize, usize) = (102, 17);
+const V9_DEMO_FLOOR: (usize, usize) = (104, 16);
 const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 5);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 
@@ -501,7 +501,7 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (38, 3);
 /// demo 124 and 13, conformance 28 and 6; with spoken limits: demo 125 and
 /// 13, conformance 30 and 6; with what the answer would leave out asked
 /// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
-const V10_DEMO_FLOOR: (usize, usize) = (132, 5);
+const V10_DEMO_FLOOR: (usize, usize) = (134, 5);
 const V10_CONFORMANCE_FLOOR: (usize, usize) = (34, 3);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 5);
 
@@ -511,18 +511,24 @@ const V10_FOLLOWUP_FLOOR: (usize, usize) = (29, 5);
 /// dates, trajectories, exclusions, text messages, ratios, three values side
 /// by side). First run (translator at `3461635`, before any change made
 /// after the set was written): demo 64/150 right and 18 wrong-confident,
-/// conformance 35/60 and 4, follow-up turns 32/45 and 5.
-const V11_DEMO_FLOOR: (usize, usize) = (64, 18);
+/// conformance 35/60 and 4, follow-up turns 32/45 and 5. With background
+/// sentences around the ask, pivot-table specs, holidays, exclusions in new
+/// words, spans of months and "the first two weeks of April" (made looking
+/// at v12 only): demo 85 and 15, follow-up turns 32 and 6 (one more
+/// wrong-confident turn; not looked at).
+const V11_DEMO_FLOOR: (usize, usize) = (85, 15);
 const V11_CONFORMANCE_FLOOR: (usize, usize) = (35, 4);
-const V11_FOLLOWUP_FLOOR: (usize, usize) = (32, 5);
+const V11_FOLLOWUP_FLOOR: (usize, usize) = (32, 6);
 
 /// Floors of the tuning set `tests/nl/tuning_v12/`, written on 2026-12-06 in
 /// the voices of v11 by four other authors. First run: demo 67/150 right
 /// and 21 wrong-confident, conformance 33/60 and 7, follow-up turns 24/45
-/// and 8.
-const V12_DEMO_FLOOR: (usize, usize) = (67, 21);
-const V12_CONFORMANCE_FLOOR: (usize, usize) = (33, 7);
-const V12_FOLLOWUP_FLOOR: (usize, usize) = (24, 8);
+/// and 8. With background sentences, pivot specs, holidays, new exclusion
+/// words and spans of months: demo 102 and 17, conformance 35 and 6,
+/// follow-up turns 25 and 7.
+const V12_DEMO_FLOOR: (usize, usize) = (102, 17);
+const V12_CONFORMANCE_FLOOR: (usize, usize) = (35, 6);
+const V12_FOLLOWUP_FLOOR: (usize, usize) = (25, 7);
 
 struct SetSize {
     demo: usize,

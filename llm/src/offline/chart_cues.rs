@@ -67,6 +67,15 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
+            // "pie: revenue by channel", a spec's first word ("line" and
+            // "bar" open other things: "line items").
+            if i == 0 && !matches!(chart, ChartType::Line | ChartType::Bar) {
+                return Some(ChartCue {
+                    start: 0,
+                    end: 1,
+                    chart,
+                });
+            }
             // "profit by category, pie": a chart word closing the question.
             let last = i + 1 == t.len() && i >= 2;
             if last && !matches!(chart, ChartType::Line) {

@@ -6,6 +6,8 @@
 use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
+use super::cues::is_negation;
+use super::parse::Analysis;
 use super::text::value_stem;
 use crate::catalog::{Catalog, CatalogMember};
 use crate::translation::Translation;
@@ -91,4 +93,78 @@ pub(crate) fn apply(catalog: &Catalog, question: &str, t: &mut Translation) {
     all.extend(added);
     all.sort_by_key(|(at, _)| *at);
     t.query.measures = all.into_iter().map(|(_, m)| m).collect();
+}
+
+/// "excluding cancelled orders", "without counting returns": a count named
+/// after a value, negated, is the plain count with that value left out, not
+/// the count of the excluded orders.
+pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
+    let tokens = &analysis.tokens;
+    let negated_stem = |stem: &str| {
+        tokens.iter().enumerate().any(|(i, tok)| {
+            value_stem(&tok.text) == stem && {
+                let before = tokens[..i]
+                    .iter()
+                    .rev()
+                    .find(|b| !matches!(b.text.as_str(), "the" | "all" | "any"));
+                before.is_some_and(|b| is_negation(&b.text))
+            }
+        })
+    };
+    let mut changes: Vec<(String, Option<String>, Filter)> = Vec::new();
+    for name in &t.query.measures {
+        let Some(measure) = catalog.get(name).filter(|m| m.is_count()) else {
+            continue;
+        };
+        let short = measure.short_name().to_lowercase();
+        let named = catalog.members().iter().find_map(|d| {
+            if d.owner != measure.owner || d.kind != MemberKind::Dimension {
+                return None;
+            }
+            let value = d.sample_values.iter().find(|v| {
+                let stem = value_stem(v);
+                stem.len() >= 4 && short.contains(&stem) && negated_stem(&stem)
+            })?;
+            Some((d.name.clone(), value.clone()))
+        });
+        let Some((dimension, value)) = named else {
+            continue;
+        };
+        let plain = catalog
+            .members()
+            .iter()
+            .find(|m| {
+                m.owner == measure.owner
+                    && m.kind == MemberKind::Measure
+                    && m.short_name() == "count"
+            })
+            .map(|m| m.name.clone());
+        changes.push((
+            name.clone(),
+            plain,
+            Filter::Member {
+                member: dimension,
+                operator: FilterOperator::NotEquals,
+                values: vec![Some(value)],
+            },
+        ));
+    }
+    for (measure, plain, filter) in changes {
+        let kept = plain
+            .as_ref()
+            .is_some_and(|p| t.query.measures.iter().any(|m| m == p));
+        match plain {
+            Some(p) if !kept => {
+                for m in &mut t.query.measures {
+                    if *m == measure {
+                        *m = p.clone();
+                    }
+                }
+            }
+            Some(_) => t.query.measures.retain(|m| *m != measure),
+            // No plain count to stand for it: left as read.
+            None => continue,
+        }
+        t.query.filters.push(filter);
+    }
 }

@@ -230,7 +230,7 @@ pub(super) fn request<'t>(
     today: NaiveDate,
 ) -> Cow<'t, str> {
     let body = without_greeting(text);
-    let mut sentences = split(body);
+    let mut sentences = split(body, true);
     drop_closing(&mut sentences);
     let sentence_names_model = |s: &Sentence<'_>| names_model(&s.words);
     // A question of one sentence is the request, and nothing is dropped from
@@ -334,10 +334,16 @@ fn without_greeting(text: &str) -> &str {
     }
 }
 
-/// Sentences ending at `.`, `!`, `?`, `:` or `;` before a space, or at a
-/// line break. A stop after one letter ("U.S.") or inside a number ends
-/// nothing.
-fn split(text: &str) -> Vec<Sentence<'_>> {
+/// The sentences of `text` ending at `.`, `!` or `?` (a colon or semicolon
+/// ends none): "We're planning the winter sale. How did Toys do?".
+pub(super) fn full_sentences(text: &str) -> Vec<&str> {
+    split(text, false).into_iter().map(|s| s.text).collect()
+}
+
+/// Sentences ending at `.`, `!`, `?` (and, with `clause_marks`, `:` or `;`)
+/// before a space, or at a line break. A stop after one letter ("U.S.") or
+/// inside a number ends nothing.
+fn split(text: &str, clause_marks: bool) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -345,7 +351,8 @@ fn split(text: &str) -> Vec<Sentence<'_>> {
         let next = chars.get(k + 1).map(|&(_, n)| n);
         let ends = match c {
             '\n' => true,
-            '!' | '?' | ':' | ';' => next.is_none_or(char::is_whitespace),
+            '!' | '?' => next.is_none_or(char::is_whitespace),
+            ':' | ';' => clause_marks && next.is_none_or(char::is_whitespace),
             '.' => {
                 next.is_none_or(char::is_whitespace) && {
                     let before: String = text[start..i]

@@ -39,6 +39,7 @@
 //! assert_eq!(t.query.limit, Some(5));
 //! ```
 
+mod background;
 mod build;
 mod chart_cues;
 mod chunks;
@@ -54,6 +55,7 @@ mod filters;
 mod followup;
 mod followup_edits;
 pub(crate) mod guard;
+mod holidays;
 mod identified;
 mod index;
 mod joins;
@@ -64,6 +66,7 @@ mod listing;
 mod parse;
 mod periods;
 mod phrases;
+mod pivot;
 mod qualifiers;
 mod rates;
 mod resolve;
@@ -173,7 +176,17 @@ impl<'a> OfflineParser<'a> {
                 self.suggestions()
             )));
         }
-        let question: &str = &asked;
+        match self.translate_request(&asked, today) {
+            // "We're planning the winter sale. … How did Toys do in
+            // December?": the one sentence that asks, the rest background.
+            Err(error) => background::ask_alone(self, &asked, today).unwrap_or(Err(error)),
+            answered => answered,
+        }
+    }
+
+    /// Translates the request read out of a question (greetings, courtesies
+    /// and occasions gone).
+    fn translate_request(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
         let analysis = self.index.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
@@ -194,6 +207,8 @@ impl<'a> OfflineParser<'a> {
         qualifiers::apply(self, &analysis, &mut translation);
         // "cancelled and returned orders": two counts side by side.
         counted::apply(self.catalog, question, &mut translation);
+        // "excluding cancelled orders": the count without them.
+        counted::excluded(self.catalog, &analysis, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the
@@ -479,6 +494,8 @@ mod letter_tests;
 mod phrasing_tests;
 #[cfg(test)]
 mod rates_tests;
+#[cfg(test)]
+mod spec_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -294,10 +294,11 @@ impl Reader {
     /// Hedges inside a sentence are cut ([`super::courtesy`]) and spoken
     /// self-corrections applied ([`super::correction`]).
     pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
-        let plain = super::courtesy::without_hedges(text);
+        let spec = super::pivot::as_question(text);
+        let plain = super::courtesy::without_hedges(&spec);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
-        let unchanged = [&plain, &asked, &fixed]
+        let unchanged = [&spec, &plain, &asked, &fixed]
             .iter()
             .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {

@@ -347,29 +347,56 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         | ["this" | "current", u, "to", "date", ..] => {
             Some((4, time::to_date(today, time::unit(u)?)?))
         }
-        // "2026 so far": the current year to today.
+        // "2026 so far", "2026 YTD": the current year to today.
         [y, "so", "far", ..] if y.parse::<i32>().ok() == Some(today.year()) => {
             Some((3, time::to_date(today, time::unit("year")?)?))
+        }
+        [y, "ytd", ..] if y.parse::<i32>().ok() == Some(today.year()) => {
+            Some((2, time::to_date(today, time::unit("year")?)?))
         }
         _ => None,
     }
 }
 
 /// "the first five months of this year", "first 10 weeks of 2025": from
-/// the year's start.
+/// the year's start; "the first two weeks of April", "first week of June":
+/// from the month's (or quarter's) start, within it.
 fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let mut k = i + usize::from(t.get(i).copied() == Some("the"));
     if t.get(k).copied() != Some("first") {
         return None;
     }
     k += 1;
-    let n = t.get(k).copied().and_then(number_word)?;
-    let u = time::unit(t.get(k + 1)?)?;
+    let n = match t.get(k).copied().and_then(number_word) {
+        Some(n) => {
+            k += 1;
+            n
+        }
+        None => 1,
+    };
+    let u = time::unit(t.get(k)?)?;
     if n == 0 || !matches!(u, "day" | "week" | "month") {
         return None;
     }
-    let (y, used) = year_at(t, k + 2).or_else(|| relative_year(t, k + 2, today))?;
-    let start = ymd(y, 1, 1)?;
+    let year = year_at(t, k + 1).or_else(|| relative_year(t, k + 1, today));
+    let (start, within, used) = match year {
+        Some((y, used)) => (ymd(y, 1, 1)?, None, used),
+        None => {
+            if t.get(k + 1).copied() != Some("of") {
+                return None;
+            }
+            let (p, used) = period(t, k + 2, today)?;
+            let fits = match p.calendar {
+                Calendar::Month(_) => u != "month",
+                Calendar::Quarter(_) => true,
+                _ => false,
+            };
+            if !fits {
+                return None;
+            }
+            (p.start, Some(p.end), used + 1)
+        }
+    };
     let end = match u {
         "month" => start
             .checked_add_months(chrono::Months::new(n))?
@@ -377,7 +404,8 @@ fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeK
         "week" => start.checked_add_signed(Duration::days(i64::from(n) * 7 - 1))?,
         _ => start.checked_add_signed(Duration::days(i64::from(n) - 1))?,
     };
-    Some((k + 2 + used - i, range(start, end)))
+    let end = within.map_or(end, |last| end.min(last));
+    Some((k + 1 + used - i, range(start, end)))
 }
 
 /// "the last 3 full months", "past two complete weeks", "last full quarter":
@@ -521,7 +549,14 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
     let (p, used) = period(t, k, today)?;
     let mut end = k + used;
     if needs_on {
-        if !matches!(t.get(end).copied(), Some("on" | "onward" | "onwards")) {
+        // "from March on"; "from 1 Feb till today", "from May to date".
+        let until_now = matches!(
+            t.get(end).copied(),
+            Some("to" | "until" | "till" | "til" | "through" | "thru")
+        ) && matches!(t.get(end + 1).copied(), Some("today" | "now" | "date"));
+        if until_now {
+            end += 1;
+        } else if !matches!(t.get(end).copied(), Some("on" | "onward" | "onwards")) {
             return None;
         }
         end += 1;
@@ -542,23 +577,58 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     let between = matches!(t.get(i).copied(), Some("between" | "from")) && !compared;
     let k = if between { i + 1 } else { i + lead_in(t, i) };
     let (first, used) = period(t, k, today)?;
-    let mut items = vec![(i, k + used, first)];
-    let mut span = between;
+    // Each item: where it starts and ends, its period, and whether it is a
+    // span ("January to March 2025", "Jan-Mar").
+    let mut items = vec![(i, k + used, first, false)];
     let mut j = k + used;
     loop {
         let sep = t.get(j).copied().unwrap_or("");
-        let joins = matches!(sep, "and" | "&" | "or" | "vs");
-        let spans = matches!(sep, "to" | "until" | "through" | "thru" | "till");
-        if !(joins || spans) {
+        let last_is_span = items.last().is_some_and(|item| item.3);
+        let spans = matches!(sep, "to" | "until" | "through" | "thru" | "till")
+            || (between && sep == "and" && items.len() == 1);
+        let joins = !spans && matches!(sep, "and" | "&" | "or" | "vs");
+        // "Jan-Mar 2025": a month right after a month (the dash is gone).
+        let dashed = !spans
+            && !joins
+            && !last_is_span
+            && items
+                .last()
+                .is_some_and(|item| matches!(item.2.calendar, Calendar::Month(_)))
+            && time::month(sep).is_some();
+        if !(joins || spans || dashed) {
             break;
         }
-        let start = j + 1 + lead_in(t, j + 1);
+        let start = if dashed { j } else { j + 1 + lead_in(t, j + 1) };
         let Some((p, used)) = period(t, start, today) else {
             break;
         };
-        span |= spans;
-        items.push((j + 1, start + used, p));
+        let item_start = j + 1;
         j = start + used;
+        if joins {
+            items.push((item_start, j, p, false));
+            continue;
+        }
+        let Some(last) = items.last_mut() else { break };
+        let from = if !last.2.has_year && p.has_year {
+            last.2.in_year(p.start.year())?
+        } else {
+            last.2
+        };
+        last.1 = j;
+        last.2 = Period {
+            start: from.start,
+            end: p.end,
+            has_year: p.has_year || from.has_year,
+            calendar: Calendar::Other,
+        };
+        last.3 = true;
+    }
+    if let [(s, e, p, true)] = items.as_slice() {
+        return Some(vec![TimeFinding {
+            start: *s,
+            end: *e,
+            kind: range(p.start, p.end),
+        }]);
     }
     if items.len() < 2 {
         // A single half, week or day; single months and quarters are
@@ -580,7 +650,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     // this May with last year's).
     let mut year = None;
     let mut next_calendar = None;
-    for (_, _, p) in items.iter_mut().rev() {
+    for (_, _, p, _) in items.iter_mut().rev() {
         match (p.has_year, year) {
             (true, _) => year = Some(p.start.year()),
             (false, Some(_)) if next_calendar == Some(p.calendar) => {}
@@ -589,15 +659,15 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
         }
         next_calendar = Some(p.calendar);
     }
-    let periods: Vec<Period> = items.iter().map(|(_, _, p)| *p).collect();
+    let periods: Vec<Period> = items.iter().map(|(_, _, p, _)| *p).collect();
     let adjacent = periods
         .windows(2)
         .all(|w| w[0].end.succ_opt() == Some(w[1].start));
     let same_year = periods
         .iter()
         .all(|p| p.calendar != Calendar::Year && p.start.year() == periods[0].start.year());
-    let end_of_list = items.last().map(|(_, e, _)| *e)?;
-    if span || (!compare && adjacent && same_year) {
+    let end_of_list = items.last().map(|(_, e, _, _)| *e)?;
+    if !compare && adjacent && same_year {
         let start = periods.iter().map(|p| p.start).min()?;
         let end = periods.iter().map(|p| p.end).max()?;
         return Some(vec![TimeFinding {
@@ -609,7 +679,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     Some(
         items
             .into_iter()
-            .map(|(s, e, p)| TimeFinding {
+            .map(|(s, e, p, _)| TimeFinding {
                 start: s,
                 end: e,
                 kind: range(p.start, p.end),

@@ -4,11 +4,63 @@
 //! is a pass over the words; `join_phrases` runs only when one of its
 //! trigger words is present, so model phrases without them skip it.
 
+use super::chunks::words_match;
 use super::text::is_stopword;
 
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
-    conjunction_when(verb_place(join_phrases(join_sign_ups(words))))
+    conjunction_when(verb_place(join_phrases(join_sign_ups(replace_listed(
+        words,
+    )))))
+}
+
+/// Phrases replaced word for word (patterns as [`words_match`] reads them,
+/// over lowercase words): comparisons, exclusions and chat shorthand in the
+/// words people type.
+const REPLACED: &[(&str, &[&str])] = &[
+    // "Germany, France and Spain side by side", "all three channels next
+    // to each other": each value its own row.
+    ("side by side", &["vs"]),
+    ("next to|against each other", &["vs"]),
+    // "not counting the marketplace", "ignore cancelled orders", "minus the
+    // marketplace", "everything but Electronics".
+    ("not|without counting", &["excluding"]),
+    ("ignore|ignoring|minus", &["excluding"]),
+    ("everything|anything but", &["excluding"]),
+    // "count of orders by status, columns by month".
+    ("columns|cols by", &["by"]),
+    // "rev asia vs europe q4 thx", "pls".
+    ("thx|thanks|pls|plz|ty", &[]),
+];
+
+/// `words` with the phrases of [`REPLACED`] replaced.
+fn replace_listed(words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let word = |k: usize| lower.get(k).map(String::as_str);
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    let mut changed = false;
+    while i < words.len() {
+        let found = REPLACED
+            .iter()
+            .find_map(|(pattern, by)| words_match(&word, i, pattern).map(|len| (len, by)));
+        match found {
+            Some((len, by)) if len > 0 => {
+                out.extend(by.iter().map(|w| (*w).to_owned()));
+                i += len;
+                changed = true;
+            }
+            _ => {
+                out.push(words[i].clone());
+                i += 1;
+            }
+        }
+    }
+    if changed {
+        out
+    } else {
+        words
+    }
 }
 
 /// "sign ups", "people have signed up": one word, as models name sign-ups.
@@ -249,9 +301,22 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
 }
 
 /// "How many orders did Customer 28 place?": a closing "place" after "did"
-/// is the verb, not a location.
+/// is the verb, not a location; so is "place" before the orders placed
+/// ("which age group places the fewest orders").
 fn verb_place(mut words: Vec<String>) -> Vec<String> {
     let n = words.len();
+    for i in 0..n {
+        let verb = matches!(
+            words[i].to_lowercase().as_str(),
+            "place" | "places" | "placing"
+        );
+        let orders_follow = words[i + 1..n.min(i + 4)]
+            .iter()
+            .any(|w| matches!(w.to_lowercase().as_str(), "order" | "orders"));
+        if verb && orders_follow {
+            words[i] = "placed".to_owned();
+        }
+    }
     let closing_place = words
         .last()
         .is_some_and(|w| w.eq_ignore_ascii_case("place"));

@@ -287,6 +287,18 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         };
         return Some((p, 1));
     }
+    // "Black Friday 2025", "Memorial Day weekend".
+    if let Some((start, end, has_year, used)) = super::holidays::at(t, i, today) {
+        let p = Point {
+            start,
+            end,
+            has_year,
+            bare_month: false,
+            month: None,
+            quarter: None,
+        };
+        return Some((p, used));
+    }
     if let Some(m) = month(w) {
         // "June last year", "March this year".
         if t.get(i + 2) == Some(&"year") {

@@ -1,0 +1,101 @@
+//! Background before the ask: "We're planning the winter sale. Last December
+//! was strong for Toys. How many Toys units were sold in December 2025
+//! compared with December 2024?". The sentences around the question tell
+//! why it is asked; their words ("planning", "strong") are not the model's.
+//! When the whole text cannot be answered, the one sentence that can is the
+//! question, provided the others name nothing the answer would leave out: a
+//! value ("Bean Street supplies most of it"), a grouping, a segment or a
+//! period the question itself does not fix. Otherwise the person is asked.
+
+use chrono::NaiveDate;
+
+use super::{dropped, letter, OfflineParser};
+use crate::translation::Translation;
+use crate::LlmError;
+
+/// The answer to the one sentence of `text` that translates, when the text
+/// has several and the others are background; `None` when no single sentence
+/// translates (the caller keeps its own error).
+pub(super) fn ask_alone(
+    parser: &OfflineParser<'_>,
+    text: &str,
+    today: NaiveDate,
+) -> Option<Result<Translation, LlmError>> {
+    let sentences = letter::full_sentences(text);
+    if sentences.len() < 2 {
+        return None;
+    }
+    // The question when one sentence asks ("… Which channel had the highest
+    // return rate?"); two questions are two asks, and one that cannot be
+    // answered ("how are tablets doing? how many have we sold") is not
+    // background. With no question mark, any sentence, the last first.
+    let asks: Vec<usize> = (0..sentences.len())
+        .filter(|&i| sentences[i].trim_end().ends_with('?'))
+        .collect();
+    let order: Vec<usize> = match asks.len() {
+        0 => (0..sentences.len()).rev().collect(),
+        1 => asks,
+        _ => return None,
+    };
+    order.into_iter().find_map(|i| {
+        let translation = parser.translate_request(sentences[i], today).ok()?;
+        let background = sentences
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i)
+            .map(|(_, s)| *s);
+        Some(check_background(
+            parser,
+            text,
+            background,
+            translation,
+            today,
+        ))
+    })
+}
+
+/// `translation` unless a background sentence names something it leaves out.
+fn check_background<'t>(
+    parser: &OfflineParser<'_>,
+    text: &str,
+    background: impl Iterator<Item = &'t str>,
+    translation: Translation,
+    today: NaiveDate,
+) -> Result<Translation, LlmError> {
+    let dated = translation
+        .query
+        .time_dimensions
+        .iter()
+        .any(|td| td.date_range.is_some() || td.compare_date_range.is_some());
+    for sentence in background {
+        let analysis = parser.index.reader.analyze(parser.catalog, sentence, today);
+        if let Some(words) = dropped::left_out(parser.catalog, &analysis, &translation) {
+            return Err(parser.ask_about(
+                text,
+                &words,
+                "is named beside the question, but the answer found leaves it out",
+            ));
+        }
+        if !dated {
+            if let Some(period) = analysis
+                .times
+                .iter()
+                .find(|f| matches!(f.kind, super::time::TimeKind::Range(_)))
+            {
+                let words: Vec<&str> = analysis
+                    .tokens
+                    .get(period.start..period.end)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| t.orig.as_str())
+                    .collect();
+                return Err(parser.ask_about(
+                    text,
+                    &words.join(" "),
+                    "is a period named beside the question, but the answer found covers all dates",
+                ));
+            }
+        }
+    }
+    Ok(translation)
+}

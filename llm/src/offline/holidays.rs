@@ -1,0 +1,174 @@
+//! Holidays as days or spans: "Black Friday 2025", "Christmas Eve through
+//! New Year's Day", "over Memorial Day weekend". Fixed dates (Christmas,
+//! Halloween) and the US holidays fixed by weekday (Thanksgiving is the
+//! fourth Thursday of November, Black Friday the day after, Cyber Monday the
+//! Monday after; Memorial Day the last Monday of May, Labor Day the first
+//! Monday of September). With no year, a holiday is the latest one that has
+//! started by today, as a month without a year is.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use super::chunks::words_match;
+
+/// How a holiday falls in a year.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// A fixed day: (month, day).
+    Fixed(u32, u32),
+    /// The `n`-th weekday of a month, plus days: (month, weekday, n, shift).
+    Nth(u32, Weekday, u8, i64),
+    /// The last weekday of a month: (month, weekday).
+    Last(u32, Weekday),
+}
+
+/// Holiday names (patterns as [`words_match`] reads them, over the lowercase
+/// tokens: "New Year's Eve" is `new year eve`) and their rule.
+const HOLIDAYS: &[(&str, Rule)] = &[
+    ("black friday", Rule::Nth(11, Weekday::Thu, 4, 1)),
+    ("cyber monday", Rule::Nth(11, Weekday::Thu, 4, 4)),
+    ("thanksgiving day?", Rule::Nth(11, Weekday::Thu, 4, 0)),
+    ("christmas|xmas eve", Rule::Fixed(12, 24)),
+    ("christmas|xmas day?", Rule::Fixed(12, 25)),
+    ("boxing day", Rule::Fixed(12, 26)),
+    ("new year|years eve", Rule::Fixed(12, 31)),
+    ("new year|years day", Rule::Fixed(1, 1)),
+    ("valentine|valentines day", Rule::Fixed(2, 14)),
+    ("halloween", Rule::Fixed(10, 31)),
+    ("independence day", Rule::Fixed(7, 4)),
+    ("memorial day", Rule::Last(5, Weekday::Mon)),
+    ("labor|labour day", Rule::Nth(9, Weekday::Mon, 1, 0)),
+];
+
+impl Rule {
+    fn in_year(self, y: i32) -> Option<NaiveDate> {
+        match self {
+            Rule::Fixed(m, d) => NaiveDate::from_ymd_opt(y, m, d),
+            Rule::Nth(m, weekday, n, shift) => {
+                let day = NaiveDate::from_weekday_of_month_opt(y, m, weekday, n)?;
+                day.checked_add_signed(Duration::days(shift))
+            }
+            Rule::Last(m, weekday) => {
+                let next = if m == 12 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+                } else {
+                    NaiveDate::from_ymd_opt(y, m + 1, 1)?
+                };
+                let last = next.pred_opt()?;
+                let back = (7 + last.weekday().num_days_from_monday()
+                    - weekday.num_days_from_monday())
+                    % 7;
+                last.checked_sub_signed(Duration::days(i64::from(back)))
+            }
+        }
+    }
+}
+
+/// A holiday named at token `i`: its first and last day, whether a year was
+/// named, and the tokens it takes. "Memorial Day weekend" is the Saturday to
+/// the Monday.
+pub(super) fn at(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate, bool, usize)> {
+    let word = |k: usize| t.get(k).copied();
+    let (len, rule) = HOLIDAYS
+        .iter()
+        .find_map(|(pattern, rule)| words_match(&word, i, pattern).map(|len| (len, *rule)))?;
+    if len == 0 {
+        return None;
+    }
+    let mut used = len;
+    let weekend = word(i + used) == Some("weekend");
+    if weekend {
+        used += 1;
+    }
+    let named_year = word(i + used)
+        .and_then(super::time::year)
+        .map(|y| (y, 1))
+        .or_else(|| {
+            (word(i + used) == Some("of"))
+                .then(|| word(i + used + 1).and_then(super::time::year))
+                .flatten()
+                .map(|y| (y, 2))
+        });
+    let span = |y: i32| {
+        let day = rule.in_year(y)?;
+        if weekend && day.weekday() == Weekday::Mon {
+            Some((day.checked_sub_signed(Duration::days(2))?, day))
+        } else if weekend {
+            None
+        } else {
+            Some((day, day))
+        }
+    };
+    match named_year {
+        Some((y, more)) => {
+            let (start, end) = span(y)?;
+            Some((start, end, true, used + more))
+        }
+        None => {
+            let this_year = span(today.year())?;
+            let (start, end) = if this_year.0 <= today {
+                this_year
+            } else {
+                span(today.year() - 1)?
+            };
+            Some((start, end, false, used))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::at;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a day")
+    }
+
+    #[test]
+    fn holidays_fall_on_their_days() {
+        let today = day(2026, 6, 17);
+        let found = |words: &str| {
+            let t: Vec<&str> = words.split(' ').collect();
+            at(&t, 0, today)
+        };
+        assert_eq!(
+            found("black friday 2025"),
+            Some((day(2025, 11, 28), day(2025, 11, 28), true, 3))
+        );
+        assert_eq!(
+            found("cyber monday"),
+            Some((day(2025, 12, 1), day(2025, 12, 1), false, 2))
+        );
+        assert_eq!(
+            found("thanksgiving"),
+            Some((day(2025, 11, 27), day(2025, 11, 27), false, 1))
+        );
+        assert_eq!(
+            found("memorial day weekend"),
+            Some((day(2026, 5, 23), day(2026, 5, 25), false, 3))
+        );
+        assert_eq!(
+            found("labor day"),
+            Some((day(2025, 9, 1), day(2025, 9, 1), false, 2))
+        );
+        assert_eq!(
+            found("new year eve"),
+            Some((day(2025, 12, 31), day(2025, 12, 31), false, 3))
+        );
+        assert_eq!(
+            found("new year day"),
+            Some((day(2026, 1, 1), day(2026, 1, 1), false, 3))
+        );
+        assert_eq!(
+            found("christmas eve of 2024"),
+            Some((day(2024, 12, 24), day(2024, 12, 24), true, 4))
+        );
+        // A weekend of a holiday that falls on no Monday is not read.
+        assert_eq!(found("christmas weekend"), None);
+        assert_eq!(found("black"), None);
+    }
+}

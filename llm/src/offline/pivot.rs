@@ -1,0 +1,158 @@
+//! Pivot-table specs written as questions: "rows: country, values: sum of
+//! net revenue, filters: region = South America", "measure = # of orders |
+//! cols = payment method | period = last quarter". Each label followed by
+//! `:` or `=` becomes the words a question would use ("rows" is "by", a
+//! filter or a value list says nothing of its own), `|` and `->` separate
+//! like commas, and `=` between a member and a value joins them.
+
+use std::borrow::Cow;
+
+/// Labels of a spec and the words they stand for in a question.
+const LABELS: &[(&str, &str)] = &[
+    ("rows", "by"),
+    ("row", "by"),
+    ("columns", "by"),
+    ("column", "by"),
+    ("cols", "by"),
+    ("col", "by"),
+    ("dimension", "by"),
+    ("dimensions", "by"),
+    ("group by", "by"),
+    ("values", ""),
+    ("value", ""),
+    ("measure", ""),
+    ("measures", ""),
+    ("metric", ""),
+    ("metrics", ""),
+    ("filter", ""),
+    ("filters", ""),
+    ("period", ""),
+    ("dates", ""),
+    ("date range", ""),
+    ("sort", "sorted by"),
+    ("order by", "sorted by"),
+    ("pivot", ""),
+    ("table", "table of"),
+];
+
+/// `text` as a question when it is a spec (some label ends in `:` or `=`);
+/// `text` itself otherwise.
+pub(super) fn as_question(text: &str) -> Cow<'_, str> {
+    let lower = text.to_lowercase();
+    if !LABELS
+        .iter()
+        .any(|(label, _)| label_at_any(&lower, label).is_some())
+    {
+        return Cow::Borrowed(text);
+    }
+    // Lowercasing keeps byte offsets only for ASCII text; a spec with other
+    // letters is read as it was typed.
+    if lower.len() != text.len() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &lower[i..];
+        let label = field_start(&lower[..i])
+            .then(|| {
+                LABELS
+                    .iter()
+                    .find_map(|(label, words)| marked(rest, label).map(|len| (len, *words)))
+            })
+            .flatten();
+        if let Some((len, words)) = label {
+            out.push(' ');
+            out.push_str(words);
+            out.push(' ');
+            i += len;
+            continue;
+        }
+        if rest.starts_with("->") {
+            out.push_str(", ");
+            i += 2;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '|' => out.push(','),
+            '=' => out.push(' '),
+            '+' => out.push_str(" and "),
+            '#' if rest[1..].trim_start().starts_with("of ") => out.push_str("number"),
+            _ => out.push_str(&text[i..i + c.len_utf8()]),
+        }
+        i += c.len_utf8();
+    }
+    Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The length of `label` and the `:`, `=` or `->` after it at the start of
+/// `rest`.
+fn marked(rest: &str, label: &str) -> Option<usize> {
+    let after = rest.strip_prefix(label)?;
+    let marks = after.trim_start();
+    let spaces = after.len() - marks.len();
+    let mark = [":", "=", "->"]
+        .into_iter()
+        .find(|m| marks.starts_with(m))?;
+    Some(label.len() + spaces + mark.len())
+}
+
+/// Whether a field of a spec starts after `before`: at the start of the
+/// text or after a separator ("Average order value: Q1" has no field).
+fn field_start(before: &str) -> bool {
+    before
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, ',' | '|' | ';' | '>' | '(' | '\n'))
+}
+
+/// Where `label` followed by its mark first opens a field.
+fn label_at_any(lower: &str, label: &str) -> Option<usize> {
+    lower
+        .match_indices(label)
+        .map(|(i, _)| i)
+        .find(|&i| field_start(&lower[..i]) && marked(&lower[i..], label).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_question;
+
+    #[test]
+    fn labels_become_question_words() {
+        assert_eq!(
+            as_question(
+                "rows: country, values: sum of net revenue, filters: region = South America"
+            ),
+            "by country, sum of net revenue, region South America"
+        );
+        assert_eq!(
+            as_question("pivot -> rows = channel, cols = payment method, measure = # of orders"),
+            "by channel, by payment method, number of orders"
+        );
+        assert_eq!(
+            as_question(
+                "values: units sold + product revenue | rows: category | sort: revenue desc"
+            ),
+            "units sold and product revenue , by category , sorted by revenue desc"
+        );
+    }
+
+    #[test]
+    fn text_without_labels_is_kept() {
+        for q in [
+            "revenue by country in 2025",
+            "which values of status exist?",
+            "Average order value: Q1 this year vs Q1 last year.",
+            "show the rows of order 12",
+            "orders where the total is above 100",
+        ] {
+            assert!(
+                matches!(as_question(q), std::borrow::Cow::Borrowed(_)),
+                "{q}"
+            );
+        }
+    }
+}
