@@ -263,6 +263,15 @@ pub(super) fn days_of(r: &RangeSpec, today: NaiveDate) -> Option<(NaiveDate, Nai
                     let next = period_start(today, u, back - 1)?;
                     Some((start, next.checked_sub_signed(Duration::days(1))?))
                 }
+                // "last 6 months": the six whole months before this one;
+                // "last 30 days" end yesterday.
+                ["last", n, u] => {
+                    let n: i32 = n.parse().ok().filter(|n| *n > 0)?;
+                    let u = super::time::unit(u)?;
+                    let start = period_start(today, u, n)?;
+                    let current = period_start(today, u, 0)?;
+                    Some((start, current.checked_sub_signed(Duration::days(1))?))
+                }
                 _ => None,
             }
         }

@@ -342,6 +342,7 @@ pub fn is_negation(word: &str) -> bool {
             | "besides"
             | "outside"
             | "ignoring"
+            | "ignore"
             | "except"
             | "not"
             | "without"

@@ -226,7 +226,9 @@ pub fn refine(
         changed = true;
     }
     // Groupings.
-    if !r.dimensions.is_empty() {
+    if edits::removes_grouping(&a) {
+        changed |= edits::drop_groupings(catalog, &a, &r.dimensions, &mut dimensions);
+    } else if !r.dimensions.is_empty() {
         if adding || edits::breaks_down(&a) {
             for d in &r.dimensions {
                 if !dimensions.contains(d) {
@@ -255,6 +257,7 @@ pub fn refine(
             "drop",
             "clear",
             "forget",
+            "undo",
             "ignore",
             "all",
             "any",
@@ -308,8 +311,35 @@ pub fn refine(
         changed = true;
     }
 
+    // "only those above 1000": a condition on what the rows show.
+    if let Some((f, words)) = edits::condition_on_rows(parser, &a, &measures, &dimensions, &order) {
+        replace_filter(parser, &mut filters, &f);
+        r.unresolved.retain(|w| *w != words);
+        changed = true;
+    }
+
+    // "and the month before?", "what about the year before": the range
+    // asked shifted back.
+    let shifted = period_before(&a)
+        .zip(
+            time.as_ref()
+                .and_then(|t| t.date_range.as_ref())
+                .and_then(RangeSpec::from_date_range),
+        )
+        .and_then(|(unit, current)| current.earlier_by(unit, today));
+    let shifted = shifted.filter(|_| !a.compare);
+    if let (Some(range), Some(t)) = (&shifted, time.as_mut()) {
+        t.date_range = Some(range.to_date_range());
+        t.compare_date_range = None;
+        changed = true;
+    }
+
     // Time.
-    let ranges = a.ranges();
+    let ranges = if shifted.is_some() {
+        Vec::new()
+    } else {
+        a.ranges()
+    };
     let granularity = a.granularity();
     let trend = a.wants_trend();
     let wants_time = !dates_removed
@@ -496,10 +526,12 @@ pub fn refine(
 /// about the rows already asked for.
 fn refers_back(a: &Analysis) -> bool {
     a.tokens.windows(2).any(|w| {
-        matches!(
-            w[0].text.as_str(),
-            "of" | "on" | "for" | "among" | "from" | "about"
-        ) && matches!(w[1].text.as_str(), "those" | "them" | "these")
+        let which_one = w[0].text == "which" && matches!(w[1].text.as_str(), "one" | "ones");
+        which_one
+            || matches!(
+                w[0].text.as_str(),
+                "of" | "on" | "for" | "among" | "from" | "about"
+            ) && matches!(w[1].text.as_str(), "those" | "them" | "these")
     })
 }
 

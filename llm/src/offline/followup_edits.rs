@@ -10,6 +10,8 @@
 //! | "now the other way round", "reverse it" | every sort direction flips |
 //! | "which one's highest", "which of them is worst" | one row |
 //! | "show the return rate next to it", "break those down by brand" | added, not replaced |
+//! | "drop the breakdown", "remove the segment split" | groupings leave |
+//! | "only those above 1000" | a condition on the amount shown |
 
 use strata_engine::query::{Filter, FilterOperator};
 
@@ -19,7 +21,9 @@ use super::text::is_skippable;
 use super::OfflineParser;
 
 /// Verbs that take a value out of the query ("forget Beauty").
-const REMOVAL_VERBS: &[&str] = &["forget", "drop", "remove", "ignore", "lose", "clear"];
+const REMOVAL_VERBS: &[&str] = &[
+    "forget", "drop", "remove", "ignore", "lose", "clear", "undo",
+];
 
 fn texts(a: &Analysis) -> Vec<&str> {
     a.tokens.iter().map(|t| t.text.as_str()).collect()
@@ -212,4 +216,98 @@ pub(crate) fn merge_value(
         }
     }
     false
+}
+
+/// "drop the breakdown", "remove the segment split", "lose the grouping":
+/// groupings leave the query (the ones named, else all).
+pub(crate) fn removes_grouping(a: &Analysis) -> bool {
+    let t = texts(a);
+    // "forget Beauty, split it by category instead" splits anew.
+    if t.contains(&"by") {
+        return false;
+    }
+    t.iter().enumerate().any(|(i, w)| {
+        REMOVAL_VERBS.contains(w)
+            && t.iter().skip(i + 1).take(4).any(|w| {
+                matches!(
+                    *w,
+                    "breakdown" | "breakdowns" | "split" | "splits" | "grouping" | "groupings"
+                )
+            })
+    })
+}
+
+/// "only those above 1000", "just the ones over 5%": a condition with no
+/// member of its own, on what the rows show: the amount a listing sorts by,
+/// else the first measure. The filter, and the words it was read from.
+pub(crate) fn condition_on_rows(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    measures: &[usize],
+    dimensions: &[usize],
+    order: &[(String, bool)],
+) -> Option<(FilterSpec, String)> {
+    let members = parser.catalog().members();
+    let n = a.numeric.iter().find(|n| n.target.is_none())?;
+    let sorted_amount = order.iter().find_map(|(key, _)| {
+        dimensions
+            .iter()
+            .copied()
+            .find(|&d| parser.name(d) == key && members[d].data_type == "number")
+    });
+    let member = sorted_amount.or_else(|| measures.first().copied())?;
+    let fraction = n.condition.percent && members[member].format.as_deref() != Some("percent");
+    let value = if fraction {
+        n.condition.value / 100.0
+    } else {
+        n.condition.value
+    };
+    let words: Vec<&str> = a
+        .tokens
+        .get(n.condition.start..n.condition.end)
+        .unwrap_or_default()
+        .iter()
+        .map(|t| t.orig.as_str())
+        .collect();
+    let filter = FilterSpec {
+        member,
+        operator: n.condition.op.operator(),
+        values: vec![super::text::format_number(value)],
+    };
+    Some((filter, words.join(" ")))
+}
+
+/// Takes the groupings a removal names out of `dimensions` ("drop the
+/// segment split": a view's "customer segment" is the cube's "segment"), or
+/// all of them when it names none. `named` are the groupings the turn
+/// resolved to. Returns whether one left.
+pub(crate) fn drop_groupings(
+    catalog: &crate::catalog::Catalog,
+    a: &Analysis,
+    named: &[usize],
+    dimensions: &mut Vec<usize>,
+) -> bool {
+    let members = catalog.members();
+    let is_named = |d: usize| {
+        named.iter().any(|&n| {
+            members[n].title == members[d].title
+                || members[d].short_name().ends_with(members[n].short_name())
+        })
+    };
+    // A word naming a grouping the model reads as something else
+    // ("segment" is also a segment of customers).
+    let worded = |d: usize| {
+        a.tokens
+            .iter()
+            .any(|t| t.text.len() >= 4 && members[d].short_name().split('_').any(|w| w == t.stem))
+    };
+    let before = dimensions.len();
+    if !named.is_empty() {
+        dimensions.retain(|&d| !is_named(d));
+    } else if dimensions.iter().any(|&d| worded(d)) {
+        dimensions.retain(|&d| !worded(d));
+    } else {
+        dimensions.clear();
+    }
+    dimensions.len() < before
 }

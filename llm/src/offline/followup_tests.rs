@@ -184,3 +184,116 @@ fn the_current_year_so_far_ends_today() {
         t.query
     );
 }
+
+#[test]
+fn groupings_leave_and_conditions_apply_to_the_rows_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "average order value by customer segment and channel this year",
+    );
+    assert_eq!(first.query.dimensions.len(), 2, "{:?}", first.query);
+    let t = refine(&parser, &first, "drop the segment split");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("channel"), "{:?}", t.query);
+    let t = refine(&parser, &first, "drop the breakdown");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+
+    let listing = translate(&parser, "the 10 biggest orders last week");
+    let t = refine(&parser, &listing, "only those above 1000");
+    assert_eq!(
+        filter_on(&t, "Orders.total_amount"),
+        Some((FilterOperator::Gt, vec!["1000".to_owned()])),
+        "{:?}",
+        t.query
+    );
+    let rates = translate(&parser, "cancellation rate by country this year");
+    let t = refine(&parser, &rates, "only those above 5%");
+    let rate = t.query.measures[0].clone();
+    assert_eq!(
+        filter_on(&t, &rate),
+        Some((FilterOperator::Gt, vec!["5".to_owned()])),
+        "{:?}",
+        t.query
+    );
+    let t = refine(&parser, &t, "undo the filter");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city last month");
+    let t = refine(&parser, &first, "only those above 500");
+    assert_eq!(
+        filter_on(&t, "shop_sales.totalSales"),
+        Some((FilterOperator::Gt, vec!["500".to_owned()])),
+        "{:?}",
+        t.query
+    );
+    let t = refine(&parser, &first, "drop the breakdown");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}
+
+#[test]
+fn the_period_before_moves_the_range_asked_back() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Today is 2024-06-15: the last 6 months are December to May.
+    let first = translate(&parser, "monthly sign-ups over the last 6 months");
+    let t = refine(&parser, &first, "what about the year before");
+    assert_eq!(
+        t.query.time_dimensions[0].date_range,
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2022-12-01".into(),
+            "2023-05-31".into()
+        )),
+        "{:?}",
+        t.query
+    );
+    let first = translate(&parser, "revenue by channel last month");
+    let t = refine(&parser, &first, "and the month before?");
+    assert_eq!(
+        t.query.time_dimensions[0].date_range,
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2024-04-01".into(),
+            "2024-04-30".into()
+        )),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn ranking_words_of_a_turn_keep_the_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Rank the regions by return rate, highest first.");
+    assert!(
+        first.query.dimensions[0].ends_with("region"),
+        "{:?}",
+        first.query
+    );
+    assert!(first.query.measures[0].ends_with("return_rate"));
+    let t = refine(&parser, &first, "Now reverse the order.");
+    assert_eq!(t.query.measures, first.query.measures, "{:?}", t.query);
+    assert_eq!(t.query.order.as_ref().map(|o| o[0].1), Some(false));
+    let first = translate(&parser, "units sold by subcategory last month");
+    let t = refine(&parser, &first, "which one sold most?");
+    assert_eq!(t.query.dimensions, first.query.dimensions, "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(1));
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Regions.name", vec!["Europe".into(), "Asia".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "cancellation rate for each European country this year",
+    );
+    assert!(
+        t.query
+            .dimensions
+            .iter()
+            .any(|d| d.ends_with("country") || d.as_str() == "Countries.name"),
+        "{:?}",
+        t.query
+    );
+}

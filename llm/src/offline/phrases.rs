@@ -9,9 +9,25 @@ use super::text::is_stopword;
 
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
-    conjunction_when(verb_place(join_phrases(join_sign_ups(replace_listed(
-        words,
-    )))))
+    let words = join_phrases(join_sign_ups(replace_listed(words)));
+    conjunction_when(verb_place(verb_rank(words)))
+}
+
+/// "Rank the regions by number of orders": the regions, ranked by it (the
+/// verb first leaves the reader nothing to rank).
+fn verb_rank(mut words: Vec<String>) -> Vec<String> {
+    let opens = words
+        .first()
+        .is_some_and(|w| w.eq_ignore_ascii_case("rank"));
+    let by = words.iter().position(|w| w.eq_ignore_ascii_case("by"));
+    match by {
+        Some(by) if opens && by > 1 => {
+            words.remove(0);
+            words.insert(by - 1, "ranked".to_owned());
+            words
+        }
+        _ => words,
+    }
 }
 
 /// Phrases replaced word for word (patterns as [`words_match`] reads them,
@@ -22,11 +38,17 @@ const REPLACED: &[(&str, &[&str])] = &[
     // to each other": each value its own row.
     ("side by side", &["vs"]),
     ("next to|against each other", &["vs"]),
-    // "not counting the marketplace", "ignore cancelled orders", "minus the
-    // marketplace", "everything but Electronics".
+    // "not counting the marketplace", "minus the marketplace", "everything
+    // but Electronics" ("ignore" is a negation of its own, and a removal in
+    // a follow-up).
     ("not|without counting", &["excluding"]),
-    ("ignore|ignoring|minus", &["excluding"]),
+    ("minus", &["excluding"]),
     ("everything|anything but", &["excluding"]),
+    // "now reverse the order", "flip the sort": not the orders counted.
+    (
+        "reverse|flip|invert the? order|sort|sorting|ordering",
+        &["reverse"],
+    ),
     // "count of orders by status, columns by month".
     ("columns|cols by", &["by"]),
     // "rev asia vs europe q4 thx", "pls".

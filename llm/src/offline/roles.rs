@@ -48,9 +48,16 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         // Walk left over "and", skippables and earlier grouped mentions.
         let mut k = m.start;
         let mut group = false;
+        // "for each European country": a value may stand between "each"
+        // and what is grouped (not after "by": "orders by business
+        // customers" says whose orders).
+        let mut passed_value = false;
         while k > 0 {
             k -= 1;
             let w = text(k);
+            if cues::is_group_marker(w) && passed_value && w == "by" {
+                break;
+            }
             if cues::is_group_marker(w) {
                 // "ordered by a business customer", "orders placed by
                 // business customers": who did it, not a split.
@@ -64,6 +71,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
                 break;
             }
             if is_skippable(w) || matches!(w, "and" | "or" | "then") {
+                continue;
+            }
+            if has_dim && a.values.iter().any(|v| (v.start..v.end).contains(&k)) {
+                passed_value = true;
                 continue;
             }
             match in_mention(&a.mentions[..idx], k) {
