@@ -10,7 +10,7 @@ use super::cues::Direction;
 use super::parse::{negated_at, Analysis, Role};
 use super::resolve::{effective, pick_time, resolve, Resolution};
 use super::text::format_number;
-use super::time::RangeSpec;
+use super::time::{RangeSpec, TimeKind};
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
@@ -417,8 +417,24 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     // Time.
     let ranges = a.ranges();
     let granularity = a.granularity();
-    let trend = a.wants_trend();
     let comparison = ranges.len() >= 2;
+    // "Q1 2026 against Q1 2025: how much did it grow?": the growth between
+    // the compared totals, not a series within each.
+    let growth_between = comparison
+        && a.times
+            .iter()
+            .filter(|f| f.kind == TimeKind::Trend)
+            .all(|f| {
+                a.tokens.get(f.start..f.end).is_some_and(|words| {
+                    words.iter().all(|w| {
+                        matches!(
+                            w.text.as_str(),
+                            "grow" | "grew" | "grown" | "growing" | "growth"
+                        )
+                    })
+                })
+            });
+    let trend = a.wants_trend() && !growth_between;
     // "the worst month of 2020", "our busiest day": one period, ranked.
     // "which month of 2020 had the highest profit": a period asked for by
     // "which", with a superlative.

@@ -67,7 +67,7 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
         .map(|m| m.text.clone())
         .or_else(|| amount_answered_by_a_date(catalog, analysis, t))
         .or_else(|| unit_without_series(analysis, t))
-        .or_else(|| value_left_out(analysis, &used))
+        .or_else(|| value_left_out(catalog, analysis, &used))
 }
 
 /// "our most recent business customer": a segment lives on as the segment,
@@ -158,12 +158,21 @@ fn unit_without_series(analysis: &Analysis, t: &Translation) -> Option<String> {
 /// A value kept neither as a filter value nor in the name of a segment or a
 /// measure counted or rated after it ("business" in `Users.business_count`,
 /// "cancelled" in `Orders.cancellation_rate`): its words.
-fn value_left_out(analysis: &Analysis, used: &Used) -> Option<String> {
+fn value_left_out(catalog: &Catalog, analysis: &Analysis, used: &Used) -> Option<String> {
+    let members = catalog.members();
+    let share = analysis
+        .tokens
+        .iter()
+        .any(|t| super::rates::is_share_word(&t.text));
     let value = analysis.values.iter().find(|value| {
-        !value
-            .hits
-            .iter()
-            .any(|(_, v)| used.values.contains(&v.to_lowercase()) || used.in_a_name(&value_stem(v)))
+        !value.hits.iter().any(|(member, v)| {
+            // "what share of units were Clothing": split by its dimension.
+            let split_by_it = share
+                && members.get(*member).is_some_and(|m| {
+                    used.names.contains(&m.name) || used.titles.contains(&m.title.to_lowercase())
+                });
+            split_by_it || used.values.contains(&v.to_lowercase()) || used.in_a_name(&value_stem(v))
+        })
     })?;
     let words: Vec<&str> = analysis
         .tokens

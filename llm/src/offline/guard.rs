@@ -144,14 +144,61 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
     None
 }
 
+/// "What share of the units we sold were Clothing?", "what percentage of
+/// orders are large": with no rate measure for it, the share of one value is
+/// read off the distribution over its dimension, so the filter to the value
+/// becomes the split (each value's amount beside the others). Only for an
+/// ungrouped answer with one such filter. Returns whether it rewrote.
+pub(crate) fn share_as_distribution(
+    catalog: &Catalog,
+    tokens: &[super::text::Token],
+    translation: &mut Translation,
+) -> bool {
+    // "share of", "percentage of": not "return rate", a rate of its own.
+    let share_of = tokens.windows(2).any(|w| {
+        w[1].text == "of"
+            && matches!(
+                w[0].text.as_str(),
+                "share" | "percentage" | "percent" | "proportion" | "fraction"
+            )
+    });
+    let share_unplaced = share_of && translation.unmatched.iter().any(|u| is_share_word(u));
+    let q = &mut translation.query;
+    if !share_unplaced || !q.dimensions.is_empty() || q.measures.is_empty() {
+        return false;
+    }
+    let single_values: Vec<usize> = q
+        .filters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            Filter::Member {
+                member,
+                operator: FilterOperator::Equals,
+                values,
+            } if values.len() == 1
+                && catalog.get(member).is_some_and(|m| m.data_type == "string") =>
+            {
+                Some(i)
+            }
+            _ => None,
+        })
+        .collect();
+    let [at] = single_values.as_slice() else {
+        return false;
+    };
+    let Filter::Member { member, .. } = q.filters.remove(*at) else {
+        return false;
+    };
+    q.dimensions.push(member);
+    translation.unmatched.retain(|u| !is_share_word(u));
+    true
+}
+
 /// A share, percentage or rate word the translation could not place, unless
 /// it is a "share of <amount> by <group>" (the amount's distribution, which
 /// the answer's shares show).
-pub(crate) fn unplaced_share(
-    catalog: &Catalog,
-    question: &str,
-    translation: &Translation,
-) -> Option<String> {
+pub(crate) fn unplaced_share(catalog: &Catalog, translation: &Translation) -> Option<String> {
     // "average discount %": a measure in percent places the percent.
     let in_percent = translation.query.measures.iter().any(|m| {
         catalog
@@ -161,22 +208,13 @@ pub(crate) fn unplaced_share(
     if in_percent {
         return None;
     }
-    let words = words(question);
+    // "what part of our revenue comes from each channel": a grouped amount
+    // is its distribution, whatever the share word is followed by.
     let grouped = !translation.query.dimensions.is_empty();
     translation
         .unmatched
         .iter()
-        .find(|u| {
-            is_share_word(u) && {
-                let lower = u.to_lowercase();
-                let of_follows = words
-                    .iter()
-                    .position(|w| *w == lower)
-                    .and_then(|i| words.get(i + 1))
-                    .is_some_and(|next| next == "of");
-                !(of_follows && grouped)
-            }
-        })
+        .find(|u| is_share_word(u) && !grouped)
         .cloned()
 }
 

@@ -69,6 +69,7 @@ mod phrases;
 mod pivot;
 mod qualifiers;
 mod rates;
+mod ratio;
 mod resolve;
 mod roles;
 mod rolling;
@@ -198,7 +199,10 @@ impl<'a> OfflineParser<'a> {
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         // "how much do people spend per order": the average order value.
-        rates::per_record(self, &analysis, &mut translation);
+        if !rates::per_record(self, &analysis, &mut translation) {
+            // "orders per customer": the figure beside the customer count.
+            ratio::per_record_count(self, &analysis, &mut translation);
+        }
         // "rolling 2-week order count".
         rolling::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
@@ -225,7 +229,8 @@ impl<'a> OfflineParser<'a> {
         // A share or rate the model has no measure for: the plain amount
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
-        if let Some(word) = guard::unplaced_share(self.catalog, question, &translation) {
+        guard::share_as_distribution(self.catalog, &analysis.tokens, &mut translation);
+        if let Some(word) = guard::unplaced_share(self.catalog, &translation) {
             return Err(self.not_understood(
                 &[word],
                 "no percentage, share or rate measure in the model answers it",

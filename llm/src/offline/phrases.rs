@@ -44,6 +44,16 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("not|without counting", &["excluding"]),
     ("minus", &["excluding"]),
     ("everything|anything but", &["excluding"]),
+    // "what part of our revenue", "one in how many orders gets returned",
+    // "how many out of every hundred customers": a share.
+    ("what part of", &["what", "share", "of"]),
+    ("one in how many", &["what", "share", "of"]),
+    (
+        "how many out of every hundred|100",
+        &["what", "share", "of"],
+    ),
+    // "orders that ended up cancelled": cancelled.
+    ("ended|ends|end up", &[]),
     // "now reverse the order", "flip the sort": not the orders counted.
     (
         "reverse|flip|invert the? order|sort|sorting|ordering",

@@ -26,6 +26,7 @@ const SHARE_WORDS: &[&str] = &[
     "share",
     "shares",
     "percent",
+    "percentage",
     "proportion",
     "ratio",
     "rate",

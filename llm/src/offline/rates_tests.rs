@@ -1,7 +1,7 @@
 //! Rate measures for share questions, qualifier nouns that are not second
 //! figures, and the time dimension of the measured thing.
 
-use super::fixtures::{demo, today};
+use super::fixtures::{bare, demo, today, translate};
 use super::*;
 
 fn measures(parser: &OfflineParser<'_>, q: &str) -> Vec<String> {
@@ -306,4 +306,92 @@ fn a_percent_after_a_number_is_a_condition_not_a_share() {
             t.query
         );
     }
+}
+
+#[test]
+fn a_figure_per_record_stands_beside_the_count_of_those_records() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "What were orders per customer last quarter?");
+    assert_eq!(
+        t.query.measures,
+        ["Orders.count", "Orders.customer_count"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "net revenue per customer by region");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+    assert!(t.query.measures[1].ends_with("customer_count"));
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(!t.query.dimensions[0].contains("Users"), "{:?}", t.query);
+    let t = translate(&parser, "How much profit per order did we make in Q1?");
+    assert_eq!(
+        t.query.measures,
+        ["LineItems.profit", "LineItems.order_count"],
+        "{:?}",
+        t.query
+    );
+    // The model's own average stays the answer, and a longer name is a
+    // grouping.
+    let t = translate(&parser, "revenue per order by channel");
+    assert_eq!(t.query.measures, ["Orders.average_order_value"]);
+    let t = translate(&parser, "average order value per customer segment");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // No count of orders in this model: left as read.
+    let t = translate(&parser, "total sales per store city");
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
+
+#[test]
+fn the_share_of_one_value_is_read_off_its_distribution() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Products.category", vec!["Clothing".into(), "Books".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "What share of the units we sold in 2025 were Clothing?",
+    );
+    assert!(t.query.measures[0].ends_with("units_sold"), "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("category"), "{:?}", t.query);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    // A rate the model has answers it.
+    let t = translate(
+        &parser,
+        "What fraction of our orders ended up cancelled last year?",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Orders.cancellation_rate"],
+        "{:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "What part of our revenue comes from each sales channel?",
+    );
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+}
+
+#[test]
+fn growth_between_compared_periods_is_no_series() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Q1 2024 against Q1 2023: how much did the number of ordering customers grow?",
+    );
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(td.granularity, None, "{:?}", t.query);
+    assert_eq!(td.compare_date_range.as_ref().map(Vec::len), Some(2));
+    // A trend over the compared periods is a series.
+    let t = translate(&parser, "revenue trend in 2024 vs 2023");
+    assert!(
+        t.query.time_dimensions[0].granularity.is_some(),
+        "{:?}",
+        t.query
+    );
 }

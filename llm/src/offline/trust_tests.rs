@@ -141,7 +141,7 @@ fn months_sharing_a_year_are_one_range() {
 }
 
 #[test]
-fn shares_use_a_percent_measure_or_are_refused() {
+fn shares_use_a_percent_measure_a_distribution_or_are_refused() {
     let (catalog, model) = demo();
     let parser = OfflineParser::for_model(&catalog, &model);
     let t = parser.translate("cancellation rate by channel", today());
@@ -153,10 +153,14 @@ fn shares_use_a_percent_measure_or_are_refused() {
         Err(LlmError::NotUnderstood(m)) => assert!(m.contains("\"rate\""), "{m}"),
         other => panic!("no rate measure: must refuse, got {other:?}"),
     }
-    match parser.translate("what percentage of total sales came from Paris", today()) {
-        Err(LlmError::NotUnderstood(m)) => assert!(m.contains("percentage"), "{m}"),
-        other => panic!("no share to show: must refuse, got {other:?}"),
-    }
+    // The share of one value with no share measure: the distribution over
+    // its dimension, where the value's part of the whole shows.
+    let t = parser
+        .translate("what percentage of total sales came from Paris", today())
+        .unwrap_or_else(|e| panic!("a distribution: {e}"));
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
     // The share of an amount by a group is its distribution.
     let t = parser
         .translate("percentage of total sales by store city", today())
