@@ -89,7 +89,7 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// comparison symbols, losses, ranked periods and listings by a verb (from
 /// v6): demo 126 and 16, conformance 52 and 1; with periods, ranks and
 /// returns in chat words: follow-up turns 42 and 0.
-const V2_DEMO_FLOOR: (usize, usize) = (131, 9);
+const V2_DEMO_FLOOR: (usize, usize) = (133, 9);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
@@ -473,7 +473,7 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
 const V8_DEMO_FLOOR: (usize, usize) = (131, 3);
-const V8_CONFORMANCE_FLOOR: (usize, usize) = (48, 0);
+const V8_CONFORMANCE_FLOOR: (usize, usize) = (49, 0);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the held-out set `tests/nl/frozen_v9/`, written on 2026-12-06
@@ -525,8 +525,13 @@ const V10_FOLLOWUP_FLOOR: (usize, usize) = (32, 5);
 /// reversed: follow-up turns 35 and 5. With a figure per record beside
 /// the count of the records, the share of one value read off its
 /// distribution and growth between compared periods as totals: demo 91
-/// and 12.
-const V11_DEMO_FLOOR: (usize, usize) = (91, 12);
+/// and 12. With a question of chat before a spec ("Are B2B sign-ups
+/// picking up? Monthly business sign-ups since 2025."), slashed dates
+/// settled by each other, "mid-May", "via" and "all six regions": demo 89
+/// and 12 while a background statement with an unknown plural noun was
+/// asked back (seen on v12 to refuse "We onboarded a lot of companies");
+/// with that check kept to background questions: demo 94 and 12.
+const V11_DEMO_FLOOR: (usize, usize) = (94, 12);
 const V11_CONFORMANCE_FLOOR: (usize, usize) = (35, 4);
 const V11_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -537,8 +542,9 @@ const V11_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// words and spans of months: demo 102 and 17, conformance 35 and 6,
 /// follow-up turns 25 and 7; with the follow-up edits: follow-up turns 41
 /// and 3; with figures per record, shares of one value and growth between
-/// compared periods: demo 112 and 9.
-const V12_DEMO_FLOOR: (usize, usize) = (112, 9);
+/// compared periods: demo 112 and 9; with chat questions before a spec,
+/// slashed dates, "mid-May", "via" and "all six": demo 119 and 9.
+const V12_DEMO_FLOOR: (usize, usize) = (119, 9);
 const V12_CONFORMANCE_FLOOR: (usize, usize) = (35, 6);
 const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 

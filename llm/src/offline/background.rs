@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 
-use super::{dropped, letter, OfflineParser};
+use super::{dropped, guard, letter, OfflineParser};
 use crate::translation::Translation;
 use crate::LlmError;
 
@@ -25,18 +25,18 @@ pub(super) fn ask_alone(
     if sentences.len() < 2 {
         return None;
     }
-    // The question when one sentence asks ("… Which channel had the highest
-    // return rate?"); two questions are two asks, and one that cannot be
-    // answered ("how are tablets doing? how many have we sold") is not
-    // background. With no question mark, any sentence, the last first.
+    // The sentence that asks ("… Which channel had the highest return
+    // rate?") first, then the others from the last ("Are B2B sign-ups
+    // picking up? Monthly business sign-ups since 2025."). Two questions
+    // are two asks.
     let asks: Vec<usize> = (0..sentences.len())
         .filter(|&i| sentences[i].trim_end().ends_with('?'))
         .collect();
-    let order: Vec<usize> = match asks.len() {
-        0 => (0..sentences.len()).rev().collect(),
-        1 => asks,
-        _ => return None,
-    };
+    if asks.len() > 1 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..sentences.len()).rev().collect();
+    order.sort_by_key(|i| !asks.contains(i));
     order.into_iter().find_map(|i| {
         let translation = parser.translate_request(sentences[i], today).ok()?;
         let background = sentences
@@ -69,6 +69,19 @@ fn check_background<'t>(
         .any(|td| td.date_range.is_some() || td.compare_date_range.is_some());
     for sentence in background {
         let analysis = parser.index.reader.analyze(parser.catalog, sentence, today);
+        // "how are tablets doing?": a question about a thing the data does
+        // not have (a word that looks like a value, or a plural noun nothing
+        // placed) is an ask, not background. A statement ("Sales wants to
+        // know", "we onboarded a lot of companies") only says why.
+        let asks = sentence.trim_end().ends_with('?');
+        let thing = guard::value_like(sentence, &analysis.unmatched)
+            .first()
+            .map(|w| (*w).to_owned())
+            .or_else(|| analysis.unmatched.iter().find(|w| plural_noun(w)).cloned())
+            .filter(|_| asks);
+        if let Some(word) = thing {
+            return Err(parser.ask_about(text, &word, "is not a value found in the data"));
+        }
         if let Some(words) = dropped::left_out(parser.catalog, &analysis, &translation) {
             return Err(parser.ask_about(
                 text,
@@ -98,4 +111,16 @@ fn check_background<'t>(
         }
     }
     Ok(translation)
+}
+
+/// A word that reads as a plural noun ("tablets", "printers"): a thing a
+/// sentence may be about, not a word of why it is asked.
+fn plural_noun(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.chars().count() > 3
+        && lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+        && lower.chars().all(char::is_alphabetic)
 }

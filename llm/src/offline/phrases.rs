@@ -54,6 +54,14 @@ const REPLACED: &[(&str, &[&str])] = &[
     ),
     // "orders that ended up cancelled": cancelled.
     ("ended|ends|end up", &[]),
+    // "all three channels next to each other", "rank all six regions":
+    // every one of them.
+    (
+        "all two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10",
+        &["all"],
+    ),
+    // "orders placed via the app".
+    ("via", &["through"]),
     // "now reverse the order", "flip the sort": not the orders counted.
     (
         "reverse|flip|invert the? order|sort|sorting|ordering",

@@ -4,7 +4,7 @@
 
 use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
 
-use super::fixtures::{bare, days, demo, range, today, translate};
+use super::fixtures::{bare, days, demo, equals, range, today, translate};
 use super::*;
 
 fn needs_clarification(parser: &OfflineParser<'_>, q: &str) {
@@ -173,6 +173,49 @@ fn spec_words_and_verbs_are_not_members() {
     assert!(
         t.query.filters.iter().any(|f| matches!(f,
             Filter::Member { member, values, .. } if member.ends_with("channel") && values.len() == 2)),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn a_question_of_chat_before_the_spec_and_dates_settled_by_each_other() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values("Regions.name", vec!["Asia".into(), "Europe".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Are B2B sign-ups picking up? Monthly business sign-ups since the start of 2023.",
+    );
+    assert_eq!(range(&t), days("2023-01-01", "2024-06-15"));
+    // The background names a region the answer would drop.
+    needs_clarification(
+        &parser,
+        "How much momentum do we have in Asia right now? Weekly revenue there over the last 8 weeks.",
+    );
+    // "02/28/2024" puts the month first, so "12/1/2023" is December 1.
+    let t = translate(
+        &parser,
+        "New sign-ups from 12/1/2023 to 2/28/2024, by month",
+    );
+    assert_eq!(range(&t), days("2023-12-01", "2024-02-28"));
+    // Alone, "12/1/2023" could be either and is not read.
+    assert!(parser.translate("sign-ups on 12/1/2023", today()).is_err());
+    let t = translate(&parser, "Units sold by category in mid-May");
+    assert_eq!(range(&t), days("2024-05-11", "2024-05-20"));
+    let t = translate(
+        &parser,
+        "Rank all six regions by net revenue this year, lowest first.",
+    );
+    assert!(t.query.dimensions[0].ends_with("region"), "{:?}", t.query);
+    assert_eq!(t.query.order.as_ref().map(|o| o[0].1), Some(false));
+    let t = translate(
+        &parser,
+        "What number of orders was placed via the mobile app last month?",
+    );
+    assert_eq!(
+        t.query.filters,
+        [equals("Orders.channel", "mobile")],
         "{:?}",
         t.query
     );

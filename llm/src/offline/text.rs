@@ -151,9 +151,11 @@ pub fn words(text: &str) -> Vec<String> {
             .collect();
     }
     // "03/2026" and "15/01/2026": the ISO month and day the time reader
-    // reads.
+    // reads. "from 12/1/2025 to 2/28/2026": a date whose order is plain
+    // (28 is no month) settles the order of the others.
+    let month_first = out.iter().find_map(|w| slashed_order(w));
     for w in out.iter_mut() {
-        if let Some(iso) = slashed_date(w) {
+        if let Some(iso) = slashed_date(w, month_first) {
             *w = iso;
         }
     }
@@ -170,11 +172,34 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether a slashed day with a year puts the month first: `Some(false)`
+/// for "15/01/2026", `Some(true)` for "2/28/2026", `None` when either
+/// number could be the month.
+fn slashed_order(word: &str) -> Option<bool> {
+    if !word.contains('/') {
+        return None;
+    }
+    let parts: Vec<&str> = word.split('/').collect();
+    let [a, b, y] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| s.parse::<u32>().ok().filter(|_| s.len() <= 2);
+    if y.len() != 4 {
+        return None;
+    }
+    match (number(a)? > 12, number(b)? > 12) {
+        (true, false) => Some(false),
+        (false, true) => Some(true),
+        _ => None,
+    }
+}
+
 /// A date written with slashes as an ISO month or day: "03/2026" is
 /// "2026-03"; "15/01/2026" (the day first, as it must be over 12) is
 /// "2026-01-15", and "01/15/2026" likewise. "03/04/2026" could be either
-/// and is left as typed.
-fn slashed_date(word: &str) -> Option<String> {
+/// and is read in `month_first` order when another date of the text settles
+/// it, else left as typed.
+fn slashed_date(word: &str, month_first: Option<bool>) -> Option<String> {
     // Every word of every model phrase passes here: most have no slash.
     if !word.contains('/') {
         return None;
@@ -189,9 +214,9 @@ fn slashed_date(word: &str) -> Option<String> {
         }
         [a, b, _] => {
             let (a, b) = (number(a)?, number(b)?);
-            let (m, d) = match (a > 12, b > 12) {
-                (true, false) => (b, a),
-                (false, true) => (a, b),
+            let (m, d) = match (a > 12, b > 12, month_first) {
+                (true, false, _) | (false, false, Some(false)) => (b, a),
+                (false, true, _) | (false, false, Some(true)) => (a, b),
                 _ => return None,
             };
             ((1..=12).contains(&m) && (1..=31).contains(&d))

@@ -287,6 +287,24 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         };
         return Some((p, 1));
     }
+    // "mid-May": its middle ten days.
+    if w == "mid" {
+        if let Some(m) = month(next) {
+            let (y, used) = match year_after(i + 2) {
+                Some((y, more)) => (y, 1 + more),
+                None => (recent_year_for_month(m, today), 2),
+            };
+            let p = Point {
+                start: ymd(y, m, 11)?,
+                end: ymd(y, m, 20)?,
+                has_year: used > 2,
+                bare_month: false,
+                month: None,
+                quarter: None,
+            };
+            return Some((p, used));
+        }
+    }
     // "Black Friday 2025", "Memorial Day weekend".
     if let Some((start, end, has_year, used)) = super::holidays::at(t, i, today) {
         let p = Point {
