@@ -172,7 +172,18 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                     push_unique(&mut out.measures, member);
                 }
             }
-            Role::Group if cm.is_time() && m.role == Role::Measure && has_range => {
+            // "order_date in 2020", "orderDate between ...": the date the
+            // range is on, not a series.
+            Role::Group
+                if cm.is_time()
+                    && has_range
+                    && (m.role == Role::Measure
+                        || (a.tokens.get(m.end).is_some_and(|t| {
+                            matches!(t.text.as_str(), "in" | "during" | "between" | "within")
+                        }) && !m.start.checked_sub(1).is_some_and(|p| {
+                            matches!(a.tokens[p].text.as_str(), "by" | "per" | "each")
+                        }))) =>
+            {
                 out.named_time = Some(member)
             }
             Role::Group if cm.is_time() => out.time_group = Some(member),

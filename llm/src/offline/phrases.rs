@@ -62,6 +62,17 @@ const REPLACED: &[(&str, &[&str])] = &[
     ),
     // "orders placed via the app".
     ("via", &["through"]),
+    // "sum(sales) by city, sorted desc": by the figure.
+    ("sorted|sort|ordered desc|descending", &["highest", "first"]),
+    ("sorted|sort|ordered asc|ascending", &["lowest", "first"]),
+    // "each category's slice of total profit", "the most generous
+    // discounts", "what amount of discount was given away".
+    ("slice|slices of", &["share", "of"]),
+    ("most generous", &["highest"]),
+    ("what amount of", &["how", "much"]),
+    ("given away", &[]),
+    // "regions that did not reach 50,000 in revenue".
+    ("did not|didnt reach|hit", &["below"]),
     // "now reverse the order", "flip the sort": not the orders counted.
     (
         "reverse|flip|invert the? order|sort|sorting|ordering",

@@ -220,3 +220,40 @@ fn a_question_of_chat_before_the_spec_and_dates_settled_by_each_other() {
         t.query
     );
 }
+
+#[test]
+fn column_words_of_a_spec_sort_and_date_without_a_series() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "revenue by channel, created_at in 2024, sorted desc",
+    );
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(td.granularity, None, "{:?}", t.query);
+    assert_eq!(range(&t), days("2024-01-01", "2024-12-31"));
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Orders.revenue".to_owned(), true)])
+    );
+    // "by created_at" asks for the series.
+    let t = translate(&parser, "revenue by created_at in 2024");
+    assert!(
+        t.query.time_dimensions[0].granularity.is_some(),
+        "{:?}",
+        t.query
+    );
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Which countries did not reach 50,000 in revenue last month?",
+    );
+    assert!(
+        t.query.filters.iter().any(|f| matches!(f,
+            Filter::Member { operator: FilterOperator::Lt, values, .. } if values == &[Some("50000".to_owned())])),
+        "{:?}",
+        t.query
+    );
+}
