@@ -102,7 +102,8 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
     let tokens = &analysis.tokens;
     let negated_stem = |stem: &str| {
         tokens.iter().enumerate().any(|(i, tok)| {
-            value_stem(&tok.text) == stem && {
+            // "cancelled", "returns" (the noun of "returned").
+            (value_stem(&tok.text) == stem || tok.stem == stem) && {
                 let before = tokens[..i]
                     .iter()
                     .rev()
@@ -165,6 +166,63 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
             // No plain count to stand for it: left as read.
             None => continue,
         }
+        t.query.filters.push(filter);
+    }
+}
+
+/// "orders paid by invoice by business customers": a count named after a
+/// value, after "by" and beside a figure of another cube, says whose figure
+/// it is, not a second one: the filter to the value.
+pub(crate) fn by_whom(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
+    if t.query.measures.len() < 2 {
+        return;
+    }
+    let tokens = &analysis.tokens;
+    let after_by = |stem: &str| {
+        tokens.iter().enumerate().any(|(i, tok)| {
+            (value_stem(&tok.text) == stem || tok.stem == stem)
+                && i > 0
+                && tokens[i - 1].text == "by"
+        })
+    };
+    let mut changes: Vec<(String, Filter)> = Vec::new();
+    for name in &t.query.measures {
+        let Some(measure) = catalog.get(name).filter(|m| m.is_count()) else {
+            continue;
+        };
+        let others = t
+            .query
+            .measures
+            .iter()
+            .filter_map(|n| catalog.get(n))
+            .any(|o| o.owner != measure.owner);
+        if !others {
+            continue;
+        }
+        let short = measure.short_name().to_lowercase();
+        let named = catalog.members().iter().find_map(|d| {
+            if d.owner != measure.owner || d.kind != MemberKind::Dimension {
+                return None;
+            }
+            let value = d.sample_values.iter().find(|v| {
+                let stem = value_stem(v);
+                stem.len() >= 4 && short.contains(&stem) && after_by(&stem)
+            })?;
+            Some((d.name.clone(), value.clone()))
+        });
+        if let Some((dimension, value)) = named {
+            changes.push((
+                name.clone(),
+                Filter::Member {
+                    member: dimension,
+                    operator: FilterOperator::Equals,
+                    values: vec![Some(value)],
+                },
+            ));
+        }
+    }
+    for (measure, filter) in changes {
+        t.query.measures.retain(|m| *m != measure);
         t.query.filters.push(filter);
     }
 }

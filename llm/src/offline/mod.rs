@@ -213,6 +213,8 @@ impl<'a> OfflineParser<'a> {
         counted::apply(self.catalog, question, &mut translation);
         // "excluding cancelled orders": the count without them.
         counted::excluded(self.catalog, &analysis, &mut translation);
+        // "orders paid by business customers": whose orders.
+        counted::by_whom(self.catalog, &analysis, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the

@@ -10,7 +10,7 @@ use super::text::is_stopword;
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = join_phrases(join_sign_ups(replace_listed(words)));
-    conjunction_when(verb_place(verb_rank(words)))
+    conjunction_when(verb_place(verb_rank(units_shipped(words))))
 }
 
 /// "Rank the regions by number of orders": the regions, ranked by it (the
@@ -349,6 +349,28 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// "What volume of units was shipped", "units shipped last week": units
+/// that went out are units sold, not units of shipped orders (the status).
+fn units_shipped(mut words: Vec<String>) -> Vec<String> {
+    let lower = |w: &String| w.to_lowercase();
+    for i in 1..words.len() {
+        if lower(&words[i]) != "shipped" {
+            continue;
+        }
+        let window = &words[i.saturating_sub(3)..i];
+        let units = window
+            .iter()
+            .any(|w| matches!(lower(w).as_str(), "units" | "unit" | "items" | "pieces"));
+        let orders = window
+            .iter()
+            .any(|w| matches!(lower(w).as_str(), "orders" | "order"));
+        if units && !orders {
+            words[i] = "sold".to_owned();
+        }
+    }
+    words
 }
 
 /// "How many orders did Customer 28 place?": a closing "place" after "did"

@@ -257,3 +257,53 @@ fn column_words_of_a_spec_sort_and_date_without_a_series() {
         t.query
     );
 }
+
+#[test]
+fn whose_figure_and_what_went_out_are_not_second_figures() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values(
+        "Orders.status",
+        vec!["shipped".into(), "cancelled".into(), "returned".into()],
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many orders were paid by gift card by business customers in 2023?",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert!(
+        t.query
+            .filters
+            .contains(&equals("Users.segment", "business")),
+        "{:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "What volume of units was shipped in Books during Q1?",
+    );
+    assert!(t.query.measures[0].ends_with("units_sold"), "{:?}", t.query);
+    assert!(
+        !t.query.filters.iter().any(|f| matches!(f,
+            Filter::Member { member, .. } if member.ends_with("status"))),
+        "{:?}",
+        t.query
+    );
+    // Orders that shipped are still the status.
+    let t = translate(&parser, "how many orders shipped last month");
+    assert!(
+        format!("{:?}", t.query).contains("shipped"),
+        "{:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "Without counting returns, how many orders did the web shop get in April?",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert!(t.query.filters.contains(&Filter::Member {
+        member: "Orders.status".into(),
+        operator: FilterOperator::NotEquals,
+        values: vec![Some("returned".into())],
+    }));
+}
