@@ -226,3 +226,74 @@ pub(crate) fn by_whom(catalog: &Catalog, analysis: &Analysis, t: &mut Translatio
         t.query.filters.push(filter);
     }
 }
+
+/// "which payment method do business customers use the most": the business
+/// customer count split by a column of orders counts customers, not what
+/// they did; the figure is the count of the grouped rows, filtered to the
+/// value the count was named after.
+pub(crate) fn subject_of_rows(
+    catalog: &Catalog,
+    joins: Option<&super::joins::JoinHints>,
+    t: &mut Translation,
+) {
+    let Some(joins) = joins else {
+        return;
+    };
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    let Some(measure) = catalog.get(name).filter(|m| m.is_count()) else {
+        return;
+    };
+    let dims: Vec<_> = t
+        .query
+        .dimensions
+        .iter()
+        .filter_map(|d| catalog.get(d))
+        .collect();
+    let Some(first) = dims.first() else {
+        return;
+    };
+    if dims
+        .iter()
+        .any(|d| d.owner == measure.owner || d.owner != first.owner)
+    {
+        return;
+    }
+    // The grouped rows belong to the counted ones (orders to customers);
+    // "business customers by country" groups the customers themselves.
+    if !joins.reaches(&first.owner, &measure.owner) || joins.reaches(&measure.owner, &first.owner) {
+        return;
+    }
+    let short = measure.short_name().to_lowercase();
+    let named = catalog.members().iter().find_map(|d| {
+        if d.owner != measure.owner || d.kind != MemberKind::Dimension {
+            return None;
+        }
+        let value = d.sample_values.iter().find(|v| {
+            let stem = value_stem(v);
+            stem.len() >= 4 && short.contains(&stem)
+        })?;
+        Some((d.name.clone(), value.clone()))
+    });
+    let Some((dimension, value)) = named else {
+        return;
+    };
+    let Some(rows) = catalog.members().iter().find(|m| {
+        m.owner == first.owner && m.kind == MemberKind::Measure && m.short_name() == "count"
+    }) else {
+        return;
+    };
+    let old = name.clone();
+    t.query.measures = vec![rows.name.clone()];
+    for (key, _) in t.query.order.iter_mut().flatten() {
+        if *key == old {
+            *key = rows.name.clone();
+        }
+    }
+    t.query.filters.push(Filter::Member {
+        member: dimension,
+        operator: FilterOperator::Equals,
+        values: vec![Some(value)],
+    });
+}

@@ -40,6 +40,7 @@
 //! ```
 
 mod background;
+mod both_ends;
 mod build;
 mod chart_cues;
 mod chunks;
@@ -207,6 +208,8 @@ impl<'a> OfflineParser<'a> {
         rolling::apply(self, &analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);
+        // "lowest and highest list price per subcategory".
+        both_ends::apply(self.catalog, &analysis, &mut translation);
         // "orders completed in December", "cities with negative profit".
         qualifiers::apply(self, &analysis, &mut translation);
         // "cancelled and returned orders": two counts side by side.
@@ -215,6 +218,8 @@ impl<'a> OfflineParser<'a> {
         counted::excluded(self.catalog, &analysis, &mut translation);
         // "orders paid by business customers": whose orders.
         counted::by_whom(self.catalog, &analysis, &mut translation);
+        // "which payment method do business customers use the most".
+        counted::subject_of_rows(self.catalog, self.joins(), &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the

@@ -307,3 +307,36 @@ fn whose_figure_and_what_went_out_are_not_second_figures() {
         values: vec![Some("returned".into())],
     }));
 }
+
+#[test]
+fn both_ends_of_a_figure_and_what_a_counted_group_did() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Lowest and highest list price per subcategory in Books",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Products.min_price", "Products.max_price"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!((t.query.order.as_ref(), t.query.limit), (None, None));
+    // One end is still one end.
+    let t = translate(&parser, "highest list price by category");
+    assert_eq!(t.query.measures, ["Products.max_price"], "{:?}", t.query);
+
+    let t = translate(
+        &parser,
+        "which payment method do business customers use the most?",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert!(t
+        .query
+        .filters
+        .contains(&equals("Users.segment", "business")));
+    // Customers grouped by their own country are still counted.
+    let t = translate(&parser, "business customers by country");
+    assert_eq!(t.query.measures, ["Users.business_count"], "{:?}", t.query);
+}
