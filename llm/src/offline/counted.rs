@@ -117,17 +117,7 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
         let Some(measure) = catalog.get(name).filter(|m| m.is_count()) else {
             continue;
         };
-        let short = measure.short_name().to_lowercase();
-        let named = catalog.members().iter().find_map(|d| {
-            if d.owner != measure.owner || d.kind != MemberKind::Dimension {
-                return None;
-            }
-            let value = d.sample_values.iter().find(|v| {
-                let stem = value_stem(v);
-                stem.len() >= 4 && short.contains(&stem) && negated_stem(&stem)
-            })?;
-            Some((d.name.clone(), value.clone()))
-        });
+        let named = value_counted_by(catalog, measure, &negated_stem);
         let Some((dimension, value)) = named else {
             continue;
         };
@@ -199,17 +189,7 @@ pub(crate) fn by_whom(catalog: &Catalog, analysis: &Analysis, t: &mut Translatio
         if !others {
             continue;
         }
-        let short = measure.short_name().to_lowercase();
-        let named = catalog.members().iter().find_map(|d| {
-            if d.owner != measure.owner || d.kind != MemberKind::Dimension {
-                return None;
-            }
-            let value = d.sample_values.iter().find(|v| {
-                let stem = value_stem(v);
-                stem.len() >= 4 && short.contains(&stem) && after_by(&stem)
-            })?;
-            Some((d.name.clone(), value.clone()))
-        });
+        let named = value_counted_by(catalog, measure, &after_by);
         if let Some((dimension, value)) = named {
             changes.push((
                 name.clone(),
@@ -265,17 +245,7 @@ pub(crate) fn subject_of_rows(
     if !joins.reaches(&first.owner, &measure.owner) || joins.reaches(&measure.owner, &first.owner) {
         return;
     }
-    let short = measure.short_name().to_lowercase();
-    let named = catalog.members().iter().find_map(|d| {
-        if d.owner != measure.owner || d.kind != MemberKind::Dimension {
-            return None;
-        }
-        let value = d.sample_values.iter().find(|v| {
-            let stem = value_stem(v);
-            stem.len() >= 4 && short.contains(&stem)
-        })?;
-        Some((d.name.clone(), value.clone()))
-    });
+    let named = value_counted_by(catalog, measure, &|_| true);
     let Some((dimension, value)) = named else {
         return;
     };
@@ -296,4 +266,25 @@ pub(crate) fn subject_of_rows(
         operator: FilterOperator::Equals,
         values: vec![Some(value)],
     });
+}
+
+/// The dimension and value a count is named after ("business" of
+/// `Users.segment` for `Users.business_count`), among the values whose stem
+/// `accept` takes.
+fn value_counted_by(
+    catalog: &Catalog,
+    measure: &CatalogMember,
+    accept: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    let short = measure.short_name().to_lowercase();
+    catalog.members().iter().find_map(|d| {
+        if d.owner != measure.owner || d.kind != MemberKind::Dimension {
+            return None;
+        }
+        let value = d.sample_values.iter().find(|v| {
+            let stem = value_stem(v);
+            stem.len() >= 4 && short.contains(&stem) && accept(&stem)
+        })?;
+        Some((d.name.clone(), value.clone()))
+    })
 }

@@ -135,38 +135,36 @@ mod tests {
             let t: Vec<&str> = words.split(' ').collect();
             at(&t, 0, today)
         };
-        assert_eq!(
-            found("black friday 2025"),
-            Some((day(2025, 11, 28), day(2025, 11, 28), true, 3))
-        );
-        assert_eq!(
-            found("cyber monday"),
-            Some((day(2025, 12, 1), day(2025, 12, 1), false, 2))
-        );
-        assert_eq!(
-            found("thanksgiving"),
-            Some((day(2025, 11, 27), day(2025, 11, 27), false, 1))
-        );
-        assert_eq!(
-            found("memorial day weekend"),
-            Some((day(2026, 5, 23), day(2026, 5, 25), false, 3))
-        );
-        assert_eq!(
-            found("labor day"),
-            Some((day(2025, 9, 1), day(2025, 9, 1), false, 2))
-        );
-        assert_eq!(
-            found("new year eve"),
-            Some((day(2025, 12, 31), day(2025, 12, 31), false, 3))
-        );
-        assert_eq!(
-            found("new year day"),
-            Some((day(2026, 1, 1), day(2026, 1, 1), false, 3))
-        );
-        assert_eq!(
-            found("christmas eve of 2024"),
-            Some((day(2024, 12, 24), day(2024, 12, 24), true, 4))
-        );
+        // (words, first day, last day, year named, words used)
+        let cases = [
+            ("black friday 2025", (2025, 11, 28), (2025, 11, 28), true, 3),
+            ("cyber monday", (2025, 12, 1), (2025, 12, 1), false, 2),
+            ("thanksgiving", (2025, 11, 27), (2025, 11, 27), false, 1),
+            (
+                "memorial day weekend",
+                (2026, 5, 23),
+                (2026, 5, 25),
+                false,
+                3,
+            ),
+            ("labor day", (2025, 9, 1), (2025, 9, 1), false, 2),
+            ("new year eve", (2025, 12, 31), (2025, 12, 31), false, 3),
+            ("new year day", (2026, 1, 1), (2026, 1, 1), false, 3),
+            (
+                "christmas eve of 2024",
+                (2024, 12, 24),
+                (2024, 12, 24),
+                true,
+                4,
+            ),
+        ];
+        for (words, (y, m, d), (y2, m2, d2), year, used) in cases {
+            assert_eq!(
+                found(words),
+                Some((day(y, m, d), day(y2, m2, d2), year, used)),
+                "{words}"
+            );
+        }
         // A weekend of a holiday that falls on no Monday is not read.
         assert_eq!(found("christmas weekend"), None);
         assert_eq!(found("black"), None);
