@@ -60,6 +60,8 @@ const REPLACED: &[(&str, &[&str])] = &[
         "all two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10",
         &["all"],
     ),
+    // "what categories are in the catalogue": everything there is.
+    ("in the? catalogue|catalog", &[]),
     // "orders placed via the app".
     ("via", &["through"]),
     // "sum(sales) by city, sorted desc": by the figure.
@@ -301,7 +303,10 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
         // "which subcategories fall under Furniture", "products that fall
         // into each price range": in it.
         if matches!(lower.as_str(), "under" | "into")
-            && matches!(prev.as_deref(), Some("fall" | "falls" | "fell"))
+            && matches!(
+                prev.as_deref(),
+                Some("fall" | "falls" | "fell" | "sit" | "sits" | "belong" | "belongs")
+            )
         {
             if let Some(last) = out.last_mut() {
                 *last = "in".to_owned();

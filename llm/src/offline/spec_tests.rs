@@ -340,3 +340,20 @@ fn both_ends_of_a_figure_and_what_a_counted_group_did() {
     let t = translate(&parser, "business customers by country");
     assert_eq!(t.query.measures, ["Users.business_count"], "{:?}", t.query);
 }
+
+#[test]
+fn catalogue_words_list_what_there_is() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "What categories are in the catalogue?");
+    assert_eq!(t.query.dimensions, ["Products.category"], "{:?}", t.query);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "Which subcategories sit under Books?");
+    assert_eq!(
+        t.query.dimensions,
+        ["Products.subcategory"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.filters, [equals("Products.category", "Books")]);
+}
