@@ -517,7 +517,11 @@ pub fn refine(
         unmatched,
     };
     // "what % of them opted in": the model's rate, over the same rows.
-    super::rates::apply_to_followup(parser, &a, &mut translation);
+    if !super::rates::apply_to_followup(parser, &a, &mut translation) {
+        // "show that as a percentage of all orders": the cancelled count
+        // as the cancellation rate.
+        super::rates::share_of_filtered_count(parser, &a, &mut translation);
+    }
     parser.check_shape(text, &a, &translation, true)?;
     Ok(translation)
 }

@@ -297,3 +297,25 @@ fn ranking_words_of_a_turn_keep_the_figure() {
         t.query
     );
 }
+
+#[test]
+fn a_filtered_count_asked_as_a_share_is_the_rate_named_after_the_value() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "How many orders were cancelled last quarter?");
+    let t = refine(
+        &parser,
+        &first,
+        "Show that as a percentage of all orders instead.",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Orders.cancellation_rate"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    // Not asked as a share: the count stays.
+    let t = refine(&parser, &first, "by channel");
+    assert_eq!(t.query.measures, first.query.measures, "{:?}", t.query);
+}

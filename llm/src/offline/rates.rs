@@ -339,3 +339,52 @@ pub(crate) fn per_record(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Trans
     t.unmatched.retain(|u| !u.eq_ignore_ascii_case("average"));
     true
 }
+
+/// "How many orders were cancelled last quarter?" then "Show that as a
+/// percentage of all orders": the count filtered to a value, asked as a
+/// share, is the model's rate named after that value (the cancellation
+/// rate), over the rows without the filter. Returns whether it rewrote.
+pub(crate) fn share_of_filtered_count(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut Translation,
+) -> bool {
+    let catalog = parser.catalog();
+    let asks_share = a.tokens.iter().any(|tok| {
+        matches!(
+            tok.text.as_str(),
+            "percentage" | "percent" | "share" | "proportion" | "fraction" | "%"
+        )
+    });
+    let [name] = t.query.measures.as_slice() else {
+        return false;
+    };
+    let Some(count) = catalog.get(name).filter(|m| m.is_plain_count()) else {
+        return false;
+    };
+    if !asks_share {
+        return false;
+    }
+    let found = t.query.filters.iter().enumerate().find_map(|(i, f)| {
+        let Filter::Member { member, values, .. } = f else {
+            return None;
+        };
+        let [Some(value)] = values.as_slice() else {
+            return None;
+        };
+        let stem = super::text::value_stem(value);
+        let rate = catalog.members().iter().find(|m| {
+            m.owner == count.owner && is_rate(m) && m.short_name().to_lowercase().contains(&stem)
+        })?;
+        catalog
+            .get(member)
+            .is_some_and(|d| d.owner == count.owner)
+            .then(|| (i, rate.name.clone()))
+    });
+    let Some((at, rate)) = found else {
+        return false;
+    };
+    t.query.filters.remove(at);
+    t.query.measures = vec![rate];
+    true
+}
