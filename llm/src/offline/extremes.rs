@@ -164,7 +164,30 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
     } else {
         ("max", "min")
     };
-    let measure = moment_measure(wanted);
+    // "when did customer 1042 last place an order": the moment of the
+    // orders that belong to the customer (`Orders.last_order_at`), not of
+    // the customer's own dates.
+    let ordered = a.tokens.iter().any(|tok| {
+        matches!(
+            tok.stem.as_str(),
+            "order" | "ordered" | "buy" | "bought" | "purchase" | "purchased"
+        )
+    });
+    let of_their_orders = |agg: &str| {
+        members.iter().find(|m| {
+            m.owner != time.owner
+                && !m.in_view
+                && m.kind == MemberKind::Measure
+                && m.agg_type.as_deref() == Some(agg)
+                && is_moment(m)
+                && m.short_name().contains("order")
+                && parser
+                    .joins()
+                    .is_some_and(|j| j.reaches(&m.owner, &time.owner))
+        })
+    };
+    let measure =
+        moment_measure(wanted).or_else(|| ordered.then(|| of_their_orders(wanted)).flatten());
     let range = t
         .query
         .time_dimensions

@@ -357,3 +357,16 @@ fn catalogue_words_list_what_there_is() {
     );
     assert_eq!(t.query.filters, [equals("Products.category", "Books")]);
 }
+
+#[test]
+fn when_a_customer_last_ordered_is_their_orders_latest_moment() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "When did customer 1042 last place an order?");
+    assert_eq!(t.query.measures, ["Orders.last_order_at"], "{:?}", t.query);
+    assert!(t.query.time_dimensions.is_empty(), "{:?}", t.query);
+    // Their own date stays theirs.
+    let t = translate(&parser, "When did our most recent customer sign up?");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
+}
