@@ -100,6 +100,9 @@ pub(crate) fn apply(catalog: &Catalog, question: &str, t: &mut Translation) {
 /// the count of the excluded orders.
 pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
     let tokens = &analysis.tokens;
+    if !tokens.iter().any(|tok| is_negation(&tok.text)) {
+        return;
+    }
     let negated_stem = |stem: &str| {
         tokens.iter().enumerate().any(|(i, tok)| {
             // "cancelled", "returns" (the noun of "returned").
@@ -164,10 +167,10 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
 /// value, after "by" and beside a figure of another cube, says whose figure
 /// it is, not a second one: the filter to the value.
 pub(crate) fn by_whom(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
-    if t.query.measures.len() < 2 {
+    let tokens = &analysis.tokens;
+    if t.query.measures.len() < 2 || !tokens.iter().any(|tok| tok.text == "by") {
         return;
     }
-    let tokens = &analysis.tokens;
     let after_by = |stem: &str| {
         tokens.iter().enumerate().any(|(i, tok)| {
             (value_stem(&tok.text) == stem || tok.stem == stem)

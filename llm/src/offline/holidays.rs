@@ -71,6 +71,17 @@ pub(super) fn at(
     i: usize,
     today: NaiveDate,
 ) -> Option<(NaiveDate, NaiveDate, bool, usize)> {
+    // Read at every word of every question: most words open no holiday.
+    static FIRST_WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let firsts = FIRST_WORDS.get_or_init(|| {
+        HOLIDAYS
+            .iter()
+            .flat_map(|(pattern, _)| pattern.split(' ').next().unwrap_or_default().split('|'))
+            .collect()
+    });
+    if !t.get(i).is_some_and(|w| firsts.contains(w)) {
+        return None;
+    }
     let word = |k: usize| t.get(k).copied();
     let (len, rule) = HOLIDAYS
         .iter()

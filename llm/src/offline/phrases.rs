@@ -88,15 +88,36 @@ const REPLACED: &[(&str, &[&str])] = &[
 
 /// `words` with the phrases of [`REPLACED`] replaced.
 fn replace_listed(words: Vec<String>) -> Vec<String> {
+    // Every word of every question and model phrase passes here (often
+    // several times a question): a pattern is tried only where its first
+    // word stands, and a text with none returns without allocating.
+    static FIRST_WORDS: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let firsts = FIRST_WORDS.get_or_init(|| {
+        REPLACED
+            .iter()
+            .map(|(pattern, _)| {
+                let first = pattern.split(' ').next().unwrap_or_default();
+                first.trim_end_matches('?').split('|').collect()
+            })
+            .collect()
+    });
+    let opens = |w: &str, k: usize| firsts[k].iter().any(|a| w.eq_ignore_ascii_case(a));
+    let opens_any = |w: &String| (0..REPLACED.len()).any(|k| opens(w, k));
+    if !words.iter().any(opens_any) {
+        return words;
+    }
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let word = |k: usize| lower.get(k).map(String::as_str);
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     let mut changed = false;
     while i < words.len() {
-        let found = REPLACED
-            .iter()
-            .find_map(|(pattern, by)| words_match(&word, i, pattern).map(|len| (len, by)));
+        let found = REPLACED.iter().enumerate().find_map(|(k, (pattern, by))| {
+            if !opens(&lower[i], k) {
+                return None;
+            }
+            words_match(&word, i, pattern).map(|len| (len, by))
+        });
         match found {
             Some((len, by)) if len > 0 => {
                 out.extend(by.iter().map(|w| (*w).to_owned()));
@@ -359,18 +380,16 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
 /// "What volume of units was shipped", "units shipped last week": units
 /// that went out are units sold, not units of shipped orders (the status).
 fn units_shipped(mut words: Vec<String>) -> Vec<String> {
-    let lower = |w: &String| w.to_lowercase();
+    let is_any = |w: &String, list: &[&str]| list.iter().any(|l| w.eq_ignore_ascii_case(l));
     for i in 1..words.len() {
-        if lower(&words[i]) != "shipped" {
+        if !words[i].eq_ignore_ascii_case("shipped") {
             continue;
         }
         let window = &words[i.saturating_sub(3)..i];
         let units = window
             .iter()
-            .any(|w| matches!(lower(w).as_str(), "units" | "unit" | "items" | "pieces"));
-        let orders = window
-            .iter()
-            .any(|w| matches!(lower(w).as_str(), "orders" | "order"));
+            .any(|w| is_any(w, &["units", "unit", "items", "pieces"]));
+        let orders = window.iter().any(|w| is_any(w, &["orders", "order"]));
         if units && !orders {
             words[i] = "sold".to_owned();
         }
@@ -383,15 +402,15 @@ fn units_shipped(mut words: Vec<String>) -> Vec<String> {
 /// ("which age group places the fewest orders").
 fn verb_place(mut words: Vec<String>) -> Vec<String> {
     let n = words.len();
+    let is_any = |w: &String, list: &[&str]| list.iter().any(|l| w.eq_ignore_ascii_case(l));
     for i in 0..n {
-        let verb = matches!(
-            words[i].to_lowercase().as_str(),
-            "place" | "places" | "placing"
-        );
+        if !is_any(&words[i], &["place", "places", "placing"]) {
+            continue;
+        }
         let orders_follow = words[i + 1..n.min(i + 4)]
             .iter()
-            .any(|w| matches!(w.to_lowercase().as_str(), "order" | "orders"));
-        if verb && orders_follow {
+            .any(|w| is_any(w, &["order", "orders"]));
+        if orders_follow {
             words[i] = "placed".to_owned();
         }
     }
