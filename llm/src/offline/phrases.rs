@@ -60,6 +60,13 @@ const REPLACED: &[(&str, &[&str])] = &[
         "all two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10",
         &["all"],
     ),
+    // "the ramp in mobile orders", "is the trajectory pointing up": the
+    // trend asked for.
+    ("the? ramp in|of", &[]),
+    ("the? trajectory", &[]),
+    ("pointing|heading up|down", &[]),
+    // "orders that land in the large bucket".
+    ("land|lands in", &["in"]),
     // "what categories are in the catalogue": everything there is.
     ("in the? catalogue|catalog", &[]),
     // "orders placed via the app".

@@ -370,3 +370,26 @@ fn when_a_customer_last_ordered_is_their_orders_latest_moment() {
     assert!(t.query.measures.is_empty(), "{:?}", t.query);
     assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
 }
+
+#[test]
+fn trajectory_words_only_say_a_trend_is_wanted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Show me the ramp in web orders, month by month since January.",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    assert_eq!(t.query.filters, [equals("Orders.channel", "web")]);
+    let t = translate(
+        &parser,
+        "New sign-ups this month against last month - is the trajectory pointing up?",
+    );
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(
+        td.compare_date_range.as_ref().map(Vec::len),
+        Some(2),
+        "{:?}",
+        t.query
+    );
+}
