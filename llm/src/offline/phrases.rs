@@ -62,8 +62,8 @@ const REPLACED: &[(&str, &[&str])] = &[
     ),
     // "the ramp in mobile orders", "is the trajectory pointing up": the
     // trend asked for.
-    ("the? ramp in|of", &[]),
-    ("the? trajectory", &[]),
+    ("ramp in|of", &[]),
+    ("trajectory", &[]),
     ("pointing|heading up|down", &[]),
     // "orders that land in the large bucket".
     ("land|lands in", &["in"]),
@@ -103,8 +103,21 @@ fn replace_listed(words: Vec<String>) -> Vec<String> {
         REPLACED
             .iter()
             .map(|(pattern, _)| {
-                let first = pattern.split(' ').next().unwrap_or_default();
-                first.trim_end_matches('?').split('|').collect()
+                // A pattern may open with its second word when the first
+                // is optional ("the? ramp").
+                let mut words = pattern.split(' ');
+                let first = words.next().unwrap_or_default();
+                let mut opening: Vec<&str> = first.trim_end_matches('?').split('|').collect();
+                if first.ends_with('?') {
+                    opening.extend(
+                        words
+                            .next()
+                            .unwrap_or_default()
+                            .trim_end_matches('?')
+                            .split('|'),
+                    );
+                }
+                opening
             })
             .collect()
     });
