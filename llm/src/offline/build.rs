@@ -7,7 +7,7 @@ use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_schema::MemberKind;
 
 use super::cues::Direction;
-use super::parse::{negated_at, Analysis, Role};
+use super::parse::{negated_at, Analysis, NumericFilter, Role};
 use super::resolve::{effective, pick_time, resolve, Resolution};
 use super::text::format_number;
 use super::time::{RangeSpec, TimeKind};
@@ -252,33 +252,44 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             None => None,
         };
         match member {
-            Some(member) => {
-                // "a discount above 20%": a column kept as a fraction is
-                // compared with 0.2; a percent-formatted rate with 20.
-                let fraction =
-                    n.condition.percent && members[member].format.as_deref() != Some("percent");
-                let value = if fraction {
-                    n.condition.value / 100.0
-                } else {
-                    n.condition.value
-                };
-                out.filters.push(FilterSpec {
-                    member,
-                    operator: n.condition.op.operator(),
-                    values: vec![format_number(value)],
-                })
-            }
-            None => out.unresolved.push(
-                a.tokens[n.condition.start..n.condition.end]
-                    .iter()
-                    .map(|t| t.orig.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            Some(member) => out.filters.push(condition_filter(members, member, n)),
+            None => out.unresolved.push(condition_words(a, n)),
         }
     }
     out.resolution = resolution;
     out
+}
+
+/// A numeric condition as the filter on `member`: "a discount above 20%"
+/// compares a column kept as a fraction with 0.2, a percent-formatted rate
+/// with 20.
+pub(super) fn condition_filter(
+    members: &[crate::catalog::CatalogMember],
+    member: usize,
+    n: &NumericFilter,
+) -> FilterSpec {
+    let fraction = n.condition.percent && members[member].format.as_deref() != Some("percent");
+    let value = if fraction {
+        n.condition.value / 100.0
+    } else {
+        n.condition.value
+    };
+    FilterSpec {
+        member,
+        operator: n.condition.op.operator(),
+        values: vec![format_number(value)],
+    }
+}
+
+/// The words a numeric condition was read from, as typed ("above 1000").
+pub(super) fn condition_words(a: &Analysis, n: &NumericFilter) -> String {
+    a.tokens
+        .get(n.condition.start..n.condition.end)
+        .unwrap_or_default()
+        .iter()
+        .map(|t| t.orig.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub(super) fn is_count_measure(m: &crate::catalog::CatalogMember) -> bool {

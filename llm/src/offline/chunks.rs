@@ -49,6 +49,21 @@ pub(super) fn phrase_at(chunks: &[Chunk<'_>], i: usize, phrase: &str) -> Option<
     words_match(&|k| chunks.get(k).map(|c| c.word.as_str()), i, phrase)
 }
 
+/// The words a pattern (as [`words_match`] reads it) may open with: its
+/// first word's alternatives, and the second's when the first is optional
+/// ("the? ramp" opens with "the" or "ramp"). A text holding none of them
+/// cannot match the pattern.
+pub(super) fn opening_words(pattern: &str) -> Vec<&str> {
+    let mut words = pattern.split(' ');
+    let first = words.next().unwrap_or_default();
+    let mut opening: Vec<&str> = first.trim_end_matches('?').split('|').collect();
+    if first.ends_with('?') {
+        let second = words.next().unwrap_or_default();
+        opening.extend(second.trim_end_matches('?').split('|'));
+    }
+    opening
+}
+
 /// Like [`phrase_at`], over any sequence of plain words: `word(k)` is the
 /// `k`-th one.
 pub(super) fn words_match<'w>(

@@ -105,8 +105,7 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
     }
     let negated_stem = |stem: &str| {
         tokens.iter().enumerate().any(|(i, tok)| {
-            // "cancelled", "returns" (the noun of "returned").
-            (value_stem(&tok.text) == stem || tok.stem == stem) && {
+            names_value(tok, stem) && {
                 let before = tokens[..i]
                     .iter()
                     .rev()
@@ -172,11 +171,10 @@ pub(crate) fn by_whom(catalog: &Catalog, analysis: &Analysis, t: &mut Translatio
         return;
     }
     let after_by = |stem: &str| {
-        tokens.iter().enumerate().any(|(i, tok)| {
-            (value_stem(&tok.text) == stem || tok.stem == stem)
-                && i > 0
-                && tokens[i - 1].text == "by"
-        })
+        tokens
+            .iter()
+            .enumerate()
+            .any(|(i, tok)| names_value(tok, stem) && i > 0 && tokens[i - 1].text == "by")
     };
     let mut changes: Vec<(String, Filter)> = Vec::new();
     for name in &t.query.measures {
@@ -290,4 +288,10 @@ fn value_counted_by(
         })?;
         Some((d.name.clone(), value.clone()))
     })
+}
+
+/// Whether a word names the value whose stem is `stem`: "cancelled", and
+/// "returns" (the noun of "returned").
+fn names_value(token: &super::text::Token, stem: &str) -> bool {
+    value_stem(&token.text) == stem || token.stem == stem
 }

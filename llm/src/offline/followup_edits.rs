@@ -256,25 +256,10 @@ pub(crate) fn condition_on_rows(
             .find(|&d| parser.name(d) == key && members[d].data_type == "number")
     });
     let member = sorted_amount.or_else(|| measures.first().copied())?;
-    let fraction = n.condition.percent && members[member].format.as_deref() != Some("percent");
-    let value = if fraction {
-        n.condition.value / 100.0
-    } else {
-        n.condition.value
-    };
-    let words: Vec<&str> = a
-        .tokens
-        .get(n.condition.start..n.condition.end)
-        .unwrap_or_default()
-        .iter()
-        .map(|t| t.orig.as_str())
-        .collect();
-    let filter = FilterSpec {
-        member,
-        operator: n.condition.op.operator(),
-        values: vec![super::text::format_number(value)],
-    };
-    Some((filter, words.join(" ")))
+    Some((
+        super::build::condition_filter(members, member, n),
+        super::build::condition_words(a, n),
+    ))
 }
 
 /// Takes the groupings a removal names out of `dimensions` ("drop the

@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use super::chunks::words_match;
+use super::chunks::{opening_words, words_match};
 
 /// How a holiday falls in a year.
 #[derive(Clone, Copy)]
@@ -76,7 +76,7 @@ pub(super) fn at(
     let firsts = FIRST_WORDS.get_or_init(|| {
         HOLIDAYS
             .iter()
-            .flat_map(|(pattern, _)| pattern.split(' ').next().unwrap_or_default().split('|'))
+            .flat_map(|(pattern, _)| opening_words(pattern))
             .collect()
     });
     if !t.get(i).is_some_and(|w| firsts.contains(w)) {

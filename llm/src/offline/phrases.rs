@@ -4,7 +4,7 @@
 //! is a pass over the words; `join_phrases` runs only when one of its
 //! trigger words is present, so model phrases without them skip it.
 
-use super::chunks::words_match;
+use super::chunks::{opening_words, words_match};
 use super::text::is_stopword;
 
 /// The words of a question with every rewrite applied.
@@ -102,23 +102,7 @@ fn replace_listed(words: Vec<String>) -> Vec<String> {
     let firsts = FIRST_WORDS.get_or_init(|| {
         REPLACED
             .iter()
-            .map(|(pattern, _)| {
-                // A pattern may open with its second word when the first
-                // is optional ("the? ramp").
-                let mut words = pattern.split(' ');
-                let first = words.next().unwrap_or_default();
-                let mut opening: Vec<&str> = first.trim_end_matches('?').split('|').collect();
-                if first.ends_with('?') {
-                    opening.extend(
-                        words
-                            .next()
-                            .unwrap_or_default()
-                            .trim_end_matches('?')
-                            .split('|'),
-                    );
-                }
-                opening
-            })
+            .map(|(pattern, _)| opening_words(pattern))
             .collect()
     });
     let opens = |w: &str, k: usize| firsts[k].iter().any(|a| w.eq_ignore_ascii_case(a));

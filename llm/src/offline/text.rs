@@ -214,10 +214,10 @@ fn slashed_date(word: &str, month_first: Option<bool>) -> Option<String> {
         }
         [a, b, _] => {
             let (a, b) = (number(a)?, number(b)?);
-            let (m, d) = match (a > 12, b > 12, month_first) {
-                (true, false, _) | (false, false, Some(false)) => (b, a),
-                (false, true, _) | (false, false, Some(true)) => (a, b),
-                _ => return None,
+            let (m, d) = if slashed_order(word).or(month_first)? {
+                (a, b)
+            } else {
+                (b, a)
             };
             ((1..=12).contains(&m) && (1..=31).contains(&d))
                 .then(|| format!("{year}-{m:02}-{d:02}"))
