@@ -5,7 +5,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::time::{period_start, relative, year, RangeSpec, TimeFinding, TimeKind};
+use super::calendar::year;
+use super::time::{period_start, relative, RangeSpec, TimeFinding, TimeKind};
 
 /// "revenue YoY", "orders MoM": the current period against the one before
 /// (with a range already named, that range against the same range a period
@@ -267,7 +268,7 @@ pub(super) fn days_of(r: &RangeSpec, today: NaiveDate) -> Option<(NaiveDate, Nai
                 // "last 30 days" end yesterday.
                 ["last", n, u] => {
                     let n: i32 = n.parse().ok().filter(|n| *n > 0)?;
-                    let u = super::time::unit(u)?;
+                    let u = super::calendar::unit(u)?;
                     let start = period_start(today, u, n)?;
                     let current = period_start(today, u, 0)?;
                     Some((start, current.checked_sub_signed(Duration::days(1))?))

@@ -315,7 +315,7 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
                 && !a.numeric.iter().any(|n| n.target == Some(j))
                 && !(0..m.start)
                     .rev()
-                    .find(|&k| !super::text::is_skippable(&a.tokens[k].text))
+                    .find(|&k| !super::stopwords::is_skippable(&a.tokens[k].text))
                     .is_some_and(|k| super::qualifiers::is_sign_word(&a.tokens[k].text))
                 && m.candidates
                     .iter()

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use strata_engine::query::FilterOperator;
 
-use super::text::{is_stopword, tokenize, Token};
+use super::stopwords::is_stopword;
+use super::text::{tokenize, Token};
 use crate::catalog::Catalog;
 
 /// A known value of a string dimension, indexed by its words.

@@ -27,7 +27,7 @@ use super::cues::Direction;
 use super::followup_edits as edits;
 use super::parse::{Analysis, Role};
 use super::resolve::{effective, pick_time};
-use super::text::is_skippable;
+use super::stopwords::is_skippable;
 use super::time::RangeSpec;
 use super::OfflineParser;
 use crate::error::LlmError;
@@ -544,7 +544,7 @@ fn refers_back(a: &Analysis) -> bool {
 fn period_before(a: &Analysis) -> Option<&'static str> {
     a.tokens.windows(2).find_map(|w| {
         (w[1].text == "before")
-            .then(|| super::time::unit(&w[0].text))
+            .then(|| super::calendar::unit(&w[0].text))
             .flatten()
     })
 }

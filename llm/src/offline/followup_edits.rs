@@ -17,7 +17,7 @@ use strata_engine::query::{Filter, FilterOperator};
 
 use super::build::FilterSpec;
 use super::parse::Analysis;
-use super::text::is_skippable;
+use super::stopwords::is_skippable;
 use super::OfflineParser;
 
 /// Verbs that take a value out of the query ("forget Beauty").

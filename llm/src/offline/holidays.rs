@@ -95,11 +95,11 @@ pub(super) fn at(
         used += 1;
     }
     let named_year = word(i + used)
-        .and_then(super::time::year)
+        .and_then(super::calendar::year)
         .map(|y| (y, 1))
         .or_else(|| {
             (word(i + used) == Some("of"))
-                .then(|| word(i + used + 1).and_then(super::time::year))
+                .then(|| word(i + used + 1).and_then(super::calendar::year))
                 .flatten()
                 .map(|y| (y, 2))
         });

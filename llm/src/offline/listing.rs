@@ -10,7 +10,8 @@ use strata_engine::query::FilterOperator;
 
 use super::build::{FilterSpec, Resolved};
 use super::parse::Analysis;
-use super::text::{is_skippable, same_word, split_identifier};
+use super::stopwords::is_skippable;
+use super::text::{same_word, split_identifier};
 use super::OfflineParser;
 
 /// Words that ask for records rather than a figure.

@@ -15,7 +15,8 @@ use super::correction::Named;
 use super::cues::{self, Ranking};
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
-use super::text::{edit_distance, is_skippable, is_stopword, tokenize, typo_budget, Token};
+use super::stopwords::{is_skippable, is_stopword};
+use super::text::{edit_distance, tokenize, typo_budget, Token};
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
 use crate::catalog::Catalog;
 

@@ -9,8 +9,10 @@
 //!   period left out), "starting March 2025" (to today), and "the month
 //!   before" a period already named.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 
+use super::calendar::{self, bounds_of_months, week_bounds, year, ymd};
+use super::points;
 use super::text::number_word;
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
 
@@ -40,7 +42,7 @@ impl Period {
     /// The same period in year `y`.
     fn in_year(self, y: i32) -> Option<Period> {
         let (start, end) = match self.calendar {
-            Calendar::Month(m) => (ymd(y, m, 1)?, time::month_end(y, m)?),
+            Calendar::Month(m) => (ymd(y, m, 1)?, calendar::month_end(y, m)?),
             Calendar::Quarter(q) => bounds_of_months(y, (q - 1) * 3 + 1, 3)?,
             Calendar::Half(h) => bounds_of_months(y, (h - 1) * 6 + 1, 6)?,
             Calendar::Week(w) => week_bounds(y, w)?,
@@ -54,26 +56,6 @@ impl Period {
             calendar: self.calendar,
         })
     }
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
-fn bounds_of_months(y: i32, first: u32, count: u32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((ymd(y, first, 1)?, time::month_end(y, first + count - 1)?))
-}
-
-fn week_bounds(y: i32, w: u32) -> Option<(NaiveDate, NaiveDate)> {
-    let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
-    Some((monday, monday.checked_add_signed(Duration::days(6))?))
-}
-
-fn year(word: &str) -> Option<i32> {
-    (word.len() == 4)
-        .then(|| word.parse::<i32>().ok())
-        .flatten()
-        .filter(|y| (1990..=2099).contains(y))
 }
 
 /// A year at `k` (after an optional "of"/"in"): the year and the tokens used
@@ -106,9 +88,9 @@ fn day_of_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
     let w1 = t.get(i + 1).copied().unwrap_or("");
     // "the 15th of March".
     let of_month = (w1 == "of")
-        .then(|| Some((time::month(t.get(i + 2)?)?, day(w0)?)))
+        .then(|| Some((calendar::month(t.get(i + 2)?)?, day(w0)?)))
         .flatten();
-    let (m, d, len) = match (time::month(w0), day(w1), day(w0), time::month(w1)) {
+    let (m, d, len) = match (calendar::month(w0), day(w1), day(w0), calendar::month(w1)) {
         _ if of_month.is_some() => of_month.map(|(m, d)| (m, d, 3))?,
         (Some(m), Some(d), _, _) if w1.len() <= 4 => (m, d, 2),
         (_, _, Some(d), Some(m)) => (m, d, 2),
@@ -217,7 +199,7 @@ fn week_number(word: &str) -> Option<u32> {
     word.parse::<u32>().ok().filter(|n| (1..=53).contains(n))
 }
 
-/// A period at `i`: a half, a week, or one of [`time::point`]'s (a bare
+/// A period at `i`: a half, a week, or one of [`points::point`]'s (a bare
 /// month name included).
 fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
     if let Some(found) = week_of_day(t, i, today)
@@ -230,7 +212,7 @@ fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
         // "last quarter" is relative, not the fourth quarter.
         return None;
     }
-    let (p, used) = time::point(t, i, today)?;
+    let (p, used) = points::point(t, i, today)?;
     let calendar = match (p.month, p.quarter) {
         (Some(m), _) => Calendar::Month(m),
         (_, Some(q)) => Calendar::Quarter(q),
@@ -339,20 +321,20 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         .collect();
     match w.as_slice() {
         ["this" | "current", u, "up", "to" | "until" | "till", "now"] => {
-            Some((5, time::to_date(today, time::unit(u)?)?))
+            Some((5, time::to_date(today, calendar::unit(u)?)?))
         }
         ["so", "far", "this", u, ..]
         | ["this" | "current", u, "so", "far", ..]
         | ["this" | "current", u, "until" | "till" | "til", "now", ..]
         | ["this" | "current", u, "to", "date", ..] => {
-            Some((4, time::to_date(today, time::unit(u)?)?))
+            Some((4, time::to_date(today, calendar::unit(u)?)?))
         }
         // "2026 so far", "2026 YTD": the current year to today.
         [y, "so", "far", ..] if y.parse::<i32>().ok() == Some(today.year()) => {
-            Some((3, time::to_date(today, time::unit("year")?)?))
+            Some((3, time::to_date(today, calendar::unit("year")?)?))
         }
         [y, "ytd", ..] if y.parse::<i32>().ok() == Some(today.year()) => {
-            Some((2, time::to_date(today, time::unit("year")?)?))
+            Some((2, time::to_date(today, calendar::unit("year")?)?))
         }
         _ => None,
     }
@@ -374,7 +356,7 @@ fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeK
         }
         None => 1,
     };
-    let u = time::unit(t.get(k)?)?;
+    let u = calendar::unit(t.get(k)?)?;
     if n == 0 || !matches!(u, "day" | "week" | "month") {
         return None;
     }
@@ -432,7 +414,7 @@ fn full_periods(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKi
     ) {
         return None;
     }
-    let u = time::unit(t.get(k + 1)?)?;
+    let u = calendar::unit(t.get(k + 1)?)?;
     if !matches!(u, "week" | "month" | "quarter" | "year") || n == 0 {
         return None;
     }
@@ -459,15 +441,15 @@ fn period_before(
         // "last month vs the month before": the start of last month.
         TimeKind::Range(RangeSpec::Relative(r)) => {
             match r.split_whitespace().collect::<Vec<_>>()[..] {
-                ["last", u] => time::period_start(today, time::unit(u)?, 1),
-                ["this", u] => time::period_start(today, time::unit(u)?, 0),
+                ["last", u] => time::period_start(today, calendar::unit(u)?, 1),
+                ["this", u] => time::period_start(today, calendar::unit(u)?, 0),
                 _ => None,
             }
         }
         _ => None,
     });
     // "this quarter vs last": "last" alone is the period before this one.
-    let alone = time::unit(w1).is_none() && number_word(w1).is_none();
+    let alone = calendar::unit(w1).is_none() && number_word(w1).is_none();
     let compared = |j: usize| j < i && super::cues::is_compare_word(t[j]);
     let after_compare = i.checked_sub(1).is_some_and(|j| {
         compared(j) || (matches!(t[j], "to" | "with") && j > 0 && compared(j - 1))
@@ -477,20 +459,21 @@ fn period_before(
             TimeKind::Range(RangeSpec::Relative(r)) => r.strip_prefix("this ").map(str::to_owned),
             _ => None,
         });
-        if let Some(u) = this_unit.as_deref().and_then(time::unit) {
+        if let Some(u) = this_unit.as_deref().and_then(calendar::unit) {
             return Some((1, TimeKind::Range(RangeSpec::Relative(format!("last {u}")))));
         }
     }
-    let (u, len) = match (time::unit(w0), w1, w2) {
+    let (u, len) = match (calendar::unit(w0), w1, w2) {
         (Some(u), "before", "last") if !w0.ends_with('s') => {
             let start = time::period_start(today, u, 2)?;
             let next = time::period_start(today, u, 1)?;
             return Some((k + 3 - i, range(start, next.pred_opt()?)));
         }
         (Some(u), "before", _) if !w0.ends_with('s') => (u, k + 2 - i),
-        _ if matches!(w0, "previous" | "prior" | "preceding") && t.get(i) == Some(&"the") => {
-            (time::unit(w1).filter(|_| !w1.ends_with('s'))?, k + 2 - i)
-        }
+        _ if matches!(w0, "previous" | "prior" | "preceding") && t.get(i) == Some(&"the") => (
+            calendar::unit(w1).filter(|_| !w1.ends_with('s'))?,
+            k + 2 - i,
+        ),
         _ => return None,
     };
     let anchor = anchor?;
@@ -509,7 +492,7 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
             .get(i + 2)
             .filter(|d| d.ends_with(|c: char| c.is_ascii_alphabetic()))
             .and_then(|d| day_number(d));
-        let month_named = t.get(i + 3).is_some_and(|m| time::month(m).is_some())
+        let month_named = t.get(i + 3).is_some_and(|m| calendar::month(m).is_some())
             || t.get(i + 3).copied() == Some("of");
         if let Some(d) = day.filter(|_| !month_named) {
             let this_month = ymd(today.year(), today.month(), d).filter(|s| *s <= today);
@@ -594,7 +577,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
             && items
                 .last()
                 .is_some_and(|item| matches!(item.2.calendar, Calendar::Month(_)))
-            && time::month(sep).is_some();
+            && calendar::month(sep).is_some();
         if !(joins || spans || dashed) {
             break;
         }

@@ -5,7 +5,7 @@
 //! trigger words is present, so model phrases without them skip it.
 
 use super::chunks::{opening_words, words_match};
-use super::text::is_stopword;
+use super::stopwords::is_stopword;
 
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {

@@ -7,7 +7,8 @@ use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::parse::Analysis;
-use super::text::{is_skippable, same_word, split_identifier};
+use super::stopwords::is_skippable;
+use super::text::{same_word, split_identifier};
 use super::unplaced::described_by;
 use super::OfflineParser;
 use crate::translation::Translation;

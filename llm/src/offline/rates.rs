@@ -9,7 +9,8 @@ use strata_engine::query::Filter;
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
-use super::text::{canonical, is_stopword, same_word, split_identifier, stem};
+use super::stopwords::is_stopword;
+use super::text::{canonical, same_word, split_identifier, stem};
 use super::unplaced::described_by;
 use super::OfflineParser;
 use crate::catalog::CatalogMember;

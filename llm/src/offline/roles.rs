@@ -10,7 +10,8 @@ use super::cues;
 use super::filters::NumericCondition;
 use super::lexicon::Entry;
 use super::parse::{Analysis, Mention, NumericFilter, Role};
-use super::text::{is_skippable, split_identifier};
+use super::stopwords::is_skippable;
+use super::text::split_identifier;
 use crate::catalog::{Catalog, CatalogMember};
 
 fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use text2num::{text2digits, Language};
 
-use super::time::month;
+use super::calendar::month;
 
 static ENGLISH: LazyLock<Language> = LazyLock::new(Language::english);
 

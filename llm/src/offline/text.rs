@@ -2,6 +2,8 @@
 //! edit distance. Questions and model names go through the same functions so
 //! that they meet in the same form.
 
+use super::stopwords::is_skippable;
+
 /// One word of a question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -71,7 +73,7 @@ pub fn words(text: &str) -> Vec<String> {
                 .skip_while(|c| c.is_whitespace())
                 .take_while(|c| c.is_alphabetic())
                 .collect();
-            super::time::unit(&after.to_lowercase()).is_some()
+            super::calendar::unit(&after.to_lowercase()).is_some()
         } {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
@@ -95,13 +97,13 @@ pub fn words(text: &str) -> Vec<String> {
         } else {
             // "Oct–Dec 2025", "Jan-Mar": a span of months.
             let month_span = matches!(c, '-' | '–')
-                && super::time::month(&current.to_lowercase()).is_some()
+                && super::calendar::month(&current.to_lowercase()).is_some()
                 && {
                     let after: String = chars[i + 1..]
                         .iter()
                         .take_while(|c| c.is_alphabetic())
                         .collect();
-                    super::time::month(&after.to_lowercase()).is_some()
+                    super::calendar::month(&after.to_lowercase()).is_some()
                 };
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
@@ -418,222 +420,6 @@ pub fn same_word(question: &str, model: &str) -> bool {
         .take_while(|(a, b)| a == b)
         .count();
     common >= 6
-}
-
-/// Words that carry no meaning for matching (skipped inside phrases).
-pub fn is_skippable(word: &str) -> bool {
-    matches!(word, "a" | "an" | "the" | "of" | "s")
-}
-
-/// Words that are never reported as "not understood" and never spelling
-/// corrected: question words, verbs of asking, articles, conjunctions.
-pub fn is_stopword(word: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a",
-        "about",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "can",
-        "could",
-        "data",
-        "did",
-        "do",
-        "does",
-        "display",
-        "doing",
-        "done",
-        "each",
-        "for",
-        "from",
-        "get",
-        "give",
-        "go",
-        "going",
-        "got",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "just",
-        "let",
-        "like",
-        "list",
-        "look",
-        "looking",
-        "many",
-        "me",
-        "much",
-        "my",
-        "need",
-        "of",
-        "on",
-        "ones",
-        "only",
-        "or",
-        "our",
-        "out",
-        "overall",
-        "everywhere",
-        "everything",
-        "asking",
-        "asked",
-        "put",
-        "lifetime",
-        "terms",
-        "wondering",
-        "draw",
-        "showing",
-        "please",
-        "live",
-        "lives",
-        "living",
-        "located",
-        "whose",
-        "having",
-        "belonging",
-        "belongs",
-        "belong",
-        "priced",
-        "costing",
-        "report",
-        "see",
-        "show",
-        "shows",
-        "tell",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "total",
-        "up",
-        "us",
-        "value",
-        "values",
-        "want",
-        "was",
-        "we",
-        "were",
-        "what",
-        "whats",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whole",
-        "side",
-        "heavily",
-        "exist",
-        "exists",
-        "existing",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "figure",
-        "figures",
-        "number",
-        "numbers",
-        "stat",
-        "stats",
-        "metric",
-        "metrics",
-        "sum",
-        "count",
-        "overview",
-        "details",
-        "info",
-        "information",
-        "performance",
-        "did",
-        "done",
-        "made",
-        "make",
-        "placed",
-        "sold",
-        "across",
-        "per",
-        "by",
-        "over",
-        "under",
-        "between",
-        "within",
-        "during",
-        "against",
-        "vs",
-        "compare",
-        "compared",
-        "comparing",
-        "comparison",
-        "versus",
-        "chart",
-        "graph",
-        "plot",
-        "table",
-        "view",
-        "visualize",
-        "visualise",
-        "breakdown",
-        "broken",
-        "down",
-        "split",
-        "grouped",
-        "group",
-        "kpi",
-        "kpis",
-        "level",
-        "levels",
-        "currently",
-        "now",
-        "so",
-        "far",
-        "then",
-        "should",
-        "been",
-        "being",
-        "okay",
-        "ok",
-        "hey",
-        "hi",
-        "find",
-        "fetch",
-        "pull",
-        "shown",
-        "give",
-        "amount",
-        "there",
-        "same",
-        "instead",
-        "too",
-        "again",
-        "but",
-        "not",
-        "no",
-        "any",
-    ];
-    STOP.contains(&word)
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent
