@@ -555,6 +555,26 @@ const V12_DEMO_FLOOR: (usize, usize) = (127, 6);
 const V12_CONFORMANCE_FLOOR: (usize, usize) = (39, 5);
 const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 
+/// Floors of the held-out set `tests/nl/frozen_v13/`, written on 2026-12-06
+/// by four new YAML-only authors in voices no earlier set used (thresholds
+/// on figures, seasons and rolling periods, records over time, change
+/// between two periods, typos, several conditions with negation, numeric
+/// ranges, questions across cubes, sort and presentation words). First run
+/// (translator at `4df2bd9` plus a module split that changed no figure):
+/// demo 78/150 right and 18 wrong-confident, conformance 37/60 and 6,
+/// follow-up turns 32/45 and 3.
+const V13_DEMO_FLOOR: (usize, usize) = (78, 18);
+const V13_CONFORMANCE_FLOOR: (usize, usize) = (37, 6);
+const V13_FOLLOWUP_FLOOR: (usize, usize) = (32, 3);
+
+/// Floors of the tuning set `tests/nl/tuning_v14/`, written on 2026-12-06 in
+/// the voices of v13 by four other authors. First run: demo 86/150 right
+/// and 17 wrong-confident (8/10 must-refuse refused), conformance 34/60
+/// and 7, follow-up turns 35/45 and 5.
+const V14_DEMO_FLOOR: (usize, usize) = (86, 17);
+const V14_CONFORMANCE_FLOOR: (usize, usize) = (34, 7);
+const V14_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -801,6 +821,34 @@ async fn sixth_tuning_set() {
     .await;
 }
 
+/// The seventh frozen set (`tests/nl/frozen_v13/`), held out like v2, v5,
+/// v7, v9 and v11: only its figures are printed.
+#[tokio::test]
+async fn sixth_held_out_set() {
+    check(
+        "frozen_v13",
+        "v13",
+        FROZEN_SIZE,
+        false,
+        [V13_DEMO_FLOOR, V13_CONFORMANCE_FLOOR, V13_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The seventh tuning set `tests/nl/tuning_v14/` (see its README), written
+/// in the voices of the held-out v13 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn seventh_tuning_set() {
+    check(
+        "tuning_v14",
+        "v14",
+        FROZEN_SIZE,
+        true,
+        [V14_DEMO_FLOOR, V14_CONFORMANCE_FLOOR, V14_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -821,12 +869,14 @@ async fn no_prefix_of_any_set_question_panics() {
         "frozen_v7",
         "frozen_v9",
         "frozen_v11",
+        "frozen_v13",
         "tuning_v3",
         "tuning_v4",
         "tuning_v6",
         "tuning_v8",
         "tuning_v10",
         "tuning_v12",
+        "tuning_v14",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
