@@ -570,9 +570,13 @@ const V13_FOLLOWUP_FLOOR: (usize, usize) = (32, 3);
 /// Floors of the tuning set `tests/nl/tuning_v14/`, written on 2026-12-06 in
 /// the voices of v13 by four other authors. First run: demo 86/150 right
 /// and 17 wrong-confident (8/10 must-refuse refused), conformance 34/60
-/// and 7, follow-up turns 35/45 and 5.
-const V14_DEMO_FLOOR: (usize, usize) = (86, 17);
-const V14_CONFORMANCE_FLOOR: (usize, usize) = (34, 7);
+/// and 7, follow-up turns 35/45 and 5. With seasons, change between two
+/// periods ("how much did revenue change from Q1 to Q2", "the % change"),
+/// headings that may name the subject kept ("Portugal: …") and actions on
+/// records refused ("Cancel every marketplace order …"): demo 102 and 15
+/// (10/10 must-refuse refused), conformance 41 and 7.
+const V14_DEMO_FLOOR: (usize, usize) = (102, 15);
+const V14_CONFORMANCE_FLOOR: (usize, usize) = (41, 7);
 const V14_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
 struct SetSize {

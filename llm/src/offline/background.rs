@@ -54,6 +54,32 @@ pub(super) fn ask_alone(
     })
 }
 
+/// Whether `translation` compares periods that no one sentence of `text`
+/// names together ("Toys carried us last winter. … What was revenue last
+/// month?"): periods of different sentences are background and ask, not a
+/// comparison.
+pub(super) fn compares_across_sentences(
+    parser: &OfflineParser<'_>,
+    text: &str,
+    translation: &Translation,
+    today: NaiveDate,
+) -> bool {
+    let compares = translation
+        .query
+        .time_dimensions
+        .iter()
+        .any(|td| td.compare_date_range.is_some());
+    if !compares {
+        return false;
+    }
+    let sentences = letter::full_sentences(text);
+    sentences.len() > 1
+        && sentences.iter().all(|s| {
+            let analysis = parser.index.reader.analyze(parser.catalog, s, today);
+            analysis.times.len() < 2
+        })
+}
+
 /// `translation` unless a background sentence names something it leaves out.
 fn check_background<'t>(
     parser: &OfflineParser<'_>,

@@ -330,7 +330,31 @@ pub fn is_compare_word(word: &str) -> bool {
             | "outperforms"
             | "busier"
             | "quieter"
+    ) || is_change_word(word)
+}
+
+/// Words asking how much a figure changed between periods ("how much did
+/// revenue change from Q1 to Q2", "the delta between April and May"): the
+/// periods named are compared, not spanned.
+pub fn is_change_word(word: &str) -> bool {
+    matches!(
+        word,
+        "change" | "changed" | "changes" | "delta" | "shrink" | "shrank" | "shrunk"
     )
+}
+
+/// Whether "between"/"from" at `i` opens periods to compare rather than one
+/// span: a compare word just before it ("compare between April and May"),
+/// or a change asked about anywhere in the question ("how much did revenue
+/// change from March to April").
+pub fn compares_periods_from(t: &[&str], i: usize) -> bool {
+    let before = i.checked_sub(1).and_then(|k| t.get(k)).is_some_and(|w| {
+        matches!(
+            *w,
+            "compare" | "compared" | "comparing" | "comparison" | "difference"
+        )
+    });
+    before || t.iter().any(|w| is_change_word(w))
 }
 
 /// Words that make a value a negative filter ("excluding web").

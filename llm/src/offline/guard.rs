@@ -15,6 +15,7 @@ use strata_engine::query::{Filter, FilterOperator};
 use strata_engine::Query;
 use strsim::jaro_winkler;
 
+use super::text::Token;
 use crate::catalog::Catalog;
 use crate::clarification::Clarification;
 use crate::translation::Translation;
@@ -42,6 +43,18 @@ const DESTRUCTIVE: &[&str] = &[
 /// revenue").
 const DESTRUCTIVE_WITH_TO: &[&str] = &[
     "set", "change", "modify", "rename", "edit", "replace", "mark",
+];
+
+/// Verbs that act on records when a determiner follows them ("cancel every
+/// marketplace order", "refund the returned orders"); otherwise they may be
+/// analysis words ("cancel rate").
+const ACTIONS_ON_RECORDS: &[&str] = &[
+    "cancel", "refund", "void", "archive", "approve", "reject", "restock", "charge", "ship",
+];
+
+/// Determiners that make an action's object records.
+const RECORD_DETERMINERS: &[&str] = &[
+    "every", "all", "the", "these", "those", "any", "each", "this", "that", "our", "my",
 ];
 
 /// Parts of a question a follow-up may remove ("remove the Germany filter",
@@ -119,7 +132,13 @@ pub(crate) fn refusal(question: &str) -> Option<String> {
     let removal = |v: &&String| matches!(v.as_str(), "remove" | "drop" | "delete" | "reset");
     let destructive =
         |v: &&String| DESTRUCTIVE.contains(&v.as_str()) && !(removal(v) && removes_a_part);
-    if let Some(v) = verb.filter(|v| destructive(v) || changes_to(v)) {
+    let acts_on_records = |v: &&String| {
+        ACTIONS_ON_RECORDS.contains(&v.as_str())
+            && verb_at
+                .and_then(|i| w.get(i + 1))
+                .is_some_and(|next| RECORD_DETERMINERS.contains(&next.as_str()))
+    };
+    if let Some(v) = verb.filter(|v| destructive(v) || changes_to(v) || acts_on_records(v)) {
         return Some(format!(
             "\"{v}\": Strata only reads data; it does not change, delete or load it. \
              Ask a question about the data instead."
@@ -198,7 +217,11 @@ pub(crate) fn share_as_distribution(
 /// A share, percentage or rate word the translation could not place, unless
 /// it is a "share of <amount> by <group>" (the amount's distribution, which
 /// the answer's shares show).
-pub(crate) fn unplaced_share(catalog: &Catalog, translation: &Translation) -> Option<String> {
+pub(crate) fn unplaced_share(
+    catalog: &Catalog,
+    tokens: &[Token],
+    translation: &Translation,
+) -> Option<String> {
     // "average discount %": a measure in percent places the percent.
     let in_percent = translation.query.measures.iter().any(|m| {
         catalog
@@ -211,10 +234,33 @@ pub(crate) fn unplaced_share(catalog: &Catalog, translation: &Translation) -> Op
     // "what part of our revenue comes from each channel": a grouped amount
     // is its distribution, whatever the share word is followed by.
     let grouped = !translation.query.dimensions.is_empty();
+    // "the % change from Q4 to Q1": the percent of a change between the
+    // periods compared, which the comparison shows.
+    let compares_periods = translation
+        .query
+        .time_dimensions
+        .iter()
+        .any(|td| td.compare_date_range.is_some());
+    let of_a_change = |word: &str| {
+        compares_periods
+            && tokens.windows(2).any(|w| {
+                (w[0].text.eq_ignore_ascii_case(word) || w[0].orig.eq_ignore_ascii_case(word))
+                    && matches!(
+                        w[1].text.as_str(),
+                        "change"
+                            | "difference"
+                            | "increase"
+                            | "decrease"
+                            | "growth"
+                            | "drop"
+                            | "rise"
+                    )
+            })
+    };
     translation
         .unmatched
         .iter()
-        .find(|u| is_share_word(u) && !grouped)
+        .find(|u| is_share_word(u) && !grouped && !of_a_change(u))
         .cloned()
 }
 
@@ -404,6 +450,8 @@ mod tests {
             "customers' social security numbers",
             "delete the order date of order 7",
             "drop the orders table and its date range",
+            "Cancel every marketplace order that has been processing for a week",
+            "please refund all the returned orders",
         ] {
             assert!(refusal(q).is_some(), "{q} must be refused");
         }
@@ -415,6 +463,8 @@ mod tests {
             "change in revenue month over month",
             "Now remove the Germany filter.",
             "drop the date range",
+            "cancel rate by channel",
+            "cancelled orders last month",
         ] {
             assert!(refusal(q).is_none(), "{q} is a question: {:?}", refusal(q));
         }

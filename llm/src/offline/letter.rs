@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use super::chunks::words_match;
+use super::stopwords::is_stopword;
 use super::text::{tokenize, words};
 use super::{chart_cues, figures, time};
 
@@ -199,6 +200,49 @@ const OCCASIONS: &[&str] = &[
     "report",
 ];
 
+/// Words of a heading that only announces the ask ("Quick question:",
+/// "Context:", "FYI:").
+const ANNOUNCING: &[&str] = &[
+    "quick",
+    "check",
+    "question",
+    "questions",
+    "one",
+    "ask",
+    "request",
+    "note",
+    "context",
+    "background",
+    "fyi",
+    "update",
+    "heads",
+    "up",
+    "q",
+    "query",
+    "help",
+    "urgent",
+    "important",
+    "ps",
+    "hi",
+    "hello",
+    "hey",
+    "ok",
+    "okay",
+    "so",
+    "thanks",
+    "please",
+];
+
+/// Whether the sentence is a heading set off by a colon ("Portugal:") that
+/// does not announce the ask ("Quick question:", "attach check:"): it may
+/// name what the ask is about, so it is never dropped as chat.
+fn names_a_topic(s: &Sentence<'_>) -> bool {
+    s.text.trim_end().ends_with(':')
+        && s.words.len() <= 3
+        && !s.words.iter().any(|w| ANNOUNCING.contains(&w.as_str()))
+        && s.words.iter().any(|w| !is_stopword(w))
+}
+
 /// A sentence of the text: its words (lowercase) and where it lies.
 struct Sentence<'t> {
     text: &'t str,
@@ -240,6 +284,9 @@ pub(super) fn request<'t>(
         let kept = |s: &Sentence<'_>| {
             if s.starts_with_any(PLEASANTRIES) {
                 return false;
+            }
+            if names_a_topic(s) {
+                return true;
             }
             if sentence_names_model(s) {
                 // "I just joined category management."
@@ -565,6 +612,16 @@ mod tests {
         assert_eq!(
             asked("Hope your week is going OK. Orders in Germany? Cheers!"),
             "Orders in Germany?"
+        );
+        // A heading that may name the subject stays, to be placed or
+        // reported; one that only announces the ask goes.
+        assert_eq!(
+            asked("Portugal: revenue up or down in Q2 vs Q1?"),
+            "Portugal: revenue up or down in Q2 vs Q1?"
+        );
+        assert_eq!(
+            asked("Quick question: revenue by channel?"),
+            "revenue by channel?"
         );
         // "Best" followed by words is a question, not a closing.
         assert_eq!(

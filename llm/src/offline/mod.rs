@@ -77,6 +77,7 @@ mod resolve;
 mod roles;
 mod rolling;
 mod samples;
+mod seasons;
 mod spoken;
 mod stopwords;
 mod text;
@@ -185,6 +186,16 @@ impl<'a> OfflineParser<'a> {
             // "We're planning the winter sale. … How did Toys do in
             // December?": the one sentence that asks, the rest background.
             Err(error) => background::ask_alone(self, &asked, today).unwrap_or(Err(error)),
+            Ok(t) if background::compares_across_sentences(self, &asked, &t, today) => {
+                background::ask_alone(self, &asked, today).unwrap_or_else(|| {
+                    Err(LlmError::NotUnderstood(format!(
+                        "The periods compared are named in different sentences, so what is \
+                         asked is unclear: ask about one period, or compare them in one \
+                         sentence. {}",
+                        self.suggestions()
+                    )))
+                })
+            }
             answered => answered,
         }
     }
@@ -240,7 +251,7 @@ impl<'a> OfflineParser<'a> {
         // would answer another question. "Share of revenue by channel" is
         // the distribution of revenue, which the answer shows.
         guard::share_as_distribution(self.catalog, &analysis.tokens, &mut translation);
-        if let Some(word) = guard::unplaced_share(self.catalog, &translation) {
+        if let Some(word) = guard::unplaced_share(self.catalog, &analysis.tokens, &translation) {
             return Err(self.not_understood(
                 &[word],
                 "no percentage, share or rate measure in the model answers it",

@@ -13,6 +13,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::calendar::{self, bounds_of_months, week_bounds, year, ymd};
 use super::points;
+use super::seasons::Season;
 use super::text::number_word;
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
 
@@ -26,6 +27,7 @@ enum Calendar {
     Week(u32),
     /// A day of a month: (month, day).
     Day(u32, u32),
+    Season(Season),
     Other,
 }
 
@@ -47,6 +49,7 @@ impl Period {
             Calendar::Half(h) => bounds_of_months(y, (h - 1) * 6 + 1, 6)?,
             Calendar::Week(w) => week_bounds(y, w)?,
             Calendar::Day(m, d) => (ymd(y, m, d)?, ymd(y, m, d)?),
+            Calendar::Season(season) => season.bounds(y)?,
             Calendar::Year | Calendar::Other => return Some(self),
         };
         Some(Period {
@@ -213,9 +216,10 @@ fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
         return None;
     }
     let (p, used) = points::point(t, i, today)?;
-    let calendar = match (p.month, p.quarter) {
-        (Some(m), _) => Calendar::Month(m),
-        (_, Some(q)) => Calendar::Quarter(q),
+    let calendar = match (p.month, p.quarter, p.season) {
+        (Some(m), _, _) => Calendar::Month(m),
+        (_, Some(q), _) => Calendar::Quarter(q),
+        (_, _, Some(season)) => Calendar::Season(season),
         _ if p.start.ordinal() == 1 && p.end.month() == 12 && p.end.day() == 31 => Calendar::Year,
         _ => Calendar::Other,
     };
@@ -551,12 +555,9 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
 /// periods sharing the year named last.
 fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<TimeFinding>> {
     // "between A and B", "from A to B": a span whatever joins them; but
-    // "compare between April and May" names two periods.
-    let compared = i > 0
-        && matches!(
-            t[i - 1],
-            "compare" | "compared" | "comparing" | "comparison" | "difference"
-        );
+    // "compare between April and May" and "how much did it change from
+    // March to April" name two periods.
+    let compared = super::cues::compares_periods_from(t, i);
     let between = matches!(t.get(i).copied(), Some("between" | "from")) && !compared;
     let k = if between { i + 1 } else { i + lead_in(t, i) };
     let (first, used) = period(t, k, today)?;
@@ -567,9 +568,12 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     loop {
         let sep = t.get(j).copied().unwrap_or("");
         let last_is_span = items.last().is_some_and(|item| item.3);
-        let spans = matches!(sep, "to" | "until" | "through" | "thru" | "till")
-            || (between && sep == "and" && items.len() == 1);
-        let joins = !spans && matches!(sep, "and" | "&" | "or" | "vs");
+        let spans = !compared
+            && (matches!(sep, "to" | "until" | "through" | "thru" | "till")
+                || (between && sep == "and" && items.len() == 1));
+        let joins = !spans
+            && (matches!(sep, "and" | "&" | "or" | "vs")
+                || (compared && matches!(sep, "to" | "into")));
         // "Jan-Mar 2025": a month right after a month (the dash is gone).
         let dashed = !spans
             && !joins

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::calendar::{month, month_end, ordinal, quarter_word, recent_year_for_month, year, ymd};
+use super::seasons::Season;
 
 /// A calendar period named in a question: a day, month, quarter or year.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,23 @@ pub(super) struct Point {
     pub(super) bare_month: bool,
     pub(super) month: Option<u32>,
     pub(super) quarter: Option<u32>,
+    /// A season ("spring", "the holiday season").
+    pub(super) season: Option<Season>,
+}
+
+impl Point {
+    /// A span of days that is neither a month nor a quarter.
+    fn span(start: NaiveDate, end: NaiveDate, has_year: bool) -> Point {
+        Point {
+            start,
+            end,
+            has_year,
+            bare_month: false,
+            month: None,
+            quarter: None,
+            season: None,
+        }
+    }
 }
 
 fn month_point(y: i32, m: u32, has_year: bool) -> Option<Point> {
@@ -25,6 +43,7 @@ fn month_point(y: i32, m: u32, has_year: bool) -> Option<Point> {
         bare_month: !has_year,
         month: Some(m),
         quarter: None,
+        season: None,
     })
 }
 
@@ -37,6 +56,7 @@ fn quarter_point(y: i32, q: u32, has_year: bool) -> Option<Point> {
         bare_month: false,
         month: None,
         quarter: Some(q),
+        season: None,
     })
 }
 
@@ -48,6 +68,14 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         let k = if t.get(k) == Some(&"of") { k + 1 } else { k };
         t.get(k).and_then(|w| year(w)).map(|y| (y, k + 1 - i))
     };
+    // "this spring", "summer of 2020", "the 2020 holiday season".
+    if let Some(found) = super::seasons::at(t, i, today) {
+        let p = Point {
+            season: Some(found.season),
+            ..Point::span(found.start, found.end, found.has_year)
+        };
+        return Some((p, found.used));
+    }
     // ISO date or year-month.
     let parts: Vec<&str> = w.split('-').collect();
     if parts.len() >= 2 && parts[0].len() == 4 {
@@ -55,27 +83,13 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         let m: u32 = parts[1].parse().ok()?;
         if parts.len() == 3 {
             let d = ymd(y, m, parts[2].parse().ok()?)?;
-            let p = Point {
-                start: d,
-                end: d,
-                has_year: true,
-                bare_month: false,
-                month: None,
-                quarter: None,
-            };
+            let p = Point::span(d, d, true);
             return Some((p, 1));
         }
         return month_point(y, m, true).map(|p| (p, 1));
     }
     if let Some(y) = year(w) {
-        let p = Point {
-            start: ymd(y, 1, 1)?,
-            end: ymd(y, 12, 31)?,
-            has_year: true,
-            bare_month: false,
-            month: None,
-            quarter: None,
-        };
+        let p = Point::span(ymd(y, 1, 1)?, ymd(y, 12, 31)?, true);
         return Some((p, 1));
     }
     // "mid-May": its middle ten days.
@@ -85,27 +99,13 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
                 Some((y, more)) => (y, 1 + more),
                 None => (recent_year_for_month(m, today), 2),
             };
-            let p = Point {
-                start: ymd(y, m, 11)?,
-                end: ymd(y, m, 20)?,
-                has_year: used > 2,
-                bare_month: false,
-                month: None,
-                quarter: None,
-            };
+            let p = Point::span(ymd(y, m, 11)?, ymd(y, m, 20)?, used > 2);
             return Some((p, used));
         }
     }
     // "Black Friday 2025", "Memorial Day weekend".
     if let Some((start, end, has_year, used)) = super::holidays::at(t, i, today) {
-        let p = Point {
-            start,
-            end,
-            has_year,
-            bare_month: false,
-            month: None,
-            quarter: None,
-        };
+        let p = Point::span(start, end, has_year);
         return Some((p, used));
     }
     if let Some(m) = month(w) {

@@ -374,13 +374,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "between March and May 2024", "from 2023-01-01 to 2023-06-30"; but
     // "compare between April and May" names two periods.
-    let compared_between = w == "between"
-        && i > 0
-        && matches!(
-            t[i - 1],
-            "compare" | "compared" | "comparing" | "comparison" | "difference"
-        );
-    if matches!(w, "between" | "from") && !compared_between {
+    if matches!(w, "between" | "from") && !super::cues::compares_periods_from(t, i) {
         if let Some((a, used_a)) = point(t, i + 1, today) {
             let j = i + 1 + used_a;
             if matches!(
