@@ -574,8 +574,11 @@ const V13_FOLLOWUP_FLOOR: (usize, usize) = (32, 3);
 /// periods ("how much did revenue change from Q1 to Q2", "the % change"),
 /// headings that may name the subject kept ("Portugal: …") and actions on
 /// records refused ("Cancel every marketplace order …"): demo 102 and 15
-/// (10/10 must-refuse refused), conformance 41 and 7.
-const V14_DEMO_FLOOR: (usize, usize) = (102, 15);
+/// (10/10 must-refuse refused), conformance 41 and 7. With the rows of a
+/// condition on a total named as a unit of time ("days with more than 300
+/// orders") or a dimension's synonym ("customers who placed more than 10
+/// orders"): demo 106 and 15.
+const V14_DEMO_FLOOR: (usize, usize) = (106, 15);
 const V14_CONFORMANCE_FLOOR: (usize, usize) = (41, 7);
 const V14_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 

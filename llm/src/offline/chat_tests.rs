@@ -246,6 +246,40 @@ fn a_condition_on_a_total_needs_rows() {
     let t = translate(&parser, "customers with more than 5 orders");
     assert!(!t.query.dimensions.is_empty(), "{:?}", t.query);
     assert!(!t.query.filters.is_empty(), "{:?}", t.query);
+    // Rows named as a plural unit of time make a series of that unit.
+    let t = translate(
+        &parser,
+        "which months of 2023 came in under 400k in revenue",
+    );
+    let granularity = t
+        .query
+        .time_dimensions
+        .first()
+        .and_then(|td| td.granularity);
+    assert_eq!(
+        granularity,
+        Some(strata_schema::Granularity::Month),
+        "{:?}",
+        t.query
+    );
+    // Rows named by a dimension's synonym group by it; the noun is no count.
+    let t = translate(&parser, "Customers who placed more than 10 orders in 2023");
+    assert_eq!(t.query.dimensions, ["Users.name"], "{:?}", t.query);
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+    let (catalog, model) = super::fixtures::bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "days last month with total sales above 5000");
+    let granularity = t
+        .query
+        .time_dimensions
+        .first()
+        .and_then(|td| td.granularity);
+    assert_eq!(
+        granularity,
+        Some(strata_schema::Granularity::Day),
+        "{:?}",
+        t.query
+    );
 }
 
 #[test]

@@ -46,6 +46,7 @@ mod calendar;
 mod chart_cues;
 mod chunks;
 mod compared;
+mod condition_rows;
 mod correction;
 mod counted;
 mod courtesy;
@@ -302,7 +303,11 @@ impl<'a> OfflineParser<'a> {
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
         // test the grand total, not each order or customer.
-        if let Some(word) = total_condition_without_rows(self.catalog, &translation) {
+        // "days this month with more than 300 orders": a daily series.
+        condition_rows::rows_of_time(self.catalog, &analysis, &mut translation);
+        // "customers who placed more than 10 orders": by customer.
+        condition_rows::rows_named(self.catalog, &analysis, &mut translation);
+        if let Some(word) = condition_rows::condition_without_rows(self.catalog, &translation) {
             return Err(self.not_understood(
                 &[word],
                 "a condition on a total needs the rows it applies to, e.g. \"by customer\"",
@@ -408,30 +413,6 @@ impl<'a> OfflineParser<'a> {
     }
 }
 
-/// The measure a filter conditions when the query has no rows to apply it
-/// to (no dimension, no time series): the condition would test the total.
-fn total_condition_without_rows(catalog: &Catalog, t: &Translation) -> Option<String> {
-    let q = &t.query;
-    let rows = !q.dimensions.is_empty()
-        || q.ungrouped
-        || q.time_dimensions.iter().any(|td| td.granularity.is_some());
-    if rows {
-        return None;
-    }
-    let mut conditioned = None;
-    for f in &q.filters {
-        f.member_names(&mut |name| {
-            if conditioned.is_none() {
-                conditioned = catalog
-                    .get(name)
-                    .filter(|m| m.kind == MemberKind::Measure)
-                    .map(|m| m.title.clone());
-            }
-        });
-    }
-    conditioned
-}
-
 /// "You can ask about …": some measures and dimensions of the catalog,
 /// taken in turn from the owners with the most members (money measures
 /// first), so that the main facts show up rather than lookup tables.
@@ -506,6 +487,8 @@ pub fn refine(
 
 #[cfg(test)]
 mod asked_tests;
+#[cfg(test)]
+mod change_tests;
 #[cfg(test)]
 mod chat_tests;
 #[cfg(test)]

@@ -1,0 +1,129 @@
+//! The rows a condition on a total applies to. "countries with more than
+//! 200 orders" names them as a grouping; "days this month with more than
+//! 300 orders" and "which months of 2025 came in under 400k" name them as a
+//! plural unit of time, which makes a series of that unit; "customers who
+//! placed more than 10 orders" and "items that sold under 10 units" name
+//! them as the plural of a dimension's title or synonym. A condition on a
+//! total with no rows at all tests the grand total, so it is asked about.
+
+use strata_schema::MemberKind;
+
+use super::calendar::unit;
+use super::parse::Analysis;
+use super::text::phrase_key;
+use crate::catalog::{Catalog, CatalogMember};
+use crate::translation::{granularity as parse_granularity, Translation};
+
+/// Makes the rows of a condition on a total a series when the question names
+/// them as a plural unit of time outside every period ("days this month",
+/// not "the last 90 days").
+pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
+    if measure_without_rows(catalog, t).is_none() {
+        return;
+    }
+    let in_a_period = |k: usize| analysis.times.iter().any(|f| (f.start..f.end).contains(&k));
+    let Some(g) = analysis
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !in_a_period(*k))
+        .find_map(|(_, tok)| {
+            let w = tok.text.as_str();
+            unit(w)
+                .filter(|_| w.ends_with('s') && w != "hours")
+                .and_then(parse_granularity)
+        })
+    else {
+        return;
+    };
+    if let Some(td) = t
+        .query
+        .time_dimensions
+        .iter_mut()
+        .find(|td| td.compare_date_range.is_none())
+    {
+        td.granularity = Some(g);
+    }
+}
+
+/// Groups the rows of a condition on a total by the dimension a plural noun
+/// of the question names by its title or a one-word synonym ("customers" is
+/// the customer name, "items" the product), of the owner of the measure
+/// tested, or of any cube when that measure is a cube's.
+pub(super) fn rows_named(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
+    let Some(measure) = measure_without_rows(catalog, t) else {
+        return;
+    };
+    let in_a_period = |k: usize| analysis.times.iter().any(|f| (f.start..f.end).contains(&k));
+    // The rows are named before the condition ("customers who placed more
+    // than 10 orders"); a noun inside it is what is counted ("orders with
+    // more than 5 products" are not rows of products).
+    let condition_at = (0..analysis.tokens.len())
+        .find(|&k| !in_a_period(k) && analysis.tokens[k].number().is_some())
+        .unwrap_or(analysis.tokens.len());
+    let plurals: Vec<&str> = analysis.tokens[..condition_at]
+        .iter()
+        .enumerate()
+        .filter(|(k, tok)| !in_a_period(*k) && tok.text.ends_with('s') && tok.stem != tok.text)
+        .map(|(_, tok)| tok.stem.as_str())
+        .collect();
+    let names = |d: &CatalogMember, stem: &str| {
+        let title = phrase_key(&d.title);
+        (title.len() == 1 && title[0] == stem)
+            || d.synonyms
+                .iter()
+                .any(|s| !s.contains(' ') && s.eq_ignore_ascii_case(stem))
+    };
+    let fits = |d: &&CatalogMember| {
+        d.data_type == "string"
+            && !d.primary_key
+            && if measure.in_view {
+                d.owner == measure.owner
+            } else {
+                !d.in_view
+            }
+    };
+    let found = plurals.iter().find_map(|stem| {
+        catalog
+            .dimensions()
+            .filter(fits)
+            .find(|d| names(d, stem))
+            .map(|d| (d, *stem))
+    });
+    let Some((d, stem)) = found else { return };
+    t.query.dimensions.push(d.name.clone());
+    // "customers who placed …" named the rows, not a count of customers.
+    let tested = measure.name.clone();
+    t.query.measures.retain(|m| {
+        *m == tested
+            || !catalog
+                .get(m)
+                .is_some_and(|m| phrase_key(&m.title).iter().any(|w| w == stem))
+    });
+}
+
+/// The title of the measure a condition tests, when the query has no rows
+/// for it to apply to (no grouping, no series, not a listing).
+pub(super) fn condition_without_rows(catalog: &Catalog, t: &Translation) -> Option<String> {
+    measure_without_rows(catalog, t).map(|m| m.title.clone())
+}
+
+/// The measure a condition tests, when the query has no rows for it.
+fn measure_without_rows<'c>(catalog: &'c Catalog, t: &Translation) -> Option<&'c CatalogMember> {
+    let q = &t.query;
+    let rows = !q.dimensions.is_empty()
+        || q.ungrouped
+        || q.time_dimensions.iter().any(|td| td.granularity.is_some());
+    if rows {
+        return None;
+    }
+    let mut conditioned = None;
+    for f in &q.filters {
+        f.member_names(&mut |name| {
+            if conditioned.is_none() {
+                conditioned = catalog.get(name).filter(|m| m.kind == MemberKind::Measure);
+            }
+        });
+    }
+    conditioned
+}
