@@ -371,3 +371,63 @@ fn the_scope_of_an_exclusion_is_no_grouping() {
     let t = translate(&parser, "total sales for all store cities except Paris");
     assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
 }
+
+#[test]
+fn records_over_time_rank_the_unit_named() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (q, measure, unit, desc) in [
+        (
+            "Our biggest sign-up month ever?",
+            "Users.count",
+            "month",
+            true,
+        ),
+        (
+            "What was the busiest week ever for orders?",
+            "Orders.count",
+            "week",
+            true,
+        ),
+        (
+            "Lowest revenue day in the last 30 days?",
+            "Orders.revenue",
+            "day",
+            false,
+        ),
+        (
+            "quietest day over the winter for new sign-ups",
+            "Users.count",
+            "day",
+            false,
+        ),
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures, [measure], "{q}: {:?}", t.query);
+        let td = &t.query.time_dimensions[0];
+        let g = td.granularity.map(|g| format!("{g:?}").to_lowercase());
+        assert_eq!(g.as_deref(), Some(unit), "{q}: {:?}", t.query);
+        assert_eq!(t.query.order, Some(vec![(measure.to_owned(), desc)]), "{q}");
+        assert_eq!(t.query.limit, Some(1), "{q}: {:?}", t.query);
+        // The time of the measure's own cube ("sign-ups" by sign-up date).
+        let owner = measure.split('.').next().unwrap_or_default();
+        assert!(td.dimension.starts_with(owner), "{q}: {:?}", t.query);
+    }
+}
+
+#[test]
+fn a_numeric_range_keeps_both_ends() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Orders between 100 and 200 by channel");
+    let ends: Vec<String> = t.query.filters.iter().map(|f| format!("{f:?}")).collect();
+    assert_eq!(ends.len(), 2, "{:?}", t.query);
+    assert!(
+        ends[0].contains("Gte") && ends[0].contains("100"),
+        "{ends:?}"
+    );
+    assert!(
+        ends[1].contains("Lte") && ends[1].contains("200"),
+        "{ends:?}"
+    );
+}

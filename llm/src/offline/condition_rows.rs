@@ -1,11 +1,13 @@
-//! The rows a condition on a total applies to. "countries with more than
+//! The rows a condition on a total or a ranking applies to. "countries with more than
 //! 200 orders" names them as a grouping; "days this month with more than
 //! 300 orders" and "which months of 2025 came in under 400k" name them as a
 //! plural unit of time, which makes a series of that unit; "customers who
 //! placed more than 10 orders" and "items that sold under 10 units" name
-//! them as the plural of a dimension's title or synonym. A condition on a
-//! total with no rows at all tests the grand total, so it is asked about.
+//! them as the plural of a dimension's title or synonym; "our biggest
+//! sign-up month" ranks months. A condition on a total with no rows at all
+//! tests the grand total, so it is asked about.
 
+use strata_engine::query::TimeDimensionSpec;
 use strata_schema::MemberKind;
 
 use super::calendar::unit;
@@ -18,24 +20,42 @@ use crate::translation::{granularity as parse_granularity, Translation};
 /// them as a plural unit of time outside every period ("days this month",
 /// not "the last 90 days").
 pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
-    if measure_without_rows(catalog, t).is_none() {
+    // "our biggest sign-up month", "the lowest revenue day in the last 30
+    // days": a ranking with nothing else to rank ranks the unit named.
+    let ranks = super::dropped::ranks_nothing(analysis, t).is_some();
+    if !ranks && measure_without_rows(catalog, t).is_none() {
         return;
     }
     let in_a_period = |k: usize| analysis.times.iter().any(|f| (f.start..f.end).contains(&k));
-    let Some(g) = analysis
+    let Some((g, plural)) = analysis
         .tokens
         .iter()
         .enumerate()
         .filter(|(k, _)| !in_a_period(*k))
         .find_map(|(_, tok)| {
             let w = tok.text.as_str();
+            let plural = w.ends_with('s');
+            // "order_date" names a column, not days.
+            let named = matches!(
+                w.trim_end_matches('s'),
+                "day" | "week" | "month" | "quarter" | "year"
+            );
             unit(w)
-                .filter(|_| w.ends_with('s') && w != "hours")
+                .filter(|_| named && (ranks || plural))
                 .and_then(parse_granularity)
+                .map(|g| (g, plural))
         })
     else {
         return;
     };
+    // "the biggest day": one; "the top 5 days": as many as asked.
+    if ranks && t.query.limit.is_none() {
+        t.query.limit = analysis
+            .ranking
+            .limit
+            .map(u64::from)
+            .or((!plural && analysis.ranking.superlative).then_some(1));
+    }
     if let Some(td) = t
         .query
         .time_dimensions
@@ -43,6 +63,24 @@ pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Trans
         .find(|td| td.compare_date_range.is_none())
     {
         td.granularity = Some(g);
+        return;
+    }
+    // No period named: the series covers every date, on the time of the
+    // measure's own cube or view.
+    let owner = t
+        .query
+        .measures
+        .first()
+        .and_then(|m| catalog.get(m))
+        .map(|m| m.owner.clone());
+    let time = owner.and_then(|o| catalog.time_dimensions().find(|d| d.owner == o));
+    if let Some(time) = time {
+        t.query.time_dimensions.push(TimeDimensionSpec {
+            dimension: time.name.clone(),
+            granularity: Some(g),
+            date_range: None,
+            compare_date_range: None,
+        });
     }
 }
 

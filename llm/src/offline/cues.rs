@@ -78,13 +78,14 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 i = next;
                 continue;
             }
-            "highest" | "most" | "largest" | "biggest" | "greatest" | "max" | "maximum" => {
+            "highest" | "most" | "largest" | "biggest" | "greatest" | "max" | "maximum"
+            | "strongest" | "busiest" => {
                 r.direction.get_or_insert(Direction::Desc);
                 r.superlative = true;
                 r.used.push(i);
                 superlative_count(&mut r, i, n1);
             }
-            "lowest" | "least" | "fewest" | "smallest" | "minimum" => {
+            "lowest" | "least" | "fewest" | "smallest" | "minimum" | "weakest" | "quietest" => {
                 r.direction.get_or_insert(Direction::Asc);
                 r.superlative = true;
                 r.used.push(i);

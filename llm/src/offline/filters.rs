@@ -308,6 +308,9 @@ pub struct NumericCondition {
     pub currency: bool,
     /// A percent sign or word came with the number ("20%").
     pub percent: bool,
+    /// The upper end of "between 20 and 50": it applies to what the lower
+    /// end applies to.
+    pub upper_of_range: bool,
 }
 
 /// The comparison words at `i` and their length.
@@ -391,12 +394,50 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
                     value,
                     currency: currency || trailing_currency,
                     percent,
+                    upper_of_range: false,
                 });
                 i = end;
                 continue;
             }
         }
         i += 1;
+    }
+    // "priced between 20 and 50": both ends, inclusive. Years and days of
+    // a month are dates ("between 2020 and 2023", "between 3 and 10 May").
+    for i in 0..t.len() {
+        if t[i] != "between" || found.iter().any(|c| (c.start..c.end).contains(&i)) {
+            continue;
+        }
+        let number = |k: usize| tokens.get(k).and_then(Token::number);
+        let (Some(low), Some("and"), Some(high)) =
+            (number(i + 1), t.get(i + 2).copied(), number(i + 3))
+        else {
+            continue;
+        };
+        let dated = [t[i + 1], t[i + 3]]
+            .iter()
+            .any(|w| super::calendar::year(w).is_some())
+            || t.get(i + 4)
+                .is_some_and(|w| super::calendar::month(w).is_some());
+        if dated || low > high {
+            continue;
+        }
+        let percent = matches!(t.get(i + 4), Some(&("%" | "percent" | "pct")));
+        let end = i + 4 + usize::from(percent);
+        for (start, end, op, value) in [
+            (i, i + 2, Comparison::Gte, low),
+            (i + 2, end, Comparison::Lte, high),
+        ] {
+            found.push(NumericCondition {
+                start,
+                end,
+                op,
+                value,
+                currency: false,
+                percent,
+                upper_of_range: op == Comparison::Lte,
+            });
+        }
     }
     // "large orders (250 and above)", "a discount of 50% or more": a number
     // with an inclusive bound after it.
@@ -426,6 +467,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             value,
             currency: false,
             percent,
+            upper_of_range: false,
         });
     }
     found.sort_by_key(|c| c.start);
@@ -449,6 +491,10 @@ mod tests {
             (Comparison::Gte, 3.0, false)
         );
         assert!(numeric_conditions(&tokenize("revenue over time")).is_empty());
+        let c = numeric_conditions(&tokenize("products priced between 20 and 50"));
+        let ends: Vec<_> = c.iter().map(|c| (c.op, c.value)).collect();
+        assert_eq!(ends, [(Comparison::Gte, 20.0), (Comparison::Lte, 50.0)]);
+        assert!(numeric_conditions(&tokenize("revenue between 2020 and 2023")).is_empty());
         let c = numeric_conditions(&tokenize("less than 2.5k euros"));
         assert_eq!((c[0].op, c[0].value, c[0].end), (Comparison::Lt, 2500.0, 4));
     }

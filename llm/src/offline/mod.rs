@@ -66,6 +66,7 @@ mod largest;
 mod letter;
 mod lexicon;
 mod listing;
+mod normalize;
 mod parse;
 mod periods;
 mod phrases;
@@ -299,14 +300,16 @@ impl<'a> OfflineParser<'a> {
                 "is named in the question, but the answer found leaves it out",
             ));
         }
+        normalize::merge_exclusions(&mut translation.query);
+        // "days this month with more than 300 orders": a daily series;
+        // "our biggest sign-up month": months ranked.
+        condition_rows::rows_of_time(self.catalog, &analysis, &mut translation);
+        // "customers who placed more than 10 orders": by customer.
+        condition_rows::rows_named(self.catalog, &analysis, &mut translation);
         self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
         // test the grand total, not each order or customer.
-        // "days this month with more than 300 orders": a daily series.
-        condition_rows::rows_of_time(self.catalog, &analysis, &mut translation);
-        // "customers who placed more than 10 orders": by customer.
-        condition_rows::rows_named(self.catalog, &analysis, &mut translation);
         if let Some(word) = condition_rows::condition_without_rows(self.catalog, &translation) {
             return Err(self.not_understood(
                 &[word],

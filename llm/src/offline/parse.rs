@@ -452,9 +452,17 @@ impl Reader {
                 a.count_cue = true;
             } else if matches!(
                 w,
-                "popular" | "common" | "frequent" | "frequently" | "often" | "used"
+                "popular"
+                    | "common"
+                    | "frequent"
+                    | "frequently"
+                    | "often"
+                    | "used"
+                    | "busiest"
+                    | "quietest"
             ) {
-                // "most popular payment method": popularity is a count.
+                // "most popular payment method": popularity is a count;
+                // "the busiest week" the most orders.
                 a.count_cue = true;
                 used[i] = true;
             } else if cues::is_list_word(w) {

@@ -188,6 +188,16 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     }
 
     for c in conditions {
+        // "priced between 20 and 50": the upper end goes where the lower did.
+        if c.upper_of_range {
+            if let Some(lower) = a.numeric.last().cloned() {
+                a.numeric.push(NumericFilter {
+                    condition: c.clone(),
+                    ..lower
+                });
+                continue;
+            }
+        }
         // Right first: "more than 1000 customers".
         let mut money = false;
         let mut target = None;

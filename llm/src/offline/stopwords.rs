@@ -29,6 +29,8 @@ pub fn is_stopword(word: &str) -> bool {
         "did",
         "do",
         "does",
+        // "our best month ever".
+        "ever",
         "display",
         "doing",
         "done",

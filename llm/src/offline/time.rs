@@ -12,6 +12,22 @@ use super::calendar::{adverb, month, month_end, unit, year, ymd};
 use super::points::{point, with_year};
 use super::text::{number_word, Token};
 
+/// Superlatives that, right before a singular unit ("the busiest week"),
+/// rank periods of that unit.
+const RANKED_UNIT_BEFORE: &[&str] = &[
+    "busiest",
+    "quietest",
+    "strongest",
+    "weakest",
+    "biggest",
+    "best",
+    "worst",
+    "record",
+    "slowest",
+    "highest",
+    "lowest",
+];
+
 /// A date range as a Cube query gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RangeSpec {
@@ -237,6 +253,13 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         }
     }
     if let Some(g) = adverb(w) {
+        return Some((1, TimeKind::Granularity(g)));
+    }
+    // "the busiest week", "our strongest month ever": the unit ranked.
+    let ranked_before = i
+        .checked_sub(1)
+        .is_some_and(|k| RANKED_UNIT_BEFORE.contains(&t[k]));
+    if let Some(g) = unit(w).filter(|_| ranked_before && !w.ends_with('s') && w != "hour") {
         return Some((1, TimeKind::Granularity(g)));
     }
     if w == "over" && matches!(w1, "time" | "the") && (w1 == "time" || unit(w3).is_some()) {
