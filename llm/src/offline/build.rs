@@ -417,9 +417,17 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         && a.ranking.direction.is_none();
     if r.measures.is_empty() && !lookup && !(a.list_cue && !a.count_cue && !r.dimensions.is_empty())
     {
-        let owner = r
-            .dimensions
-            .iter()
+        // "orders of 250 or more from Canada": the records a condition on
+        // an amount names are the ones counted, whatever else is named.
+        let conditioned = r.filters.iter().filter(|f| {
+            matches!(
+                f.operator,
+                FilterOperator::Gt | FilterOperator::Gte | FilterOperator::Lt | FilterOperator::Lte
+            )
+        });
+        let owner = conditioned
+            .map(|f| &f.member)
+            .chain(r.dimensions.iter())
             .chain(r.filters.iter().map(|f| &f.member))
             .chain(r.segments.iter())
             .chain(r.time_group.iter())

@@ -431,3 +431,67 @@ fn a_numeric_range_keeps_both_ends() {
         "{ends:?}"
     );
 }
+
+#[test]
+fn exclusions_after_the_value_and_behind_a_verb() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "orders this month that didn't come through mobile",
+        "orders this month, mobile excluded",
+    ] {
+        let t = translate(&parser, q);
+        let not_mobile = t.query.filters.iter().any(|f| {
+            matches!(f, strata_engine::query::Filter::Member {
+                operator: strata_engine::query::FilterOperator::NotEquals,
+                values,
+                ..
+            } if values == &[Some("mobile".to_owned())])
+        });
+        assert!(not_mobile, "{q}: {:?}", t.query);
+    }
+}
+
+#[test]
+fn a_condition_on_an_amount_names_what_is_counted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Orders of 250 or more from Germany, by month, in 2023",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"], "{:?}", t.query);
+}
+
+#[test]
+fn a_series_in_time_order_by_words() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (q, desc) in [
+        (
+            "Daily order counts for the last two weeks, newest first",
+            true,
+        ),
+        ("Monthly revenue across 2023 in chronological order", false),
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures.len(), 1, "{q}: {:?}", t.query);
+        assert_eq!(
+            t.query.order,
+            Some(vec![("Orders.created_at".to_owned(), desc)]),
+            "{q}"
+        );
+    }
+    // A half without a year after one with it shares the year.
+    let (catalog, model) = super::fixtures::bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales, H1 2023 against H2");
+    let compared = t.query.time_dimensions[0].compare_date_range.clone();
+    assert_eq!(
+        compared,
+        Some(vec![
+            strata_engine::query::DateRangeSpec::Pair("2023-01-01".into(), "2023-06-30".into()),
+            strata_engine::query::DateRangeSpec::Pair("2023-07-01".into(), "2023-12-31".into()),
+        ])
+    );
+}

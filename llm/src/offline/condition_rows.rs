@@ -84,6 +84,37 @@ pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Trans
     }
 }
 
+/// "the single biggest day for Toys revenue": a superlative over a series
+/// named by a singular unit is its one top period.
+pub(super) fn one_ranked_period(analysis: &Analysis, t: &mut Translation) {
+    let sorted_by_measure = t
+        .query
+        .order
+        .as_ref()
+        .and_then(|o| o.first())
+        .is_some_and(|(key, _)| t.query.measures.contains(key));
+    if !analysis.ranking.superlative
+        || analysis.ranking.limit.is_some()
+        || t.query.limit.is_some()
+        || !sorted_by_measure
+    {
+        return;
+    }
+    let singular_series = analysis.times.iter().any(|f| {
+        matches!(f.kind, super::time::TimeKind::Granularity(_))
+            && f.end == f.start + 1
+            && analysis.tokens.get(f.start).is_some_and(|tok| {
+                matches!(
+                    tok.text.as_str(),
+                    "day" | "week" | "month" | "quarter" | "year"
+                )
+            })
+    });
+    if singular_series {
+        t.query.limit = Some(1);
+    }
+}
+
 /// Groups the rows of a condition on a total by the dimension a plural noun
 /// of the question names by its title or a one-word synonym ("customers" is
 /// the customer name, "items" the product), of the owner of the measure

@@ -85,6 +85,7 @@ mod stopwords;
 mod text;
 mod text_match;
 mod time;
+mod time_order;
 mod unplaced;
 
 use std::borrow::Cow;
@@ -222,6 +223,8 @@ impl<'a> OfflineParser<'a> {
         }
         // "rolling 2-week order count".
         rolling::apply(self, &analysis, &mut translation);
+        // "daily orders, newest first": the series in time order.
+        time_order::apply(&analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);
         // "lowest and highest list price per subcategory".
@@ -306,6 +309,7 @@ impl<'a> OfflineParser<'a> {
         condition_rows::rows_of_time(self.catalog, &analysis, &mut translation);
         // "customers who placed more than 10 orders": by customer.
         condition_rows::rows_named(self.catalog, &analysis, &mut translation);
+        condition_rows::one_ranked_period(&analysis, &mut translation);
         self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would

@@ -184,7 +184,30 @@ const NEGATION_BRIDGES: &[&str] = &[
     "counting",
     "including",
     "incl",
+    // "orders that didn't come through mobile".
+    "come",
+    "came",
+    "go",
+    "went",
+    "use",
+    "used",
+    "get",
+    "got",
+    "arrive",
+    "arrived",
 ];
+
+/// Words after a value that exclude it: "Trailhead excluded", "the
+/// marketplace left out", "returns not included".
+/// The number of such words (0 when the value is not excluded after).
+fn excluded_after(tokens: &[Token], end: usize) -> usize {
+    let word = |k: usize| tokens.get(k).map(|t| t.text.as_str());
+    match (word(end), word(end + 1)) {
+        (Some("excluded" | "omitted" | "aside"), _) => 1,
+        (Some("left"), Some("out")) | (Some("not"), Some("included" | "counted")) => 2,
+        _ => 0,
+    }
+}
 
 /// Whether the words before token `i` negate it: "excluding web", "orders
 /// not paid by gift card", "everything that isn't premium" (a negation may
@@ -637,7 +660,8 @@ impl Reader {
             if let (true, Some(v)) = (value_wins, value) {
                 // "excluding web", "orders not paid by gift card": the
                 // negation may stand a connecting verb or preposition away.
-                let negate = negated_at(tokens, i);
+                let excluded = excluded_after(tokens, i + v.len);
+                let negate = negated_at(tokens, i) || excluded > 0;
                 // "excluding cancelled and returned": the negation reaches
                 // every value of the list.
                 let listed_after_negated = a.values.last().is_some_and(|prev| {
@@ -655,7 +679,7 @@ impl Reader {
                     hits: v.hits,
                     negate,
                 });
-                for u in used.iter_mut().skip(i).take(v.len) {
+                for u in used.iter_mut().skip(i).take(v.len + excluded) {
                     *u = true;
                 }
                 i += v.len;

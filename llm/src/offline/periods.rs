@@ -572,7 +572,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
             && (matches!(sep, "to" | "until" | "through" | "thru" | "till")
                 || (between && sep == "and" && items.len() == 1));
         let joins = !spans
-            && (matches!(sep, "and" | "&" | "or" | "vs")
+            && (matches!(sep, "and" | "&" | "or" | "vs" | "against")
                 || (compared && matches!(sep, "to" | "into")));
         // "Jan-Mar 2025": a month right after a month (the dash is gone).
         let dashed = !spans
@@ -645,6 +645,21 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
             (false, None) => {}
         }
         next_calendar = Some(p.calendar);
+    }
+    // "H1 2020 against H2": a period after one with a year, and none after
+    // it with one, shares that year, unless that puts it in the future
+    // ("Q1 2026 vs Q4" is last year's Q4).
+    let mut year = None;
+    for (_, _, p, _) in items.iter_mut() {
+        match (p.has_year, year) {
+            (true, _) => year = Some(p.start.year()),
+            (false, Some(y)) => {
+                if let Some(shared) = p.in_year(y).filter(|q| q.start <= today) {
+                    *p = shared;
+                }
+            }
+            (false, None) => {}
+        }
     }
     let periods: Vec<Period> = items.iter().map(|(_, _, p, _)| *p).collect();
     let adjacent = periods

@@ -25,6 +25,10 @@ pub fn is_stopword(word: &str) -> bool {
         "been",
         "can",
         "could",
+        // "orders that didn't come through mobile".
+        "come",
+        "came",
+        "comes",
         "data",
         "did",
         "do",

@@ -256,9 +256,10 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         return Some((1, TimeKind::Granularity(g)));
     }
     // "the busiest week", "our strongest month ever": the unit ranked.
-    let ranked_before = i
-        .checked_sub(1)
-        .is_some_and(|k| RANKED_UNIT_BEFORE.contains(&t[k]));
+    let before = |back: usize| i.checked_sub(back).map(|k| t[k]);
+    let ranked_before = before(1).is_some_and(|w| RANKED_UNIT_BEFORE.contains(&w))
+        || (before(1) == Some("single")
+            && before(2).is_some_and(|w| RANKED_UNIT_BEFORE.contains(&w)));
     if let Some(g) = unit(w).filter(|_| ranked_before && !w.ends_with('s') && w != "hour") {
         return Some((1, TimeKind::Granularity(g)));
     }
