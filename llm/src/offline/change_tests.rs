@@ -106,3 +106,76 @@ fn periods_of_different_sentences_are_not_compared() {
     assert_eq!(compared(&t), None, "{:?}", t.query);
     assert_eq!(range(&t), days("2024-04-01", "2024-06-30"), "{:?}", t.query);
 }
+
+#[test]
+fn a_change_over_one_period_is_its_course_or_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how has revenue changed over the last 6 months");
+    let td = &t.query.time_dimensions[0];
+    assert!(td.granularity.is_some(), "{:?}", t.query);
+    assert!(td.compare_date_range.is_none(), "{:?}", t.query);
+    for q in [
+        "how much did revenue change last month",
+        "how has revenue changed?",
+    ] {
+        let asked = parser.translate(q, super::fixtures::today());
+        assert!(
+            matches!(asked, Err(LlmError::NeedsClarification { .. })),
+            "{q}: {asked:?}"
+        );
+    }
+}
+
+#[test]
+fn a_count_of_rows_a_condition_names_is_not_their_listing() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Listing the customers would not say how many there are.
+    let asked = parser.translate(
+        "how many customers placed more than 10 orders in 2023",
+        super::fixtures::today(),
+    );
+    assert!(asked.is_err(), "{asked:?}");
+}
+
+#[test]
+fn growth_verbs_and_up_or_down_compare_the_periods_named() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "how much did revenue grow from March to April",
+        "Were orders up or down from March to April?",
+        "revenue increase between March and April",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(
+            compared(&t),
+            Some(vec![
+                pair("2024-03-01", "2024-03-31"),
+                pair("2024-04-01", "2024-04-30"),
+            ]),
+            "{q}: {:?}",
+            t.query
+        );
+    }
+    // An amount asked for stays the answer: "first" is a half here, not
+    // the first order.
+    let t = translate(
+        &parser,
+        "How much did AOV move between the first and second half of last year?",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Orders.average_order_value"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(
+        compared(&t),
+        Some(vec![
+            pair("2023-01-01", "2023-06-30"),
+            pair("2023-07-01", "2023-12-31"),
+        ])
+    );
+}

@@ -31,7 +31,7 @@ pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Trans
         .tokens
         .iter()
         .enumerate()
-        .filter(|(k, _)| !in_a_period(*k))
+        .filter(|(k, _)| !in_a_period(*k) && !counted(analysis, *k))
         .find_map(|(_, tok)| {
             let w = tok.text.as_str();
             let plural = w.ends_with('s');
@@ -84,6 +84,21 @@ pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Trans
     }
 }
 
+/// Whether token `k` is what a question counts ("how many customers placed
+/// more than 10 orders", "the number of days with …"): a count of the rows,
+/// which listing them would not answer.
+fn counted(analysis: &Analysis, k: usize) -> bool {
+    let word = |back: usize| {
+        k.checked_sub(back)
+            .and_then(|j| analysis.tokens.get(j))
+            .map(|t| t.text.as_str())
+    };
+    matches!(
+        (word(2), word(1)),
+        (Some("how"), Some("many")) | (Some("number"), Some("of"))
+    )
+}
+
 /// "the single biggest day for Toys revenue": a superlative over a series
 /// named by a singular unit is its one top period.
 pub(super) fn one_ranked_period(analysis: &Analysis, t: &mut Translation) {
@@ -133,7 +148,12 @@ pub(super) fn rows_named(catalog: &Catalog, analysis: &Analysis, t: &mut Transla
     let plurals: Vec<&str> = analysis.tokens[..condition_at]
         .iter()
         .enumerate()
-        .filter(|(k, tok)| !in_a_period(*k) && tok.text.ends_with('s') && tok.stem != tok.text)
+        .filter(|(k, tok)| {
+            !in_a_period(*k)
+                && !counted(analysis, *k)
+                && tok.text.ends_with('s')
+                && tok.stem != tok.text
+        })
         .map(|(_, tok)| tok.stem.as_str())
         .collect();
     let names = |d: &CatalogMember, stem: &str| {

@@ -340,7 +340,28 @@ pub fn is_compare_word(word: &str) -> bool {
 pub fn is_change_word(word: &str) -> bool {
     matches!(
         word,
-        "change" | "changed" | "changes" | "delta" | "shrink" | "shrank" | "shrunk"
+        "change"
+            | "changed"
+            | "changes"
+            | "delta"
+            | "shrink"
+            | "shrank"
+            | "shrunk"
+            | "increase"
+            | "increased"
+            | "decrease"
+            | "decreased"
+            | "rise"
+            | "rose"
+            | "risen"
+            | "decline"
+            | "declined"
+            | "jump"
+            | "jumped"
+            | "climb"
+            | "climbed"
+            | "shift"
+            | "shifted"
     )
 }
 
@@ -355,7 +376,22 @@ pub fn compares_periods_from(t: &[&str], i: usize) -> bool {
             "compare" | "compared" | "comparing" | "comparison" | "difference"
         )
     });
-    before || t.iter().any(|w| is_change_word(w))
+    before
+        || t.iter()
+            .any(|w| is_change_word(w) || GROWTH_VERBS.contains(w))
+        || up_or_down(t)
+}
+
+/// Verbs of a figure going up or down: "how much did revenue grow from Q1
+/// to Q2" compares the quarters ("revenue growth" is a trend word, not one).
+const GROWTH_VERBS: &[&str] = &["grow", "grew", "grown", "drop", "dropped", "fell"];
+
+/// "were cancellations up or down from March to April", "did AOV move
+/// between H1 and H2".
+fn up_or_down(t: &[&str]) -> bool {
+    t.windows(3).any(|w| w == ["up", "or", "down"])
+        || t.windows(2)
+            .any(|w| matches!(w, ["move" | "moved", "between" | "from"]))
 }
 
 /// Words that make a value a negative filter ("excluding web").

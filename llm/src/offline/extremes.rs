@@ -122,6 +122,23 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         return false;
     };
     let members = parser.catalog().members();
+    // "how much did AOV move between the first …": an amount asked for is
+    // not replaced by the date of a first or last record on an ordinal
+    // alone; the word stays unplaced and is asked about ("the most recent
+    // completion date" still asks for a date).
+    let ordinal = a
+        .tokens
+        .get(at)
+        .is_some_and(|tok| matches!(tok.text.as_str(), "first" | "last"));
+    let amount_asked = ordinal
+        && t.query.measures.iter().any(|name| {
+            members.iter().any(|m| {
+                m.name == *name && m.kind == MemberKind::Measure && !m.is_count() && !is_moment(m)
+            })
+        });
+    if amount_asked {
+        return false;
+    }
     // The time dimension: one the other unused words name ("completed" →
     // `completedDate`, "signed up" → `signed_up_at`), else the query's, else
     // the owner's first.

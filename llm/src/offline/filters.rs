@@ -423,7 +423,11 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             continue;
         }
         let percent = matches!(t.get(i + 4), Some(&("%" | "percent" | "pct")));
-        let end = i + 4 + usize::from(percent);
+        let currency = matches!(
+            t.get(i + 4),
+            Some(&("dollars" | "dollar" | "euros" | "euro" | "usd" | "eur"))
+        );
+        let end = i + 4 + usize::from(percent || currency);
         for (start, end, op, value) in [
             (i, i + 2, Comparison::Gte, low),
             (i + 2, end, Comparison::Lte, high),
@@ -433,7 +437,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
                 end,
                 op,
                 value,
-                currency: false,
+                currency,
                 percent,
                 upper_of_range: op == Comparison::Lte,
             });

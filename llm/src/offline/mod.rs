@@ -43,6 +43,7 @@ mod background;
 mod both_ends;
 mod build;
 mod calendar;
+mod change;
 mod chart_cues;
 mod chunks;
 mod compared;
@@ -301,6 +302,14 @@ impl<'a> OfflineParser<'a> {
                 question,
                 &words,
                 "is named in the question, but the answer found leaves it out",
+            ));
+        }
+        // "how has revenue changed over the last 6 months": a series.
+        if let Some(word) = change::over_one_period(&analysis, &mut translation) {
+            return Err(self.ask_about(
+                question,
+                &word,
+                "asks how a figure changed, but names one period and nothing to compare it with",
             ));
         }
         normalize::merge_exclusions(&mut translation.query);

@@ -669,7 +669,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
         .iter()
         .all(|p| p.calendar != Calendar::Year && p.start.year() == periods[0].start.year());
     let end_of_list = items.last().map(|(_, e, _, _)| *e)?;
-    if !compare && adjacent && same_year {
+    if !compare && !compared && adjacent && same_year {
         let start = periods.iter().map(|p| p.start).min()?;
         let end = periods.iter().map(|p| p.end).max()?;
         return Some(vec![TimeFinding {

@@ -37,6 +37,15 @@ const REPLACED: &[(&str, &[&str])] = &[
     // "Germany, France and Spain side by side", "all three channels next
     // to each other": each value its own row.
     ("side by side", &["vs"]),
+    // "the first and second half of last year": each half named whole.
+    (
+        "first and second half",
+        &["first", "half", "and", "second", "half"],
+    ),
+    (
+        "first and second quarter",
+        &["first", "quarter", "and", "second", "quarter"],
+    ),
     ("next to|against each other", &["vs"]),
     // "not counting the marketplace", "minus the marketplace", "everything
     // but Electronics" ("ignore" is a negation of its own, and a removal in
