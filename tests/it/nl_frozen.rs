@@ -593,7 +593,10 @@ const V13_FOLLOWUP_FLOOR: (usize, usize) = (32, 3);
 /// series in time order by words ("newest first") and "the single biggest
 /// day": demo 118 and 9, conformance 43 and 6. With growth verbs and an
 /// amount never replaced by a first or last record's date: demo 119 and 8.
-const V14_DEMO_FLOOR: (usize, usize) = (119, 8);
+/// With "only the ones above 50k", "2 million" and "TTM": demo 122 and 9
+/// (the one more wrong-confident is "Margin TTM?", which the set expects as
+/// the profit margin while the model gives "margin" as a synonym of profit).
+const V14_DEMO_FLOOR: (usize, usize) = (122, 9);
 const V14_CONFORMANCE_FLOOR: (usize, usize) = (43, 6);
 const V14_FOLLOWUP_FLOOR: (usize, usize) = (37, 5);
 

@@ -249,6 +249,11 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                 target
             }
             None if n.money => money_dimension(parser, &resolution, None),
+            // "profit by brand, only the ones above 50k": the one figure
+            // of the rows shown.
+            None if on_the_rows_shown(a, n) && out.measures.len() == 1 => {
+                out.measures.first().copied()
+            }
             None => None,
         };
         match member {
@@ -258,6 +263,20 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
     }
     out.resolution = resolution;
     out
+}
+
+/// Whether an untargeted condition is said of the rows shown: "only the
+/// ones above 50k", "just those under 10".
+fn on_the_rows_shown(a: &Analysis, n: &NumericFilter) -> bool {
+    let start = n.condition.start;
+    let before = |back: usize| {
+        start
+            .checked_sub(back)
+            .and_then(|k| a.tokens.get(k))
+            .map(|t| t.text.as_str())
+    };
+    matches!(before(1), Some("ones" | "those" | "them"))
+        || (before(1) == Some("are") && matches!(before(2), Some("ones" | "those")))
 }
 
 /// A numeric condition as the filter on `member`: "a discount above 20%"

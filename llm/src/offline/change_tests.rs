@@ -179,3 +179,20 @@ fn growth_verbs_and_up_or_down_compare_the_periods_named() {
         ])
     );
 }
+
+#[test]
+fn conditions_on_the_rows_shown_and_spoken_amounts() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "revenue by channel, only the ones above 2 million");
+    let f = format!("{:?}", t.query.filters);
+    assert!(f.contains("Orders.revenue") && f.contains("2000000"), "{f}");
+    // "TTM": the trailing twelve months.
+    let t = translate(&parser, "revenue TTM");
+    assert_eq!(
+        range(&t),
+        Some(DateRangeSpec::Relative("last 12 months".into())),
+        "{:?}",
+        t.query
+    );
+}

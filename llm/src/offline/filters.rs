@@ -359,6 +359,15 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             if let Some(value) = value {
                 // Years are dates, not amounts ("over 2023" is rare; "since" handles dates).
                 let mut end = j + 1;
+                // "over 2 million", "under 5 thousand".
+                let scale = match t.get(end) {
+                    Some(&"thousand") => Some(1e3),
+                    Some(&("million" | "mn")) => Some(1e6),
+                    Some(&("billion" | "bn")) => Some(1e9),
+                    _ => None,
+                };
+                let value = value * scale.unwrap_or(1.0);
+                end += usize::from(scale.is_some());
                 let trailing_currency = matches!(
                     t.get(end),
                     Some(&("dollars" | "dollar" | "euros" | "euro" | "usd" | "eur" | "$"))
@@ -499,6 +508,8 @@ mod tests {
         let ends: Vec<_> = c.iter().map(|c| (c.op, c.value)).collect();
         assert_eq!(ends, [(Comparison::Gte, 20.0), (Comparison::Lte, 50.0)]);
         assert!(numeric_conditions(&tokenize("revenue between 2020 and 2023")).is_empty());
+        let c = numeric_conditions(&tokenize("regions with over 2 million in revenue"));
+        assert_eq!((c[0].op, c[0].value, c[0].end), (Comparison::Gt, 2e6, 5));
         let c = numeric_conditions(&tokenize("less than 2.5k euros"));
         assert_eq!((c[0].op, c[0].value, c[0].end), (Comparison::Lt, 2500.0, 4));
     }

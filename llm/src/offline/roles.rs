@@ -207,7 +207,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             !is_skippable(text(p))
                 && !matches!(
                     text(p),
-                    "different" | "distinct" | "unique" | "separate" | "individual"
+                    "different" | "distinct" | "unique" | "separate" | "individual" | "new"
                 )
         });
         // "more than 1000 in total sales", "over 500 of revenue".

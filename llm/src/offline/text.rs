@@ -252,6 +252,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// "30 days", `l3m` → "last 3 months", `l2w` → "last 2 weeks".
 fn shorthand_period(word: &str) -> Option<Vec<String>> {
     let lower = word.to_lowercase();
+    // "TTM", "LTM": the trailing (last) twelve months.
+    if matches!(lower.as_str(), "ttm" | "ltm") {
+        return Some(vec!["last".into(), "12".into(), "months".into()]);
+    }
     let (last, rest) = match lower.strip_prefix('l') {
         Some(rest) => (true, rest),
         None => (false, lower.as_str()),
