@@ -447,6 +447,8 @@ pub fn is_list_word(word: &str) -> bool {
 /// Words of the parser's own vocabulary (never spelling-corrected into
 /// member names, and valid targets for corrections).
 pub const KEYWORDS: &[&str] = &[
+    // "back to revenue", never corrected into "bank".
+    "back",
     // Comparing verbs, never corrected into "best".
     "beat",
     "beats",

@@ -18,7 +18,7 @@
 //! A turn that names a measure and starts like a question of its own is
 //! translated as a new question.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use strata_engine::query::{DateRangeSpec, Filter, FilterOperator, TimeDimensionSpec};
 use strata_engine::Query;
 
@@ -198,9 +198,28 @@ pub fn refine(
     }
     let adding = additive(&a) || edits::beside(&a);
     let mut changed = false;
+    // "back to revenue, and put profit margin next to it": revenue takes
+    // the place of the measures shown, the others join it.
+    let back_to = edits::measure_gone_back_to(catalog, &a, &r.measures);
 
     // Measures.
-    if !r.measures.is_empty() && r.explicit_measure {
+    if let (Some(m0), true) = (back_to, adding && r.explicit_measure) {
+        let old: Vec<String> = measures
+            .iter()
+            .map(|&m| parser.name(m).to_owned())
+            .collect();
+        measures = std::iter::once(m0)
+            .chain(r.measures.iter().copied().filter(|&m| m != m0))
+            .collect();
+        let first = parser.name(m0).to_owned();
+        let mut renamed = Vec::new();
+        for (k, desc) in order {
+            let key = if old.contains(&k) { first.clone() } else { k };
+            set_order(&mut renamed, key, desc);
+        }
+        order = renamed;
+        changed = true;
+    } else if !r.measures.is_empty() && r.explicit_measure {
         if adding {
             for m in &r.measures {
                 if !measures.contains(m) {
@@ -393,8 +412,23 @@ pub fn refine(
             if compare {
                 if let Some(current) = &t.date_range {
                     list.push(current.clone());
+                    // "versus the same period in 2025" after this year to
+                    // date: the same dates, a year earlier.
+                    let current_year = RangeSpec::from_date_range(current).and_then(|r| match r {
+                        RangeSpec::Absolute(start, _) => Some(start.year()),
+                        RangeSpec::Relative(_) => None,
+                    });
                     let unit = match ranges.as_slice() {
                         [RangeSpec::Relative(r)] => r.strip_prefix("last ").map(str::to_owned),
+                        [RangeSpec::Absolute(a, b)]
+                            if a.ordinal() == 1
+                                && b.year() == a.year()
+                                && b.month() == 12
+                                && b.day() == 31
+                                && current_year == Some(a.year() + 1) =>
+                        {
+                            Some("year".to_owned())
+                        }
                         _ => None,
                     };
                     let unit = unit.filter(|u| (same && u == "year") || before);

@@ -19,6 +19,8 @@ use super::build::FilterSpec;
 use super::parse::Analysis;
 use super::stopwords::is_skippable;
 use super::OfflineParser;
+use crate::catalog::Catalog;
+use strata_schema::MemberKind;
 
 /// Verbs that take a value out of the query ("forget Beauty").
 const REMOVAL_VERBS: &[&str] = &[
@@ -295,4 +297,25 @@ pub(crate) fn drop_groupings(
         dimensions.clear();
     }
     dimensions.len() < before
+}
+
+/// The measure a follow-up goes back to ("back to revenue, and …"): one of
+/// `measures` (those the follow-up names) whose mention stands right after
+/// "back to".
+pub(super) fn measure_gone_back_to(
+    catalog: &Catalog,
+    a: &Analysis,
+    measures: &[usize],
+) -> Option<usize> {
+    let at = a
+        .tokens
+        .windows(2)
+        .position(|w| w[0].text == "back" && w[1].text == "to")?;
+    let after = (at + 2..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text))?;
+    let mention = a.mentions.iter().find(|m| m.start == after)?;
+    mention
+        .candidates
+        .iter()
+        .map(|e| e.member)
+        .find(|m| measures.contains(m) && catalog.members()[*m].kind == MemberKind::Measure)
 }

@@ -319,3 +319,50 @@ fn a_filtered_count_asked_as_a_share_is_the_rate_named_after_the_value() {
     let t = refine(&parser, &first, "by channel");
     assert_eq!(t.query.measures, first.query.measures, "{:?}", t.query);
 }
+
+#[test]
+fn back_to_a_measure_replaces_the_one_shown_and_others_join_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "Rank our categories by revenue for the last 90 days",
+    );
+    let profit = refine(&parser, &first, "how about by profit?");
+    let back = refine(
+        &parser,
+        &profit,
+        "back to revenue, and put profit margin next to it",
+    );
+    assert_eq!(back.query.measures.len(), 2, "{:?}", back.query);
+    assert!(
+        back.query.measures[0].ends_with(".revenue"),
+        "{:?}",
+        back.query
+    );
+    assert!(
+        back.query.measures[1].ends_with(".profit_margin"),
+        "{:?}",
+        back.query
+    );
+    let order = back.query.order.clone().unwrap_or_default();
+    assert!(order[0].0.ends_with(".revenue"), "{order:?}");
+}
+
+#[test]
+fn the_same_period_in_a_named_year_is_the_same_dates() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let ytd = translate(&parser, "revenue so far this year");
+    let t = refine(&parser, &ytd, "and versus the same period in 2023?");
+    let compared = t.query.time_dimensions[0].compare_date_range.clone();
+    assert_eq!(
+        compared,
+        Some(vec![
+            strata_engine::query::DateRangeSpec::Pair("2024-01-01".into(), "2024-06-15".into()),
+            strata_engine::query::DateRangeSpec::Pair("2023-01-01".into(), "2023-06-15".into()),
+        ]),
+        "{:?}",
+        t.query
+    );
+}
