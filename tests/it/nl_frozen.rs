@@ -596,8 +596,11 @@ const V13_FOLLOWUP_FLOOR: (usize, usize) = (32, 3);
 /// With "only the ones above 50k", "2 million" and "TTM": demo 122 and 9
 /// (the one more wrong-confident is "Margin TTM?", which the set expects as
 /// the profit margin while the model gives "margin" as a synonym of profit).
-const V14_DEMO_FLOOR: (usize, usize) = (122, 9);
-const V14_CONFORMANCE_FLOOR: (usize, usize) = (43, 6);
+/// With misspelt month names, possessives after "each" ("each of my
+/// categories") and "how much" never answered without an amount: demo 123
+/// and 9, conformance 44 and 4.
+const V14_DEMO_FLOOR: (usize, usize) = (123, 9);
+const V14_CONFORMANCE_FLOOR: (usize, usize) = (44, 4);
 /// With "back to revenue, and put profit margin next to it" and "versus the
 /// same period in 2025": follow-up turns 40 and 2.
 const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);

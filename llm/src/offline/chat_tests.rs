@@ -495,3 +495,30 @@ fn a_series_in_time_order_by_words() {
         ])
     );
 }
+
+#[test]
+fn possessives_after_each_misspelt_months_and_how_much_without_an_amount() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "What share of revenue does each of our categories bring?",
+    );
+    assert!(!t.query.dimensions.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "units sold for Beauty in Decmber");
+    assert_eq!(
+        super::fixtures::range(&t),
+        super::fixtures::days("2023-12-01", "2023-12-31"),
+        "{:?}",
+        t.query
+    );
+    let asked = parser.translate(
+        "Books: which products did they purchase and how much did each come to?",
+        today(),
+    );
+    let asked = asked
+        .map(|t| format!("{:?}", t.query))
+        .unwrap_err()
+        .to_string();
+    assert!(asked.contains("asks for an amount"), "{asked}");
+}

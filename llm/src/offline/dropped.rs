@@ -203,6 +203,16 @@ pub(crate) fn ranks_nothing(analysis: &Analysis, t: &Translation) -> Option<Stri
     Some(word.unwrap_or_else(|| "sorted".to_owned()))
 }
 
+/// "how much" when the answer found has no amount at all ("which products
+/// did they buy and how much did each come to" read as a bare listing).
+pub(crate) fn amount_without_measure(analysis: &Analysis, t: &Translation) -> Option<String> {
+    let asks_amount = analysis
+        .tokens
+        .windows(2)
+        .any(|w| w[0].text == "how" && w[1].text == "much");
+    (asks_amount && t.query.measures.is_empty()).then(|| "how much".to_owned())
+}
+
 /// The title of an amount the answer groups by beside its measures ("top
 /// products by quantity" split by every quantity): a number that is no key
 /// and was not asked to group by ("by item count").

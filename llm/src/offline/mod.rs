@@ -359,6 +359,13 @@ impl<'a> OfflineParser<'a> {
                 "is an amount the answer found would split by",
             ));
         }
+        if let Some(word) = dropped::amount_without_measure(analysis, translation) {
+            return Err(self.ask_about(
+                question,
+                &word,
+                "asks for an amount, but the answer found has none",
+            ));
+        }
         if let Some(word) = dropped::list_without_rows(analysis, translation) {
             return Err(self.ask_about(
                 question,

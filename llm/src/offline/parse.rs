@@ -285,7 +285,12 @@ impl Reader {
             let best = self
                 .vocabulary
                 .iter()
-                .filter(|w| !name_like || self.values.vocabulary().contains(*w))
+                // Month names are names too ("Decmber"; not "Marc").
+                .filter(|w| {
+                    !name_like
+                        || self.values.vocabulary().contains(*w)
+                        || (t.text.chars().count() >= 6 && super::calendar::month(w).is_some())
+                })
                 .filter(|w| w.chars().next() == first && w.chars().count() > 3)
                 // The stem too: "subcatgories" is one letter from the stem
                 // "subcategory", three from the word.

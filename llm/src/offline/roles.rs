@@ -74,6 +74,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
             if is_skippable(w) || matches!(w, "and" | "or" | "then") {
                 continue;
             }
+            // "each of my categories", "per one of our channels".
+            if matches!(w, "my" | "our" | "your" | "their") {
+                continue;
+            }
             if has_dim && a.values.iter().any(|v| (v.start..v.end).contains(&k)) {
                 passed_value = true;
                 continue;
