@@ -7,7 +7,7 @@
 //! answered with the month's total.
 
 use super::build::trend_granularity;
-use super::cues::is_change_word;
+use super::compare_words::is_change_word;
 use super::parse::Analysis;
 use crate::translation::{granularity as parse_granularity, Translation};
 

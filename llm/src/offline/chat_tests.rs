@@ -228,6 +228,14 @@ fn verbs_of_chat_name_their_figure() {
     assert_eq!(t.query.measures, vec!["Orders.count".to_owned()]);
 }
 
+/// The granularity of the first time dimension.
+fn series_of(t: &Translation) -> Option<strata_schema::Granularity> {
+    t.query
+        .time_dimensions
+        .first()
+        .and_then(|td| td.granularity)
+}
+
 #[test]
 fn a_condition_on_a_total_needs_rows() {
     let (catalog, model) = demo();
@@ -251,13 +259,8 @@ fn a_condition_on_a_total_needs_rows() {
         &parser,
         "which months of 2023 came in under 400k in revenue",
     );
-    let granularity = t
-        .query
-        .time_dimensions
-        .first()
-        .and_then(|td| td.granularity);
     assert_eq!(
-        granularity,
+        series_of(&t),
         Some(strata_schema::Granularity::Month),
         "{:?}",
         t.query
@@ -269,13 +272,8 @@ fn a_condition_on_a_total_needs_rows() {
     let (catalog, model) = super::fixtures::bare();
     let parser = OfflineParser::for_model(&catalog, &model);
     let t = translate(&parser, "days last month with total sales above 5000");
-    let granularity = t
-        .query
-        .time_dimensions
-        .first()
-        .and_then(|td| td.granularity);
     assert_eq!(
-        granularity,
+        series_of(&t),
         Some(strata_schema::Granularity::Day),
         "{:?}",
         t.query

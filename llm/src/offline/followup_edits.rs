@@ -259,8 +259,8 @@ pub(crate) fn condition_on_rows(
     });
     let member = sorted_amount.or_else(|| measures.first().copied())?;
     Some((
-        super::build::condition_filter(members, member, n),
-        super::build::condition_words(a, n),
+        super::conditions::condition_filter(members, member, n),
+        super::conditions::condition_words(a, n),
     ))
 }
 

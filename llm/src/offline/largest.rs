@@ -4,7 +4,8 @@
 
 use strata_schema::MemberKind;
 
-use super::build::{is_count_measure, is_money, money_dimension, Resolved};
+use super::build::{is_count_measure, Resolved};
+use super::conditions::{is_money, money_dimension};
 use super::parse::Analysis;
 use super::OfflineParser;
 

@@ -15,6 +15,7 @@ use super::correction::Named;
 use super::cues::{self, Ranking};
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
+use super::negation::{excluded_after, negated_at, negates};
 use super::stopwords::{is_skippable, is_stopword};
 use super::text::{edit_distance, tokenize, typo_budget, Token};
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
@@ -159,83 +160,6 @@ impl Analysis {
     pub fn wants_trend(&self) -> bool {
         self.times.iter().any(|f| f.kind == TimeKind::Trend)
     }
-}
-
-/// Words that may stand between a negation and the value it negates ("not
-/// paid by gift card", "not shipped to Germany").
-const NEGATION_BRIDGES: &[&str] = &[
-    "paid",
-    "made",
-    "placed",
-    "sold",
-    "shipped",
-    "bought",
-    "ordered",
-    "by",
-    "with",
-    "using",
-    "via",
-    "through",
-    "from",
-    "to",
-    "in",
-    "on",
-    "for",
-    "counting",
-    "including",
-    "incl",
-    // "orders that didn't come through mobile".
-    "come",
-    "came",
-    "go",
-    "went",
-    "use",
-    "used",
-    "get",
-    "got",
-    "arrive",
-    "arrived",
-];
-
-/// Words after a value that exclude it: "Trailhead excluded", "the
-/// marketplace left out", "returns not included".
-/// The number of such words (0 when the value is not excluded after).
-fn excluded_after(tokens: &[Token], end: usize) -> usize {
-    let word = |k: usize| tokens.get(k).map(|t| t.text.as_str());
-    match (word(end), word(end + 1)) {
-        (Some("excluded" | "omitted" | "aside"), _) => 1,
-        (Some("left"), Some("out")) | (Some("not"), Some("included" | "counted")) => 2,
-        _ => 0,
-    }
-}
-
-/// Whether the words before token `i` negate it: "excluding web", "orders
-/// not paid by gift card", "everything that isn't premium" (a negation may
-/// stand a connecting verb or preposition away).
-pub(super) fn negated_at(tokens: &[Token], i: usize) -> bool {
-    (0..i.min(tokens.len()))
-        .rev()
-        .find(|&k| {
-            let w = tokens[k].text.as_str();
-            !is_skippable(w) && w != "than" && !NEGATION_BRIDGES.contains(&w)
-        })
-        .is_some_and(|k| negates(tokens, k))
-}
-
-/// Whether token `k` is a negation: "but" only after "all", "anything",
-/// "everything" ("all but web"); "same but B2B only" is no negation.
-pub(super) fn negates(tokens: &[Token], k: usize) -> bool {
-    let Some(t) = tokens.get(k) else {
-        return false;
-    };
-    if t.text == "but" {
-        return k > 0
-            && matches!(
-                tokens[k - 1].text.as_str(),
-                "all" | "anything" | "everything" | "everywhere" | "everyone"
-            );
-    }
-    cues::is_negation(&t.text)
 }
 
 /// Reads questions against one catalog.
@@ -467,7 +391,7 @@ impl Reader {
             if cues::is_anomaly_word(w) {
                 a.anomaly = true;
                 used[i] = true;
-            } else if cues::is_compare_word(w) {
+            } else if super::compare_words::is_compare_word(w) {
                 a.compare = true;
                 used[i] = true;
             } else if cues::is_refusal_word(w) {

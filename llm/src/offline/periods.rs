@@ -454,7 +454,7 @@ fn period_before(
     });
     // "this quarter vs last": "last" alone is the period before this one.
     let alone = calendar::unit(w1).is_none() && number_word(w1).is_none();
-    let compared = |j: usize| j < i && super::cues::is_compare_word(t[j]);
+    let compared = |j: usize| j < i && super::compare_words::is_compare_word(t[j]);
     let after_compare = i.checked_sub(1).is_some_and(|j| {
         compared(j) || (matches!(t[j], "to" | "with") && j > 0 && compared(j - 1))
     });
@@ -557,7 +557,7 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     // "between A and B", "from A to B": a span whatever joins them; but
     // "compare between April and May" and "how much did it change from
     // March to April" name two periods.
-    let compared = super::cues::compares_periods_from(t, i);
+    let compared = super::compare_words::compares_periods_from(t, i);
     let between = matches!(t.get(i).copied(), Some("between" | "from")) && !compared;
     let k = if between { i + 1 } else { i + lead_in(t, i) };
     let (first, used) = period(t, k, today)?;

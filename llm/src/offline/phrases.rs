@@ -37,9 +37,6 @@ const REPLACED: &[(&str, &[&str])] = &[
     // "Germany, France and Spain side by side", "all three channels next
     // to each other": each value its own row.
     ("side by side", &["vs"]),
-    // "how much did each come to", "what did they add up to": the total.
-    ("come|came|comes to", &["total"]),
-    ("add|adds|added up to", &["total"]),
     // "the first and second half of last year": each half named whole.
     (
         "first and second half",

@@ -75,7 +75,7 @@ fn negated_filtered_counts(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Tra
                     "are" | "is" | "were" | "was" | "be" | "been" | "have" | "has" | "yet"
                 )
             })
-            .is_some_and(|k| super::parse::negates(&a.tokens, k));
+            .is_some_and(|k| super::negation::negates(&a.tokens, k));
         if !negated {
             continue;
         }

@@ -132,7 +132,7 @@ pub struct TimeFinding {
 /// Finds every time phrase of a question, left to right, without overlaps.
 pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
     let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    let compare = t.iter().any(|w| super::cues::is_compare_word(w));
+    let compare = t.iter().any(|w| super::compare_words::is_compare_word(w));
     let mut found: Vec<TimeFinding> = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -398,7 +398,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     }
     // "between March and May 2024", "from 2023-01-01 to 2023-06-30"; but
     // "compare between April and May" names two periods.
-    if matches!(w, "between" | "from") && !super::cues::compares_periods_from(t, i) {
+    if matches!(w, "between" | "from") && !super::compare_words::compares_periods_from(t, i) {
         if let Some((a, used_a)) = point(t, i + 1, today) {
             let j = i + 1 + used_a;
             if matches!(
