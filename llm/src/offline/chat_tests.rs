@@ -520,3 +520,23 @@ fn possessives_after_each_misspelt_months_and_how_much_without_an_amount() {
         .to_string();
     assert!(asked.contains("asks for an amount"), "{asked}");
 }
+
+#[test]
+fn a_negation_reaches_every_value_of_its_list() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "revenue excluding returned and cancelled orders");
+    let f = format!("{:?}", t.query.filters);
+    assert!(!f.contains("Equals, values: [Some(\"cancelled\")]"), "{f}");
+    assert!(f.contains("NotEquals") && f.contains("cancelled"), "{f}");
+    let t = translate(
+        &parser,
+        "revenue excluding web and anything paid with a gift card",
+    );
+    let f = format!("{:?}", t.query.filters);
+    assert_eq!(f.matches("NotEquals").count(), 2, "{f}");
+    // A place after the list is no longer in it.
+    let t = translate(&parser, "orders excluding web, and in Germany");
+    let f = format!("{:?}", t.query.filters);
+    assert_eq!(f.matches("NotEquals").count(), 1, "{f}");
+}

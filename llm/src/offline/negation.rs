@@ -82,3 +82,39 @@ pub(super) fn negates(tokens: &[Token], k: usize) -> bool {
     }
     cues::is_negation(&t.text)
 }
+
+/// Whether a value at `i` continues a list whose value ending at `prev_end`
+/// was negated: "excluding cancelled and returned", "excluding the
+/// marketplace and anything paid with a gift card"; not after a place or
+/// time word ("excluding the marketplace, and in Germany").
+pub(super) fn continues_negated_list(tokens: &[Token], prev_end: usize, i: usize) -> bool {
+    let Some(between) = tokens.get(prev_end..i).filter(|b| !b.is_empty()) else {
+        return false;
+    };
+    let joins = |w: &str| matches!(w, "and" | "or" | "nor" | "," | "&");
+    between.iter().any(|t| joins(&t.text))
+        && between.iter().all(|t| {
+            let w = t.text.as_str();
+            joins(w)
+                || is_skippable(w)
+                || matches!(
+                    w,
+                    "anything"
+                        | "everything"
+                        | "any"
+                        | "those"
+                        | "paid"
+                        | "made"
+                        | "placed"
+                        | "sold"
+                        | "shipped"
+                        | "bought"
+                        | "ordered"
+                        | "with"
+                        | "by"
+                        | "via"
+                        | "through"
+                        | "using"
+                )
+        })
+}

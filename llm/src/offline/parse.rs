@@ -15,7 +15,7 @@ use super::correction::Named;
 use super::cues::{self, Ranking};
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
-use super::negation::{excluded_after, negated_at, negates};
+use super::negation::{continues_negated_list, excluded_after, negated_at, negates};
 use super::stopwords::{is_skippable, is_stopword};
 use super::text::{edit_distance, tokenize, typo_budget, Token};
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
@@ -505,7 +505,12 @@ impl Reader {
             if !(other || absorbed) || v.len >= m.end - m.start {
                 continue;
             }
-            let negate = m.start > 0 && negates(&a.tokens, m.start - 1);
+            // "excluding returned and cancelled orders": the count noun's
+            // value is in the negated list too.
+            let negate = (m.start > 0 && negates(&a.tokens, m.start - 1))
+                || a.values.iter().any(|prev| {
+                    prev.negate && continues_negated_list(&a.tokens, prev.end, m.start)
+                });
             a.values.push(ValueFilter {
                 start: m.start,
                 end: m.start + v.len,
@@ -593,14 +598,10 @@ impl Reader {
                 let negate = negated_at(tokens, i) || excluded > 0;
                 // "excluding cancelled and returned": the negation reaches
                 // every value of the list.
-                let listed_after_negated = a.values.last().is_some_and(|prev| {
-                    prev.negate
-                        && i > prev.end
-                        && tokens[prev.end..i].iter().all(|t| {
-                            matches!(t.text.as_str(), "and" | "or" | "nor" | "," | "&")
-                                || is_skippable(&t.text)
-                        })
-                });
+                let listed_after_negated = a
+                    .values
+                    .last()
+                    .is_some_and(|prev| prev.negate && continues_negated_list(tokens, prev.end, i));
                 let negate = negate || listed_after_negated;
                 a.values.push(ValueFilter {
                     start: i,
