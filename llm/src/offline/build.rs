@@ -237,6 +237,29 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             .and_then(|slot| resolution.chosen[slot]);
         let target_member = target.map(|t| &members[t]);
         let counts = target_member.is_some_and(is_count_measure);
+        // "Technology products with at least 500 in sales": an amount
+        // after "in" said of grouped rows is their total, the measure the
+        // same words name, not each line's column.
+        let total_of_rows = target_member
+            .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "number")
+            .filter(|_| !n.left && !out.dimensions.is_empty())
+            .filter(|_| {
+                a.tokens
+                    .get(n.condition.end)
+                    .is_some_and(|t| matches!(t.text.as_str(), "in" | "of"))
+            })
+            .and_then(|d| {
+                let mention = &a.mentions[n.target?];
+                mention.candidates.iter().map(|e| e.member).find(|&c| {
+                    members[c].kind == MemberKind::Measure && members[c].owner == d.owner
+                })
+            });
+        if let Some(total) = total_of_rows {
+            out.explicit_measure = true;
+            push_unique(&mut out.measures, total);
+            out.filters.push(condition_filter(members, total, n));
+            continue;
+        }
         let member = match target_member {
             Some(m) if m.kind == MemberKind::Dimension => target,
             Some(_) if counts && (n.left || n.money) => money_dimension(

@@ -196,3 +196,21 @@ fn conditions_on_the_rows_shown_and_spoken_amounts() {
         t.query
     );
 }
+
+#[test]
+fn an_amount_in_words_said_of_grouped_rows_is_their_total() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "store cities with more than 1000 in profit");
+    assert_eq!(
+        t.query.measures,
+        ["shop_sales.totalProfit"],
+        "{:?}",
+        t.query
+    );
+    let f = format!("{:?}", t.query.filters);
+    assert!(
+        f.contains("shop_sales.totalProfit") && f.contains("1000"),
+        "{f}"
+    );
+}
