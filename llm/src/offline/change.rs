@@ -1,5 +1,6 @@
 //! A change asked about over one period. "How much did revenue change from
-//! March to April" compares the two months (see `cues::compares_periods_from`);
+//! March to April" compares the two months (see
+//! `compare_words::compares_periods_from`);
 //! "how has revenue changed over the last 6 months" and "has the
 //! cancellation rate changed since January" ask for its course over the
 //! span, a series; "how much did revenue change last month" names one short

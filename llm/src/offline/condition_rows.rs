@@ -1,11 +1,11 @@
-//! The rows a condition on a total or a ranking applies to. "countries with more than
-//! 200 orders" names them as a grouping; "days this month with more than
-//! 300 orders" and "which months of 2025 came in under 400k" name them as a
-//! plural unit of time, which makes a series of that unit; "customers who
-//! placed more than 10 orders" and "items that sold under 10 units" name
-//! them as the plural of a dimension's title or synonym; "our biggest
-//! sign-up month" ranks months. A condition on a total with no rows at all
-//! tests the grand total, so it is asked about.
+//! The rows a condition on a total or a ranking applies to. "countries
+//! with more than 200 orders" names them as a grouping; "days this month
+//! with more than 300 orders" and "which months of 2025 came in under 400k"
+//! name them as a plural unit of time, which makes a series of that unit;
+//! "customers who placed more than 10 orders" and "items that sold under 10
+//! units" name them as the plural of a dimension's title or synonym; "our
+//! biggest sign-up month" ranks months. A condition on a total with no rows
+//! at all tests the grand total, so it is asked about.
 
 use strata_engine::query::TimeDimensionSpec;
 use strata_schema::MemberKind;
@@ -16,9 +16,10 @@ use super::text::phrase_key;
 use crate::catalog::{Catalog, CatalogMember};
 use crate::translation::{granularity as parse_granularity, Translation};
 
-/// Makes the rows of a condition on a total a series when the question names
-/// them as a plural unit of time outside every period ("days this month",
-/// not "the last 90 days").
+/// Makes the rows of a condition on a total, or of a ranking with nothing
+/// else to rank, a series when the question names them as a unit of time
+/// outside every period ("days this month", "the busiest week"; not "the
+/// last 90 days").
 pub(super) fn rows_of_time(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
     // "our biggest sign-up month", "the lowest revenue day in the last 30
     // days": a ranking with nothing else to rank ranks the unit named.
