@@ -123,15 +123,8 @@ pub(crate) fn excluded(catalog: &Catalog, analysis: &Analysis, t: &mut Translati
         let Some((dimension, value)) = named else {
             continue;
         };
-        let plain = catalog
-            .members()
-            .iter()
-            .find(|m| {
-                m.owner == measure.owner
-                    && m.kind == MemberKind::Measure
-                    && m.short_name() == "count"
-            })
-            .map(|m| m.name.clone());
+        let plain = super::build::plain_count(catalog, &measure.owner)
+            .map(|p| catalog.members()[p].name.clone());
         changes.push((
             name.clone(),
             plain,
@@ -250,9 +243,9 @@ pub(crate) fn subject_of_rows(
     let Some((dimension, value)) = named else {
         return;
     };
-    let Some(rows) = catalog.members().iter().find(|m| {
-        m.owner == first.owner && m.kind == MemberKind::Measure && m.short_name() == "count"
-    }) else {
+    let Some(rows) =
+        super::build::plain_count(catalog, &first.owner).map(|p| &catalog.members()[p])
+    else {
         return;
     };
     let old = name.clone();

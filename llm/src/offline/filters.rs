@@ -313,6 +313,19 @@ pub struct NumericCondition {
     pub upper_of_range: bool,
 }
 
+/// A percent sign or word after a number ("20%", "10 percent").
+fn percent_word(word: &str) -> bool {
+    matches!(word, "%" | "percent" | "pct")
+}
+
+/// A currency named after a number ("50 dollars", "2.5k euros").
+fn currency_word(word: &str) -> bool {
+    matches!(
+        word,
+        "dollars" | "dollar" | "euros" | "euro" | "usd" | "eur"
+    )
+}
+
 /// The comparison words at `i` and their length.
 fn comparator(t: &[&str], i: usize) -> Option<(Comparison, usize)> {
     let w = t[i];
@@ -368,15 +381,12 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
                 };
                 let value = value * scale.unwrap_or(1.0);
                 end += usize::from(scale.is_some());
-                let trailing_currency = matches!(
-                    t.get(end),
-                    Some(&("dollars" | "dollar" | "euros" | "euro" | "usd" | "eur" | "$"))
-                );
+                let trailing_currency = t.get(end).is_some_and(|w| *w == "$" || currency_word(w));
                 if trailing_currency {
                     end += 1;
                 }
                 // "below 20%", "over 10 percent": a rate's own unit.
-                let percent = matches!(t.get(end), Some(&("%" | "percent" | "pct")));
+                let percent = t.get(end).is_some_and(|w| percent_word(w));
                 if percent {
                     end += 1;
                 }
@@ -431,11 +441,8 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
         if dated || low > high {
             continue;
         }
-        let percent = matches!(t.get(i + 4), Some(&("%" | "percent" | "pct")));
-        let currency = matches!(
-            t.get(i + 4),
-            Some(&("dollars" | "dollar" | "euros" | "euro" | "usd" | "eur"))
-        );
+        let percent = t.get(i + 4).is_some_and(|w| percent_word(w));
+        let currency = t.get(i + 4).is_some_and(|w| currency_word(w));
         let end = i + 4 + usize::from(percent || currency);
         for (start, end, op, value) in [
             (i, i + 2, Comparison::Gte, low),
@@ -460,7 +467,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
         }
         let Some(value) = tok.number() else { continue };
         let mut k = i + 1;
-        let percent = matches!(t.get(k), Some(&("%" | "percent" | "pct")));
+        let percent = t.get(k).is_some_and(|w| percent_word(w));
         if percent {
             k += 1;
         }
