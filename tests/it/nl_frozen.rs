@@ -622,6 +622,24 @@ const V14_CONFORMANCE_FLOOR: (usize, usize) = (46, 2);
 /// same period in 2025": follow-up turns 40 and 2.
 const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
 
+/// Floors of the held-out set `tests/nl/frozen_v15/`, written on 2026-12-06
+/// by four new YAML-only authors as an ordinary month of a whole team's
+/// questions (about half plainly worded). First run (translator at
+/// `decfa7f`, before any change made after the set was written): demo
+/// 119/150 right and 8 wrong-confident, conformance 50/60 and 5, follow-up
+/// turns 35/45 and 9.
+const V15_DEMO_FLOOR: (usize, usize) = (119, 8);
+const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
+const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
+
+/// Floors of the tuning set `tests/nl/tuning_v16/`, written on 2026-12-06 in
+/// the voices of v15 by four other authors. First run: demo 122/150 right
+/// and 6 wrong-confident, conformance 47/60 and 4, follow-up turns 35/45
+/// and 6.
+const V16_DEMO_FLOOR: (usize, usize) = (122, 6);
+const V16_CONFORMANCE_FLOOR: (usize, usize) = (47, 4);
+const V16_FOLLOWUP_FLOOR: (usize, usize) = (35, 6);
+
 struct SetSize {
     demo: usize,
     conformance: usize,
@@ -896,6 +914,34 @@ async fn seventh_tuning_set() {
     .await;
 }
 
+/// The eighth frozen set (`tests/nl/frozen_v15/`), held out like v2, v5,
+/// v7, v9, v11 and v13: only its figures are printed.
+#[tokio::test]
+async fn seventh_held_out_set() {
+    check(
+        "frozen_v15",
+        "v15",
+        FROZEN_SIZE,
+        false,
+        [V15_DEMO_FLOOR, V15_CONFORMANCE_FLOOR, V15_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The eighth tuning set `tests/nl/tuning_v16/` (see its README), written
+/// in the voices of the held-out v15 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn eighth_tuning_set() {
+    check(
+        "tuning_v16",
+        "v16",
+        FROZEN_SIZE,
+        true,
+        [V16_DEMO_FLOOR, V16_CONFORMANCE_FLOOR, V16_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
 /// Every word-prefix of every question of every set, as a question and as a
 /// follow-up, is translated or refused, never a panic: prefixes end where
 /// rules look one or two words ahead ("first quarter 2024").
@@ -924,6 +970,8 @@ async fn no_prefix_of_any_set_question_panics() {
         "tuning_v10",
         "tuning_v12",
         "tuning_v14",
+        "frozen_v15",
+        "tuning_v16",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
