@@ -111,8 +111,10 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// 62 and 6; with comparison symbols and losses: conformance 63 and 5;
 /// with periods, ranks and returns in chat words: demo 177 and 10; with a
 /// shared synonym naming the plainly titled measure: demo 178 and 9; with
-/// what is bought counted in orders: conformance 64 and 4.
-const V3_DEMO_FLOOR: (usize, usize) = (182, 7);
+/// what is bought counted in orders: conformance 64 and 4. With weekdays,
+/// year-first periods, display phrases and rates never swapped for another
+/// (from v16): demo 183 and 6.
+const V3_DEMO_FLOOR: (usize, usize) = (183, 6);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (64, 4);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 
@@ -635,10 +637,17 @@ const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
 /// Floors of the tuning set `tests/nl/tuning_v16/`, written on 2026-12-06 in
 /// the voices of v15 by four other authors. First run: demo 122/150 right
 /// and 6 wrong-confident, conformance 47/60 and 4, follow-up turns 35/45
-/// and 6.
-const V16_DEMO_FLOOR: (usize, usize) = (122, 6);
-const V16_CONFORMANCE_FLOOR: (usize, usize) = (47, 4);
-const V16_FOLLOWUP_FLOOR: (usize, usize) = (35, 6);
+/// and 6. With days of the week ("since Monday", "last Tuesday"), periods
+/// with the year first ("2026-W22", "2025-Q4"), quarters listed with commas,
+/// "the same days last month", display phrases cut ("in thousands",
+/// "rounded to one decimal"), "how are we tracking" as a hedge, the period
+/// an occasion reports on kept ("for the November 2020 monthly report"), a
+/// rate the model lacks refused ("open rate") and a rate never filtered to
+/// what it measures: demo 135 and 4, conformance 49 and 2, follow-up turns
+/// 37 and 6.
+const V16_DEMO_FLOOR: (usize, usize) = (135, 4);
+const V16_CONFORMANCE_FLOOR: (usize, usize) = (49, 2);
+const V16_FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
 
 struct SetSize {
     demo: usize,

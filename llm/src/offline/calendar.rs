@@ -3,6 +3,39 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+/// A day of the week by its name ("monday", "tues"); plurals ("on
+/// Mondays": every Monday) are not one day.
+pub(super) fn weekday(word: &str) -> Option<Weekday> {
+    match word {
+        "monday" => Some(Weekday::Mon),
+        "tuesday" | "tues" => Some(Weekday::Tue),
+        "wednesday" => Some(Weekday::Wed),
+        "thursday" | "thurs" => Some(Weekday::Thu),
+        "friday" => Some(Weekday::Fri),
+        "saturday" => Some(Weekday::Sat),
+        "sunday" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+/// The latest `day` on or before `today`; with `week_before`, that day of
+/// the week before this one ("last Tuesday", asked on a Wednesday, is the
+/// Tuesday eight days back, not yesterday).
+pub(super) fn latest_weekday(
+    today: NaiveDate,
+    day: Weekday,
+    week_before: bool,
+) -> Option<NaiveDate> {
+    if week_before {
+        let monday = today.checked_sub_signed(Duration::days(
+            i64::from(today.weekday().num_days_from_monday()) + 7,
+        ))?;
+        return monday.checked_add_signed(Duration::days(i64::from(day.num_days_from_monday())));
+    }
+    let back = (7 + today.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
+    today.checked_sub_signed(Duration::days(i64::from(back)))
+}
+
 /// Granularity named by a unit word (`weeks` → `week`).
 pub(super) fn unit(word: &str) -> Option<&'static str> {
     match word.strip_suffix('s').unwrap_or(word) {

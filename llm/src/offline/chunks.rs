@@ -113,6 +113,34 @@ pub(super) fn join<'a, 't: 'a>(chunks: impl IntoIterator<Item = &'a Chunk<'t>>) 
     out
 }
 
+/// `text` without the phrases `at` finds (`at(chunks, i)` is the length of
+/// the phrase standing at chunk `i`, if one does); `text` itself when there
+/// are none.
+pub(super) fn without_phrases<'t>(
+    text: &'t str,
+    at: &dyn Fn(&[Chunk<'_>], usize) -> Option<usize>,
+) -> std::borrow::Cow<'t, str> {
+    let c = chunks(text);
+    let mut keep = vec![true; c.len()];
+    let mut i = 0;
+    while i < c.len() {
+        match at(&c, i) {
+            Some(len) if len > 0 => {
+                keep[i..(i + len).min(c.len())]
+                    .iter_mut()
+                    .for_each(|k| *k = false);
+                i += len;
+            }
+            _ => i += 1,
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let kept = c.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c);
+    std::borrow::Cow::Owned(join(kept))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

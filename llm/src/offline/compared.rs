@@ -94,10 +94,10 @@ pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
 }
 
 /// "YTD vs the same period last year", "this quarter against the same time
-/// a year ago": the earlier range is the first one moved back a year, not
-/// the whole of last year.
+/// a year ago", "month-to-date vs the same days last month": the earlier
+/// range is the first one moved back a year (a quarter, a month), not the
+/// whole of last year.
 pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], today: NaiveDate) {
-    let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12));
     for k in 1..found.len() {
         // The period named last before it ("YTD vs the same period last
         // year", whatever came earlier in the question).
@@ -108,10 +108,18 @@ pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], 
             continue;
         };
         let f = &mut found[k];
-        let year_back =
-            matches!(&f.kind, TimeKind::Range(RangeSpec::Relative(r)) if r == "last year");
+        let months_back = match &f.kind {
+            TimeKind::Range(RangeSpec::Relative(r)) => match r.as_str() {
+                "last year" => 12,
+                "last quarter" => 3,
+                "last month" => 1,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(months_back));
         let opening = (f.start.saturating_sub(3)..=f.start).find(|&k| t[k] == "same");
-        let (true, Some(start)) = (year_back, opening) else {
+        let Some(start) = opening else {
             continue;
         };
         let between_ok = t[start + 1..f.start.max(start + 1)].iter().all(|w| {

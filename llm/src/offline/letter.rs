@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use super::chunks::words_match;
 use super::stopwords::is_stopword;
-use super::text::{tokenize, words};
+use super::text::{tokenize, words, Token};
 use super::{chart_cues, figures, time};
 
 /// Words that open a letter; a name or "team" may follow up to a comma.
@@ -507,7 +507,39 @@ fn without_occasion<'t>(s: &Sentence<'t>, names_model: &dyn Fn(&[String]) -> boo
     if from == 0 && to == s.words.len() {
         return Cow::Borrowed(s.text);
     }
-    cut(s.text, from, to).map_or(Cow::Borrowed(s.text), Cow::Borrowed)
+    let Some(kept) = cut(s.text, from, to) else {
+        return Cow::Borrowed(s.text);
+    };
+    // "For the November 2020 monthly report I need total sales": the
+    // occasion goes, the period it names stays.
+    let periods = periods_named(&s.words[..from]);
+    if periods.is_empty() {
+        Cow::Borrowed(kept)
+    } else {
+        Cow::Owned(format!("{} {kept}", periods.join(" ")))
+    }
+}
+
+/// The words of the periods reported on among `words` ("november 2020" of
+/// "for the november 2020 monthly report"); not granularities ("monthly"),
+/// and not the day of the occasion itself ("for Friday's board pack", "the
+/// meeting is tomorrow").
+fn periods_named(words: &[String]) -> Vec<String> {
+    use time::{RangeSpec, TimeKind};
+    let tokens: Vec<Token> = words.iter().map(|w| Token::new(w)).collect();
+    let longer_than_a_day = |kind: &TimeKind| match kind {
+        TimeKind::Range(RangeSpec::Absolute(a, b)) => a != b,
+        TimeKind::Range(RangeSpec::Relative(r)) => {
+            !matches!(r.as_str(), "today" | "yesterday" | "tomorrow")
+        }
+        _ => false,
+    };
+    // Only the spans matter, not the dates: any day will do.
+    time::find(&tokens, NaiveDate::default())
+        .into_iter()
+        .filter(|f| longer_than_a_day(&f.kind))
+        .flat_map(|f| words[f.start..f.end].iter().cloned())
+        .collect()
 }
 
 /// The number of words before the first clause mark (`:`, `,`, a dash) of
@@ -644,6 +676,15 @@ mod tests {
         assert_eq!(
             asked("For the Germany review I need revenue by channel"),
             "For the Germany review I need revenue by channel"
+        );
+        // The period an occasion reports on stays; its own day does not.
+        assert_eq!(
+            asked("For the November 2020 monthly report I need total sales"),
+            "november 2020 I need total sales"
+        );
+        assert_eq!(
+            asked("For tomorrow's board pack I need revenue by channel"),
+            "I need revenue by channel"
         );
     }
 }

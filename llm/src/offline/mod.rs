@@ -54,6 +54,7 @@ mod correction;
 mod counted;
 mod courtesy;
 mod cues;
+mod display;
 mod dropped;
 mod extremes;
 mod figures;
@@ -220,6 +221,7 @@ impl<'a> OfflineParser<'a> {
         listing::what_was_bought(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
+        rates::drop_own_population(self.catalog, &mut translation);
         // "how much do people spend per order": the average order value.
         if !rates::per_record(self, &analysis, &mut translation) {
             // "orders per customer": the figure beside the customer count.
@@ -265,6 +267,13 @@ impl<'a> OfflineParser<'a> {
                 &[word],
                 "no percentage, share or rate measure in the model answers it",
             ));
+        }
+        // "the open rate on the newsletter": a rate the model does not have,
+        // named by a word the chosen rate does not hold.
+        if let Some(phrase) =
+            rates::rate_named_otherwise(self.catalog, &analysis.tokens, &translation)
+        {
+            return Err(self.not_understood(&[phrase], "the model has no rate of that name"));
         }
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
@@ -430,7 +439,18 @@ impl<'a> OfflineParser<'a> {
 
     /// A [`LlmError::NotUnderstood`] naming the words and what exists.
     pub fn not_understood(&self, words: &[String], why: &str) -> LlmError {
-        let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+        let quoted: Vec<String> = words
+            .iter()
+            .filter(|w| !w.trim().is_empty())
+            .map(|w| format!("\"{w}\""))
+            .collect();
+        if quoted.is_empty() {
+            // "how are we doing?": nothing was left to report.
+            return LlmError::NotUnderstood(format!(
+                "Not understood: the question names nothing the model describes. {}",
+                self.suggestions()
+            ));
+        }
         LlmError::NotUnderstood(format!(
             "Not understood: {} ({why}). {}",
             quoted.join(", "),

@@ -244,14 +244,16 @@ impl Reader {
     }
 
     /// The sentences of a letter that ask (see [`super::letter`]).
-    /// Hedges inside a sentence are cut ([`super::courtesy`]) and spoken
-    /// self-corrections applied ([`super::correction`]).
+    /// Hedges inside a sentence are cut ([`super::courtesy`]), and so are
+    /// display phrases ([`super::display`]); spoken self-corrections are
+    /// applied ([`super::correction`]).
     pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
         let spec = super::pivot::as_question(text);
-        let plain = super::courtesy::without_hedges(&spec);
+        let hedged = super::courtesy::without_hedges(&spec);
+        let plain = super::display::without_display_words(&hedged);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
-        let unchanged = [&spec, &plain, &asked, &fixed]
+        let unchanged = [&spec, &hedged, &plain, &asked, &fixed]
             .iter()
             .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {

@@ -198,6 +198,27 @@ fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize
     Some((Period { has_year, ..p }, used + more))
 }
 
+/// "2026-W22", "2025-Q4", "2026 H1": the year first, then one word naming
+/// a week, quarter or half of it.
+fn year_first(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
+    let y = year(t.get(i)?)?;
+    let w = *t.get(i + 1)?;
+    let calendar = match (w, calendar::quarter_word(w)) {
+        ("h1", _) => Calendar::Half(1),
+        ("h2", _) => Calendar::Half(2),
+        (_, Some(q)) => Calendar::Quarter(q),
+        _ => Calendar::Week(week_number(w.strip_prefix('w')?)?),
+    };
+    let p = Period {
+        start: today,
+        end: today,
+        has_year: true,
+        calendar,
+    }
+    .in_year(y)?;
+    Some((p, 2))
+}
+
 fn week_number(word: &str) -> Option<u32> {
     word.parse::<u32>().ok().filter(|n| (1..=53).contains(n))
 }
@@ -205,7 +226,8 @@ fn week_number(word: &str) -> Option<u32> {
 /// A period at `i`: a half, a week, or one of [`points::point`]'s (a bare
 /// month name included).
 fn period(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
-    if let Some(found) = week_of_day(t, i, today)
+    if let Some(found) = year_first(t, i, today)
+        .or_else(|| week_of_day(t, i, today))
         .or_else(|| half_or_week(t, i, today))
         .or_else(|| day_of_month(t, i, today))
     {
@@ -582,14 +604,31 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
                 .last()
                 .is_some_and(|item| matches!(item.2.calendar, Calendar::Month(_)))
             && calendar::month(sep).is_some();
-        if !(joins || spans || dashed) {
+        // "Q1, Q2 and Q3 of 2020": quarters or halves one after another (the
+        // commas are gone) are items of the list.
+        let listed = !spans
+            && !joins
+            && !dashed
+            && items.last().is_some_and(|item| {
+                matches!(item.2.calendar, Calendar::Quarter(_) | Calendar::Half(_))
+                    && period(t, j, today).is_some_and(|(p, _)| {
+                        std::mem::discriminant(&p.calendar)
+                            == std::mem::discriminant(&item.2.calendar)
+                    })
+            });
+        if !(joins || spans || dashed || listed) {
             break;
         }
-        let start = if dashed { j } else { j + 1 + lead_in(t, j + 1) };
+        let joins = joins || listed;
+        let start = if dashed || listed {
+            j
+        } else {
+            j + 1 + lead_in(t, j + 1)
+        };
         let Some((p, used)) = period(t, start, today) else {
             break;
         };
-        let item_start = j + 1;
+        let item_start = if listed { j } else { j + 1 };
         j = start + used;
         if joins {
             items.push((item_start, j, p, false));
@@ -620,7 +659,8 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
     if items.len() < 2 {
         // A single half, week or day; single months and quarters are
         // time.rs's.
-        let only = week_of_day(t, k, today)
+        let only = year_first(t, k, today)
+            .or_else(|| week_of_day(t, k, today))
             .or_else(|| half_or_week(t, k, today))
             .or_else(|| day_of_month(t, k, today))
             .map(|(p, used)| (k + used, p));

@@ -313,3 +313,67 @@ fn since_a_day_of_this_month() {
         [abs("2025-03-03", "2025-06-18")]
     );
 }
+
+#[test]
+fn year_first_weeks_quarters_and_halves() {
+    assert_eq!(
+        kinds("orders placed in 2025-W22"),
+        [abs("2025-05-26", "2025-06-01")]
+    );
+    assert_eq!(kinds("revenue 2025 H1"), [abs("2025-01-01", "2025-06-30")]);
+    assert_eq!(
+        kinds("revenue in 2024-Q4 vs 2025-Q1"),
+        [
+            abs("2024-10-01", "2024-12-31"),
+            abs("2025-01-01", "2025-03-31")
+        ]
+    );
+}
+
+#[test]
+fn quarters_listed_with_commas_share_the_year_after_them() {
+    assert_eq!(
+        kinds("compare orders in Q1, Q2 and Q3 of 2020"),
+        [
+            abs("2020-01-01", "2020-03-31"),
+            abs("2020-04-01", "2020-06-30"),
+            abs("2020-07-01", "2020-09-30")
+        ]
+    );
+}
+
+#[test]
+fn days_of_the_week() {
+    // Today, 2025-06-18, is a Wednesday.
+    assert_eq!(
+        kinds("sign-ups since Monday"),
+        [abs("2025-06-16", "2025-06-18")]
+    );
+    assert_eq!(kinds("orders on Monday"), [abs("2025-06-16", "2025-06-16")]);
+    // "last Tuesday" is the Tuesday of the week before, not yesterday.
+    assert_eq!(
+        kinds("revenue last Tuesday"),
+        [abs("2025-06-10", "2025-06-10")]
+    );
+    assert_eq!(
+        kinds("units last Friday"),
+        [abs("2025-06-13", "2025-06-13")]
+    );
+    assert_eq!(
+        kinds("revenue since last Thursday"),
+        [abs("2025-06-12", "2025-06-18")]
+    );
+    // "on Mondays" is every Monday, not one day.
+    assert!(kinds("orders on Mondays").is_empty());
+}
+
+#[test]
+fn the_same_days_of_the_month_before() {
+    assert_eq!(
+        kinds("orders month-to-date compared with the same days last month"),
+        [
+            abs("2025-06-01", "2025-06-18"),
+            abs("2025-05-01", "2025-05-18")
+        ]
+    );
+}

@@ -3,7 +3,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::calendar::{month, month_end, ordinal, quarter_word, recent_year_for_month, year, ymd};
+use super::calendar::{
+    latest_weekday, month, month_end, ordinal, quarter_word, recent_year_for_month, weekday, year,
+    ymd,
+};
 use super::seasons::Season;
 
 /// A calendar period named in a question: a day, month, quarter or year.
@@ -75,6 +78,13 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
             ..Point::span(found.start, found.end, found.has_year)
         };
         return Some((p, found.used));
+    }
+    // "Monday", "since Tuesday": the latest one; "last Tuesday": the one of
+    // the week before.
+    let last = matches!(w, "last" | "past" | "previous");
+    if let Some(day) = weekday(if last { next } else { w }) {
+        let d = latest_weekday(today, day, last)?;
+        return Some((Point::span(d, d, false), 1 + usize::from(last)));
     }
     // ISO date or year-month.
     let parts: Vec<&str> = w.split('-').collect();

@@ -5,15 +5,15 @@
 //! format is a percentage or whose name says rate, ratio, margin, share or
 //! percentage; it is chosen by the words it shares with the question.
 
-use strata_engine::query::Filter;
+use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::parse::{Analysis, Role};
 use super::stopwords::is_stopword;
-use super::text::{canonical, same_word, split_identifier, stem};
+use super::text::{canonical, same_word, split_identifier, stem, Token};
 use super::unplaced::described_by;
 use super::OfflineParser;
-use crate::catalog::CatalogMember;
+use crate::catalog::{Catalog, CatalogMember};
 use crate::translation::Translation;
 
 /// Words asking for a share, percentage or rate (after canonical spelling:
@@ -54,6 +54,84 @@ fn member_words(m: &CatalogMember) -> Vec<String> {
     words.sort();
     words.dedup();
     words
+}
+
+/// "open rate", said where the answer's rate is another one (the opt-in
+/// rate, found through "newsletter"): the word right before "rate" or
+/// "ratio" is a content word the chosen rate measures do not hold, so the
+/// rate asked for is one the model lacks. The phrase, if so.
+pub(crate) fn rate_named_otherwise(
+    catalog: &Catalog,
+    tokens: &[Token],
+    translation: &Translation,
+) -> Option<String> {
+    let rates: Vec<&CatalogMember> = translation
+        .query
+        .measures
+        .iter()
+        .filter_map(|m| catalog.get(m))
+        .filter(|m| is_rate(m))
+        .collect();
+    if rates.is_empty() {
+        return None;
+    }
+    tokens.windows(2).find_map(|w| {
+        let (before, rate) = (&w[0], &w[1]);
+        let names_rate = matches!(rate.text.as_str(), "rate" | "ratio");
+        let content = !is_stopword(&before.text)
+            && before.text.chars().all(char::is_alphabetic)
+            && before.text.chars().count() > 2;
+        let held = rates.iter().any(|m| {
+            described_by(m, false)
+                .iter()
+                .any(|d| same_word(d, &before.stem) || same_word(d, &before.text))
+        });
+        (names_rate && content && !held).then(|| format!("{} {}", before.orig, rate.orig))
+    })
+}
+
+/// "our newsletter opt-in rate": a condition on what the rate itself
+/// measures (opted in to marketing) would make it 100%; such `equals`
+/// filters go. A filter whose dimension or values share a word with a rate
+/// measure of the query is one, "return rate for mobile orders" keeps its
+/// channel.
+pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translation) {
+    let rate_words: Vec<String> = translation
+        .query
+        .measures
+        .iter()
+        .filter_map(|m| catalog.get(m))
+        .filter(|m| is_rate(m))
+        .flat_map(member_words)
+        .collect();
+    if rate_words.is_empty() {
+        return;
+    }
+    let shares = |words: &[String]| {
+        words
+            .iter()
+            .any(|w| rate_words.iter().any(|r| same_word(r, w)))
+    };
+    translation.query.filters.retain(|f| {
+        let Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } = f
+        else {
+            return true;
+        };
+        let Some(dimension) = catalog.get(member) else {
+            return true;
+        };
+        let value_words: Vec<String> = values
+            .iter()
+            .flatten()
+            .flat_map(|v| split_identifier(v))
+            .map(|w| stem(&w))
+            .collect();
+        !(shares(&member_words(dimension)) || shares(&value_words))
+    });
 }
 
 /// Whether a cube can be queried with the query's other cubes.

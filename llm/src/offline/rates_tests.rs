@@ -395,3 +395,40 @@ fn growth_between_compared_periods_is_no_series() {
         t.query
     );
 }
+
+#[test]
+fn a_rate_the_model_lacks_is_refused_not_swapped_for_another() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let err = parser
+        .translate(
+            "What was the open rate on the newsletter we sent out last Tuesday?",
+            today(),
+        )
+        .expect_err("no open rate in the model");
+    assert!(err.to_string().contains("open rate"), "{err}");
+    for q in ["return rate by channel", "opt-in rate by age group"] {
+        assert!(parser.translate(q, today()).is_ok(), "{q}");
+    }
+}
+
+#[test]
+fn a_rate_is_not_filtered_to_what_it_measures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "What's our newsletter opt-in rate?");
+    assert!(
+        t.query.measures[0].ends_with("opt_in_rate"),
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query.filters);
+    // A condition on something else stays.
+    let t = translate(&parser, "opt-in rate of business customers");
+    assert_eq!(
+        t.query.filters.len() + t.query.segments.len(),
+        1,
+        "{:?}",
+        t.query
+    );
+}

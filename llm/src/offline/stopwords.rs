@@ -207,6 +207,7 @@ pub fn is_stopword(word: &str) -> bool {
         "find",
         "fetch",
         "pull",
+        "provide",
         "shown",
         "give",
         "amount",
