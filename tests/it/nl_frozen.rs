@@ -89,7 +89,10 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// comparison symbols, losses, ranked periods and listings by a verb (from
 /// v6): demo 126 and 16, conformance 52 and 1; with periods, ranks and
 /// returns in chat words: follow-up turns 42 and 0.
-const V2_DEMO_FLOOR: (usize, usize) = (135, 7);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 136 and 6.
+const V2_DEMO_FLOOR: (usize, usize) = (136, 6);
 const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
@@ -418,7 +421,10 @@ struct SetTallies {
 /// at v10 only): demo 117 and 17, two more right and one more
 /// wrong-confident (not looked at: a question once refused for a hedge or a
 /// marker is now answered, and one such answer is wrong).
-const V5_DEMO_FLOOR: (usize, usize) = (120, 12);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 121 and 12.
+const V5_DEMO_FLOOR: (usize, usize) = (121, 12);
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (45, 4);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -466,7 +472,10 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// wrong-confident answer; not looked at).
 /// With a negation reaching every value of its list (v14 round): demo 104
 /// and 12.
-const V7_DEMO_FLOOR: (usize, usize) = (104, 12);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 105 and 12.
+const V7_DEMO_FLOOR: (usize, usize) = (105, 12);
 const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
@@ -476,7 +485,8 @@ const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// for their request and the rules that followed: demo 117 and 12,
 /// conformance 42 and 4, follow-up turns 30 and 9; with chat follow-ups and
 /// ranking words: demo 125 and 8, follow-up turns 41 and 3.
-const V8_DEMO_FLOOR: (usize, usize) = (131, 3);
+/// With the v16 rules: demo 132 and 2.
+const V8_DEMO_FLOOR: (usize, usize) = (132, 2);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (49, 0);
 const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
@@ -498,9 +508,12 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// a ranking that ranks nothing and an amount made a grouping asked back:
 /// demo 96 and 21; with a grouping whose rows each hold one value and a
 /// dropped segment asked back: demo 96 and 20.
-const V9_DEMO_FLOOR: (usize, usize) = (105, 15);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 109 and 13, follow-up turns 42 and 3.
+const V9_DEMO_FLOOR: (usize, usize) = (109, 13);
 const V9_CONFORMANCE_FLOOR: (usize, usize) = (41, 5);
-const V9_FOLLOWUP_FLOOR: (usize, usize) = (39, 3);
+const V9_FOLLOWUP_FLOOR: (usize, usize) = (42, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
 /// the voices of v9 by four other authors. First run: demo 93/150 right and
@@ -544,9 +557,13 @@ const V10_FOLLOWUP_FLOOR: (usize, usize) = (34, 3);
 /// value, follow-ups that go back to a measure, misspelt months): demo 96
 /// and 12 (one right answer turned wrong-confident; not looked at),
 /// conformance 37 and 3.
-const V11_DEMO_FLOOR: (usize, usize) = (96, 12);
-const V11_CONFORMANCE_FLOOR: (usize, usize) = (37, 3);
-const V11_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 98 and 12, conformance 36 and 3 (one right answer fewer, now
+/// refused; not looked at), follow-up turns 37 and 4.
+const V11_DEMO_FLOOR: (usize, usize) = (98, 12);
+const V11_CONFORMANCE_FLOOR: (usize, usize) = (36, 3);
+const V11_FOLLOWUP_FLOOR: (usize, usize) = (37, 4);
 
 /// Floors of the tuning set `tests/nl/tuning_v12/`, written on 2026-12-06 in
 /// the voices of v11 by four other authors. First run: demo 67/150 right
@@ -559,7 +576,9 @@ const V11_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 /// slashed dates, "mid-May", "via" and "all six": demo 119 and 9; with
 /// spec sorting and date columns: demo 121 and 9, conformance 39 and 5;
 /// with whose figure after "by" and units shipped: demo 124 and 6.
-const V12_DEMO_FLOOR: (usize, usize) = (127, 6);
+/// With the v16 rules (weekdays, display phrases, counts beside figures,
+/// records beside their amount): demo 128 and 6.
+const V12_DEMO_FLOOR: (usize, usize) = (128, 6);
 const V12_CONFORMANCE_FLOOR: (usize, usize) = (39, 5);
 const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 
@@ -582,7 +601,10 @@ const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 /// to a measure or to the same period of a named year, misspelt months and
 /// "how much" never answered without an amount: demo 99 and 17, follow-up
 /// turns 34 and 1.
-const V13_DEMO_FLOOR: (usize, usize) = (99, 17);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 100 and 17.
+const V13_DEMO_FLOOR: (usize, usize) = (100, 17);
 /// With an amount after "in" said of grouped rows read as their total:
 /// conformance 41 and 6.
 const V13_CONFORMANCE_FLOOR: (usize, usize) = (41, 6);
@@ -630,7 +652,10 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
 /// `decfa7f`, before any change made after the set was written): demo
 /// 119/150 right and 8 wrong-confident, conformance 50/60 and 5, follow-up
 /// turns 35/45 and 9.
-const V15_DEMO_FLOOR: (usize, usize) = (119, 8);
+/// With the rules made looking at v16 only (weekdays, year-first periods,
+/// display phrases, rates, counts beside figures, records beside amounts):
+/// demo 132 and 4.
+const V15_DEMO_FLOOR: (usize, usize) = (132, 4);
 const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
 
@@ -644,10 +669,13 @@ const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
 /// an occasion reports on kept ("for the November 2020 monthly report"), a
 /// rate the model lacks refused ("open rate") and a rate never filtered to
 /// what it measures: demo 135 and 4, conformance 49 and 2, follow-up turns
-/// 37 and 6.
-const V16_DEMO_FLOOR: (usize, usize) = (135, 4);
+/// 37 and 6. With a count asked beside another figure ("how many, and how
+/// much revenue?"), "the 5 best-selling products", records listed beside
+/// the amount of their condition and "came in through the app": demo 139
+/// and 1, follow-up turns 40 and 4.
+const V16_DEMO_FLOOR: (usize, usize) = (139, 1);
 const V16_CONFORMANCE_FLOOR: (usize, usize) = (49, 2);
-const V16_FOLLOWUP_FLOOR: (usize, usize) = (37, 6);
+const V16_FOLLOWUP_FLOOR: (usize, usize) = (40, 4);
 
 struct SetSize {
     demo: usize,

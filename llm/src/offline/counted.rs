@@ -288,3 +288,46 @@ fn value_counted_by(
 fn names_value(token: &super::text::Token, stem: &str) -> bool {
     value_stem(&token.text) == stem || token.stem == stem
 }
+
+/// "gift card orders since April: how many, and how much revenue?",
+/// "how many orders has customer 842 placed and when was the last one?":
+/// two asks, the first a count. Read as one, the counted noun only said
+/// whose revenue it was, and the count was lost; the plain count of the
+/// first figure's cube goes beside it.
+pub(crate) fn asked_how_many(catalog: &Catalog, analysis: &Analysis, t: &mut Translation) {
+    let words: Vec<&str> = analysis.tokens.iter().map(|t| t.text.as_str()).collect();
+    let Some(how_many) = words.windows(2).position(|w| w == ["how", "many"]) else {
+        return;
+    };
+    let second_ask = words.iter().enumerate().skip(how_many + 2).any(|(i, w)| {
+        *w == "and"
+            && words[i + 1..]
+                .iter()
+                .take(2)
+                .any(|n| matches!(*n, "how" | "what" | "when" | "which"))
+    });
+    let counts = t
+        .query
+        .measures
+        .iter()
+        .any(|m| catalog.get(m).is_some_and(CatalogMember::is_count));
+    if !second_ask || counts {
+        return;
+    }
+    let Some(owner) = t
+        .query
+        .measures
+        .first()
+        .and_then(|m| catalog.get(m))
+        .map(|m| m.owner.clone())
+    else {
+        return;
+    };
+    let count = catalog
+        .members()
+        .iter()
+        .find(|m| m.owner == owner && m.is_plain_count());
+    if let Some(count) = count {
+        t.query.measures.insert(0, count.name.clone());
+    }
+}

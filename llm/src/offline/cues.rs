@@ -152,7 +152,9 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                             Direction::Desc
                         });
                         r.used.extend([i, i + 1]);
-                        r.subject = Some(i + 2);
+                        // "the 5 best-selling products": past the verb.
+                        let verb = t.get(i + 2).copied().is_some_and(is_ranking_verb);
+                        r.subject = Some(i + 2 + usize::from(verb));
                         i += 2;
                         continue;
                     }

@@ -286,6 +286,10 @@ pub(crate) fn is_share_word(word: &str) -> bool {
 /// Words that announce a value ("in Garden", "only garden", "excluding
 /// kids"): an unplaced word right after one of them looks like a value even
 /// in lower case.
+/// Prepositions that follow a value marker ("came in through the app")
+/// and are never a value themselves.
+const PREPOSITIONS: &[&str] = &["through", "among", "amongst", "along", "across", "via"];
+
 const VALUE_MARKERS: &[&str] = &[
     "in",
     "from",
@@ -312,7 +316,9 @@ pub(crate) fn value_like<'q>(question: &'q str, unmatched: &[String]) -> Vec<&'q
             t.to_lowercase().as_str(),
             "new" | "old" | "recent" | "current" | "existing" | "repeat"
         );
-        if i == 0 || !(capital || marked) || t.chars().count() < 3 || describes {
+        // "came in through the app": a word that is no value anywhere.
+        let filler = PREPOSITIONS.contains(&super::text::canonical(&t.to_lowercase()));
+        if i == 0 || !(capital || marked) || t.chars().count() < 3 || describes || filler {
             continue;
         }
         if unmatched.iter().any(|u| u.eq_ignore_ascii_case(t)) && !out.contains(t) {

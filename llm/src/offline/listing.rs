@@ -128,6 +128,16 @@ pub(crate) fn records(
             dimensions.push(*d);
         }
     }
+    // "all orders over 1,000": each record beside the amount it is over.
+    for f in &r.filters {
+        let compared = matches!(
+            f.operator,
+            FilterOperator::Gt | FilterOperator::Gte | FilterOperator::Lt | FilterOperator::Lte
+        );
+        if compared && members[f.member].owner == owner && !dimensions.contains(&f.member) {
+            dimensions.push(f.member);
+        }
+    }
     r.dimensions = dimensions;
     unmatched.retain(|u| !used_words.iter().any(|w| w.eq_ignore_ascii_case(u)));
 }

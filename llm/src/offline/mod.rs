@@ -239,6 +239,8 @@ impl<'a> OfflineParser<'a> {
         qualifiers::apply(self, &analysis, &mut translation);
         // "cancelled and returned orders": two counts side by side.
         counted::apply(self.catalog, question, &mut translation);
+        // "how many, and how much revenue?": the count beside the amount.
+        counted::asked_how_many(self.catalog, &analysis, &mut translation);
         // "excluding cancelled orders": the count without them.
         counted::excluded(self.catalog, &analysis, &mut translation);
         // "orders paid by business customers": whose orders.

@@ -356,3 +356,51 @@ fn periods_values_and_columns_read_in_context() {
     let t = translate(&parser, "newsletter opt-in rate by country, highest first");
     assert_eq!(t.query.dimensions, ["Countries.name"], "{:?}", t.query);
 }
+
+#[test]
+fn a_count_asked_beside_another_figure_is_kept() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "gift card orders since April: how many, and how much revenue?",
+    );
+    assert_eq!(t.query.measures, ["Orders.count", "Orders.revenue"]);
+    let t = translate(
+        &parser,
+        "customer 842 - how many orders have they placed and when was the last one?",
+    );
+    assert_eq!(t.query.measures, ["Orders.count", "Orders.last_order_at"]);
+    // One ask: no second figure.
+    let t = translate(&parser, "how many orders came from Germany and France");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+}
+
+#[test]
+fn a_number_before_best_selling_is_the_limit() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "What were the 3 best-selling products last quarter?",
+    );
+    assert_eq!(t.query.limit, Some(3));
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+}
+
+#[test]
+fn records_over_an_amount_are_listed_beside_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "show me all orders over 1,000 that came in yesterday",
+    );
+    assert_eq!(t.query.dimensions, ["Orders.id", "Orders.total_amount"]);
+    // "came in through the app": a preposition, not an unknown value.
+    let t = translate(
+        &parser,
+        "how many orders came in thru the mobile app in the last 7 days",
+    );
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+}

@@ -238,7 +238,13 @@ fn records_are_listed_with_the_attributes_asked_for() {
     let t = parser
         .translate("show all Beauty products under 25", today())
         .expect("understood");
-    assert_eq!(t.query.dimensions, ["Products.name"], "{:?}", t.query);
+    // Each record beside the amount the condition is on.
+    assert_eq!(
+        t.query.dimensions,
+        ["Products.name", "Products.price"],
+        "{:?}",
+        t.query
+    );
     // A count asked for stays a count.
     let t = parser
         .translate("how many products are in Books", today())
