@@ -49,6 +49,13 @@ const HEDGES: &[&str] = &[
     "in the|our system",
 ];
 
+/// Who is asking, said before the ask: "As a merchandiser I want …",
+/// "Support team here - how many …". Patterns as in [`HEDGES`].
+const INTRODUCTIONS: &[&str] = &[
+    "as a|an|the|your merchandiser|analyst|buyer|marketer|accountant|bookkeeper|planner|intern|manager|director|owner|ceo|cfo|coo",
+    "support|sales|finance|marketing|ops|operations|data|analytics|product|exec|leadership team here",
+];
+
 /// Words after which "kind of" / "sort of" names a kind ("what kind of
 /// products"), not a hedge.
 const KIND_DETERMINERS: &[&str] = &[
@@ -72,7 +79,10 @@ fn hedge_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
     {
         return None;
     }
-    HEDGES.iter().find_map(|h| phrase_at(c, i, h))
+    HEDGES
+        .iter()
+        .chain(INTRODUCTIONS)
+        .find_map(|h| phrase_at(c, i, h))
 }
 
 #[cfg(test)]
@@ -113,6 +123,14 @@ mod tests {
             (
                 "How are we tracking on orders month-to-date?",
                 "orders month-to-date?",
+            ),
+            (
+                "As a merchandiser I want the top 5 products by sales.",
+                "I want the top 5 products by sales.",
+            ),
+            (
+                "Support team here - how many orders were completed in December 2020?",
+                "- how many orders were completed in December 2020?",
             ),
         ];
         for (asked, plain) in cases {

@@ -120,7 +120,7 @@ pub fn refine(
     today: NaiveDate,
 ) -> Result<Translation, LlmError> {
     let catalog = parser.catalog();
-    let asked = parser.reader().request(text, today);
+    let asked = parser.reader().request(parser.catalog(), text, today);
     let text: &str = &asked;
     let mut a = parser.reader().analyze(catalog, text, today);
     // "and just business accounts", "ok only Europe": chat words before.
@@ -445,8 +445,22 @@ pub fn refine(
             t.date_range = None;
             t.compare_date_range = Some(list);
         } else if let Some(range) = ranges.first() {
-            // "same for the month before": the month before the one asked.
+            // "same for the month before": the month before the one asked;
+            // "what did those look like in the same quarter last year": the
+            // one asked, a year earlier.
+            // Not "same for all of last year": "same" names the period.
+            let same_period = a.tokens.windows(4).any(|w| {
+                w[0].text == "same"
+                    && (super::calendar::unit(&w[1].text).is_some()
+                        || matches!(w[1].text.as_str(), "period" | "time" | "dates" | "stretch"))
+                    && w[2].text == "last"
+                    && w[3].text == "year"
+            });
+            let year_back = (same_period
+                && matches!(range, RangeSpec::Relative(r) if r == "last year"))
+            .then_some("year");
             let earlier = period_before(&a)
+                .or(year_back)
                 .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
                 .and_then(|(unit, current)| current.earlier_by(unit, today));
             t.compare_date_range = None;

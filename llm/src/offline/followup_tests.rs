@@ -366,3 +366,35 @@ fn the_same_period_in_a_named_year_is_the_same_dates() {
         t.query
     );
 }
+
+#[test]
+fn the_same_quarter_last_year_is_the_quarter_asked_a_year_back() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q1 = translate(&parser, "revenue by channel in Q1 2024");
+    let t = refine(
+        &parser,
+        &q1,
+        "And what did those look like in the same quarter last year?",
+    );
+    assert_eq!(
+        t.query.time_dimensions[0].date_range,
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2023-01-01".into(),
+            "2023-03-31".into()
+        )),
+        "{:?}",
+        t.query
+    );
+    // "same for all of last year": the whole year.
+    let t = refine(&parser, &q1, "same for all of last year");
+    assert_ne!(
+        t.query.time_dimensions[0].date_range,
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2023-01-01".into(),
+            "2023-03-31".into()
+        )),
+        "{:?}",
+        t.query
+    );
+}

@@ -64,6 +64,7 @@ mod followup_edits;
 pub(crate) mod guard;
 mod holidays;
 mod identified;
+mod identifiers;
 mod index;
 mod joins;
 mod largest;
@@ -183,7 +184,7 @@ impl<'a> OfflineParser<'a> {
     /// forecast.
     pub fn translate(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
         // "Hi Sam, … I need revenue by channel … Thanks, Maria": the request.
-        let asked = self.index.reader.request(question, today);
+        let asked = self.index.reader.request(self.catalog, question, today);
         if let Some(why) = guard::refusal(question).or_else(|| guard::refusal(&asked)) {
             return Err(LlmError::NotUnderstood(format!(
                 "{why} {}",

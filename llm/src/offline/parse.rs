@@ -243,17 +243,19 @@ impl Reader {
         }
     }
 
-    /// The sentences of a letter that ask (see [`super::letter`]).
+    /// The sentences of a letter that ask (see [`super::letter`]), with
+    /// the model's own names read as their titles ([`super::identifiers`]).
     /// Hedges inside a sentence are cut ([`super::courtesy`]), and so are
     /// display phrases ([`super::display`]); spoken self-corrections are
     /// applied ([`super::correction`]).
-    pub fn request<'t>(&self, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
-        let spec = super::pivot::as_question(text);
+    pub fn request<'t>(&self, catalog: &Catalog, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
+        let named = super::identifiers::as_titles(catalog, text);
+        let spec = super::pivot::as_question(&named);
         let hedged = super::courtesy::without_hedges(&spec);
         let plain = super::display::without_display_words(&hedged);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
-        let unchanged = [&spec, &hedged, &plain, &asked, &fixed]
+        let unchanged = [&named, &spec, &hedged, &plain, &asked, &fixed]
             .iter()
             .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {
