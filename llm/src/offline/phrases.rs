@@ -80,6 +80,8 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("in the? catalogue|catalog", &[]),
     // "orders placed via the app".
     ("via", &["through"]),
+    // "how much did we take in yesterday": the money made.
+    ("take|took|taken|takes in", &["make"]),
     // "sum(sales) by city, sorted desc": by the figure.
     ("sorted|sort|ordered desc|descending", &["highest", "first"]),
     ("sorted|sort|ordered asc|ascending", &["lowest", "first"]),

@@ -404,3 +404,19 @@ fn records_over_an_amount_are_listed_beside_it() {
     );
     assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
 }
+
+#[test]
+fn lists_in_name_order_and_money_taken_in() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "product categories sorted Z to A");
+    let order = t.query.order.clone().unwrap_or_default();
+    assert_eq!(order.len(), 1, "{:?}", t.query);
+    assert!(order[0].1, "Z to A is descending: {:?}", t.query);
+    let t = translate(&parser, "product categories alphabetically");
+    let order = t.query.order.clone().unwrap_or_default();
+    assert!(!order.is_empty() && !order[0].1, "{:?}", t.query);
+    let taken = translate(&parser, "How much did we take in yesterday?");
+    let made = translate(&parser, "How much did we make yesterday?");
+    assert_eq!(taken.query.measures, made.query.measures);
+}

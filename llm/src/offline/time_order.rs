@@ -1,6 +1,8 @@
-//! A series put in time order by words: "newest first", "most recent
-//! first", "oldest first", "in chronological order", "in date order". The
-//! words order the series shown; they ask for no earliest or latest record.
+//! Rows put in order by words: a series in time order ("newest first",
+//! "most recent first", "oldest first", "in chronological order", "in date
+//! order"), a list by its names ("alphabetically", "A to Z", "sorted Z to
+//! A"). The words order the rows shown; they ask for no earliest or latest
+//! record and rank no figure.
 
 use super::parse::Analysis;
 use crate::translation::Translation;
@@ -18,29 +20,56 @@ const ORDERS: &[(&[&str], bool)] = &[
     (&["date", "order"], false),
 ];
 
-/// Orders the series of `t` by its time as the question's words ask, and
-/// takes those words out of the ones left unplaced. A question with no
-/// series is left alone.
-pub(super) fn apply(a: &Analysis, t: &mut Translation) {
-    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
-    let found = (0..words.len()).find_map(|i| {
-        ORDERS.iter().find_map(|(phrase, desc)| {
+/// Phrases that sort a list by its names, and whether Z comes first.
+const NAME_ORDERS: &[(&[&str], bool)] = &[
+    (&["reverse", "alphabetical"], true),
+    (&["alphabetically"], false),
+    (&["alphabetical"], false),
+    (&["a", "to", "z"], false),
+    (&["z", "to", "a"], true),
+];
+
+/// Where one of `phrases` stands in `words`: its start, length and
+/// direction.
+fn find(words: &[&str], phrases: &[(&[&str], bool)]) -> Option<(usize, usize, bool)> {
+    (0..words.len()).find_map(|i| {
+        phrases.iter().find_map(|(phrase, desc)| {
             words[i..]
                 .starts_with(phrase)
                 .then_some((i, phrase.len(), *desc))
         })
+    })
+}
+
+/// Orders the series of `t` by its time, or its list by the first
+/// grouping, as the question's words ask, and takes those words (with a
+/// "sorted" before them and an "order" after) out of the ones left
+/// unplaced. A question with no series, or no list, is left alone.
+pub(super) fn apply(a: &Analysis, t: &mut Translation) {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let by_time = find(&words, ORDERS).and_then(|found| {
+        t.query
+            .time_dimensions
+            .iter()
+            .find(|td| td.granularity.is_some() && td.compare_date_range.is_none())
+            .map(|series| (found, series.dimension.clone()))
     });
-    let Some((at, len, desc)) = found else { return };
-    let Some(series) = t
-        .query
-        .time_dimensions
-        .iter()
-        .find(|td| td.granularity.is_some() && td.compare_date_range.is_none())
-    else {
+    let by_name = || {
+        let found = find(&words, NAME_ORDERS)?;
+        let first = t.query.dimensions.first()?;
+        Some((found, first.clone()))
+    };
+    let Some(((at, len, desc), member)) = by_time.or_else(by_name) else {
         return;
     };
-    t.query.order = Some(vec![(series.dimension.clone(), desc)]);
-    let used: Vec<String> = a.tokens[at..at + len]
+    t.query.order = Some(vec![(member, desc)]);
+    let start = if at > 0 && matches!(words[at - 1], "sorted" | "sort" | "ordered" | "listed") {
+        at - 1
+    } else {
+        at
+    };
+    let end = (at + len + usize::from(words.get(at + len) == Some(&"order"))).min(words.len());
+    let used: Vec<String> = a.tokens[start..end]
         .iter()
         .map(|t| t.orig.to_lowercase())
         .collect();

@@ -117,6 +117,8 @@ const FILLER: &[&str] = &[
     "book",
     "booked",
     "stock",
+    // "same thing across all of 2025".
+    "thing",
     "plus",
     "check",
     "select",
