@@ -9,6 +9,7 @@ use strata_schema::SemanticModel;
 
 use super::joins::JoinHints;
 use super::parse::Reader;
+use super::segment_values::SegmentValues;
 use crate::catalog::Catalog;
 
 /// A catalog's parser index; see the module docs.
@@ -16,6 +17,8 @@ use crate::catalog::Catalog;
 pub struct ParserIndex {
     pub(super) reader: Reader,
     pub(super) joins: Option<JoinHints>,
+    /// What each plainly written segment keeps (empty without a model).
+    pub(super) segments: SegmentValues,
     /// What the index was built from, so it is never used with a catalog
     /// whose members or values differ ([`ParserIndex::fits`]).
     fingerprint: u64,
@@ -28,6 +31,7 @@ impl ParserIndex {
         ParserIndex {
             reader: Reader::new(catalog),
             joins: None,
+            segments: SegmentValues::default(),
             fingerprint: fingerprint(catalog),
         }
     }
@@ -36,6 +40,7 @@ impl ParserIndex {
     pub fn for_model(catalog: &Catalog, model: &SemanticModel) -> ParserIndex {
         ParserIndex {
             joins: Some(JoinHints::from_model(model)),
+            segments: SegmentValues::from_model(model),
             ..ParserIndex::new(catalog)
         }
     }

@@ -86,6 +86,7 @@ mod roles;
 mod rolling;
 mod samples;
 mod seasons;
+mod segment_values;
 mod spoken;
 mod stopwords;
 mod text;
@@ -146,6 +147,7 @@ impl<'a> OfflineParser<'a> {
         tracing::debug!("the catalog changed since its parser index was built");
         let mut owned = ParserIndex::new(catalog);
         owned.joins = index.joins.clone();
+        owned.segments = index.segments.clone();
         OfflineParser {
             catalog,
             index: Cow::Owned(owned),
@@ -328,6 +330,10 @@ impl<'a> OfflineParser<'a> {
             ));
         }
         normalize::merge_exclusions(&mut translation.query);
+        // "Open orders (processing or shipped)": the segment, once.
+        self.index
+            .segments
+            .drop_repeated_filters(&mut translation.query);
         // "days this month with more than 300 orders": a daily series;
         // "our biggest sign-up month": months ranked.
         condition_rows::rows_of_time(self.catalog, &analysis, &mut translation);
