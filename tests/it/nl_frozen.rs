@@ -641,8 +641,9 @@ const V13_FOLLOWUP_FLOOR: (usize, usize) = (34, 1);
 /// With the rules made looking at v16 ("sorted Z to A", "alphabetically",
 /// "how much did we take in"): demo 127 and 7; with a filter that only
 /// repeats a segment dropped ("Open orders (processing or shipped)"): demo
-/// 128 and 6.
-const V14_DEMO_FLOOR: (usize, usize) = (128, 6);
+/// 128 and 6; with "vs the same dates in 2025" moving the first range to
+/// that year: demo 129 and 5.
+const V14_DEMO_FLOOR: (usize, usize) = (129, 5);
 /// With an amount after "in" said of grouped rows read as their total
 /// ("products with at least 500 in sales"): conformance 46 and 2.
 const V14_CONFORMANCE_FLOOR: (usize, usize) = (46, 2);

@@ -115,6 +115,16 @@ pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], 
                 "last month" => 1,
                 _ => continue,
             },
+            // "June 1 to date vs the same dates in 2025": a whole earlier
+            // year named.
+            TimeKind::Range(RangeSpec::Absolute(a, b))
+                if a.ordinal() == 1 && b.month() == 12 && b.day() == 31 && a.year() == b.year() =>
+            {
+                match u32::try_from(first.0.year() - a.year()) {
+                    Ok(years) if years > 0 => years * 12,
+                    _ => continue,
+                }
+            }
             _ => continue,
         };
         let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(months_back));
@@ -125,7 +135,17 @@ pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], 
         let between_ok = t[start + 1..f.start.max(start + 1)].iter().all(|w| {
             matches!(
                 *w,
-                "period" | "time" | "range" | "days" | "as" | "of" | "day" | "week" | "month"
+                "period"
+                    | "time"
+                    | "range"
+                    | "days"
+                    | "dates"
+                    | "as"
+                    | "of"
+                    | "in"
+                    | "day"
+                    | "week"
+                    | "month"
             )
         });
         if let (true, Some(a), Some(b)) = (between_ok, back(first.0), back(first.1)) {

@@ -85,6 +85,20 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 r.used.push(i);
                 superlative_count(&mut r, i, n1);
             }
+            // "the all-time record for orders in a single day", "our record
+            // month": the highest; not "records" or "the record of".
+            "record"
+                if matches!(
+                    i.checked_sub(1).map(|k| t[k]),
+                    // "" where "all-time" was read as a period and masked.
+                    Some("" | "time" | "the" | "our" | "a" | "new")
+                ) && w1 != "of" =>
+            {
+                r.direction.get_or_insert(Direction::Desc);
+                r.superlative = true;
+                r.used.push(i);
+                superlative_count(&mut r, i, None);
+            }
             "lowest" | "least" | "fewest" | "smallest" | "minimum" | "weakest" | "quietest" => {
                 r.direction.get_or_insert(Direction::Asc);
                 r.superlative = true;
@@ -575,5 +589,13 @@ mod tests {
         assert_eq!((r.sort_key, r.direction), (Some(5), Some(Direction::Asc)));
         let r = ranking(&tokenize("which channel has the most orders"));
         assert!(r.superlative && !r.top && r.limit.is_none());
+    }
+
+    #[test]
+    fn a_record_is_the_highest() {
+        let r = ranking(&tokenize("our record month for sign-ups"));
+        assert!(r.superlative && r.direction == Some(Direction::Desc));
+        let r = ranking(&tokenize("the record of customer 5"));
+        assert!(!r.superlative);
     }
 }

@@ -377,3 +377,14 @@ fn the_same_days_of_the_month_before() {
         ]
     );
 }
+
+#[test]
+fn the_same_dates_in_a_named_year() {
+    assert_eq!(
+        kinds("revenue from June 1 to date vs the same dates in 2024"),
+        [
+            abs("2025-06-01", "2025-06-18"),
+            abs("2024-06-01", "2024-06-18")
+        ]
+    );
+}
