@@ -523,7 +523,9 @@ const V9_FOLLOWUP_FLOOR: (usize, usize) = (42, 3);
 /// 13, conformance 30 and 6; with what the answer would leave out asked
 /// back and leading occasions cut: demo 125 and 11, conformance 34 and 6.
 const V10_DEMO_FLOOR: (usize, usize) = (137, 2);
-const V10_CONFORMANCE_FLOOR: (usize, usize) = (36, 2);
+/// With a period whose "of" a chart took kept ("Pie chart of 2020 sales"):
+/// conformance 37 and 1.
+const V10_CONFORMANCE_FLOOR: (usize, usize) = (37, 1);
 const V10_FOLLOWUP_FLOOR: (usize, usize) = (34, 3);
 
 /// Floors of the held-out set `tests/nl/frozen_v11/`, written on 2026-12-06

@@ -341,7 +341,16 @@ impl Reader {
         for c in &a.text_conditions {
             claim(&mut used, c.start, c.end);
         }
-        for f in time::find(&tokens, today) {
+        for mut f in time::find(&tokens, today) {
+            // "Pie chart of 2020 sales": the chart took the "of" that
+            // opens the period; the period is still there.
+            let preposition = matches!(
+                tokens[f.start].text.as_str(),
+                "of" | "in" | "for" | "during" | "on"
+            );
+            if preposition && used[f.start] && f.end > f.start + 1 {
+                f.start += 1;
+            }
             if used[f.start..f.end].iter().any(|u| *u) {
                 continue;
             }

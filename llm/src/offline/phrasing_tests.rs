@@ -420,3 +420,20 @@ fn lists_in_name_order_and_money_taken_in() {
     let made = translate(&parser, "How much did we make yesterday?");
     assert_eq!(taken.query.measures, made.query.measures);
 }
+
+#[test]
+fn a_chart_of_a_period_keeps_the_period() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Pie chart of 2023 revenue by channel.");
+    assert_eq!(t.chart, Some(crate::ChartType::Pie));
+    assert_eq!(
+        t.query.time_dimensions[0].date_range,
+        Some(DateRangeSpec::Pair(
+            "2023-01-01".into(),
+            "2023-12-31".into()
+        )),
+        "{:?}",
+        t.query
+    );
+}
