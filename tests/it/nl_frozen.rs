@@ -116,8 +116,9 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// shared synonym naming the plainly titled measure: demo 178 and 9; with
 /// what is bought counted in orders: conformance 64 and 4. With weekdays,
 /// year-first periods, display phrases and rates never swapped for another
-/// (from v16): demo 183 and 6.
-const V3_DEMO_FLOOR: (usize, usize) = (183, 6);
+/// (from v16): demo 183 and 6; with a filter that repeats a band dropped
+/// ("small orders (under 50)"): demo 184 and 5.
+const V3_DEMO_FLOOR: (usize, usize) = (184, 5);
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (64, 4);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 
@@ -135,7 +136,9 @@ const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 /// edits: follow-up turns 45 and 0; with spoken numbers, filler and counts
 /// that only say whose figure it is: demo 136 and 5, conformance 47 and 7;
 /// with comparison symbols and losses: conformance 49 and 6.
-const V4_DEMO_FLOOR: (usize, usize) = (138, 5);
+/// With a filter that repeats a band dropped ("large orders (250 and
+/// above)"): demo 139 and 4.
+const V4_DEMO_FLOOR: (usize, usize) = (139, 4);
 const V4_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V4_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 

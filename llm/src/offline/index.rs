@@ -9,7 +9,7 @@ use strata_schema::SemanticModel;
 
 use super::joins::JoinHints;
 use super::parse::Reader;
-use super::segment_values::SegmentValues;
+use super::restated::Restated;
 use crate::catalog::Catalog;
 
 /// A catalog's parser index; see the module docs.
@@ -17,8 +17,9 @@ use crate::catalog::Catalog;
 pub struct ParserIndex {
     pub(super) reader: Reader,
     pub(super) joins: Option<JoinHints>,
-    /// What each plainly written segment keeps (empty without a model).
-    pub(super) segments: SegmentValues,
+    /// What each plainly written segment and band keeps (empty without a
+    /// model).
+    pub(super) restated: Restated,
     /// What the index was built from, so it is never used with a catalog
     /// whose members or values differ ([`ParserIndex::fits`]).
     fingerprint: u64,
@@ -31,7 +32,7 @@ impl ParserIndex {
         ParserIndex {
             reader: Reader::new(catalog),
             joins: None,
-            segments: SegmentValues::default(),
+            restated: Restated::default(),
             fingerprint: fingerprint(catalog),
         }
     }
@@ -40,7 +41,7 @@ impl ParserIndex {
     pub fn for_model(catalog: &Catalog, model: &SemanticModel) -> ParserIndex {
         ParserIndex {
             joins: Some(JoinHints::from_model(model)),
-            segments: SegmentValues::from_model(model),
+            restated: Restated::from_model(model),
             ..ParserIndex::new(catalog)
         }
     }

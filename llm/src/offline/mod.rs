@@ -82,11 +82,11 @@ mod qualifiers;
 mod rates;
 mod ratio;
 mod resolve;
+mod restated;
 mod roles;
 mod rolling;
 mod samples;
 mod seasons;
-mod segment_values;
 mod spoken;
 mod stopwords;
 mod text;
@@ -147,7 +147,7 @@ impl<'a> OfflineParser<'a> {
         tracing::debug!("the catalog changed since its parser index was built");
         let mut owned = ParserIndex::new(catalog);
         owned.joins = index.joins.clone();
-        owned.segments = index.segments.clone();
+        owned.restated = index.restated.clone();
         OfflineParser {
             catalog,
             index: Cow::Owned(owned),
@@ -330,9 +330,10 @@ impl<'a> OfflineParser<'a> {
             ));
         }
         normalize::merge_exclusions(&mut translation.query);
-        // "Open orders (processing or shipped)": the segment, once.
+        // "Open orders (processing or shipped)", "small orders (under 50)":
+        // the segment or band, once.
         self.index
-            .segments
+            .restated
             .drop_repeated_filters(&mut translation.query);
         // "days this month with more than 300 orders": a daily series;
         // "our biggest sign-up month": months ranked.
