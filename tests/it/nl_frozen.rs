@@ -428,7 +428,8 @@ struct SetTallies {
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 121 and 12.
 const V5_DEMO_FLOOR: (usize, usize) = (121, 12);
-const V5_CONFORMANCE_FLOOR: (usize, usize) = (45, 4);
+/// With the later v16 rules: conformance 46 and 3.
+const V5_CONFORMANCE_FLOOR: (usize, usize) = (46, 3);
 const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
@@ -479,7 +480,8 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 105 and 12.
 const V7_DEMO_FLOOR: (usize, usize) = (105, 12);
-const V7_CONFORMANCE_FLOOR: (usize, usize) = (44, 3);
+/// With the later v16 rules: conformance 45 and 2.
+const V7_CONFORMANCE_FLOOR: (usize, usize) = (45, 2);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
 /// Floors of the tuning set `tests/nl/tuning_v8/`, written on 2026-12-06 in
@@ -565,9 +567,10 @@ const V10_FOLLOWUP_FLOOR: (usize, usize) = (34, 3);
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 98 and 12, conformance 36 and 3 (one right answer fewer, now
-/// refused; not looked at), follow-up turns 37 and 4.
+/// refused; not looked at), follow-up turns 37 and 4; then conformance 37
+/// and 3.
 const V11_DEMO_FLOOR: (usize, usize) = (98, 12);
-const V11_CONFORMANCE_FLOOR: (usize, usize) = (36, 3);
+const V11_CONFORMANCE_FLOOR: (usize, usize) = (37, 3);
 const V11_FOLLOWUP_FLOOR: (usize, usize) = (37, 4);
 
 /// Floors of the tuning set `tests/nl/tuning_v12/`, written on 2026-12-06 in
@@ -608,8 +611,12 @@ const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 /// turns 34 and 1.
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
-/// demo 100 and 17.
-const V13_DEMO_FLOOR: (usize, usize) = (100, 17);
+/// demo 100 and 17. With sort words, money "taken in" and segments, bands
+/// and dates said twice: demo 102 and 18 (two more right, one more
+/// wrong-confident; not looked at: the commits were found by their figures
+/// alone, and "record" as a ranking word, one of them, was narrowed after
+/// it to "all-time record" and "record month").
+const V13_DEMO_FLOOR: (usize, usize) = (102, 18);
 /// With an amount after "in" said of grouped rows read as their total:
 /// conformance 41 and 6.
 const V13_CONFORMANCE_FLOOR: (usize, usize) = (41, 6);
@@ -664,8 +671,8 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
 /// turns 35/45 and 9.
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
-/// demo 132 and 4.
-const V15_DEMO_FLOOR: (usize, usize) = (132, 4);
+/// demo 132 and 4; then demo 136 and 3.
+const V15_DEMO_FLOOR: (usize, usize) = (136, 3);
 const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
 

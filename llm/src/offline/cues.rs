@@ -86,13 +86,14 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 superlative_count(&mut r, i, n1);
             }
             // "the all-time record for orders in a single day", "our record
-            // month": the highest; not "records" or "the record of".
+            // month": the highest; not "records", "a record of" or "the
+            // record for order 55".
             "record"
                 if matches!(
                     i.checked_sub(1).map(|k| t[k]),
                     // "" where "all-time" was read as a period and masked.
-                    Some("" | "time" | "the" | "our" | "a" | "new")
-                ) && w1 != "of" =>
+                    Some("" | "time")
+                ) || super::calendar::unit(w1).is_some_and(|_| !w1.ends_with('s')) =>
             {
                 r.direction.get_or_insert(Direction::Desc);
                 r.superlative = true;
@@ -231,6 +232,31 @@ fn sort_phrases(t: &[&str], r: &mut Ranking) {
         )
     };
     let mut sorted = false;
+    // "sorted Z to A", "alphabetically": an order by name, which
+    // `time_order` applies; the words are read here.
+    for (k, w) in t.iter().enumerate() {
+        let named = match *w {
+            "alphabetically" | "alphabetical" => Some(k..k + 1),
+            "to" if k > 0
+                && matches!(
+                    (t[k - 1], t.get(k + 1).copied()),
+                    ("a", Some("z")) | ("z", Some("a"))
+                ) =>
+            {
+                Some(k - 1..k + 2)
+            }
+            _ => None,
+        };
+        if let Some(words) = named {
+            let before = words.start.checked_sub(1);
+            if let Some(b) =
+                before.filter(|&b| matches!(t[b], "sorted" | "sort" | "ordered" | "listed"))
+            {
+                r.used.push(b);
+            }
+            r.used.extend(words);
+        }
+    }
     for (k, w) in t.iter().enumerate() {
         let before = k.checked_sub(1).map(|j| t[j]).unwrap_or("");
         // "most expensive first".

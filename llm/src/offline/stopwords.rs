@@ -208,11 +208,6 @@ pub fn is_stopword(word: &str) -> bool {
         "fetch",
         "pull",
         "provide",
-        // Sort words whose order `time_order` applies ("sorted Z to A",
-        // "alphabetically"); "sorted by" is a ranking's.
-        "sorted",
-        "alphabetically",
-        "alphabetical",
         "shown",
         "give",
         "amount",
