@@ -7,6 +7,7 @@ use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::cues::is_negation;
+use super::normalize::retain_equals;
 use super::parse::Analysis;
 use super::text::value_stem;
 use crate::catalog::{Catalog, CatalogMember};
@@ -34,15 +35,7 @@ pub(crate) fn apply(catalog: &Catalog, question: &str, t: &mut Translation) {
     let lower = question.to_lowercase();
     let mut added: Vec<(usize, String)> = Vec::new();
     let measures = t.query.measures.clone();
-    t.query.filters.retain(|f| {
-        let Filter::Member {
-            member,
-            operator: FilterOperator::Equals,
-            values,
-        } = f
-        else {
-            return true;
-        };
+    retain_equals(&mut t.query, |member, values| {
         let Some(dimension) = catalog.get(member) else {
             return true;
         };

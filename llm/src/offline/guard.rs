@@ -420,17 +420,9 @@ pub(crate) fn unknown_filter_value(
 /// Splits by every dimension the query filters to two or more values, so
 /// that each value gets its own row or series instead of one sum.
 pub(crate) fn split_compared_values(query: &mut Query) {
-    let compared: Vec<String> = query
-        .filters
-        .iter()
-        .filter_map(|f| match f {
-            Filter::Member {
-                member,
-                operator: FilterOperator::Equals,
-                values,
-            } if values.len() >= 2 => Some(member.clone()),
-            _ => None,
-        })
+    let compared: Vec<String> = super::normalize::equals_filters(query)
+        .filter(|(_, values)| values.len() >= 2)
+        .map(|(member, _)| member.to_owned())
         .collect();
     for member in compared {
         if !query.dimensions.contains(&member) {

@@ -3,6 +3,36 @@
 use strata_engine::query::{Filter, FilterOperator};
 use strata_engine::Query;
 
+/// The `equals` tests of one member among `query`'s filters: the member and
+/// its values.
+pub(super) fn equals_filters(query: &Query) -> impl Iterator<Item = (&str, &[Option<String>])> {
+    query.filters.iter().filter_map(|f| match f {
+        Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } => Some((member.as_str(), values.as_slice())),
+        _ => None,
+    })
+}
+
+/// Keeps the filters of `query` that are not `equals` tests of one member,
+/// and those `keep(member, values)` keeps: the shape the readers that drop
+/// or turn a value filter into something else share.
+pub(super) fn retain_equals(
+    query: &mut Query,
+    mut keep: impl FnMut(&str, &[Option<String>]) -> bool,
+) {
+    query.filters.retain(|f| match f {
+        Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } => keep(member, values),
+        _ => true,
+    });
+}
+
 /// One exclusion per member: "not counting returned or cancelled orders"
 /// excludes both values in one `notEquals` filter, as a person would write
 /// it, instead of one filter per value (the same rows either way).

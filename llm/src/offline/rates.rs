@@ -5,9 +5,10 @@
 //! format is a percentage or whose name says rate, ratio, margin, share or
 //! percentage; it is chosen by the words it shares with the question.
 
-use strata_engine::query::{Filter, FilterOperator};
+use strata_engine::query::Filter;
 use strata_schema::MemberKind;
 
+use super::normalize::retain_equals;
 use super::parse::{Analysis, Role};
 use super::stopwords::is_stopword;
 use super::text::{canonical, same_word, split_identifier, stem, Token};
@@ -112,15 +113,7 @@ pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translati
             .iter()
             .any(|w| rate_words.iter().any(|r| same_word(r, w)))
     };
-    translation.query.filters.retain(|f| {
-        let Filter::Member {
-            member,
-            operator: FilterOperator::Equals,
-            values,
-        } = f
-        else {
-            return true;
-        };
+    retain_equals(&mut translation.query, |member, values| {
         let Some(dimension) = catalog.get(member) else {
             return true;
         };

@@ -12,6 +12,8 @@ use std::collections::{BTreeSet, HashMap};
 use strata_engine::query::{Filter, FilterOperator, Query};
 use strata_schema::{CaseLabel, Cube, DimensionSql, SemanticModel};
 
+use super::normalize::{equals_filters, retain_equals};
+
 /// A numeric filter that says what a band keeps: (`Cube.column`, operator,
 /// bound).
 type Bound = (String, FilterOperator, f64);
@@ -57,18 +59,9 @@ impl Restated {
     /// Drops the filters of `query` that keep exactly what one of its
     /// segments, or one band it filters to, keeps.
     pub(super) fn drop_repeated_filters(&self, query: &mut Query) {
-        let band_bounds: Vec<&Bound> = query
-            .filters
-            .iter()
-            .filter_map(|f| match f {
-                Filter::Member {
-                    member,
-                    operator: FilterOperator::Equals,
-                    values,
-                } if values.len() == 1 => {
-                    let label = values[0].clone()?;
-                    self.by_band.get(&(member.clone(), label))
-                }
+        let band_bounds: Vec<&Bound> = equals_filters(query)
+            .filter_map(|(member, values)| match values {
+                [Some(label)] => self.by_band.get(&(member.to_owned(), label.clone())),
                 _ => None,
             })
             .flatten()
@@ -100,15 +93,7 @@ impl Restated {
         if kept.is_empty() {
             return;
         }
-        query.filters.retain(|f| {
-            let Filter::Member {
-                member,
-                operator: FilterOperator::Equals,
-                values,
-            } = f
-            else {
-                return true;
-            };
+        retain_equals(query, |member, values| {
             let values: BTreeSet<String> = values.iter().flatten().cloned().collect();
             !kept.iter().any(|(d, v)| d == member && *v == values)
         });
