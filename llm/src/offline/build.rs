@@ -9,9 +9,9 @@ use strata_schema::MemberKind;
 use super::conditions::{
     condition_filter, condition_words, is_money, money_dimension, on_the_rows_shown,
 };
-use super::cues::Direction;
 use super::negation::negated_at;
 use super::parse::{Analysis, Role};
+use super::ranking::Direction;
 use super::resolve::{effective, pick_time, resolve, Resolution};
 use super::time::{RangeSpec, TimeKind};
 use super::OfflineParser;

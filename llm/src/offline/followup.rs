@@ -23,9 +23,9 @@ use strata_engine::query::{DateRangeSpec, Filter, FilterOperator, TimeDimensionS
 use strata_engine::Query;
 
 use super::build::{self, FilterSpec};
-use super::cues::Direction;
 use super::followup_edits as edits;
 use super::parse::{Analysis, Role};
+use super::ranking::Direction;
 use super::resolve::{effective, pick_time};
 use super::stopwords::is_skippable;
 use super::time::RangeSpec;

@@ -29,7 +29,7 @@ pub(super) fn as_titles<'t>(catalog: &Catalog, text: &'t str) -> Cow<'t, str> {
             continue;
         }
         let after = &run[name.len()..];
-        match title_of(catalog, name, next_word(after)) {
+        match title_of(catalog, name) {
             Some(title) => {
                 out.push_str(&title);
                 changed = true;
@@ -45,23 +45,14 @@ pub(super) fn as_titles<'t>(catalog: &Catalog, text: &'t str) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
-/// The word that follows, after spaces ("quantity" of " quantity by …").
-fn next_word(text: &str) -> &str {
-    let text = text.trim_start_matches(' ');
-    let end = text.find(|c: char| !is_name_char(c)).unwrap_or(text.len());
-    &text[..end]
-}
-
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '.'
 }
 
 /// The title `name` stands for, if it is spelt as the model spells a
 /// member (`Cube.member`) or a cube (`LineItems`, `line_items`); plain
-/// words and numbers ("revenue", "2.5") are not names. A cube's name
-/// before one of its members ("line_items quantity") only says whose the
-/// member is: it stands for nothing.
-fn title_of(catalog: &Catalog, name: &str, next: &str) -> Option<String> {
+/// words and numbers ("revenue", "2.5") are not names.
+fn title_of(catalog: &Catalog, name: &str) -> Option<String> {
     let identifier = name.contains('_') || name.contains('.') || has_inner_capital(name);
     if !identifier || name.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -74,23 +65,10 @@ fn title_of(catalog: &Catalog, name: &str, next: &str) -> Option<String> {
         return Some(member_title(catalog, found));
     }
     let squashed = name.replace('_', "").to_lowercase();
-    let cube = members
+    members
         .iter()
-        .find(|m| !m.in_view && m.owner.replace('_', "").to_lowercase() == squashed)?;
-    let names_member = !next.is_empty()
-        && members.iter().any(|m| {
-            m.owner == cube.owner
-                && (m.short_name().eq_ignore_ascii_case(next)
-                    || m.title
-                        .split_whitespace()
-                        .next()
-                        .is_some_and(|w| w.eq_ignore_ascii_case(next)))
-        });
-    Some(if names_member {
-        String::new()
-    } else {
-        cube.owner_title.clone()
-    })
+        .find(|m| !m.in_view && m.owner.replace('_', "").to_lowercase() == squashed)
+        .map(|m| m.owner_title.clone())
 }
 
 /// "LineItems", "sales_overview": a capital inside a word, as in a cube's

@@ -79,6 +79,7 @@ mod phrases;
 mod pivot;
 mod points;
 mod qualifiers;
+mod ranking;
 mod rates;
 mod ratio;
 mod resolve;

@@ -12,10 +12,11 @@ use strata_schema::MemberKind;
 
 use super::chart_cues::{self, ChartCue};
 use super::correction::Named;
-use super::cues::{self, Ranking};
+use super::cues;
 use super::filters::{numeric_conditions, NumericCondition, ValueIndex};
 use super::lexicon::{Entry, Lexicon};
 use super::negation::{continues_negated_list, excluded_after, negated_at, negates};
+use super::ranking::{self, Ranking};
 use super::stopwords::{is_skippable, is_stopword};
 use super::text::{edit_distance, tokenize, typo_budget, Token};
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
@@ -382,7 +383,7 @@ impl Reader {
             .map(|(i, t)| {
                 // A verb naming the measure ("best-selling") stays visible
                 // so the ranked thing after it is found.
-                let verb = in_mention[i] && cues::is_ranking_verb(&t.text);
+                let verb = in_mention[i] && ranking::is_ranking_verb(&t.text);
                 if (used[i] || in_mention[i]) && !verb {
                     Token::new("")
                 } else {
@@ -390,7 +391,7 @@ impl Reader {
                 }
             })
             .collect();
-        let ranking = cues::ranking(&masked);
+        let ranking = ranking::ranking(&masked);
         for &i in &ranking.used {
             used[i] = true;
         }
