@@ -671,8 +671,10 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
 /// turns 35/45 and 9.
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
-/// demo 132 and 4; then demo 136 and 3.
-const V15_DEMO_FLOOR: (usize, usize) = (136, 3);
+/// demo 132 and 4; then demo 136 and 3; with a cube's name before one of
+/// its members read as the cube's title again (the page's upload question
+/// needs it): demo 135 and 3, one right answer now refused.
+const V15_DEMO_FLOOR: (usize, usize) = (135, 3);
 const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
 

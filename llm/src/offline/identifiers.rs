@@ -1,10 +1,10 @@
 //! Member and cube names typed as the model spells them, as an analyst who
 //! knows the schema writes: "LineItems.profit_margin grouped by
-//! Products.brand", "sum of line_items quantity", "Orders.revenue by
-//! Countries.name". Read word by word, "LineItems" and "line items" name
-//! nothing the index knows, and the question was refused; each such name
-//! becomes the title the model gives it ("Profit Margin", "Line Items"),
-//! which the rest of the reader understands.
+//! Products.brand", "Orders.revenue by Countries.name". Read word by word,
+//! "LineItems" names nothing the index knows, and the question was refused;
+//! a `Cube.member` name becomes the member's title ("Profit Margin"), a
+//! cube's name its title ("Line Items"), words the rest of the reader
+//! understands where the model's titles are its vocabulary.
 
 use std::borrow::Cow;
 
