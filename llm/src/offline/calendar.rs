@@ -91,6 +91,14 @@ pub(super) fn month(word: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
+/// A year after "over" ("lost money over 2020"): a year, not a round
+/// amount ("orders over 2000", "over 2500" are amounts), with nothing
+/// counted after it ("over 2020 orders" is an amount too).
+pub(super) fn year_after_over(year_word: &str, next: Option<&str>) -> bool {
+    year(year_word).is_some_and(|y| y % 50 != 0)
+        && next.is_none_or(|w| super::stopwords::is_stopword(w) || matches!(w, "by" | "per" | "vs"))
+}
+
 pub(super) fn year(word: &str) -> Option<i32> {
     if word.len() != 4 {
         return None;

@@ -369,6 +369,16 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
                 .get(j)
                 .and_then(Token::number)
                 .or_else(|| (t.get(j) == Some(&"zero")).then_some(0.0));
+            // "which products lost money over 2020": a year the figure ran
+            // over, not an amount ("over 2000 orders" stays an amount).
+            let over_a_year = t[i] == "over"
+                && !currency
+                && t.get(j)
+                    .is_some_and(|w| super::calendar::year_after_over(w, t.get(j + 1).copied()));
+            if over_a_year {
+                i += 1;
+                continue;
+            }
             if let Some(value) = value {
                 // Years are dates, not amounts ("over 2023" is rare; "since" handles dates).
                 let mut end = j + 1;

@@ -103,6 +103,9 @@ const REQUEST_LEADS: &[&str] = &[
     "want to know",
     "is asking",
     "are asking",
+    // "The CFO asked which products lost money": the ask follows.
+    "asked",
+    "wanted to know",
     "please",
 ];
 

@@ -388,3 +388,11 @@ fn the_same_dates_in_a_named_year() {
         ]
     );
 }
+
+#[test]
+fn over_a_year_is_during_it() {
+    assert_eq!(
+        kinds("which products lost money over 2020"),
+        [abs("2020-01-01", "2020-12-31")]
+    );
+}

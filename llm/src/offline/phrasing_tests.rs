@@ -437,3 +437,24 @@ fn a_chart_of_a_period_keeps_the_period() {
         t.query
     );
 }
+
+#[test]
+fn over_a_round_amount_or_before_a_noun_stays_a_condition() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in ["orders over 2000", "customers with over 2021 orders"] {
+        let t = translate(&parser, q);
+        assert!(t.query.time_dimensions.is_empty(), "{q}: {:?}", t.query);
+        assert!(
+            t.query.filters.iter().any(|f| matches!(
+                f,
+                Filter::Member {
+                    operator: FilterOperator::Gt,
+                    ..
+                }
+            )),
+            "{q}: {:?}",
+            t.query
+        );
+    }
+}

@@ -423,11 +423,15 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         }
     }
     // "in March", "during 2024", "for Q1 2024", "2024-03-14", "March 2024".
-    let (k, prep) = if matches!(w, "in" | "during" | "for" | "of" | "on" | "throughout") {
-        (i + 1, 1)
-    } else {
-        (i, 0)
-    };
+    // "over 2020": during it ("over 2000 orders" and "over 250" stay
+    // conditions; see `filters`).
+    let over_a_year = w == "over" && super::calendar::year_after_over(w1, t.get(i + 2).copied());
+    let (k, prep) =
+        if matches!(w, "in" | "during" | "for" | "of" | "on" | "throughout") || over_a_year {
+            (i + 1, 1)
+        } else {
+            (i, 0)
+        };
     if let Some((p, used)) = point(t, k, today) {
         // "may" is a verb as often as a month; other month names stand
         // alone ("december revenue by region").
