@@ -447,7 +447,9 @@ const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
 /// synonym naming the plainly titled measure: demo 123 and 16; with what is
 /// bought counted in orders: demo 124 and 16; with keywords reached only
 /// from the word as typed ("tablets" is not "table"): demo 125 and 15.
-const V6_DEMO_FLOOR: (usize, usize) = (131, 6);
+/// With "money given away in discounts" read as the discount amount alone:
+/// demo 132 and 5.
+const V6_DEMO_FLOOR: (usize, usize) = (132, 5);
 const V6_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
 const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
@@ -663,7 +665,9 @@ const V14_DEMO_FLOOR: (usize, usize) = (129, 5);
 const V14_CONFORMANCE_FLOOR: (usize, usize) = (46, 2);
 /// With "back to revenue, and put profit margin next to it" and "versus the
 /// same period in 2025": follow-up turns 40 and 2.
-const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
+/// With "money given away in discounts" and "the 10 slowest sellers":
+/// follow-up turns 44 and 0.
+const V14_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the held-out set `tests/nl/frozen_v15/`, written on 2026-12-06
 /// by four new YAML-only authors as an ordinary month of a whole team's
@@ -678,7 +682,9 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (40, 2);
 /// needs it): demo 135 and 3, one right answer now refused.
 const V15_DEMO_FLOOR: (usize, usize) = (135, 3);
 const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
-const V15_FOLLOWUP_FLOOR: (usize, usize) = (35, 9);
+/// With "money given away in discounts" and "the 10 slowest sellers" (made
+/// looking at v14 and v6 only): follow-up turns 38 and 6.
+const V15_FOLLOWUP_FLOOR: (usize, usize) = (38, 6);
 
 /// Floors of the tuning set `tests/nl/tuning_v16/`, written on 2026-12-06 in
 /// the voices of v15 by four other authors. First run: demo 122/150 right

@@ -89,7 +89,18 @@ const REPLACED: &[(&str, &[&str])] = &[
     // discounts", "what amount of discount was given away".
     ("slice|slices of", &["share", "of"]),
     ("most generous", &["highest"]),
+    // "the 10 slowest sellers", "our weakest movers": the least sold.
+    (
+        "slowest|weakest sellers|movers|selling",
+        &["worst", "selling", "products"],
+    ),
     ("what amount of", &["how", "much"]),
+    // "the money given away in discounts": the discount amount, not
+    // revenue beside it.
+    (
+        "money|cash did|do? we|you? give|gave|given|giving away",
+        &["discount", "amount"],
+    ),
     ("given away", &[]),
     // "regions that did not reach 50,000 in revenue".
     ("did not|didnt reach|hit", &["below"]),

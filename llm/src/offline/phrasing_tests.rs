@@ -458,3 +458,19 @@ fn over_a_round_amount_or_before_a_noun_stays_a_condition() {
         );
     }
 }
+
+#[test]
+fn money_given_away_is_the_discount_and_slowest_sellers_the_least_sold() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how much money did we give away in discounts");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.measures[0].ends_with("discount_amount"),
+        "{:?}",
+        t.query
+    );
+    let slow = translate(&parser, "the 10 slowest sellers last quarter");
+    let worst = translate(&parser, "the 10 worst selling products last quarter");
+    assert_eq!(slow.query, worst.query);
+}
