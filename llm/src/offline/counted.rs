@@ -316,11 +316,9 @@ pub(crate) fn asked_how_many(catalog: &Catalog, analysis: &Analysis, t: &mut Tra
     else {
         return;
     };
-    let count = catalog
-        .members()
-        .iter()
-        .find(|m| m.owner == owner && m.is_plain_count());
-    if let Some(count) = count {
-        t.query.measures.insert(0, count.name.clone());
+    if let Some(count) = super::build::plain_count(catalog, &owner) {
+        t.query
+            .measures
+            .insert(0, catalog.members()[count].name.clone());
     }
 }

@@ -28,7 +28,6 @@ pub(super) fn as_titles<'t>(catalog: &Catalog, text: &'t str) -> Cow<'t, str> {
             rest = &run[len..];
             continue;
         }
-        let after = &run[name.len()..];
         match title_of(catalog, name) {
             Some(title) => {
                 out.push_str(&title);
@@ -36,7 +35,7 @@ pub(super) fn as_titles<'t>(catalog: &Catalog, text: &'t str) -> Cow<'t, str> {
             }
             None => out.push_str(name),
         }
-        rest = after;
+        rest = &run[name.len()..];
     }
     if !changed {
         return Cow::Borrowed(text);

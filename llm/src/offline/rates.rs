@@ -57,6 +57,19 @@ fn member_words(m: &CatalogMember) -> Vec<String> {
     words
 }
 
+/// The rate measures a translation asks for.
+fn rate_measures<'c, 't>(
+    catalog: &'c Catalog,
+    translation: &'t Translation,
+) -> impl Iterator<Item = &'c CatalogMember> + use<'c, 't> {
+    translation
+        .query
+        .measures
+        .iter()
+        .filter_map(|m| catalog.get(m))
+        .filter(|m| is_rate(m))
+}
+
 /// "open rate", said where the answer's rate is another one (the opt-in
 /// rate, found through "newsletter"): the word right before "rate" or
 /// "ratio" is a content word the chosen rate measures do not hold, so the
@@ -66,13 +79,7 @@ pub(crate) fn rate_named_otherwise(
     tokens: &[Token],
     translation: &Translation,
 ) -> Option<String> {
-    let rates: Vec<&CatalogMember> = translation
-        .query
-        .measures
-        .iter()
-        .filter_map(|m| catalog.get(m))
-        .filter(|m| is_rate(m))
-        .collect();
+    let rates: Vec<&CatalogMember> = rate_measures(catalog, translation).collect();
     if rates.is_empty() {
         return None;
     }
@@ -97,12 +104,7 @@ pub(crate) fn rate_named_otherwise(
 /// measure of the query is one, "return rate for mobile orders" keeps its
 /// channel.
 pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translation) {
-    let rate_words: Vec<String> = translation
-        .query
-        .measures
-        .iter()
-        .filter_map(|m| catalog.get(m))
-        .filter(|m| is_rate(m))
+    let rate_words: Vec<String> = rate_measures(catalog, translation)
         .flat_map(member_words)
         .collect();
     if rate_words.is_empty() {
