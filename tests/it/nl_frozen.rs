@@ -714,13 +714,16 @@ const V16_DEMO_FLOOR: (usize, usize) = (141, 0);
 const V16_CONFORMANCE_FLOOR: (usize, usize) = (52, 2);
 const V16_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 
+/// The sizes of a set: demo lines (none for v17 and v18), conformance
+/// lines, conversations.
 struct SetSize {
     demo: usize,
     conformance: usize,
     conversations: usize,
 }
 
-/// The size of both frozen sets.
+/// The size of the sets of 150 demo and 60 conformance questions and 15
+/// conversations.
 const FROZEN_SIZE: SetSize = SetSize {
     demo: 150,
     conformance: 60,
@@ -766,6 +769,7 @@ async fn measure(set: &str, size: SetSize) -> SetTallies {
 /// Measures a set, prints its figures (and, for a tuning set, its misses)
 /// and asserts its floors: demo, conformance and follow-ups, in that order.
 async fn check(set: &str, label: &str, size: SetSize, misses: bool, floors: [(usize, usize); 3]) {
+    let demo_size = size.demo;
     let t = measure(set, size).await;
     let name = |part: &str| {
         if label.is_empty() {
@@ -774,7 +778,10 @@ async fn check(set: &str, label: &str, size: SetSize, misses: bool, floors: [(us
             format!("{label} {part}")
         }
     };
-    t.demo.report(&name("demo"), misses);
+    // Sets without demo questions (v17, v18) skip that part.
+    if demo_size > 0 {
+        t.demo.report(&name("demo"), misses);
+    }
     t.conformance.report(&name("conformance"), misses);
     t.followups.report(&name("follow-up turns"), misses);
     t.demo.assert_floor(&name("demo"), floors[0]);
@@ -1046,6 +1053,8 @@ async fn no_prefix_of_any_set_question_panics() {
         "tuning_v14",
         "frozen_v15",
         "tuning_v16",
+        "frozen_v17",
+        "tuning_v18",
     ] {
         let demo_questions = read(set, "demo.jsonl");
         let conformance_questions = read(set, "conformance.jsonl");
@@ -1065,4 +1074,57 @@ async fn no_prefix_of_any_set_question_panics() {
         }
     }
     assert!(translated > 5_000, "{translated} prefixes");
+}
+
+/// The size of v17 and v18: no demo questions, 60 conformance questions and
+/// 30 conversations.
+const CONVERSATION_SIZE: SetSize = SetSize {
+    demo: 0,
+    conformance: 60,
+    conversations: 30,
+};
+
+/// Floors of the held-out set `tests/nl/frozen_v17/`, written on 2026-12-06
+/// by four new YAML-only authors: conversations on the chat page (drilling
+/// in and back out, moving periods, swapping measures, ranking) and the
+/// conformance shop asked by a regional sales manager and by finance. First
+/// run (translator at `e16f5d4`, before any change made after the set was
+/// written): conformance 46/60 right and 4 wrong-confident (4/5 must-refuse
+/// refused), follow-up turns 76/90 and 11.
+const V17_CONFORMANCE_FLOOR: (usize, usize) = (46, 4);
+const V17_FOLLOWUP_FLOOR: (usize, usize) = (76, 11);
+
+/// Floors of the tuning set `tests/nl/tuning_v18/`, written on 2026-12-06 in
+/// the voices of v17 by four other authors. First run: conformance 43/60
+/// right and 2 wrong-confident, follow-up turns 74/90 and 8.
+const V18_CONFORMANCE_FLOOR: (usize, usize) = (43, 2);
+const V18_FOLLOWUP_FLOOR: (usize, usize) = (74, 8);
+
+/// The ninth held-out set `tests/nl/frozen_v17/` (see its README):
+/// conversations and conformance questions only; figures printed, never
+/// the questions missed.
+#[tokio::test]
+async fn ninth_held_out_set() {
+    check(
+        "frozen_v17",
+        "v17",
+        CONVERSATION_SIZE,
+        false,
+        [(0, 0), V17_CONFORMANCE_FLOOR, V17_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The ninth tuning set `tests/nl/tuning_v18/` (see its README), written in
+/// the voices of the held-out v17 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn ninth_tuning_set() {
+    check(
+        "tuning_v18",
+        "v18",
+        CONVERSATION_SIZE,
+        true,
+        [(0, 0), V18_CONFORMANCE_FLOOR, V18_FOLLOWUP_FLOOR],
+    )
+    .await;
 }
