@@ -101,6 +101,69 @@ pub(super) fn corrected<'t>(text: &'t str, name_of: NameOf<'_>) -> Cow<'t, str> 
     }
 }
 
+/// Words that open a follow-up taking back what was asked before ("sorry, I
+/// meant units", "no, I meant consumers", "oops - mobile").
+const LEADS: &[&str] = &[
+    "sorry",
+    "oops",
+    "whoops",
+    "my bad",
+    "nope",
+    "no",
+    "actually",
+    "correction",
+];
+
+/// What may follow a lead before the corrected phrase.
+const MEANT: &[&str] = &["i meant", "i mean", "i wanted", "make it", "make that"];
+
+/// Marks that set a lead off ("no, …", "sorry - …").
+const MARKS: &[char] = &[',', '.', '!', ':', ';', '-', '—', '–'];
+
+/// Whether `text` opens with the words `words` (ASCII case ignored).
+fn opens_with(text: &str, words: &str) -> bool {
+    text.get(..words.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(words))
+        && !text[words.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+}
+
+/// The rest of a follow-up that opens by taking back what was asked
+/// ("sorry, I meant number of orders" → "number of orders"); `None` when
+/// it does not. A bare "no" counts only when set off or followed by "I
+/// meant": "no cancelled orders" asks for none.
+pub(super) fn leading(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start();
+    let mut found = false;
+    while let Some(lead) = LEADS.iter().find(|l| opens_with(rest, l)) {
+        let after = rest[lead.len()..].trim_start();
+        let marked = after.starts_with(MARKS);
+        let after = after.trim_start_matches(|c: char| MARKS.contains(&c) || c.is_whitespace());
+        let meant = MEANT.iter().any(|m| opens_with(after, m));
+        if matches!(*lead, "no" | "nope") && !marked && !meant {
+            break;
+        }
+        rest = after;
+        found = true;
+    }
+    let meant = MEANT
+        .iter()
+        .filter(|m| found || m.starts_with('i'))
+        .find(|m| opens_with(rest, m));
+    if let Some(m) = meant {
+        rest =
+            rest[m.len()..].trim_start_matches(|c: char| MARKS.contains(&c) || c.is_whitespace());
+        found = true;
+    }
+    // "units, not revenue": what is taken back needs no saying again.
+    if let Some(at) = rest.to_ascii_lowercase().find(", not ") {
+        rest = &rest[..at];
+    }
+    (found && rest.chars().any(char::is_alphanumeric)).then_some(rest)
+}
+
 /// One correction: the chunks it replaces, where its marker starts, and the
 /// corrected phrase.
 struct Edit {
@@ -195,6 +258,26 @@ fn replaced_span(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_follow_up_may_open_by_taking_back_what_was_asked() {
+        assert_eq!(
+            leading("sorry, I meant number of orders"),
+            Some("number of orders")
+        );
+        assert_eq!(leading("Sorry I meant units"), Some("units"));
+        assert_eq!(leading("no, I meant consumers"), Some("consumers"));
+        assert_eq!(leading("no I meant consumers"), Some("consumers"));
+        assert_eq!(leading("oops - mobile, not web"), Some("mobile"));
+        assert_eq!(leading("I meant last month"), Some("last month"));
+        assert_eq!(leading("Sorry, I meant units, not revenue."), Some("units"));
+        assert_eq!(leading("actually, make it weekly"), Some("weekly"));
+        // Not a correction: a negation, a request, nothing after the lead.
+        assert_eq!(leading("no cancelled orders"), None);
+        assert_eq!(leading("make it weekly"), None);
+        assert_eq!(leading("sorry!"), None);
+        assert_eq!(leading("nobody"), None);
+    }
 
     /// A toy namer: countries and categories are values, "revenue" and
     /// "units" measures, "brand" and "region" dimensions, months periods.

@@ -94,8 +94,9 @@ pub const KEYWORDS: &[&str] = &[
     "beats",
     "busier",
     "ahead",
-    // Never corrected into "last".
+    // Never corrected into "last"; "lose the split" is no loss.
     "lost",
+    "lose",
     "today",
     "yesterday",
     "tomorrow",

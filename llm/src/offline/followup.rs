@@ -120,6 +120,11 @@ pub fn refine(
     today: NaiveDate,
 ) -> Result<Translation, LlmError> {
     let catalog = parser.catalog();
+    // "sorry, I meant units": what follows replaces what was asked.
+    let (text, corrects) = match super::correction::leading(text) {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
     let asked = parser.reader().request(parser.catalog(), text, today);
     let text: &str = &asked;
     let mut a = parser.reader().analyze(catalog, text, today);
@@ -151,6 +156,7 @@ pub fn refine(
         .iter()
         .any(|m| !m.absorbed && effective(catalog, m).0 == Role::Measure);
     let is_new = names_measure
+        && !corrects
         && !narrowing
         && !starts_followup(&a)
         && !refers_back(&a)
@@ -202,8 +208,23 @@ pub fn refine(
     // the place of the measures shown, the others join it.
     let back_to = edits::measure_gone_back_to(catalog, &a, &r.measures);
 
+    // "rank by revenue instead" with revenue shown: the order changes.
+    let reorders = edits::sorts_by(&a)
+        && !adding
+        && r.explicit_measure
+        && !r.measures.is_empty()
+        && r.measures.iter().all(|m| measures.contains(m));
     // Measures.
-    if let (Some(m0), true) = (back_to, adding && r.explicit_measure) {
+    if reorders {
+        let desc = a
+            .ranking
+            .direction
+            .map(|d| d == Direction::Desc)
+            .or(order.first().map(|o| o.1))
+            .unwrap_or(true);
+        order = vec![(parser.name(r.measures[0]).to_owned(), desc)];
+        changed = true;
+    } else if let (Some(m0), true) = (back_to, adding && r.explicit_measure) {
         let old: Vec<String> = measures
             .iter()
             .map(|&m| parser.name(m).to_owned())
@@ -244,6 +265,45 @@ pub fn refine(
         }
         changed = true;
     }
+    // Filters: "remove the filters", "all channels", "every channel
+    // again", "take off the date range", then new ones.
+    let removing = has(
+        &a,
+        &[
+            "remove",
+            "drop",
+            "clear",
+            "forget",
+            "undo",
+            "ignore",
+            "lose",
+            "all",
+            "any",
+            "every",
+            "without",
+            "unfiltered",
+        ],
+    ) || a
+        .tokens
+        .windows(2)
+        .any(|w| w[0].text == "take" && w[1].text == "off");
+    // "every channel again": the filter on what is named goes, the grouping
+    // stays as it was ("forget Beauty, split it by category" still splits).
+    if removing {
+        let filtered = |m: usize| filters.iter().any(|f| member_of(f) == Some(parser.name(m)));
+        let lifted: Vec<usize> = a
+            .mentions
+            .iter()
+            .filter(|m| {
+                let split_by = a.tokens[..m.start]
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "by" | "per"));
+                !split_by && m.candidates.iter().any(|e| filtered(e.member))
+            })
+            .flat_map(|m| m.candidates.iter().map(|e| e.member))
+            .collect();
+        r.dimensions.retain(|d| !lifted.contains(d));
+    }
     // Groupings.
     if edits::removes_grouping(&a) {
         changed |= edits::drop_groupings(catalog, &a, &r.dimensions, &mut dimensions);
@@ -268,22 +328,6 @@ pub fn refine(
     );
     changed |= !r.segments.is_empty();
 
-    // Filters: "remove the filters", "all channels", then new ones.
-    let removing = has(
-        &a,
-        &[
-            "remove",
-            "drop",
-            "clear",
-            "forget",
-            "undo",
-            "ignore",
-            "all",
-            "any",
-            "without",
-            "unfiltered",
-        ],
-    );
     if removing && a.values.is_empty() {
         let named: Vec<&str> = a
             .mentions
@@ -291,14 +335,13 @@ pub fn refine(
             .flat_map(|m| m.candidates.iter().map(|e| parser.name(e.member)))
             .collect();
         let before = filters.len();
-        if has(&a, &["filter", "filters", "unfiltered"]) && named.is_empty() {
+        if has(&a, &["filter", "filters", "unfiltered"])
+            && named.is_empty()
+            && !edits::names_dates(&a)
+        {
             filters.clear();
         } else {
             filters.retain(|f| !member_of(f).is_some_and(|m| named.contains(&m)));
-            // "all channels" also removes the grouping it implied nothing about.
-            if filters.len() < before {
-                dimensions.retain(|d| !r.dimensions.contains(d) || adding);
-            }
         }
         changed |= filters.len() < before;
     }
@@ -315,17 +358,22 @@ pub fn refine(
         changed = true;
     }
     // "forget Beauty": the value leaves its filter.
-    let removed = edits::removed_values(&a);
+    // "same for France instead of Germany": Germany leaves, France comes.
+    let mut removed = edits::removed_values(&a);
+    removed.extend(edits::values_replaced(&a));
     if !removed.is_empty() {
         changed |= edits::remove_values(&mut filters, &removed);
     }
     let adds_values = edits::adds_values(&a);
     for f in &r.filters {
-        if f.values.iter().all(|v| removed.contains(v)) && !f.values.is_empty() {
+        let mut f = f.clone();
+        let named = !f.values.is_empty();
+        f.values.retain(|v| !removed.contains(v));
+        if named && f.values.is_empty() {
             continue;
         }
-        if !(adds_values && edits::merge_value(parser, &mut filters, f)) {
-            replace_filter(parser, &mut filters, f);
+        if !(adds_values && edits::merge_value(parser, &mut filters, &f)) {
+            replace_filter(parser, &mut filters, &f);
         }
         changed = true;
     }
@@ -339,13 +387,13 @@ pub fn refine(
 
     // "and the month before?", "what about the year before": the range
     // asked shifted back.
-    let shifted = period_before(&a)
+    let shifted = edits::period_back(&a)
         .zip(
             time.as_ref()
                 .and_then(|t| t.date_range.as_ref())
                 .and_then(RangeSpec::from_date_range),
         )
-        .and_then(|(unit, current)| current.earlier_by(unit, today));
+        .and_then(|(back, current)| moved_back(current, back, today));
     let shifted = shifted.filter(|_| !a.compare);
     if let (Some(range), Some(t)) = (&shifted, time.as_mut()) {
         t.date_range = Some(range.to_date_range());
@@ -359,7 +407,8 @@ pub fn refine(
     } else {
         a.ranges()
     };
-    let granularity = a.granularity();
+    // "a year earlier" moves the range; it asks for no yearly series.
+    let granularity = a.granularity().filter(|_| shifted.is_none());
     let trend = a.wants_trend();
     let wants_time = !dates_removed
         && (!ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some());
@@ -459,10 +508,10 @@ pub fn refine(
             let year_back = (same_period
                 && matches!(range, RangeSpec::Relative(r) if r == "last year"))
             .then_some("year");
-            let earlier = period_before(&a)
-                .or(year_back)
+            let earlier = edits::period_back(&a)
+                .or(year_back.map(|unit| (unit, 1)))
                 .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
-                .and_then(|(unit, current)| current.earlier_by(unit, today));
+                .and_then(|(back, current)| moved_back(current, back, today));
             t.compare_date_range = None;
             t.date_range = Some(earlier.as_ref().unwrap_or(range).to_date_range());
         }
@@ -491,6 +540,11 @@ pub fn refine(
         limit = Some(u64::from(n));
         changed = true;
     }
+    // "remove the limit", "show all of them again".
+    if edits::drops_limit(&a) && ranking.limit.is_none() && limit.is_some() {
+        limit = None;
+        changed = true;
+    }
     // "which one's highest": one row.
     if edits::asks_for_one(&a) {
         limit = Some(1);
@@ -509,6 +563,9 @@ pub fn refine(
     }
     let chart = a.chart.map(|c| c.chart).or(previous.chart);
     changed |= a.chart.is_some();
+    // "now sort them alphabetically": the list in name order.
+    let name_order = super::time_order::orders_by_name(&a) && !dimensions.is_empty();
+    changed |= name_order;
 
     if !changed {
         let mut words = a.unmatched.clone();
@@ -564,6 +621,9 @@ pub fn refine(
         chart,
         unmatched,
     };
+    if name_order {
+        super::time_order::apply(&a, &mut translation);
+    }
     // "what % of them opted in": the model's rate, over the same rows.
     if !super::rates::apply_to_followup(parser, &a, &mut translation) {
         // "show that as a percentage of all orders": the cancelled count
@@ -587,14 +647,10 @@ fn refers_back(a: &Analysis) -> bool {
     })
 }
 
-/// "the month before", "the week before that": the unit of the period
-/// before the one already asked.
-fn period_before(a: &Analysis) -> Option<&'static str> {
-    a.tokens.windows(2).find_map(|w| {
-        (w[1].text == "before")
-            .then(|| super::calendar::unit(&w[0].text))
-            .flatten()
-    })
+/// `range` moved back by `back` (a unit and how many of it).
+fn moved_back(range: RangeSpec, back: (&str, u32), today: NaiveDate) -> Option<RangeSpec> {
+    let (unit, n) = back;
+    (0..n).try_fold(range, |r, _| r.earlier_by(unit, today))
 }
 
 fn pick_owner_time(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {

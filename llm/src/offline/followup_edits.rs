@@ -111,9 +111,27 @@ pub(crate) fn edit_words(a: &Analysis) -> Vec<&'static str> {
     if breaks_down(a) {
         words.extend(["break", "down", "subdivide"]);
     }
+    if sorts_by(a) || super::time_order::orders_by_name(a) {
+        words.extend(SORT_VERBS);
+    }
+    if drops_limit(a) {
+        words.extend(["limit", "cap", "cutoff", "no", "full", "whole", "list"]);
+    }
+    if let Some((unit, _)) = period_back(a) {
+        words.extend(["back", "earlier", "prior", "ago", "one", "two", "three"]);
+        words.extend(PERIOD_WORDS.iter().filter(|w| w.starts_with(unit)));
+    }
+    if names_dates(a) {
+        words.extend(["range", "filter", "take", "off"]);
+    }
     words.extend(REMOVAL_VERBS);
     words
 }
+
+/// The units of [`period_back`] as typed, singular and plural.
+const PERIOD_WORDS: &[&str] = &[
+    "day", "days", "week", "weeks", "month", "months", "quarter", "quarters", "year", "years",
+];
 
 /// "the date restriction", "the dates", "the time filter": the query's
 /// date range, in a turn that removes something.
@@ -318,4 +336,87 @@ pub(super) fn measure_gone_back_to(
         .iter()
         .map(|e| e.member)
         .find(|m| measures.contains(m) && catalog.members()[*m].kind == MemberKind::Measure)
+}
+
+/// Words that put the rows in an order ("rank by revenue instead", "sort
+/// them by profit").
+const SORT_VERBS: &[&str] = &["rank", "ranked", "sort", "sorted", "order", "ordered"];
+
+/// "rank by revenue instead", "sort them by profit": a turn that orders the
+/// rows by a measure rather than asking for another one.
+pub(crate) fn sorts_by(a: &Analysis) -> bool {
+    a.tokens
+        .windows(2)
+        .any(|w| SORT_VERBS.contains(&w[0].text.as_str()) && w[1].text == "by")
+        || a.tokens.windows(3).any(|w| {
+            SORT_VERBS.contains(&w[0].text.as_str())
+                && matches!(w[1].text.as_str(), "them" | "those" | "it" | "these")
+                && w[2].text == "by"
+        })
+}
+
+/// "remove the limit", "no limit", "show all of them again", "show them
+/// all", "the full list": every row, not the first few.
+pub(crate) fn drops_limit(a: &Analysis) -> bool {
+    let t = texts(a);
+    let limit_named = t
+        .iter()
+        .any(|w| matches!(*w, "limit" | "cap" | "cutoff" | "cut-off"));
+    let removed = t
+        .iter()
+        .any(|w| REMOVAL_VERBS.contains(w) || matches!(*w, "no" | "without" | "take"));
+    (limit_named && removed)
+        || t.windows(3).any(|w| {
+            matches!(w, ["all", "of", "them" | "those" | "these"])
+                || matches!(w, ["the", "full" | "whole" | "complete", "list"])
+        })
+        || t.windows(2).any(|w| matches!(w, ["them" | "those", "all"]))
+}
+
+/// How many periods a count word names: "a", "one", "1", "two", "2"...
+fn periods_counted(word: &str) -> Option<u32> {
+    match word {
+        "a" | "an" | "one" => Some(1),
+        "two" => Some(2),
+        "three" => Some(3),
+        _ => word.parse().ok().filter(|n| (1..=20).contains(n)),
+    }
+}
+
+/// "the month before", "one year back", "a year earlier", "2 quarters
+/// back", "go back a year": the range asked moved back by whole periods,
+/// as the unit and how many.
+pub(crate) fn period_back(a: &Analysis) -> Option<(&'static str, u32)> {
+    let t = texts(a);
+    let unit_at = |k: usize| t.get(k).and_then(|w| super::calendar::unit(w));
+    (0..t.len()).find_map(|k| {
+        let unit = unit_at(k)?;
+        let after = t.get(k + 1).copied();
+        // "the month before", "the week before that".
+        if after == Some("before") {
+            return Some((unit, 1));
+        }
+        let count = k.checked_sub(1).and_then(|p| periods_counted(t[p]))?;
+        let back_after = matches!(after, Some("back" | "earlier" | "prior" | "ago" | "before"));
+        let back_before = k >= 2 && matches!(t[k - 2], "back");
+        (back_after || back_before).then_some((unit, count))
+    })
+}
+
+/// "same for France instead of Germany": the values named right after
+/// "instead of", which the others replace.
+pub(crate) fn values_replaced(a: &Analysis) -> Vec<String> {
+    let Some(at) = a
+        .tokens
+        .windows(2)
+        .position(|w| w[0].text == "instead" && w[1].text == "of")
+    else {
+        return Vec::new();
+    };
+    let after = (at + 2..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text));
+    a.values
+        .iter()
+        .filter(|v| Some(v.start) == after)
+        .flat_map(|v| v.hits.iter().map(|(_, value)| value.clone()))
+        .collect()
 }

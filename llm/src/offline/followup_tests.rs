@@ -398,3 +398,113 @@ fn the_same_quarter_last_year_is_the_quarter_asked_a_year_back() {
         t.query
     );
 }
+
+#[test]
+fn periods_moved_back_by_a_count_of_units_are_ranges_not_series() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "revenue by channel last month");
+    for (turn, start, end) in [
+        ("a year earlier", "2023-05-01", "2023-05-31"),
+        ("one year back", "2023-05-01", "2023-05-31"),
+        ("what about 2 years back", "2022-05-01", "2022-05-31"),
+    ] {
+        let t = refine(&parser, &first, turn);
+        let td = &t.query.time_dimensions[0];
+        assert_eq!(
+            td.date_range,
+            Some(strata_engine::query::DateRangeSpec::Pair(
+                start.into(),
+                end.into()
+            )),
+            "{turn}: {:?}",
+            t.query
+        );
+        assert_eq!(td.granularity, None, "{turn}: {:?}", t.query);
+        assert!(t.unmatched.is_empty(), "{turn}: {:?}", t.unmatched);
+    }
+}
+
+#[test]
+fn limits_lifted_lists_sorted_by_name_and_rows_ranked_by_a_measure_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "top 5 products by units sold this year");
+    for turn in ["remove the limit", "show all of them again"] {
+        let t = refine(&parser, &first, turn);
+        assert_eq!(t.query.limit, None, "{turn}: {:?}", t.query);
+        assert_eq!(t.query.order, first.query.order, "{turn}");
+    }
+    let t = refine(&parser, &first, "now sort them alphabetically");
+    let product = t.query.dimensions[0].clone();
+    assert_eq!(t.query.order, Some(vec![(product, false)]), "{:?}", t.query);
+
+    let first = translate(&parser, "average discount by subcategory last quarter");
+    let both = refine(&parser, &first, "add revenue too");
+    let t = refine(&parser, &both, "rank by revenue instead");
+    assert_eq!(t.query.measures, both.query.measures, "{:?}", t.query);
+    let revenue = both.query.measures[1].clone();
+    assert_eq!(t.query.order, Some(vec![(revenue, true)]), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "top 3 storeCity by totalSales");
+    assert_eq!(first.query.limit, Some(3));
+    let t = refine(&parser, &first, "show them all");
+    assert_eq!(t.query.limit, None, "{:?}", t.query);
+}
+
+#[test]
+fn a_value_instead_of_another_and_every_value_again() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "monthly revenue for Germany this year");
+    let t = refine(&parser, &first, "same for France instead of Germany");
+    let Some(Filter::Member { member, .. }) = first.query.filters.first() else {
+        panic!("{:?}", first.query)
+    };
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+    assert_eq!(
+        filter_on(&t, member),
+        Some((FilterOperator::Equals, vec!["France".to_owned()])),
+        "{:?}",
+        t.query
+    );
+    let first = translate(&parser, "revenue by channel and status last week");
+    assert_eq!(first.query.dimensions.len(), 2, "{:?}", first.query);
+    let web = refine(&parser, &first, "only mobile");
+    assert_eq!(web.query.filters.len(), 1, "{:?}", web.query);
+    let t = refine(&parser, &web, "every channel again");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales in Lyon by month");
+    let t = refine(&parser, &first, "same for Paris instead of Lyon");
+    assert_eq!(
+        filter_on(&t, "shop_sales.storeCity"),
+        Some((FilterOperator::Equals, vec!["Paris".to_owned()])),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn a_turn_taking_back_what_was_asked_replaces_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "monthly revenue for Germany this year");
+    let t = refine(&parser, &first, "sorry, I meant number of orders");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with(".count"), "{:?}", t.query);
+    assert_eq!(t.query.filters, first.query.filters);
+    assert_eq!(t.query.time_dimensions, first.query.time_dimensions);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales in Paris by month");
+    let t = refine(&parser, &first, "Sorry I meant unitsSold, not totalSales");
+    assert_eq!(t.query.measures, vec!["shop_sales.unitsSold".to_owned()]);
+    assert_eq!(t.query.filters, first.query.filters);
+}

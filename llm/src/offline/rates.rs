@@ -287,6 +287,16 @@ fn to_rate(
         }),
         _ => true,
     });
+    // "what share of those opted in": a rate split by the yes/no condition
+    // it measures is 0% or 100% in each row, so that split goes.
+    t.query.dimensions.retain(|d| {
+        !members.iter().find(|m| m.name == *d).is_some_and(|m| {
+            m.data_type == "boolean"
+                && member_words(m)
+                    .iter()
+                    .any(|w| w.len() > 2 && rate_words.iter().any(|r| same_word(r, w)))
+        })
+    });
     t.query.measures = vec![rate.name.clone()];
     if let Some(order) = t.query.order.as_mut() {
         for (member, _) in order.iter_mut() {

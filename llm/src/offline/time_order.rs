@@ -41,6 +41,13 @@ fn find(words: &[&str], phrases: &[(&[&str], bool)]) -> Option<(usize, usize, bo
     })
 }
 
+/// Whether the words ask for a list in name order ("alphabetically", "Z
+/// to A").
+pub(super) fn orders_by_name(a: &Analysis) -> bool {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    find(&words, NAME_ORDERS).is_some()
+}
+
 /// Orders the series of `t` by its time, or its list by the first
 /// grouping, as the question's words ask, and takes those words (with a
 /// "sorted" before them and an "order" after) out of the ones left
