@@ -136,7 +136,10 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
                 m.name == *name && m.kind == MemberKind::Measure && !m.is_count() && !is_moment(m)
             })
         });
-    if amount_asked {
+    // "When did the first sale happen?": a date asked for, whatever word
+    // names the record.
+    let when = a.tokens.first().is_some_and(|tok| tok.text == "when");
+    if amount_asked && !when {
         return false;
     }
     // The time dimension: one the other unused words name ("completed" →

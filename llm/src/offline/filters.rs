@@ -438,25 +438,38 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             continue;
         }
         let number = |k: usize| tokens.get(k).and_then(Token::number);
+        // "between $100 and $500": a currency sign before each end.
+        let signed = |k: usize| {
+            t.get(k)
+                .is_some_and(|w| *w == "$" || *w == "€" || *w == "£")
+        };
+        let low_at = i + 1 + usize::from(signed(i + 1));
+        let and_at = low_at + 1;
+        let high_at = and_at + 1 + usize::from(signed(and_at + 1));
         let (Some(low), Some("and"), Some(high)) =
-            (number(i + 1), t.get(i + 2).copied(), number(i + 3))
+            (number(low_at), t.get(and_at).copied(), number(high_at))
         else {
             continue;
         };
-        let dated = [t[i + 1], t[i + 3]]
+        let dated = [t[low_at], t[high_at]]
             .iter()
             .any(|w| super::calendar::year(w).is_some())
-            || t.get(i + 4)
+            || t.get(high_at + 1)
                 .is_some_and(|w| super::calendar::month(w).is_some());
         if dated || low > high {
             continue;
         }
-        let percent = t.get(i + 4).is_some_and(|w| percent_word(w));
-        let currency = t.get(i + 4).is_some_and(|w| currency_word(w));
-        let end = i + 4 + usize::from(percent || currency);
+        let percent = t.get(high_at + 1).is_some_and(|w| percent_word(w));
+        let currency = signed(i + 1) || t.get(high_at + 1).is_some_and(|w| currency_word(w));
+        let end = high_at
+            + 1
+            + usize::from(
+                t.get(high_at + 1)
+                    .is_some_and(|w| percent_word(w) || currency_word(w)),
+            );
         for (start, end, op, value) in [
-            (i, i + 2, Comparison::Gte, low),
-            (i + 2, end, Comparison::Lte, high),
+            (i, and_at, Comparison::Gte, low),
+            (and_at, end, Comparison::Lte, high),
         ] {
             found.push(NumericCondition {
                 start,
@@ -482,7 +495,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             k += 1;
         }
         let op = match (t.get(k), t.get(k + 1)) {
-            (Some(&("and" | "or")), Some(&("above" | "more" | "over" | "higher"))) => {
+            (Some(&("and" | "or")), Some(&("above" | "more" | "over" | "higher" | "up"))) => {
                 Comparison::Gte
             }
             (Some(&("and" | "or")), Some(&("below" | "less" | "fewer" | "under" | "lower"))) => {

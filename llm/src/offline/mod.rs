@@ -95,6 +95,8 @@ mod text_match;
 mod time;
 mod time_order;
 mod unplaced;
+mod unused_numbers;
+mod value_prefix;
 
 use std::borrow::Cow;
 
@@ -215,7 +217,7 @@ impl<'a> OfflineParser<'a> {
     /// Translates the request read out of a question (greetings, courtesies
     /// and occasions gone).
     fn translate_request(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
-        let analysis = self.index.reader.analyze(self.catalog, question, today);
+        let mut analysis = self.index.reader.analyze(self.catalog, question, today);
         let mut translation = build::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
         identified::apply(self, &analysis, &mut translation);
@@ -231,6 +233,8 @@ impl<'a> OfflineParser<'a> {
             // "orders per customer": the figure beside the customer count.
             ratio::per_record_count(self, &analysis, &mut translation);
         }
+        // "the profit margin for Technology", with no margin in the model.
+        ratio::margin_as_profit_and_sales(self, &analysis, &mut translation);
         // "rolling 2-week order count".
         rolling::apply(self, &analysis, &mut translation);
         // "daily orders, newest first": the series in time order.
@@ -281,6 +285,8 @@ impl<'a> OfflineParser<'a> {
         {
             return Err(self.not_understood(&[phrase], "the model has no rate of that name"));
         }
+        // "how many Google Nexus units": the first words of several values.
+        value_prefix::apply(self, &mut analysis, &mut translation);
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
         let unknown = guard::value_like(question, &translation.unmatched);
@@ -312,6 +318,14 @@ impl<'a> OfflineParser<'a> {
             unplaced::unplaced_words(self.catalog, &translation, analysis.compare).first()
         {
             return Err(self.ask_about(question, word, "is not something the model describes"));
+        }
+        // "between $100 and $500" read without its range.
+        if let Some(number) = unused_numbers::first_unused(&analysis, &translation) {
+            return Err(self.ask_about(
+                question,
+                &number,
+                "is a number the answer found does not use",
+            ));
         }
         // A grouping or value the question names that the answer would
         // leave out ("in each category", "business customers").
@@ -560,6 +574,8 @@ mod letter_tests;
 mod phrasing_tests;
 #[cfg(test)]
 mod rates_tests;
+#[cfg(test)]
+mod shop_words_tests;
 #[cfg(test)]
 mod spec_tests;
 #[cfg(test)]

@@ -111,6 +111,33 @@ const REPLACED: &[(&str, &[&str])] = &[
     ),
     // "count of orders by status, columns by month".
     ("columns|cols by", &["by"]),
+    // "sub-categories that are underwater on profit", "in the red",
+    // "sales that were loss-makers": at a loss.
+    ("underwater", &["lost", "money"]),
+    ("under water", &["lost", "money"]),
+    ("in the red", &["lost", "money"]),
+    ("loss makers|maker", &["lost", "money"]),
+    // "P&L by product" (read as "p l"), "PnL": the profit; "for the P&L
+    // pack" names an occasion.
+    ("p and? l pack|report|deck", &["monthly", "report"]),
+    ("p and? l", &["profit"]),
+    ("pnl", &["profit"]),
+    // "the five largest sales by dollar amount": by the amount.
+    ("dollar|dollars amount|amounts|value|terms", &["amount"]),
+    // "P&L by product, worst performers first": the order of the figure.
+    (
+        "worst|weakest performers|performing first",
+        &["lowest", "first"],
+    ),
+    (
+        "best|strongest|top performers|performing first",
+        &["highest", "first"],
+    ),
+    // "H1 vs H2: how did the two halves compare?": the periods named.
+    (
+        "the two|both halves|quarters|months|years|periods|weeks",
+        &[],
+    ),
     // "rev asia vs europe q4 thx", "pls".
     ("thx|thanks|pls|plz|ty", &[]),
 ];
@@ -440,15 +467,24 @@ fn verb_place(mut words: Vec<String>) -> Vec<String> {
             words[i] = "placed".to_owned();
         }
     }
-    let closing_place = words
-        .last()
-        .is_some_and(|w| w.eq_ignore_ascii_case("place"));
-    if closing_place
-        && words[n.saturating_sub(6)..n - 1]
-            .iter()
-            .any(|w| matches!(w.to_lowercase().as_str(), "did" | "do" | "does"))
-    {
-        words[n - 1] = "placed".to_owned();
+    // "did Customer 12 place in 2020": after "did" and a subject, not after
+    // a word that makes it a noun ("in each place", "by place").
+    for i in 1..n {
+        let noun = is_any(
+            &words[i - 1],
+            &[
+                "each", "every", "which", "what", "by", "per", "the", "a", "that", "this", "any",
+                "one", "same",
+            ],
+        );
+        if words[i].eq_ignore_ascii_case("place")
+            && !noun
+            && words[i.saturating_sub(6)..i]
+                .iter()
+                .any(|w| matches!(w.to_lowercase().as_str(), "did" | "do" | "does"))
+        {
+            words[i] = "placed".to_owned();
+        }
     }
     words
 }

@@ -106,3 +106,47 @@ pub(crate) fn per_record_count(
     t.query.measures = vec![figure, count.name.clone()];
     true
 }
+
+/// "the profit margin for Technology" on a model with no margin measure:
+/// the profit beside the sales of the same cube, from which the margin
+/// follows. Where the model has a margin ("profit_margin"), the words found
+/// it already. Returns whether it added the sales.
+pub(crate) fn margin_as_profit_and_sales(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut Translation,
+) -> bool {
+    let members = parser.catalog().members();
+    let asked = a
+        .tokens
+        .iter()
+        .any(|tok| matches!(tok.text.as_str(), "margin" | "margins"));
+    let named_margin = |m: &CatalogMember| {
+        m.kind == MemberKind::Measure
+            && (m.short_name().to_lowercase().contains("margin")
+                || m.title.to_lowercase().contains("margin"))
+    };
+    if !asked || members.iter().any(named_margin) || t.query.measures.len() != 1 {
+        return false;
+    }
+    let Some(profit) = members
+        .iter()
+        .find(|m| m.name == t.query.measures[0])
+        .filter(|m| m.short_name().to_lowercase().contains("profit"))
+    else {
+        return false;
+    };
+    let sales = members.iter().find(|m| {
+        m.kind == MemberKind::Measure
+            && m.owner == profit.owner
+            && m.agg_type.as_deref() == Some("sum")
+            && ["sales", "revenue"]
+                .iter()
+                .any(|w| m.short_name().to_lowercase().contains(w))
+    });
+    let Some(sales) = sales else {
+        return false;
+    };
+    t.query.measures.push(sales.name.clone());
+    true
+}

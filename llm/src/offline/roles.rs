@@ -191,7 +191,13 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         }
     }
 
-    for c in conditions {
+    for (n, c) in conditions.iter().enumerate() {
+        // "with between 1000 and 5000 in revenue": what follows a range
+        // follows its lower end too.
+        let end = conditions
+            .get(n + 1)
+            .filter(|u| u.upper_of_range && u.start == c.end)
+            .map_or(c.end, |u| u.end);
         // "priced between 20 and 50": the upper end goes where the lower did.
         if c.upper_of_range {
             if let Some(lower) = a.numeric.last().cloned() {
@@ -207,7 +213,7 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
         let mut target = None;
         let mut left = false;
         // "more than 5 different products": the adjective is no target.
-        let mut next = (c.end..tokens.len()).find(|&p| {
+        let mut next = (end..tokens.len()).find(|&p| {
             !is_skippable(text(p))
                 && !matches!(
                     text(p),

@@ -1,0 +1,166 @@
+//! Shop-floor words and numbers: losses said as "underwater" or "in the
+//! red", "P&L", a margin the model has no measure for, both ends of
+//! "between $100 and $500", the date of the first sale, "place" as a verb,
+//! and numbers the answer would not use; on the demo model and on a model
+//! with bare names.
+
+use strata_engine::query::{Filter, FilterOperator};
+
+use super::fixtures::{bare, demo, today, translate};
+use super::*;
+
+/// The filters of `t` as (member, operator, values).
+fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<String>)> {
+    t.query
+        .filters
+        .iter()
+        .filter_map(|f| match f {
+            Filter::Member {
+                member,
+                operator,
+                values,
+            } => Some((
+                member.clone(),
+                *operator,
+                values.iter().flatten().cloned().collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn losses_in_other_words_are_a_profit_below_zero() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for question in [
+        "which storeCity is in the red?",
+        "storeCity values that are underwater on totalProfit",
+    ] {
+        let t = translate(&parser, question);
+        assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+        assert_eq!(
+            filters(&t),
+            vec![(
+                "shop_sales.totalProfit".to_owned(),
+                FilterOperator::Lt,
+                vec!["0".to_owned()]
+            )],
+            "{question}"
+        );
+    }
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "which brands were loss makers last quarter");
+    assert!(
+        filters(&t)
+            .iter()
+            .any(|(m, op, v)| m.ends_with("profit") && *op == FilterOperator::Lt && v == &["0"]),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn p_and_l_is_the_profit_and_a_margin_the_model_lacks_is_profit_beside_sales() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "P&L by storeCity");
+    assert_eq!(t.query.measures, vec!["shop_sales.totalProfit".to_owned()]);
+    let t = translate(&parser, "profit margin by storeCity");
+    assert_eq!(
+        t.query.measures,
+        vec![
+            "shop_sales.totalProfit".to_owned(),
+            "shop_sales.totalSales".to_owned()
+        ]
+    );
+    // Where the model has a margin, it is the margin.
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "profit margin by category last year");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.measures[0].ends_with("profit_margin"));
+}
+
+#[test]
+fn a_range_with_currency_signs_keeps_both_ends_on_the_total_after_it() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "storeCity with between $100 and $500 in totalSales",
+    );
+    assert_eq!(
+        filters(&t),
+        vec![
+            (
+                "shop_sales.totalSales".to_owned(),
+                FilterOperator::Gte,
+                vec!["100".to_owned()]
+            ),
+            (
+                "shop_sales.totalSales".to_owned(),
+                FilterOperator::Lte,
+                vec!["500".to_owned()]
+            ),
+        ],
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn when_the_first_sale_happened_is_a_date_and_place_after_did_a_verb() {
+    // An amount named after "first" is still a date when "when" asks.
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "When did the first sale happen?");
+    assert_eq!(t.query.measures, vec!["Orders.first_order_at".to_owned()]);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many orders did business customers place in 2023?",
+    );
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}
+
+#[test]
+fn a_number_the_answer_would_not_use_is_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (question, number) in [
+        (
+            "List our 10 newest customers with their country and sign-up date",
+            "10",
+        ),
+        ("revenue by channel 77 last month", "77"),
+    ] {
+        match parser.translate(question, today()) {
+            Err(LlmError::NeedsClarification { message, .. }) => {
+                assert!(message.contains(number), "{question}: {message}")
+            }
+            Ok(t) => {
+                let carried = serde_json::to_string(&t.query).unwrap_or_default();
+                assert!(carried.contains(number), "{question}: {:?}", t.query);
+            }
+            Err(e) => panic!("{question}: {e}"),
+        }
+    }
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let refused = parser.translate("totalSales by storeCity 77", today());
+    assert!(
+        matches!(&refused, Err(LlmError::NeedsClarification { message, .. }) if message.contains("77")),
+        "{refused:?}"
+    );
+    // Numbers the reading takes stay answered.
+    for question in [
+        "top 3 storeCity by totalSales",
+        "totalSales in 2023 by month",
+        "storeCity with more than 250 in totalSales",
+    ] {
+        assert!(parser.translate(question, today()).is_ok(), "{question}");
+    }
+}

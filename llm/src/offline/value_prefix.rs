@@ -1,0 +1,231 @@
+//! Values named by their first words: "how many Google Nexus units did we
+//! sell", "when did we book our first Google Nexus sale". No value is
+//! "Google Nexus", but several product names start with it ("Google Nexus
+//! 5", "Google Nexus 6"): the words name that family, a `contains`
+//! condition on the dimension those values belong to (the name with those
+//! words in it, wherever they stand). Words that begin no
+//! value, or just one, stay unplaced (the one value is offered in the
+//! clarification): a family needs two members.
+
+use strata_engine::query::{Filter, FilterOperator};
+use strata_schema::MemberKind;
+
+use super::parse::Analysis;
+use super::stopwords::is_skippable;
+use super::OfflineParser;
+use crate::catalog::CatalogMember;
+use crate::translation::Translation;
+
+/// The fewest values a family of values must hold.
+const FAMILY: usize = 2;
+
+/// Reads runs of unplaced words that begin several values of one dimension
+/// of the query's cube as a `contains` condition. Returns whether it added
+/// one.
+pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Translation) -> bool {
+    if t.unmatched.is_empty() {
+        return false;
+    }
+    let members = parser.catalog().members();
+    let Some(owner) = query_owner(members, t) else {
+        return false;
+    };
+    let unplaced: Vec<bool> = a
+        .tokens
+        .iter()
+        .map(|tok| {
+            !is_skippable(&tok.text)
+                && t.unmatched
+                    .iter()
+                    .any(|u| u.eq_ignore_ascii_case(&tok.orig))
+        })
+        .collect();
+    let mut changed = false;
+    let mut i = 0;
+    while i < a.tokens.len() {
+        if !unplaced[i] {
+            i += 1;
+            continue;
+        }
+        let run_end = (i..a.tokens.len())
+            .find(|&k| !unplaced[k])
+            .unwrap_or(a.tokens.len());
+        // The longest run first: "Google Nexus" before "Google".
+        let owners = owners(members, &owner, t);
+        let found = (i + 1..=run_end).rev().find_map(|end| {
+            let words: Vec<&str> = a.tokens[i..end].iter().map(|t| t.orig.as_str()).collect();
+            let phrase = words.join(" ");
+            owners
+                .iter()
+                .find_map(|o| family(members, o, &phrase))
+                .map(|hit| (end, words, hit))
+        });
+        let Some((end, words, (member, prefix))) = found else {
+            i = run_end;
+            continue;
+        };
+        if member.owner != owner {
+            for measure in &mut t.query.measures {
+                if let Some((_, short)) = measure.split_once('.') {
+                    *measure = format!("{}.{short}", member.owner);
+                }
+            }
+            super::rates::move_to_cube(t, &member.owner);
+        }
+        // "Google Nexus phones": the value right after the family says what
+        // its members are, no condition of its own.
+        if let Some(k) = a.values.iter().position(|v| v.start == end) {
+            let next = a.values.remove(k);
+            let said: Vec<&String> = next.hits.iter().map(|(_, value)| value).collect();
+            t.query.filters.retain(|f| {
+                !matches!(f, Filter::Member { operator: FilterOperator::Equals, values, .. }
+                    if values.iter().flatten().all(|v| said.contains(&v)))
+            });
+        }
+        t.query.filters.push(Filter::Member {
+            member: member.name.clone(),
+            operator: FilterOperator::Contains,
+            values: vec![Some(prefix)],
+        });
+        t.unmatched
+            .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+        changed = true;
+        i = end;
+    }
+    changed
+}
+
+/// The cube or view the query's first member belongs to.
+fn query_owner(members: &[CatalogMember], t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let first = q
+        .measures
+        .first()
+        .or(q.dimensions.first())
+        .or(q.time_dimensions.first().map(|td| &td.dimension))?;
+    members
+        .iter()
+        .find(|m| m.name == *first)
+        .map(|m| m.owner.clone())
+}
+
+/// `owner`, then the cubes that hold a member of every name the query uses
+/// (`BigECommerce` beside `ECommerce`), onto which the query may move when
+/// only they know the values.
+fn owners(members: &[CatalogMember], owner: &str, t: &Translation) -> Vec<String> {
+    let mut names = t.query.measures.clone();
+    names.extend(super::rates::query_member_names(t));
+    let shorts: Vec<&str> = names
+        .iter()
+        .map(|n| n.rsplit('.').next().unwrap_or_default())
+        .collect();
+    let mut out = vec![owner.to_owned()];
+    for m in members {
+        let holds_all = shorts.iter().all(|s| {
+            members
+                .iter()
+                .any(|o| o.owner == m.owner && o.short_name() == *s)
+        });
+        if !m.in_view && !out.contains(&m.owner) && holds_all {
+            out.push(m.owner.clone());
+        }
+    }
+    out
+}
+
+/// A string dimension of `owner` with at least [`FAMILY`] values that begin
+/// with the whole words `phrase`, and the phrase as the values spell it.
+fn family<'c>(
+    members: &'c [CatalogMember],
+    owner: &str,
+    phrase: &str,
+) -> Option<(&'c CatalogMember, String)> {
+    if phrase.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
+        return None;
+    }
+    let needle = phrase.to_lowercase();
+    members
+        .iter()
+        .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "string" && m.owner == owner)
+        .find_map(|m| {
+            let begun: Vec<&String> = m
+                .sample_values
+                .iter()
+                .filter(|v| {
+                    let lower = v.to_lowercase();
+                    lower.starts_with(&needle)
+                        && lower
+                            .get(needle.len()..)
+                            .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
+                })
+                .collect();
+            // The words as the values spell them, where the lower case of
+            // the value keeps its length (else as typed).
+            let spelt = begun
+                .first()
+                .and_then(|v| v.get(..needle.len()))
+                .filter(|p| p.to_lowercase() == needle)
+                .map_or_else(|| phrase.to_owned(), str::to_owned);
+            (begun.len() >= FAMILY).then_some((m, spelt))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{bare, demo, today};
+    use super::*;
+
+    fn contains(t: &Translation) -> Vec<(String, Vec<String>)> {
+        t.query
+            .filters
+            .iter()
+            .filter_map(|f| match f {
+                Filter::Member {
+                    member,
+                    operator: FilterOperator::Contains,
+                    values,
+                } => Some((member.clone(), values.iter().flatten().cloned().collect())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_words_of_several_values_name_their_family() {
+        let (mut catalog, model) = bare();
+        catalog.set_sample_values(
+            "shop_sales.storeCity",
+            vec![
+                "Lake Placid".into(),
+                "Lake Tahoe".into(),
+                "Lakewood".into(),
+                "Port Lincoln".into(),
+                "Paris".into(),
+            ],
+        );
+        let parser = OfflineParser::for_model(&catalog, &model);
+        let t = parser
+            .translate("totalSales in lake stores by month", today())
+            .expect("a family of cities");
+        assert_eq!(
+            contains(&t),
+            vec![("shop_sales.storeCity".to_owned(), vec!["Lake".to_owned()])],
+            "{:?}",
+            t.query
+        );
+        // "Lakewood" is no member of the family: whole words only; one value
+        // is no family.
+        for question in ["totalSales in Placid stores", "totalSales in Port stores"] {
+            let refused = parser.translate(question, today());
+            assert!(refused.is_err(), "{question}: {refused:?}");
+        }
+    }
+
+    #[test]
+    fn a_family_is_looked_for_only_among_the_query_cube_dimensions() {
+        let (catalog, model) = demo();
+        let parser = OfflineParser::for_model(&catalog, &model);
+        let t = parser.translate("revenue by channel last month", today());
+        assert!(t.is_ok_and(|t| contains(&t).is_empty()));
+    }
+}
