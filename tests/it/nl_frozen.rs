@@ -101,7 +101,10 @@ const FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 136 and 6.
 const V2_DEMO_FLOOR: (usize, usize) = (136, 6);
-const V2_CONFORMANCE_FLOOR: (usize, usize) = (52, 1);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 53 and 1.
+const V2_CONFORMANCE_FLOOR: (usize, usize) = (53, 1);
 const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v3/`, written on 2026-12-06.
@@ -448,7 +451,10 @@ struct SetTallies {
 const V5_DEMO_FLOOR: (usize, usize) = (121, 12);
 /// With the later v16 rules: conformance 46 and 3.
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (46, 3);
-const V5_FOLLOWUP_FLOOR: (usize, usize) = (42, 2);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): follow-up turns 44 and 0.
+const V5_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v6/`, written on 2026-12-06 in
 /// the voices of v5. First run: demo 88/150 right and 23 wrong-confident
@@ -505,7 +511,10 @@ const V6_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 /// demo 105 and 12.
 const V7_DEMO_FLOOR: (usize, usize) = (105, 12);
 /// With the later v16 rules: conformance 45 and 2.
-const V7_CONFORMANCE_FLOOR: (usize, usize) = (45, 2);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 46 and 2.
+const V7_CONFORMANCE_FLOOR: (usize, usize) = (46, 2);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
 /// Floors of the tuning set `tests/nl/tuning_v8/`, written on 2026-12-06 in
@@ -543,7 +552,11 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (43, 1);
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 109 and 13, follow-up turns 42 and 3.
 const V9_DEMO_FLOOR: (usize, usize) = (109, 13);
-const V9_CONFORMANCE_FLOOR: (usize, usize) = (41, 5);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 40 and 4: one right answer
+/// fewer and one wrong-confident answer fewer (not looked at).
+const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 4);
 const V9_FOLLOWUP_FLOOR: (usize, usize) = (42, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
@@ -596,9 +609,18 @@ const V10_FOLLOWUP_FLOOR: (usize, usize) = (36, 3);
 /// demo 98 and 12, conformance 36 and 3 (one right answer fewer, now
 /// refused; not looked at), follow-up turns 37 and 4; then conformance 37
 /// and 3.
-const V11_DEMO_FLOOR: (usize, usize) = (98, 12);
-const V11_CONFORMANCE_FLOOR: (usize, usize) = (37, 3);
-const V11_FOLLOWUP_FLOOR: (usize, usize) = (37, 4);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): demo 98 and 11.
+const V11_DEMO_FLOOR: (usize, usize) = (98, 11);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 38 and 3.
+const V11_CONFORMANCE_FLOOR: (usize, usize) = (38, 3);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): follow-up turns 39 and 3.
+const V11_FOLLOWUP_FLOOR: (usize, usize) = (39, 3);
 
 /// Floors of the tuning set `tests/nl/tuning_v12/`, written on 2026-12-06 in
 /// the voices of v11 by four other authors. First run: demo 67/150 right
@@ -648,11 +670,20 @@ const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
 /// wrong-confident; not looked at: the commits were found by their figures
 /// alone, and "record" as a ranking word, one of them, was narrowed after
 /// it to "all-time record" and "record month").
-const V13_DEMO_FLOOR: (usize, usize) = (102, 18);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): demo 102 and 17.
+const V13_DEMO_FLOOR: (usize, usize) = (102, 17);
 /// With an amount after "in" said of grouped rows read as their total:
 /// conformance 41 and 6.
-const V13_CONFORMANCE_FLOOR: (usize, usize) = (41, 6);
-const V13_FOLLOWUP_FLOOR: (usize, usize) = (34, 1);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 42 and 6.
+const V13_CONFORMANCE_FLOOR: (usize, usize) = (42, 6);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): follow-up turns 36 and 1.
+const V13_FOLLOWUP_FLOOR: (usize, usize) = (36, 1);
 
 /// Floors of the tuning set `tests/nl/tuning_v14/`, written on 2026-12-06 in
 /// the voices of v13 by four other authors. First run: demo 86/150 right
@@ -713,7 +744,10 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// its members read as the cube's title again (the page's upload question
 /// needs it): demo 135 and 3, one right answer now refused.
 const V15_DEMO_FLOOR: (usize, usize) = (135, 3);
-const V15_CONFORMANCE_FLOOR: (usize, usize) = (50, 5);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 51 and 4.
+const V15_CONFORMANCE_FLOOR: (usize, usize) = (51, 4);
 /// With "money given away in discounts" and "the 10 slowest sellers" (made
 /// looking at v14 and v6 only): follow-up turns 38 and 6.
 const V15_FOLLOWUP_FLOOR: (usize, usize) = (38, 6);
@@ -1127,8 +1161,14 @@ const CONVERSATION_SIZE: SetSize = SetSize {
 /// run (translator at `e16f5d4`, before any change made after the set was
 /// written): conformance 46/60 right and 4 wrong-confident (4/5 must-refuse
 /// refused), follow-up turns 76/90 and 11.
-const V17_CONFORMANCE_FLOOR: (usize, usize) = (46, 4);
-const V17_FOLLOWUP_FLOOR: (usize, usize) = (76, 11);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): conformance 47 and 2.
+const V17_CONFORMANCE_FLOOR: (usize, usize) = (47, 2);
+/// With the rules made looking at v18 only (follow-ups that take back,
+/// move back, lift limits and re-sort; shop-floor words, families of values,
+/// numbers the answer would drop asked about): follow-up turns 80 and 8.
+const V17_FOLLOWUP_FLOOR: (usize, usize) = (80, 8);
 
 /// Floors of the tuning set `tests/nl/tuning_v18/`, written on 2026-12-06 in
 /// the voices of v17 by four other authors. First run: conformance 43/60
