@@ -571,7 +571,10 @@ const V10_DEMO_FLOOR: (usize, usize) = (137, 2);
 /// conformance 37 and 1.
 const V10_CONFORMANCE_FLOOR: (usize, usize) = (37, 1);
 /// With the v18 follow-up edits: follow-up turns 36 and 3.
-const V10_FOLLOWUP_FLOOR: (usize, usize) = (36, 3);
+/// With a turn that leans on an earlier one ("by payment method pls",
+/// "what's that as a margin percentage?") asked about when nothing comes
+/// before it: follow-up turns 36 and 1.
+const V10_FOLLOWUP_FLOOR: (usize, usize) = (36, 1);
 
 /// Floors of the held-out set `tests/nl/frozen_v11/`, written on 2026-12-06
 /// by four new YAML-only authors in voices no earlier set used (passive and
@@ -642,7 +645,10 @@ const V11_FOLLOWUP_FLOOR: (usize, usize) = (39, 3);
 /// "4" for "for", is now asked about).
 const V12_DEMO_FLOOR: (usize, usize) = (127, 6);
 const V12_CONFORMANCE_FLOOR: (usize, usize) = (39, 5);
-const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
+/// With a turn that leans on an earlier one ("by payment method pls",
+/// "what's that as a margin percentage?") asked about when nothing comes
+/// before it: follow-up turns 41 and 2.
+const V12_FOLLOWUP_FLOOR: (usize, usize) = (41, 2);
 
 /// Floors of the held-out set `tests/nl/frozen_v13/`, written on 2026-12-06
 /// by four new YAML-only authors in voices no earlier set used (thresholds
@@ -782,7 +788,10 @@ const V16_DEMO_FLOOR: (usize, usize) = (141, 0);
 /// beside sales, both ends of "between $100 and $500") and numbers the
 /// answer does not use asked about: conformance 53 and 2.
 const V16_CONFORMANCE_FLOOR: (usize, usize) = (53, 2);
-const V16_FOLLOWUP_FLOOR: (usize, usize) = (41, 3);
+/// With a turn that leans on an earlier one ("by payment method pls",
+/// "what's that as a margin percentage?") asked about when nothing comes
+/// before it: follow-up turns 41 and 2.
+const V16_FOLLOWUP_FLOOR: (usize, usize) = (41, 2);
 
 /// The sizes of a set: demo lines (none for v17 and v18), conformance
 /// lines, conversations.

@@ -50,6 +50,7 @@ mod compare_words;
 mod compared;
 mod condition_rows;
 mod conditions;
+mod context_free;
 mod correction;
 mod counted;
 mod courtesy;
@@ -218,6 +219,14 @@ impl<'a> OfflineParser<'a> {
     /// and occasions gone).
     fn translate_request(&self, question: &str, today: NaiveDate) -> Result<Translation, LlmError> {
         let mut analysis = self.index.reader.analyze(self.catalog, question, today);
+        // "by payment method pls" with nothing before it.
+        if let Some(word) = context_free::leaning_word(self.catalog, question, &analysis) {
+            return Err(self.ask_about(
+                question,
+                &word,
+                "refers to an earlier question, and there is none to refine",
+            ));
+        }
         let mut translation = build::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
         identified::apply(self, &analysis, &mut translation);
