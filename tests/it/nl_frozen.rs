@@ -129,14 +129,16 @@ const V2_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// year-first periods, display phrases and rates never swapped for another
 /// (from v16): demo 183 and 6; with a filter that repeats a band dropped
 /// ("small orders (under 50)"): demo 184 and 5.
-const V3_DEMO_FLOOR: (usize, usize) = (184, 5);
+/// With "what's in order X" listing the order's lines: demo 185 and 4.
+const V3_DEMO_FLOOR: (usize, usize) = (185, 4);
 /// With "over 2020" read as the year, not an amount (from v16):
 /// conformance 65 and 4.
 /// With the v18 conformance rules (a family of values named by its first
 /// words, "underwater" and "in the red" as losses, "P&L", margins as profit
 /// beside sales, both ends of "between $100 and $500") and numbers the
 /// answer does not use asked about: conformance 66 and 4.
-const V3_CONFORMANCE_FLOOR: (usize, usize) = (66, 4);
+/// With "what's in order X" listing the order's lines: conformance 67 and 3.
+const V3_CONFORMANCE_FLOOR: (usize, usize) = (67, 3);
 const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v4/`, written on 2026-12-06
@@ -787,7 +789,8 @@ const V16_DEMO_FLOOR: (usize, usize) = (141, 0);
 /// words, "underwater" and "in the red" as losses, "P&L", margins as profit
 /// beside sales, both ends of "between $100 and $500") and numbers the
 /// answer does not use asked about: conformance 53 and 2.
-const V16_CONFORMANCE_FLOOR: (usize, usize) = (53, 2);
+/// With "what's in order X" listing the order's lines: conformance 54 and 1.
+const V16_CONFORMANCE_FLOOR: (usize, usize) = (54, 1);
 /// With a turn that leans on an earlier one ("by payment method pls",
 /// "what's that as a margin percentage?") asked about when nothing comes
 /// before it: follow-up turns 41 and 2.

@@ -6,7 +6,7 @@
 
 use strata_schema::MemberKind;
 
-use strata_engine::query::FilterOperator;
+use strata_engine::query::{Filter, FilterOperator};
 
 use super::build::{FilterSpec, Resolved};
 use super::parse::Analysis;
@@ -300,5 +300,89 @@ pub(crate) fn what_was_bought(
         t.query.measures.clear();
         t.query.order = None;
     }
+    true
+}
+
+/// "What's in order CA-2017-160633?", "what was in order 3107?": the lines
+/// of that order, each with its product, quantity and amount, from the
+/// cube that has both an order id and a quantity. A count of the order's
+/// lines would answer another question. Returns whether the question was
+/// one.
+pub(crate) fn order_contents(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut crate::translation::Translation,
+) -> bool {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let order_at = words
+        .windows(2)
+        .position(|w| matches!(w, ["in" | "inside", "order"]))
+        .map(|p| p + 1);
+    let asks_in = words.first() == Some(&"what") && order_at.is_some();
+    // Any figure but the order itself ("what's the revenue in order 3107").
+    let named_figure = a
+        .mentions
+        .iter()
+        .any(|m| m.role == super::parse::Role::Measure && !m.absorbed && Some(m.start) != order_at);
+    if !asks_in || named_figure {
+        return false;
+    }
+    let members = parser.catalog().members();
+    let named = |owner: &str, names: &[&[&str]]| {
+        names.iter().find_map(|want| {
+            members.iter().find(|m| {
+                m.owner == owner
+                    && m.kind == MemberKind::Dimension
+                    && split_identifier(m.short_name()) == *want
+            })
+        })
+    };
+    // The order asked about: an equality filter on an order id.
+    let Some((filtered, value)) = t.query.filters.iter().find_map(|f| match f {
+        Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } if values.len() == 1 => Some((member.clone(), values[0].clone()?)),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let filtered_owner = parser.catalog().get(&filtered).map(|m| m.owner.clone());
+    let line_cubes = filtered_owner
+        .into_iter()
+        .chain(members.iter().map(|m| m.owner.clone()));
+    let found = line_cubes
+        .filter(|o| !members.iter().any(|m| m.owner == *o && m.in_view))
+        .find_map(|owner| {
+            let order_id = named(&owner, &[&["order", "id"]])?;
+            let quantity = named(&owner, &[&["quantity"]])?;
+            let product = named(
+                &owner,
+                &[&["product", "name"], &["product"], &["product", "id"]],
+            )?;
+            let amount = named(
+                &owner,
+                &[&["sales"], &["unit", "price"], &["price"], &["amount"]],
+            )?;
+            Some([order_id, product, quantity, amount])
+        });
+    let Some([order_id, product, quantity, amount]) = found else {
+        return false;
+    };
+    t.query.measures.clear();
+    t.query.dimensions = vec![
+        product.name.clone(),
+        quantity.name.clone(),
+        amount.name.clone(),
+    ];
+    t.query.filters = vec![Filter::Member {
+        member: order_id.name.clone(),
+        operator: FilterOperator::Equals,
+        values: vec![Some(value)],
+    }];
+    t.query.order = None;
+    t.query.limit = None;
+    t.intent = crate::intent::Intent::Distribution;
     true
 }

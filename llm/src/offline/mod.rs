@@ -234,6 +234,8 @@ impl<'a> OfflineParser<'a> {
         text_match::apply(self, &analysis, &mut translation);
         // "what did Customer 28 buy?".
         listing::what_was_bought(self, &analysis, &mut translation);
+        // "what's in order CA-2017-160633?": its lines.
+        listing::order_contents(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         rates::drop_own_population(self.catalog, &mut translation);

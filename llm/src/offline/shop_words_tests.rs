@@ -164,3 +164,31 @@ fn a_number_the_answer_would_not_use_is_asked_about() {
         assert!(parser.translate(question, today()).is_ok(), "{question}");
     }
 }
+
+#[test]
+fn what_is_in_an_order_lists_its_lines() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "what was in order 3107?");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(
+        t.query.dimensions,
+        vec![
+            "LineItems.product_id".to_owned(),
+            "LineItems.quantity".to_owned(),
+            "LineItems.unit_price".to_owned()
+        ]
+    );
+    assert_eq!(
+        filters(&t),
+        vec![(
+            "LineItems.order_id".to_owned(),
+            FilterOperator::Equals,
+            vec!["3107".to_owned()]
+        )]
+    );
+    // A figure asked of the order stays that figure.
+    let t = translate(&parser, "what's the revenue in order 3107?");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}
