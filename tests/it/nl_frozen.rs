@@ -530,7 +530,9 @@ const V8_DEMO_FLOOR: (usize, usize) = (132, 2);
 const V8_CONFORMANCE_FLOOR: (usize, usize) = (49, 0);
 /// With the v18 follow-up edits ("every channel again", "sorry, I meant
 /// units", "remove the limit", "one year back"): follow-up turns 43 and 1.
-const V8_FOLLOWUP_FLOOR: (usize, usize) = (43, 1);
+/// With a figure asked "on those" joining the one shown: follow-up turns
+/// 44 and 0.
+const V8_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 
 /// Floors of the held-out set `tests/nl/frozen_v9/`, written on 2026-12-06
 /// by four new YAML-only authors in voices no earlier set used (yes/no

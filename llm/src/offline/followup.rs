@@ -202,7 +202,8 @@ pub fn refine(
             r.measures.retain(|m| !named.contains(m));
         }
     }
-    let adding = additive(&a) || edits::beside(&a);
+    // "whats the profit margin on those": one more figure for the rows shown.
+    let adding = additive(&a) || edits::beside(&a) || refers_back(&a);
     let mut changed = false;
     // "back to revenue, and put profit margin next to it": revenue takes
     // the place of the measures shown, the others join it.

@@ -508,3 +508,20 @@ fn a_turn_taking_back_what_was_asked_replaces_it() {
     assert_eq!(t.query.measures, vec!["shop_sales.unitsSold".to_owned()]);
     assert_eq!(t.query.filters, first.query.filters);
 }
+
+#[test]
+fn a_figure_asked_of_the_rows_shown_joins_the_one_there() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "top 3 brands by revenue last quarter");
+    let t = refine(&parser, &first, "whats the profit margin on those");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
+    assert_eq!(t.query.measures[0], first.query.measures[0]);
+    assert!(
+        t.query.measures[1].ends_with("profit_margin"),
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.order, first.query.order);
+    assert_eq!(t.query.limit, Some(3));
+}
