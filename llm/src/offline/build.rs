@@ -242,11 +242,18 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
         // same words name, not each line's column.
         let total_of_rows = target_member
             .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "number")
-            .filter(|_| !n.left && !out.dimensions.is_empty())
+            .filter(|_| !out.dimensions.is_empty())
             .filter(|_| {
-                a.tokens
-                    .get(n.condition.end)
-                    .is_some_and(|t| matches!(t.text.as_str(), "in" | "of"))
+                // "city, sum(profit) group by city having sum(profit) > 200":
+                // SQL's condition on a total.
+                let having = a.tokens[..n.condition.start.min(a.tokens.len())]
+                    .iter()
+                    .any(|t| t.text == "having");
+                having
+                    || !n.left
+                        && a.tokens
+                            .get(n.condition.end)
+                            .is_some_and(|t| matches!(t.text.as_str(), "in" | "of"))
             })
             .and_then(|d| {
                 let mention = &a.mentions[n.target?];

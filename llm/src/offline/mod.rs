@@ -56,6 +56,7 @@ mod counted;
 mod courtesy;
 mod cues;
 mod display;
+mod distinct;
 mod dropped;
 mod extremes;
 mod figures;
@@ -234,6 +235,8 @@ impl<'a> OfflineParser<'a> {
         text_match::apply(self, &analysis, &mut translation);
         // "what did Customer 28 buy?".
         listing::what_was_bought(self, &analysis, &mut translation);
+        // "count distinct customers group by city".
+        distinct::apply(self, &analysis, &mut translation);
         // "what's in order CA-2017-160633?": its lines.
         listing::order_contents(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.

@@ -192,3 +192,28 @@ fn what_is_in_an_order_lists_its_lines() {
     assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
     assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn distinct_things_are_counted_once_and_having_conditions_a_total() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "count distinct customers by channel last month");
+    assert_eq!(t.query.measures, vec!["Orders.customer_count".to_owned()]);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "storeCity, sum(profit) group by storeCity having sum(profit) > 200",
+    );
+    assert_eq!(
+        filters(&t),
+        vec![(
+            "shop_sales.totalProfit".to_owned(),
+            FilterOperator::Gt,
+            vec!["200".to_owned()]
+        )],
+        "{:?}",
+        t.query
+    );
+}
