@@ -249,11 +249,10 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                 let having = a.tokens[..n.condition.start.min(a.tokens.len())]
                     .iter()
                     .any(|t| t.text == "having");
-                having
-                    || !n.left
-                        && a.tokens
-                            .get(n.condition.end)
-                            .is_some_and(|t| matches!(t.text.as_str(), "in" | "of"))
+                let after = |k: usize| a.tokens.get(n.condition.end + k).map(|t| t.text.as_str());
+                // "cities that had sales of more than 1000 in total".
+                let in_total = after(0) == Some("in") && after(1) == Some("total");
+                having || in_total || !n.left && matches!(after(0), Some("in" | "of"))
             })
             .and_then(|d| {
                 let mention = &a.mentions[n.target?];

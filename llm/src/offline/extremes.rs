@@ -231,6 +231,29 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         .enumerate()
         .any(|(i, tok)| other_end.contains(&tok.text.as_str()) && !in_period(i));
     let other_measure = moment_measure(other);
+    // "our most recent business customer": the count the words were read
+    // as ("business_count") goes with the measures; the segment of the
+    // same name keeps its condition.
+    for name in &t.query.measures {
+        let Some(count) = members.iter().find(|m| m.name == *name && m.is_count()) else {
+            continue;
+        };
+        let words: Vec<String> = split_identifier(count.short_name())
+            .into_iter()
+            .filter(|w| w != "count")
+            .collect();
+        let segment = members.iter().find(|s| {
+            s.owner == count.owner
+                && s.kind == MemberKind::Segment
+                && !words.is_empty()
+                && split_identifier(s.short_name()) == words
+        });
+        if let Some(segment) = segment {
+            if !t.query.segments.contains(&segment.name) {
+                t.query.segments.push(segment.name.clone());
+            }
+        }
+    }
     match measure.filter(|_| !who) {
         Some(m) => {
             t.query.measures = vec![m.name.clone()];

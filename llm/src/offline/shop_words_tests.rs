@@ -217,3 +217,32 @@ fn distinct_things_are_counted_once_and_having_conditions_a_total() {
         t.query
     );
 }
+
+#[test]
+fn the_newest_of_a_segment_keeps_it_and_in_total_conditions_the_total() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "When did our most recent business customer sign up?",
+    );
+    assert_eq!(t.query.segments, vec!["Users.business".to_owned()]);
+    assert_eq!(t.query.limit, Some(1));
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Which storeCity had profit of more than 1000 in total?",
+    );
+    assert_eq!(
+        filters(&t),
+        vec![(
+            "shop_sales.totalProfit".to_owned(),
+            FilterOperator::Gt,
+            vec!["1000".to_owned()]
+        )],
+        "{:?}",
+        t.query
+    );
+}
