@@ -452,7 +452,9 @@ struct SetTallies {
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 121 and 12.
-const V5_DEMO_FLOOR: (usize, usize) = (121, 12);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): demo 123 and 10.
+const V5_DEMO_FLOOR: (usize, usize) = (123, 10);
 /// With the later v16 rules: conformance 46 and 3.
 const V5_CONFORMANCE_FLOOR: (usize, usize) = (46, 3);
 /// With the rules made looking at v18 only (follow-ups that take back,
@@ -522,7 +524,9 @@ const V7_DEMO_FLOOR: (usize, usize) = (105, 12);
 /// With the rules made looking at v18 only (follow-ups that take back,
 /// move back, lift limits and re-sort; shop-floor words, families of values,
 /// numbers the answer would drop asked about): conformance 46 and 2.
-const V7_CONFORMANCE_FLOOR: (usize, usize) = (46, 2);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): conformance 47 and 1.
+const V7_CONFORMANCE_FLOOR: (usize, usize) = (47, 1);
 const V7_FOLLOWUP_FLOOR: (usize, usize) = (35, 5);
 
 /// Floors of the tuning set `tests/nl/tuning_v8/`, written on 2026-12-06 in
@@ -561,13 +565,17 @@ const V8_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// With the rules made looking at v16 only (weekdays, year-first periods,
 /// display phrases, rates, counts beside figures, records beside amounts):
 /// demo 109 and 13, follow-up turns 42 and 3.
-const V9_DEMO_FLOOR: (usize, usize) = (109, 13);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): demo 110 and 12.
+const V9_DEMO_FLOOR: (usize, usize) = (110, 12);
 /// With the rules made looking at v18 only (follow-ups that take back,
 /// move back, lift limits and re-sort; shop-floor words, families of values,
 /// numbers the answer would drop asked about): conformance 40 and 4: one right answer
 /// fewer and one wrong-confident answer fewer (not looked at).
 const V9_CONFORMANCE_FLOOR: (usize, usize) = (40, 4);
-const V9_FOLLOWUP_FLOOR: (usize, usize) = (42, 3);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): follow-up turns 42 and 1.
+const V9_FOLLOWUP_FLOOR: (usize, usize) = (42, 1);
 
 /// Floors of the tuning set `tests/nl/tuning_v10/`, written on 2026-12-06 in
 /// the voices of v9 by four other authors. First run: demo 93/150 right and
@@ -763,11 +771,15 @@ const V14_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
 /// demo 132 and 4; then demo 136 and 3; with a cube's name before one of
 /// its members read as the cube's title again (the page's upload question
 /// needs it): demo 135 and 3, one right answer now refused.
-const V15_DEMO_FLOOR: (usize, usize) = (135, 3);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): demo 136 and 2.
+const V15_DEMO_FLOOR: (usize, usize) = (136, 2);
 /// With the rules made looking at v18 only (follow-ups that take back,
 /// move back, lift limits and re-sort; shop-floor words, families of values,
 /// numbers the answer would drop asked about): conformance 51 and 4.
-const V15_CONFORMANCE_FLOOR: (usize, usize) = (51, 4);
+/// With the later v18 and tuning rules (turns leaning on nothing asked
+/// about, "what's in order X", distinct counts, "having", "in total"): conformance 52 and 3.
+const V15_CONFORMANCE_FLOOR: (usize, usize) = (52, 3);
 /// With "money given away in discounts" and "the 10 slowest sellers" (made
 /// looking at v14 and v6 only): follow-up turns 38 and 6.
 const V15_FOLLOWUP_FLOOR: (usize, usize) = (38, 6);
