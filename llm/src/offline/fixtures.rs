@@ -138,3 +138,23 @@ pub(super) fn range(t: &Translation) -> Option<DateRangeSpec> {
 pub(super) fn days(from: &str, to: &str) -> Option<DateRangeSpec> {
     Some(DateRangeSpec::Pair(from.into(), to.into()))
 }
+
+/// The member filters of `t` as (member, operator, values).
+pub(super) fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<String>)> {
+    t.query
+        .filters
+        .iter()
+        .filter_map(|f| match f {
+            Filter::Member {
+                member,
+                operator,
+                values,
+            } => Some((
+                member.clone(),
+                *operator,
+                values.iter().flatten().cloned().collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}

@@ -4,30 +4,10 @@
 //! and numbers the answer would not use; on the demo model and on a model
 //! with bare names.
 
-use strata_engine::query::{Filter, FilterOperator};
+use strata_engine::query::FilterOperator;
 
-use super::fixtures::{bare, demo, today, translate};
+use super::fixtures::{bare, demo, filters, today, translate};
 use super::*;
-
-/// The filters of `t` as (member, operator, values).
-fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<String>)> {
-    t.query
-        .filters
-        .iter()
-        .filter_map(|f| match f {
-            Filter::Member {
-                member,
-                operator,
-                values,
-            } => Some((
-                member.clone(),
-                *operator,
-                values.iter().flatten().cloned().collect(),
-            )),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn losses_in_other_words_are_a_profit_below_zero() {

@@ -172,21 +172,15 @@ fn family<'c>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{bare, demo, today};
+    use super::super::fixtures::{bare, demo, filters, today};
     use super::*;
 
+    /// The `contains` filters of `t`.
     fn contains(t: &Translation) -> Vec<(String, Vec<String>)> {
-        t.query
-            .filters
-            .iter()
-            .filter_map(|f| match f {
-                Filter::Member {
-                    member,
-                    operator: FilterOperator::Contains,
-                    values,
-                } => Some((member.clone(), values.iter().flatten().cloned().collect())),
-                _ => None,
-            })
+        filters(t)
+            .into_iter()
+            .filter(|(_, op, _)| *op == FilterOperator::Contains)
+            .map(|(m, _, v)| (m, v))
             .collect()
     }
 
