@@ -18,12 +18,13 @@
 //! A turn that names a measure and starts like a question of its own is
 //! translated as a new question.
 
-use chrono::{Datelike, NaiveDate};
-use strata_engine::query::{DateRangeSpec, Filter, FilterOperator, TimeDimensionSpec};
+use chrono::NaiveDate;
+use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_engine::Query;
 
 use super::build::{self, FilterSpec};
 use super::followup_edits as edits;
+use super::followup_periods as periods;
 use super::parse::{Analysis, Role};
 use super::ranking::Direction;
 use super::resolve::{effective, pick_time};
@@ -267,42 +268,11 @@ pub fn refine(
         changed = true;
     }
     // Filters: "remove the filters", "all channels", "every channel
-    // again", "take off the date range", then new ones.
-    let removing = has(
-        &a,
-        &[
-            "remove",
-            "drop",
-            "clear",
-            "forget",
-            "undo",
-            "ignore",
-            "lose",
-            "all",
-            "any",
-            "every",
-            "without",
-            "unfiltered",
-        ],
-    ) || a
-        .tokens
-        .windows(2)
-        .any(|w| w[0].text == "take" && w[1].text == "off");
-    // "every channel again": the filter on what is named goes, the grouping
-    // stays as it was ("forget Beauty, split it by category" still splits).
+    // again", "take off the date range", then new ones. "every channel
+    // again": the filter on what is named goes, the grouping stays.
+    let removing = edits::removes_filters(&a);
     if removing {
-        let filtered = |m: usize| filters.iter().any(|f| member_of(f) == Some(parser.name(m)));
-        let lifted: Vec<usize> = a
-            .mentions
-            .iter()
-            .filter(|m| {
-                let split_by = a.tokens[..m.start]
-                    .iter()
-                    .any(|t| matches!(t.text.as_str(), "by" | "per"));
-                !split_by && m.candidates.iter().any(|e| filtered(e.member))
-            })
-            .flat_map(|m| m.candidates.iter().map(|e| e.member))
-            .collect();
+        let lifted = edits::lifted_members(parser, &a, &filters);
         r.dimensions.retain(|d| !lifted.contains(d));
     }
     // Groupings.
@@ -342,7 +312,7 @@ pub fn refine(
         {
             filters.clear();
         } else {
-            filters.retain(|f| !member_of(f).is_some_and(|m| named.contains(&m)));
+            filters.retain(|f| !edits::member_of(f).is_some_and(|m| named.contains(&m)));
         }
         changed |= filters.len() < before;
     }
@@ -394,7 +364,7 @@ pub fn refine(
                 .and_then(|t| t.date_range.as_ref())
                 .and_then(RangeSpec::from_date_range),
         )
-        .and_then(|(back, current)| moved_back(current, back, today));
+        .and_then(|(back, current)| periods::moved_back(current, back, today));
     let shifted = shifted.filter(|_| !a.compare);
     if let (Some(range), Some(t)) = (&shifted, time.as_mut()) {
         t.date_range = Some(range.to_date_range());
@@ -447,51 +417,7 @@ pub fn refine(
         }
         let compare = a.compare && ranges.len() == 1;
         if ranges.len() >= 2 || compare {
-            let mut list: Vec<DateRangeSpec> = Vec::new();
-            // "compare with the same day last year", "compare with the
-            // previous month": the current range a year, or a period,
-            // earlier.
-            let same = a.tokens.iter().any(|tok| tok.text == "same");
-            let before = a.tokens.iter().any(|tok| {
-                matches!(
-                    tok.text.as_str(),
-                    "previous" | "prior" | "preceding" | "before"
-                )
-            });
-            let mut earlier = None;
-            if compare {
-                if let Some(current) = &t.date_range {
-                    list.push(current.clone());
-                    // "versus the same period in 2025" after this year to
-                    // date: the same dates, a year earlier.
-                    let current_year = RangeSpec::from_date_range(current).and_then(|r| match r {
-                        RangeSpec::Absolute(start, _) => Some(start.year()),
-                        RangeSpec::Relative(_) => None,
-                    });
-                    let unit = match ranges.as_slice() {
-                        [RangeSpec::Relative(r)] => r.strip_prefix("last ").map(str::to_owned),
-                        [RangeSpec::Absolute(a, b)]
-                            if a.ordinal() == 1
-                                && b.year() == a.year()
-                                && b.month() == 12
-                                && b.day() == 31
-                                && current_year == Some(a.year() + 1) =>
-                        {
-                            Some("year".to_owned())
-                        }
-                        _ => None,
-                    };
-                    let unit = unit.filter(|u| (same && u == "year") || before);
-                    if let Some(unit) = unit {
-                        earlier = RangeSpec::from_date_range(current)
-                            .and_then(|r| r.earlier_by(&unit, today));
-                    }
-                }
-            }
-            match earlier {
-                Some(r) => list.push(r.to_date_range()),
-                None => list.extend(ranges.iter().map(|r| r.to_date_range())),
-            }
+            let list = periods::compared_ranges(&a, &ranges, t.date_range.as_ref(), compare, today);
             t.date_range = None;
             t.compare_date_range = Some(list);
         } else if let Some(range) = ranges.first() {
@@ -512,7 +438,7 @@ pub fn refine(
             let earlier = edits::period_back(&a)
                 .or(year_back.map(|unit| (unit, 1)))
                 .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
-                .and_then(|(back, current)| moved_back(current, back, today));
+                .and_then(|(back, current)| periods::moved_back(current, back, today));
             t.compare_date_range = None;
             t.date_range = Some(earlier.as_ref().unwrap_or(range).to_date_range());
         }
@@ -648,12 +574,6 @@ fn refers_back(a: &Analysis) -> bool {
     })
 }
 
-/// `range` moved back by `back` (a unit and how many of it).
-fn moved_back(range: RangeSpec, back: (&str, u32), today: NaiveDate) -> Option<RangeSpec> {
-    let (unit, n) = back;
-    (0..n).try_fold(range, |r, _| r.earlier_by(unit, today))
-}
-
 fn pick_owner_time(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
     parser
         .catalog()
@@ -678,14 +598,6 @@ fn set_order(order: &mut Vec<(String, bool)>, member: String, desc: bool) {
     match order.iter_mut().find(|(m, _)| *m == member) {
         Some(entry) => entry.1 = desc,
         None => order.push((member, desc)),
-    }
-}
-
-/// The member a filter is on; `None` for an `and`/`or` group.
-fn member_of(filter: &Filter) -> Option<&str> {
-    match filter {
-        Filter::Member { member, .. } => Some(member),
-        Filter::And(_) | Filter::Or(_) => None,
     }
 }
 

@@ -420,3 +420,56 @@ pub(crate) fn values_replaced(a: &Analysis) -> Vec<String> {
         .flat_map(|v| v.hits.iter().map(|(_, value)| value.clone()))
         .collect()
 }
+
+/// Words that take filters (or the date range) away: "remove the
+/// filters", "all channels", "every channel again", "take off the date
+/// range".
+pub(crate) fn removes_filters(a: &Analysis) -> bool {
+    let t = texts(a);
+    t.iter().any(|w| {
+        matches!(
+            *w,
+            "remove"
+                | "drop"
+                | "clear"
+                | "forget"
+                | "undo"
+                | "ignore"
+                | "lose"
+                | "all"
+                | "any"
+                | "every"
+                | "without"
+                | "unfiltered"
+        )
+    }) || t.windows(2).any(|w| w == ["take", "off"])
+}
+
+/// The members a removal names that the query filters on: their filter
+/// goes and their grouping stays ("every channel again"). Members split by
+/// are not among them ("forget Beauty, split it by category").
+pub(crate) fn lifted_members(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    filters: &[Filter],
+) -> Vec<usize> {
+    let filtered = |m: usize| filters.iter().any(|f| member_of(f) == Some(parser.name(m)));
+    a.mentions
+        .iter()
+        .filter(|m| {
+            let split_by = a.tokens[..m.start]
+                .iter()
+                .any(|t| matches!(t.text.as_str(), "by" | "per"));
+            !split_by && m.candidates.iter().any(|e| filtered(e.member))
+        })
+        .flat_map(|m| m.candidates.iter().map(|e| e.member))
+        .collect()
+}
+
+/// The member a filter is on; `None` for an `and`/`or` group.
+pub(crate) fn member_of(filter: &Filter) -> Option<&str> {
+    match filter {
+        Filter::Member { member, .. } => Some(member),
+        Filter::And(_) | Filter::Or(_) => None,
+    }
+}

@@ -63,6 +63,7 @@ mod figures;
 mod filters;
 mod followup;
 mod followup_edits;
+mod followup_periods;
 pub(crate) mod guard;
 mod holidays;
 mod identified;
