@@ -139,7 +139,10 @@ const V3_DEMO_FLOOR: (usize, usize) = (185, 4);
 /// answer does not use asked about: conformance 66 and 4.
 /// With "what's in order X" listing the order's lines: conformance 67 and 3.
 const V3_CONFORMANCE_FLOOR: (usize, usize) = (67, 3);
-const V3_FOLLOWUP_FLOOR: (usize, usize) = (59, 0);
+/// With a turn that needs what the query's view lacks read on the view's
+/// cubes ("sorry, I meant units" on `orders_overview`, "only premium
+/// products" on `sales_overview`): follow-up turns 60 and 0.
+const V3_FOLLOWUP_FLOOR: (usize, usize) = (60, 0);
 
 /// Floors of the tuning set `tests/nl/tuning_v4/`, written on 2026-12-06
 /// after the v3 changes up to `3d3b903`. First run: demo 98/150 right and
@@ -542,7 +545,10 @@ const V8_CONFORMANCE_FLOOR: (usize, usize) = (49, 0);
 /// units", "remove the limit", "one year back"): follow-up turns 43 and 1.
 /// With a figure asked "on those" joining the one shown: follow-up turns
 /// 44 and 0.
-const V8_FOLLOWUP_FLOOR: (usize, usize) = (44, 0);
+/// With a turn that needs what the query's view lacks read on the view's
+/// cubes ("sorry, I meant units" on `orders_overview`, "only premium
+/// products" on `sales_overview`): follow-up turns 45 and 0.
+const V8_FOLLOWUP_FLOOR: (usize, usize) = (45, 0);
 
 /// Floors of the held-out set `tests/nl/frozen_v9/`, written on 2026-12-06
 /// by four new YAML-only authors in voices no earlier set used (yes/no
@@ -594,7 +600,10 @@ const V10_CONFORMANCE_FLOOR: (usize, usize) = (37, 1);
 /// With a turn that leans on an earlier one ("by payment method pls",
 /// "what's that as a margin percentage?") asked about when nothing comes
 /// before it: follow-up turns 36 and 1.
-const V10_FOLLOWUP_FLOOR: (usize, usize) = (36, 1);
+/// With a turn that needs what the query's view lacks read on the view's
+/// cubes ("sorry, I meant units" on `orders_overview`, "only premium
+/// products" on `sales_overview`): follow-up turns 38 and 1.
+const V10_FOLLOWUP_FLOOR: (usize, usize) = (38, 1);
 
 /// Floors of the held-out set `tests/nl/frozen_v11/`, written on 2026-12-06
 /// by four new YAML-only authors in voices no earlier set used (passive and
@@ -1222,7 +1231,10 @@ const V18_CONFORMANCE_FLOOR: (usize, usize) = (51, 0);
 /// ("every channel again"), drop the date range ("take off the date
 /// range") or a grouping ("lose the category split"), and a rate never
 /// split by the yes/no condition it measures: follow-up turns 86 and 1.
-const V18_FOLLOWUP_FLOOR: (usize, usize) = (86, 1);
+/// With a turn that needs what the query's view lacks read on the view's
+/// cubes ("sorry, I meant units" on `orders_overview`, "only premium
+/// products" on `sales_overview`): follow-up turns 90 and 0.
+const V18_FOLLOWUP_FLOOR: (usize, usize) = (90, 0);
 
 /// The ninth held-out set `tests/nl/frozen_v17/` (see its README):
 /// conversations and conformance questions only; figures printed, never

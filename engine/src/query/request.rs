@@ -219,6 +219,28 @@ impl Query {
             f(name);
         }
     }
+
+    /// Calls `f` with every member name the query uses, wherever it
+    /// appears, to rename it.
+    pub fn member_names_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        for name in self
+            .measures
+            .iter_mut()
+            .chain(&mut self.dimensions)
+            .chain(&mut self.segments)
+        {
+            f(name);
+        }
+        for td in &mut self.time_dimensions {
+            f(&mut td.dimension);
+        }
+        for filter in &mut self.filters {
+            filter.member_names_mut(f);
+        }
+        for (name, _) in self.order.iter_mut().flatten() {
+            f(name);
+        }
+    }
 }
 
 impl Filter {
@@ -227,6 +249,14 @@ impl Filter {
         match self {
             Filter::Member { member, .. } => f(member),
             Filter::And(v) | Filter::Or(v) => v.iter().for_each(|x| x.member_names(f)),
+        }
+    }
+
+    /// Calls `f` with every member the filter tree names, to rename it.
+    pub fn member_names_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            Filter::Member { member, .. } => f(member),
+            Filter::And(v) | Filter::Or(v) => v.iter_mut().for_each(|x| x.member_names_mut(f)),
         }
     }
 }

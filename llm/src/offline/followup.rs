@@ -30,6 +30,7 @@ use super::ranking::Direction;
 use super::resolve::{effective, pick_time};
 use super::stopwords::is_skippable;
 use super::time::RangeSpec;
+use super::view_moves;
 use super::OfflineParser;
 use crate::error::LlmError;
 use crate::intent::Intent;
@@ -170,6 +171,21 @@ pub fn refine(
     if is_new {
         return parser.translate(text, today);
     }
+    // "sorry, I meant units" on a view without units: on its cubes.
+    let moved;
+    let previous = match view_moves::needs_cubes(catalog, &a, &previous.query)
+        .then(|| parser.index.views.on_cubes(&previous.query))
+        .flatten()
+    {
+        Some(query) => {
+            moved = Translation {
+                query,
+                ..previous.clone()
+            };
+            &moved
+        }
+        None => previous,
+    };
     let prev = &previous.query;
     let index = |name: &String| catalog.members().iter().position(|m| m.name == *name);
     let mut measures: Vec<usize> = prev.measures.iter().filter_map(index).collect();

@@ -525,3 +525,34 @@ fn a_figure_asked_of_the_rows_shown_joins_the_one_there() {
     assert_eq!(t.query.order, first.query.order);
     assert_eq!(t.query.limit, Some(3));
 }
+
+#[test]
+fn a_turn_needing_what_the_view_lacks_moves_the_query_to_its_cubes() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "revenue by age group last year");
+    assert!(
+        first.query.measures[0].starts_with("orders_overview."),
+        "{:?}",
+        first.query
+    );
+    let t = refine(&parser, &first, "sorry, I meant units");
+    assert_eq!(t.query.measures, vec!["LineItems.units_sold".to_owned()]);
+    assert_eq!(t.query.dimensions, vec!["Users.age_group".to_owned()]);
+    assert_eq!(t.query.time_dimensions[0].dimension, "Orders.created_at");
+    let first = translate(&parser, "profit margin by category this year");
+    assert!(
+        first.query.measures[0].starts_with("sales_overview."),
+        "{:?}",
+        first.query
+    );
+    let t = refine(&parser, &first, "only premium products");
+    assert_eq!(t.query.segments, vec!["Products.premium".to_owned()]);
+    assert_eq!(t.query.measures, vec!["LineItems.profit_margin".to_owned()]);
+
+    // A model without views has nothing to move.
+    let (_, model) = bare();
+    let targets = super::view_moves::ViewTargets::for_model(&model);
+    let first = translate(&parser, "revenue by channel last month");
+    assert!(targets.on_cubes(&first.query).is_none());
+}

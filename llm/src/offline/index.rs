@@ -10,6 +10,7 @@ use strata_schema::SemanticModel;
 use super::joins::JoinHints;
 use super::parse::Reader;
 use super::restated::Restated;
+use super::view_moves::ViewTargets;
 use crate::catalog::Catalog;
 
 /// A catalog's parser index; see the module docs.
@@ -20,6 +21,9 @@ pub struct ParserIndex {
     /// What each plainly written segment and band keeps (empty without a
     /// model).
     pub(super) restated: Restated,
+    /// The cube members the views' members stand for (empty without a
+    /// model).
+    pub(super) views: ViewTargets,
     /// What the index was built from, so it is never used with a catalog
     /// whose members or values differ ([`ParserIndex::fits`]).
     fingerprint: u64,
@@ -33,6 +37,7 @@ impl ParserIndex {
             reader: Reader::new(catalog),
             joins: None,
             restated: Restated::default(),
+            views: ViewTargets::default(),
             fingerprint: fingerprint(catalog),
         }
     }
@@ -42,6 +47,7 @@ impl ParserIndex {
         ParserIndex {
             joins: Some(JoinHints::from_model(model)),
             restated: Restated::from_model(model),
+            views: ViewTargets::for_model(model),
             ..ParserIndex::new(catalog)
         }
     }

@@ -100,6 +100,7 @@ mod time_order;
 mod unplaced;
 mod unused_numbers;
 mod value_prefix;
+mod view_moves;
 
 use std::borrow::Cow;
 
@@ -154,6 +155,7 @@ impl<'a> OfflineParser<'a> {
         let mut owned = ParserIndex::new(catalog);
         owned.joins = index.joins.clone();
         owned.restated = index.restated.clone();
+        owned.views = index.views.clone();
         OfflineParser {
             catalog,
             index: Cow::Owned(owned),

@@ -333,31 +333,11 @@ pub(super) fn query_member_names(t: &Translation) -> Vec<String> {
 /// Renames every member of the query to the member of the same name in
 /// `cube`.
 pub(super) fn move_to_cube(t: &mut Translation, cube: &str) {
-    let rename = |name: &mut String| {
+    t.query.member_names_mut(&mut |name: &mut String| {
         if let Some((_, short)) = name.split_once('.') {
             *name = format!("{cube}.{short}");
         }
-    };
-    let q = &mut t.query;
-    q.dimensions.iter_mut().for_each(rename);
-    q.segments.iter_mut().for_each(rename);
-    q.time_dimensions
-        .iter_mut()
-        .for_each(|td| rename(&mut td.dimension));
-    fn rename_filter(f: &mut Filter, rename: &dyn Fn(&mut String)) {
-        match f {
-            Filter::Member { member, .. } => rename(member),
-            Filter::And(items) | Filter::Or(items) => {
-                items.iter_mut().for_each(|x| rename_filter(x, rename))
-            }
-        }
-    }
-    for f in &mut q.filters {
-        rename_filter(f, &rename);
-    }
-    for (member, _) in q.order.iter_mut().flatten() {
-        rename(member);
-    }
+    });
 }
 
 /// "how much do people spend per order", "revenue per order by channel": an

@@ -65,11 +65,6 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
             continue;
         };
         if member.owner != owner {
-            for measure in &mut t.query.measures {
-                if let Some((_, short)) = measure.split_once('.') {
-                    *measure = format!("{}.{short}", member.owner);
-                }
-            }
             super::rates::move_to_cube(t, &member.owner);
         }
         // "Google Nexus phones": the value right after the family says what
