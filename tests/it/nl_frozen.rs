@@ -827,7 +827,9 @@ const V16_CONFORMANCE_FLOOR: (usize, usize) = (54, 1);
 /// With a turn that leans on an earlier one ("by payment method pls",
 /// "what's that as a margin percentage?") asked about when nothing comes
 /// before it: follow-up turns 41 and 2.
-const V16_FOLLOWUP_FLOOR: (usize, usize) = (41, 2);
+/// With "canceled"/"cancelld" read as "cancelled" and a rate added beside a
+/// filtered count never over its own population: follow-up turns 44 and 1.
+const V16_FOLLOWUP_FLOOR: (usize, usize) = (44, 1);
 
 /// The sizes of a set: demo lines (none for v17 and v18), conformance
 /// lines, conversations.

@@ -15,7 +15,7 @@ use crate::translation::Translation;
 
 /// The count measure of `owner` named after `value` ("cancelled" →
 /// `cancelled_count`), if the model has one.
-fn count_named_after<'c>(
+pub(super) fn count_named_after<'c>(
     catalog: &'c Catalog,
     owner: &str,
     value: &str,

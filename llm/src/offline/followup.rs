@@ -573,6 +573,8 @@ pub fn refine(
         // as the cancellation rate.
         super::rates::share_of_filtered_count(parser, &a, &mut translation);
     }
+    // "add the cancellation rate too" over cancelled orders: not 100%.
+    super::rates::drop_own_population(catalog, &mut translation);
     parser.check_shape(text, &a, &translation, true)?;
     Ok(translation)
 }

@@ -556,3 +556,24 @@ fn a_turn_needing_what_the_view_lacks_moves_the_query_to_its_cubes() {
     let first = translate(&parser, "revenue by channel last month");
     assert!(targets.on_cubes(&first.query).is_none());
 }
+
+#[test]
+fn a_rate_added_beside_a_filtered_count_is_not_over_its_own_population() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "canceled" and "cancelld" read as "cancelled".
+    let first = translate(&parser, "how many orders were cancelld last week");
+    let by = refine(&parser, &first, "by payment method");
+    let t = refine(&parser, &by, "add the cancelation rate too");
+    assert_eq!(
+        t.query.measures,
+        vec![
+            "Orders.cancelled_count".to_owned(),
+            "Orders.cancellation_rate".to_owned()
+        ],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, by.query.dimensions);
+}

@@ -115,6 +115,7 @@ pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translati
             .iter()
             .any(|w| rate_words.iter().any(|r| same_word(r, w)))
     };
+    let mut dropped: Vec<(String, String)> = Vec::new();
     retain_equals(&mut translation.query, |member, values| {
         let Some(dimension) = catalog.get(member) else {
             return true;
@@ -125,8 +126,27 @@ pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translati
             .flat_map(|v| split_identifier(v))
             .map(|w| stem(&w))
             .collect();
-        !(shares(&member_words(dimension)) || shares(&value_words))
+        let own = shares(&member_words(dimension)) || shares(&value_words);
+        if let (true, [Some(value)]) = (own, values) {
+            dropped.push((dimension.owner.clone(), value.clone()));
+        }
+        !own
     });
+    // "cancelled orders, and the cancellation rate too": the plain count
+    // the filter qualified becomes the count named after its value.
+    for (owner, value) in dropped {
+        let Some(named) = super::counted::count_named_after(catalog, &owner, &value) else {
+            continue;
+        };
+        for measure in &mut translation.query.measures {
+            let plain = catalog
+                .get(measure)
+                .is_some_and(|m| m.owner == owner && m.is_plain_count());
+            if plain {
+                *measure = named.name.clone();
+            }
+        }
+    }
 }
 
 /// Whether a cube can be queried with the query's other cubes.

@@ -348,6 +348,8 @@ pub fn canonical(word: &str) -> &str {
         "sku" => "product",
         "skus" => "products",
         "cancels" | "cancelations" => "cancellations",
+        "canceled" => "cancelled",
+        "cancelation" => "cancellation",
         "cncl" => "cancellation",
         "qtrly" => "quarterly",
         "grp" => "group",
