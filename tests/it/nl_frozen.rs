@@ -791,7 +791,9 @@ const V15_DEMO_FLOOR: (usize, usize) = (136, 2);
 const V15_CONFORMANCE_FLOOR: (usize, usize) = (52, 3);
 /// With "money given away in discounts" and "the 10 slowest sellers" (made
 /// looking at v14 and v6 only): follow-up turns 38 and 6.
-const V15_FOLLOWUP_FLOOR: (usize, usize) = (38, 6);
+/// With "canceled" read as "cancelled" and a rate added in a follow-up
+/// never over its own population: follow-up turns 40 and 4.
+const V15_FOLLOWUP_FLOOR: (usize, usize) = (40, 4);
 
 /// Floors of the tuning set `tests/nl/tuning_v16/`, written on 2026-12-06 in
 /// the voices of v15 by four other authors. First run: demo 122/150 right

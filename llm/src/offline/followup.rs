@@ -573,8 +573,14 @@ pub fn refine(
         // as the cancellation rate.
         super::rates::share_of_filtered_count(parser, &a, &mut translation);
     }
-    // "add the cancellation rate too" over cancelled orders: not 100%.
-    super::rates::drop_own_population(catalog, &mut translation);
+    // "add the cancellation rate too" over cancelled orders: not 100%. A
+    // filter asked for beside a rate already shown stays.
+    let rate_added = translation.query.measures.iter().any(|m| {
+        !previous.query.measures.contains(m) && catalog.get(m).is_some_and(super::rates::is_rate)
+    });
+    if rate_added {
+        super::rates::drop_own_population(catalog, &mut translation);
+    }
     parser.check_shape(text, &a, &translation, true)?;
     Ok(translation)
 }

@@ -39,7 +39,7 @@ const SHARE_WORDS: &[&str] = &[
 /// Words naming what makes a measure a rate.
 const RATE_NAMES: &[&str] = &["rate", "ratio", "margin", "share", "percentage", "percent"];
 
-fn is_rate(m: &CatalogMember) -> bool {
+pub(super) fn is_rate(m: &CatalogMember) -> bool {
     m.kind == MemberKind::Measure
         && (m.format.as_deref() == Some("percent")
             || split_identifier(m.short_name())
