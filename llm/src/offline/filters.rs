@@ -318,6 +318,11 @@ fn percent_word(word: &str) -> bool {
     matches!(word, "%" | "percent" | "pct")
 }
 
+/// A currency sign before a number ("$50", "€2.5k").
+fn currency_sign(word: Option<&&str>) -> bool {
+    matches!(word, Some(&("$" | "€" | "£")))
+}
+
 /// A currency named after a number ("50 dollars", "2.5k euros").
 fn currency_word(word: &str) -> bool {
     matches!(
@@ -361,7 +366,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
     while i < t.len() {
         if let Some((op, len)) = comparator(&t, i) {
             let mut j = i + len;
-            let currency = matches!(t.get(j), Some(&("$" | "€" | "£")));
+            let currency = currency_sign(t.get(j));
             if currency {
                 j += 1;
             }
@@ -439,10 +444,7 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
         }
         let number = |k: usize| tokens.get(k).and_then(Token::number);
         // "between $100 and $500": a currency sign before each end.
-        let signed = |k: usize| {
-            t.get(k)
-                .is_some_and(|w| *w == "$" || *w == "€" || *w == "£")
-        };
+        let signed = |k: usize| currency_sign(t.get(k));
         let low_at = i + 1 + usize::from(signed(i + 1));
         let and_at = low_at + 1;
         let high_at = and_at + 1 + usize::from(signed(and_at + 1));
@@ -460,13 +462,9 @@ pub fn numeric_conditions(tokens: &[Token]) -> Vec<NumericCondition> {
             continue;
         }
         let percent = t.get(high_at + 1).is_some_and(|w| percent_word(w));
-        let currency = signed(i + 1) || t.get(high_at + 1).is_some_and(|w| currency_word(w));
-        let end = high_at
-            + 1
-            + usize::from(
-                t.get(high_at + 1)
-                    .is_some_and(|w| percent_word(w) || currency_word(w)),
-            );
+        let named_currency = t.get(high_at + 1).is_some_and(|w| currency_word(w));
+        let currency = signed(i + 1) || named_currency;
+        let end = high_at + 1 + usize::from(percent || named_currency);
         for (start, end, op, value) in [
             (i, and_at, Comparison::Gte, low),
             (and_at, end, Comparison::Lte, high),

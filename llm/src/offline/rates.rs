@@ -246,15 +246,7 @@ fn to_rate(
     // every member the query names (a sibling cube, `BigECommerce` beside
     // `ECommerce`), onto which the query moves.
     let query_members = query_member_names(t);
-    let sibling = |cube: &str| {
-        view.is_none()
-            && query_members.iter().all(|name| {
-                let short = name.rsplit('.').next().unwrap_or_default();
-                members
-                    .iter()
-                    .any(|m| m.owner == cube && m.short_name() == short)
-            })
-    };
+    let sibling = |cube: &str| view.is_none() && holds_every_name(members, cube, &query_members);
     let best = members
         .iter()
         .enumerate()
@@ -348,6 +340,17 @@ pub(super) fn query_member_names(t: &Translation) -> Vec<String> {
         f.member_names(&mut |m| names.push(m.to_owned()));
     }
     names
+}
+
+/// Whether `cube` has a member of the short name of each of `names`
+/// (`BigECommerce` holds every member `ECommerce` names).
+pub(super) fn holds_every_name(members: &[CatalogMember], cube: &str, names: &[String]) -> bool {
+    names.iter().all(|name| {
+        let short = name.rsplit('.').next().unwrap_or_default();
+        members
+            .iter()
+            .any(|m| m.owner == cube && m.short_name() == short)
+    })
 }
 
 /// Renames every member of the query to the member of the same name in

@@ -110,21 +110,19 @@ fn query_owner(members: &[CatalogMember], t: &Translation) -> Option<String> {
 fn owners(members: &[CatalogMember], owner: &str, t: &Translation) -> Vec<String> {
     let mut names = t.query.measures.clone();
     names.extend(super::rates::query_member_names(t));
-    let shorts: Vec<&str> = names
-        .iter()
-        .map(|n| n.rsplit('.').next().unwrap_or_default())
-        .collect();
     let mut out = vec![owner.to_owned()];
-    for m in members {
-        let holds_all = shorts.iter().all(|s| {
-            members
-                .iter()
-                .any(|o| o.owner == m.owner && o.short_name() == *s)
-        });
-        if !m.in_view && !out.contains(&m.owner) && holds_all {
-            out.push(m.owner.clone());
+    let mut cubes: Vec<&str> = Vec::new();
+    for m in members.iter().filter(|m| !m.in_view) {
+        if !cubes.contains(&m.owner.as_str()) {
+            cubes.push(&m.owner);
         }
     }
+    out.extend(
+        cubes
+            .into_iter()
+            .filter(|&cube| cube != owner && super::rates::holds_every_name(members, cube, &names))
+            .map(str::to_owned),
+    );
     out
 }
 
