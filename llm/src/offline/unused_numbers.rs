@@ -21,12 +21,18 @@ pub(crate) fn first_unused(a: &Analysis, t: &Translation) -> Option<String> {
     taken.extend(a.mentions.iter().map(|m| (m.start, m.end)));
     taken.extend(a.text_conditions.iter().map(|c| (c.start, c.end)));
     let is_taken = |i: usize| taken.iter().any(|&(s, e)| (s..e).contains(&i));
-    let carried = serde_json::to_string(&t.query).unwrap_or_default();
+    // The query as text, written only when a number is left over (most
+    // questions have none).
+    let mut carried: Option<String> = None;
     a.tokens.iter().enumerate().find_map(|(i, tok)| {
         let number = tok.number()?;
         let ranked =
             a.ranking.used.contains(&i) || a.ranking.limit.is_some_and(|n| f64::from(n) == number);
-        let unused = !ranked && !is_taken(i) && !carried.contains(tok.text.as_str());
-        unused.then(|| tok.orig.clone())
+        if ranked || is_taken(i) {
+            return None;
+        }
+        let carried =
+            carried.get_or_insert_with(|| serde_json::to_string(&t.query).unwrap_or_default());
+        (!carried.contains(tok.text.as_str())).then(|| tok.orig.clone())
     })
 }
