@@ -1268,3 +1268,59 @@ async fn ninth_tuning_set() {
     )
     .await;
 }
+
+/// The size of the sets with 150 demo questions, 60 conformance questions
+/// and 30 conversations (v19, v20).
+const FULL_CONVERSATION_SIZE: SetSize = SetSize {
+    demo: 150,
+    conformance: 60,
+    conversations: 30,
+};
+
+/// Floors of the held-out set `tests/nl/frozen_v19/`, written on 2026-12-06
+/// by four new YAML-only authors: operations and a CEO's weekly summary, a
+/// merchandiser and a growth marketer on the demo; a shop owner on a phone
+/// and an analyst in half-SQL on the conformance model; an executive's
+/// pronoun-heavy turns and an analyst building a chart step by step. First
+/// run (translator at `f0135db`, before any change made after the set was
+/// written): demo 117/150 right and 13 wrong-confident, conformance 33/60
+/// and 6, follow-up turns 73/90 and 9.
+const V19_DEMO_FLOOR: (usize, usize) = (117, 13);
+const V19_CONFORMANCE_FLOOR: (usize, usize) = (33, 6);
+const V19_FOLLOWUP_FLOOR: (usize, usize) = (73, 9);
+
+/// Floors of the tuning set `tests/nl/tuning_v20/`, written on 2026-12-06 in
+/// the voices of v19 by four other authors. First run: demo 119/150 right
+/// and 8 wrong-confident, conformance 39/60 and 3, follow-up turns 76/90
+/// and 5.
+const V20_DEMO_FLOOR: (usize, usize) = (119, 8);
+const V20_CONFORMANCE_FLOOR: (usize, usize) = (39, 3);
+const V20_FOLLOWUP_FLOOR: (usize, usize) = (76, 5);
+
+/// The tenth held-out set `tests/nl/frozen_v19/` (see its README): figures
+/// printed, never the questions missed.
+#[tokio::test]
+async fn tenth_held_out_set() {
+    check(
+        "frozen_v19",
+        "v19",
+        FULL_CONVERSATION_SIZE,
+        false,
+        [V19_DEMO_FLOOR, V19_CONFORMANCE_FLOOR, V19_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
+
+/// The tenth tuning set `tests/nl/tuning_v20/` (see its README), written in
+/// the voices of the held-out v19 by other YAML-only authors; tuned on.
+#[tokio::test]
+async fn tenth_tuning_set() {
+    check(
+        "tuning_v20",
+        "v20",
+        FULL_CONVERSATION_SIZE,
+        true,
+        [V20_DEMO_FLOOR, V20_CONFORMANCE_FLOOR, V20_FOLLOWUP_FLOOR],
+    )
+    .await;
+}
