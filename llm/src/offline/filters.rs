@@ -243,6 +243,12 @@ const OTHER_NAMES: &[(&str, &str)] = &[
     ("apps", "mobile"),
     ("website", "web"),
     ("webshop", "web"),
+    // Nicknames of cities.
+    ("philly", "Philadelphia"),
+    ("nyc", "New York City"),
+    ("la", "Los Angeles"),
+    ("sf", "San Francisco"),
+    ("vegas", "Las Vegas"),
     ("french", "France"),
     ("dutch", "Netherlands"),
     ("swiss", "Switzerland"),

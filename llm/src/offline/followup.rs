@@ -23,6 +23,7 @@ use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_engine::Query;
 
 use super::build::{self, FilterSpec};
+use super::chat_edits;
 use super::followup_edits as edits;
 use super::followup_periods as periods;
 use super::parse::{Analysis, Role};
@@ -131,10 +132,11 @@ pub fn refine(
     let text: &str = &asked;
     let mut a = parser.reader().analyze(catalog, text, today);
     // "and just business accounts", "ok only Europe": chat words before.
+    // "same thing but only for business customers": the same words too.
     let opening = a.tokens.iter().find(|t| {
         !matches!(
             t.text.as_str(),
-            "and" | "ok" | "okay" | "so" | "now" | "but" | "then" | "well"
+            "and" | "ok" | "okay" | "so" | "now" | "but" | "then" | "well" | "same" | "thing"
         )
     });
     let narrowing = opening.is_some_and(|t| {
@@ -283,6 +285,11 @@ pub fn refine(
         }
         changed = true;
     }
+    // "as a rate" after returns counted; "now gross instead" after revenue.
+    if r.measures.is_empty() {
+        let beside = additive(&a) || edits::beside(&a);
+        changed |= chat_edits::measure_named(catalog, &a, &r.unresolved, beside, &mut measures);
+    }
     // Filters: "remove the filters", "all channels", "every channel
     // again", "take off the date range", then new ones. "every channel
     // again": the filter on what is named goes, the grouping stays.
@@ -292,7 +299,12 @@ pub fn refine(
         r.dimensions.retain(|d| !lifted.contains(d));
     }
     // Groupings.
-    if edits::removes_grouping(&a) {
+    if let Some((old, new)) = chat_edits::grouping_swapped(catalog, &a, &dimensions) {
+        for d in dimensions.iter_mut().filter(|d| **d == old) {
+            *d = new;
+        }
+        changed = true;
+    } else if edits::removes_grouping(&a) {
         changed |= edits::drop_groupings(catalog, &a, &r.dimensions, &mut dimensions);
     } else if !r.dimensions.is_empty() {
         if adding || edits::breaks_down(&a) {
@@ -303,6 +315,17 @@ pub fn refine(
             }
         } else {
             dimensions = r.dimensions.clone();
+        }
+        changed = true;
+    }
+    // "just the overall number": one figure, no grouping.
+    // "all channels combined": that grouping goes.
+    let combined = r.dimensions.iter().all(|d| dimensions.contains(d));
+    if chat_edits::asks_for_overall(&a) && combined && !dimensions.is_empty() {
+        if r.dimensions.is_empty() {
+            dimensions.clear();
+        } else {
+            dimensions.retain(|d| !r.dimensions.contains(d));
         }
         changed = true;
     }
@@ -347,9 +370,14 @@ pub fn refine(
     // "forget Beauty": the value leaves its filter.
     // "same for France instead of Germany": Germany leaves, France comes.
     let mut removed = edits::removed_values(&a);
+    // "drop Africa and Oceania" with no filter holding them: left out.
+    let excluded = chat_edits::unfiltered(&filters, &removed);
     removed.extend(edits::values_replaced(&a));
     if !removed.is_empty() {
         changed |= edits::remove_values(&mut filters, &removed);
+    }
+    if !excluded.is_empty() {
+        changed |= chat_edits::exclude_values(parser, &r.filters, &excluded, &mut filters);
     }
     let adds_values = edits::adds_values(&a);
     for f in &r.filters {
@@ -481,6 +509,11 @@ pub fn refine(
     }
     if let (Some(n), false) = (ranking.limit, ranking.top) {
         limit = Some(u64::from(n));
+        changed = true;
+    }
+    // "cap it at 10 rows", "give me 20 of them".
+    if let (None, Some(n)) = (ranking.limit, chat_edits::row_count(&a)) {
+        limit = Some(n);
         changed = true;
     }
     // "remove the limit", "show all of them again".

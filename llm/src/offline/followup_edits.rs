@@ -124,6 +124,14 @@ pub(crate) fn edit_words(a: &Analysis) -> Vec<&'static str> {
     if names_dates(a) {
         words.extend(["range", "filter", "take", "off"]);
     }
+    if super::chat_edits::row_count(a).is_some() {
+        words.extend(super::chat_edits::ROW_COUNT_WORDS);
+    }
+    if super::chat_edits::asks_for_overall(a) {
+        words.extend([
+            "overall", "number", "figure", "total", "combined", "together",
+        ]);
+    }
     words.extend(REMOVAL_VERBS);
     words
 }

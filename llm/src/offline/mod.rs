@@ -45,6 +45,7 @@ mod build;
 mod calendar;
 mod change;
 mod chart_cues;
+mod chat_edits;
 mod chunks;
 mod compare_words;
 mod compared;
@@ -577,6 +578,8 @@ pub fn refine(
 mod asked_tests;
 #[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod chat_edit_tests;
 #[cfg(test)]
 mod chat_tests;
 #[cfg(test)]

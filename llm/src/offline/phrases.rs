@@ -10,7 +10,46 @@ use super::stopwords::is_stopword;
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = join_phrases(join_sign_ups(replace_listed(words)));
-    conjunction_when(verb_place(verb_rank(units_shipped(words))))
+    conjunction_when(verb_place(verb_rank(units_shipped(period_before(words)))))
+}
+
+/// "yesterday vs the day before", "last quarter vs the one before": the
+/// period before the one named earlier, spelled out ("the day before
+/// yesterday", "the quarter before last").
+fn period_before(mut words: Vec<String>) -> Vec<String> {
+    let lower = |w: &String| w.to_lowercase();
+    let Some(at) = words.windows(3).position(|w| {
+        lower(&w[0]) == "the"
+            && matches!(
+                lower(&w[1]).as_str(),
+                "one" | "day" | "week" | "month" | "quarter" | "year"
+            )
+            && lower(&w[2]) == "before"
+    }) else {
+        return words;
+    };
+    let next = words.get(at + 3).map(lower);
+    if matches!(next.as_deref(), Some("last" | "yesterday")) {
+        return words;
+    }
+    let named = words[..at].windows(2).rev().find_map(|w| {
+        let unit = lower(&w[1]);
+        let is_unit = matches!(unit.as_str(), "day" | "week" | "month" | "quarter" | "year");
+        (lower(&w[0]) == "last" && is_unit)
+            .then(|| ["the".to_owned(), unit, "before".into(), "last".into()])
+    });
+    let named = named.or_else(|| {
+        words[..at]
+            .iter()
+            .any(|w| lower(w) == "yesterday")
+            .then(|| ["the", "day", "before", "yesterday"].map(str::to_owned))
+    });
+    let Some(named) = named else {
+        return words;
+    };
+    let end = at + 3 + usize::from(matches!(next.as_deref(), Some("that" | "it")));
+    words.splice(at..end, named);
+    words
 }
 
 /// "Rank the regions by number of orders": the regions, ranked by it (the
@@ -137,6 +176,54 @@ const REPLACED: &[(&str, &[&str])] = &[
     (
         "the two|both halves|quarters|months|years|periods|weeks",
         &[],
+    ),
+    // "only the web shop", "the online store": the web channel's names.
+    ("web|online shop|store|site", &["webshop"]),
+    // "restrict it to premium products", "narrow that down to Europe".
+    ("restrict|narrow it|that|this|them? down? to", &["only"]),
+    // "roll that up to region", "rolled up by quarter": grouped by it.
+    (
+        "roll|rolled it|that|this|them|everything? up to|by|into",
+        &["by"],
+    ),
+    // "which price band makes us the most money", "the category making us
+    // the least profit": earned (not the brand's "maker").
+    ("makes|make|made|making us|me", &["earns"]),
+    ("makes|made|making the? most", &["earns", "most"]),
+    ("makes|made|making the? least", &["earns", "least"]),
+    ("makes|made|making more", &["earns", "more"]),
+    ("makes|made|making less", &["earns", "less"]),
+    // "which age group signed up the most", "customers signing up": the
+    // sign-ups counted.
+    (
+        "signed|sign up the? most",
+        &["had", "the", "most", "signups"],
+    ),
+    (
+        "signed|sign up the? least",
+        &["had", "the", "least", "signups"],
+    ),
+    ("signing up", &["signups"]),
+    // "said yes to marketing": opted in.
+    ("said|say|says yes to marketing", &["opted", "in"]),
+    // "customers who have opted in": opted in.
+    ("have|has|had opted", &["opted"]),
+    // "orders with at least one toy in them": orders holding one.
+    ("at least one|1", &["a"]),
+    // "the priciest item": the most expensive.
+    ("priciest", &["most", "expensive"]),
+    // "the busiest day in May", "what hour were we busiest": the one with
+    // the most orders.
+    ("busiest day", &["biggest", "day", "for", "orders"]),
+    ("busiest week", &["biggest", "week", "for", "orders"]),
+    ("busiest month", &["biggest", "month", "for", "orders"]),
+    ("busiest hour", &["biggest", "hour", "for", "orders"]),
+    ("busiest quarter", &["biggest", "quarter", "for", "orders"]),
+    ("were|was we|it? busiest", &["had", "the", "most", "orders"]),
+    // "what price band sells best": the price range.
+    (
+        "price band|bands|bracket|brackets|tier|tiers",
+        &["price", "range"],
     ),
     // "rev asia vs europe q4 thx", "pls".
     ("thx|thanks|pls|plz|ty", &[]),

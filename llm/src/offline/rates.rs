@@ -475,3 +475,35 @@ pub(crate) fn share_of_filtered_count(
     t.query.measures = vec![rate];
     true
 }
+
+/// "How many returns did we get, by channel?" then "as a rate": the rate
+/// named as the one count shown is (`returned_count` → `return_rate`).
+pub(crate) fn asked_as_rate(
+    catalog: &Catalog,
+    a: &Analysis,
+    measures: &[String],
+) -> Option<String> {
+    let as_rate = a.tokens.windows(3).any(|w| {
+        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
+    });
+    match measures {
+        [name] if as_rate => rate_named_like(catalog, name),
+        _ => None,
+    }
+}
+
+/// The rate of the count `name` when the count is named after a value
+/// (`returned_count` → `return_rate`): the one rate of its owner whose name
+/// shares the value's stem.
+fn rate_named_like(catalog: &Catalog, name: &str) -> Option<String> {
+    let count = catalog
+        .get(name)
+        .filter(|m| m.is_count() && !m.is_plain_count())?;
+    let first = split_identifier(count.short_name()).into_iter().next()?;
+    let stem = super::text::value_stem(&first);
+    let mut rates = catalog.members().iter().filter(|m| {
+        m.owner == count.owner && is_rate(m) && m.short_name().to_lowercase().contains(&stem)
+    });
+    let rate = rates.next()?;
+    rates.next().is_none().then(|| rate.name.clone())
+}

@@ -29,8 +29,11 @@ pub fn sample_candidates(catalog: &Catalog) -> Vec<String> {
 /// `dimension`; `None` when that is over the engine's row limit.
 pub fn sample_query(dimension: &str, max_values: usize) -> Option<Query> {
     let limit = u64::try_from(max_values).ok()?.checked_add(1)?;
+    // In the value's order, so that every run reads the same values in the
+    // same order (a data source returns groups in any order).
     (limit <= MAX_LIMIT).then(|| Query {
         dimensions: vec![dimension.to_owned()],
+        order: Some(vec![(dimension.to_owned(), false)]),
         limit: Some(limit),
         ..empty_query()
     })
@@ -92,7 +95,8 @@ mod tests {
         let q = sample_query("A.x", 5).expect("small enough");
         assert_eq!(
             q,
-            Query::from_json(&json!({"dimensions": ["A.x"], "limit": 6})).expect("query")
+            Query::from_json(&json!({"dimensions": ["A.x"], "order": {"A.x": "asc"}, "limit": 6}))
+                .expect("query")
         );
         assert_eq!(sample_query("A.x", 50_000), None);
     }

@@ -350,6 +350,7 @@ pub fn canonical(word: &str) -> &str {
         "cancels" | "cancelations" => "cancellations",
         "canceled" => "cancelled",
         "cancelation" => "cancellation",
+        "registerd" | "regd" => "registered",
         "cncl" => "cancellation",
         "qtrly" => "quarterly",
         "grp" => "group",

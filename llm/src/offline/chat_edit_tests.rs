@@ -1,0 +1,206 @@
+//! Chat edits of a shown query: values left out that no filter held, a
+//! number of rows, one overall figure, a grouping swapped for another, a
+//! count shown as its rate, a measure named by one word, and narrowing in
+//! the same words as before; on the demo model and on a model with bare
+//! names.
+
+use strata_engine::query::{Filter, FilterOperator};
+
+use super::fixtures::{bare, demo, today, translate};
+use super::*;
+
+fn refine(parser: &OfflineParser<'_>, previous: &Translation, turn: &str) -> Translation {
+    parser
+        .refine(previous, turn, today())
+        .unwrap_or_else(|e| panic!("{turn:?} not understood: {e}"))
+}
+
+fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<String>)> {
+    t.query
+        .filters
+        .iter()
+        .filter_map(|f| match f {
+            Filter::Member {
+                member,
+                operator,
+                values,
+            } => Some((
+                member.clone(),
+                *operator,
+                values.iter().flatten().cloned().collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn values_dropped_that_no_filter_holds_are_left_out() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "number of orders by status this quarter");
+    let t = refine(&parser, &first, "drop cancelled and returned");
+    let status = &first.query.dimensions[0];
+    assert_eq!(
+        filters(&t),
+        [(
+            status.clone(),
+            FilterOperator::NotEquals,
+            vec!["cancelled".to_owned(), "returned".to_owned()]
+        )]
+    );
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+    // A value the filter holds leaves it instead.
+    let only = refine(&parser, &first, "only cancelled and returned");
+    let t = refine(&parser, &only, "drop cancelled");
+    assert_eq!(
+        filters(&t),
+        [(
+            status.clone(),
+            FilterOperator::Equals,
+            vec!["returned".to_owned()]
+        )]
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by storeCity");
+    let t = refine(&parser, &first, "drop Paris");
+    assert_eq!(
+        filters(&t),
+        [(
+            "shop_sales.storeCity".to_owned(),
+            FilterOperator::NotEquals,
+            vec!["Paris".to_owned()]
+        )]
+    );
+}
+
+#[test]
+fn a_number_of_rows_caps_the_list() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "units sold by subcategory in 2025, highest first");
+    for (turn, n) in [
+        ("and cap it at 10 rows", 10),
+        ("give me 20 of them", 20),
+        ("limit it to 7", 7),
+        ("show 15 rows", 15),
+    ] {
+        let t = refine(&parser, &first, turn);
+        assert_eq!(t.query.limit, Some(n), "{turn}");
+        assert_eq!(t.query.order, first.query.order, "{turn}");
+    }
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by storeCity");
+    assert_eq!(
+        refine(&parser, &first, "cap it at 2 rows").query.limit,
+        Some(2)
+    );
+}
+
+#[test]
+fn one_overall_figure_drops_the_grouping() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "How many returns did we get last quarter, by channel?",
+    );
+    for turn in [
+        "just the overall number",
+        "all channels combined",
+        "the total only",
+    ] {
+        let t = refine(&parser, &first, turn);
+        assert!(t.query.dimensions.is_empty(), "{turn}: {:?}", t.query);
+        assert_eq!(t.query.measures, first.query.measures, "{turn}");
+        assert_eq!(
+            t.query.time_dimensions, first.query.time_dimensions,
+            "{turn}"
+        );
+    }
+}
+
+#[test]
+fn a_grouping_named_instead_of_another_takes_its_place() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue by country and channel YTD");
+    let country = first.query.dimensions[0].clone();
+    assert!(country.ends_with("country"), "{:?}", first.query);
+    for turn in [
+        "Can you roll that up to region instead of country?",
+        "region instead of country",
+    ] {
+        let t = refine(&parser, &first, turn);
+        assert_eq!(t.query.dimensions.len(), 2, "{turn}: {:?}", t.query);
+        assert!(
+            t.query.dimensions[0].ends_with("region"),
+            "{turn}: {:?}",
+            t.query
+        );
+        assert_eq!(t.query.dimensions[1], first.query.dimensions[1], "{turn}");
+    }
+}
+
+#[test]
+fn a_count_asked_as_a_rate_is_its_rate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "How many returns did we get last quarter, by channel?",
+    );
+    assert_eq!(first.query.measures, ["Orders.returned_count"]);
+    let t = refine(&parser, &first, "as a rate");
+    assert_eq!(t.query.measures, ["Orders.return_rate"]);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+}
+
+#[test]
+fn one_word_names_the_sibling_measure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "revenue by month this year, only the web shop");
+    assert_eq!(first.query.measures, ["Orders.revenue"]);
+    assert_eq!(
+        filters(&first),
+        [(
+            "Orders.channel".to_owned(),
+            FilterOperator::Equals,
+            vec!["web".to_owned()]
+        )]
+    );
+    let t = refine(&parser, &first, "now gross instead");
+    assert_eq!(t.query.measures, ["Orders.gross_revenue"]);
+    assert_eq!(filters(&t), filters(&first));
+    // A word naming no sibling is still asked about.
+    assert!(parser
+        .refine(&first, "now fluffy instead", today())
+        .is_err());
+}
+
+#[test]
+fn the_same_thing_for_a_segment_narrows_the_rows() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Orders by payment method in the last 6 months");
+    let t = refine(
+        &parser,
+        &first,
+        "same thing but only for business customers",
+    );
+    assert_eq!(t.query.measures, first.query.measures, "{:?}", t.query);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+    assert_eq!(
+        filters(&t),
+        [(
+            "Users.segment".to_owned(),
+            FilterOperator::Equals,
+            vec!["business".to_owned()]
+        )]
+    );
+}
