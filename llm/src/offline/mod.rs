@@ -577,6 +577,8 @@ pub fn refine(
 #[cfg(test)]
 mod asked_tests;
 #[cfg(test)]
+mod busy_words_tests;
+#[cfg(test)]
 mod change_tests;
 #[cfg(test)]
 mod chat_edit_tests;

@@ -1,0 +1,111 @@
+//! Words of operations and marketing: the busiest day, the priciest item,
+//! orders holding at least one of something, the period before the one
+//! named, "makes us the most money", sign-ups ranked and "have opted in";
+//! on the demo model and on a model with bare names.
+
+use strata_engine::query::{DateRangeSpec, FilterOperator};
+
+use super::fixtures::{bare, demo, filters, translate};
+use super::*;
+
+#[test]
+fn the_busiest_period_is_the_one_with_the_most_orders() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "What was our busiest day in May?");
+    assert_eq!(t.query.measures, ["Orders.count"]);
+    assert_eq!(t.query.limit, Some(1));
+    assert_eq!(t.query.order, Some(vec![("Orders.count".to_owned(), true)]));
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(td.granularity, crate::translation::granularity("day"));
+}
+
+#[test]
+fn the_priciest_item_is_the_most_expensive() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "what's the priciest item we sell in Books?");
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Products.price".to_owned(), true)])
+    );
+    assert_eq!(t.query.limit, Some(1));
+    assert!(
+        filters(&t)
+            .iter()
+            .any(|(m, _, v)| m == "Products.category" && v == &["Books"]),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn the_period_before_is_the_one_before_the_period_named() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let compared = |q: &str| {
+        translate(&parser, q).query.time_dimensions[0]
+            .compare_date_range
+            .clone()
+            .unwrap_or_else(|| panic!("{q}: no comparison"))
+    };
+    let days = compared("How did yesterday compare with the day before on number of orders?");
+    assert_eq!(
+        days[1],
+        DateRangeSpec::Pair("2024-06-13".into(), "2024-06-13".into())
+    );
+    let quarters = compared("Return rate last quarter vs the one before?");
+    assert_eq!(
+        quarters[1],
+        DateRangeSpec::Pair("2023-10-01".into(), "2023-12-31".into())
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "totalSales last month vs the one before");
+    let ranges = t.query.time_dimensions[0]
+        .compare_date_range
+        .clone()
+        .expect("compared");
+    assert_eq!(
+        ranges[1],
+        DateRangeSpec::Pair("2024-04-01".into(), "2024-04-30".into())
+    );
+}
+
+#[test]
+fn making_money_is_earning_not_the_brand() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which category makes the most money?");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(t.query.dimensions[0].ends_with("category"));
+    assert_eq!(t.query.limit, Some(1));
+}
+
+#[test]
+fn opted_in_and_sign_ups_ranked_keep_their_condition() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "How many customers have opted in?");
+    assert_eq!(t.query.measures, ["Users.opted_in_count"]);
+    let t = translate(&parser, "Which age group signed up the most this year?");
+    assert_eq!(t.query.measures, ["Users.count"]);
+    assert_eq!(t.query.dimensions, ["Users.age_group"]);
+    assert_eq!(t.query.limit, Some(1));
+    let t = translate(
+        &parser,
+        "How many orders last week had at least one Books item in them?",
+    );
+    assert!(
+        filters(&t).iter().any(|(m, op, v)| m.ends_with("category")
+            && *op == FilterOperator::Equals
+            && v == &["Books"]),
+        "{:?}",
+        t.query
+    );
+    assert!(
+        t.query.measures[0].ends_with("order_count"),
+        "{:?}",
+        t.query
+    );
+}
