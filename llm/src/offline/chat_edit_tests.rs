@@ -4,35 +4,10 @@
 //! the same words as before; on the demo model and on a model with bare
 //! names.
 
-use strata_engine::query::{Filter, FilterOperator};
+use strata_engine::query::FilterOperator;
 
-use super::fixtures::{bare, demo, today, translate};
+use super::fixtures::{bare, demo, filters, refine, today, translate};
 use super::*;
-
-fn refine(parser: &OfflineParser<'_>, previous: &Translation, turn: &str) -> Translation {
-    parser
-        .refine(previous, turn, today())
-        .unwrap_or_else(|e| panic!("{turn:?} not understood: {e}"))
-}
-
-fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<String>)> {
-    t.query
-        .filters
-        .iter()
-        .filter_map(|f| match f {
-            Filter::Member {
-                member,
-                operator,
-                values,
-            } => Some((
-                member.clone(),
-                *operator,
-                values.iter().flatten().cloned().collect(),
-            )),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn values_dropped_that_no_filter_holds_are_left_out() {

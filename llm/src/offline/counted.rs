@@ -9,7 +9,7 @@ use strata_schema::MemberKind;
 use super::cues::is_negation;
 use super::normalize::retain_equals;
 use super::parse::Analysis;
-use super::text::value_stem;
+use super::text::{same_word, split_identifier, stem, value_stem};
 use crate::catalog::{Catalog, CatalogMember};
 use crate::translation::Translation;
 
@@ -321,4 +321,65 @@ pub(crate) fn asked_how_many(catalog: &Catalog, analysis: &Analysis, t: &mut Tra
             .measures
             .insert(0, catalog.members()[count].name.clone());
     }
+}
+
+/// "count rows where discount between 0.1 and 0.3": a plain count named by
+/// no word of its own cube ("count", "rows") is the count of the one cube
+/// every other member of the query belongs to, not of a cube joined to it
+/// (`Customers.count` for a condition on `ECommerce.discount`).
+pub(crate) fn count_of_the_rows_named(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    let Some(count) = catalog.get(name).filter(|m| m.is_plain_count()) else {
+        return;
+    };
+    let mut others: Vec<String> = t.query.dimensions.clone();
+    others.extend(
+        t.query
+            .time_dimensions
+            .iter()
+            .map(|td| td.dimension.clone()),
+    );
+    for f in &t.query.filters {
+        f.member_names(&mut |m| others.push(m.to_owned()));
+    }
+    let owners: Vec<&str> = others
+        .iter()
+        .filter_map(|n| catalog.get(n))
+        .map(|m| m.owner.as_str())
+        .collect();
+    let [owner, rest @ ..] = owners.as_slice() else {
+        return;
+    };
+    if *owner == count.owner || rest.iter().any(|o| o != owner) {
+        return;
+    }
+    // "how many customers bought Phones": the customers, named.
+    let owner_words: Vec<String> = split_identifier(&count.owner)
+        .into_iter()
+        .chain(count.owner_title.split_whitespace().map(str::to_lowercase))
+        .map(|w| stem(&w))
+        .collect();
+    let named = a
+        .tokens
+        .iter()
+        .any(|tok| owner_words.iter().any(|w| same_word(&tok.stem, w)));
+    // Counted in words that name no thing ("count rows", "number of
+    // records"); "how many people signed up from Germany" counts people.
+    let generic = a
+        .tokens
+        .iter()
+        .any(|tok| matches!(tok.stem.as_str(), "count" | "row" | "record" | "entry"));
+    if named || !generic {
+        return;
+    }
+    let Some(own) = catalog
+        .members()
+        .iter()
+        .find(|m| m.owner == *owner && m.is_plain_count())
+    else {
+        return;
+    };
+    t.query.measures = vec![own.name.clone()];
 }

@@ -69,3 +69,39 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         .retain(|u| !used.iter().any(|w| w.eq_ignore_ascii_case(u)));
     true
 }
+
+/// "count distinct orderId" where the model counts no distinct order ids:
+/// the rows counted and split by the thing named would answer another
+/// question. The word to ask about, when the query does that.
+pub(crate) fn split_instead(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &Translation,
+) -> Option<String> {
+    let at = a
+        .tokens
+        .iter()
+        .position(|tok| DISTINCT.contains(&tok.text.as_str()))?;
+    let counts = a.tokens[..at].iter().any(|tok| tok.text == "count") || a.count_cue;
+    let thing = (at + 1..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text))?;
+    let words: Vec<String> = split_identifier(&a.tokens[thing].orig)
+        .iter()
+        .map(|w| stem(w))
+        .collect();
+    let members = parser.catalog().members();
+    let row_count = t.query.measures.iter().any(|name| {
+        members
+            .iter()
+            .any(|m| m.name == *name && m.is_count() && m.agg_type.as_deref() == Some("count"))
+    });
+    let split_by_it = t.query.dimensions.iter().any(|name| {
+        members.iter().any(|m| {
+            m.name == *name
+                && split_identifier(m.short_name())
+                    .iter()
+                    .map(|w| stem(w))
+                    .eq(words.iter().cloned())
+        })
+    });
+    (counts && row_count && split_by_it).then(|| a.tokens[thing].orig.clone())
+}

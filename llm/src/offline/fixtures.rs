@@ -120,6 +120,17 @@ pub(super) fn translate(parser: &OfflineParser<'_>, q: &str) -> Translation {
         .unwrap_or_else(|e| panic!("{q:?} not understood: {e}"))
 }
 
+/// `previous` refined by `turn`; panics with the error when it is not understood.
+pub(super) fn refine(
+    parser: &OfflineParser<'_>,
+    previous: &Translation,
+    turn: &str,
+) -> Translation {
+    parser
+        .refine(previous, turn, today())
+        .unwrap_or_else(|e| panic!("{turn:?} not understood: {e}"))
+}
+
 pub(super) fn equals(member: &str, value: &str) -> Filter {
     Filter::Member {
         member: member.into(),

@@ -5,14 +5,8 @@
 
 use strata_engine::query::{Filter, FilterOperator};
 
-use super::fixtures::{bare, demo, today, translate};
+use super::fixtures::{bare, demo, refine, translate};
 use super::*;
-
-fn refine(parser: &OfflineParser<'_>, previous: &Translation, turn: &str) -> Translation {
-    parser
-        .refine(previous, turn, today())
-        .unwrap_or_else(|e| panic!("{turn:?} not understood: {e}"))
-}
 
 /// The values of the filter on `member` and its operator.
 fn filter_on(t: &Translation, member: &str) -> Option<(FilterOperator, Vec<String>)> {

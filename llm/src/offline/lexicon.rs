@@ -301,9 +301,10 @@ impl Lexicon {
         if !generic {
             self.add(&name, i, name_score - segment_penalty);
         }
-        // `subCategory` is also typed as one word: "subcategory".
+        // `subCategory` is also typed as one word: "subcategory"; `orderId`
+        // as "orderid".
         if let [a, b] = name_words.as_slice() {
-            if a.len() >= 3 && b.len() >= 3 && a.chars().all(char::is_alphabetic) {
+            if a.len() >= 3 && b.len() >= 2 && a.chars().all(char::is_alphabetic) {
                 self.add(&format!("{a}{b}"), i, 96 - segment_penalty);
             }
         }

@@ -240,7 +240,15 @@ impl<'a> OfflineParser<'a> {
         // "what did Customer 28 buy?".
         listing::what_was_bought(self, &analysis, &mut translation);
         // "count distinct customers group by city".
-        distinct::apply(self, &analysis, &mut translation);
+        if !distinct::apply(self, &analysis, &mut translation) {
+            if let Some(word) = distinct::split_instead(self, &analysis, &translation) {
+                return Err(self.ask_about(
+                    question,
+                    &word,
+                    "is counted once each, and the model has no such count",
+                ));
+            }
+        }
         // "what's in order CA-2017-160633?": its lines.
         listing::order_contents(self, &analysis, &mut translation);
         // "what share of orders get returned": the model's return rate.
@@ -273,6 +281,8 @@ impl<'a> OfflineParser<'a> {
         counted::by_whom(self.catalog, &analysis, &mut translation);
         // "which payment method do business customers use the most".
         counted::subject_of_rows(self.catalog, self.joins(), &mut translation);
+        // "count rows where discount between 0.1 and 0.3".
+        counted::count_of_the_rows_named(self.catalog, &analysis, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the
@@ -600,6 +610,8 @@ mod rates_tests;
 mod shop_words_tests;
 #[cfg(test)]
 mod spec_tests;
+#[cfg(test)]
+mod sql_words_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

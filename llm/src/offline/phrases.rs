@@ -220,6 +220,30 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("busiest hour", &["biggest", "hour", "for", "orders"]),
     ("busiest quarter", &["biggest", "quarter", "for", "orders"]),
     ("were|was we|it? busiest", &["had", "the", "most", "orders"]),
+    // "our best seller", "bestsellers in books": the best-selling products.
+    ("best|top seller", &["best", "selling", "product"]),
+    ("best|top sellers", &["best", "selling", "products"]),
+    ("bestseller", &["best", "selling", "product"]),
+    ("bestsellers", &["best", "selling", "products"]),
+    // "a pie of sales by category": the chart.
+    ("a pie of", &["a", "pie", "chart", "of"]),
+    // "customers who came back and bought again", "repeat buyers".
+    (
+        "came|come|coming back and? bought|buy|buying|ordered|order again",
+        &["returning"],
+    ),
+    ("repeat customers|buyers", &["returning", "customers"]),
+    // "... group by product_name order by 2 desc": by the figure.
+    (
+        "order|ordered|sort|sorted by 1|2|3 desc|descending",
+        &["highest", "first"],
+    ),
+    (
+        "order|ordered|sort|sorted by 1|2|3 asc|ascending",
+        &["lowest", "first"],
+    ),
+    // "how much of our revenue comes from mobile": a share of it.
+    ("how much of our|the", &["what", "share", "of", "our"]),
     // "what price band sells best": the price range.
     (
         "price band|bands|bracket|brackets|tier|tiers",

@@ -40,6 +40,11 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         .first()
         .and_then(|n| catalog.get(n))
         .is_none_or(|m| m.is_count());
+    // "rolling 2-month distinct orders": the count of different ones (the
+    // approximate distinct count), else the count of rows.
+    let distinct = words
+        .iter()
+        .any(|w| matches!(*w, "distinct" | "unique" | "different"));
     let query_members = query_member_names(t);
     let fits = |cube: &str| {
         query_members.iter().all(|name| {
@@ -57,7 +62,7 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
             && split.iter().any(|w| *w == number.to_string())
             && split.iter().any(|w| same_word(w, &unit))
             && (m.is_count() == counts)
-            && !split.iter().any(|w| w == "approx")
+            && split.iter().any(|w| w == "approx") == distinct
             && fits(&m.owner)
     });
     let Some(rolling) = rolling else { return false };
@@ -72,6 +77,10 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
     }
     t.query.measures = vec![rolling.name.clone()];
     t.query.order = None;
-    t.unmatched.retain(|w| !w.eq_ignore_ascii_case("rolling"));
+    t.unmatched.retain(|w| {
+        !["rolling", "distinct", "unique", "different"]
+            .iter()
+            .any(|r| w.eq_ignore_ascii_case(r))
+    });
     true
 }

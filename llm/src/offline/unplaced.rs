@@ -5,6 +5,7 @@
 //! instead, with the closest members and the question without the word as
 //! choices.
 
+use strata_engine::query::FilterOperator;
 use strata_schema::MemberKind;
 
 use super::guard::is_share_word;
@@ -117,6 +118,10 @@ const FILLER: &[&str] = &[
     "book",
     "booked",
     "stock",
+    // "2-week rolling count at weekly grain", "Running gear".
+    "grain",
+    "granularity",
+    "gear",
     // "same thing across all of 2025".
     "thing",
     "plus",
@@ -336,10 +341,26 @@ pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation, compared: bool)
             || chosen
                 .iter()
                 .any(|m| m.format.as_deref() == Some("percent")));
+    // "big ones, 250 or more": the size a condition on an amount states.
+    let conditioned = t.query.filters.iter().any(|f| {
+        matches!(
+            f,
+            strata_engine::query::Filter::Member {
+                operator: FilterOperator::Gt
+                    | FilterOperator::Gte
+                    | FilterOperator::Lt
+                    | FilterOperator::Lte,
+                ..
+            }
+        )
+    });
     let described: Vec<String> = chosen
         .into_iter()
         .flat_map(|m| described_by(m, true))
         .collect();
+    // "net product revenue": net of what a gross figure adds, unless a
+    // gross figure is asked for too.
+    let net_is_plain = !described.iter().any(|d| d == "gross");
     t.unmatched
         .iter()
         .filter(|w| !w.starts_with('('))
@@ -357,6 +378,8 @@ pub(crate) fn unplaced_words(catalog: &Catalog, t: &Translation, compared: bool)
                     || !(COUNT_WORDS.contains(&tok.text.as_str())
                         || super::figures::RECORD_WORDS.contains(&tok.text.as_str())))
                 && (!new_is_counted || tok.text != "new")
+                && !(conditioned && matches!(tok.text.as_str(), "big" | "large" | "small" | "huge"))
+                && !(net_is_plain && tok.text == "net")
                 && !described.iter().any(|d| {
                     // "priced" is the price, "discounted" the discount.
                     let participle = [tok.text.strip_suffix("ed"), tok.text.strip_suffix('d')]
