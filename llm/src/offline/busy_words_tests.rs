@@ -109,3 +109,27 @@ fn opted_in_and_sign_ups_ranked_keep_their_condition() {
         t.query
     );
 }
+
+#[test]
+fn records_counted_are_counted_and_a_total_asked_beside_joins() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many order lines were sold at a discount last month?",
+    );
+    assert_eq!(t.query.measures, ["LineItems.count"], "{:?}", t.query);
+    // Units named stay units.
+    let t = translate(&parser, "how many units were sold last month");
+    assert!(t.query.measures[0].ends_with("units_sold"), "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "For each region, how many accounts are business customers and how many are there in total?",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["Users.business_count", "Users.count"],
+        "{:?}",
+        t.query
+    );
+}

@@ -179,3 +179,23 @@ fn the_same_thing_for_a_segment_narrows_the_rows() {
         )]
     );
 }
+
+#[test]
+fn a_value_put_next_to_the_one_shown_splits_by_both() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "daily revenue for the last 14 days, mobile only");
+    let t = refine(&parser, &first, "put the web shop next to it pls");
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+    assert_eq!(
+        filters(&t),
+        [(
+            "Orders.channel".to_owned(),
+            FilterOperator::Equals,
+            vec!["mobile".to_owned(), "web".to_owned()]
+        )]
+    );
+    // Without "next to it" the value replaces the other.
+    let t = refine(&parser, &first, "only the web shop");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}

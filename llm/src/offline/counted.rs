@@ -383,3 +383,88 @@ pub(crate) fn count_of_the_rows_named(catalog: &Catalog, a: &Analysis, t: &mut T
     };
     t.query.measures = vec![own.name.clone()];
 }
+
+/// "How many Grocery order lines were sold at a discount": the lines are
+/// counted; the verb only says what they are. A figure implied by a verb
+/// alone gives way to the plain count of its cube when the question counts
+/// records ("lines", "rows", "transactions").
+pub(crate) fn records_counted(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let records = a
+        .tokens
+        .iter()
+        .any(|tok| super::figures::RECORD_WORDS.contains(&tok.text.as_str()));
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    let Some(figure) = catalog.get(name).filter(|m| !m.is_count()) else {
+        return;
+    };
+    if !a.count_cue || !records {
+        return;
+    }
+    let members = catalog.members();
+    // The measures named in words, not by a verb ("order lines" is the
+    // line count).
+    let named: Vec<usize> = a
+        .mentions
+        .iter()
+        .filter(|m| {
+            !m.is_measure_verb(&a.tokens)
+                && super::resolve::effective(catalog, m).0 == super::parse::Role::Measure
+        })
+        .flat_map(|m| m.candidates.iter().map(|e| e.member))
+        .collect();
+    let count = if named.is_empty() {
+        members
+            .iter()
+            .find(|m| m.owner == figure.owner && m.is_plain_count())
+    } else {
+        named
+            .iter()
+            .map(|&i| &members[i])
+            .find(|m| m.owner == figure.owner && m.is_count())
+    };
+    if let Some(count) = count {
+        t.query.measures = vec![count.name.clone()];
+    }
+}
+
+/// "how many accounts are business customers and how many are there in
+/// total?": the plain count beside the specific one.
+pub(crate) fn total_beside(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let words: Vec<&str> = a.tokens.iter().map(|tok| tok.text.as_str()).collect();
+    let second_how_many = words
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| *w == ["how", "many"])
+        .nth(1)
+        .map(|(i, _)| i);
+    let Some(at) = second_how_many else {
+        return;
+    };
+    let in_total = words[at..]
+        .windows(2)
+        .any(|w| matches!(w, ["in", "total"] | ["all", "together"]))
+        || words[at..]
+            .iter()
+            .any(|w| matches!(*w, "altogether" | "overall"));
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    let Some(specific) = catalog
+        .get(name)
+        .filter(|m| m.is_count() && !m.is_plain_count())
+    else {
+        return;
+    };
+    if !in_total {
+        return;
+    }
+    if let Some(count) = catalog
+        .members()
+        .iter()
+        .find(|m| m.owner == specific.owner && m.is_plain_count())
+    {
+        t.query.measures.push(count.name.clone());
+    }
+}

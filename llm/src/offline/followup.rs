@@ -380,6 +380,8 @@ pub fn refine(
         changed |= chat_edits::exclude_values(parser, &r.filters, &excluded, &mut filters);
     }
     let adds_values = edits::adds_values(&a);
+    // "put the web shop next to it" after "mobile only": both, side by side.
+    let beside_value = edits::beside(&a) && r.measures.is_empty();
     for f in &r.filters {
         let mut f = f.clone();
         let named = !f.values.is_empty();
@@ -387,8 +389,11 @@ pub fn refine(
         if named && f.values.is_empty() {
             continue;
         }
-        if !(adds_values && edits::merge_value(parser, &mut filters, &f)) {
+        let merged = (adds_values || beside_value) && edits::merge_value(parser, &mut filters, &f);
+        if !merged {
             replace_filter(parser, &mut filters, &f);
+        } else if beside_value && !dimensions.contains(&f.member) {
+            dimensions.push(f.member);
         }
         changed = true;
     }

@@ -283,6 +283,9 @@ impl<'a> OfflineParser<'a> {
         counted::subject_of_rows(self.catalog, self.joins(), &mut translation);
         // "count rows where discount between 0.1 and 0.3".
         counted::count_of_the_rows_named(self.catalog, &analysis, &mut translation);
+        // "how many order lines were sold", "and how many in total".
+        counted::records_counted(self.catalog, &analysis, &mut translation);
+        counted::total_beside(self.catalog, &analysis, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the
