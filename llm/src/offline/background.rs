@@ -38,6 +38,19 @@ pub(super) fn ask_alone(
     let mut order: Vec<usize> = (0..sentences.len()).rev().collect();
     order.sort_by_key(|i| !asks.contains(i));
     order.into_iter().find_map(|i| {
+        // "How many of them are opted in?" leans on the sentence before:
+        // alone it would count everyone.
+        let lower = sentences[i].to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let leans = words
+            .windows(2)
+            .any(|w| matches!(w[0], "of" | "among") && matches!(w[1], "them" | "those" | "these"));
+        if leans {
+            return None;
+        }
         let translation = parser.translate_request(sentences[i], today).ok()?;
         let background = sentences
             .iter()

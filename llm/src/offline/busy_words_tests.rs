@@ -133,3 +133,24 @@ fn records_counted_are_counted_and_a_total_asked_beside_joins() {
         t.query
     );
 }
+
+#[test]
+fn people_named_before_an_ask_about_them_are_not_dropped() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let asked = parser.translate(
+        "I'm planning a campaign for our business customers. How many of them are opted in, by country?",
+        super::fixtures::today(),
+    );
+    // Answered with the business customers, or asked about; never the
+    // opted-in count of every customer.
+    if let Ok(t) = asked {
+        let business = t.query.segments.iter().any(|s| s.ends_with("business"))
+            || filters(&t).iter().any(|(_, _, v)| v == &["business"])
+            || t.query
+                .measures
+                .iter()
+                .any(|m| m.ends_with("business_count"));
+        assert!(business, "{:?}", t.query);
+    }
+}

@@ -91,7 +91,9 @@ pub(super) fn at(
     }
     let mut used = len;
     let weekend = word(i + used) == Some("weekend");
-    if weekend {
+    // "Thanksgiving week 2020": the Monday-to-Sunday week holding it.
+    let week = word(i + used) == Some("week");
+    if weekend || week {
         used += 1;
     }
     let named_year = word(i + used)
@@ -105,7 +107,12 @@ pub(super) fn at(
         });
     let span = |y: i32| {
         let day = rule.in_year(y)?;
-        if weekend && day.weekday() == Weekday::Mon {
+        if week {
+            let monday = day.checked_sub_signed(Duration::days(i64::from(
+                day.weekday().num_days_from_monday(),
+            )))?;
+            Some((monday, monday.checked_add_signed(Duration::days(6))?))
+        } else if weekend && day.weekday() == Weekday::Mon {
             Some((day.checked_sub_signed(Duration::days(2))?, day))
         } else if weekend {
             None
@@ -161,6 +168,13 @@ mod tests {
             ("labor day", (2025, 9, 1), (2025, 9, 1), false, 2),
             ("new year eve", (2025, 12, 31), (2025, 12, 31), false, 3),
             ("new year day", (2026, 1, 1), (2026, 1, 1), false, 3),
+            (
+                "thanksgiving week 2020",
+                (2020, 11, 23),
+                (2020, 11, 29),
+                true,
+                3,
+            ),
             (
                 "christmas eve of 2024",
                 (2024, 12, 24),

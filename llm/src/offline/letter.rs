@@ -284,6 +284,14 @@ pub(super) fn request<'t>(
     // a text no sentence of which names the model: whatever it asks is
     // reported, not silently narrowed.
     if sentences.len() > 1 && sentences.iter().any(sentence_names_model) {
+        // "… for the 65+ crowd. How many of them are opted in?": the
+        // people asked about are named before the ask.
+        let refers_back = sentences.iter().any(|s| {
+            s.words.windows(2).any(|w| {
+                matches!(w[0].as_str(), "of" | "among")
+                    && matches!(w[1].as_str(), "them" | "those" | "these")
+            })
+        });
         let kept = |s: &Sentence<'_>| {
             if s.starts_with_any(PLEASANTRIES) {
                 return false;
@@ -293,9 +301,10 @@ pub(super) fn request<'t>(
             }
             if sentence_names_model(s) {
                 // "I just joined category management."
-                return !(s.starts_with_any(SELF_NOTES)
-                    && !s.text.contains('?')
-                    && lead_at(&s.words).is_none());
+                return refers_back
+                    || !(s.starts_with_any(SELF_NOTES)
+                        && !s.text.contains('?')
+                        && lead_at(&s.words).is_none());
             }
             // "following up on yesterday's call", "Could you check?",
             // "EOD would be great.": no member, value, number or date,
