@@ -1384,7 +1384,9 @@ const V19_FOLLOWUP_FLOOR: (usize, usize) = (75, 10);
 /// and 4.
 /// With holidays' weeks ("thanksgiving week 2020") and people named before
 /// an ask about them kept with it: demo 136 and 3.
-const V20_DEMO_FLOOR: (usize, usize) = (136, 3);
+/// With every grouping of a list after "by" kept ("orders by channel and
+/// status"): demo 137 and 3.
+const V20_DEMO_FLOOR: (usize, usize) = (137, 3);
 /// With the rules made looking at v20 only (chat edits of rows, groupings,
 /// rates and sibling measures; busy days, shop and opt-in words; sample
 /// values read in a fixed order): conformance 41 and 3.

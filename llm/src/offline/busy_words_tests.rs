@@ -154,3 +154,17 @@ fn people_named_before_an_ask_about_them_are_not_dropped() {
         assert!(business, "{:?}", t.query);
     }
 }
+
+#[test]
+fn every_grouping_of_a_list_after_by_stays() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "status" is also a word of the order count's description.
+    let t = translate(&parser, "orders by channel and status last month");
+    assert_eq!(
+        t.query.dimensions,
+        ["Orders.channel", "Orders.status"],
+        "{:?}",
+        t.query
+    );
+}

@@ -152,10 +152,8 @@ fn dimensions_a_measure_describes(
         else {
             return true;
         };
-        let grouped = (0..mention.start)
-            .rev()
-            .find(|&k| !is_skippable(&a.tokens[k].text))
-            .is_some_and(|k| super::cues::is_group_marker(&a.tokens[k].text));
+        // "by channel and status": each grouping of a list after "by".
+        let grouped = grouped_by_marker(a, mention.start);
         let words: Vec<&str> = a.tokens[mention.start..mention.end]
             .iter()
             .map(|tok| tok.stem.as_str())
@@ -292,4 +290,27 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
     });
     t.unmatched.retain(|u| *u != word);
     true
+}
+
+/// Whether the words before token `start` put it in a grouping: a group
+/// marker right before it ("by status"), or before a list of groupings it
+/// ends ("by channel and status").
+fn grouped_by_marker(a: &Analysis, start: usize) -> bool {
+    let previous = |end: usize| (0..end).rev().find(|&k| !is_skippable(&a.tokens[k].text));
+    let mut at = start;
+    loop {
+        let Some(k) = previous(at) else {
+            return false;
+        };
+        if !matches!(a.tokens[k].text.as_str(), "and" | "," | "&") {
+            return super::cues::is_group_marker(&a.tokens[k].text);
+        }
+        // The grouping before "and" is part of the list.
+        let Some(before) = a.mentions.iter().find(|m| {
+            m.role == super::parse::Role::Group && previous(k) == Some(m.end.saturating_sub(1))
+        }) else {
+            return false;
+        };
+        at = before.start;
+    }
 }
