@@ -41,14 +41,10 @@ pub(super) fn ask_alone(
         // "How many of them are opted in?" leans on the sentence before:
         // alone it would count everyone.
         let lower = sentences[i].to_lowercase();
-        let words: Vec<&str> = lower
+        let words = lower
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let leans = words
-            .windows(2)
-            .any(|w| matches!(w[0], "of" | "among") && matches!(w[1], "them" | "those" | "these"));
-        if leans {
+            .filter(|w| !w.is_empty());
+        if letter::leans_on_them(words) {
             return None;
         }
         let translation = parser.translate_request(sentences[i], today).ok()?;

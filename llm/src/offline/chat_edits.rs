@@ -12,14 +12,11 @@ use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
 
 use super::build::FilterSpec;
+use super::followup_edits::texts;
 use super::parse::Analysis;
 use super::stopwords::is_skippable;
 use super::OfflineParser;
 use crate::catalog::Catalog;
-
-fn texts(a: &Analysis) -> Vec<&str> {
-    a.tokens.iter().map(|t| t.text.as_str()).collect()
-}
 
 /// The `removed` values no equality filter of `filters` holds: "drop Africa
 /// and Oceania" on a query that names neither leaves them out.

@@ -374,14 +374,9 @@ pub(crate) fn count_of_the_rows_named(catalog: &Catalog, a: &Analysis, t: &mut T
     if named || !generic {
         return;
     }
-    let Some(own) = catalog
-        .members()
-        .iter()
-        .find(|m| m.owner == *owner && m.is_plain_count())
-    else {
-        return;
-    };
-    t.query.measures = vec![own.name.clone()];
+    if let Some(own) = super::build::plain_count(catalog, owner) {
+        t.query.measures = vec![catalog.members()[own].name.clone()];
+    }
 }
 
 /// "How many Grocery order lines were sold at a discount": the lines are
@@ -415,9 +410,7 @@ pub(crate) fn records_counted(catalog: &Catalog, a: &Analysis, t: &mut Translati
         .flat_map(|m| m.candidates.iter().map(|e| e.member))
         .collect();
     let count = if named.is_empty() {
-        members
-            .iter()
-            .find(|m| m.owner == figure.owner && m.is_plain_count())
+        super::build::plain_count(catalog, &figure.owner).map(|i| &members[i])
     } else {
         named
             .iter()
@@ -460,11 +453,7 @@ pub(crate) fn total_beside(catalog: &Catalog, a: &Analysis, t: &mut Translation)
     if !in_total {
         return;
     }
-    if let Some(count) = catalog
-        .members()
-        .iter()
-        .find(|m| m.owner == specific.owner && m.is_plain_count())
-    {
-        t.query.measures.push(count.name.clone());
+    if let Some(count) = super::build::plain_count(catalog, &specific.owner) {
+        t.query.measures.push(catalog.members()[count].name.clone());
     }
 }

@@ -20,28 +20,16 @@ const DISTINCT: &[&str] = &["distinct", "unique", "different"];
 /// Replaces a row count with the model's distinct count of the thing named
 /// after "distinct". Returns whether it did.
 pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
-    let Some(at) = a
-        .tokens
-        .iter()
-        .position(|tok| DISTINCT.contains(&tok.text.as_str()))
-    else {
-        return false;
-    };
-    let Some(thing) = (at + 1..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text)) else {
+    let Some((at, thing)) = counted_thing(a) else {
         return false;
     };
     // "customerId" names the customer; "customers" too.
-    let words: Vec<String> = split_identifier(&a.tokens[thing].orig)
-        .iter()
-        .map(|w| stem(w))
+    let words: Vec<String> = stems_of(&a.tokens[thing].orig)
+        .into_iter()
         .filter(|w| w != "id")
         .collect();
     let members = parser.catalog().members();
-    let Some(row_count) = t.query.measures.iter().position(|name| {
-        members
-            .iter()
-            .any(|m| m.name == *name && m.is_count() && m.agg_type.as_deref() == Some("count"))
-    }) else {
+    let Some(row_count) = row_count_at(parser, t) else {
         return false;
     };
     let owner = members
@@ -78,30 +66,45 @@ pub(crate) fn split_instead(
     a: &Analysis,
     t: &Translation,
 ) -> Option<String> {
+    let (at, thing) = counted_thing(a)?;
+    let counts = a.tokens[..at].iter().any(|tok| tok.text == "count") || a.count_cue;
+    let words = stems_of(&a.tokens[thing].orig);
+    let split_by_it = t.query.dimensions.iter().any(|name| {
+        parser
+            .catalog()
+            .get(name)
+            .is_some_and(|m| stems_of(m.short_name()) == words)
+    });
+    (counts && row_count_at(parser, t).is_some() && split_by_it)
+        .then(|| a.tokens[thing].orig.clone())
+}
+
+/// "count distinct customerId": the token of the distinct word and of the
+/// thing named after it.
+fn counted_thing(a: &Analysis) -> Option<(usize, usize)> {
     let at = a
         .tokens
         .iter()
         .position(|tok| DISTINCT.contains(&tok.text.as_str()))?;
-    let counts = a.tokens[..at].iter().any(|tok| tok.text == "count") || a.count_cue;
     let thing = (at + 1..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text))?;
-    let words: Vec<String> = split_identifier(&a.tokens[thing].orig)
+    Some((at, thing))
+}
+
+/// The stems of an identifier's words ("customerIds" → customer, id).
+fn stems_of(identifier: &str) -> Vec<String> {
+    split_identifier(identifier)
         .iter()
         .map(|w| stem(w))
-        .collect();
-    let members = parser.catalog().members();
-    let row_count = t.query.measures.iter().any(|name| {
-        members
-            .iter()
-            .any(|m| m.name == *name && m.is_count() && m.agg_type.as_deref() == Some("count"))
-    });
-    let split_by_it = t.query.dimensions.iter().any(|name| {
-        members.iter().any(|m| {
-            m.name == *name
-                && split_identifier(m.short_name())
-                    .iter()
-                    .map(|w| stem(w))
-                    .eq(words.iter().cloned())
-        })
-    });
-    (counts && row_count && split_by_it).then(|| a.tokens[thing].orig.clone())
+        .collect()
+}
+
+/// The position among the query's measures of a plain row count (`count`
+/// aggregation).
+fn row_count_at(parser: &OfflineParser<'_>, t: &Translation) -> Option<usize> {
+    t.query.measures.iter().position(|name| {
+        parser
+            .catalog()
+            .get(name)
+            .is_some_and(|m| m.is_count() && m.agg_type.as_deref() == Some("count"))
+    })
 }

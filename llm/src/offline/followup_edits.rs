@@ -27,7 +27,8 @@ const REMOVAL_VERBS: &[&str] = &[
     "forget", "drop", "remove", "ignore", "lose", "clear", "undo",
 ];
 
-fn texts(a: &Analysis) -> Vec<&str> {
+/// The turn's words, lowercase.
+pub(super) fn texts(a: &Analysis) -> Vec<&str> {
     a.tokens.iter().map(|t| t.text.as_str()).collect()
 }
 

@@ -286,12 +286,9 @@ pub(super) fn request<'t>(
     if sentences.len() > 1 && sentences.iter().any(sentence_names_model) {
         // "… for the 65+ crowd. How many of them are opted in?": the
         // people asked about are named before the ask.
-        let refers_back = sentences.iter().any(|s| {
-            s.words.windows(2).any(|w| {
-                matches!(w[0].as_str(), "of" | "among")
-                    && matches!(w[1].as_str(), "them" | "those" | "these")
-            })
-        });
+        let refers_back = sentences
+            .iter()
+            .any(|s| leans_on_them(s.words.iter().map(String::as_str)));
         let kept = |s: &Sentence<'_>| {
             if s.starts_with_any(PLEASANTRIES) {
                 return false;
@@ -391,6 +388,17 @@ fn without_greeting(text: &str) -> &str {
     } else {
         text
     }
+}
+
+/// "how many of them", "among those": words that lean on people or things
+/// named elsewhere (lowercase words).
+pub(super) fn leans_on_them<'w>(words: impl IntoIterator<Item = &'w str>) -> bool {
+    let mut previous = "";
+    words.into_iter().any(|w| {
+        let leans = matches!(previous, "of" | "among") && matches!(w, "them" | "those" | "these");
+        previous = w;
+        leans
+    })
 }
 
 /// The sentences of `text` ending at `.`, `!` or `?` (a colon or semicolon
