@@ -457,3 +457,90 @@ pub(crate) fn total_beside(catalog: &Catalog, a: &Analysis, t: &mut Translation)
         t.query.measures.push(catalog.members()[count].name.clone());
     }
 }
+
+/// "the total value of the orders that were returned", "value of cancelled
+/// orders by payment method": the money those records were worth, not how
+/// many there were. The count's records are kept as a filter ("cancelled"
+/// of `cancelled_count` becomes `status = cancelled`), and the figure is the
+/// one sum of the count's cube the model calls a value ("Gross Order
+/// Value"). Nothing changes when the model has no such sum, or when an
+/// average is asked ("average order value").
+pub(crate) fn value_of_records(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let value_asked = words.windows(2).any(|w| {
+        matches!(w[0], "value" | "worth") && w[1] == "of"
+            || matches!(w[0], "total" | "order") && w[1] == "value"
+    });
+    let averaged = words
+        .iter()
+        .any(|w| matches!(*w, "average" | "avg" | "mean" | "per" | "typical"));
+    if !value_asked || averaged || a.count_cue {
+        return;
+    }
+    let members = catalog.members();
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    let Some(count) = members.iter().find(|m| &m.name == name && m.is_count()) else {
+        return;
+    };
+    let called_value = |m: &CatalogMember| {
+        std::iter::once(m.title.as_str())
+            .chain(m.synonyms.iter().map(String::as_str))
+            .any(|s| split_identifier(s).iter().any(|w| w == "value"))
+    };
+    let Some(amount) = members.iter().find(|m| {
+        m.owner == count.owner
+            && m.kind == MemberKind::Measure
+            && m.agg_type.as_deref() == Some("sum")
+            && called_value(m)
+    }) else {
+        return;
+    };
+    if let Some((dimension, value)) = value_counted_by(catalog, count, &|_| true) {
+        if !t
+            .query
+            .filters
+            .iter()
+            .any(|f| matches!(f, Filter::Member { member, .. } if *member == dimension))
+        {
+            t.query.filters.push(Filter::Member {
+                member: dimension,
+                operator: FilterOperator::Equals,
+                values: vec![Some(value)],
+            });
+        }
+    }
+    t.query.measures = vec![amount.name.clone()];
+}
+
+/// "how many sales came from returning customers": sales counted are
+/// records, not the money they brought in. Read by the noun alone, "sales"
+/// names the sum of the sales amount; after "how many" it is the count of
+/// that sum's cube.
+pub(crate) fn sales_counted(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let counted_sales = a
+        .tokens
+        .windows(3)
+        .any(|w| w[0].text == "how" && w[1].text == "many" && w[2].stem == "sale");
+    let [name] = t.query.measures.as_slice() else {
+        return;
+    };
+    if !counted_sales {
+        return;
+    }
+    let members = catalog.members();
+    let Some(amount) = members.iter().find(|m| {
+        &m.name == name
+            && m.agg_type.as_deref() == Some("sum")
+            && (m.format.as_deref() == Some("currency")
+                || split_identifier(m.short_name())
+                    .iter()
+                    .any(|w| w == "sales" || w == "revenue"))
+    }) else {
+        return;
+    };
+    if let Some(count) = super::build::plain_count(catalog, &amount.owner) {
+        t.query.measures = vec![members[count].name.clone()];
+    }
+}

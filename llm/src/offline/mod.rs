@@ -56,6 +56,7 @@ mod correction;
 mod counted;
 mod courtesy;
 mod cues;
+mod day_spans;
 mod display;
 mod distinct;
 mod dropped;
@@ -92,6 +93,7 @@ mod roles;
 mod rolling;
 mod samples;
 mod seasons;
+mod shared_noun;
 mod spoken;
 mod stopwords;
 mod text;
@@ -286,6 +288,10 @@ impl<'a> OfflineParser<'a> {
         // "how many order lines were sold", "and how many in total".
         counted::records_counted(self.catalog, &analysis, &mut translation);
         counted::total_beside(self.catalog, &analysis, &mut translation);
+        // "the total value of the orders that were returned".
+        counted::value_of_records(self.catalog, &analysis, &mut translation);
+        // "how many sales came from returning customers".
+        counted::sales_counted(self.catalog, &analysis, &mut translation);
         // "web vs mobile", "the split of orders across web, mobile and
         // marketplace": each value its own row (before the share check:
         // "what share comes from business versus consumers" is then the
@@ -605,6 +611,8 @@ mod fixtures;
 mod followup_tests;
 #[cfg(test)]
 mod letter_tests;
+#[cfg(test)]
+mod month_end_tests;
 #[cfg(test)]
 mod phrasing_tests;
 #[cfg(test)]

@@ -139,14 +139,17 @@ pub struct Analysis {
 
 impl Analysis {
     /// The date ranges the question names, left to right.
+    /// A range named twice ("Q1 (1 Jan–31 Mar)") is one range, restated.
     pub fn ranges(&self) -> Vec<&RangeSpec> {
-        self.times
-            .iter()
-            .filter_map(|f| match &f.kind {
-                TimeKind::Range(r) => Some(r),
-                _ => None,
-            })
-            .collect()
+        let mut out: Vec<&RangeSpec> = Vec::new();
+        for f in &self.times {
+            if let TimeKind::Range(r) = &f.kind {
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
+        out
     }
 
     /// The last granularity the question names ("by week").

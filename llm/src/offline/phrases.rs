@@ -9,7 +9,9 @@ use super::stopwords::is_stopword;
 
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
-    let words = join_phrases(join_sign_ups(replace_listed(words)));
+    let words = join_phrases(join_sign_ups(replace_listed(
+        super::shared_noun::spell_out(words),
+    )));
     conjunction_when(verb_place(verb_rank(units_shipped(period_before(words)))))
 }
 

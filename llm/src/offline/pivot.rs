@@ -33,6 +33,14 @@ const LABELS: &[(&str, &str)] = &[
     ("order by", "sorted by"),
     ("pivot", ""),
     ("table", "table of"),
+    // Dashboard tiles and charts named before what they show.
+    ("number tile", "just the number"),
+    ("kpi tile", "just the number"),
+    ("tile", "just the number"),
+    ("number", "just the number"),
+    ("kpi", "just the number"),
+    ("chart", ""),
+    ("graph", ""),
 ];
 
 /// `text` as a question when it is a spec (some label ends in `:` or `=`);
@@ -86,13 +94,13 @@ pub(super) fn as_question(text: &str) -> Cow<'_, str> {
     Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// The length of `label` and the `:`, `=` or `->` after it at the start of
-/// `rest`.
+/// The length of `label` and the `:`, `=`, `->` or dash ("table - top 10
+/// products") after it at the start of `rest`.
 fn marked(rest: &str, label: &str) -> Option<usize> {
     let after = rest.strip_prefix(label)?;
     let marks = after.trim_start();
     let spaces = after.len() - marks.len();
-    let mark = [":", "=", "->"]
+    let mark = [":", "=", "->", "- ", "\u{2013}", "\u{2014}"]
         .into_iter()
         .find(|m| marks.starts_with(m))?;
     Some(label.len() + spaces + mark.len())
@@ -138,6 +146,18 @@ mod tests {
             ),
             "units sold and product revenue , by category , sorted by revenue desc"
         );
+        assert_eq!(
+            as_question("table - top 10 products by profit"),
+            "table of top 10 products by profit"
+        );
+        assert_eq!(
+            as_question("number tile: total units sold YTD"),
+            "just the number total units sold YTD"
+        );
+        assert_eq!(
+            as_question("chart: units by brand, Q1"),
+            "units by brand, Q1"
+        );
     }
 
     #[test]
@@ -148,6 +168,8 @@ mod tests {
             "Average order value: Q1 this year vs Q1 last year.",
             "show the rows of order 12",
             "orders where the total is above 100",
+            "number of orders by channel",
+            "Quick one - which age group buys the most",
         ] {
             assert!(
                 matches!(as_question(q), std::borrow::Cow::Borrowed(_)),

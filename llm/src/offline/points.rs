@@ -118,6 +118,18 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         let p = Point::span(start, end, has_year);
         return Some((p, used));
     }
+    // "this May", "last October" (the latest one before this month's);
+    // "this May than last May": a year before the first.
+    if let (Some(m), "this" | "last") = (month(next), w) {
+        let y = if w == "this" {
+            today.year()
+        } else if t.windows(2).any(|p| p[0] == "this" && p[1] == next) || m == today.month() {
+            today.year() - 1
+        } else {
+            recent_year_for_month(m, today)
+        };
+        return month_point(y, m, true).map(|p| (p, 2));
+    }
     if let Some(m) = month(w) {
         // "June last year", "March this year".
         if t.get(i + 2) == Some(&"year") {

@@ -110,6 +110,8 @@ pub fn words(text: &str) -> Vec<String> {
             }
             if month_span {
                 out.push("to".to_owned());
+            } else if matches!(c, '-' | '–' | '—') {
+                out.push(super::day_spans::DASH.to_owned());
             }
             // "discount >= 0.5", "quantity > 5", "status != cancelled": the
             // words the conditions are read from.
@@ -161,6 +163,7 @@ pub fn words(text: &str) -> Vec<String> {
             *w = iso;
         }
     }
+    let mut out = super::day_spans::spell_out(out);
     // "the 18-24s", "over-65s": a group named by its numbers.
     for w in out.iter_mut() {
         if let Some(number) = w.strip_suffix('s') {

@@ -442,7 +442,9 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
                 t.get(k + 1).copied(),
                 Some("i" | "we" | "you" | "they" | "he" | "she" | "it")
             ))
-            || (k > 0 && matches!(t[k - 1], "vs" | "and" | "to" | "from" | "than" | "until"));
+            || (k > 0 && matches!(t[k - 1], "vs" | "and" | "to" | "from" | "than" | "until"))
+            // "revenue by category, May": no verb follows.
+            || (k > 0 && k + 1 == t.len());
         if p.bare_month
             && prep == 0
             && matches!(t.get(k).copied(), Some("may" | "mar"))
