@@ -28,10 +28,68 @@ fn chart_word(w: &str) -> Option<ChartType> {
     }
 }
 
+/// A turn that only asks for a chart: "make that a line", "line please",
+/// "bars, not a line", "as bars", "pie pls". Every word is chart talk, so
+/// "line" and "bar" name charts here, not line items or bars.
+fn chart_talk_only(t: &[&str]) -> Option<ChartCue> {
+    let filler = |w: &str| {
+        matches!(
+            w,
+            "make"
+                | "that"
+                | "it"
+                | "this"
+                | "a"
+                | "an"
+                | "as"
+                | "into"
+                | "please"
+                | "pls"
+                | "plz"
+                | "instead"
+                | "thanks"
+                | "then"
+                | "now"
+                | "chart"
+                | "graph"
+                | "not"
+                | "rather"
+                | "than"
+                | "ok"
+                | "okay"
+                | "turn"
+                | "show"
+                | "switch"
+                | "to"
+                | "use"
+                | "in"
+                | "draw"
+                | "with"
+        )
+    };
+    if t.is_empty() || !t.iter().all(|w| filler(w) || chart_word(w).is_some()) {
+        return None;
+    }
+    // "bars, not a line": the chart named before "not".
+    let upto = t.iter().position(|w| *w == "not").unwrap_or(t.len());
+    let (i, chart) = t[..upto]
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| chart_word(w).map(|c| (i, c)))?;
+    Some(ChartCue {
+        start: 0,
+        end: t.len().max(i + 1),
+        chart,
+    })
+}
+
 /// Finds "as a bar chart", "pie chart of", "line graph", "as a table",
 /// "in a table", "heat map", "as a number".
 pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
     let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    if let Some(cue) = chart_talk_only(&t) {
+        return Some(cue);
+    }
     for i in 0..t.len() {
         let w1 = t.get(i + 1).copied().unwrap_or("");
         let noun = |w: &str| matches!(w, "chart" | "graph" | "plot" | "diagram" | "visual");
@@ -116,18 +174,26 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                 chart: ChartType::Heatmap,
             });
         }
+        // "as a table", "as a big number".
+        let sized = i >= 3
+            && matches!(
+                t[i - 1],
+                "big" | "single" | "plain" | "simple" | "large" | "one"
+            )
+            && matches!(t[i - 2], "a" | "an")
+            && matches!(t[i - 3], "as" | "in");
         if matches!(t[i], "table" | "number" | "kpi")
-            && i >= 2
-            && matches!(t[i - 1], "a" | "an")
-            && matches!(t[i - 2], "as" | "in")
+            && (sized
+                || (i >= 2 && matches!(t[i - 1], "a" | "an") && matches!(t[i - 2], "as" | "in")))
         {
+            let start = if sized { i - 3 } else { i - 2 };
             let chart = if t[i] == "table" {
                 ChartType::Table
             } else {
                 ChartType::Number
             };
             return Some(ChartCue {
-                start: i - 2,
+                start,
                 end: i + 1,
                 chart,
             });

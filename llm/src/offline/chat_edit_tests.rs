@@ -199,3 +199,65 @@ fn a_value_put_next_to_the_one_shown_splits_by_both() {
     let t = refine(&parser, &first, "only the web shop");
     assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn a_turn_of_chart_words_changes_the_chart_only() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "revenue by month this year");
+    for (turn, chart) in [
+        ("make that a line", "line"),
+        ("line please", "line"),
+        ("as bars", "bar"),
+        ("bars, not a line", "bar"),
+        ("pie pls", "pie"),
+    ] {
+        let t = refine(&parser, &first, turn);
+        assert_eq!(t.query, first.query, "{turn}");
+        assert_eq!(t.chart.map(|c| c.as_str()), Some(chart), "{turn}");
+    }
+    let t = translate(&parser, "total orders MTD, just as a big number");
+    assert_eq!(t.chart.map(|c| c.as_str()), Some("number"));
+    // A comparison cannot be one number: the number chart goes.
+    let t = refine(&parser, &t, "compare with the same days last month");
+    assert_ne!(t.chart.map(|c| c.as_str()), Some("number"));
+    let compared = &t.query.time_dimensions[0].compare_date_range;
+    assert_eq!(
+        compared.as_ref().map(|c| c[1].clone()),
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2024-05-01".into(),
+            "2024-05-15".into()
+        ))
+    );
+    // A word beside the chart request that nothing places is asked about.
+    let t = translate(&parser, "gross revenue by quarter this year");
+    assert!(parser
+        .refine(
+            &t,
+            "I want net and gross together on one line chart",
+            today()
+        )
+        .is_err());
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city");
+    let t = refine(&parser, &first, "make that a line");
+    assert_eq!(t.chart.map(|c| c.as_str()), Some("line"));
+}
+
+#[test]
+fn replace_verbs_swap_the_measure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "net revenue per quarter this year");
+    let t = refine(&parser, &first, "switch it to gross");
+    assert_eq!(t.query.measures, ["Orders.gross_revenue"]);
+    let first = translate(&parser, "revenue by category last month");
+    let t = refine(&parser, &first, "swap revenue for profit");
+    assert!(t.query.measures[0].ends_with(".profit"), "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city");
+    let t = refine(&parser, &first, "swap total sales for units sold");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"]);
+}

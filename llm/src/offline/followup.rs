@@ -542,7 +542,15 @@ pub fn refine(
         }
         changed |= !order.is_empty();
     }
-    let chart = a.chart.map(|c| c.chart).or(previous.chart);
+    // A single number cannot show two periods: a comparison drops it.
+    let compared = time
+        .as_ref()
+        .is_some_and(|t| t.compare_date_range.is_some());
+    let kept = previous
+        .chart
+        .filter(|c| !(compared && *c == crate::intent::ChartType::Number));
+    let chart = a.chart.map(|c| c.chart).or(kept);
+    let changed_before_chart = changed;
     changed |= a.chart.is_some();
     // "now sort them alphabetically": the list in name order.
     let name_order = super::time_order::orders_by_name(&a) && !dimensions.is_empty();
@@ -620,6 +628,15 @@ pub fn refine(
         super::rates::drop_own_population(catalog, &mut translation);
     }
     parser.check_shape(text, &a, &translation, true)?;
+    // "I want net and gross together on one line chart" read as the chart
+    // alone: a content word beside a chart request asks, as in a question.
+    if !changed_before_chart {
+        if let Some(word) =
+            super::unplaced::unplaced_words(catalog, &translation, a.compare).first()
+        {
+            return Err(parser.ask_about(text, word, "is not something the model describes"));
+        }
+    }
     Ok(translation)
 }
 

@@ -63,7 +63,10 @@ pub(crate) fn compared_ranges(
                 }
                 _ => None,
             };
-            let unit = unit.filter(|u| (same && u == "year") || before);
+            // "the same days last month": the current range a month back.
+            let unit = unit.filter(|u| {
+                (same && matches!(u.as_str(), "year" | "quarter" | "month" | "week")) || before
+            });
             if let Some(unit) = unit {
                 earlier =
                     RangeSpec::from_date_range(current).and_then(|r| r.earlier_by(&unit, today));

@@ -96,6 +96,7 @@ mod seasons;
 mod shared_noun;
 mod spoken;
 mod stopwords;
+mod swap_words;
 mod text;
 mod text_match;
 mod time;

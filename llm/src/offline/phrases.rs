@@ -9,9 +9,8 @@ use super::stopwords::is_stopword;
 
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
-    let words = join_phrases(join_sign_ups(replace_listed(
-        super::shared_noun::spell_out(words),
-    )));
+    let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
+    let words = join_phrases(join_sign_ups(replace_listed(words)));
     conjunction_when(verb_place(verb_rank(units_shipped(period_before(words)))))
 }
 
@@ -208,6 +207,25 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("signing up", &["signups"]),
     // "said yes to marketing": opted in.
     ("said|say|says yes to marketing", &["opted", "in"]),
+    (
+        "said|say|says yes to getting|receiving? our? emails|newsletters|marketing",
+        &["opted", "in"],
+    ),
+    // "the phone app": the mobile channel's app.
+    ("phone|mobile app", &["mobile"]),
+    // "which part of the world": the region.
+    ("part|parts of the world", &["region"]),
+    // "still being packed or on their way": processing, shipped.
+    ("being packed|prepared", &["processing"]),
+    ("on their|the way", &["shipped"]),
+    // "the very first order on record", "for the Q1 close": nothing asked.
+    ("on record", &[]),
+    ("month|quarter|year|q1|q2|q3|q4 close|closing", &[]),
+    // "what do people pay with": the payment method.
+    (
+        "people|customers|shoppers|buyers? pay|paying with",
+        &["payment", "method"],
+    ),
     // "customers who have opted in": opted in.
     ("have|has|had opted", &["opted"]),
     // "orders with at least one toy in them": orders holding one.

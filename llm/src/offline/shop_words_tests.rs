@@ -226,3 +226,47 @@ fn the_newest_of_a_segment_keeps_it_and_in_total_conditions_the_total() {
         t.query
     );
 }
+
+#[test]
+fn everyday_names_of_channels_statuses_and_regions() {
+    let (mut catalog, model) = demo();
+    catalog.set_sample_values(
+        "Orders.status",
+        ["processing", "shipped", "completed"]
+            .map(String::from)
+            .to_vec(),
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "how many orders came in through the phone app last month?",
+    );
+    assert!(filters(&t)
+        .iter()
+        .any(|(m, _, v)| m.ends_with("channel") && v == &["mobile"]));
+    let t = translate(
+        &parser,
+        "how many orders are still being packed or on their way?",
+    );
+    assert!(
+        filters(&t)
+            .iter()
+            .any(|(m, _, v)| m.ends_with("status") && v == &["processing", "shipped"]),
+        "{:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "which part of the world made us the most money last year?",
+    );
+    assert!(t.query.dimensions[0].ends_with("region"), "{:?}", t.query);
+    let t = translate(&parser, "what do people pay with the most?");
+    assert!(
+        t.query.dimensions[0].ends_with("payment_method"),
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.measures[0].ends_with(".count"), "{:?}", t.query);
+    let t = translate(&parser, "how many people said yes to getting our emails?");
+    assert_eq!(t.query.measures, ["Users.opted_in_count"]);
+}

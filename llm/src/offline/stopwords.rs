@@ -35,6 +35,9 @@ pub fn is_stopword(word: &str) -> bool {
         "does",
         // "our best month ever".
         "ever",
+        // "a bar chart is fine", "discounts granted in May".
+        "fine",
+        "granted",
         "display",
         "doing",
         "done",
