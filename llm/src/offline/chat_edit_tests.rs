@@ -261,3 +261,44 @@ fn replace_verbs_swap_the_measure() {
     let t = refine(&parser, &first, "swap total sales for units sold");
     assert_eq!(t.query.measures, ["shop_sales.unitsSold"]);
 }
+
+#[test]
+fn a_period_put_next_to_the_shown_one_is_compared() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "revenue by month this year");
+    let t = refine(&parser, &first, "put last year next to it");
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(td.date_range, None);
+    assert_eq!(td.compare_date_range.as_ref().map(Vec::len), Some(2));
+    let first = translate(&parser, "revenue by week this quarter");
+    let t = refine(&parser, &first, "put last year's Q2 next to it");
+    let compared = t.query.time_dimensions[0].compare_date_range.clone();
+    assert_eq!(
+        compared.and_then(|c| c.get(1).cloned()),
+        Some(strata_engine::query::DateRangeSpec::Pair(
+            "2023-04-01".into(),
+            "2023-06-30".into()
+        ))
+    );
+}
+
+#[test]
+fn a_count_of_one_value_as_a_rate_is_that_value_s_rate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "orders with status cancelled by payment method last month",
+    );
+    assert_eq!(first.query.measures, ["Orders.count"], "{:?}", first.query);
+    let t = refine(&parser, &first, "what's that as a rate?");
+    assert_eq!(
+        t.query.measures,
+        ["Orders.cancellation_rate"],
+        "{:?}",
+        t.query
+    );
+    assert!(filters(&t).iter().all(|(m, _, _)| m != "Orders.status"));
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+}

@@ -204,7 +204,8 @@ pub(crate) fn sibling_measure(
     found.next().is_none().then_some(first)
 }
 
-/// "as a rate" after a count named after a value (the count's rate), or
+/// "as a rate" after a count named after a value (the count's rate) or a
+/// count filtered to one value (that value's rate, the filter gone), or
 /// "now gross instead" (the [`sibling_measure`]): the measures shown become
 /// it, or it joins them when `beside`. Returns whether they changed.
 pub(crate) fn measure_named(
@@ -213,6 +214,7 @@ pub(crate) fn measure_named(
     unresolved: &[String],
     beside: bool,
     measures: &mut Vec<usize>,
+    filters: &mut Vec<Filter>,
 ) -> bool {
     let members = catalog.members();
     let shown: Vec<String> = measures.iter().map(|&m| members[m].name.clone()).collect();
@@ -220,6 +222,14 @@ pub(crate) fn measure_named(
     if let Some(rate) = super::rates::asked_as_rate(catalog, a, &shown).and_then(|r| position(&r)) {
         *measures = vec![rate];
         return true;
+    }
+    if let Some((rate, filter)) = super::rates::filtered_count_as_rate(catalog, a, &shown, filters)
+    {
+        if let Some(rate) = position(&rate) {
+            *measures = vec![rate];
+            filters.remove(filter);
+            return true;
+        }
     }
     let Some(m) = sibling_measure(catalog, a, unresolved, measures) else {
         return false;

@@ -288,7 +288,14 @@ pub fn refine(
     // "as a rate" after returns counted; "now gross instead" after revenue.
     if r.measures.is_empty() {
         let beside = additive(&a) || edits::beside(&a);
-        changed |= chat_edits::measure_named(catalog, &a, &r.unresolved, beside, &mut measures);
+        changed |= chat_edits::measure_named(
+            catalog,
+            &a,
+            &r.unresolved,
+            beside,
+            &mut measures,
+            &mut filters,
+        );
     }
     // Filters: "remove the filters", "all channels", "every channel
     // again", "take off the date range", then new ones. "every channel
@@ -464,7 +471,9 @@ pub fn refine(
             let range = ranges.first().copied();
             t.granularity = parse_granularity(build::trend_granularity(range));
         }
-        let compare = a.compare && ranges.len() == 1;
+        // "put last year next to it": the period beside the one shown.
+        let beside_shown = edits::beside(&a) && t.date_range.is_some();
+        let compare = (a.compare || beside_shown) && ranges.len() == 1;
         if ranges.len() >= 2 || compare {
             let list = periods::compared_ranges(&a, &ranges, t.date_range.as_ref(), compare, today);
             t.date_range = None;

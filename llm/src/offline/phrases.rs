@@ -220,6 +220,7 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("on their|the way", &["shipped"]),
     // "the very first order on record", "for the Q1 close": nothing asked.
     ("on record", &[]),
+    ("at the moment", &["now"]),
     ("month|quarter|year|q1|q2|q3|q4 close|closing", &[]),
     // "what do people pay with": the payment method.
     (

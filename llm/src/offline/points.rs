@@ -118,6 +118,17 @@ pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, us
         let p = Point::span(start, end, has_year);
         return Some((p, used));
     }
+    // "last year's Q2", "this year's March": that period of that year.
+    if matches!(w, "last" | "this") && next == "year" {
+        let y = today.year() - i32::from(w == "last");
+        let third = t.get(i + 2).copied().unwrap_or("");
+        if let Some(q) = quarter_word(third) {
+            return quarter_point(y, q, true).map(|p| (p, 3));
+        }
+        if let Some(m) = month(third) {
+            return month_point(y, m, true).map(|p| (p, 3));
+        }
+    }
     // "this May", "last October" (the latest one before this month's);
     // "this May than last May": a year before the first.
     if let (Some(m), "this" | "last") = (month(next), w) {

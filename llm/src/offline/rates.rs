@@ -492,6 +492,46 @@ pub(crate) fn asked_as_rate(
     }
 }
 
+/// "as a rate" after orders counted with `status = cancelled`: the rate of
+/// the plain count's cube named after the filtered value
+/// (`cancellation_rate`), and the index of the filter it replaces.
+pub(crate) fn filtered_count_as_rate(
+    catalog: &Catalog,
+    a: &Analysis,
+    measures: &[String],
+    filters: &[Filter],
+) -> Option<(String, usize)> {
+    let as_rate = a.tokens.windows(3).any(|w| {
+        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
+    });
+    let [name] = measures else {
+        return None;
+    };
+    let count = catalog
+        .get(name)
+        .filter(|m| as_rate && m.is_plain_count())?;
+    filters.iter().enumerate().find_map(|(i, f)| {
+        let Filter::Member {
+            member,
+            operator: strata_engine::query::FilterOperator::Equals,
+            values,
+        } = f
+        else {
+            return None;
+        };
+        let [Some(value)] = values.as_slice() else {
+            return None;
+        };
+        catalog.get(member).filter(|d| d.owner == count.owner)?;
+        let stem = super::text::value_stem(value);
+        let mut rates = catalog.members().iter().filter(|m| {
+            m.owner == count.owner && is_rate(m) && m.short_name().to_lowercase().contains(&stem)
+        });
+        let rate = rates.next()?;
+        rates.next().is_none().then(|| (rate.name.clone(), i))
+    })
+}
+
 /// The rate of the count `name` when the count is named after a value
 /// (`returned_count` → `return_rate`): the one rate of its owner whose name
 /// shares the value's stem.

@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use strata_engine::query::DateRangeSpec;
 
-use super::calendar::{adverb, month, month_end, unit, year, ymd};
+use super::calendar::{adverb, month, month_end, quarter_word, unit, year, ymd};
 use super::points::{point, with_year};
 use super::text::{number_word, Token};
 
@@ -295,6 +295,15 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     if matches!(w, "this" | "current") {
         if let Some(u) = unit(w1).filter(|_| !w1.ends_with('s')) {
             return Some((2, relative("this", u)));
+        }
+    }
+    // "last year's Q2", "this year's March": that period of that year.
+    if matches!(w, "last" | "this")
+        && w1 == "year"
+        && (quarter_word(w2).is_some() || month(w2).is_some())
+    {
+        if let Some((p, used)) = point(t, i, today) {
+            return Some((used, TimeKind::Range(RangeSpec::Absolute(p.start, p.end))));
         }
     }
     if matches!(w, "last" | "past" | "previous" | "prior" | "preceding") {
