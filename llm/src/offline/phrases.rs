@@ -220,6 +220,10 @@ const REPLACED: &[(&str, &[&str])] = &[
     ("on their|the way", &["shipped"]),
     // "the very first order on record", "for the Q1 close": nothing asked.
     ("on record", &[]),
+    // "how many customers are in the table", "the biggest line in the data
+    // set": the data, not a value ("Tables").
+    ("in|across the table|database|dataset", &[]),
+    ("in|across the data set", &[]),
     ("at the moment", &["now"]),
     ("month|quarter|year|q1|q2|q3|q4 close|closing", &[]),
     // "what do people pay with": the payment method.

@@ -270,3 +270,43 @@ fn everyday_names_of_channels_statuses_and_regions() {
     let t = translate(&parser, "how many people said yes to getting our emails?");
     assert_eq!(t.query.measures, ["Users.opted_in_count"]);
 }
+
+#[test]
+fn the_table_of_the_data_is_no_value_and_a_split_asked_for_stays() {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: subCategory, sql: sc, type: string}
+      - {name: productName, sql: pn, type: string}
+    measures:
+      - {name: count, type: count}
+      - {name: totalSales, sql: amount, type: sum}
+      - {name: totalQuantity, sql: qty, type: sum}
+  - name: customers
+    sql_table: c
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+    measures:
+      - {name: count, type: count}
+"#;
+    let (mut catalog, model) = super::fixtures::model_from_yaml(yaml);
+    catalog.set_sample_values("sales.subCategory", vec!["Tables".into(), "Chairs".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many customers are in the table");
+    assert_eq!(t.query.measures, ["customers.count"], "{:?}", t.query);
+    assert!(t.query.filters.is_empty());
+    // The value itself is still a value.
+    let t = translate(&parser, "total sales of Tables");
+    assert!(filters(&t).iter().any(|(_, _, v)| v == &["Tables"]));
+    // "for every product with Pro in the name": the split stays.
+    let t = translate(
+        &parser,
+        "total sales and total quantity for every product with Pro in the name",
+    );
+    assert_eq!(t.query.dimensions, ["sales.productName"], "{:?}", t.query);
+    let t = translate(&parser, "total sales of products with Pro in the name");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}

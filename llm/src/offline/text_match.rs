@@ -214,13 +214,19 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
             .cloned()
             .collect();
         let others = t.query.measures.len() > counted.len();
+        // "units and revenue for every product with Pro in the name": a
+        // split asked for, kept.
+        let split_asked = a.tokens.windows(2).any(|w| {
+            matches!(w[0].text.as_str(), "by" | "per" | "each" | "every")
+                && same_word(subject, &w[1].stem)
+        });
         if !counted.is_empty() {
             t.query.measures.retain(|n| !counted.contains(n));
             if let Some(order) = &mut t.query.order {
                 order.retain(|(m, _)| !counted.contains(m));
             }
         }
-        if others {
+        if others && !split_asked {
             // "sales of products starting with Kingston": one total, not a
             // split by the names.
             t.query.dimensions.retain(|d| {
@@ -229,7 +235,9 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
                     .get(d)
                     .is_none_or(|m| !(name_like(m) && of_subject(m)))
             });
-        } else if t.query.dimensions.is_empty() {
+        } else if t.query.dimensions.is_empty()
+            || (split_asked && !t.query.dimensions.contains(&name.name))
+        {
             t.query.dimensions.push(name.name.clone());
         }
         t.query.filters.push(Filter::Member {
