@@ -1,0 +1,210 @@
+//! The phrases [`super::phrases`] replaces word for word, as data: each
+//! pattern with the words it becomes.
+
+/// Phrases replaced word for word (patterns as [`super::chunks::words_match`] reads them,
+/// over lowercase words): comparisons, exclusions and chat shorthand in the
+/// words people type.
+pub(super) const REPLACED: &[(&str, &[&str])] = &[
+    // "Germany, France and Spain side by side", "all three channels next
+    // to each other": each value its own row.
+    ("side by side", &["vs"]),
+    // "the first and second half of last year": each half named whole.
+    (
+        "first and second half",
+        &["first", "half", "and", "second", "half"],
+    ),
+    (
+        "first and second quarter",
+        &["first", "quarter", "and", "second", "quarter"],
+    ),
+    ("next to|against each other", &["vs"]),
+    // "not counting the marketplace", "minus the marketplace", "everything
+    // but Electronics" ("ignore" is a negation of its own, and a removal in
+    // a follow-up).
+    ("not|without counting", &["excluding"]),
+    ("minus", &["excluding"]),
+    ("everything|anything but", &["excluding"]),
+    // "what part of our revenue", "one in how many orders gets returned",
+    // "how many out of every hundred customers": a share.
+    ("what part of", &["what", "share", "of"]),
+    ("one in how many", &["what", "share", "of"]),
+    (
+        "how many out of every hundred|100",
+        &["what", "share", "of"],
+    ),
+    // "orders that ended up cancelled": cancelled.
+    ("ended|ends|end up", &[]),
+    // "all three channels next to each other", "rank all six regions":
+    // every one of them.
+    (
+        "all two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10",
+        &["all"],
+    ),
+    // "the ramp in mobile orders", "is the trajectory pointing up": the
+    // trend asked for.
+    ("ramp in|of", &[]),
+    ("trajectory", &[]),
+    ("pointing|heading up|down", &[]),
+    // "orders that land in the large bucket".
+    ("land|lands in", &["in"]),
+    // "what categories are in the catalogue": everything there is.
+    ("in the? catalogue|catalog", &[]),
+    // "orders placed via the app".
+    ("via", &["through"]),
+    // "how much did we take in yesterday": the money made.
+    ("take|took|taken|takes in", &["make"]),
+    // "sum(sales) by city, sorted desc": by the figure.
+    ("sorted|sort|ordered desc|descending", &["highest", "first"]),
+    ("sorted|sort|ordered asc|ascending", &["lowest", "first"]),
+    // "each category's slice of total profit", "the most generous
+    // discounts", "what amount of discount was given away".
+    ("slice|slices of", &["share", "of"]),
+    ("most generous", &["highest"]),
+    // "the 10 slowest sellers", "our weakest movers": the least sold.
+    (
+        "slowest|weakest sellers|movers|selling",
+        &["worst", "selling", "products"],
+    ),
+    ("what amount of", &["how", "much"]),
+    // "the money given away in discounts": the discount amount, not
+    // revenue beside it.
+    (
+        "money|cash did|do? we|you? give|gave|given|giving away",
+        &["discount", "amount"],
+    ),
+    ("given away", &[]),
+    // "regions that did not reach 50,000 in revenue".
+    ("did not|didnt reach|hit", &["below"]),
+    // "now reverse the order", "flip the sort": not the orders counted.
+    (
+        "reverse|flip|invert the? order|sort|sorting|ordering",
+        &["reverse"],
+    ),
+    // "count of orders by status, columns by month".
+    ("columns|cols by", &["by"]),
+    // "sub-categories that are underwater on profit", "in the red",
+    // "sales that were loss-makers": at a loss.
+    ("underwater", &["lost", "money"]),
+    ("under water", &["lost", "money"]),
+    ("in the red", &["lost", "money"]),
+    ("loss makers|maker", &["lost", "money"]),
+    // "P&L by product" (read as "p l"), "PnL": the profit; "for the P&L
+    // pack" names an occasion.
+    ("p and? l pack|report|deck", &["monthly", "report"]),
+    ("p and? l", &["profit"]),
+    ("pnl", &["profit"]),
+    // "the five largest sales by dollar amount": by the amount.
+    ("dollar|dollars amount|amounts|value|terms", &["amount"]),
+    // "P&L by product, worst performers first": the order of the figure.
+    (
+        "worst|weakest performers|performing first",
+        &["lowest", "first"],
+    ),
+    (
+        "best|strongest|top performers|performing first",
+        &["highest", "first"],
+    ),
+    // "H1 vs H2: how did the two halves compare?": the periods named.
+    (
+        "the two|both halves|quarters|months|years|periods|weeks",
+        &[],
+    ),
+    // "only the web shop", "the online store": the web channel's names.
+    ("web|online shop|store|site", &["webshop"]),
+    // "restrict it to premium products", "narrow that down to Europe".
+    ("restrict|narrow it|that|this|them? down? to", &["only"]),
+    // "roll that up to region", "rolled up by quarter": grouped by it.
+    (
+        "roll|rolled it|that|this|them|everything? up to|by|into",
+        &["by"],
+    ),
+    // "which price band makes us the most money", "the category making us
+    // the least profit": earned (not the brand's "maker").
+    ("makes|make|made|making us|me", &["earns"]),
+    ("makes|made|making the? most", &["earns", "most"]),
+    ("makes|made|making the? least", &["earns", "least"]),
+    ("makes|made|making more", &["earns", "more"]),
+    ("makes|made|making less", &["earns", "less"]),
+    // "which age group signed up the most", "customers signing up": the
+    // sign-ups counted.
+    (
+        "signed|sign up the? most",
+        &["had", "the", "most", "signups"],
+    ),
+    (
+        "signed|sign up the? least",
+        &["had", "the", "least", "signups"],
+    ),
+    ("signing up", &["signups"]),
+    // "said yes to marketing": opted in.
+    ("said|say|says yes to marketing", &["opted", "in"]),
+    (
+        "said|say|says yes to getting|receiving? our? emails|newsletters|marketing",
+        &["opted", "in"],
+    ),
+    // "the phone app": the mobile channel's app.
+    ("phone|mobile app", &["mobile"]),
+    // "which part of the world": the region.
+    ("part|parts of the world", &["region"]),
+    // "still being packed or on their way": processing, shipped.
+    ("being packed|prepared", &["processing"]),
+    ("on their|the way", &["shipped"]),
+    // "the very first order on record", "for the Q1 close": nothing asked.
+    ("on record", &[]),
+    // "how many customers are in the table", "the biggest line in the data
+    // set": the data, not a value ("Tables").
+    ("in|across the table|database|dataset", &[]),
+    ("in|across the data set", &[]),
+    ("at the moment", &["now"]),
+    ("month|quarter|year|q1|q2|q3|q4 close|closing", &[]),
+    // "what do people pay with": the payment method.
+    (
+        "people|customers|shoppers|buyers? pay|paying with",
+        &["payment", "method"],
+    ),
+    // "customers who have opted in": opted in.
+    ("have|has|had opted", &["opted"]),
+    // "orders with at least one toy in them": orders holding one.
+    ("at least one|1", &["a"]),
+    // "the priciest item": the most expensive.
+    ("priciest", &["most", "expensive"]),
+    // "the busiest day in May", "what hour were we busiest": the one with
+    // the most orders.
+    ("busiest day", &["biggest", "day", "for", "orders"]),
+    ("busiest week", &["biggest", "week", "for", "orders"]),
+    ("busiest month", &["biggest", "month", "for", "orders"]),
+    ("busiest hour", &["biggest", "hour", "for", "orders"]),
+    ("busiest quarter", &["biggest", "quarter", "for", "orders"]),
+    ("were|was we|it? busiest", &["had", "the", "most", "orders"]),
+    // "our best seller", "bestsellers in books": the best-selling products.
+    ("best|top seller", &["best", "selling", "product"]),
+    ("best|top sellers", &["best", "selling", "products"]),
+    ("bestseller", &["best", "selling", "product"]),
+    ("bestsellers", &["best", "selling", "products"]),
+    // "a pie of sales by category": the chart.
+    ("a pie of", &["a", "pie", "chart", "of"]),
+    // "customers who came back and bought again", "repeat buyers".
+    (
+        "came|come|coming back and? bought|buy|buying|ordered|order again",
+        &["returning"],
+    ),
+    ("repeat customers|buyers", &["returning", "customers"]),
+    // "... group by product_name order by 2 desc": by the figure.
+    (
+        "order|ordered|sort|sorted by 1|2|3 desc|descending",
+        &["highest", "first"],
+    ),
+    (
+        "order|ordered|sort|sorted by 1|2|3 asc|ascending",
+        &["lowest", "first"],
+    ),
+    // "how much of our revenue comes from mobile": a share of it.
+    ("how much of our|the", &["what", "share", "of", "our"]),
+    // "what price band sells best": the price range.
+    (
+        "price band|bands|bracket|brackets|tier|tiers",
+        &["price", "range"],
+    ),
+    // "rev asia vs europe q4 thx", "pls".
+    ("thx|thanks|pls|plz|ty", &[]),
+];
