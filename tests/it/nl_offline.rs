@@ -46,7 +46,8 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("valid date")
 }
 
-fn read_lines(name: &str) -> Vec<Value> {
+/// The lines of a JSON-lines file under `tests/nl/`.
+pub(crate) fn read_lines(name: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/nl")
         .join(name);

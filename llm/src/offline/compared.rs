@@ -84,6 +84,10 @@ pub(super) fn period_over_period(t: &[&str], found: &mut Vec<TimeFinding>) {
         [RangeSpec::Relative(r)] if r.starts_with("this ") => {
             relative("last", r.trim_start_matches("this "))
         }
+        // "QoQ check: sales Q3 2020 vs Q4 2020": the periods are named; the
+        // word only says they are compared (the first range, restated, is
+        // one range with it).
+        [first, _, ..] => TimeKind::Range((*first).clone()),
         _ => return,
     };
     found.push(TimeFinding {

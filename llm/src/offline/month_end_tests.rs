@@ -157,3 +157,31 @@ fn the_value_of_records_is_their_amount_not_their_count() {
     let t = translate(&parser, "how many sales in Paris");
     assert_eq!(t.query.measures, ["shop_sales.count"]);
 }
+
+#[test]
+fn a_period_over_period_word_beside_two_named_periods_compares_them() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "QoQ check: revenue Q3 2023 vs Q4 2023");
+    assert_eq!(
+        compared(&t),
+        [
+            pair("2023-07-01", "2023-09-30"),
+            pair("2023-10-01", "2023-12-31")
+        ]
+    );
+    // A typo of "cancelled" is still the cancelled orders.
+    let t = translate(&parser, "how many orders got cancled this month?");
+    assert!(
+        t.query.measures == ["Orders.cancelled_count"]
+            || filters(&t)
+                .iter()
+                .any(|(m, _, v)| m == "Orders.status" && v == &["cancelled"]),
+        "{:?}",
+        t.query
+    );
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "QoQ total sales Q1 2024 vs Q2 2024");
+    assert_eq!(compared(&t).len(), 2);
+}

@@ -13,6 +13,15 @@ fn lead(word: &str) -> bool {
     )
 }
 
+/// 1 when the words open with the pronoun of what is shown ("switch it
+/// to"), else 0.
+fn pronoun_first(words: &[String]) -> usize {
+    usize::from(matches!(
+        words.first().map(String::as_str),
+        Some("it" | "that" | "this" | "them")
+    ))
+}
+
 /// The words with a leading replace verb spelled as "instead".
 pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
@@ -44,10 +53,7 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
         }
         // "switch it to gross", "change that to units".
         "switch" | "change" | "flip" => {
-            let skip = usize::from(matches!(
-                rest_lower.first().map(String::as_str),
-                Some("it" | "that" | "this" | "them")
-            ));
+            let skip = pronoun_first(rest_lower);
             if rest_lower.get(skip).map(String::as_str) != Some("to") {
                 return words;
             }
@@ -62,10 +68,7 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
         }
         // "break it out by channel", "break that out business vs consumer".
         "break" => {
-            let skip = usize::from(matches!(
-                rest_lower.first().map(String::as_str),
-                Some("it" | "that" | "this" | "them")
-            ));
+            let skip = pronoun_first(rest_lower);
             if rest_lower.get(skip).map(String::as_str) != Some("out") {
                 return words;
             }

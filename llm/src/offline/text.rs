@@ -351,7 +351,7 @@ pub fn canonical(word: &str) -> &str {
         "sku" => "product",
         "skus" => "products",
         "cancels" | "cancelations" => "cancellations",
-        "canceled" => "cancelled",
+        "canceled" | "cancled" | "canceld" => "cancelled",
         "cancelation" => "cancellation",
         "registerd" | "regd" => "registered",
         "cncl" => "cancellation",

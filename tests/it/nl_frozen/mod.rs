@@ -32,7 +32,7 @@ use strata::llm::offline::OfflineParser;
 use strata::llm::Translation;
 use strata::Engine;
 
-use crate::nl_offline::{conformance, demo};
+use crate::nl_offline::{conformance, demo, read_lines};
 use tally::Tally;
 
 /// The day the sets were written against.
@@ -78,13 +78,7 @@ fn path(set: &str, name: &str) -> PathBuf {
 }
 
 fn read(set: &str, name: &str) -> Vec<Value> {
-    let path = path(set, name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
-        .collect()
+    read_lines(&format!("{set}/{name}"))
 }
 
 fn manifest(set: &str) -> Manifest {
