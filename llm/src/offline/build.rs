@@ -455,7 +455,8 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         let ranked = matches!(
             w[0].text.as_str(),
             "best" | "worst" | "busiest" | "slowest" | "strongest" | "weakest" | "quietest"
-        ) || (superlative_asked && matches!(w[0].text.as_str(), "which" | "what"));
+        ) || (superlative_asked
+            && matches!(w[0].text.as_str(), "which" | "what" | "single"));
         let unit = match w[1].orig.to_lowercase().as_str() {
             "day" => Some("day"),
             "week" => Some("week"),

@@ -168,3 +168,54 @@ fn every_grouping_of_a_list_after_by_stays() {
         t.query
     );
 }
+
+#[test]
+fn the_record_in_a_single_day_is_the_one_day() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "what's the all-time record for orders in a single day",
+        "most orders in a single day ever",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures, ["Orders.count"], "{q}");
+        assert_eq!(t.query.limit, Some(1), "{q}: {:?}", t.query);
+        let td = &t.query.time_dimensions[0];
+        assert_eq!(td.granularity, crate::translation::granularity("day"));
+    }
+}
+
+#[test]
+fn a_rolling_window_said_in_words_is_the_window() {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: orderDate, sql: t, type: time}
+    measures:
+      - {name: count, type: count}
+      - {name: rollingCountBy2Week, type: count, rolling_window: {trailing: 2 week}}
+      - {name: rollingCountBy2Month, type: count, rolling_window: {trailing: 2 month}}
+"#;
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "rolling two week order count by day for december twenty twenty",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["sales.rollingCountBy2Week"],
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "Rolling two-month order count, by month, for 2020");
+    assert_eq!(
+        t.query.measures,
+        ["sales.rollingCountBy2Month"],
+        "{:?}",
+        t.query
+    );
+}

@@ -205,6 +205,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "price band|bands|bracket|brackets|tier|tiers",
         &["price", "range"],
     ),
+    // "the all-time record for orders in a single day": the most.
+    ("all time record for|of", &["most"]),
     // "rev asia vs europe q4 thx", "pls".
     ("thx|thanks|pls|plz|ty", &[]),
 ];

@@ -19,11 +19,15 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         return false;
     };
     // The window: a number and a unit near "rolling" ("rolling 2-week",
-    // "2-day rolling").
+    // "2-day rolling", "rolling two week").
     let near = at.saturating_sub(3)..(at + 4).min(words.len());
-    let number = near
-        .clone()
-        .find_map(|k| words[k].parse::<u32>().ok().map(|n| (k, n)));
+    let number = near.clone().find_map(|k| {
+        words[k]
+            .parse::<u32>()
+            .ok()
+            .or_else(|| super::text::number_word(words[k]))
+            .map(|n| (k, n))
+    });
     let Some((number_at, number)) = number else {
         return false;
     };
@@ -77,8 +81,10 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
     }
     t.query.measures = vec![rolling.name.clone()];
     t.query.order = None;
+    // The window's number, when said as a word ("two").
+    let number_word = words[number_at];
     t.unmatched.retain(|w| {
-        !["rolling", "distinct", "unique", "different"]
+        !["rolling", "distinct", "unique", "different", number_word]
             .iter()
             .any(|r| w.eq_ignore_ascii_case(r))
     });
