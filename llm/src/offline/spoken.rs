@@ -190,6 +190,14 @@ pub fn digits(words: Vec<String>) -> Vec<String> {
                 number.ends_with(|c: char| c.is_ascii_alphabetic())
             } else if before == Some("q") {
                 matches!(number.as_str(), "1" | "2" | "3" | "4")
+            } else if before.is_some_and(|b| {
+                matches!(
+                    b,
+                    "customer" | "order" | "product" | "user" | "number" | "id" | "#"
+                )
+            }) {
+                // "customer seven": a record's number.
+                !number.ends_with(|c: char| c.is_ascii_alphabetic())
             } else {
                 // "the five worst products", "ten most expensive": how many
                 // of a ranking.
@@ -250,6 +258,19 @@ mod tests {
         assert_eq!(said("the first most"), "the first most");
         assert_eq!(said("a dozen most profitable"), "a 12 most profitable");
         assert_eq!(said("a dozen eggs"), "a dozen eggs");
+    }
+
+    #[test]
+    fn a_record_s_number_is_digits() {
+        let got = super::digits(
+            "how many orders did customer seven place"
+                .split(' ')
+                .map(str::to_owned)
+                .collect(),
+        );
+        assert_eq!(got.join(" "), "how many orders did customer 7 place");
+        let got = super::digits("the first order".split(' ').map(str::to_owned).collect());
+        assert_eq!(got.join(" "), "the first order");
     }
 
     #[test]
