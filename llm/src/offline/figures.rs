@@ -258,6 +258,60 @@ pub(super) fn records_of_a_cube(
             m.text = format!("{} {}", m.text, next.orig);
         }
     }
+    bare_records(catalog, tokens, used, a);
+}
+
+/// "rows with negative profit", "top 5 individual lines by quantity": a
+/// plural word for rows that follows no member names the rows of the cube
+/// the question's first member belongs to, as "sales lines" does. Singular
+/// words are left alone ("as a line" asks for a chart).
+fn bare_records(catalog: &Catalog, tokens: &[Token], used: &mut [bool], a: &mut Analysis) {
+    const PLURALS: &[&str] = &["lines", "rows", "records", "transactions", "entries"];
+    let Some(at) = tokens.iter().enumerate().position(|(i, t)| {
+        !used[i]
+            && PLURALS.contains(&t.text.as_str())
+            && !a.mentions.iter().any(|m| (m.start..=m.end).contains(&i))
+    }) else {
+        return;
+    };
+    // Only where the rows are counted or a figure is taken over them ("how
+    // many rows have", "avgDiscount on lines where"): rows asked for alone
+    // are a listing, which this does not read.
+    let counted = tokens
+        .windows(2)
+        .any(|w| (w[0].text == "how" && w[1].text == "many") || w[0].text == "count");
+    let over_rows = at
+        .checked_sub(1)
+        .is_some_and(|b| matches!(tokens[b].text.as_str(), "on" | "over" | "across" | "per"));
+    if !(counted || over_rows) {
+        return;
+    }
+    let Some(owner) = a.mentions.iter().find_map(|m| m.best_owner(catalog)) else {
+        return;
+    };
+    let Some(count) = super::build::plain_count(catalog, &owner) else {
+        return;
+    };
+    let place = a
+        .mentions
+        .iter()
+        .position(|m| m.start > at)
+        .unwrap_or(a.mentions.len());
+    a.mentions.insert(
+        place,
+        Mention {
+            start: at,
+            end: at + 1,
+            text: tokens[at].orig.clone(),
+            candidates: vec![Entry {
+                member: count,
+                score: 100,
+            }],
+            role: Role::Measure,
+            absorbed: false,
+        },
+    );
+    used[at] = true;
 }
 
 /// Words that join two figures of one question ("revenue and orders",

@@ -62,3 +62,35 @@ fn the_best_seller_is_the_best_selling_product() {
         t.query
     );
 }
+
+#[test]
+fn rows_counted_or_summarised_are_the_cube_s_rows() {
+    let yaml = r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: rowId, sql: id, type: number, primary_key: true}
+      - {name: city, sql: c, type: string}
+      - {name: profit, sql: p, type: number}
+      - {name: sales, sql: amount, type: number}
+    measures:
+      - {name: count, type: count}
+      - {name: totalProfit, sql: p, type: sum}
+      - {name: avgDiscount, sql: d, type: avg}
+"#;
+    let (mut catalog, model) = super::fixtures::model_from_yaml(yaml);
+    catalog.set_sample_values("sales.city", vec!["Columbus".into(), "Detroit".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "How many rows have a negative profit?");
+    assert_eq!(t.query.measures, ["sales.count"], "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "What's avgDiscount in Columbus on lines where sales is between 100 and 500?",
+    );
+    assert_eq!(t.query.measures, ["sales.avgDiscount"], "{:?}", t.query);
+    // Rows asked for alone are a listing, which is asked about, not counted.
+    assert!(parser
+        .translate("rows with negative profit", today())
+        .is_err());
+}
