@@ -219,3 +219,16 @@ cubes:
         t.query
     );
 }
+
+#[test]
+fn the_last_order_from_a_place_is_the_cube_s_moment_not_a_view_listing() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "When did we last get an order from Germany?");
+    assert_eq!(t.query.measures, ["Orders.last_order_at"], "{:?}", t.query);
+    assert!(filters(&t)
+        .iter()
+        .any(|(m, _, v)| m == "Countries.name" && v == &["Germany"]));
+    let t = translate(&parser, "first ever order from a customer in France");
+    assert_eq!(t.query.measures, ["Orders.first_order_at"], "{:?}", t.query);
+}

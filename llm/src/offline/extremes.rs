@@ -122,6 +122,27 @@ fn earliest_or_latest(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translat
         return false;
     };
     let members = parser.catalog().members();
+    // "when did we last get an order from New Zealand", read on
+    // `orders_overview`: the view has no first or last moment; the cubes it
+    // stands on do.
+    let view = t
+        .query
+        .measures
+        .iter()
+        .chain(&t.query.dimensions)
+        .chain(t.query.time_dimensions.iter().map(|td| &td.dimension))
+        .find_map(|n| parser.catalog().get(n).filter(|m| m.in_view))
+        .map(|m| m.owner.clone());
+    if let Some(view) = view {
+        let view_has_moment = members
+            .iter()
+            .any(|m| m.owner == view && m.kind == MemberKind::Measure && is_moment(m));
+        if !view_has_moment {
+            if let Some(q) = parser.index.views.on_cubes(&t.query) {
+                t.query = q;
+            }
+        }
+    }
     // "how much did AOV move between the first …": an amount asked for is
     // not replaced by the date of a first or last record on an ordinal
     // alone; the word stays unplaced and is asked about ("the most recent
