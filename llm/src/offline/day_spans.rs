@@ -1,5 +1,6 @@
 //! Spans of days written with a dash, as month-end reports write them:
-//! "1–31 May", "1-31 May", "May 1-31", "1 Jan–31 Mar", "1 May - 31 May".
+//! "1–31 May", "1-31 May", "May 1-31", "1 Jan–31 Mar", "1 May - 31 May";
+//! and "A-Z", an order by name.
 //!
 //! [`super::text::words`] leaves a [`DASH`] word where a dash stood between
 //! words; [`spell_out`] turns a dash between two dates into "to" and names
@@ -47,6 +48,15 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
         let after = at(Some(j + 1));
         let after2 = at(Some(j + 2));
         if word == DASH {
+            // "A-Z", "Z-A": an order by name.
+            let letters = |w: Option<&str>| w.map(str::to_lowercase);
+            if matches!(
+                (letters(before).as_deref(), letters(after).as_deref()),
+                (Some("a"), Some("z")) | (Some("z"), Some("a"))
+            ) {
+                out.push("to".to_owned());
+                continue;
+            }
             let dated = |w: Option<&str>| w.is_some_and(|w| is_month(w) || is_day(w));
             let month_near = [before, before2, after, after2]
                 .into_iter()
@@ -132,5 +142,6 @@ mod tests {
         assert_eq!(spelled("2024-03-14"), "2024-03-14");
         assert_eq!(spelled("Jan-Mar 2025"), "Jan to Mar 2025");
         assert_eq!(spelled("top 5 - 2025"), "top 5 2025");
+        assert_eq!(spelled("brands in Home, A-Z"), "brands in Home A to Z");
     }
 }
