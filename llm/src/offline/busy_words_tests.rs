@@ -232,3 +232,29 @@ fn the_last_order_from_a_place_is_the_cube_s_moment_not_a_view_listing() {
     let t = translate(&parser, "first ever order from a customer in France");
     assert_eq!(t.query.measures, ["Orders.first_order_at"], "{:?}", t.query);
 }
+
+#[test]
+fn the_largest_orders_from_a_place_are_listed_on_the_cubes() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Show me the 10 biggest orders from Germany this year",
+    );
+    assert_eq!(
+        t.query.dimensions,
+        ["Orders.id", "Orders.total_amount"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.limit, Some(10));
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Orders.total_amount".to_owned(), true)])
+    );
+    assert!(filters(&t)
+        .iter()
+        .any(|(m, _, v)| m == "Countries.name" && v == &["Germany"]));
+    let t = translate(&parser, "the biggest order from France last month");
+    assert_eq!(t.query.limit, Some(1));
+}

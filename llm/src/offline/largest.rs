@@ -8,6 +8,7 @@ use super::build::{is_count_measure, Resolved};
 use super::conditions::{is_money, money_dimension};
 use super::parse::Analysis;
 use super::OfflineParser;
+use crate::catalog::CatalogMember;
 
 /// Words that rank records by size ("the largest orders").
 const SIZE_WORDS: &[&str] = &["largest", "biggest", "smallest", "tiniest"];
@@ -42,58 +43,13 @@ pub(super) fn largest_records(
     }
     // The money column named as an amount or total, else any money column,
     // else a number column named as an amount.
-    let named_amount = |m: &crate::catalog::CatalogMember| {
-        ["amount", "total", "value"]
-            .iter()
-            .any(|w| m.short_name().to_lowercase().contains(w))
-    };
-    let amount = members
-        .iter()
-        .position(|m| m.owner == owner && is_money(m) && named_amount(m))
+    let amount = named_money(members, owner)
         .or_else(|| {
             money_dimension(parser, &r.resolution, Some(owner))
                 .filter(|&m| members[m].owner == owner)
         })
-        .or_else(|| {
-            members.iter().position(|m| {
-                m.owner == owner
-                    && m.kind == MemberKind::Dimension
-                    && m.data_type == "number"
-                    && !m.primary_key
-                    && ["amount", "total", "sales", "price", "value", "revenue"]
-                        .iter()
-                        .any(|w| m.short_name().to_lowercase().contains(w))
-            })
-        })?;
-    // The records' own id ("orders" → `orderId`, `order_id`), else the key.
-    let noun = a
-        .ranking
-        .used
-        .iter()
-        .filter_map(|&i| a.tokens.get(i + 1))
-        .map(|t| t.stem.clone())
-        .next()
-        .unwrap_or_default();
-    let id_of_noun = |m: &crate::catalog::CatalogMember| {
-        let words = super::text::split_identifier(m.short_name());
-        words.len() == 2 && words[0] == noun && words[1] == "id"
-    };
-    let key = members
-        .iter()
-        .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
-        .or_else(|| {
-            // A cube extending another inherits its key columns too: the
-            // row id is the numeric one.
-            let key_of = |number: bool| {
-                members.iter().position(|m| {
-                    m.owner == owner
-                        && m.primary_key
-                        && m.kind == MemberKind::Dimension
-                        && (!number || m.data_type == "number")
-                })
-            };
-            key_of(true).or_else(|| key_of(false))
-        });
+        .or_else(|| amount_number(members, owner))?;
+    let key = record_key(members, owner, &sized_noun_stem(a));
     Some((key.into_iter().chain([amount]).collect(), amount))
 }
 
@@ -109,4 +65,130 @@ pub(super) fn sized_noun(a: &Analysis) -> Option<&super::text::Token> {
     a.tokens[at + 1..]
         .iter()
         .find(|t| !matches!(t.text.as_str(), "single" | "individual" | "one"))
+}
+
+/// A money column of `owner` named as an amount, total or value.
+fn named_money(members: &[CatalogMember], owner: &str) -> Option<usize> {
+    members.iter().position(|m| {
+        m.owner == owner
+            && is_money(m)
+            && ["amount", "total", "value"]
+                .iter()
+                .any(|w| m.short_name().to_lowercase().contains(w))
+    })
+}
+
+/// A number column of `owner` named as an amount (no money format).
+fn amount_number(members: &[CatalogMember], owner: &str) -> Option<usize> {
+    members.iter().position(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "number"
+            && !m.primary_key
+            && ["amount", "total", "sales", "price", "value", "revenue"]
+                .iter()
+                .any(|w| m.short_name().to_lowercase().contains(w))
+    })
+}
+
+/// The stem of the word after the size word ("orders" → "order").
+fn sized_noun_stem(a: &Analysis) -> String {
+    a.ranking
+        .used
+        .iter()
+        .filter_map(|&i| a.tokens.get(i + 1))
+        .map(|t| t.stem.clone())
+        .next()
+        .unwrap_or_default()
+}
+
+/// The records' own id ("orders" → `orderId`, `order_id`), else the key
+/// (a cube extending another inherits its key columns too: the row id is
+/// the numeric one).
+fn record_key(members: &[CatalogMember], owner: &str, noun: &str) -> Option<usize> {
+    let id_of_noun = |m: &CatalogMember| {
+        let words = super::text::split_identifier(m.short_name());
+        words.len() == 2 && words[0] == noun && words[1] == "id"
+    };
+    members
+        .iter()
+        .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
+        .or_else(|| {
+            let key_of = |number: bool| {
+                members.iter().position(|m| {
+                    m.owner == owner
+                        && m.primary_key
+                        && m.kind == MemberKind::Dimension
+                        && (!number || m.data_type == "number")
+                })
+            };
+            key_of(true).or_else(|| key_of(false))
+        })
+}
+
+/// "the 10 biggest orders from Australia": a count read on a view (the
+/// country is in `orders_overview`) whose view has no amount to rank by.
+/// The query moves to the cubes the view stands on and lists the records
+/// there, by key and amount. Returns whether it did.
+pub(super) fn records_on_cubes(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut crate::translation::Translation,
+) -> bool {
+    let sized = a
+        .ranking
+        .used
+        .iter()
+        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()));
+    if !sized || a.count_cue {
+        return false;
+    }
+    let members = parser.catalog().members();
+    let [name] = t.query.measures.as_slice() else {
+        return false;
+    };
+    let Some(count) = members
+        .iter()
+        .find(|m| &m.name == name && m.in_view && m.is_count())
+    else {
+        return false;
+    };
+    if named_money(members, &count.owner).is_some() || !t.query.dimensions.is_empty() {
+        return false;
+    }
+    let Some(mut q) = parser.index.views.on_cubes(&t.query) else {
+        return false;
+    };
+    let Some(owner) = q
+        .measures
+        .first()
+        .and_then(|n| parser.catalog().get(n))
+        .map(|m| m.owner.clone())
+    else {
+        return false;
+    };
+    let Some(amount) = named_money(members, &owner).or_else(|| amount_number(members, &owner))
+    else {
+        return false;
+    };
+    let Some(key) = record_key(members, &owner, &sized_noun_stem(a)) else {
+        return false;
+    };
+    let desc = a.ranking.direction != Some(super::ranking::Direction::Asc);
+    let one = sized_noun(a).is_some_and(|t| {
+        let typed = t.orig.to_lowercase();
+        super::text::stem(&typed) == typed
+    });
+    q.measures.clear();
+    q.dimensions = vec![members[key].name.clone(), members[amount].name.clone()];
+    q.order = Some(vec![(members[amount].name.clone(), desc)]);
+    q.limit = Some(u64::from(a.ranking.limit.unwrap_or(if one {
+        1
+    } else {
+        10
+    })));
+    t.query = q;
+    t.unmatched
+        .retain(|w| !SIZE_WORDS.contains(&w.to_lowercase().as_str()));
+    true
 }

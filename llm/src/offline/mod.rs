@@ -396,6 +396,9 @@ impl<'a> OfflineParser<'a> {
         // "customers who placed more than 10 orders": by customer.
         condition_rows::rows_named(self.catalog, &analysis, &mut translation);
         condition_rows::one_ranked_period(&analysis, &mut translation);
+        // "the 10 biggest orders from Australia", read on a view with no
+        // amount: the records, listed on its cubes.
+        largest::records_on_cubes(self, &analysis, &mut translation);
         self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
