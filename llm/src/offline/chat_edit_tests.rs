@@ -302,3 +302,25 @@ fn a_count_of_one_value_as_a_rate_is_that_value_s_rate() {
     assert!(filters(&t).iter().all(|(m, _, _)| m != "Orders.status"));
     assert_eq!(t.query.dimensions, first.query.dimensions);
 }
+
+#[test]
+fn the_biggest_of_those_lists_the_records_counted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "how many orders from Germany last month");
+    let t = refine(&parser, &first, "show me the 5 biggest of those");
+    assert_eq!(
+        t.query.dimensions,
+        ["Orders.id", "Orders.total_amount"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.limit, Some(5));
+    assert!(filters(&t)
+        .iter()
+        .any(|(m, _, v)| m == "Countries.name" && v == &["Germany"]));
+    // A series of days stays a series.
+    let first = translate(&parser, "orders per day last month");
+    let t = refine(&parser, &first, "only the 5 biggest");
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}

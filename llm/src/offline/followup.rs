@@ -636,6 +636,8 @@ pub fn refine(
     if rate_added {
         super::rates::drop_own_population(catalog, &mut translation);
     }
+    // "show me the 10 biggest of those" after a count: the records.
+    super::largest::records_on_cubes(parser, &a, &mut translation, true);
     parser.check_shape(text, &a, &translation, true)?;
     // "I want net and gross together on one line chart" read as the chart
     // alone: a content word beside a chart request asks, as in a question.

@@ -127,13 +127,15 @@ fn record_key(members: &[CatalogMember], owner: &str, noun: &str) -> Option<usiz
 }
 
 /// "the 10 biggest orders from Australia": a count read on a view (the
-/// country is in `orders_overview`) whose view has no amount to rank by.
-/// The query moves to the cubes the view stands on and lists the records
-/// there, by key and amount. Returns whether it did.
+/// country is in `orders_overview`) whose view has no amount to rank by,
+/// or "show me the 10 biggest of those" after a count: the records, listed
+/// by key and amount (on the cubes a view stands on). Returns whether it
+/// did.
 pub(super) fn records_on_cubes(
     parser: &OfflineParser<'_>,
     a: &Analysis,
     t: &mut crate::translation::Translation,
+    follow_up: bool,
 ) -> bool {
     let sized = a
         .ranking
@@ -147,16 +149,29 @@ pub(super) fn records_on_cubes(
     let [name] = t.query.measures.as_slice() else {
         return false;
     };
-    let Some(count) = members
-        .iter()
-        .find(|m| &m.name == name && m.in_view && m.is_count())
-    else {
+    let Some(count) = members.iter().find(|m| &m.name == name && m.is_count()) else {
         return false;
     };
-    if named_money(members, &count.owner).is_some() || !t.query.dimensions.is_empty() {
+    // A series ("the biggest day for orders") ranks periods, not records;
+    // a question on cubes was read by `largest_records` already.
+    let series = t
+        .query
+        .time_dimensions
+        .iter()
+        .any(|td| td.granularity.is_some());
+    if !t.query.dimensions.is_empty() || series || !(count.in_view || follow_up) {
         return false;
     }
-    let Some(mut q) = parser.index.views.on_cubes(&t.query) else {
+    // On a view with an amount the listing was read in place already.
+    let moved = if count.in_view {
+        if named_money(members, &count.owner).is_some() {
+            return false;
+        }
+        parser.index.views.on_cubes(&t.query)
+    } else {
+        Some(t.query.clone())
+    };
+    let Some(mut q) = moved else {
         return false;
     };
     let Some(owner) = q

@@ -398,7 +398,7 @@ impl<'a> OfflineParser<'a> {
         condition_rows::one_ranked_period(&analysis, &mut translation);
         // "the 10 biggest orders from Australia", read on a view with no
         // amount: the records, listed on its cubes.
-        largest::records_on_cubes(self, &analysis, &mut translation);
+        largest::records_on_cubes(self, &analysis, &mut translation, false);
         self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
