@@ -573,19 +573,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         unmatched.retain(|u| !used.iter().any(|w| w.eq_ignore_ascii_case(u)));
         let desc = ranking.direction != Some(Direction::Asc);
         order = vec![(parser.name(amount).to_owned(), desc)];
-        // "the biggest single order": one; "the largest orders": ten;
-        // "every order over 1,000, largest first": all of them, sorted.
-        let noun = super::largest::sized_noun(a);
-        let sort_only = noun.is_some_and(|t| matches!(t.text.as_str(), "first" | "to"));
-        let one = noun.is_some_and(|t| {
-            let typed = t.orig.to_lowercase();
-            super::text::stem(&typed) == typed
-        });
-        limit = if sort_only {
-            ranking.limit
-        } else {
-            Some(ranking.limit.unwrap_or(if one { 1 } else { 10 }))
-        };
+        limit = super::largest::record_limit(a);
     }
 
     let intent = if comparison {

@@ -22,11 +22,7 @@ pub(super) fn largest_records(
     a: &Analysis,
     r: &Resolved,
 ) -> Option<(Vec<usize>, usize)> {
-    let sized = a
-        .ranking
-        .used
-        .iter()
-        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()));
+    let sized = ranked_by_size(a);
     let [measure] = r.measures.as_slice() else {
         return None;
     };
@@ -53,9 +49,32 @@ pub(super) fn largest_records(
     Some((key.into_iter().chain([amount]).collect(), amount))
 }
 
+/// Whether a size word ranks the records ("the largest orders").
+fn ranked_by_size(a: &Analysis) -> bool {
+    a.ranking
+        .used
+        .iter()
+        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()))
+}
+
+/// How many records a size word asks for: "the biggest single order" one,
+/// "the largest orders" ten, a number said ("the 5 largest") that many, and
+/// "every order over 1,000, largest first" all of them, sorted.
+pub(super) fn record_limit(a: &Analysis) -> Option<u32> {
+    let noun = sized_noun(a);
+    if noun.is_some_and(|t| matches!(t.text.as_str(), "first" | "to")) {
+        return a.ranking.limit;
+    }
+    let one = noun.is_some_and(|t| {
+        let typed = t.orig.to_lowercase();
+        super::text::stem(&typed) == typed
+    });
+    Some(a.ranking.limit.unwrap_or(if one { 1 } else { 10 }))
+}
+
 /// The word after the size word ("largest orders", "biggest single order"),
 /// skipping "single".
-pub(super) fn sized_noun(a: &Analysis) -> Option<&super::text::Token> {
+fn sized_noun(a: &Analysis) -> Option<&super::text::Token> {
     let at = a
         .ranking
         .used
@@ -137,11 +156,7 @@ pub(super) fn records_on_cubes(
     t: &mut crate::translation::Translation,
     follow_up: bool,
 ) -> bool {
-    let sized = a
-        .ranking
-        .used
-        .iter()
-        .any(|&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()));
+    let sized = ranked_by_size(a);
     if !sized || a.count_cue {
         return false;
     }
@@ -190,18 +205,10 @@ pub(super) fn records_on_cubes(
         return false;
     };
     let desc = a.ranking.direction != Some(super::ranking::Direction::Asc);
-    let one = sized_noun(a).is_some_and(|t| {
-        let typed = t.orig.to_lowercase();
-        super::text::stem(&typed) == typed
-    });
     q.measures.clear();
     q.dimensions = vec![members[key].name.clone(), members[amount].name.clone()];
     q.order = Some(vec![(members[amount].name.clone(), desc)]);
-    q.limit = Some(u64::from(a.ranking.limit.unwrap_or(if one {
-        1
-    } else {
-        10
-    })));
+    q.limit = record_limit(a).map(u64::from);
     t.query = q;
     t.unmatched
         .retain(|w| !SIZE_WORDS.contains(&w.to_lowercase().as_str()));

@@ -483,13 +483,17 @@ pub(crate) fn asked_as_rate(
     a: &Analysis,
     measures: &[String],
 ) -> Option<String> {
-    let as_rate = a.tokens.windows(3).any(|w| {
-        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
-    });
     match measures {
-        [name] if as_rate => rate_named_like(catalog, name),
+        [name] if says_as_rate(a) => rate_named_like(catalog, name),
         _ => None,
     }
+}
+
+/// "as a rate", "as a percentage".
+fn says_as_rate(a: &Analysis) -> bool {
+    a.tokens.windows(3).any(|w| {
+        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
+    })
 }
 
 /// "as a rate" after orders counted with `status = cancelled`: the rate of
@@ -501,15 +505,12 @@ pub(crate) fn filtered_count_as_rate(
     measures: &[String],
     filters: &[Filter],
 ) -> Option<(String, usize)> {
-    let as_rate = a.tokens.windows(3).any(|w| {
-        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
-    });
     let [name] = measures else {
         return None;
     };
     let count = catalog
         .get(name)
-        .filter(|m| as_rate && m.is_plain_count())?;
+        .filter(|m| says_as_rate(a) && m.is_plain_count())?;
     filters.iter().enumerate().find_map(|(i, f)| {
         let Filter::Member {
             member,
@@ -524,26 +525,26 @@ pub(crate) fn filtered_count_as_rate(
         };
         catalog.get(member).filter(|d| d.owner == count.owner)?;
         let stem = super::text::value_stem(value);
-        let mut rates = catalog.members().iter().filter(|m| {
-            m.owner == count.owner && is_rate(m) && m.short_name().to_lowercase().contains(&stem)
-        });
-        let rate = rates.next()?;
-        rates.next().is_none().then(|| (rate.name.clone(), i))
+        rate_with_stem(catalog, &count.owner, &stem).map(|rate| (rate, i))
     })
 }
 
 /// The rate of the count `name` when the count is named after a value
-/// (`returned_count` → `return_rate`): the one rate of its owner whose name
-/// shares the value's stem.
+/// (`returned_count` → `return_rate`).
 fn rate_named_like(catalog: &Catalog, name: &str) -> Option<String> {
     let count = catalog
         .get(name)
         .filter(|m| m.is_count() && !m.is_plain_count())?;
     let first = split_identifier(count.short_name()).into_iter().next()?;
-    let stem = super::text::value_stem(&first);
-    let mut rates = catalog.members().iter().filter(|m| {
-        m.owner == count.owner && is_rate(m) && m.short_name().to_lowercase().contains(&stem)
-    });
+    rate_with_stem(catalog, &count.owner, &super::text::value_stem(&first))
+}
+
+/// The one rate of `owner` whose name holds a value's stem, if exactly one.
+fn rate_with_stem(catalog: &Catalog, owner: &str, stem: &str) -> Option<String> {
+    let mut rates = catalog
+        .members()
+        .iter()
+        .filter(|m| m.owner == owner && is_rate(m) && m.short_name().to_lowercase().contains(stem));
     let rate = rates.next()?;
     rates.next().is_none().then(|| rate.name.clone())
 }
