@@ -64,6 +64,7 @@ mod extremes;
 mod figures;
 mod filters;
 mod followup;
+mod followup_draft;
 mod followup_edits;
 mod followup_periods;
 pub(crate) mod guard;
