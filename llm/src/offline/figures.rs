@@ -67,12 +67,39 @@ pub(super) fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
         }
         return;
     }
+    // "how much did the orders cost us" is the cost of orders: only an
+    // amount named beside it is what "cost" restates.
+    let amount_named = a.mentions.iter().any(|m| {
+        !is_verb(m)
+            && !cost_as_verb(&a.tokens, m)
+            && names_measure(m)
+            && !super::roles::is_count_noun(catalog, m)
+    });
     let verbs: Vec<usize> = (0..a.mentions.len())
-        .filter(|&j| is_verb(&a.mentions[j]) && a.mentions[j].role == Role::Measure)
+        .filter(|&j| {
+            let m = &a.mentions[j];
+            let restated = amount_named && cost_as_verb(&a.tokens, m);
+            (is_verb(m) || restated) && m.role == Role::Measure
+        })
         .collect();
     for j in verbs {
         a.mentions[j].absorbed = true;
     }
+}
+
+/// "Discounts last quarter - how much did they cost us?": "cost" after a
+/// pronoun or an auxiliary, or before "us", is a verb restating the figure
+/// named, not the cost measure. "Revenue and cost by category" keeps it.
+fn cost_as_verb(tokens: &[Token], m: &Mention) -> bool {
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
+    m.end == m.start + 1
+        && matches!(word(m.start), "cost" | "costs")
+        && (matches!(word(m.end), "us" | "me" | "the")
+            || (m.start > 0
+                && matches!(
+                    word(m.start - 1),
+                    "they" | "it" | "those" | "these" | "that" | "did" | "does" | "do"
+                )))
 }
 
 /// "how many different customers bought on the marketplace": the customers

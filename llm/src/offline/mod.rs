@@ -86,6 +86,7 @@ mod phrase_table;
 mod phrases;
 mod pivot;
 mod points;
+mod predicate_noun;
 mod qualifiers;
 mod ranking;
 mod rates;

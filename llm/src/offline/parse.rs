@@ -440,6 +440,7 @@ impl Reader {
         }
         a.tokens = tokens;
         super::roles::assign_roles(catalog, &mut a, &conditions);
+        super::predicate_noun::absorb_role_noun(catalog, &mut a);
         self.split_value_nouns(catalog, &mut a);
         super::figures::absorb_measure_verbs(catalog, &mut a);
         super::figures::absorb_unjoined_counts(catalog, &mut a);

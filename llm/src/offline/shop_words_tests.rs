@@ -1,8 +1,9 @@
 //! Shop-floor words and numbers: losses said as "underwater" or "in the
 //! red", "P&L", a margin the model has no measure for, both ends of
 //! "between $100 and $500", the date of the first sale, "place" as a verb,
-//! and numbers the answer would not use; on the demo model and on a model
-//! with bare names.
+//! numbers the answer would not use, the role noun of "which country was
+//! our weakest market" and "cost" as a verb; on the demo model and on a
+//! model with bare names.
 
 use strata_engine::query::FilterOperator;
 
@@ -309,4 +310,72 @@ cubes:
     assert_eq!(t.query.dimensions, ["sales.productName"], "{:?}", t.query);
     let t = translate(&parser, "total sales of products with Pro in the name");
     assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}
+
+#[test]
+fn the_noun_after_a_superlative_is_the_role_of_the_thing_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (question, grouping) in [
+        (
+            "which country was our weakest market last quarter in terms of revenue?",
+            "country",
+        ),
+        ("which category was our best seller last month?", "category"),
+    ] {
+        let t = translate(&parser, question);
+        assert_eq!(t.query.dimensions.len(), 1, "{question}: {:?}", t.query);
+        assert!(
+            t.query.dimensions[0].ends_with(grouping),
+            "{question}: {:?}",
+            t.query
+        );
+        assert_eq!(t.query.limit, Some(1), "{question}: {:?}", t.query);
+    }
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "which loyaltyTier was the best storeCity by totalSales?",
+    );
+    assert_eq!(
+        t.query.dimensions,
+        ["shoppers.loyaltyTier"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    // "has the lowest profit" asks for the figure: it stays the measure.
+    let t = translate(&parser, "which storeCity has the lowest profit?");
+    assert_eq!(
+        t.query.dimensions,
+        ["shop_sales.storeCity"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(
+        t.query.measures,
+        ["shop_sales.totalProfit"],
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn cost_as_a_verb_restates_the_amount_named() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Discounts last quarter vs the quarter before - how much did they cost us?",
+    );
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.measures[0].ends_with("discount_amount"),
+        "{:?}",
+        t.query
+    );
+    // As a noun beside another figure, cost is a measure of its own.
+    let t = translate(&parser, "revenue and cost by category");
+    assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
 }
