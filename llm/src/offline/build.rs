@@ -685,8 +685,9 @@ fn singular_subject(a: &Analysis, catalog: &crate::catalog::Catalog) -> bool {
                 .find(|m| m.role == Role::Measure && names_dimension(m))
         })
         .is_some_and(|m| {
-            a.tokens[m.start..m.end]
+            let singular = a.tokens[m.start..m.end]
                 .last()
-                .is_some_and(|t| t.text == t.stem)
+                .is_some_and(|t| t.text == t.stem);
+            singular || super::roles::one_of_them(&a.tokens, m.start)
         })
 }

@@ -70,7 +70,7 @@ pub fn at(
     if let Some((len, kind)) = days_of_one_month(t, i, today) {
         return one(len, kind);
     }
-    list(t, i, today, compare)
+    list(t, i, today, compare, earlier)
 }
 
 /// "2nd to 15th June", "from the 3rd to the 9th of May 2025": a span of
@@ -338,7 +338,13 @@ fn open_range(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind
 
 /// "January and February 2025", "Q1 vs Q2 2024", "January to March 2025":
 /// periods sharing the year named last.
-fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<TimeFinding>> {
+fn list(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+    compare: bool,
+    earlier: &[TimeFinding],
+) -> Option<Vec<TimeFinding>> {
     // "between A and B", "from A to B": a span whatever joins them; but
     // "compare between April and May" and "how much did it change from
     // March to April" name two periods.
@@ -424,7 +430,10 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
         // time.rs's.
         let only = year_first(t, k, today)
             .or_else(|| week_of_day(t, k, today))
-            .or_else(|| half_or_week(t, k, today))
+            .or_else(|| {
+                half_or_week(t, k, today)
+                    .map(|(p, used)| (year_of(p, earlier, compare, today), used))
+            })
             .or_else(|| day_of_month(t, k, today))
             .map(|(p, used)| (k + used, p));
         return only.map(|(end, p)| {
@@ -491,6 +500,19 @@ fn list(t: &[&str], i: usize, today: NaiveDate, compare: bool) -> Option<Vec<Tim
             })
             .collect(),
     )
+}
+
+/// "Was the second half of 2020 more profitable than the first half?": a
+/// half or week named without a year, in a comparison, takes the year of
+/// the dated period before it (see [`time::year_to_share`]).
+fn year_of(p: Period, earlier: &[TimeFinding], compare: bool, today: NaiveDate) -> Period {
+    if p.has_year || !compare {
+        return p;
+    }
+    time::year_to_share(earlier)
+        .and_then(|y| p.in_year(y))
+        .filter(|q| time::may_share_year(q.start, q.end, earlier, today))
+        .unwrap_or(p)
 }
 
 #[cfg(test)]

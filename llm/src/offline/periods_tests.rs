@@ -396,3 +396,44 @@ fn over_a_year_is_during_it() {
         [abs("2020-01-01", "2020-12-31")]
     );
 }
+
+#[test]
+fn a_period_without_a_year_compared_with_a_dated_one_shares_its_year() {
+    assert_eq!(
+        kinds("was the second half of 2020 more profitable than the first half?"),
+        [
+            abs("2020-07-01", "2020-12-31"),
+            abs("2020-01-01", "2020-06-30")
+        ]
+    );
+    assert_eq!(
+        kinds("was profit in Q3 2020 higher than in Q2?"),
+        [
+            abs("2020-07-01", "2020-09-30"),
+            abs("2020-04-01", "2020-06-30")
+        ]
+    );
+    assert_eq!(
+        kinds("were sales in March 2020 better than in April?"),
+        [
+            abs("2020-03-01", "2020-03-31"),
+            abs("2020-04-01", "2020-04-30")
+        ]
+    );
+    // Not in the future: today is 2025-06-18, so Q4 is last year's.
+    assert_eq!(
+        kinds("orders in Q1 2025 compared with Q4"),
+        [
+            abs("2025-01-01", "2025-03-31"),
+            abs("2024-10-01", "2024-12-31")
+        ]
+    );
+    // Without a comparison, a bare quarter is the latest one.
+    assert_eq!(
+        kinds("profit in Q3 2020 and orders in Q2"),
+        [
+            abs("2020-07-01", "2020-09-30"),
+            abs("2025-04-01", "2025-06-30")
+        ]
+    );
+}

@@ -11,7 +11,7 @@ use super::filters::NumericCondition;
 use super::lexicon::Entry;
 use super::parse::{Analysis, Mention, NumericFilter, Role};
 use super::stopwords::is_skippable;
-use super::text::split_identifier;
+use super::text::{split_identifier, Token};
 use crate::catalog::{Catalog, CatalogMember};
 
 fn is_dimension(catalog: &Catalog, e: &Entry) -> bool {
@@ -117,7 +117,9 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
                     && super::text::number_word(text(p)).is_none()
             })
             .map(text);
-        if matches!(prev, Some("which" | "what" | "list" | "all")) && has_dim {
+        if (one_of_them(tokens, m.start) || matches!(prev, Some("which" | "what" | "list" | "all")))
+            && has_dim
+        {
             role = Role::Group;
         }
         // "the least profitable brand": the thing a superlative ranks.
@@ -633,3 +635,21 @@ const AUXILIARIES: &[&str] = &["did", "do", "does", "has", "have", "had"];
 
 /// Words between such a preposition and its noun ("across all orders").
 const DETERMINERS: &[&str] = &["all", "our", "their", "its", "his", "her", "these", "those"];
+
+/// "Which of our brands sold the most", "which of my cities": the noun
+/// after "which of" is what is asked about, and one of them is the answer.
+pub(super) fn one_of_them(tokens: &[Token], start: usize) -> bool {
+    let before: Vec<&str> = tokens[..start.min(tokens.len())]
+        .iter()
+        .rev()
+        .map(|t| t.text.as_str())
+        .filter(|w| {
+            !matches!(
+                *w,
+                "the" | "our" | "my" | "your" | "their" | "these" | "those"
+            )
+        })
+        .take(2)
+        .collect();
+    matches!(before.as_slice(), ["of", "which" | "what"])
+}

@@ -379,3 +379,33 @@ fn cost_as_a_verb_restates_the_amount_named() {
     let t = translate(&parser, "revenue and cost by category");
     assert_eq!(t.query.measures.len(), 2, "{:?}", t.query);
 }
+
+#[test]
+fn which_of_a_plural_asks_for_one_of_them() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for question in [
+        "which of our brands sold the most units",
+        "which of the countries had the most returns",
+    ] {
+        let t = translate(&parser, question);
+        assert_eq!(t.query.dimensions.len(), 1, "{question}: {:?}", t.query);
+        assert_eq!(t.query.limit, Some(1), "{question}: {:?}", t.query);
+    }
+    // "which brands" asks for a few.
+    let t = translate(&parser, "which brands sold the most units");
+    assert!(t.query.limit.is_some_and(|n| n > 1), "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "which of my storeCity values had the most totalSales",
+    );
+    assert_eq!(
+        t.query.dimensions,
+        ["shop_sales.storeCity"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+}

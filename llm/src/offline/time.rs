@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use strata_engine::query::DateRangeSpec;
 
 use super::calendar::{adverb, month, month_end, quarter_word, unit, year, ymd};
-use super::points::{point, with_year};
+use super::points::{point, with_year, Point};
 use super::text::{number_word, Token};
 
 /// Superlatives that, right before a singular unit ("the busiest week"),
@@ -159,7 +159,7 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             i += 4;
             continue;
         }
-        match at(&t, i, today) {
+        match at(&t, i, today, &found, compare) {
             Some((len, kind)) => {
                 found.push(TimeFinding {
                     start: i,
@@ -189,8 +189,58 @@ pub(super) fn relative(which: &str, unit: &str) -> TimeKind {
     TimeKind::Range(RangeSpec::Relative(format!("{which} {unit}")))
 }
 
-/// The time phrase starting at token `i`: its length and meaning.
-fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+/// "Was profit in Q3 2020 higher than in Q2?": in a comparison, a period
+/// named without a year shares the year of the dated period before it, when
+/// that one lies within a year and is not the whole year ("2020 vs May"
+/// stays this May).
+pub(super) fn year_to_share(earlier: &[TimeFinding]) -> Option<i32> {
+    match &earlier.last()?.kind {
+        TimeKind::Range(RangeSpec::Absolute(a, b)) => {
+            let whole_year = a.month() == 1 && a.day() == 1 && b.month() == 12 && b.day() == 31;
+            (a.year() == b.year() && !whole_year).then_some(a.year())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a period moved into the shared year may stand: not the same
+/// period named again ("May 2025 vs May" is this May) and not in the future.
+pub(super) fn may_share_year(
+    start: NaiveDate,
+    end: NaiveDate,
+    earlier: &[TimeFinding],
+    today: NaiveDate,
+) -> bool {
+    let again = earlier.last().is_some_and(
+        |f| matches!(&f.kind, TimeKind::Range(RangeSpec::Absolute(a, b)) if (*a, *b) == (start, end)),
+    );
+    !again && start <= today
+}
+
+/// A month or quarter named without a year, moved into the year it shares.
+fn time_shared(
+    p: Point,
+    earlier: &[TimeFinding],
+    compare: bool,
+    today: NaiveDate,
+) -> Option<Point> {
+    if p.has_year || !compare || (p.month.is_none() && p.quarter.is_none()) {
+        return None;
+    }
+    let q = with_year(p, year_to_share(earlier)?)?;
+    may_share_year(q.start, q.end, earlier, today).then_some(q)
+}
+
+/// The time phrase starting at token `i`: its length and meaning;
+/// `earlier` are the phrases found before it, `compare` whether the
+/// question compares.
+fn at(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+    earlier: &[TimeFinding],
+    compare: bool,
+) -> Option<(usize, TimeKind)> {
     let w = t[i];
     let w1 = t.get(i + 1).copied().unwrap_or("");
     let w2 = t.get(i + 2).copied().unwrap_or("");
@@ -461,6 +511,7 @@ fn at(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         {
             return None;
         }
+        let p = time_shared(p, earlier, compare, today).unwrap_or(p);
         return Some((
             prep + used,
             TimeKind::Range(RangeSpec::Absolute(p.start, p.end)),
