@@ -86,7 +86,7 @@ mod phrase_table;
 mod phrases;
 mod pivot;
 mod points;
-mod predicate_noun;
+mod qualified_nouns;
 mod qualifiers;
 mod ranking;
 mod rates;
@@ -623,6 +623,8 @@ mod letter_tests;
 mod month_end_tests;
 #[cfg(test)]
 mod phrasing_tests;
+#[cfg(test)]
+mod qualified_nouns_tests;
 #[cfg(test)]
 mod rates_tests;
 #[cfg(test)]

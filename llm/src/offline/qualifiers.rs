@@ -117,7 +117,10 @@ fn dimensions_a_measure_describes(
     t: &mut Translation,
 ) -> bool {
     let catalog = parser.catalog();
-    let measures: Vec<Vec<String>> = t
+    // Each measure's words, and its adjacent words run together: "e-mails"
+    // is also "emails", but only as the whole word ("countreturned" is no
+    // "country").
+    let measures: Vec<(Vec<String>, Vec<String>)> = t
         .query
         .measures
         .iter()
@@ -126,14 +129,12 @@ fn dimensions_a_measure_describes(
         // they count ("Opted-in Customers").
         .filter(|m| m.is_count() || m.format.as_deref() == Some("percent"))
         .map(|m| {
-            // "e-mails" is also "emails".
-            let mut words = described_by(m, true);
+            let words = described_by(m, true);
             let joined: Vec<String> = words
                 .windows(2)
                 .map(|p| super::text::stem(&format!("{}{}", p[0], p[1])))
                 .collect();
-            words.extend(joined);
-            words
+            (words, joined)
         })
         .collect();
     // A ranked dimension is the thing ranked ("best-selling product").
@@ -158,10 +159,11 @@ fn dimensions_a_measure_describes(
             .iter()
             .map(|tok| tok.stem.as_str())
             .collect();
-        let described = measures.iter().any(|d| {
-            words
-                .iter()
-                .all(|w| d.iter().any(|dw| same_word(w, dw) || dw.starts_with(*w)))
+        let described = measures.iter().any(|(d, joined)| {
+            words.iter().all(|w| {
+                d.iter().any(|dw| same_word(w, dw) || dw.starts_with(*w))
+                    || joined.iter().any(|j| j == w)
+            })
         });
         grouped || !described
     });
@@ -296,7 +298,13 @@ fn sign_of_a_measure(parser: &OfflineParser<'_>, t: &mut Translation) -> bool {
 /// marker right before it ("by status"), or before a list of groupings it
 /// ends ("by channel and status").
 fn grouped_by_marker(a: &Analysis, start: usize) -> bool {
-    let previous = |end: usize| (0..end).rev().find(|&k| !is_skippable(&a.tokens[k].text));
+    // "per European country": a value may stand between.
+    let in_value = |k: usize| a.values.iter().any(|v| (v.start..v.end).contains(&k));
+    let previous = |end: usize| {
+        (0..end)
+            .rev()
+            .find(|&k| !is_skippable(&a.tokens[k].text) && !in_value(k))
+    };
     let mut at = start;
     loop {
         let Some(k) = previous(at) else {

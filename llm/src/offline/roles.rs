@@ -141,7 +141,10 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
                 cm.kind == MemberKind::Dimension && cm.data_type == "string"
             });
         let ranked = matches!(next, Some("ranked" | "sorted" | "ordered")) && best_is_text;
-        if (matches!(next, Some("with" | "where" | "whose" | "having")) || ranked)
+        // "returned orders, country breakdown": what the figure is split
+        // by, though "countries" may also be counted.
+        let broken_down = matches!(next, Some("breakdown" | "breakdowns" | "split" | "mix"));
+        if (matches!(next, Some("with" | "where" | "whose" | "having")) || ranked || broken_down)
             && has_dim
             && role == Role::Measure
         {
