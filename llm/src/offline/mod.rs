@@ -261,6 +261,7 @@ impl<'a> OfflineParser<'a> {
         // "what share of orders get returned": the model's return rate.
         rates::apply(self, &analysis, &mut translation);
         rates::drop_own_population(self.catalog, &mut translation);
+        rates::drop_population_count(self.catalog, &analysis, &mut translation);
         // "how much do people spend per order": the average order value.
         if !rates::per_record(self, &analysis, &mut translation) {
             // "orders per customer": the figure beside the customer count.

@@ -183,6 +183,8 @@ impl Reader {
         let mut vocabulary = lexicon.vocabulary().clone();
         vocabulary.extend(values.vocabulary().iter().cloned());
         vocabulary.extend(cues::KEYWORDS.iter().map(|w| (*w).to_owned()));
+        // "proportion" is no misspelt "promotion".
+        vocabulary.extend(super::rates::SHARE_WORDS.iter().map(|w| (*w).to_owned()));
         Reader {
             lexicon,
             kinds: catalog.members().iter().map(|m| m.kind).collect(),

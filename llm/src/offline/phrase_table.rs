@@ -60,6 +60,17 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // discounts", "what amount of discount was given away".
     ("slice|slices of", &["share", "of"]),
     ("most generous", &["highest"]),
+    // "the most heavily discounted category", "which brand was least
+    // discounted": ranked by the average discount, not a count of the
+    // discounted lines.
+    (
+        "most|more heavily|deeply? discounted",
+        &["highest", "average", "discount"],
+    ),
+    (
+        "least|less heavily|deeply? discounted",
+        &["lowest", "average", "discount"],
+    ),
     // "the 10 slowest sellers", "our weakest movers": the least sold.
     (
         "slowest|weakest sellers|movers|selling",

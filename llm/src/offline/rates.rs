@@ -24,7 +24,7 @@ pub(super) fn is_share_word(word: &str) -> bool {
     SHARE_WORDS.contains(&word)
 }
 
-const SHARE_WORDS: &[&str] = &[
+pub(super) const SHARE_WORDS: &[&str] = &[
     "share",
     "shares",
     "percent",
@@ -146,6 +146,49 @@ pub(crate) fn drop_own_population(catalog: &Catalog, translation: &mut Translati
                 *measure = named.name.clone();
             }
         }
+    }
+}
+
+/// "Which channel has the highest share of cancelled orders": the orders
+/// after "share of" are the rate's population, not a count beside it. A
+/// count of the rate's cube named right after the share word goes when the
+/// rate is in the query.
+pub(crate) fn drop_population_count(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let owners: Vec<String> = rate_measures(catalog, t).map(|m| m.owner.clone()).collect();
+    if owners.is_empty() || t.query.measures.len() < 2 {
+        return;
+    }
+    let word = |i: usize| a.tokens.get(i).map_or("", |tok| tok.text.as_str());
+    let Some(share_at) =
+        (0..a.tokens.len()).find(|&i| SHARE_WORDS.contains(&word(i)) && word(i + 1) == "of")
+    else {
+        return;
+    };
+    let after_share = |m: &&super::parse::Mention| (share_at + 2..=share_at + 4).contains(&m.start);
+    let named = |m: &super::parse::Mention| -> Vec<usize> {
+        m.candidates.iter().map(|e| e.member).collect()
+    };
+    // "share of orders cancelled and order count": a count also named
+    // elsewhere stays.
+    let elsewhere: Vec<usize> = a
+        .mentions
+        .iter()
+        .filter(|m| !after_share(m))
+        .flat_map(named)
+        .collect();
+    let population: Vec<String> = a
+        .mentions
+        .iter()
+        .filter(after_share)
+        .flat_map(named)
+        .filter(|e| !elsewhere.contains(e))
+        .filter_map(|e| catalog.members().get(e))
+        .filter(|m| m.is_count() && owners.contains(&m.owner))
+        .map(|m| m.name.clone())
+        .collect();
+    t.query.measures.retain(|m| !population.contains(m));
+    if let Some(order) = t.query.order.as_mut() {
+        order.retain(|(m, _)| !population.contains(m));
     }
 }
 

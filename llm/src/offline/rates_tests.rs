@@ -1,5 +1,6 @@
 //! Rate measures for share questions, qualifier nouns that are not second
-//! figures, and the time dimension of the measured thing.
+//! figures, the time dimension of the measured thing, and the average
+//! behind "the most discounted".
 
 use super::fixtures::{bare, demo, today, translate};
 use super::*;
@@ -437,4 +438,66 @@ fn a_rate_is_not_filtered_to_what_it_measures() {
         "{:?}",
         t.query
     );
+}
+
+#[test]
+fn proportion_is_a_share_word_and_its_population_no_second_count() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "proportion" was corrected to "promotion" and the count answered.
+    assert_eq!(
+        measures(&parser, "proportion of orders cancelled by channel"),
+        ["Orders.cancellation_rate"]
+    );
+    for q in [
+        "which channel has the highest share of cancelled orders",
+        "Which region has the biggest share of returned orders?",
+    ] {
+        let got = measures(&parser, q);
+        assert_eq!(got.len(), 1, "{q}: {got:?}");
+        assert!(got[0].ends_with("_rate"), "{q}: {got:?}");
+    }
+    // A count named on its own stays beside the rate.
+    assert_eq!(
+        measures(&parser, "cancellation rate and number of orders by channel").len(),
+        2
+    );
+}
+
+#[test]
+fn the_most_discounted_thing_is_ranked_by_its_average_discount() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for (q, desc) in [
+        ("most heavily discounted category YTD", true),
+        ("which brand was least discounted last month", false),
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures.len(), 1, "{q}: {:?}", t.query);
+        assert!(
+            t.query.measures[0].ends_with("average_discount"),
+            "{q}: {:?}",
+            t.query
+        );
+        assert!(t.query.segments.is_empty(), "{q}: {:?}", t.query);
+        assert_eq!(t.query.order.clone().unwrap_or_default()[0].1, desc, "{q}");
+        assert_eq!(t.query.limit, Some(1), "{q}");
+    }
+    let (catalog, model) = super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: lines
+    sql_table: l
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: subCategory, sql: sub, type: string}
+    measures:
+      - {name: count, type: count}
+      - {name: avgDiscount, sql: discount, type: avg}
+"#,
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "which subCategory is the most heavily discounted");
+    assert_eq!(t.query.measures, ["lines.avgDiscount"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["lines.subCategory"]);
 }
