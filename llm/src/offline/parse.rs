@@ -444,6 +444,7 @@ impl Reader {
         super::roles::assign_roles(catalog, &mut a, &conditions);
         super::qualified_nouns::absorb_role_noun(catalog, &mut a);
         super::qualified_nouns::absorb_flagged_nouns(catalog, &mut a);
+        super::qualified_nouns::absorb_valued_nouns(catalog, &mut a);
         self.split_value_nouns(catalog, &mut a);
         super::figures::absorb_measure_verbs(catalog, &mut a);
         super::figures::absorb_unjoined_counts(catalog, &mut a);

@@ -1,6 +1,7 @@
 //! Nouns a value or a flag qualifies: "returning customers" (a filter, not
-//! a split by customer), "per European country" (a split by country within
-//! the region), "country breakdown" (a split though countries are also
+//! a split by customer), "Technology products" beside another split (what
+//! the value is of), "per European country" (a split by country within the
+//! region), "country breakdown" (a split though countries are also
 //! counted); on the demo model and on a model with bare names.
 
 use strata_engine::query::FilterOperator;
@@ -87,4 +88,57 @@ fn a_grouping_after_a_value_or_before_breakdown_stays_a_grouping() {
         t.query
     );
     assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+}
+
+#[test]
+fn the_noun_after_a_value_is_what_the_value_is_of_when_another_split_is_asked() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "units sold by subcategory for Beauty products, sorted by revenue, top 5",
+    );
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.dimensions[0].ends_with("subcategory"),
+        "{:?}",
+        t.query
+    );
+    // The thing ranked stays the split.
+    let t = translate(&parser, "top 5 Beauty products by revenue");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.dimensions[0].ends_with("product") || t.query.dimensions[0] == "Products.name",
+        "{:?}",
+        t.query
+    );
+
+    let (mut catalog, model) = model_from_yaml(
+        r#"
+cubes:
+  - name: lines
+    sql_table: l
+    dimensions:
+      - {name: rowId, sql: id, type: number, primary_key: true}
+      - {name: category, sql: category, type: string}
+      - {name: productName, sql: product, type: string}
+      - {name: customerName, sql: customer, type: string}
+    measures:
+      - {name: count, type: count}
+      - {name: totalSales, sql: amount, type: sum}
+      - {name: totalQuantity, sql: qty, type: sum}
+"#,
+    );
+    catalog.set_sample_values(
+        "lines.category",
+        vec!["Technology".into(), "Furniture".into()],
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "top 5 customers for Technology products by totalSales",
+    );
+    assert_eq!(t.query.dimensions, ["lines.customerName"], "{:?}", t.query);
+    assert_eq!(t.query.limit, Some(5));
+    assert_eq!(filters(&t).len(), 1, "{:?}", t.query);
 }
