@@ -121,28 +121,35 @@ fn sized_noun_stem(a: &Analysis) -> String {
         .unwrap_or_default()
 }
 
-/// The records' own id ("orders" → `orderId`, `order_id`), else the key
-/// (a cube extending another inherits its key columns too: the row id is
-/// the numeric one).
+/// The records' own id ("orders" → `orderId`, `order_id`), else the key.
 fn record_key(members: &[CatalogMember], owner: &str, noun: &str) -> Option<usize> {
-    let id_of_noun = |m: &CatalogMember| {
+    id_of_noun(members, owner, noun).or_else(|| row_key(members, owner))
+}
+
+/// The id column named after the records' noun ("orders" → `orderId`).
+pub(super) fn id_of_noun(members: &[CatalogMember], owner: &str, noun: &str) -> Option<usize> {
+    members.iter().position(|m| {
         let words = super::text::split_identifier(m.short_name());
-        words.len() == 2 && words[0] == noun && words[1] == "id"
-    };
-    members
-        .iter()
-        .position(|m| m.owner == owner && m.kind == MemberKind::Dimension && id_of_noun(m))
-        .or_else(|| {
-            let key_of = |number: bool| {
-                members.iter().position(|m| {
-                    m.owner == owner
-                        && m.primary_key
-                        && m.kind == MemberKind::Dimension
-                        && (!number || m.data_type == "number")
-                })
-            };
-            key_of(true).or_else(|| key_of(false))
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && words.len() == 2
+            && words[0] == noun
+            && words[1] == "id"
+    })
+}
+
+/// The key of each row of `owner`: a cube extending another inherits its
+/// key columns too, so the row id is the numeric one.
+pub(super) fn row_key(members: &[CatalogMember], owner: &str) -> Option<usize> {
+    let key_of = |number: bool| {
+        members.iter().position(|m| {
+            m.owner == owner
+                && m.primary_key
+                && m.kind == MemberKind::Dimension
+                && (!number || m.data_type == "number")
         })
+    };
+    key_of(true).or_else(|| key_of(false))
 }
 
 /// "the 10 biggest orders from Australia": a count read on a view (the

@@ -40,8 +40,21 @@ pub(crate) fn records(
     });
     // "... with their prices": attributes of each record.
     let possessive = with_at.is_some_and(|w| matches!(words.get(w + 1), Some(&("their" | "its"))));
-    let asks_rows =
-        all || possessive || (with_at.is_some() && words.iter().any(|w| LIST_WORDS.contains(w)));
+    // "show sales lines where quantity was more than 5": a condition on a
+    // column of each row, after "where", asks for the rows.
+    let row_condition = words.iter().any(|w| matches!(*w, "where" | "whose"))
+        && r.filters.iter().any(|f| {
+            members[f.member].kind == MemberKind::Dimension
+                && matches!(
+                    f.operator,
+                    FilterOperator::Gt
+                        | FilterOperator::Gte
+                        | FilterOperator::Lt
+                        | FilterOperator::Lte
+                )
+        });
+    let listed = words.iter().any(|w| LIST_WORDS.contains(w));
+    let asks_rows = all || possessive || (listed && (with_at.is_some() || row_condition));
     if !asks_rows || a.count_cue || a.ranking.direction.is_some() || !r.segments.is_empty() {
         return;
     }
@@ -96,21 +109,21 @@ pub(crate) fn records(
             .find(|m| m.candidates.iter().any(|e| e.member == c))
             .map(|m| a.tokens[m.end - 1].stem.clone())
     });
-    let id_of_noun = members.iter().position(|m| {
-        let words = split_identifier(m.short_name());
-        m.owner == owner
-            && m.kind == MemberKind::Dimension
-            && words.len() == 2
-            && noun.as_deref() == Some(words[0].as_str())
-            && words[1] == "id"
-    });
-    let key = id_of_noun
-        .or_else(|| members.iter().position(named_column))
-        .or_else(|| {
-            members
-                .iter()
-                .position(|m| m.owner == owner && m.primary_key && m.kind == MemberKind::Dimension)
-        });
+    let id_of_noun = noun
+        .as_deref()
+        .and_then(|n| super::largest::id_of_noun(members, &owner, n));
+    let row_key = || super::largest::row_key(members, &owner);
+    // "sales lines", "rows": each row, by its key, not its product's name.
+    let rows_named = noun
+        .as_deref()
+        .is_some_and(|n| matches!(n, "line" | "row" | "record" | "entry"));
+    let key = if rows_named {
+        row_key().or(id_of_noun)
+    } else {
+        id_of_noun
+            .or_else(|| members.iter().position(named_column))
+            .or_else(row_key)
+    };
     let Some(key) = key else {
         return;
     };

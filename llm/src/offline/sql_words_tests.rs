@@ -1,7 +1,8 @@
 //! Half-SQL requests: rows counted where a condition holds, "count
 //! distinct" of a column the model counts no other way, identifiers typed
 //! as one word ("orderId"), "order by 2 desc", "at weekly grain", "best
-//! seller"; on a model with bare names and on the demo model.
+//! seller", rows shown where a column meets a condition; on a model with
+//! bare names and on the demo model.
 
 use super::fixtures::{bare, demo, today, translate};
 use super::*;
@@ -93,4 +94,34 @@ cubes:
     assert!(parser
         .translate("rows with negative profit", today())
         .is_err());
+}
+
+#[test]
+fn rows_shown_where_a_column_meets_a_condition_are_listed_by_their_key() {
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "show sales lines where discount was more than 0.2");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(
+        t.query.dimensions,
+        ["sales.rowId", "sales.discount"],
+        "{:?}",
+        t.query
+    );
+    // Without "where", the same words count the lines.
+    let t = translate(&parser, "how many sales lines had a discount over 0.2");
+    assert_eq!(t.query.measures, ["sales.count"], "{:?}", t.query);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "show the line items where the discount is above 0.3",
+    );
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(
+        t.query.dimensions.first().map(String::as_str),
+        Some("LineItems.id"),
+        "{:?}",
+        t.query
+    );
 }
