@@ -316,6 +316,76 @@ pub(crate) fn what_was_bought(
     true
 }
 
+/// "Who bought the Canon copier?", "who ordered Okidata C610n Printer": the
+/// buyers, by the customer name of the rows counted, not a count of the
+/// rows. Returns whether the question was one.
+pub(crate) fn who_bought(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut crate::translation::Translation,
+) -> bool {
+    let words: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
+    let buy = |w: &str| {
+        matches!(
+            w,
+            "bought" | "buys" | "purchased" | "purchases" | "ordered" | "orders"
+        )
+    };
+    let asks_who = match words.as_slice() {
+        ["who", "has" | "have" | "did", verb, ..] => {
+            buy(verb) || matches!(*verb, "buy" | "purchase" | "order")
+        }
+        ["who", verb, ..] => buy(verb),
+        _ => false,
+    };
+    if !asks_who || !t.query.dimensions.is_empty() {
+        return false;
+    }
+    let catalog = parser.catalog();
+    let counted_only = t
+        .query
+        .measures
+        .iter()
+        .all(|n| catalog.get(n).is_some_and(|m| m.is_count()));
+    let Some(owner) = t
+        .query
+        .measures
+        .first()
+        .and_then(|n| catalog.get(n))
+        .map(|m| m.owner.clone())
+    else {
+        return false;
+    };
+    let customer_name = catalog.members().iter().find(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "string"
+            && split_identifier(m.short_name()) == ["customer", "name"]
+    });
+    let Some(customer_name) = customer_name else {
+        return false;
+    };
+    // "who spent the most": the buyer with the most. "Bought the most"
+    // over a count of rows may mean units as well as orders: not answered.
+    if let Some(direction) = a.ranking.direction {
+        let Some(first) = t.query.measures.first().filter(|_| !counted_only) else {
+            return false;
+        };
+        let desc = direction == super::ranking::Direction::Desc;
+        t.query.order = Some(vec![(first.clone(), desc)]);
+        t.query.limit = Some(u64::from(a.ranking.limit.unwrap_or(1)));
+        t.query.dimensions.push(customer_name.name.clone());
+        return true;
+    }
+    if !counted_only {
+        return false;
+    }
+    t.query.dimensions.push(customer_name.name.clone());
+    t.query.measures.clear();
+    t.query.order = None;
+    true
+}
+
 /// "What's in order CA-2017-160633?", "what was in order 3107?": the lines
 /// of that order, each with its product, quantity and amount, from the
 /// cube that has both an order id and a quantity. A count of the order's

@@ -330,6 +330,8 @@ impl<'a> OfflineParser<'a> {
         }
         // "how many Google Nexus units": the first words of several values.
         value_prefix::apply(self, &mut analysis, &mut translation);
+        // "who bought the Canon copier": the buyers.
+        listing::who_bought(self, &analysis, &mut translation);
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
         let unknown = guard::value_like(question, &translation.unmatched);

@@ -125,3 +125,22 @@ fn rows_shown_where_a_column_meets_a_condition_are_listed_by_their_key() {
         t.query
     );
 }
+
+#[test]
+fn who_bought_a_product_lists_the_buyers() {
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "who bought anything in 2020?");
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["sales.customerName"], "{:?}", t.query);
+    // "the most" over a count of rows is not read as a count of buyers.
+    let most = parser.translate("who bought the most in 2020?", today());
+    assert!(
+        most.as_ref().map_or(true, |t| !t
+            .query
+            .dimensions
+            .contains(&"sales.customerName".to_owned())
+            || !t.query.measures.contains(&"sales.count".to_owned())),
+        "{most:?}"
+    );
+}

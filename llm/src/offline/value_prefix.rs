@@ -3,9 +3,10 @@
 //! "Google Nexus", but several product names start with it ("Google Nexus
 //! 5", "Google Nexus 6"): the words name that family, a `contains`
 //! condition on the dimension those values belong to (the name with those
-//! words in it, wherever they stand). Words that begin no
-//! value, or just one, stay unplaced (the one value is offered in the
-//! clarification): a family needs two members.
+//! words in it, wherever they stand). Words that begin no value stay
+//! unplaced; words that begin just one value name it only when the noun
+//! after them is in it too ("the Okidata printer" is "Okidata C610n
+//! Printer"), else the one value is offered in the clarification.
 
 use strata_engine::query::{Filter, FilterOperator};
 use strata_schema::MemberKind;
@@ -52,8 +53,15 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
             .unwrap_or(a.tokens.len());
         // The longest run first: "Google Nexus" before "Google".
         let owners = owners(members, &owner, t);
+        let join = |tokens: &[super::text::Token]| {
+            tokens
+                .iter()
+                .map(|t| t.orig.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let found = (i + 1..=run_end).rev().find_map(|end| {
-            let words: Vec<&str> = a.tokens[i..end].iter().map(|t| t.orig.as_str()).collect();
+            let words: Vec<String> = a.tokens[i..end].iter().map(|t| t.orig.clone()).collect();
             let phrase = words.join(" ");
             owners
                 .iter()
@@ -61,7 +69,41 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
                 .map(|hit| (end, words, hit))
         });
         let Some((end, words, (member, prefix))) = found else {
-            i = run_end;
+            // "the Okidata printer": one value begins with the words and
+            // the noun after them is in it too.
+            if let Some((end, words, member, value)) = (i + 1..=run_end).rev().find_map(|end| {
+                let phrase = join(&a.tokens[i..end]);
+                owners
+                    .iter()
+                    .find_map(|o| confirmed_value(members, o, &phrase, &a.tokens[end..]))
+                    .map(|(m, value, confirming)| {
+                        let words: Vec<String> = a.tokens[i..end + confirming]
+                            .iter()
+                            .map(|t| t.orig.clone())
+                            .collect();
+                        (end + confirming, words, m, value)
+                    })
+            }) {
+                if member.owner != owner {
+                    super::rates::move_to_cube(t, &member.owner);
+                }
+                // "the Canon copier": "copier" confirmed the product; it is
+                // no filter on the Copiers subcategory as well.
+                for k in i..end {
+                    drop_value_at(a, t, k);
+                }
+                t.query.filters.push(Filter::Member {
+                    member: member.name.clone(),
+                    operator: FilterOperator::Equals,
+                    values: vec![Some(value)],
+                });
+                t.unmatched
+                    .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+                changed = true;
+                i = end;
+            } else {
+                i = run_end;
+            }
             continue;
         };
         if member.owner != owner {
@@ -69,14 +111,7 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
         }
         // "Google Nexus phones": the value right after the family says what
         // its members are, no condition of its own.
-        if let Some(k) = a.values.iter().position(|v| v.start == end) {
-            let next = a.values.remove(k);
-            let said: Vec<&String> = next.hits.iter().map(|(_, value)| value).collect();
-            t.query.filters.retain(|f| {
-                !matches!(f, Filter::Member { operator: FilterOperator::Equals, values, .. }
-                    if values.iter().flatten().all(|v| said.contains(&v)))
-            });
-        }
+        drop_value_at(a, t, end);
         t.query.filters.push(Filter::Member {
             member: member.name.clone(),
             operator: FilterOperator::Contains,
@@ -88,6 +123,20 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
         i = end;
     }
     changed
+}
+
+/// Takes the value read at token `start` out of the analysis and its
+/// `equals` filter out of the query.
+fn drop_value_at(a: &mut Analysis, t: &mut Translation, start: usize) {
+    let Some(k) = a.values.iter().position(|v| v.start == start) else {
+        return;
+    };
+    let next = a.values.remove(k);
+    let said: Vec<&String> = next.hits.iter().map(|(_, value)| value).collect();
+    t.query.filters.retain(|f| {
+        !matches!(f, Filter::Member { operator: FilterOperator::Equals, values, .. }
+            if values.iter().flatten().all(|v| said.contains(&v)))
+    });
 }
 
 /// The cube or view the query's first member belongs to.
@@ -144,13 +193,7 @@ fn family<'c>(
             let begun: Vec<&String> = m
                 .sample_values
                 .iter()
-                .filter(|v| {
-                    let lower = v.to_lowercase();
-                    lower.starts_with(&needle)
-                        && lower
-                            .get(needle.len()..)
-                            .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
-                })
+                .filter(|v| begins_with_words(v, &needle) && v.len() > needle.len())
                 .collect();
             // The words as the values spell them, where the lower case of
             // the value keeps its length (else as typed).
@@ -161,6 +204,53 @@ fn family<'c>(
                 .map_or_else(|| phrase.to_owned(), str::to_owned);
             (begun.len() >= FAMILY).then_some((m, spelt))
         })
+}
+
+/// The one value of a string dimension of `owner` that begins with the
+/// whole words `phrase` when the words right after them in the question
+/// are words of that value too ("Okidata printer" → "Okidata C610n
+/// Printer"): the value, and how many of those words confirm it.
+fn confirmed_value<'c>(
+    members: &'c [CatalogMember],
+    owner: &str,
+    phrase: &str,
+    after: &[super::text::Token],
+) -> Option<(&'c CatalogMember, String, usize)> {
+    if phrase.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
+        return None;
+    }
+    let needle = phrase.to_lowercase();
+    members
+        .iter()
+        .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "string" && m.owner == owner)
+        .find_map(|m| {
+            let mut begun = m
+                .sample_values
+                .iter()
+                .filter(|v| begins_with_words(v, &needle));
+            let value = begun.next()?;
+            if begun.next().is_some() {
+                return None;
+            }
+            let value_words: Vec<String> = super::text::tokenize(value)
+                .into_iter()
+                .map(|t| t.stem)
+                .collect();
+            let confirming = after
+                .iter()
+                .take_while(|t| value_words.contains(&t.stem))
+                .count();
+            (confirming > 0).then(|| (m, value.clone(), confirming))
+        })
+}
+
+/// Whether `value` begins with the lower-case words `needle`, whole.
+fn begins_with_words(value: &str, needle: &str) -> bool {
+    let lower = value.to_lowercase();
+    lower.starts_with(needle)
+        && lower
+            .get(needle.len()..)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -206,6 +296,33 @@ mod tests {
             let refused = parser.translate(question, today());
             assert!(refused.is_err(), "{question}: {refused:?}");
         }
+    }
+
+    #[test]
+    fn the_first_words_of_one_value_name_it_when_the_noun_after_them_is_in_it() {
+        let (mut catalog, model) = bare();
+        catalog.set_sample_values(
+            "shop_sales.storeCity",
+            vec!["Port Lincoln Harbour".into(), "Paris".into()],
+        );
+        let parser = OfflineParser::for_model(&catalog, &model);
+        let t = parser
+            .translate("totalSales in the Port harbour store", today())
+            .expect("one city, confirmed by its last word");
+        assert_eq!(
+            filters(&t),
+            vec![(
+                "shop_sales.storeCity".to_owned(),
+                FilterOperator::Equals,
+                vec!["Port Lincoln Harbour".to_owned()]
+            )],
+            "{:?}",
+            t.query
+        );
+        // Without a confirming word, one value is no answer.
+        assert!(parser
+            .translate("totalSales in Port stores", today())
+            .is_err());
     }
 
     #[test]
