@@ -80,6 +80,7 @@ mod listing;
 mod named_periods;
 mod negation;
 mod normalize;
+mod numeric_flags;
 mod parse;
 mod periods;
 mod phrase_table;
@@ -332,6 +333,8 @@ impl<'a> OfflineParser<'a> {
         value_prefix::apply(self, &mut analysis, &mut translation);
         // "who bought the Canon copier": the buyers.
         listing::who_bought(self, &analysis, &mut translation);
+        // "discounted lines only" with a numeric discount column.
+        numeric_flags::apply(self, &analysis, &mut translation);
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
         let unknown = guard::value_like(question, &translation.unmatched);

@@ -2,7 +2,8 @@
 //! a split by customer), "Technology products" beside another split (what
 //! the value is of), "per European country" (a split by country within the
 //! region), "country breakdown" (a split though countries are also
-//! counted); on the demo model and on a model with bare names.
+//! counted), "discounted" on a numeric discount column; on the demo model
+//! and on a model with bare names.
 
 use strata_engine::query::FilterOperator;
 
@@ -141,4 +142,35 @@ cubes:
     assert_eq!(t.query.dimensions, ["lines.customerName"], "{:?}", t.query);
     assert_eq!(t.query.limit, Some(5));
     assert_eq!(filters(&t).len(), 1, "{:?}", t.query);
+}
+
+#[test]
+fn discounted_on_a_numeric_discount_column_is_above_zero_or_negated_zero() {
+    let (catalog, model) = super::fixtures::siblings();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let discount = |op: FilterOperator| ("sales.discount".to_owned(), op, vec!["0".to_owned()]);
+    for (question, op) in [
+        (
+            "totalSales by category for discounted lines only",
+            FilterOperator::Gt,
+        ),
+        (
+            "totalSales by category, leaving out anything that was discounted",
+            FilterOperator::Equals,
+        ),
+        (
+            "totalSales by category where no discount was given",
+            FilterOperator::Equals,
+        ),
+    ] {
+        let t = translate(&parser, question);
+        assert_eq!(filters(&t), [discount(op)], "{question}: {:?}", t.query);
+        assert_eq!(t.query.dimensions, ["sales.category"], "{question}");
+    }
+    // The demo has a segment for it, which stays the reading.
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "revenue from discounted lines by category");
+    assert_eq!(t.query.segments, ["LineItems.discounted"], "{:?}", t.query);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
 }
