@@ -254,6 +254,57 @@ pub(crate) fn keep_count_condition(parser: &OfflineParser<'_>, count: usize, r: 
     }
 }
 
+/// "Which phones do we carry?", "what copiers are there": the things of
+/// the kind the value names, by their name, not a count of rows. Only when
+/// nothing else is asked: no figure, no grouping, nothing ranked.
+pub(crate) fn which_of_a_kind(
+    parser: &OfflineParser<'_>,
+    a: &Analysis,
+    t: &mut crate::translation::Translation,
+) -> bool {
+    let opens = a
+        .tokens
+        .first()
+        .is_some_and(|w| matches!(w.text.as_str(), "which" | "what"));
+    let value_next = a.values.iter().any(|v| v.start == 1 && !v.negate);
+    let figure_named =
+        a.count_cue || a.ranking.direction.is_some() || a.mentions.iter().any(|m| !m.absorbed);
+    let q = &t.query;
+    if !opens || !value_next || figure_named || !q.dimensions.is_empty() || q.filters.len() != 1 {
+        return false;
+    }
+    let catalog = parser.catalog();
+    let counted =
+        q.measures.len() == 1 && catalog.get(&q.measures[0]).is_some_and(|m| m.is_count());
+    let Some(Filter::Member {
+        member,
+        operator: FilterOperator::Equals,
+        ..
+    }) = q.filters.first()
+    else {
+        return false;
+    };
+    let Some(owner) = catalog.get(member).map(|m| m.owner.clone()) else {
+        return false;
+    };
+    // The kind's things: the name column beside it ("productName").
+    let name = catalog.members().iter().find(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "string"
+            && m.name != *member
+            && split_identifier(m.short_name())
+                .last()
+                .is_some_and(|w| w == "name")
+    });
+    let (Some(name), true) = (name, counted) else {
+        return false;
+    };
+    t.query.dimensions = vec![name.name.clone()];
+    t.query.measures.clear();
+    true
+}
+
 /// "What did Customer 28 buy?", "what did we sell in Detroit?": the things
 /// bought or sold, by their product name. A buyer's question lists the
 /// products; "what did we sell" keeps the amount sold beside each. Returns

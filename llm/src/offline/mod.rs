@@ -247,6 +247,8 @@ impl<'a> OfflineParser<'a> {
         text_match::apply(self, &analysis, &mut translation);
         // "what did Customer 28 buy?".
         listing::what_was_bought(self, &analysis, &mut translation);
+        // "which phones do we carry?".
+        listing::which_of_a_kind(self, &analysis, &mut translation);
         // "count distinct customers group by city".
         if !distinct::apply(self, &analysis, &mut translation) {
             if let Some(word) = distinct::split_instead(self, &analysis, &translation) {

@@ -84,6 +84,10 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         &["discount", "amount"],
     ),
     ("given away", &[]),
+    // "the brands we carry in Beauty", "which phones do we carry": what
+    // there is, no figure.
+    ("do|does we|you carry|stock", &[]),
+    ("we|you carry|stock", &[]),
     // "regions that did not reach 50,000 in revenue".
     ("did not|didnt reach|hit", &["below"]),
     // "now reverse the order", "flip the sort": not the orders counted.

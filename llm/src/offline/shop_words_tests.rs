@@ -2,8 +2,9 @@
 //! red", "P&L", a margin the model has no measure for, both ends of
 //! "between $100 and $500", the date of the first sale, "place" as a verb,
 //! numbers the answer would not use, the role noun of "which country was
-//! our weakest market" and "cost" as a verb; on the demo model and on a
-//! model with bare names.
+//! our weakest market", "cost" as a verb, "which of my cities", the things
+//! "we carry" and "out of stock"; on the demo model and on a model with
+//! bare names.
 
 use strata_engine::query::FilterOperator;
 
@@ -408,4 +409,45 @@ fn which_of_a_plural_asks_for_one_of_them() {
         t.query
     );
     assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+}
+
+#[test]
+fn things_we_carry_of_a_kind_are_listed_and_out_of_stock_is_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "List the brands we carry in Beauty.");
+    assert_eq!(t.query.dimensions, ["Products.brand"], "{:?}", t.query);
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    // The model knows nothing of stock levels.
+    assert!(parser
+        .translate("how many products are out of stock", today())
+        .is_err());
+    let (mut catalog, model) = super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: items
+    sql_table: i
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: subCategory, sql: sub, type: string}
+      - {name: productName, sql: name, type: string}
+    measures:
+      - {name: count, type: count}
+"#,
+    );
+    catalog.set_sample_values("items.subCategory", vec!["Phones".into(), "Chairs".into()]);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for question in ["Which phones do we carry?", "what chairs are there"] {
+        let t = translate(&parser, question);
+        assert_eq!(
+            t.query.dimensions,
+            ["items.productName"],
+            "{question}: {:?}",
+            t.query
+        );
+        assert!(t.query.measures.is_empty(), "{question}: {:?}", t.query);
+    }
+    // A count asked for stays a count.
+    let t = translate(&parser, "how many phones do we carry");
+    assert_eq!(t.query.measures, ["items.count"], "{:?}", t.query);
 }

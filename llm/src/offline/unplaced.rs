@@ -117,7 +117,6 @@ const FILLER: &[&str] = &[
     "taken",
     "book",
     "booked",
-    "stock",
     // "2-week rolling count at weekly grain", "Running gear".
     "grain",
     "granularity",
