@@ -52,7 +52,7 @@ fn a_flag_before_a_noun_is_a_condition_even_after_by() {
         let t = translate(&parser, question);
         assert_eq!(t.query.measures, ["shop.totalSales"], "{question}");
         assert_eq!(t.query.dimensions, dimensions, "{question}: {:?}", t.query);
-        assert_eq!(filters(&t), [returning.clone()], "{question}");
+        assert_eq!(filters(&t), std::slice::from_ref(&returning), "{question}");
     }
     // "by" before the flag alone asks for the split.
     let t = translate(&parser, "totalSales by returning");
