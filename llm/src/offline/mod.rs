@@ -110,6 +110,7 @@ mod unplaced;
 mod unused_numbers;
 mod value_prefix;
 mod view_moves;
+mod year_ago;
 
 use std::borrow::Cow;
 
@@ -337,6 +338,8 @@ impl<'a> OfflineParser<'a> {
         listing::who_bought(self, &analysis, &mut translation);
         // "discounted lines only" with a numeric discount column.
         numeric_flags::apply(self, &analysis, &mut translation);
+        // "the profit a year earlier" with a year-ago measure.
+        year_ago::apply(self, &analysis, &mut translation);
         // A value the data does not have would otherwise be dropped, and the
         // answer would be for a broader question.
         let unknown = guard::value_like(question, &translation.unmatched);

@@ -1,8 +1,8 @@
 //! Half-SQL requests: rows counted where a condition holds, "count
 //! distinct" of a column the model counts no other way, identifiers typed
 //! as one word ("orderId"), "order by 2 desc", "at weekly grain", "best
-//! seller", rows shown where a column meets a condition; on a model with
-//! bare names and on the demo model.
+//! seller", rows shown where a column meets a condition, who bought, the
+//! year-ago measure; on a model with bare names and on the demo model.
 
 use super::fixtures::{bare, demo, today, translate};
 use super::*;
@@ -143,4 +143,52 @@ fn who_bought_a_product_lists_the_buyers() {
             || !t.query.measures.contains(&"sales.count".to_owned())),
         "{most:?}"
     );
+}
+
+#[test]
+fn the_figure_a_year_earlier_is_the_models_year_ago_measure() {
+    let (catalog, model) = super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: books
+    sql_table: b
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: bookedAt, sql: t, type: time}
+    measures:
+      - {name: totalProfit, sql: profit, type: sum}
+      - {name: totalProfitYearAgo, sql: profit_year_ago, type: sum}
+"#,
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "totalProfit by month in 2020 next to the totalProfit a year earlier",
+    );
+    assert_eq!(
+        t.query.measures,
+        ["books.totalProfit", "books.totalProfitYearAgo"],
+        "{:?}",
+        t.query
+    );
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(
+        td.granularity,
+        Some(strata_schema::Granularity::Month),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "totalProfit a year earlier, by quarter of 2020");
+    assert_eq!(
+        t.query.measures,
+        ["books.totalProfitYearAgo"],
+        "{:?}",
+        t.query
+    );
+    // Two periods compared stay two periods of the figure.
+    let t = translate(
+        &parser,
+        "how did totalProfit in 2020 compare with the year before",
+    );
+    assert_eq!(t.query.measures, ["books.totalProfit"], "{:?}", t.query);
 }

@@ -329,8 +329,10 @@ fn at(
             return Some((3, TimeKind::Granularity(u)));
         }
     }
-    // "by week", "per month", "each day", "every quarter".
-    if matches!(w, "by" | "per" | "each" | "every" | "a") {
+    // "by week", "per month", "each day", "every quarter"; not "a year
+    // earlier", which moves back rather than asking for a yearly series.
+    let moved_back = matches!(w2, "ago" | "earlier" | "before" | "back" | "later");
+    if matches!(w, "by" | "per" | "each" | "every" | "a") && !(w == "a" && moved_back) {
         if let Some(u) = unit(w1).filter(|u| *u != "day" || w1 != "date") {
             return Some((2, TimeKind::Granularity(u)));
         }
