@@ -141,6 +141,8 @@ pub(super) fn same_period_a_year_earlier(t: &[&str], found: &mut [TimeFinding], 
                 *w,
                 "period"
                     | "time"
+                    | "stretch"
+                    | "window"
                     | "range"
                     | "days"
                     | "dates"

@@ -211,17 +211,22 @@ fn halves_of_a_relative_year_and_the_same_period_a_year_earlier() {
         ))
     );
     assert!(td.compare_date_range.is_none());
-    let t = parser
-        .translate("YTD revenue vs the same period last year", today)
-        .expect("understood");
-    let td = &t.query.time_dimensions[0];
-    assert_eq!(
-        td.compare_date_range,
-        Some(vec![
-            DateRangeSpec::Pair("2026-01-01".into(), "2026-06-17".into()),
-            DateRangeSpec::Pair("2025-01-01".into(), "2025-06-17".into()),
-        ])
-    );
+    // "the same stretch" is the same period too.
+    for question in [
+        "YTD revenue vs the same period last year",
+        "Is AOV so far this year higher than over the same stretch last year?",
+    ] {
+        let t = parser.translate(question, today).expect("understood");
+        let td = &t.query.time_dimensions[0];
+        assert_eq!(
+            td.compare_date_range,
+            Some(vec![
+                DateRangeSpec::Pair("2026-01-01".into(), "2026-06-17".into()),
+                DateRangeSpec::Pair("2025-01-01".into(), "2025-06-17".into()),
+            ]),
+            "{question}"
+        );
+    }
 }
 
 #[test]
