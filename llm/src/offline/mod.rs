@@ -111,6 +111,7 @@ mod unused_numbers;
 mod value_prefix;
 mod view_moves;
 mod year_ago;
+mod yes_no;
 
 use std::borrow::Cow;
 
