@@ -334,22 +334,11 @@ pub(crate) fn what_was_bought(
         m.role == super::parse::Role::Measure && !m.absorbed && !m.is_measure_verb(&a.tokens)
     });
     let catalog = parser.catalog();
-    let Some(owner) = t
-        .query
-        .measures
-        .first()
-        .and_then(|n| catalog.get(n))
-        .map(|m| m.owner.clone())
-    else {
+    let Some(owner) = measure_owner(catalog, t) else {
         return false;
     };
-    let product_name = catalog.members().iter().find(|m| {
-        let split = split_identifier(m.short_name());
-        m.owner == owner
-            && m.kind == MemberKind::Dimension
-            && m.data_type == "string"
-            && (split == ["product", "name"] || split == ["product"])
-    });
+    let product_name = string_column(catalog, &owner, &["product", "name"])
+        .or_else(|| string_column(catalog, &owner, &["product"]));
     let Some(product_name) = product_name else {
         return false;
     };
@@ -398,21 +387,10 @@ pub(crate) fn who_bought(
         .measures
         .iter()
         .all(|n| catalog.get(n).is_some_and(|m| m.is_count()));
-    let Some(owner) = t
-        .query
-        .measures
-        .first()
-        .and_then(|n| catalog.get(n))
-        .map(|m| m.owner.clone())
-    else {
+    let Some(owner) = measure_owner(catalog, t) else {
         return false;
     };
-    let customer_name = catalog.members().iter().find(|m| {
-        m.owner == owner
-            && m.kind == MemberKind::Dimension
-            && m.data_type == "string"
-            && split_identifier(m.short_name()) == ["customer", "name"]
-    });
+    let customer_name = string_column(catalog, &owner, &["customer", "name"]);
     let Some(customer_name) = customer_name else {
         return false;
     };
@@ -435,6 +413,33 @@ pub(crate) fn who_bought(
     t.query.measures.clear();
     t.query.order = None;
     true
+}
+
+/// The cube or view of the query's first measure.
+fn measure_owner(
+    catalog: &crate::catalog::Catalog,
+    t: &crate::translation::Translation,
+) -> Option<String> {
+    t.query
+        .measures
+        .first()
+        .and_then(|n| catalog.get(n))
+        .map(|m| m.owner.clone())
+}
+
+/// The string column of `owner` whose name is the words `split`
+/// ("customer", "name" for `customerName` or `customer_name`).
+fn string_column<'c>(
+    catalog: &'c crate::catalog::Catalog,
+    owner: &str,
+    split: &[&str],
+) -> Option<&'c crate::catalog::CatalogMember> {
+    catalog.members().iter().find(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "string"
+            && split_identifier(m.short_name()) == split
+    })
 }
 
 /// "What's in order CA-2017-160633?", "what was in order 3107?": the lines

@@ -84,21 +84,12 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
                         (end + confirming, words, m, value)
                     })
             }) {
-                if member.owner != owner {
-                    super::rates::move_to_cube(t, &member.owner);
-                }
                 // "the Canon copier": "copier" confirmed the product; it is
                 // no filter on the Copiers subcategory as well.
                 for k in i..end {
                     drop_value_at(a, t, k);
                 }
-                t.query.filters.push(Filter::Member {
-                    member: member.name.clone(),
-                    operator: FilterOperator::Equals,
-                    values: vec![Some(value)],
-                });
-                t.unmatched
-                    .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+                place(t, &owner, member, FilterOperator::Equals, value, &words);
                 changed = true;
                 i = end;
             } else {
@@ -106,23 +97,37 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &mut Analysis, t: &mut Transl
             }
             continue;
         };
-        if member.owner != owner {
-            super::rates::move_to_cube(t, &member.owner);
-        }
         // "Google Nexus phones": the value right after the family says what
         // its members are, no condition of its own.
         drop_value_at(a, t, end);
-        t.query.filters.push(Filter::Member {
-            member: member.name.clone(),
-            operator: FilterOperator::Contains,
-            values: vec![Some(prefix)],
-        });
-        t.unmatched
-            .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
+        place(t, &owner, member, FilterOperator::Contains, prefix, &words);
         changed = true;
         i = end;
     }
     changed
+}
+
+/// Adds the condition the words named, on the member's cube (the query
+/// moves there from `owner` when it is another), and takes the words out
+/// of `unmatched`.
+fn place(
+    t: &mut Translation,
+    owner: &str,
+    member: &CatalogMember,
+    operator: FilterOperator,
+    value: String,
+    words: &[String],
+) {
+    if member.owner != owner {
+        super::rates::move_to_cube(t, &member.owner);
+    }
+    t.query.filters.push(Filter::Member {
+        member: member.name.clone(),
+        operator,
+        values: vec![Some(value)],
+    });
+    t.unmatched
+        .retain(|u| !words.iter().any(|w| w.eq_ignore_ascii_case(u)));
 }
 
 /// Takes the value read at token `start` out of the analysis and its
