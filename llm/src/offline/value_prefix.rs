@@ -180,25 +180,46 @@ fn owners(members: &[CatalogMember], owner: &str, t: &Translation) -> Vec<String
     out
 }
 
-/// A string dimension of `owner` with at least [`FAMILY`] values that begin
-/// with the whole words `phrase`, and the phrase as the values spell it.
-fn family<'c>(
+/// The string dimensions of `owner`, each with its values that begin with
+/// the whole words `phrase`; none when the phrase has under four letters.
+fn values_begun<'c>(
     members: &'c [CatalogMember],
     owner: &str,
     phrase: &str,
-) -> Option<(&'c CatalogMember, String)> {
+) -> Vec<(&'c CatalogMember, Vec<&'c String>)> {
     if phrase.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
-        return None;
+        return Vec::new();
     }
     let needle = phrase.to_lowercase();
     members
         .iter()
         .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "string" && m.owner == owner)
-        .find_map(|m| {
-            let begun: Vec<&String> = m
+        .map(|m| {
+            let begun = m
                 .sample_values
                 .iter()
-                .filter(|v| begins_with_words(v, &needle) && v.len() > needle.len())
+                .filter(|v| begins_with_words(v, &needle))
+                .collect();
+            (m, begun)
+        })
+        .collect()
+}
+
+/// A string dimension of `owner` with at least [`FAMILY`] values that begin
+/// with the whole words `phrase` (and go on), and the phrase as the values
+/// spell it.
+fn family<'c>(
+    members: &'c [CatalogMember],
+    owner: &str,
+    phrase: &str,
+) -> Option<(&'c CatalogMember, String)> {
+    let needle = phrase.to_lowercase();
+    values_begun(members, owner, phrase)
+        .into_iter()
+        .find_map(|(m, begun)| {
+            let begun: Vec<&String> = begun
+                .into_iter()
+                .filter(|v| v.len() > needle.len())
                 .collect();
             // The words as the values spell them, where the lower case of
             // the value keeps its length (else as typed).
@@ -221,22 +242,12 @@ fn confirmed_value<'c>(
     phrase: &str,
     after: &[super::text::Token],
 ) -> Option<(&'c CatalogMember, String, usize)> {
-    if phrase.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
-        return None;
-    }
-    let needle = phrase.to_lowercase();
-    members
-        .iter()
-        .filter(|m| m.kind == MemberKind::Dimension && m.data_type == "string" && m.owner == owner)
-        .find_map(|m| {
-            let mut begun = m
-                .sample_values
-                .iter()
-                .filter(|v| begins_with_words(v, &needle));
-            let value = begun.next()?;
-            if begun.next().is_some() {
+    values_begun(members, owner, phrase)
+        .into_iter()
+        .find_map(|(m, begun)| {
+            let [value] = begun.as_slice() else {
                 return None;
-            }
+            };
             let value_words: Vec<String> = super::text::tokenize(value)
                 .into_iter()
                 .map(|t| t.stem)
@@ -245,7 +256,7 @@ fn confirmed_value<'c>(
                 .iter()
                 .take_while(|t| value_words.contains(&t.stem))
                 .count();
-            (confirming > 0).then(|| (m, value.clone(), confirming))
+            (confirming > 0).then(|| (m, (*value).clone(), confirming))
         })
 }
 
