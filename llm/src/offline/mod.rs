@@ -366,6 +366,8 @@ impl<'a> OfflineParser<'a> {
                 clarification,
             });
         }
+        // "sorted by city name".
+        unplaced::drop_name_of_column(self.catalog, &analysis, &mut translation);
         // A content word nothing in the answer accounts for: the answer
         // would be to another question, so ask.
         if let Some(word) =

@@ -192,3 +192,23 @@ cubes:
     );
     assert_eq!(t.query.measures, ["books.totalProfit"], "{:?}", t.query);
 }
+
+#[test]
+fn the_name_of_a_column_that_is_no_name_is_the_column() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "totalSales per storeCity, sorted alphabetically by storeCity name",
+    );
+    assert_eq!(
+        t.query.dimensions,
+        ["shop_sales.storeCity"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(
+        t.query.order,
+        Some(vec![("shop_sales.storeCity".to_owned(), false)])
+    );
+}

@@ -308,6 +308,36 @@ pub(crate) fn described_by(m: &CatalogMember, description: bool) -> Vec<String> 
     words
 }
 
+/// "Name" after a column that is no name ("sorted by city name" is the
+/// city, shown): it leaves `unmatched`.
+pub(crate) fn drop_name_of_column(
+    catalog: &Catalog,
+    a: &super::parse::Analysis,
+    t: &mut Translation,
+) {
+    let shown: Vec<&str> = t
+        .query
+        .dimensions
+        .iter()
+        .chain(t.query.order.iter().flatten().map(|(m, _)| m))
+        .map(String::as_str)
+        .collect();
+    let named_column = a.mentions.iter().filter(|m| !m.absorbed).any(|m| {
+        a.tokens.get(m.end).is_some_and(|t| t.text == "name")
+            && m.candidates.iter().any(|e| {
+                let member = &catalog.members()[e.member];
+                member.kind == MemberKind::Dimension
+                    && shown.contains(&member.name.as_str())
+                    && !split_identifier(member.short_name())
+                        .iter()
+                        .any(|w| w == "name")
+            })
+    });
+    if named_column {
+        t.unmatched.retain(|u| !u.eq_ignore_ascii_case("name"));
+    }
+}
+
 /// The members a translation's query names.
 fn query_members<'c>(catalog: &'c Catalog, t: &Translation) -> Vec<&'c CatalogMember> {
     let q = &t.query;
