@@ -277,6 +277,7 @@ impl<'a> OfflineParser<'a> {
         // "rolling 2-week order count".
         rolling::apply(self, &analysis, &mut translation);
         // "daily orders, newest first": the series in time order.
+        time_order::values_in_name_order(self.catalog, &analysis, &mut translation);
         time_order::apply(&analysis, &mut translation);
         // "when was our first order", "the 20 priciest products".
         extremes::apply(self, &analysis, &mut translation);

@@ -451,3 +451,35 @@ cubes:
     let t = translate(&parser, "how many phones do we carry");
     assert_eq!(t.query.measures, ["items.count"], "{:?}", t.query);
 }
+
+#[test]
+fn values_asked_in_name_order_are_listed_not_counted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "table: brands we carry in Beauty, A-Z");
+    assert_eq!(t.query.dimensions, ["Products.brand"], "{:?}", t.query);
+    assert!(t.query.measures.is_empty(), "{:?}", t.query);
+    assert_eq!(
+        t.query.order,
+        Some(vec![("Products.brand".to_owned(), false)])
+    );
+    // "How many" asks for the count.
+    let t = translate(&parser, "how many brands in Beauty, alphabetically");
+    assert_eq!(t.query.measures, ["Products.brand_count"], "{:?}", t.query);
+    let (catalog, model) = super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: items
+    sql_table: i
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: maker, sql: maker, type: string}
+    measures:
+      - {name: makerCount, sql: maker, type: count_distinct}
+"#,
+    );
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "makerCount values, Z to A");
+    assert_eq!(t.query.dimensions, ["items.maker"], "{:?}", t.query);
+    assert_eq!(t.query.order, Some(vec![("items.maker".to_owned(), true)]));
+}

@@ -5,6 +5,8 @@
 //! record and rank no figure.
 
 use super::parse::Analysis;
+use super::text::split_identifier;
+use crate::catalog::Catalog;
 use crate::translation::Translation;
 
 /// Phrases (lowercase words) and whether they sort the newest first.
@@ -81,4 +83,35 @@ pub(super) fn apply(a: &Analysis, t: &mut Translation) {
         .map(|t| t.orig.to_lowercase())
         .collect();
     t.unmatched.retain(|u| !used.contains(&u.to_lowercase()));
+}
+
+/// "table: brands we carry in Home, A-Z": a list asked in name order, read
+/// as a count of distinct values ("Number of Brands"), is the values
+/// themselves, by the column counted. "How many brands" stays a count.
+pub(super) fn values_in_name_order(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let [measure] = t.query.measures.as_slice() else {
+        return;
+    };
+    if a.count_cue || !orders_by_name(a) || !t.query.dimensions.is_empty() {
+        return;
+    }
+    let Some(counted) = catalog.get(measure).filter(|m| {
+        m.agg_type
+            .as_deref()
+            .is_some_and(|agg| agg.to_lowercase().replace('_', "").contains("distinct"))
+    }) else {
+        return;
+    };
+    let mut words = split_identifier(counted.short_name());
+    words.retain(|w| w != "count");
+    let column = catalog.members().iter().find(|m| {
+        m.owner == counted.owner
+            && m.kind == strata_schema::MemberKind::Dimension
+            && split_identifier(m.short_name()) == words
+    });
+    if let Some(column) = column {
+        t.query.dimensions = vec![column.name.clone()];
+        t.query.measures.clear();
+        t.query.order = None;
+    }
 }
