@@ -93,14 +93,7 @@ pub(crate) fn records(
     }
     // The records' name where they have one (a key may be the name), else
     // their key.
-    let named_column = |m: &crate::catalog::CatalogMember| {
-        m.owner == owner
-            && m.kind == MemberKind::Dimension
-            && m.data_type == "string"
-            && split_identifier(m.short_name())
-                .last()
-                .is_some_and(|w| w == "name")
-    };
+    let named_column = |m: &crate::catalog::CatalogMember| is_name_column(m, &owner);
     // "list the orders from ...": the orders' own id (`orderId`) where the
     // counted noun has one, else the records' name, else their key.
     let noun = counted.and_then(|c| {
@@ -288,15 +281,10 @@ pub(crate) fn which_of_a_kind(
         return false;
     };
     // The kind's things: the name column beside it ("productName").
-    let name = catalog.members().iter().find(|m| {
-        m.owner == owner
-            && m.kind == MemberKind::Dimension
-            && m.data_type == "string"
-            && m.name != *member
-            && split_identifier(m.short_name())
-                .last()
-                .is_some_and(|w| w == "name")
-    });
+    let name = catalog
+        .members()
+        .iter()
+        .find(|m| m.name != *member && is_name_column(m, &owner));
     let (Some(name), true) = (name, counted) else {
         return false;
     };
@@ -413,6 +401,17 @@ pub(crate) fn who_bought(
     t.query.measures.clear();
     t.query.order = None;
     true
+}
+
+/// Whether `m` is a string column of `owner` named as a name
+/// (`productName`, `name`): what its records are called.
+fn is_name_column(m: &crate::catalog::CatalogMember, owner: &str) -> bool {
+    m.owner == owner
+        && m.kind == MemberKind::Dimension
+        && m.data_type == "string"
+        && split_identifier(m.short_name())
+            .last()
+            .is_some_and(|w| w == "name")
 }
 
 /// The cube or view of the query's first measure.
