@@ -197,6 +197,8 @@ set_tests! {
     tuning_v20 => "tuning_v20",
     held_out_v21 => "frozen_v21",
     tuning_v22 => "tuning_v22",
+    held_out_v23 => "frozen_v23",
+    tuning_v24 => "tuning_v24",
 }
 
 /// Every set's manifest agrees with the test list: held-out sets are the
