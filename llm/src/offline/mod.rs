@@ -49,10 +49,12 @@ mod chat_edits;
 mod chunks;
 mod compare_words;
 mod compared;
+mod compose;
 mod condition_rows;
 mod conditions;
 mod context_free;
 mod correction;
+mod count_nouns;
 mod counted;
 mod courtesy;
 mod cues;
@@ -81,6 +83,7 @@ mod named_periods;
 mod negation;
 mod normalize;
 mod numeric_flags;
+mod numeric_targets;
 mod parse;
 mod periods;
 mod phrase_table;
@@ -99,6 +102,7 @@ mod rolling;
 mod samples;
 mod seasons;
 mod shared_noun;
+mod spelling;
 mod spoken;
 mod stopwords;
 mod swap_words;
@@ -242,7 +246,7 @@ impl<'a> OfflineParser<'a> {
                 "refers to an earlier question, and there is none to refine",
             ));
         }
-        let mut translation = build::compose(self, &analysis)?;
+        let mut translation = compose::compose(self, &analysis)?;
         // "how many orders has customer 812 placed": one record by its key.
         identified::apply(self, &analysis, &mut translation);
         // "products with 'Chair' in the name".

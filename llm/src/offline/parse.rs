@@ -18,7 +18,7 @@ use super::lexicon::{Entry, Lexicon};
 use super::negation::{continues_negated_list, excluded_after, negated_at, negates};
 use super::ranking::{self, Ranking};
 use super::stopwords::{is_skippable, is_stopword};
-use super::text::{edit_distance, tokenize, typo_budget, Token};
+use super::text::{tokenize, Token};
 use super::time::{self, RangeSpec, TimeFinding, TimeKind};
 use crate::catalog::Catalog;
 
@@ -180,11 +180,7 @@ impl Reader {
     pub fn new(catalog: &Catalog) -> Reader {
         let lexicon = Lexicon::new(catalog);
         let values = ValueIndex::new(catalog);
-        let mut vocabulary = lexicon.vocabulary().clone();
-        vocabulary.extend(values.vocabulary().iter().cloned());
-        vocabulary.extend(cues::KEYWORDS.iter().map(|w| (*w).to_owned()));
-        // "proportion" is no misspelt "promotion".
-        vocabulary.extend(super::rates::SHARE_WORDS.iter().map(|w| (*w).to_owned()));
+        let vocabulary = super::spelling::known_words(lexicon.vocabulary(), values.vocabulary());
         Reader {
             lexicon,
             kinds: catalog.members().iter().map(|m| m.kind).collect(),
@@ -193,60 +189,15 @@ impl Reader {
         }
     }
 
-    /// Corrects words within their typo budget to the closest known word.
+    /// Corrects words within their typo budget to the closest known word
+    /// (see [`super::spelling`]).
     fn correct(&self, tokens: &mut [Token]) {
-        for (i, t) in tokens.iter_mut().enumerate() {
-            // A capitalized word inside the question reads as a name: it may
-            // be a misspelt value, never a misspelt keyword ("Tablets" is
-            // not "table").
-            let name_like = i > 0 && t.orig.chars().next().is_some_and(char::is_uppercase);
-            let budget = typo_budget(&t.text);
-            // "five" is a number, not a misspelt "fire".
-            if budget == 0
-                || is_stopword(&t.text)
-                || super::text::number_word(&t.text).is_some()
-                || t.text.chars().any(|c| c.is_ascii_digit())
-                || self.vocabulary.contains(&t.text)
-                || self.vocabulary.contains(&t.stem)
-            {
-                continue;
-            }
-            let first = t.text.chars().next();
-            let best = self
-                .vocabulary
-                .iter()
-                // Month names are names too ("Decmber"; not "Marc").
-                .filter(|w| {
-                    !name_like
-                        || self.values.vocabulary().contains(*w)
-                        || (t.text.chars().count() >= 6 && super::calendar::month(w).is_some())
-                })
-                .filter(|w| w.chars().next() == first && w.chars().count() > 3)
-                // The stem too: "subcatgories" is one letter from the stem
-                // "subcategory", three from the word.
-                .map(|w| {
-                    // A keyword ("table", "last") is reached from the word as
-                    // typed, never from its stem: "tablets" is not "table".
-                    let keyword = !self.lexicon.vocabulary().contains(w)
-                        && !self.values.vocabulary().contains(w);
-                    let typed = edit_distance(&t.text, w, budget);
-                    let d = if keyword {
-                        typed
-                    } else {
-                        typed.min(edit_distance(&t.stem, w, budget))
-                    };
-                    (d, w)
-                })
-                .filter(|(d, _)| *d <= budget)
-                .min_by_key(|(d, w)| (*d, w.len().abs_diff(t.text.len())));
-            // "marked" is a verb, not a typo of "market": an -ed or -ing
-            // word is only corrected into another one.
-            let inflected = |w: &str| w.ends_with("ed") || w.ends_with("ing");
-            if let Some((_, w)) = best.filter(|(_, w)| !inflected(&t.text) || inflected(w)) {
-                let w = w.clone();
-                t.correct_to(&w);
-            }
-        }
+        super::spelling::correct(
+            tokens,
+            &self.vocabulary,
+            self.lexicon.vocabulary(),
+            self.values.vocabulary(),
+        );
     }
 
     /// The sentences of a letter that ask (see [`super::letter`]), with

@@ -490,3 +490,18 @@ fn an_amount_is_not_answered_by_its_latest_date() {
         Some("profit")
     );
 }
+
+#[test]
+fn a_period_no_figure_can_be_dated_by_is_refused_in_plain_words() {
+    // Products have no date: "last month" cannot apply, and the answer for
+    // all time would be another question.
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    match parser.translate("how many products last month", today()) {
+        Err(LlmError::NotUnderstood(m)) => {
+            assert!(m.contains("name a figure that has one"), "{m}");
+            assert!(!m.contains("  "), "no run of spaces: {m}");
+        }
+        other => panic!("no dated figure: must refuse, got {other:?}"),
+    }
+}
