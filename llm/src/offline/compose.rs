@@ -12,8 +12,9 @@ use super::ranking::Direction;
 use super::resolve::pick_time;
 use super::time::TimeKind;
 use super::OfflineParser;
+
 use crate::error::LlmError;
-use crate::intent::Intent;
+use crate::intent::{ChartType, Intent};
 use crate::translation::{empty_query, granularity as parse_granularity, Translation};
 
 /// Builds the translation of a fresh question.
@@ -49,10 +50,6 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         &mut limit,
     );
     let intent = intent_of(a, &r, &time, &order, limit);
-    let TimePart {
-        dimensions: time_dimensions,
-        ..
-    } = time;
 
     let names = |list: &[usize]| -> Vec<String> {
         list.iter().map(|&m| parser.name(m).to_owned()).collect()
@@ -61,7 +58,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         measures: names(&r.measures),
         dimensions: names(&r.dimensions),
         segments: names(&r.segments),
-        time_dimensions,
+        time_dimensions: time.dimensions,
         filters: r.filters.iter().map(|f| f.to_filter(parser)).collect(),
         order: (!order.is_empty()).then_some(order),
         limit: limit.map(u64::from),
@@ -71,7 +68,13 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
     Ok(Translation {
         query,
         intent,
-        chart: a.chart.map(|c| c.chart),
+        // "KPI card: cancellation rate, this month vs last month": one
+        // number cannot show two periods; the comparison is drawn one
+        // series per range.
+        chart: a
+            .chart
+            .map(|c| c.chart)
+            .filter(|c| !(time.comparison && *c == ChartType::Number)),
         unmatched,
     })
 }

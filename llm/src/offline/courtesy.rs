@@ -20,8 +20,8 @@ const HEDGES: &[&str] = &[
     "sorry to bother|bug|trouble you but?",
     "if its|it is? not|isnt? too much trouble",
     "if its|it is? no trouble",
-    "if thats|that is? ok|okay|alright|possible|fine",
-    "if its|it is? ok|okay|easy|quick|possible",
+    "if thats|that is? ok|okay|alright|possible|fine|easy|quick to? pull|get|do|find?",
+    "if its|it is? ok|okay|easy|quick|possible to? pull|get|do|find?",
     "if possible",
     "if you get|have a sec|second|minute|moment|chance",
     "when you get|have a sec|second|minute|moment|chance",
@@ -29,7 +29,26 @@ const HEDGES: &[&str] = &[
     "if we have|track it|that",
     "no rush|hurry|pressure",
     "just? out of curiosity",
+    // "Would you mind checking how many …", "would you mind telling me
+    // whether …": the ask follows the verb.
+    "would|do you mind checking|telling|showing|finding|pulling|looking|seeing|letting me|us? know|out|up|into|at?",
     "would|do you mind",
+    "would|could you be able to",
+    "would|could you be so kind as to",
+    // "I'd love to get a sense of how revenue …".
+    "id|i would? love|like to get|have a|an? sense|feel|idea|picture of",
+    // "…, let's say December", "considering only sales made …".
+    "lets|let us say",
+    "considering",
+    // "My boss wants to know which category …": who asks is no condition.
+    "my|our boss|manager|team|ceo|cfo|coo|director|supervisor|lead wants|needs|asked|would|was|is like|asking? to? know?",
+    // "Sorry, one more - …", "Last one, I promise: …".
+    "sorry|ok|okay one more|last question|thing|ask?",
+    "last one i promise",
+    // "I was wondering whether …", "I was hoping you could …".
+    "i|ive was|am|were|have? been? wondering|hoping whether|if?",
+    // "… pull together the number of orders", "… put together a list".
+    "pull|put together|up",
     "by any chance",
     "for what its worth",
     "i was? kind|sort of? wondering",
@@ -131,6 +150,26 @@ mod tests {
             (
                 "Support team here - how many orders were completed in December 2020?",
                 "- how many orders were completed in December 2020?",
+            ),
+            (
+                "I was wondering whether you could tell me how much revenue we made",
+                "you could tell me how much revenue we made",
+            ),
+            (
+                "My boss wants to know how many customers signed up last summer",
+                "how many customers signed up last summer",
+            ),
+            (
+                "Would you be able to tell me the revenue from Asia?",
+                "tell me the revenue from Asia?",
+            ),
+            (
+                "Would you mind checking how many orders are still processing?",
+                "how many orders are still processing?",
+            ),
+            (
+                "I'd love to get a sense of how revenue compared, if that's easy to pull",
+                "how revenue compared,",
             ),
         ];
         for (asked, plain) in cases {

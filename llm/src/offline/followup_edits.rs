@@ -52,14 +52,22 @@ pub(crate) fn beside(a: &Analysis) -> bool {
             .any(|w| w == ["next", "to"] || w == ["along", "with"])
 }
 
-/// "break those down by brand": a grouping added under the current one
-/// (unless "instead").
+/// "break those down by brand", "split that by age group": a grouping
+/// added under the current one (unless "instead").
 pub(crate) fn breaks_down(a: &Analysis) -> bool {
     let t = texts(a);
-    t.iter()
+    let broken = t
+        .iter()
         .any(|w| matches!(*w, "break" | "breakdown" | "subdivide"))
-        && t.contains(&"down")
-        && !t.contains(&"instead")
+        && t.contains(&"down");
+    // "split that by age group", "and split it by region": the rows shown
+    // split again.
+    let split_again = t.windows(3).any(|w| {
+        matches!(w[0], "split" | "divide" | "slice" | "cut")
+            && matches!(w[1], "that" | "it" | "this" | "them" | "those" | "these")
+            && w[2] == "by"
+    });
+    (broken || split_again) && !t.contains(&"instead")
 }
 
 /// "the other way round", "reverse it", "flip the sort".

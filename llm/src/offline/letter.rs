@@ -106,6 +106,9 @@ const REQUEST_LEADS: &[&str] = &[
     // "The CFO asked which products lost money": the ask follows.
     "asked",
     "wanted to know",
+    // "I'm putting together a note for the team - do you happen to know …".
+    "do you happen to know",
+    "do you know",
     "please",
 ];
 

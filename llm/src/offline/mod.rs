@@ -74,6 +74,7 @@ mod holidays;
 mod identified;
 mod identifiers;
 mod index;
+mod instructions;
 mod joins;
 mod largest;
 mod letter;
@@ -652,6 +653,8 @@ mod shop_words_tests;
 mod spec_tests;
 #[cfg(test)]
 mod sql_words_tests;
+#[cfg(test)]
+mod task_wording_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -209,10 +209,11 @@ impl Reader {
         let named = super::identifiers::as_titles(catalog, text);
         let spec = super::pivot::as_question(&named);
         let hedged = super::courtesy::without_hedges(&spec);
-        let plain = super::display::without_display_words(&hedged);
+        let told = super::instructions::without_instructions(&hedged);
+        let plain = super::display::without_display_words(&told);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
-        let unchanged = [&named, &spec, &hedged, &plain, &asked, &fixed]
+        let unchanged = [&named, &spec, &hedged, &told, &plain, &asked, &fixed]
             .iter()
             .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {

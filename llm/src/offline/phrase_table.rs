@@ -107,6 +107,14 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // pack" names an occasion.
     ("p and? l pack|report|deck", &["monthly", "report"]),
     ("p and? l", &["profit"]),
+    // "Top line this year vs last year", "bottom line by quarter".
+    ("top line|topline", &["revenue"]),
+    ("bottom line|bottomline", &["profit"]),
+    // "… and what did they bring in?": the money the orders earned.
+    (
+        "what did|do|does they|those|these|it|we bring|brought in",
+        &["revenue"],
+    ),
     ("pnl", &["profit"]),
     // "the five largest sales by dollar amount": by the amount.
     ("dollar|dollars amount|amounts|value|terms", &["amount"]),

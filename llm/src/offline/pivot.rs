@@ -32,13 +32,33 @@ const LABELS: &[(&str, &str)] = &[
     ("sort", "sorted by"),
     ("order by", "sorted by"),
     ("pivot", ""),
+    ("table widget", "table of"),
     ("table", "table of"),
     // Dashboard tiles and charts named before what they show.
     ("number tile", "just the number"),
     ("kpi tile", "just the number"),
+    ("kpi card", "just the number"),
+    ("tile title", ""),
+    ("widget title", ""),
+    ("title", ""),
     ("tile", "just the number"),
+    ("card", "just the number"),
     ("number", "just the number"),
     ("kpi", "just the number"),
+    ("scorecard row", ""),
+    ("scorecard", ""),
+    ("map widget", ""),
+    ("widget", ""),
+    ("treemap replacement", ""),
+    // Request tickets: "Req: margin by category / Scope: 2020 / Format:
+    // table".
+    ("req", ""),
+    ("request", ""),
+    ("need", ""),
+    ("scope", ""),
+    ("format", "as a"),
+    ("fields", "with"),
+    ("field", "with"),
     ("chart", ""),
     ("graph", ""),
 ];
@@ -76,6 +96,13 @@ pub(super) fn as_question(text: &str) -> Cow<'_, str> {
             i += len;
             continue;
         }
+        // "Scope: Q4 2020 / Format: table": a slash between spaces
+        // separates fields.
+        if rest.starts_with("/ ") && text[..i].ends_with(' ') {
+            out.push(',');
+            i += 1;
+            continue;
+        }
         if rest.starts_with("->") {
             out.push_str(", ");
             i += 2;
@@ -84,6 +111,8 @@ pub(super) fn as_question(text: &str) -> Cow<'_, str> {
         let Some(c) = rest.chars().next() else { break };
         match c {
             '|' => out.push(','),
+            // "discount >= 20%": a comparison, read by the tokenizer.
+            '=' if text[..i].ends_with(['>', '<', '!']) => out.push('='),
             '=' => out.push(' '),
             '+' => out.push_str(" and "),
             '#' if rest[1..].trim_start().starts_with("of ") => out.push_str("number"),
@@ -109,11 +138,16 @@ fn marked(rest: &str, label: &str) -> Option<usize> {
 /// Whether a field of a spec starts after `before`: at the start of the
 /// text or after a separator ("Average order value: Q1" has no field).
 fn field_start(before: &str) -> bool {
-    before
-        .trim_end()
-        .chars()
-        .next_back()
-        .is_none_or(|c| matches!(c, ',' | '|' | ';' | '>' | '(' | '\n'))
+    let before = before.trim_end();
+    // "pivot with rows = region and columns = segment".
+    let joined = [" and", " with"]
+        .iter()
+        .any(|w| before.ends_with(w) || before == &w[1..]);
+    joined
+        || before
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, ',' | '|' | ';' | '>' | '(' | '/' | '\n'))
 }
 
 /// Where `label` followed by its mark first opens a field.
@@ -157,6 +191,23 @@ mod tests {
         assert_eq!(
             as_question("chart: units by brand, Q1"),
             "units by brand, Q1"
+        );
+        assert_eq!(
+            as_question("Req: total sales by city / Scope: Oct-Dec 2020 / Format: table"),
+            "total sales by city , Oct-Dec 2020 , as a table"
+        );
+        assert_eq!(
+            as_question("KPI card: net revenue, YTD"),
+            "just the number net revenue, YTD"
+        );
+        assert_eq!(
+            as_question("pivot with rows = region and columns = segment"),
+            "pivot with by region and by segment"
+        );
+        // A comparison sign keeps its "=".
+        assert_eq!(
+            as_question("Need: count of lines w/ discount >= 20%"),
+            "count of lines w/ discount >= 20%"
         );
     }
 

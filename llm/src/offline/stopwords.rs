@@ -86,6 +86,7 @@ pub fn is_stopword(word: &str) -> bool {
         "lifetime",
         "terms",
         "wondering",
+        "whether",
         "draw",
         "showing",
         "please",

@@ -123,6 +123,12 @@ pub fn words(text: &str) -> Vec<String> {
                 ('<', _) => Some(["under"].as_slice()),
                 _ => None,
             };
+            // "exclude cancelled + returned", "Home & Garden & Toys": a
+            // sign between spaces joins like "and" ("100+" is no join).
+            let symbol = symbol.or_else(|| {
+                (matches!(c, '+' | '&') && prev.is_whitespace() && next.is_whitespace())
+                    .then_some(["and"].as_slice())
+            });
             if let Some(replacement) = symbol {
                 out.extend(replacement.iter().map(|w| (*w).to_owned()));
                 if matches!((c, next), ('>' | '<' | '!', '=') | ('<', '>')) {
@@ -361,6 +367,8 @@ pub fn canonical(word: &str) -> &str {
         "b2c" => "consumer",
         "mth" | "mon" => "month",
         "wk" | "wks" => "week",
+        "txn" | "trx" => "transaction",
+        "txns" | "trxs" => "transactions",
         "e" => "e",
         other => other,
     }

@@ -313,7 +313,13 @@ fn at(
     if let Some(g) = unit(w).filter(|_| ranked_before && !w.ends_with('s') && w != "hour") {
         return Some((1, TimeKind::Granularity(g)));
     }
-    if w == "over" && matches!(w1, "time" | "the") && (w1 == "time" || unit(w3).is_some()) {
+    // "over the year": a series; "over the last year" is a range, read at
+    // "last".
+    if w == "over"
+        && matches!(w1, "time" | "the")
+        && (w1 == "time" || unit(w3).is_some())
+        && !matches!(w2, "last" | "past" | "previous" | "prior")
+    {
         return Some((if w1 == "time" { 2 } else { 4 }, TimeKind::Trend));
     }
     if w == "time" && w1 == "series" {
@@ -380,6 +386,20 @@ fn at(
                     _ => return None,
                 };
                 return Some((4 + skip, TimeKind::Range(RangeSpec::Absolute(start, end))));
+            }
+            // "over the last year", "in the past year": the twelve months
+            // up to now; "last year" alone is the calendar year.
+            let trailing = u == "year"
+                && skip == 0
+                && before(1) == Some("the")
+                && before(2).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "over" | "in" | "during" | "within" | "across" | "throughout"
+                    )
+                });
+            if trailing {
+                return Some((2, relative("last", "12 months")));
             }
             return Some((2 + skip, relative("last", u)));
         }

@@ -1,0 +1,85 @@
+//! Task wording: "Determine the total sales for each category", "Identify
+//! the sub-category with the highest profit", "For each city, compute …, and
+//! list …", "… and present the results as a bar chart". An instruction verb
+//! opening a clause says what to do with the figures, not which figures, so
+//! it is cut before the question is read; what it governs stays. A verb that
+//! could also name something ("state", "return") is cut only where it opens
+//! a clause.
+
+use std::borrow::Cow;
+
+use super::chunks::{phrase_at, without_phrases, Chunk};
+
+/// Instruction phrases cut where they open a clause, in the pattern form of
+/// [`phrase_at`]. Longer phrases come first where one holds another.
+const INSTRUCTIONS: &[&str] = &[
+    // "… and state that total for each": the figure is already asked for.
+    "state|give|report|show that|this|the|their|its total|figure|value|amount|number for each",
+    "present|show|display|give the results|result|answer|figures|numbers",
+    // Dashboard wording: "Slice order count by channel", "filter on
+    // channel = mobile, show AOV by week".
+    "slice",
+    "filter|filtered on|by|to|for?",
+    "drill into|down? on|into?",
+    "find out",
+    "work out",
+    "determine|identify|compute|calculate|find|obtain|retrieve|extract|produce|provide|express",
+];
+
+/// `text` without the instruction verbs that open its clauses.
+pub(super) fn without_instructions(text: &str) -> Cow<'_, str> {
+    without_phrases(text, &instruction_at)
+}
+
+/// The length of the instruction at chunk `i`, if one opens a clause there.
+fn instruction_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
+    let opens_clause = i == 0
+        || c[i - 1].ends_clause()
+        || c[i - 1].text.ends_with(['.', '?', '!'])
+        || matches!(c[i - 1].word.as_str(), "and" | "then" | "also" | "please");
+    if !opens_clause {
+        return None;
+    }
+    INSTRUCTIONS.iter().find_map(|p| phrase_at(c, i, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_instructions;
+
+    #[test]
+    fn instruction_verbs_opening_a_clause_are_cut() {
+        let cases = [
+            (
+                "Determine the total sales for each product category in 2020.",
+                "the total sales for each product category in 2020.",
+            ),
+            (
+                "For each customer, compute the total sales, and list the five customers",
+                "For each customer, the total sales, and list the five customers",
+            ),
+            (
+                "Identify the products whose total profit was negative, and state that total for each.",
+                "the products whose total profit was negative, and",
+            ),
+            (
+                "Compute the total profit for each quarter of 2020, and present the results as a bar chart.",
+                "the total profit for each quarter of 2020, and as a bar chart.",
+            ),
+        ];
+        for (asked, plain) in cases {
+            assert_eq!(without_instructions(asked), plain, "{asked}");
+        }
+    }
+
+    #[test]
+    fn the_same_words_inside_a_clause_stay() {
+        for q in [
+            "sales by state",
+            "orders we could not identify",
+            "revenue of the products we return most",
+        ] {
+            assert_eq!(without_instructions(q), q, "{q}");
+        }
+    }
+}

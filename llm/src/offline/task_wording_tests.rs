@@ -1,0 +1,120 @@
+//! Task and ticket wording, polite frames and dashboard specs: the words
+//! around the ask are cut and what it asks for stays, on the demo model and
+//! on a model with bare names.
+
+use strata_engine::query::{DateRangeSpec, FilterOperator};
+
+use super::fixtures::{bare, demo, filters, range, refine, translate};
+use super::*;
+use crate::intent::ChartType;
+
+#[test]
+fn instructions_and_tickets_ask_for_what_they_govern() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Determine the total sales for each store city in 2023.",
+    );
+    assert_eq!(t.query.measures, ["shop_sales.totalSales"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert_eq!(
+        range(&t),
+        Some(DateRangeSpec::Pair(
+            "2023-01-01".into(),
+            "2023-12-31".into()
+        ))
+    );
+    let t = translate(
+        &parser,
+        "Req: total sales by store city / Scope: 2023 / Format: table",
+    );
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert_eq!(t.chart, Some(ChartType::Table));
+    assert!(range(&t).is_some(), "the scope is the period");
+    // A verb that is also a name is cut only where it opens a clause.
+    let t = translate(
+        &parser,
+        "Identify the store city with the highest total profit.",
+    );
+    assert_eq!(t.query.limit, Some(1));
+    assert_eq!(t.query.measures, ["shop_sales.totalProfit"]);
+}
+
+#[test]
+fn polite_frames_around_the_ask_are_cut() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "I was wondering whether you could tell me the revenue by channel last month?",
+        "My boss wants to know the revenue by channel last month",
+        "Would you be able to tell me the revenue by channel last month?",
+        "Would you mind checking the revenue by channel last month?",
+        "I'd love to get a sense of the revenue by channel last month",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures, ["Orders.revenue"], "{q}");
+        assert_eq!(t.query.dimensions, ["Orders.channel"], "{q}");
+        assert!(t.unmatched.is_empty(), "{q}: {:?}", t.unmatched);
+    }
+}
+
+#[test]
+fn a_number_tile_of_two_periods_is_drawn_as_a_comparison() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "KPI card: revenue, this month vs last month");
+    let td = &t.query.time_dimensions[0];
+    assert_eq!(td.compare_date_range.as_ref().map(Vec::len), Some(2));
+    assert_eq!(t.chart, None, "one number cannot show two periods");
+    let t = translate(&parser, "KPI card: revenue, this month");
+    assert_eq!(t.chart, Some(ChartType::Number));
+}
+
+#[test]
+fn the_last_year_after_over_is_the_trailing_twelve_months() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "orders each month over the last year");
+    assert_eq!(
+        range(&t),
+        Some(DateRangeSpec::Relative("last 12 months".into()))
+    );
+    assert_eq!(
+        t.query.time_dimensions[0].granularity.map(|g| g.as_str()),
+        Some("month")
+    );
+    let t = translate(&parser, "orders last year");
+    assert_eq!(range(&t), Some(DateRangeSpec::Relative("last year".into())));
+}
+
+#[test]
+fn startup_words_and_joined_values() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "top line by month this year");
+    assert_eq!(t.query.measures, ["Orders.revenue"]);
+    let t = translate(
+        &parser,
+        "count orders by status last month excluding cancelled + returned",
+    );
+    assert_eq!(t.query.measures, ["Orders.count"]);
+    let (_, op, values) = filters(&t)
+        .into_iter()
+        .find(|(m, _, _)| m == "Orders.status")
+        .expect("a status filter");
+    assert_eq!(op, FilterOperator::NotEquals);
+    assert_eq!(values, ["cancelled", "returned"]);
+}
+
+#[test]
+fn split_that_by_adds_a_grouping() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "orders by channel last month");
+    let t = refine(&parser, &first, "split that by segment");
+    assert_eq!(t.query.dimensions.len(), 2, "{:?}", t.query.dimensions);
+    assert!(t.query.dimensions.iter().any(|d| d.ends_with("channel")));
+    let t = refine(&parser, &first, "by segment instead");
+    assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query.dimensions);
+}
