@@ -101,7 +101,16 @@ pub(super) fn absorb_qualifying_counts(catalog: &Catalog, a: &mut Analysis) {
         // another measure is about; it is not a second figure. "Revenue per
         // customer" is a ratio and stays as asked.
         if !count_noun {
-            if qualified && preposition.is_some() && earlier_measure {
+            // "the average discount granted on sales made in Philadelphia",
+            // "only sales made between June and August": the records a
+            // participle describes.
+            let records = tokens.get(m.end).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "made" | "placed" | "recorded" | "booked" | "processed" | "completed"
+                )
+            }) && (preposition.is_some() || after_article == Some("only"));
+            if (qualified && preposition.is_some() || records) && earlier_measure {
                 a.mentions[j].absorbed = true;
             }
             continue;

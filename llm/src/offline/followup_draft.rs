@@ -277,8 +277,14 @@ impl Draft {
             if named && f.values.is_empty() {
                 continue;
             }
-            let merged =
-                (adds_values || beside_value) && edits::merge_value(parser, &mut self.filters, &f);
+            // "without returns" then "leave out the cancelled ones as
+            // well": exclusions add up.
+            let merged = if f.operator == FilterOperator::NotEquals {
+                !a.tokens.iter().any(|t| t.text == "instead")
+                    && merge_exclusion(parser, &mut self.filters, &f)
+            } else {
+                (adds_values || beside_value) && edits::merge_value(parser, &mut self.filters, &f)
+            };
             if !merged {
                 replace_filter(parser, &mut self.filters, &f);
             } else if beside_value && !self.dimensions.contains(&f.member) {
@@ -524,6 +530,28 @@ fn set_order(order: &mut Vec<(String, bool)>, member: String, desc: bool) {
         Some(entry) => entry.1 = desc,
         None => order.push((member, desc)),
     }
+}
+
+/// Adds the values of an exclusion to the exclusion already on its member;
+/// false when there is none.
+fn merge_exclusion(parser: &OfflineParser<'_>, filters: &mut [Filter], f: &FilterSpec) -> bool {
+    let name = parser.name(f.member);
+    let Some(values) = filters.iter_mut().find_map(|old| match old {
+        Filter::Member {
+            member,
+            operator: FilterOperator::NotEquals,
+            values,
+        } if member == name => Some(values),
+        _ => None,
+    }) else {
+        return false;
+    };
+    for v in &f.values {
+        if !values.iter().flatten().any(|old| old == v) {
+            values.push(Some(v.clone()));
+        }
+    }
+    true
 }
 
 /// Replaces the filter on the same member (and operator family), or adds it.

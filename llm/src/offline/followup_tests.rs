@@ -571,3 +571,19 @@ fn a_rate_added_beside_a_filtered_count_is_not_over_its_own_population() {
     assert!(t.query.filters.is_empty(), "{:?}", t.query);
     assert_eq!(t.query.dimensions, by.query.dimensions);
 }
+
+#[test]
+fn exclusions_add_up_unless_instead() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "gross order value in May");
+    let t = refine(&parser, &first, "and without returns?");
+    let t = refine(&parser, &t, "ok and leave out the cancelled ones as well");
+    assert_eq!(
+        filter_on(&t, "Orders.status"),
+        Some((
+            FilterOperator::NotEquals,
+            vec!["returned".to_owned(), "cancelled".to_owned()]
+        ))
+    );
+}

@@ -1,10 +1,11 @@
 //! Holidays as days or spans: "Black Friday 2025", "Christmas Eve through
-//! New Year's Day", "over Memorial Day weekend". Fixed dates (Christmas,
-//! Halloween) and the US holidays fixed by weekday (Thanksgiving is the
-//! fourth Thursday of November, Black Friday the day after, Cyber Monday the
-//! Monday after; Memorial Day the last Monday of May, Labor Day the first
-//! Monday of September). With no year, a holiday is the latest one that has
-//! started by today, as a month without a year is.
+//! New Year's Day", "over Memorial Day weekend", "since Easter". Fixed dates
+//! (Christmas, Halloween), the US holidays fixed by weekday (Thanksgiving is
+//! the fourth Thursday of November, Black Friday the day after, Cyber Monday
+//! the Monday after; Memorial Day the last Monday of May, Labor Day the first
+//! Monday of September) and Easter with the days around it. With no year, a
+//! holiday is the latest one that has started by today, as a month without a
+//! year is.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -19,6 +20,8 @@ enum Rule {
     Nth(u32, Weekday, u8, i64),
     /// The last weekday of a month: (month, weekday).
     Last(u32, Weekday),
+    /// Days from Easter Sunday (Good Friday is -2, Easter Monday 1).
+    Easter(i64),
 }
 
 /// Holiday names (patterns as [`words_match`] reads them, over the lowercase
@@ -32,6 +35,11 @@ const HOLIDAYS: &[(&str, Rule)] = &[
     ("boxing day", Rule::Fixed(12, 26)),
     ("new year|years eve", Rule::Fixed(12, 31)),
     ("new year|years day", Rule::Fixed(1, 1)),
+    // "since New Year", "between Christmas and New Year".
+    ("new year|years", Rule::Fixed(1, 1)),
+    ("good friday", Rule::Easter(-2)),
+    ("easter monday", Rule::Easter(1)),
+    ("easter sunday|day?", Rule::Easter(0)),
     ("valentine|valentines day", Rule::Fixed(2, 14)),
     ("halloween", Rule::Fixed(10, 31)),
     ("independence day", Rule::Fixed(7, 4)),
@@ -47,6 +55,7 @@ impl Rule {
                 let day = NaiveDate::from_weekday_of_month_opt(y, m, weekday, n)?;
                 day.checked_add_signed(Duration::days(shift))
             }
+            Rule::Easter(shift) => easter_sunday(y)?.checked_add_signed(Duration::days(shift)),
             Rule::Last(m, weekday) => {
                 let next = if m == 12 {
                     NaiveDate::from_ymd_opt(y + 1, 1, 1)?
@@ -61,6 +70,23 @@ impl Rule {
             }
         }
     }
+}
+
+/// Easter Sunday of year `y` (the Gregorian computus of Meeus, Jones and
+/// Butcher).
+fn easter_sunday(y: i32) -> Option<NaiveDate> {
+    let a = y.rem_euclid(19);
+    let (b, c) = (y.div_euclid(100), y.rem_euclid(100));
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(y, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
 /// A holiday named at token `i`: its first and last day, whether a year was
@@ -112,10 +138,20 @@ pub(super) fn at(
                 day.weekday().num_days_from_monday(),
             )))?;
             Some((monday, monday.checked_add_signed(Duration::days(6))?))
-        } else if weekend && day.weekday() == Weekday::Mon {
-            Some((day.checked_sub_signed(Duration::days(2))?, day))
         } else if weekend {
-            None
+            // Memorial Day weekend is Saturday to Monday, the Black Friday
+            // weekend Friday to Sunday, the Easter weekend Good Friday to
+            // Easter Monday.
+            let (before, after) = match day.weekday() {
+                Weekday::Mon => (2, 0),
+                Weekday::Fri => (0, 2),
+                Weekday::Sun => (2, 1),
+                _ => return None,
+            };
+            Some((
+                day.checked_sub_signed(Duration::days(before))?,
+                day.checked_add_signed(Duration::days(after))?,
+            ))
         } else {
             Some((day, day))
         }
@@ -190,8 +226,29 @@ mod tests {
                 "{words}"
             );
         }
-        // A weekend of a holiday that falls on no Monday is not read.
+        // A weekend of a holiday on no Monday, Friday or Sunday is not read.
         assert_eq!(found("christmas weekend"), None);
+        // Easter moves: 5 April 2026, 20 April 2025, 12 April 2020.
+        assert_eq!(
+            found("easter 2026"),
+            Some((day(2026, 4, 5), day(2026, 4, 5), true, 2))
+        );
+        assert_eq!(
+            found("easter weekend 2025"),
+            Some((day(2025, 4, 18), day(2025, 4, 21), true, 3))
+        );
+        assert_eq!(
+            found("good friday 2020"),
+            Some((day(2020, 4, 10), day(2020, 4, 10), true, 3))
+        );
+        assert_eq!(
+            found("black friday weekend 2025"),
+            Some((day(2025, 11, 28), day(2025, 11, 30), true, 4))
+        );
+        assert_eq!(
+            found("new year 2026"),
+            Some((day(2026, 1, 1), day(2026, 1, 1), true, 3))
+        );
         assert_eq!(found("black"), None);
     }
 }

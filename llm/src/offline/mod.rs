@@ -634,6 +634,8 @@ mod chat_tests;
 #[cfg(test)]
 mod context_tests;
 #[cfg(test)]
+mod event_dates_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod followup_tests;

@@ -163,11 +163,16 @@ pub(super) fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Pe
     let (calendar, used) = match (w, next) {
         ("h1", _) => (Calendar::Half(1), 1),
         ("h2", _) => (Calendar::Half(2), 1),
-        ("first" | "1st", "half") => (Calendar::Half(1), 2),
-        ("second" | "2nd", "half") => (Calendar::Half(2), 2),
+        ("first" | "1st" | "front", "half") => (Calendar::Half(1), 2),
+        ("second" | "2nd" | "back" | "latter", "half") => (Calendar::Half(2), 2),
         ("week", n) => (Calendar::Week(week_number(n)?), 2),
         (wn, _) => (Calendar::Week(week_number(wn.strip_prefix('w')?)?), 1),
     };
+    if let Calendar::Half(h) = calendar {
+        if let Some(found) = half_of_month(t, i + used, h, today) {
+            return Some((found.0, used + found.1));
+        }
+    }
     let (y, more, has_year) =
         match year_at(t, i + used).or_else(|| relative_year(t, i + used, today)) {
             Some((y, more)) => (y, more, true),
@@ -189,6 +194,33 @@ pub(super) fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Pe
     }
     .in_year(y)?;
     Some((Period { has_year, ..p }, used + more))
+}
+
+/// "the first half of December": days 1 to 15 of the month after "of", or
+/// the 16th to its end, with the tokens used from `k` ("of" included).
+fn half_of_month(t: &[&str], k: usize, half: u32, today: NaiveDate) -> Option<(Period, usize)> {
+    if t.get(k).copied() != Some("of") {
+        return None;
+    }
+    let at = if t.get(k + 1).copied() == Some("the") {
+        k + 2
+    } else {
+        k + 1
+    };
+    calendar::month(t.get(at)?)?;
+    let (p, used) = points::point(t, at, today)?;
+    let (start, end) = if half == 1 {
+        (p.start, p.start.checked_add_signed(Duration::days(14))?)
+    } else {
+        (p.start.checked_add_signed(Duration::days(15))?, p.end)
+    };
+    let period = Period {
+        start,
+        end,
+        has_year: p.has_year,
+        calendar: Calendar::Other,
+    };
+    Some((period, at + used - k))
 }
 
 /// "2026-W22", "2025-Q4", "2026 H1": the year first, then one word naming

@@ -23,6 +23,19 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // a follow-up).
     ("not|without counting", &["excluding"]),
     ("minus", &["excluding"]),
+    // "gross order value without returns", "excluding cancellations": the
+    // orders of that status left out (on a model with no such status the
+    // word is asked about).
+    (
+        "without|excluding|excl|except|ex|no returns|refunds",
+        &["excluding", "returned"],
+    ),
+    (
+        "without|excluding|excl|except|ex|no cancellations|cancels",
+        &["excluding", "cancelled"],
+    ),
+    // "revenue as well as profit": and.
+    ("as well as", &["and"]),
     ("everything|anything but", &["excluding"]),
     // "what part of our revenue", "one in how many orders gets returned",
     // "how many out of every hundred customers": a share.
@@ -127,11 +140,10 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "best|strongest|top performers|performing first",
         &["highest", "first"],
     ),
-    // "H1 vs H2: how did the two halves compare?": the periods named.
-    (
-        "the two|both halves|quarters|months|years|periods|weeks",
-        &[],
-    ),
+    // "H1 vs H2: how did the two halves compare?": the periods named ("the
+    // two weeks before Christmas" is a span of its own).
+    ("the two|both halves|quarters|months|years|periods", &[]),
+    ("both weeks", &[]),
     // "only the web shop", "the online store": the web channel's names.
     ("web|online shop|store|site", &["webshop"]),
     // "restrict it to premium products", "narrow that down to Europe".

@@ -174,3 +174,28 @@ fn discounted_on_a_numeric_discount_column_is_above_zero_or_negated_zero() {
     assert_eq!(t.query.segments, ["LineItems.discounted"], "{:?}", t.query);
     assert!(t.query.filters.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn words_a_measure_already_says_and_records_it_counts_over() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Gross Sales is described "Amount at list price, before discounts".
+    let t = translate(&parser, "Gross sales at list price for 2025");
+    assert_eq!(t.query.measures.len(), 1, "{:?}", t.query.measures);
+    assert!(t.query.measures[0].ends_with("gross_sales"));
+    // "without returns": the orders of that status left out.
+    let t = translate(&parser, "gross order value in May without returns");
+    assert_eq!(
+        filters(&t),
+        [(
+            "Orders.status".to_owned(),
+            FilterOperator::NotEquals,
+            vec!["returned".to_owned()]
+        )]
+    );
+    // "sales made in Paris": the records the average is over.
+    let (catalog, model) = super::fixtures::bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "the total profit of sales made in Paris");
+    assert_eq!(t.query.measures, ["shop_sales.totalProfit"]);
+}

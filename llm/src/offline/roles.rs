@@ -62,7 +62,46 @@ pub fn assign_roles(catalog: &Catalog, a: &mut Analysis, conditions: &[NumericCo
     super::count_nouns::absorb_counts_named_by_measures(catalog, a);
     absorb_owner_nouns(catalog, a);
     absorb_money_after_a_measure(catalog, a);
+    absorb_what_a_measure_says(catalog, a);
     conditions_had_by_records(catalog, a);
+}
+
+/// "gross sales at list price", "revenue after discounts": words after
+/// "at", "after" or "before" that the measure before them already says it
+/// is (Gross Sales is described "Amount at list price, before discounts")
+/// qualify it; they are no second figure.
+fn absorb_what_a_measure_says(catalog: &Catalog, a: &mut Analysis) {
+    let members = catalog.members();
+    for j in 1..a.mentions.len() {
+        let (head, tail) = a.mentions.split_at_mut(j);
+        let said = &mut tail[0];
+        let marker = said.start.checked_sub(1).map(|k| a.tokens[k].text.as_str());
+        if !matches!(marker, Some("at" | "after" | "before")) || said.absorbed {
+            continue;
+        }
+        let Some(measure) = head
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::Measure && !m.absorbed && m.end + 1 == said.start)
+        else {
+            continue;
+        };
+        let words: Vec<&str> = a.tokens[said.start..said.end]
+            .iter()
+            .map(|t| t.stem.as_str())
+            .collect();
+        let says_it = measure.candidates.iter().any(|e| {
+            let m = &members[e.member];
+            let described = super::unplaced::described_by(m, true);
+            m.kind == MemberKind::Measure
+                && words
+                    .iter()
+                    .all(|w| described.iter().any(|d| super::text::same_word(w, d)))
+        });
+        if says_it {
+            said.absorbed = true;
+        }
+    }
 }
 
 /// The index of the mention covering token `k`.

@@ -87,6 +87,8 @@ pub fn is_stopword(word: &str) -> bool {
         "terms",
         "wondering",
         "whether",
+        // "… the cancelled ones as well", "well, what about May".
+        "well",
         "draw",
         "showing",
         "please",

@@ -159,6 +159,15 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
             i += 4;
             continue;
         }
+        if let Some((len, kind)) = span_before_point(&t, i, today) {
+            found.push(TimeFinding {
+                start: i,
+                end: i + len,
+                kind,
+            });
+            i += len;
+            continue;
+        }
         match at(&t, i, today, &found, compare) {
             Some((len, kind)) => {
                 found.push(TimeFinding {
@@ -183,6 +192,31 @@ pub fn find(tokens: &[Token], today: NaiveDate) -> Vec<TimeFinding> {
         f.start = f.start.min(f.end);
     }
     found
+}
+
+/// "the two weeks before Christmas", "10 days leading up to Black Friday":
+/// the days up to the day before the point named, with the tokens used.
+fn span_before_point(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
+    let k = i + usize::from(t.get(i).copied() == Some("the"));
+    let n = number_word(t.get(k)?)?;
+    let days = match unit(t.get(k + 1)?)? {
+        "day" => i64::from(n),
+        "week" => i64::from(n) * 7,
+        _ => return None,
+    };
+    let at = match (t.get(k + 2).copied()?, t.get(k + 3).copied()) {
+        ("before" | "preceding", _) => k + 3,
+        ("leading", Some("up")) if t.get(k + 4).copied() == Some("to") => k + 5,
+        _ => return None,
+    };
+    let at = at + usize::from(t.get(at).copied() == Some("the"));
+    let (p, used) = point(t, at, today).filter(|(p, _)| !p.bare_month)?;
+    let end = p.start.pred_opt()?;
+    let start = p.start.checked_sub_signed(Duration::days(days))?;
+    Some((
+        at + used - i,
+        TimeKind::Range(RangeSpec::Absolute(start, end)),
+    ))
 }
 
 pub(super) fn relative(which: &str, unit: &str) -> TimeKind {
@@ -371,11 +405,21 @@ fn at(
         if let Some(u) = unit(a).filter(|_| !a.ends_with('s')) {
             // "the last month of 2025", "last week of the year 2024": the
             // final such period of that year.
+            // "the last quarter of last year": the year may be relative.
             let of_year = (b == "of")
-                .then(|| t.get(k + 2).copied().and_then(year))
+                .then(|| {
+                    t.get(k + 2)
+                        .copied()
+                        .and_then(year)
+                        .map(|y| (y, k + 3))
+                        .or_else(|| {
+                            super::named_periods::relative_year(t, k + 1, today)
+                                .map(|(y, used)| (y, k + 1 + used))
+                        })
+                })
                 .flatten()
                 .filter(|_| w == "last");
-            if let Some(y) = of_year {
+            if let Some((y, end_at)) = of_year {
                 let end = NaiveDate::from_ymd_opt(y, 12, 31)?;
                 let start = match u {
                     "day" => end,
@@ -385,7 +429,7 @@ fn at(
                     "year" => NaiveDate::from_ymd_opt(y, 1, 1)?,
                     _ => return None,
                 };
-                return Some((4 + skip, TimeKind::Range(RangeSpec::Absolute(start, end))));
+                return Some((end_at - i, TimeKind::Range(RangeSpec::Absolute(start, end))));
             }
             // "over the last year", "in the past year": the twelve months
             // up to now; "last year" alone is the calendar year.
