@@ -11,6 +11,7 @@ pub fn is_compare_word(word: &str) -> bool {
     matches!(
         word,
         "vs" | "compare"
+            | "compares"
             | "compared"
             | "comparing"
             | "comparison"

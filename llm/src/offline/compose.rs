@@ -65,6 +65,9 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         ungrouped,
         ..empty_query()
     };
+    // A condition on a cube the view does not carry ("AOV by age group for
+    // customers who opted in"): the whole query moves to the cubes.
+    let query = on_cubes_when_mixed(parser, query);
     Ok(Translation {
         query,
         intent,
@@ -412,4 +415,26 @@ fn singular_subject(a: &Analysis, catalog: &crate::catalog::Catalog) -> bool {
                 .is_some_and(|t| t.text == t.stem);
             singular || super::roles::one_of_them(&a.tokens, m.start)
         })
+}
+
+/// `query` on the cubes its view members stand for when it also names a
+/// member of a cube (a view and a cube cannot be queried together).
+fn on_cubes_when_mixed(
+    parser: &OfflineParser<'_>,
+    query: strata_engine::Query,
+) -> strata_engine::Query {
+    let catalog = parser.catalog();
+    let mut in_view = false;
+    let mut in_cube = false;
+    let mut names = query.clone();
+    names.member_names_mut(&mut |name: &mut String| match catalog.get(name) {
+        Some(m) if m.in_view => in_view = true,
+        Some(_) => in_cube = true,
+        None => {}
+    });
+    if in_view && in_cube {
+        parser.index.views.on_cubes(&query).unwrap_or(query)
+    } else {
+        query
+    }
 }

@@ -224,6 +224,11 @@ impl Draft {
         r: &mut Resolved,
         removing: bool,
     ) -> bool {
+        // "everyone again": the people are no longer narrowed.
+        if super::everyone::asks_for_everyone(a) {
+            self.changed |=
+                super::everyone::lift_people(parser, &mut self.filters, &mut self.segments);
+        }
         if removing && a.values.is_empty() {
             let named: Vec<&str> = a
                 .mentions

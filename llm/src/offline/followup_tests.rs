@@ -587,3 +587,25 @@ fn exclusions_add_up_unless_instead() {
         ))
     );
 }
+
+#[test]
+fn everyone_again_lifts_what_narrowed_the_people_only() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "units sold by subcategory in Beauty last month");
+    let narrowed = refine(&parser, &first, "just the business ones");
+    assert_eq!(
+        narrowed.query.filters.len(),
+        2,
+        "{:?}",
+        narrowed.query.filters
+    );
+    let t = refine(&parser, &narrowed, "everyone again, by week");
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query.filters);
+    let kept = format!("{:?}", t.query.filters);
+    assert!(kept.contains("Beauty"), "{kept}");
+    // As a share: the rate named like the count shown.
+    let first = translate(&parser, "How many returns did we get, by channel?");
+    let t = refine(&parser, &first, "as a share instead");
+    assert_eq!(t.query.measures, ["Orders.return_rate"]);
+}

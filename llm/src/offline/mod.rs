@@ -62,6 +62,7 @@ mod day_spans;
 mod display;
 mod distinct;
 mod dropped;
+mod everyone;
 mod extremes;
 mod figures;
 mod filters;

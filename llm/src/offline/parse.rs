@@ -189,6 +189,11 @@ impl Reader {
         }
     }
 
+    /// The words and phrases of the catalog's members.
+    pub(super) fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
     /// Corrects words within their typo budget to the closest known word
     /// (see [`super::spelling`]).
     fn correct(&self, tokens: &mut [Token]) {
@@ -531,15 +536,20 @@ impl Reader {
                     break;
                 }
             }
-            // "did we book", "they stock": a lower-case word right after a
-            // subject pronoun is the verb, not a value ("Books").
-            let verb = i > 0
-                && matches!(tokens[i - 1].text.as_str(), "we" | "they" | "you" | "i")
-                && tokens[i]
-                    .orig
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_lowercase);
+            // "did we book", "they stock", "the discount we're running": a
+            // lower-case word right after a subject pronoun, or an -ing word
+            // after "are" or "were", is the verb, not a value ("Books",
+            // "Running").
+            let lower = tokens[i]
+                .orig
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+            let after = |words: &[&str]| i > 0 && words.contains(&tokens[i - 1].text.as_str());
+            let verb = lower
+                && (after(&["we", "they", "you", "i"])
+                    || (tokens[i].text.ends_with("ing")
+                        && after(&["are", "were", "is", "was", "been", "be", "im"])));
             let value = self.values.match_at(tokens, i).filter(|_| !verb);
             let lex_len = best
                 .as_ref()

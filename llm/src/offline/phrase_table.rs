@@ -34,6 +34,12 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "without|excluding|excl|except|ex|no cancellations|cancels",
         &["excluding", "cancelled"],
     ),
+    // "the average discount we're running", "the discounts we are giving":
+    // what the figure is, said again.
+    ("were|are running|offering|giving", &[]),
+    // "list them in descending order of that mean": a sort, not orders.
+    ("in|by descending|decreasing order", &["descending"]),
+    ("in|by ascending|increasing order", &["ascending"]),
     // "revenue as well as profit": and.
     ("as well as", &["and"]),
     ("everything|anything but", &["excluding"]),
@@ -176,6 +182,23 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     (
         "said|say|says yes to getting|receiving? our? emails|newsletters|marketing",
         &["opted", "in"],
+    ),
+    // "agreed to receive marketing emails", "opted in to marketing":
+    // opted in.
+    (
+        "agreed|consented|subscribed|signed up to receive|get? our? marketing|promotional? emails|newsletters|marketing",
+        &["opted", "in"],
+    ),
+    ("opted|opt in to|for marketing|emails|newsletters|promotions", &["opted", "in"]),
+    // "last quarter vs the same quarter a year ago": last year's.
+    ("same quarter a year ago", &["same", "quarter", "last", "year"]),
+    ("same month a year ago", &["same", "month", "last", "year"]),
+    ("same week a year ago", &["same", "week", "last", "year"]),
+    ("same period a year ago", &["same", "period", "last", "year"]),
+    // "how do sign-ups split across the six age groups": by them.
+    (
+        "across|among the two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10",
+        &["by"],
     ),
     // "the phone app": the mobile channel's app.
     ("phone|mobile app", &["mobile"]),

@@ -199,3 +199,34 @@ fn words_a_measure_already_says_and_records_it_counts_over() {
     let t = translate(&parser, "the total profit of sales made in Paris");
     assert_eq!(t.query.measures, ["shop_sales.totalProfit"]);
 }
+
+#[test]
+fn a_flag_on_the_people_of_another_cubes_figure_is_a_filter() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let opted_in = (
+        "Users.marketing_opt_in".to_owned(),
+        FilterOperator::Equals,
+        vec!["true".to_owned()],
+    );
+    for q in [
+        "revenue from customers who opted in",
+        "AOV for opted-in customers",
+        "AOV for customers who opted in to marketing",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(filters(&t), std::slice::from_ref(&opted_in), "{q}");
+    }
+    // The view carries no opt-in: the query moves to the cubes.
+    let t = translate(
+        &parser,
+        "average order value by age group for customers who opted in",
+    );
+    assert_eq!(t.query.measures, ["Orders.average_order_value"]);
+    assert_eq!(t.query.dimensions, ["Users.age_group"]);
+    assert_eq!(filters(&t), [opted_in]);
+    // Counted on the flag's own cube, the named count says it.
+    let t = translate(&parser, "how many customers opted in");
+    assert_eq!(t.query.measures, ["Users.opted_in_count"]);
+    assert!(t.query.filters.is_empty());
+}

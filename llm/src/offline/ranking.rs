@@ -180,7 +180,51 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
     }
     sort_phrases(&t, &mut r);
     both_ends(&t, &mut r);
+    counted_before_a_superlative(&t, &mut r);
     r
+}
+
+/// "the 10 customers with the most orders", "list the five customers with
+/// the largest totals", "the three cities with the lowest total sales": the
+/// count before the noun is how many rows.
+fn counted_before_a_superlative(t: &[&str], r: &mut Ranking) {
+    if r.limit.is_some() || !r.superlative {
+        return;
+    }
+    const SUPERLATIVES: &[&str] = &[
+        "most", "highest", "largest", "biggest", "lowest", "fewest", "least", "smallest", "best",
+        "worst",
+    ];
+    let superlative_at = |k: usize| {
+        let w = |d: usize| t.get(k + d).copied().unwrap_or("");
+        match w(0) {
+            "with" | "having" => w(1) == "the" && SUPERLATIVES.contains(&w(2)),
+            "who" | "that" => {
+                matches!(
+                    w(1),
+                    "had" | "have" | "has" | "placed" | "bought" | "made" | "sold"
+                ) && w(2) == "the"
+                    && SUPERLATIVES.contains(&w(3))
+            }
+            _ => false,
+        }
+    };
+    for i in 0..t.len() {
+        let Some(n) = t
+            .get(i + 1)
+            .and_then(|w| number_word(w))
+            .filter(|n| t[i] == "the" && (2..=100).contains(n))
+        else {
+            continue;
+        };
+        if (i + 3..(i + 6).min(t.len())).any(superlative_at) {
+            r.limit = Some(n);
+            r.top = true;
+            r.used.push(i + 1);
+            r.subject = Some(i + 2);
+            return;
+        }
+    }
 }
 
 /// "best and worst performing country", "top and bottom brands", "highest

@@ -532,10 +532,14 @@ pub(crate) fn asked_as_rate(
     }
 }
 
-/// "as a rate", "as a percentage".
+/// "as a rate", "as a percentage", "as a share instead".
 fn says_as_rate(a: &Analysis) -> bool {
     a.tokens.windows(3).any(|w| {
-        w[0].text == "as" && matches!(w[2].text.as_str(), "rate" | "percentage" | "percent")
+        w[0].text == "as"
+            && matches!(
+                w[2].text.as_str(),
+                "rate" | "percentage" | "percent" | "share" | "proportion"
+            )
     })
 }
 

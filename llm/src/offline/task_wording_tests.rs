@@ -118,3 +118,38 @@ fn split_that_by_adds_a_grouping() {
     let t = refine(&parser, &first, "by segment instead");
     assert_eq!(t.query.dimensions.len(), 1, "{:?}", t.query.dimensions);
 }
+
+#[test]
+fn counts_before_a_superlative_sorts_and_restatements() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Identify the three store cities with the lowest total sales.",
+    );
+    assert_eq!(t.query.limit, Some(3));
+    assert_eq!(
+        t.query.order,
+        Some(vec![("shop_sales.totalSales".to_owned(), false)])
+    );
+    // "in descending order" sorts; it counts no orders.
+    let t = translate(
+        &parser,
+        "total profit per store city, listed in descending order of that total",
+    );
+    assert_eq!(t.query.measures, ["shop_sales.totalProfit"]);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "I hope this isn't a silly question, but what was revenue by channel last month?",
+        "what revenue by channel looked like last month",
+        "revenue by channel in spring, say from 1 March to 31 May",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures, ["Orders.revenue"], "{q}");
+        assert!(t.unmatched.is_empty(), "{q}: {:?}", t.unmatched);
+    }
+    // "we're running": a verb, not the value "Running".
+    let t = translate(&parser, "average discount we're running this quarter");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query.filters);
+}

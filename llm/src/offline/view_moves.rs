@@ -36,6 +36,11 @@ impl ViewTargets {
         ViewTargets(targets)
     }
 
+    /// The cube member a view member stands for (`Cube.member`).
+    pub fn target(&self, view_member: &str) -> Option<&str> {
+        self.0.get(view_member).map(String::as_str)
+    }
+
     /// `query` on the cubes its view members stand for; `None` when it uses
     /// no view member.
     pub fn on_cubes(&self, query: &Query) -> Option<Query> {

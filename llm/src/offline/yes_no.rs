@@ -3,6 +3,7 @@
 //! in".
 
 use strata_engine::query::FilterOperator;
+use strata_schema::MemberKind;
 
 use super::build::{FilterSpec, Resolved};
 use super::parse::Analysis;
@@ -65,6 +66,7 @@ pub(super) fn conditions(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resol
         .copied()
         .filter(|&d| members[d].data_type == "boolean" && !grouped(d))
         .collect();
+    absorbed_flags(parser, a, r, negated);
     for d in flags {
         r.dimensions.retain(|&x| x != d);
         let words: Vec<String> = super::text::split_identifier(members[d].short_name())
@@ -93,6 +95,62 @@ pub(super) fn conditions(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resol
                 operator: FilterOperator::Equals,
                 values: vec![if negated { "false" } else { "true" }.to_owned()],
             }),
+        }
+    }
+}
+
+/// "revenue from customers who opted in", "AOV for opted-in customers": a
+/// yes/no column named as the condition on the people another cube's figure
+/// is about was absorbed as no figure of its own; it is a filter to true
+/// (false after "not", "never"). Where a measure of the flag's own cube is
+/// asked, the named count above says it.
+fn absorbed_flags(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resolved, negated: bool) {
+    let members = parser.catalog().members();
+    let is_flag = |d: usize| {
+        let flag = &members[d];
+        flag.kind == MemberKind::Dimension && flag.data_type == "boolean" && !flag.in_view
+    };
+    // "opted-in customers" names the count measure of the flag's cube
+    // (`opted_in_count`): its flag is the one sharing a word with it.
+    let flag_of_count = |c: usize| {
+        let count = &members[c];
+        let words = super::text::split_identifier(count.short_name());
+        (count.is_count() && !count.is_plain_count() && !count.in_view)
+            .then(|| {
+                (0..members.len()).find(|&d| {
+                    is_flag(d)
+                        && members[d].owner == count.owner
+                        && super::text::split_identifier(members[d].short_name())
+                            .iter()
+                            .any(|f| {
+                                f.len() >= 3
+                                    && words
+                                        .iter()
+                                        .any(|w| w != "count" && super::text::same_word(w, f))
+                            })
+                })
+            })
+            .flatten()
+    };
+    for m in a.mentions.iter().filter(|m| m.absorbed) {
+        let candidates = || m.candidates.iter().map(|e| e.member);
+        let Some(d) = candidates()
+            .find(|&d| is_flag(d))
+            .or_else(|| candidates().find_map(flag_of_count))
+        else {
+            continue;
+        };
+        let placed = r.filters.iter().any(|f| f.member == d)
+            || r.dimensions.contains(&d)
+            || r.measures
+                .iter()
+                .any(|&x| members[x].owner == members[d].owner);
+        if !placed && !r.measures.is_empty() {
+            r.filters.push(FilterSpec {
+                member: d,
+                operator: FilterOperator::Equals,
+                values: vec![if negated { "false" } else { "true" }.to_owned()],
+            });
         }
     }
 }
