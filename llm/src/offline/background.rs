@@ -9,6 +9,7 @@
 
 use chrono::NaiveDate;
 
+use super::text::tokenize;
 use super::{dropped, guard, letter, OfflineParser};
 use crate::translation::Translation;
 use crate::LlmError;
@@ -47,7 +48,17 @@ pub(super) fn ask_alone(
         if letter::leans_on_them(words) {
             return None;
         }
-        let translation = parser.translate_request(sentences[i], today).ok()?;
+        let mut translation = parser.translate_request(sentences[i], today).ok()?;
+        // "… since the start of spring? A line chart would be lovely.": a
+        // chart asked for in a sentence of its own still stands.
+        if translation.chart.is_none() {
+            translation.chart = sentences
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i)
+                .find_map(|(_, s)| super::chart_cues::chart_request(&tokenize(s)))
+                .map(|cue| cue.chart);
+        }
         let background = sentences
             .iter()
             .enumerate()

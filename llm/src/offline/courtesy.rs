@@ -37,13 +37,12 @@ const HEDGES: &[&str] = &[
     "would|could you be so kind as to",
     // "I'd love to get a sense of how revenue …".
     "id|i would? love|like to get|have a|an? sense|feel|idea|picture of",
-    // "…, let's say December", "considering only sales made …".
-    "lets|let us say",
     // "I hope this isn't a silly question, but …".
     "i hope this|it isnt|is not? a|an silly|stupid|dumb|daft|obvious question but?",
     "this may|might be a|an silly|stupid|dumb|daft|obvious question but?",
     // "what the margin looked like month by month": the figures.
     "looked|looks like",
+    // "considering only sales made …".
     "considering",
     // "My boss wants to know which category …": who asks is no condition.
     "my|our boss|manager|team|ceo|cfo|coo|director|supervisor|lead wants|needs|asked|would|was|is like|asking? to? know?",
@@ -102,11 +101,6 @@ fn hedge_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
         && KIND_DETERMINERS.contains(&c[i - 1].word.as_str())
     {
         return None;
-    }
-    // "in the run-up to Christmas, say from the 1st of November": a
-    // restatement, set off by a comma.
-    if c[i].word == "say" && i > 0 && c[i - 1].ends_clause() {
-        return Some(1);
     }
     HEDGES
         .iter()

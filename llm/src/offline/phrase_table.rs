@@ -34,6 +34,9 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "without|excluding|excl|except|ex|no cancellations|cancels",
         &["excluding", "cancelled"],
     ),
+    // "in the weeks leading up to Christmas": a span of no stated length,
+    // read as no more than "before" (which is asked about).
+    ("the? weeks|days|months leading up to", &["before"]),
     // "the average discount we're running", "the discounts we are giving":
     // what the figure is, said again.
     ("were|are running|offering|giving", &[]),
