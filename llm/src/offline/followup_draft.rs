@@ -121,7 +121,13 @@ impl Draft {
                 }
                 self.changed = true;
             } else {
-                self.replace_measures(parser, r.measures.clone());
+                let measures = super::rates::as_rates_when_rates_shown(
+                    catalog,
+                    a,
+                    &self.measures,
+                    &r.measures,
+                );
+                self.replace_measures(parser, measures);
             }
         }
         if r.measures.is_empty() {

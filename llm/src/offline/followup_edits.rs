@@ -405,6 +405,13 @@ fn periods_counted(word: &str) -> Option<u32> {
 /// as the unit and how many.
 pub(crate) fn period_back(a: &Analysis) -> Option<(&'static str, u32)> {
     let t = texts(a);
+    // "same for last year", "same thing last year": the period shown, a
+    // year back.
+    let same_last_year =
+        t.first() == Some(&"same") && t.windows(2).any(|w| w == ["last", "year"]) && t.len() <= 5;
+    if same_last_year {
+        return Some(("year", 1));
+    }
     let unit_at = |k: usize| t.get(k).and_then(|w| super::calendar::unit(w));
     (0..t.len()).find_map(|k| {
         let unit = unit_at(k)?;

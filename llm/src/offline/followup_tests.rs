@@ -3,7 +3,7 @@
 //! groupings added, date ranges dropped; on the demo model and on a model
 //! with bare names.
 
-use strata_engine::query::{Filter, FilterOperator};
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
 
 use super::fixtures::{bare, demo, refine, translate};
 use super::*;
@@ -608,4 +608,28 @@ fn everyone_again_lifts_what_narrowed_the_people_only() {
     let first = translate(&parser, "How many returns did we get, by channel?");
     let t = refine(&parser, &first, "as a share instead");
     assert_eq!(t.query.measures, ["Orders.return_rate"]);
+}
+
+#[test]
+fn same_for_last_year_and_same_for_another_counts_rate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "How many orders were completed in May 2024?");
+    let t = refine(&parser, &first, "same for last year");
+    assert_eq!(
+        t.query.time_dimensions[0].date_range,
+        Some(DateRangeSpec::Pair(
+            "2023-05-01".into(),
+            "2023-05-31".into()
+        ))
+    );
+    let first = translate(&parser, "cancellation rate by channel last month");
+    let t = refine(&parser, &first, "same for returns");
+    assert_eq!(t.query.measures, ["Orders.return_rate"]);
+    // A count named by a participle finds its rate ("opted" in
+    // `opted_in_count`, "opt" in `opt_in_rate`).
+    let first = translate(&parser, "how many customers opted in, by segment");
+    let t = refine(&parser, &first, "as a percentage of all customers there");
+    assert_eq!(t.query.measures, ["Users.opt_in_rate"]);
+    assert_eq!(t.query.dimensions, ["Users.segment"]);
 }

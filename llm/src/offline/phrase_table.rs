@@ -37,6 +37,17 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // "in the weeks leading up to Christmas": a span of no stated length,
     // read as no more than "before" (which is asked about).
     ("the? weeks|days|months leading up to", &["before"]),
+    // "as a percentage of all customers there": the rate's own population,
+    // no grouping by customer.
+    (
+        "as a percentage|share|proportion|percent of all|the|our? customers|people|users|orders|shoppers|buyers|records there?",
+        &["as", "a", "percentage"],
+    ),
+    // "how many people bought something each week": the buyers.
+    (
+        "people|customers|shoppers who? bought|ordered|purchased something|anything",
+        &["buyers"],
+    ),
     // "the average discount we're running", "the discounts we are giving":
     // what the figure is, said again.
     ("were|are running|offering|giving", &[]),

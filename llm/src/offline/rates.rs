@@ -532,6 +532,32 @@ pub(crate) fn asked_as_rate(
     }
 }
 
+/// "Cancellation rate by country" then "same for returns": with rates shown,
+/// "same for" a count named after a value asks for that value's rate
+/// (`returned_count` → `return_rate`). Other measures are kept as named.
+pub(crate) fn as_rates_when_rates_shown(
+    catalog: &Catalog,
+    a: &Analysis,
+    shown: &[usize],
+    named: &[usize],
+) -> Vec<usize> {
+    let members = catalog.members();
+    let same_for = a.tokens.first().is_some_and(|t| t.text == "same")
+        && a.tokens.get(1).is_some_and(|t| t.text == "for");
+    let rates_shown = !shown.is_empty() && shown.iter().all(|&m| is_rate(&members[m]));
+    if !same_for || !rates_shown {
+        return named.to_vec();
+    }
+    named
+        .iter()
+        .map(|&m| {
+            rate_named_like(catalog, &members[m].name)
+                .and_then(|rate| members.iter().position(|x| x.name == rate))
+                .unwrap_or(m)
+        })
+        .collect()
+}
+
 /// "as a rate", "as a percentage", "as a share instead".
 fn says_as_rate(a: &Analysis) -> bool {
     a.tokens.windows(3).any(|w| {
@@ -583,7 +609,14 @@ fn rate_named_like(catalog: &Catalog, name: &str) -> Option<String> {
         .get(name)
         .filter(|m| m.is_count() && !m.is_plain_count())?;
     let first = split_identifier(count.short_name()).into_iter().next()?;
-    rate_with_stem(catalog, &count.owner, &super::text::value_stem(&first))
+    // "opted" (`opted_in_count`) is "opt" in `opt_in_rate`.
+    let participle = first
+        .strip_suffix("ed")
+        .filter(|base| base.len() >= 3)
+        .map(str::to_owned);
+    std::iter::once(super::text::value_stem(&first))
+        .chain(participle)
+        .find_map(|stem| rate_with_stem(catalog, &count.owner, &stem))
 }
 
 /// The one rate of `owner` whose name holds a value's stem, if exactly one.

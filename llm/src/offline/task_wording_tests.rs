@@ -171,3 +171,15 @@ fn a_period_restated_with_say_is_not_a_comparison() {
     });
     assert!(!compared, "{t:?}");
 }
+
+#[test]
+fn people_who_bought_something_are_the_buyers() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many people bought something each week last month?",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"]);
+    assert!(t.unmatched.is_empty(), "{:?}", t.unmatched);
+}
