@@ -98,3 +98,24 @@ fn the_last_quarter_of_a_relative_year_is_its_fourth() {
     let t = translate(&parser, "orders last quarter");
     assert!(t.query.time_dimensions[0].date_range.is_some());
 }
+
+#[test]
+fn the_same_number_of_days_before_an_earlier_span() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    assert_eq!(
+        days(&parser, "revenue in May vs the 10 days before"),
+        [
+            span("2026-05-01", "2026-05-31"),
+            span("2026-04-21", "2026-04-30")
+        ]
+    );
+    // "last 30 days" ends yesterday: the 30 days before end on 17 May.
+    assert_eq!(
+        days(&parser, "sign-ups last 30 days vs the 30 days before"),
+        [
+            ("last 30 days".to_owned(), String::new()),
+            span("2026-04-18", "2026-05-17")
+        ]
+    );
+}

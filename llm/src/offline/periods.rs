@@ -252,6 +252,32 @@ fn period_before(
             return Some((1, TimeKind::Range(RangeSpec::Relative(format!("last {u}")))));
         }
     }
+    // "sign-ups last 30 days vs the 30 days before": as many days, ending
+    // the day before the earlier span starts.
+    if let (Some(n), Some(u), "before") = (number_word(w0), calendar::unit(w1), w2) {
+        let days = match u {
+            "day" => i64::from(n),
+            "week" => 7 * i64::from(n),
+            _ => return None,
+        };
+        let starts = earlier.iter().rev().find_map(|f| match &f.kind {
+            TimeKind::Range(RangeSpec::Absolute(a, _)) => Some(*a),
+            TimeKind::Range(RangeSpec::Relative(r)) => {
+                match r.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["last", n, "days"] => {
+                        today.checked_sub_signed(Duration::days(n.parse::<i64>().ok()?))
+                    }
+                    ["last", n, "weeks"] => {
+                        today.checked_sub_signed(Duration::days(7 * n.parse::<i64>().ok()?))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })?;
+        let start = starts.checked_sub_signed(Duration::days(days))?;
+        return Some((k + 3 - i, range(start, starts.pred_opt()?)));
+    }
     let (u, len) = match (calendar::unit(w0), w1, w2) {
         (Some(u), "before", "last") if !w0.ends_with('s') => {
             let start = time::period_start(today, u, 2)?;
