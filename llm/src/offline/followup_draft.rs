@@ -557,11 +557,7 @@ fn merge_exclusion(parser: &OfflineParser<'_>, filters: &mut [Filter], f: &Filte
     }) else {
         return false;
     };
-    for v in &f.values {
-        if !values.iter().flatten().any(|old| old == v) {
-            values.push(Some(v.clone()));
-        }
-    }
+    edits::add_values(values, &f.values);
     true
 }
 

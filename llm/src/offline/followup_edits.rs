@@ -243,16 +243,21 @@ pub(crate) fn merge_value(
         } = f
         {
             if same_dimension(member) {
-                for v in &spec.values {
-                    if !values.iter().flatten().any(|old| old == v) {
-                        values.push(Some(v.clone()));
-                    }
-                }
+                add_values(values, &spec.values);
                 return true;
             }
         }
     }
     false
+}
+
+/// Adds to a filter's values those of `new` it does not hold yet.
+pub(crate) fn add_values(values: &mut Vec<Option<String>>, new: &[String]) {
+    for v in new {
+        if !values.iter().flatten().any(|old| old == v) {
+            values.push(Some(v.clone()));
+        }
+    }
 }
 
 /// "drop the breakdown", "remove the segment split", "lose the grouping":
