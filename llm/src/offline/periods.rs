@@ -541,6 +541,35 @@ fn year_of(p: Period, earlier: &[TimeFinding], compare: bool, today: NaiveDate) 
         .unwrap_or(p)
 }
 
+/// "the two weeks before Christmas", "10 days leading up to Black Friday":
+/// the days up to the day before the point named, with the tokens used.
+pub(super) fn span_before_point(
+    t: &[&str],
+    i: usize,
+    today: NaiveDate,
+) -> Option<(usize, TimeKind)> {
+    let k = i + usize::from(t.get(i).copied() == Some("the"));
+    let n = number_word(t.get(k)?)?;
+    let days = match calendar::unit(t.get(k + 1)?)? {
+        "day" => i64::from(n),
+        "week" => i64::from(n) * 7,
+        _ => return None,
+    };
+    let at = match (t.get(k + 2).copied()?, t.get(k + 3).copied()) {
+        ("before" | "preceding", _) => k + 3,
+        ("leading", Some("up")) if t.get(k + 4).copied() == Some("to") => k + 5,
+        _ => return None,
+    };
+    let at = at + usize::from(t.get(at).copied() == Some("the"));
+    let (p, used) = super::points::point(t, at, today).filter(|(p, _)| !p.bare_month)?;
+    let end = p.start.pred_opt()?;
+    let start = p.start.checked_sub_signed(Duration::days(days))?;
+    Some((
+        at + used - i,
+        TimeKind::Range(RangeSpec::Absolute(start, end)),
+    ))
+}
+
 #[cfg(test)]
 #[path = "periods_tests.rs"]
 mod tests;
