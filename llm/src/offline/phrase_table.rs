@@ -43,11 +43,21 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "as a percentage|share|proportion|percent of all|the|our? customers|people|users|orders|shoppers|buyers|records there?",
         &["as", "a", "percentage"],
     ),
+    // "slice sign-ups by opt-in status": the opt-in flag.
+    ("opt in status|flag", &["opted", "in"]),
+    // "how many distinct customers ordered from each region": the buyers.
+    (
+        "distinct|unique|different customers|shoppers who? ordered|bought|purchased",
+        &["buyers"],
+    ),
     // "how many people bought something each week": the buyers.
     (
         "people|customers|shoppers who? bought|ordered|purchased something|anything",
         &["buyers"],
     ),
+    // "sign-ups Brazil, Mexico and Argentina brought in combined": one
+    // total over the values named.
+    ("bring|brought|bringing in combined|together|altogether", &[]),
     // "the average discount we're running", "the discounts we are giving":
     // what the figure is, said again.
     ("were|are running|offering|giving", &[]),

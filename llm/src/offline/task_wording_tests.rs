@@ -183,3 +183,23 @@ fn people_who_bought_something_are_the_buyers() {
     assert_eq!(t.query.measures, ["Orders.customer_count"]);
     assert!(t.unmatched.is_empty(), "{:?}", t.unmatched);
 }
+
+#[test]
+fn distinct_buyers_opt_in_status_and_values_combined() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many distinct customers ordered from each channel last month?",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"]);
+    let t = translate(&parser, "sign-ups by opt-in status this year");
+    assert_eq!(t.query.dimensions, ["Users.marketing_opt_in"]);
+    // "combined": one total over the values named, no split.
+    let t = translate(
+        &parser,
+        "How many sign-ups did Germany and France bring in combined last year?",
+    );
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query.dimensions);
+    assert_eq!(t.query.measures, ["Users.count"]);
+}
