@@ -50,6 +50,13 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "distinct|unique|different customers|shoppers who? ordered|bought|purchased",
         &["buyers"],
     ),
+    // "number of customers who placed orders, by country": the buyers.
+    (
+        "customers|shoppers|people who placed|made an? order|orders|purchase|purchases",
+        &["buyers"],
+    ),
+    // "which segment sends back a bigger share of its orders": returns.
+    ("send|sends|sent back", &["return"]),
     // "how many people bought something each week": the buyers.
     (
         "people|customers|shoppers who? bought|ordered|purchased something|anything",

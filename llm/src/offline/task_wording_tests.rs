@@ -203,3 +203,19 @@ fn distinct_buyers_opt_in_status_and_values_combined() {
     assert!(t.query.dimensions.is_empty(), "{:?}", t.query.dimensions);
     assert_eq!(t.query.measures, ["Users.count"]);
 }
+
+#[test]
+fn customers_who_placed_orders_are_counted_once_and_sending_back_is_returning() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Number of customers who placed orders by channel last quarter",
+    );
+    assert_eq!(t.query.measures, ["Orders.customer_count"]);
+    let t = translate(
+        &parser,
+        "Which channel sends back the biggest share of its orders?",
+    );
+    assert_eq!(t.query.measures, ["Orders.return_rate"]);
+}
