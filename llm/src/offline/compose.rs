@@ -12,7 +12,6 @@ use super::ranking::Direction;
 use super::resolve::pick_time;
 use super::time::TimeKind;
 use super::OfflineParser;
-
 use crate::error::LlmError;
 use crate::intent::{ChartType, Intent};
 use crate::translation::{empty_query, granularity as parse_granularity, Translation};
@@ -426,8 +425,7 @@ fn on_cubes_when_mixed(
     let catalog = parser.catalog();
     let mut in_view = false;
     let mut in_cube = false;
-    let mut names = query.clone();
-    names.member_names_mut(&mut |name: &mut String| match catalog.get(name) {
+    query.member_names(&mut |name: &str| match catalog.get(name) {
         Some(m) if m.in_view => in_view = true,
         Some(_) => in_cube = true,
         None => {}

@@ -292,7 +292,7 @@ impl Draft {
             // well": exclusions add up.
             let merged = if f.operator == FilterOperator::NotEquals {
                 !a.tokens.iter().any(|t| t.text == "instead")
-                    && merge_exclusion(parser, &mut self.filters, &f)
+                    && edits::merge_exclusion(parser, &mut self.filters, &f)
             } else {
                 (adds_values || beside_value) && edits::merge_value(parser, &mut self.filters, &f)
             };
@@ -541,24 +541,6 @@ fn set_order(order: &mut Vec<(String, bool)>, member: String, desc: bool) {
         Some(entry) => entry.1 = desc,
         None => order.push((member, desc)),
     }
-}
-
-/// Adds the values of an exclusion to the exclusion already on its member;
-/// false when there is none.
-fn merge_exclusion(parser: &OfflineParser<'_>, filters: &mut [Filter], f: &FilterSpec) -> bool {
-    let name = parser.name(f.member);
-    let Some(values) = filters.iter_mut().find_map(|old| match old {
-        Filter::Member {
-            member,
-            operator: FilterOperator::NotEquals,
-            values,
-        } if member == name => Some(values),
-        _ => None,
-    }) else {
-        return false;
-    };
-    edits::add_values(values, &f.values);
-    true
 }
 
 /// Replaces the filter on the same member (and operator family), or adds it.

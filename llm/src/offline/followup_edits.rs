@@ -251,6 +251,28 @@ pub(crate) fn merge_value(
     false
 }
 
+/// Adds the values of an exclusion to the exclusion already on its member;
+/// false when there is none.
+pub(crate) fn merge_exclusion(
+    parser: &OfflineParser<'_>,
+    filters: &mut [Filter],
+    f: &FilterSpec,
+) -> bool {
+    let name = parser.name(f.member);
+    let Some(values) = filters.iter_mut().find_map(|old| match old {
+        Filter::Member {
+            member,
+            operator: FilterOperator::NotEquals,
+            values,
+        } if member == name => Some(values),
+        _ => None,
+    }) else {
+        return false;
+    };
+    add_values(values, &f.values);
+    true
+}
+
 /// Adds to a filter's values those of `new` it does not hold yet.
 pub(crate) fn add_values(values: &mut Vec<Option<String>>, new: &[String]) {
     for v in new {

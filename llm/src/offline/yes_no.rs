@@ -7,7 +7,9 @@ use strata_schema::MemberKind;
 
 use super::build::{FilterSpec, Resolved};
 use super::parse::Analysis;
+use super::text::{same_word, split_identifier};
 use super::OfflineParser;
+use crate::catalog::CatalogMember;
 
 /// A yes/no dimension named without "by" ("customers who opted in", "how
 /// many customers have opted into the newsletter") is a condition: the
@@ -69,21 +71,9 @@ pub(super) fn conditions(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resol
     absorbed_flags(parser, a, r, negated);
     for d in flags {
         r.dimensions.retain(|&x| x != d);
-        let words: Vec<String> = super::text::split_identifier(members[d].short_name())
-            .into_iter()
-            .filter(|w| w.len() >= 3)
-            .collect();
-        let named_count = members.iter().position(|m| {
-            m.owner == members[d].owner
-                && m.is_count()
-                && super::text::split_identifier(m.short_name())
-                    .iter()
-                    .any(|w| {
-                        w.len() >= 3
-                            && w != "count"
-                            && words.iter().any(|d| super::text::same_word(w, d))
-                    })
-        });
+        let named_count = members
+            .iter()
+            .position(|m| m.is_count() && count_named_after(m, &members[d]));
         let plain_count = r
             .measures
             .iter()
@@ -114,21 +104,9 @@ fn absorbed_flags(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resolved, ne
     // (`opted_in_count`): its flag is the one sharing a word with it.
     let flag_of_count = |c: usize| {
         let count = &members[c];
-        let words = super::text::split_identifier(count.short_name());
         (count.is_count() && !count.is_plain_count() && !count.in_view)
             .then(|| {
-                (0..members.len()).find(|&d| {
-                    is_flag(d)
-                        && members[d].owner == count.owner
-                        && super::text::split_identifier(members[d].short_name())
-                            .iter()
-                            .any(|f| {
-                                f.len() >= 3
-                                    && words
-                                        .iter()
-                                        .any(|w| w != "count" && super::text::same_word(w, f))
-                            })
-                })
+                (0..members.len()).find(|&d| is_flag(d) && count_named_after(count, &members[d]))
             })
             .flatten()
     };
@@ -153,4 +131,18 @@ fn absorbed_flags(parser: &OfflineParser<'_>, a: &Analysis, r: &mut Resolved, ne
             });
         }
     }
+}
+
+/// Whether `count` is named after the yes/no column `flag` of its cube: a
+/// word of three letters or more, other than "count", shared by their names
+/// (`opted_in_count` and `marketing_opt_in`).
+fn count_named_after(count: &CatalogMember, flag: &CatalogMember) -> bool {
+    let flag_words: Vec<String> = split_identifier(flag.short_name())
+        .into_iter()
+        .filter(|w| w.len() >= 3)
+        .collect();
+    count.owner == flag.owner
+        && split_identifier(count.short_name())
+            .iter()
+            .any(|w| w.len() >= 3 && w != "count" && flag_words.iter().any(|f| same_word(w, f)))
 }
