@@ -74,11 +74,74 @@ pub(super) fn ask_alone(
     })
 }
 
-/// Whether `translation` compares periods that no one sentence of `text`
+/// "Do older customers cancel more? Cancellation rate for each age group
+/// please": a yes/no question, then the request that answers it. The
+/// question says why; read with the request it would add figures of its own
+/// (the customers counted, the cancellations). The answer to the rest alone,
+/// when the text is so shaped, the rest asks for a figure, and the question
+/// names nothing that answer leaves out; `None` otherwise.
+pub(super) fn request_after_yes_no(
+    parser: &OfflineParser<'_>,
+    text: &str,
+    today: NaiveDate,
+) -> Option<Translation> {
+    let sentences = letter::full_sentences(text);
+    let (first, rest) = sentences.split_first()?;
+    let opens_yes_no = first.trim_end().ends_with('?')
+        && tokenize(first)
+            .first()
+            .is_some_and(|t| YES_NO_OPENERS.contains(&t.text.as_str()));
+    if !opens_yes_no || rest.is_empty() || rest.iter().any(|s| s.trim_end().ends_with('?')) {
+        return None;
+    }
+    let request = rest.join(" ");
+    let words = request.to_lowercase();
+    if letter::leans_on_them(
+        words
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty()),
+    ) {
+        return None;
+    }
+    let translation = parser.translate_request(&request, today).ok()?;
+    if translation.query.measures.is_empty() {
+        return None;
+    }
+    check_background(parser, text, std::iter::once(*first), translation, today).ok()
+}
+
+/// The words opening a question answered yes or no ("Do…", "Are we…").
+const YES_NO_OPENERS: &[&str] = &[
+    "do", "does", "did", "are", "is", "was", "were", "has", "have", "had", "will", "would", "can",
+    "could", "should",
+];
+
+/// `translation`, unless it compares periods that no one sentence of `text`
 /// names together ("Toys carried us last winter. … What was revenue last
 /// month?"): periods of different sentences are background and ask, not a
-/// comparison.
-pub(super) fn compares_across_sentences(
+/// comparison, so the one sentence that asks is answered, or the person asked.
+pub(super) fn unless_compared_across_sentences(
+    parser: &OfflineParser<'_>,
+    asked: &str,
+    translation: Translation,
+    today: NaiveDate,
+) -> Result<Translation, LlmError> {
+    if !compares_across_sentences(parser, asked, &translation, today) {
+        return Ok(translation);
+    }
+    ask_alone(parser, asked, today).unwrap_or_else(|| {
+        Err(LlmError::NotUnderstood(format!(
+            "The periods compared are named in different sentences, so what is \
+             asked is unclear: ask about one period, or compare them in one \
+             sentence. {}",
+            parser.suggestions()
+        )))
+    })
+}
+
+/// Whether `translation` compares periods that no one sentence of `text`
+/// names together.
+fn compares_across_sentences(
     parser: &OfflineParser<'_>,
     text: &str,
     translation: &Translation,

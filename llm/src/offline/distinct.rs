@@ -7,10 +7,11 @@
 
 use strata_schema::MemberKind;
 
+use crate::catalog::CatalogMember;
+
 use super::parse::Analysis;
 use super::stopwords::is_skippable;
-use super::text::{same_word, split_identifier, stem};
-use super::unplaced::described_by;
+use super::text::{same_word, split_identifier, stem, tokenize};
 use super::OfflineParser;
 use crate::translation::Translation;
 
@@ -44,7 +45,7 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
                 m.agg_type.as_deref(),
                 Some("countDistinct" | "countDistinctApprox")
             )
-            && described_by(m, false)
+            && counted_by(m)
                 .iter()
                 .any(|d| words.iter().any(|w| same_word(d, w)))
     });
@@ -88,6 +89,21 @@ fn counted_thing(a: &Analysis) -> Option<(usize, usize)> {
         .position(|tok| DISTINCT.contains(&tok.text.as_str()))?;
     let thing = (at + 1..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text))?;
     Some((at, thing))
+}
+
+/// The words naming what a distinct count counts: its name's words but the
+/// counting ones, and the last word (the head) of its title and of each
+/// synonym. "Number of Customer Countries" counts countries, so "different
+/// customers" must not pick it for "customer", a modifier.
+fn counted_by(m: &CatalogMember) -> Vec<String> {
+    const COUNTING: &[&str] = &["count", "number", "distinct", "unique", "approx", "by"];
+    let mut words: Vec<String> = stems_of(m.short_name())
+        .into_iter()
+        .filter(|w| !COUNTING.contains(&w.as_str()))
+        .collect();
+    let texts = std::iter::once(m.title.as_str()).chain(m.synonyms.iter().map(String::as_str));
+    words.extend(texts.filter_map(|text| tokenize(text).pop().map(|t| t.stem)));
+    words
 }
 
 /// The stems of an identifier's words ("customerIds" → customer, id).

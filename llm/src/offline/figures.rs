@@ -23,7 +23,23 @@ pub(super) fn absorb_measure_verbs(catalog: &Catalog, a: &mut Analysis) {
                 .iter()
                 .any(|e| catalog.members()[e.member].kind == MemberKind::Measure)
     };
-    let other = a.mentions.iter().any(|m| !is_verb(m) && names_measure(m));
+    // "best-selling subcategory by revenue": the ranking's figure is named
+    // after "by"; the verb only said a ranking.
+    let ranked_by = |m: &Mention| {
+        a.ranking.direction.is_some()
+            && !m.absorbed
+            && m.role == Role::Group
+            && m.start > 0
+            && a.tokens[m.start - 1].text == "by"
+            && !m.candidates.is_empty()
+            && m.candidates
+                .iter()
+                .all(|e| catalog.members()[e.member].kind == MemberKind::Measure)
+    };
+    let other = a
+        .mentions
+        .iter()
+        .any(|m| !is_verb(m) && (names_measure(m) || ranked_by(m)));
     // "which customers bought something in Columbus": a list of who did
     // it; with "the most" or "how many" the verb would be the figure.
     let listing = a.list_cue

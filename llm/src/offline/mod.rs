@@ -222,17 +222,12 @@ impl<'a> OfflineParser<'a> {
             // "We're planning the winter sale. … How did Toys do in
             // December?": the one sentence that asks, the rest background.
             Err(error) => background::ask_alone(self, &asked, today).unwrap_or(Err(error)),
-            Ok(t) if background::compares_across_sentences(self, &asked, &t, today) => {
-                background::ask_alone(self, &asked, today).unwrap_or_else(|| {
-                    Err(LlmError::NotUnderstood(format!(
-                        "The periods compared are named in different sentences, so what is \
-                         asked is unclear: ask about one period, or compare them in one \
-                         sentence. {}",
-                        self.suggestions()
-                    )))
-                })
+            // "Do older customers cancel more? Cancellation rate by age
+            // group": the request answers the question before it.
+            Ok(t) => {
+                let t = background::request_after_yes_no(self, &asked, today).unwrap_or(t);
+                background::unless_compared_across_sentences(self, &asked, t, today)
             }
-            answered => answered,
         }
     }
 
@@ -622,6 +617,8 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod asked_figure_tests;
 #[cfg(test)]
 mod asked_tests;
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! Which figure is asked for when other words name figures too: a yes/no
+//! question before the request, a ranking verb beside the measure named
+//! after "by", and a distinct count whose title only mentions the thing.
+
+use super::fixtures::{bare, demo, translate};
+use super::*;
+
+fn measures(t: &Translation) -> Vec<&str> {
+    t.query.measures.iter().map(String::as_str).collect()
+}
+
+fn order(t: &Translation) -> Vec<&str> {
+    t.query
+        .order
+        .iter()
+        .flatten()
+        .map(|(m, _)| m.as_str())
+        .collect()
+}
+
+#[test]
+fn the_request_after_a_yes_no_question_is_what_is_asked() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Read whole, "customers" and "cancel" would add two counts.
+    let t = translate(
+        &parser,
+        "Do older customers cancel more? Cancellation rate for each age group please",
+    );
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
+    assert!(
+        measures(&t)[0].ends_with("cancellation_rate"),
+        "{:?}",
+        t.query
+    );
+    // The question's period is not a third range beside the two compared.
+    let t = translate(
+        &parser,
+        "Are we discounting more this year? Avg discount YTD vs the same period last year",
+    );
+    let compared = t.query.time_dimensions[0]
+        .compare_date_range
+        .as_ref()
+        .map(Vec::len);
+    assert_eq!(compared, Some(2), "{:?}", t.query);
+    // What the question names and the request leaves out keeps the whole
+    // text: Beauty and May still narrow the revenue.
+    let t = translate(
+        &parser,
+        "Did we sell more Beauty products in May? Show revenue by week",
+    );
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.time_dimensions[0].date_range.is_some(),
+        "{:?}",
+        t.query
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Are shoppers buying more? units sold by store city please",
+    );
+    assert_eq!(measures(&t), vec!["shop_sales.unitsSold"], "{:?}", t.query);
+}
+
+#[test]
+fn a_ranking_verb_gives_way_to_the_measure_named_after_by() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "top selling brands by profit");
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
+    assert!(measures(&t)[0].ends_with("profit"), "{:?}", t.query);
+    assert_eq!(order(&t), measures(&t));
+    // Without "by", selling still ranks by the units sold.
+    let t = translate(&parser, "best-selling products last month");
+    assert!(measures(&t)[0].ends_with("units_sold"), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "best selling store cities by total profit");
+    assert_eq!(
+        measures(&t),
+        vec!["shop_sales.totalProfit"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(order(&t), vec!["shop_sales.totalProfit"]);
+}
+
+#[test]
+fn a_distinct_count_is_chosen_by_what_it_counts_not_by_a_modifier() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // `Users.country_count` is titled "Number of Customer Countries": it
+    // counts countries, not customers.
+    let t = translate(&parser, "how many different customers signed up last month");
+    assert_eq!(measures(&t), vec!["Users.count"], "{:?}", t.query);
+    // A distinct count named after the thing is chosen.
+    let t = translate(&parser, "how many distinct customers ordered last month");
+    assert_eq!(measures(&t), vec!["Orders.customer_count"], "{:?}", t.query);
+}
