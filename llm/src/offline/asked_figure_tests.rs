@@ -101,3 +101,23 @@ fn a_distinct_count_is_chosen_by_what_it_counts_not_by_a_modifier() {
     let t = translate(&parser, "how many distinct customers ordered last month");
     assert_eq!(measures(&t), vec!["Orders.customer_count"], "{:?}", t.query);
 }
+
+#[test]
+fn a_price_per_unit_is_the_unit_price_not_a_split_by_quantity() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "average selling price per unit by brand");
+    assert_eq!(
+        measures(&t),
+        vec!["LineItems.average_unit_price"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.dimensions, vec!["Products.brand".to_owned()]);
+
+    // "per" still splits by what follows when it is no unit of a price.
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "units sold per store city");
+    assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+}

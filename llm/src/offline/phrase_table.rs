@@ -55,6 +55,9 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "customers|shoppers|people who placed|made an? order|orders|purchase|purchases",
         &["buyers"],
     ),
+    // "average selling price per unit by brand": the unit price, not a
+    // split by quantity.
+    ("price per unit|item|piece", &["unit", "price"]),
     // "which segment sends back a bigger share of its orders": returns.
     ("send|sends|sent back", &["return"]),
     // "how many people bought something each week": the buyers.
