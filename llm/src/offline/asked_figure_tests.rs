@@ -1,6 +1,7 @@
 //! Which figure is asked for when other words name figures too: a yes/no
 //! question before the request, a ranking verb beside the measure named
-//! after "by", and a distinct count whose title only mentions the thing.
+//! after "by", a distinct count whose title only mentions the thing, a price
+//! per unit, and member phrases that stop at a comma.
 
 use super::fixtures::{bare, demo, translate};
 use super::*;
@@ -120,4 +121,26 @@ fn a_price_per_unit_is_the_unit_price_not_a_split_by_quantity() {
     let parser = OfflineParser::for_model(&catalog, &model);
     let t = translate(&parser, "units sold per store city");
     assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+}
+
+#[test]
+fn no_member_phrase_runs_past_a_comma() {
+    let tokens = super::text::tokenize("exclude returned, count 1,000 orders");
+    let ends: Vec<bool> = tokens.iter().map(|t| t.clause_end).collect();
+    assert_eq!(ends, vec![false, true, false, false, false], "{tokens:?}");
+
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "returned, count" is no `returned_count`.
+    let t = translate(
+        &parser,
+        "filter on mobile, exclude cancelled + returned, count orders by status for last month",
+    );
+    assert_eq!(measures(&t), vec!["Orders.count"], "{:?}", t.query);
+    // Values listed with commas are still each a count.
+    let t = translate(
+        &parser,
+        "cancelled, returned and completed orders last month",
+    );
+    assert_eq!(measures(&t).len(), 3, "{:?}", t.query);
 }

@@ -523,6 +523,10 @@ impl Reader {
                 if !is_skippable(&tokens[k].text) {
                     positions.push(k);
                 }
+                // "exclude returned, count orders": no phrase past a comma.
+                if tokens[k].clause_end {
+                    break;
+                }
                 k += 1;
             }
             let mut best: Option<(usize, Vec<Entry>)> = None;

@@ -15,6 +15,8 @@ pub struct Token {
     pub stem: String,
     /// Set when `text` is a spelling correction of what was typed.
     pub corrected: bool,
+    /// Set when a comma followed the word: no member phrase runs past it.
+    pub clause_end: bool,
 }
 
 impl Token {
@@ -28,6 +30,7 @@ impl Token {
             text,
             stem,
             corrected: false,
+            clause_end: false,
         }
     }
 
@@ -48,6 +51,16 @@ impl Token {
 /// digits (dates, `25-34`); currency signs and `%` become words of their own;
 /// everything else separates words.
 pub fn words(text: &str) -> Vec<String> {
+    split_words(text, false)
+}
+
+/// The word [`tokenize`] reads a comma between words as: the end of a
+/// clause, which no member phrase spans ("exclude returned, count orders").
+const CLAUSE_BREAK: &str = "\u{2063}";
+
+/// [`words`], with a [`CLAUSE_BREAK`] where a comma stood between words
+/// when `commas`.
+fn split_words(text: &str, commas: bool) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut current = String::new();
@@ -107,6 +120,9 @@ pub fn words(text: &str) -> Vec<String> {
                 };
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
+            }
+            if commas && c == ',' {
+                out.push(CLAUSE_BREAK.to_owned());
             }
             if month_span {
                 out.push("to".to_owned());
@@ -248,13 +264,20 @@ pub fn value_stem(value: &str) -> String {
 
 /// Tokens of a question.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    super::phrases::rewrite(super::spoken::digits(words(text)))
-        .iter()
-        .flat_map(|w| match shorthand_period(w) {
-            Some(parts) => parts.iter().map(|p| Token::new(p)).collect(),
-            None => vec![Token::new(w)],
-        })
-        .collect()
+    let mut tokens: Vec<Token> = Vec::new();
+    for w in super::phrases::rewrite(super::spoken::digits(split_words(text, true))) {
+        if w == CLAUSE_BREAK {
+            if let Some(last) = tokens.last_mut() {
+                last.clause_end = true;
+            }
+            continue;
+        }
+        match shorthand_period(&w) {
+            Some(parts) => tokens.extend(parts.iter().map(|p| Token::new(p))),
+            None => tokens.push(Token::new(&w)),
+        }
+    }
+    tokens
 }
 
 /// Chat shorthand for a recent period: `l7d` → "last 7 days", `30d` →
