@@ -1,7 +1,8 @@
 //! Which figure is asked for when other words name figures too: a yes/no
 //! question before the request, a ranking verb beside the measure named
 //! after "by", a distinct count whose title only mentions the thing, a price
-//! per unit, and member phrases that stop at a comma.
+//! per unit, member phrases that stop at a comma, and the count "how many"
+//! asks for.
 
 use super::fixtures::{bare, demo, translate};
 use super::*;
@@ -143,4 +144,18 @@ fn no_member_phrase_runs_past_a_comma() {
         "cancelled, returned and completed orders last month",
     );
     assert_eq!(measures(&t).len(), 3, "{:?}", t.query);
+}
+
+#[test]
+fn of_two_unjoined_counts_how_many_names_the_one_counted() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // The customer is who; the orders are what is counted.
+    for q in [
+        "customer 37: how many orders in 2023",
+        "how many orders did customer 37 place in 2023",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(measures(&t), vec!["Orders.count"], "{q}: {:?}", t.query);
+    }
 }

@@ -466,10 +466,23 @@ pub(super) fn absorb_unjoined_counts(catalog: &Catalog, a: &mut Analysis) {
             }
         }
     }
-    // One figure stays: when every figure is such a count, the first one
-    // (the subject) is the figure asked for.
+    // One figure stays: when every figure is such a count, the one "how
+    // many" asks for ("customer 37: how many orders"), else the first (the
+    // subject).
     if unjoined.len() == figures.len() {
-        unjoined.remove(0);
+        let counted = |m: &Mention| {
+            let w = |k: usize| a.tokens.get(k).map_or("", |t| t.text.as_str());
+            m.start >= 2
+                && matches!(
+                    (w(m.start - 2), w(m.start - 1)),
+                    ("how", "many") | ("number", "of")
+                )
+        };
+        let kept = unjoined
+            .iter()
+            .position(|&j| counted(&a.mentions[j]))
+            .unwrap_or(0);
+        unjoined.remove(kept);
     }
     for j in unjoined {
         a.mentions[j].absorbed = true;
