@@ -46,6 +46,9 @@ pub struct Resolved {
     pub dimensions: Vec<usize>,
     /// A time dimension named as a grouping ("by order date").
     pub time_group: Option<usize>,
+    /// Whether `time_group` was named only by a word of time ("which day
+    /// had the most sign-ups"), which any cube's date could be.
+    pub time_group_generic: bool,
     /// A time dimension named without "by" beside a date range ("customers
     /// who joined this year"): the one the range applies to, no series.
     pub named_time: Option<usize>,
@@ -185,7 +188,14 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             {
                 out.named_time = Some(member)
             }
-            Role::Group if cm.is_time() => out.time_group = Some(member),
+            Role::Group if cm.is_time() => {
+                out.time_group = Some(member);
+                out.time_group_generic = m.end == m.start + 1
+                    && matches!(
+                        a.tokens[m.start].text.as_str(),
+                        "day" | "days" | "date" | "dates" | "time" | "when"
+                    );
+            }
             Role::Group => push_unique(&mut out.dimensions, member),
             Role::NumericTarget => {}
         }

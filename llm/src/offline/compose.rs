@@ -230,9 +230,23 @@ impl TimePart {
             .or(trend.then(|| trend_granularity(ranges.first().copied())));
         let mut time_dimensions = Vec::new();
         if !ranges.is_empty() || granularity.is_some() {
-            let td = r.time_group.or(r.named_time).or_else(|| {
-                pick_time(parser.catalog(), parser.joins(), &r.resolution, &r.measures)
-            });
+            let picked = || pick_time(parser.catalog(), parser.joins(), &r.resolution, &r.measures);
+            // "which day had the most sign-ups": the day the sign-ups have,
+            // not another cube's date that "day" also names.
+            let members = parser.catalog().members();
+            let own_date = |tg: usize| {
+                !r.time_group_generic
+                    || r.measures.is_empty()
+                    || r.measures
+                        .iter()
+                        .any(|&m| members[m].owner == members[tg].owner)
+                    || picked().is_none()
+            };
+            let td = r
+                .time_group
+                .filter(|&tg| own_date(tg))
+                .or(r.named_time)
+                .or_else(picked);
             match td {
                 Some(td) => {
                     let (date_range, compare_date_range) = if comparison {

@@ -61,6 +61,11 @@ const HEDGES: &[&str] = &[
     "i guess|suppose",
     // "how are we tracking on orders": asks for the figures that follow.
     "how are|is we|things tracking|doing on|with|for?",
+    // Chat slang around the ask: "ngl how many people signed up", "which
+    // channel is busiest rn, asking for a friend".
+    "ngl|tbh|tbf|lowkey|highkey|imo|imho|fwiw|lol|lmao|rn|idk",
+    "asking for a friend",
+    "or nah",
     "maybe",
     "perhaps",
     "possibly",
@@ -78,6 +83,11 @@ const INTRODUCTIONS: &[&str] = &[
     "as a|an|the|your merchandiser|analyst|buyer|marketer|accountant|bookkeeper|planner|intern|manager|director|owner|ceo|cfo|coo",
     "support|sales|finance|marketing|ops|operations|data|analytics|product|exec|leadership team here",
 ];
+
+/// Chat openers cut only where they open a clause ("fr how many customers
+/// …", "wait how many orders …", "like most app orders this quarter"): inside
+/// a clause "FR" is France's code and "like" compares.
+const OPENERS: &[&str] = &["fr|wait|like|okay|ok|yo|hey"];
 
 /// Words after which "kind of" / "sort of" names a kind ("what kind of
 /// products"), not a hedge.
@@ -101,6 +111,13 @@ fn hedge_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
         && KIND_DETERMINERS.contains(&c[i - 1].word.as_str())
     {
         return None;
+    }
+    let opens_clause = i == 0 || c[i - 1].ends_clause() || c[i - 1].text.ends_with(['.', '?', '!']);
+    let lowercase = c[i].text.chars().next().is_some_and(char::is_lowercase);
+    if opens_clause && lowercase {
+        if let Some(len) = OPENERS.iter().find_map(|h| phrase_at(c, i, h)) {
+            return Some(len);
+        }
     }
     HEDGES
         .iter()

@@ -22,6 +22,9 @@ const INSTRUCTIONS: &[&str] = &[
     "filter|filtered on|by|to|for?",
     "drill into|down? on|into?",
     "find out",
+    // An auditor's "Please confirm the total net revenue for …".
+    "confirm|verify|doublecheck",
+    "double check",
     "work out",
     "determine|identify|compute|calculate|find|obtain|retrieve|extract|produce|provide|express",
 ];

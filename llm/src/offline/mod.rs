@@ -47,6 +47,7 @@ mod change;
 mod chart_cues;
 mod chat_edits;
 mod chunks;
+mod claims;
 mod compare_words;
 mod compared;
 mod compose;
@@ -74,6 +75,7 @@ pub(crate) mod guard;
 mod holidays;
 mod identified;
 mod identifiers;
+mod inclusions;
 mod index;
 mod instructions;
 mod joins;
@@ -621,6 +623,8 @@ pub fn refine(
 mod asked_figure_tests;
 #[cfg(test)]
 mod asked_tests;
+#[cfg(test)]
+mod audit_wording_tests;
 #[cfg(test)]
 mod busy_words_tests;
 #[cfg(test)]

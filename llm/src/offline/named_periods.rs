@@ -153,6 +153,24 @@ pub(super) fn day_number(w: &str) -> Option<u32> {
 
 /// A half ("h1", "first half") or ISO week ("week 12", "w12") at `i`, with
 /// the tokens used; without a year it is the most recent one that started.
+/// Whether the words from `i` are a span of days of a month ("8 to 14
+/// June", "8 - 14 June").
+fn starts_day_span(t: &[&str], i: usize) -> bool {
+    let day = |k: usize| {
+        t.get(k)
+            .and_then(|w| w.parse::<u32>().ok())
+            .is_some_and(|d| (1..=31).contains(&d))
+    };
+    day(i)
+        && t.get(i + 1).is_some_and(|w| {
+            matches!(*w, "to" | "through" | "thru" | "until" | "till" | "and")
+                || *w == super::day_spans::DASH
+        })
+        && day(i + 2)
+        && t.get(i + 3)
+            .is_some_and(|w| super::calendar::month(w).is_some())
+}
+
 pub(super) fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Period, usize)> {
     let w = *t.get(i)?;
     let next = t.get(i + 1).copied().unwrap_or("");
@@ -165,6 +183,8 @@ pub(super) fn half_or_week(t: &[&str], i: usize, today: NaiveDate) -> Option<(Pe
         ("h2", _) => (Calendar::Half(2), 1),
         ("first" | "1st" | "front", "half") => (Calendar::Half(1), 2),
         ("second" | "2nd" | "back" | "latter", "half") => (Calendar::Half(2), 2),
+        // "the week 8 to 14 June": days of June, not week 8.
+        ("week", _) if starts_day_span(t, i + 1) => return None,
         ("week", n) => (Calendar::Week(week_number(n)?), 2),
         (wn, _) => (Calendar::Week(week_number(wn.strip_prefix('w')?)?), 1),
     };

@@ -209,18 +209,23 @@ impl Reader {
     /// the model's own names read as their titles ([`super::identifiers`]).
     /// Hedges inside a sentence are cut ([`super::courtesy`]), and so are
     /// display phrases ([`super::display`]); spoken self-corrections are
-    /// applied ([`super::correction`]).
+    /// applied ([`super::correction`]), and a claim to check is read as the
+    /// question deciding it ([`super::claims`]).
     pub fn request<'t>(&self, catalog: &Catalog, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
         let named = super::identifiers::as_titles(catalog, text);
         let spec = super::pivot::as_question(&named);
-        let hedged = super::courtesy::without_hedges(&spec);
+        let claim = super::claims::as_question(&spec);
+        let counted = super::inclusions::without_inclusions(&claim);
+        let hedged = super::courtesy::without_hedges(&counted);
         let told = super::instructions::without_instructions(&hedged);
         let plain = super::display::without_display_words(&told);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
-        let unchanged = [&named, &spec, &hedged, &told, &plain, &asked, &fixed]
-            .iter()
-            .all(|c| matches!(c, Cow::Borrowed(_)));
+        let unchanged = [
+            &named, &spec, &claim, &counted, &hedged, &told, &plain, &asked, &fixed,
+        ]
+        .iter()
+        .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {
             Cow::Borrowed(text)
         } else {

@@ -55,6 +55,12 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "customers|shoppers|people who placed|made an? order|orders|purchase|purchases",
         &["buyers"],
     ),
+    // "the gross profit margin": the margin, as a share of sales.
+    ("gross profit margin", &["profit", "margin"]),
+    // "weekly units (ISO weeks please)": the weeks the week grain has.
+    ("iso|calendar weeks", &["weeks"]),
+    // "in money terms, how much was given away": the amount asked for.
+    ("in money|cash|monetary|value terms", &["in", "total"]),
     // "average selling price per unit by brand": the unit price, not a
     // split by quantity.
     ("price per unit|item|piece", &["unit", "price"]),

@@ -66,6 +66,70 @@ const LABELS: &[(&str, &str)] = &[
 /// `text` as a question when it is a spec (some label ends in `:` or `=`);
 /// `text` itself otherwise.
 pub(super) fn as_question(text: &str) -> Cow<'_, str> {
+    match placed_fields(text) {
+        Some(placed) => Cow::Owned(labelled_fields(&placed).into_owned()),
+        None => labelled_fields(text),
+    }
+}
+
+/// "pivot with region in rows and count of customers in values": fields
+/// placed by "in rows" / "in values" after them, read as "by region" and
+/// "count of customers"; `None` when the text places none.
+fn placed_fields(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plain = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let place_at = |i: usize| -> Option<(usize, bool)> {
+        if !matches!(plain(words.get(i)?).as_str(), "in" | "as" | "on") {
+            return None;
+        }
+        let mut k = i + 1;
+        if words.get(k).is_some_and(|w| plain(w) == "the") {
+            k += 1;
+        }
+        match plain(words.get(k)?).as_str() {
+            "rows" | "row" | "columns" | "column" | "cols" => Some((k + 1 - i, true)),
+            "values" | "value" => Some((k + 1 - i, false)),
+            _ => None,
+        }
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut field_start = 0;
+    let mut placed = false;
+    let mut i = 0;
+    while i < words.len() {
+        if let Some((len, grouping)) = place_at(i) {
+            placed = true;
+            if grouping {
+                out.insert(field_start, "by".to_owned());
+            }
+            // The mark ends the field: keep its punctuation ("rows,").
+            if let Some(last) = words[i + len - 1]
+                .chars()
+                .last()
+                .filter(|c| matches!(c, ',' | ';'))
+            {
+                out.push(last.to_string());
+            }
+            i += len;
+            field_start = out.len();
+            continue;
+        }
+        let w = words[i];
+        out.push(w.to_owned());
+        if matches!(plain(w).as_str(), "with" | "and") || w.ends_with([',', ':', ';']) {
+            field_start = out.len();
+        }
+        i += 1;
+    }
+    placed.then(|| out.join(" "))
+}
+
+/// `text` as a question when it is a spec of labelled fields (some label
+/// ends in `:` or `=`); `text` itself otherwise.
+fn labelled_fields(text: &str) -> Cow<'_, str> {
     let lower = text.to_lowercase();
     if !LABELS
         .iter()
@@ -148,6 +212,12 @@ fn field_start(before: &str) -> bool {
             .chars()
             .next_back()
             .is_none_or(|c| matches!(c, ',' | '|' | ';' | '>' | '(' | '/' | '\n'))
+        // "pivot: rows = age group": a field after a label's colon.
+        || LABELS.iter().any(|(label, _)| {
+            before
+                .strip_suffix(':')
+                .is_some_and(|b| b.trim_end().ends_with(label))
+        })
 }
 
 /// Where `label` followed by its mark first opens a field.

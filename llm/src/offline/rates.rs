@@ -412,13 +412,21 @@ pub(super) fn move_to_cube(t: &mut Translation, cube: &str) {
 /// Order Value"). Returns whether it rewrote the query.
 pub(crate) fn per_record(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
     let members = parser.catalog().members();
-    let Some(record) = a
+    let Some(at) = a
         .tokens
         .windows(2)
-        .find_map(|w| (w[0].text == "per" || w[0].text == "each").then_some(w[1].stem.as_str()))
+        .position(|w| w[0].text == "per" || w[0].text == "each")
     else {
         return false;
     };
+    let record = a.tokens[at + 1].stem.as_str();
+    // "revenue per order status": a split by the status, not per order.
+    let split = a.mentions.iter().any(|m| {
+        m.role == super::parse::Role::Group && m.start <= at + 2 && at + 1 < m.end && m.end > at + 2
+    });
+    if split {
+        return false;
+    }
     // The amount, and perhaps the count of the records it is per ("per
     // order" also names the order count).
     let chosen: Vec<&CatalogMember> = t

@@ -226,6 +226,13 @@ pub fn is_stopword(word: &str) -> bool {
         "not",
         "no",
         "any",
+        // An auditor's and a texter's emphasis: "the 30 days, both dates
+        // inclusive", "how many customers do we even have".
+        "inclusive",
+        "included",
+        "even",
+        "exactly",
+        "currently",
     ];
     STOP.contains(&word)
 }

@@ -199,6 +199,8 @@ set_tests! {
     tuning_v22 => "tuning_v22",
     held_out_v23 => "frozen_v23",
     tuning_v24 => "tuning_v24",
+    held_out_v25 => "frozen_v25",
+    tuning_v26 => "tuning_v26",
 }
 
 /// Every set's manifest agrees with the test list: held-out sets are the

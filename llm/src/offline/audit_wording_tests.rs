@@ -1,0 +1,153 @@
+//! The wording of auditors, texters and spreadsheet users (the v26 tuning
+//! set's voices): claims to check, "please confirm", chat slang, clauses
+//! saying everything counts, fields placed "in rows", a week named by its
+//! days, and a word of time that another cube's date also answers to.
+
+use super::fixtures::{bare, days, demo, range, translate};
+use super::*;
+
+fn measures(t: &Translation) -> Vec<&str> {
+    t.query.measures.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_claim_is_answered_by_the_figure_that_decides_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Is it correct that 2,310 orders were cancelled in May 2024?",
+    );
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
+    assert!(
+        t.query.filters.len() <= 1,
+        "the claimed count is no filter: {:?}",
+        t.query
+    );
+    let t = translate(
+        &parser,
+        "Is it correct that the average order value in March 2024 was above 120?",
+    );
+    assert_eq!(
+        measures(&t),
+        vec!["Orders.average_order_value"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "Please confirm the total revenue for March 2024.");
+    assert_eq!(measures(&t), vec!["Orders.revenue"], "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "True or false: total profit in 2023 came to 2.9 million",
+    );
+    assert_eq!(
+        measures(&t),
+        vec!["shop_sales.totalProfit"],
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+}
+
+#[test]
+fn chat_slang_around_the_ask_is_cut() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "ngl how many orders came from the app yesterday",
+        "wait how many orders came from the app yesterday",
+        "lowkey how many orders came from the app yesterday tbh",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(measures(&t), vec!["Orders.count"], "{q}: {:?}", t.query);
+    }
+    // Only opening a clause is "fr" slang; inside one "FR" is France's code.
+    use super::courtesy::without_hedges;
+    assert_eq!(
+        without_hedges("fr how many customers"),
+        "how many customers"
+    );
+    assert_eq!(without_hedges("customers in FR"), "customers in FR");
+    assert_eq!(without_hedges("customers in fr"), "customers in fr");
+}
+
+#[test]
+fn a_clause_saying_everything_counts_is_no_filter_and_no_split() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "gross order value, cancelled and returned orders included, for 2023",
+    );
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "number of customers on file, all segments included",
+    );
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales in 2023, Lyon and Paris included");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+}
+
+#[test]
+fn per_a_named_column_splits_and_a_week_of_days_is_those_days() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "order count and revenue per order status for the week 8 to 14 June 2024",
+    );
+    assert_eq!(
+        measures(&t),
+        vec!["Orders.count", "Orders.revenue"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.dimensions, vec!["Orders.status".to_owned()]);
+    assert_eq!(range(&t), days("2024-06-08", "2024-06-14"), "{:?}", t.query);
+}
+
+#[test]
+fn a_bare_word_of_time_takes_the_date_of_the_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "day" is a synonym of the order date; the sign-ups have their own.
+    let t = translate(&parser, "which day had the most signups");
+    let td = &t.query.time_dimensions[0].dimension;
+    assert_eq!(td, "Users.signed_up_at", "{:?}", t.query);
+    let t = translate(&parser, "which day had the most orders");
+    assert_eq!(t.query.time_dimensions[0].dimension, "Orders.created_at");
+}
+
+#[test]
+fn fields_placed_in_rows_and_values_are_a_pivot() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "pivot with region in rows and count of customers in values",
+    );
+    assert_eq!(measures(&t), vec!["Users.count"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, vec!["Regions.name".to_owned()]);
+    let t = translate(
+        &parser,
+        "pivot: rows = age_group, values = count of customers",
+    );
+    assert_eq!(t.query.dimensions, vec!["Users.age_group".to_owned()]);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "pivot with store city in rows and total sales in values",
+    );
+    assert_eq!(measures(&t), vec!["shop_sales.totalSales"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+}
