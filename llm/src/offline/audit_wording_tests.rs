@@ -151,3 +151,39 @@ fn fields_placed_in_rows_and_values_are_a_pivot() {
     assert_eq!(measures(&t), vec!["shop_sales.totalSales"], "{:?}", t.query);
     assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
 }
+
+#[test]
+fn spreadsheet_functions_name_their_aggregate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "SUMIFS of revenue where country is Germany, for 2023",
+    );
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+    assert!(measures(&t)[0].ends_with("revenue"), "{:?}", t.query);
+    let t = translate(&parser, "net revenue by month, one row per month, for 2023");
+    let grain = t.query.time_dimensions[0].granularity.as_ref();
+    assert!(
+        format!("{grain:?}").to_lowercase().contains("month"),
+        "{:?}",
+        t.query
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "COUNTIFS shoppers by loyalty tier");
+    assert_eq!(measures(&t), vec!["shoppers.count"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, vec!["shoppers.loyaltyTier".to_owned()]);
+}
+
+#[test]
+fn a_question_back_without_options_has_no_empty_choice() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in ["wibble", "SUMIFS", "I'll do the minus myself"] {
+        if let Err(e) = parser.translate(q, super::fixtures::today()) {
+            assert!(!e.to_string().contains("Choose: ."), "{q}: {e}");
+        }
+    }
+}

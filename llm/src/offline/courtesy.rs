@@ -65,6 +65,10 @@ const HEDGES: &[&str] = &[
     // channel is busiest rn, asking for a friend".
     "ngl|tbh|tbf|lowkey|highkey|imo|imho|fwiw|lol|lmao|rn|idk",
     "asking for a friend",
+    "wanna|gonna",
+    // "…, I'll do the minus myself": what the asker will do next.
+    "ill do the|that minus|maths|math|rest|subtraction myself",
+    "i will do the|that minus|maths|math|rest|subtraction myself",
     "or nah",
     "maybe",
     "perhaps",

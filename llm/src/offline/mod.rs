@@ -71,6 +71,7 @@ mod followup;
 mod followup_draft;
 mod followup_edits;
 mod followup_periods;
+mod formulas;
 pub(crate) mod guard;
 mod holidays;
 mod identified;
@@ -493,11 +494,15 @@ impl<'a> OfflineParser<'a> {
             .iter()
             .map(|o| o.label.as_str())
             .collect();
+        // No option at all (the word was the whole question): no empty list.
+        let choose = if options.is_empty() {
+            String::new()
+        } else {
+            format!(" Choose: {}.", options.join("; "))
+        };
         LlmError::NeedsClarification {
             message: format!(
-                "\"{word}\" {why}, so an answer would be to a different question. \
-                 Choose: {}. {}",
-                options.join("; "),
+                "\"{word}\" {why}, so an answer would be to a different question.{choose} {}",
                 self.suggestions()
             ),
             clarification,

@@ -214,7 +214,8 @@ impl Reader {
     pub fn request<'t>(&self, catalog: &Catalog, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
         let named = super::identifiers::as_titles(catalog, text);
         let spec = super::pivot::as_question(&named);
-        let claim = super::claims::as_question(&spec);
+        let worded = super::formulas::as_words(&spec);
+        let claim = super::claims::as_question(&worded);
         let counted = super::inclusions::without_inclusions(&claim);
         let hedged = super::courtesy::without_hedges(&counted);
         let told = super::instructions::without_instructions(&hedged);
@@ -222,7 +223,7 @@ impl Reader {
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
         let unchanged = [
-            &named, &spec, &claim, &counted, &hedged, &told, &plain, &asked, &fixed,
+            &named, &spec, &worded, &claim, &counted, &hedged, &told, &plain, &asked, &fixed,
         ]
         .iter()
         .all(|c| matches!(c, Cow::Borrowed(_)));

@@ -55,6 +55,25 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "customers|shoppers|people who placed|made an? order|orders|purchase|purchases",
         &["buyers"],
     ),
+    // Texting: "how many ppl signed up".
+    ("ppl|peeps", &["people"]),
+    // "net revenue by month, one row per month": a split by month ("one
+    // row per sale" asks for the sales themselves).
+    ("one row|line per day", &["by", "day"]),
+    ("one row|line per week", &["by", "week"]),
+    ("one row|line per month", &["by", "month"]),
+    ("one row|line per quarter", &["by", "quarter"]),
+    ("one row|line per year", &["by", "year"]),
+    // "which brand sold the most over the course of 2025": in 2025.
+    ("over|during the course of", &["in"]),
+    // A spreadsheet user's tables: "COUNTUNIQUE of user_id in the orders
+    // table", "VLOOKUP the product in the product table".
+    ("in|from the orders|order table", &["of", "orders"]),
+    ("in|from the products|product table", &["of", "products"]),
+    ("in|from the customers|customer|users|user table", &["of", "customers"]),
+    // "… and return their name, country and segment": the columns shown.
+    ("and return|show their", &["with", "their"]),
+    ("and return|show its", &["with", "its"]),
     // "the gross profit margin": the margin, as a share of sales.
     ("gross profit margin", &["profit", "margin"]),
     // "weekly units (ISO weeks please)": the weeks the week grain has.
