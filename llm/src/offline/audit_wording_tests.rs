@@ -187,3 +187,47 @@ fn a_question_back_without_options_has_no_empty_choice() {
         }
     }
 }
+
+#[test]
+fn a_measure_swapped_for_one_its_word_begins_replaces_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "profit by region for Q4 2023");
+    let t = super::fixtures::refine(&parser, &first, "Swap profit for profit margin.");
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
+    assert!(measures(&t)[0].ends_with("profit_margin"), "{:?}", t.query);
+    // The ranking's direction stays with the new measure.
+    let first = translate(
+        &parser,
+        "units sold per subcategory last quarter, bottom 10",
+    );
+    let t = super::fixtures::refine(
+        &parser,
+        &first,
+        "Same ranking on profit margin instead of units.",
+    );
+    let order = t.query.order.clone().unwrap_or_default();
+    assert_eq!(order.len(), 1, "{:?}", t.query);
+    assert!(order[0].0.ends_with("profit_margin"), "{:?}", t.query);
+    assert!(!order[0].1, "descending: {:?}", t.query);
+}
+
+#[test]
+fn the_last_days_of_a_month_and_back_to_the_start_of_a_year() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "orders in the last seven days of May 2024");
+    assert_eq!(range(&t), days("2024-05-25", "2024-05-31"), "{:?}", t.query);
+    let first = translate(&parser, "revenue by category, 2024 so far");
+    let t = super::fixtures::refine(
+        &parser,
+        &first,
+        "Extend the window back to the start of 2023.",
+    );
+    assert_eq!(range(&t), days("2023-01-01", "2024-06-15"), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "total sales for the last two weeks of 2023");
+    assert_eq!(range(&t), days("2023-12-18", "2023-12-31"), "{:?}", t.query);
+}

@@ -195,6 +195,23 @@ pub fn refine(
             .find(|m| Some(m.start) == after)
             .map(|m| m.candidates.iter().map(|e| e.member).collect::<Vec<_>>())
             .unwrap_or_default();
+        // "profit margin instead of profit": "profit" may also mean the
+        // margin, but the margin is what another word of the turn names.
+        let best_of_others: Vec<usize> = a
+            .mentions
+            .iter()
+            .filter(|m| Some(m.start) != after)
+            .filter_map(|m| {
+                m.candidates
+                    .iter()
+                    .max_by_key(|e| e.score)
+                    .map(|e| e.member)
+            })
+            .collect();
+        let named: Vec<usize> = named
+            .into_iter()
+            .filter(|c| !best_of_others.contains(c))
+            .collect();
         if r.measures.iter().any(|m| !named.contains(m)) {
             r.measures.retain(|m| !named.contains(m));
         }

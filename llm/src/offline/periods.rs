@@ -131,12 +131,16 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
 
 /// "the first five months of this year", "first 10 weeks of 2025": from
 /// the year's start; "the first two weeks of April", "first week of June":
-/// from the month's (or quarter's) start, within it.
+/// from the month's (or quarter's) start, within it. "The last seven days
+/// of May", "the final two weeks of 2025": up to the period's end (only
+/// with "of": "the last 7 days" alone is relative to today).
 fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let mut k = i + usize::from(t.get(i).copied() == Some("the"));
-    if t.get(k).copied() != Some("first") {
-        return None;
-    }
+    let from_end = match t.get(k).copied() {
+        Some("first") => false,
+        Some("last" | "final") => true,
+        _ => return None,
+    };
     k += 1;
     let n = match t.get(k).copied().and_then(number_word) {
         Some(n) => {
@@ -149,9 +153,12 @@ fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeK
     if n == 0 || !matches!(u, "day" | "week" | "month") {
         return None;
     }
+    if from_end && t.get(k + 1).copied() != Some("of") {
+        return None;
+    }
     let year = year_at(t, k + 1).or_else(|| relative_year(t, k + 1, today));
-    let (start, within, used) = match year {
-        Some((y, used)) => (ymd(y, 1, 1)?, None, used),
+    let (start, last, within, used) = match year {
+        Some((y, used)) => (ymd(y, 1, 1)?, ymd(y, 12, 31)?, false, used),
         None => {
             if t.get(k + 1).copied() != Some("of") {
                 return None;
@@ -165,17 +172,34 @@ fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeK
             if !fits {
                 return None;
             }
-            (p.start, Some(p.end), used + 1)
+            (p.start, p.end, true, used + 1)
         }
     };
-    let end = match u {
-        "month" => start
-            .checked_add_months(chrono::Months::new(n))?
-            .checked_sub_signed(Duration::days(1))?,
-        "week" => start.checked_add_signed(Duration::days(i64::from(n) * 7 - 1))?,
-        _ => start.checked_add_signed(Duration::days(i64::from(n) - 1))?,
+    let span = |from: NaiveDate, forward: bool| -> Option<NaiveDate> {
+        let days = |d: i64| {
+            if forward {
+                from.checked_add_signed(Duration::days(d))
+            } else {
+                from.checked_sub_signed(Duration::days(d))
+            }
+        };
+        match u {
+            "month" if forward => from
+                .checked_add_months(chrono::Months::new(n))?
+                .checked_sub_signed(Duration::days(1)),
+            "month" => from
+                .checked_sub_months(chrono::Months::new(n))?
+                .checked_add_signed(Duration::days(1)),
+            "week" => days(i64::from(n) * 7 - 1),
+            _ => days(i64::from(n) - 1),
+        }
     };
-    let end = within.map_or(end, |last| end.min(last));
+    let (start, end) = if from_end {
+        (span(last, false)?.max(start), last)
+    } else {
+        let end = span(start, true)?;
+        (start, if within { end.min(last) } else { end })
+    };
     Some((k + 1 + used - i, range(start, end)))
 }
 

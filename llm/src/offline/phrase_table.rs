@@ -55,6 +55,14 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "customers|shoppers|people who placed|made an? order|orders|purchase|purchases",
         &["buyers"],
     ),
+    // "customers in the us", "how many in the uk": the countries, typed
+    // lowercase (a lone "us" is the pronoun).
+    ("in|from|across the us|usa", &["in", "united", "states"]),
+    ("in|from|across the uk", &["in", "united", "kingdom"]),
+    // "extend the window back to the start of 2025": since then.
+    ("back to the start|beginning of", &["since"]),
+    // "Same ranking on profit margin instead of units": the order kept.
+    ("same ranking|ranks|sorting|order", &["same"]),
     // Texting: "how many ppl signed up".
     ("ppl|peeps", &["people"]),
     // "net revenue by month, one row per month": a split by month ("one
