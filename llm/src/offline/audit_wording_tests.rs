@@ -231,3 +231,31 @@ fn the_last_days_of_a_month_and_back_to_the_start_of_a_year() {
     let t = translate(&parser, "total sales for the last two weeks of 2023");
     assert_eq!(range(&t), days("2023-12-18", "2023-12-31"), "{:?}", t.query);
 }
+
+#[test]
+fn dataframe_operations_read_as_a_question() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "df where storeCity == 'Lyon', groupby storeCity, totalSales.sum()",
+    );
+    assert_eq!(measures(&t), vec!["shop_sales.totalSales"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, vec!["shop_sales.storeCity".to_owned()]);
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+    let t = translate(&parser, "nlargest 2 storeCity by totalProfit");
+    assert_eq!(t.query.limit, Some(2), "{:?}", t.query);
+
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "resample('M') on created_at and sum the revenue, 2023",
+    );
+    let grain = t.query.time_dimensions[0].granularity.as_ref();
+    assert!(
+        format!("{grain:?}").to_lowercase().contains("month"),
+        "{:?}",
+        t.query
+    );
+}

@@ -66,6 +66,15 @@ const HEDGES: &[&str] = &[
     "ngl|tbh|tbf|lowkey|highkey|imo|imho|fwiw|lol|lmao|rn|idk",
     "asking for a friend",
     "wanna|gonna",
+    "nothing fancy",
+    // "… across the whole sales table", "- the full tree": all of it.
+    "across|over|in|from the whole|entire sales|data|orders? table|dataset|data",
+    "the full tree",
+    // "… just the two numbers", "Give both figures.": the figures asked.
+    "just? the two numbers|figures|counts",
+    "give|show both figures|numbers|counts",
+    "two numbers",
+    "ill eyeball|check|compare|work out the correlation|trend|difference|rest myself",
     // "…, I'll do the minus myself": what the asker will do next.
     "ill do the|that minus|maths|math|rest|subtraction myself",
     "i will do the|that minus|maths|math|rest|subtraction myself",

@@ -59,6 +59,7 @@ mod count_nouns;
 mod counted;
 mod courtesy;
 mod cues;
+mod dataframes;
 mod day_spans;
 mod display;
 mod distinct;

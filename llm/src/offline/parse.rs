@@ -213,7 +213,8 @@ impl Reader {
     /// question deciding it ([`super::claims`]).
     pub fn request<'t>(&self, catalog: &Catalog, text: &'t str, today: NaiveDate) -> Cow<'t, str> {
         let named = super::identifiers::as_titles(catalog, text);
-        let spec = super::pivot::as_question(&named);
+        let coded = super::dataframes::as_words(&named);
+        let spec = super::pivot::as_question(&coded);
         let worded = super::formulas::as_words(&spec);
         let claim = super::claims::as_question(&worded);
         let counted = super::inclusions::without_inclusions(&claim);
@@ -223,7 +224,8 @@ impl Reader {
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
         let unchanged = [
-            &named, &spec, &worded, &claim, &counted, &hedged, &told, &plain, &asked, &fixed,
+            &named, &coded, &spec, &worded, &claim, &counted, &hedged, &told, &plain, &asked,
+            &fixed,
         ]
         .iter()
         .all(|c| matches!(c, Cow::Borrowed(_)));

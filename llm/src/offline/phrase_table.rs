@@ -63,6 +63,13 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("back to the start|beginning of", &["since"]),
     // "Same ranking on profit margin instead of units": the order kept.
     ("same ranking|ranks|sorting|order", &["same"]),
+    // A quiz's "Name every product in Copiers", "Name the three products
+    // with …": a list.
+    ("name every", &["list", "every"]),
+    ("name all", &["list", "all"]),
+    ("name the", &["list", "the"]),
+    // "the idxmax of summed profit": the total.
+    ("summed", &["total"]),
     // Texting: "how many ppl signed up".
     ("ppl|peeps", &["people"]),
     // "net revenue by month, one row per month": a split by month ("one
