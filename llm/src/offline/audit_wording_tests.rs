@@ -259,3 +259,36 @@ fn dataframe_operations_read_as_a_question() {
         t.query
     );
 }
+
+#[test]
+fn a_data_scientist_swaps_measures_and_widens_windows() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let refine = super::fixtures::refine;
+    let first = translate(&parser, "orders by country since March 2024");
+    let t = refine(
+        &parser,
+        &first,
+        "Swap the measure to sign-ups over the same window.",
+    );
+    assert_eq!(measures(&t), vec!["Users.count"], "{:?}", t.query);
+    // The sign-ups are dated by their sign-up day.
+    assert_eq!(t.query.time_dimensions[0].dimension, "Users.signed_up_at");
+    let first = translate(&parser, "revenue by week in 2023");
+    let t = refine(&parser, &first, "Monthly grain please.");
+    let grain = t.query.time_dimensions[0].granularity.as_ref();
+    assert!(
+        format!("{grain:?}").to_lowercase().contains("month"),
+        "{:?}",
+        t.query
+    );
+    let first = translate(&parser, "revenue by country for January 2024");
+    let t = refine(&parser, &first, "Widen the window to the whole first half.");
+    assert_eq!(range(&t), days("2024-01-01", "2024-06-30"), "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by store city");
+    let t = refine(&parser, &first, "Swap to units sold.");
+    assert_eq!(measures(&t), vec!["shop_sales.unitsSold"], "{:?}", t.query);
+}

@@ -66,6 +66,7 @@ const HEDGES: &[&str] = &[
     "ngl|tbh|tbf|lowkey|highkey|imo|imho|fwiw|lol|lmao|rn|idk",
     "asking for a friend",
     "wanna|gonna",
+    "hmm|hmmm|umm",
     "nothing fancy",
     // "… across the whole sales table", "- the full tree": all of it.
     "across|over|in|from the whole|entire sales|data|orders? table|dataset|data",

@@ -219,6 +219,7 @@ pub fn refine(
     // "whats the profit margin on those": one more figure for the rows shown.
     let adding = adding_words(&a) || refers_back(&a);
     draft.edit_measures(parser, &a, &r, adding);
+    draft.date_measures_by_their_own(parser);
     // "remove the filters", "all channels", "take off the date range".
     let removing = edits::removes_filters(&a);
     draft.edit_groupings(parser, &a, &mut r, removing, adding);

@@ -143,6 +143,31 @@ impl Draft {
         }
     }
 
+    /// "Swap the measure to sign-ups over the same window": the range moves
+    /// to the date of the new measures' own cube when none of them is dated
+    /// by the one shown (sign-ups by their sign-up day, not an order date).
+    pub(super) fn date_measures_by_their_own(&mut self, parser: &OfflineParser<'_>) {
+        let members = parser.catalog().members();
+        let Some(t) = self.time.as_mut() else { return };
+        let Some(shown) = members.iter().find(|m| m.name == t.dimension) else {
+            return;
+        };
+        if self
+            .measures
+            .iter()
+            .any(|&m| members[m].owner == shown.owner)
+        {
+            return;
+        }
+        let own = self
+            .measures
+            .first()
+            .and_then(|&m| pick_owner_time(parser, &members[m].owner));
+        if let Some(own) = own {
+            t.dimension = parser.name(own).to_owned();
+        }
+    }
+
     /// New measures in place of the old; an order by an old measure becomes
     /// an order by the first new one.
     fn replace_measures(&mut self, parser: &OfflineParser<'_>, measures: Vec<usize>) {

@@ -59,6 +59,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // lowercase (a lone "us" is the pronoun).
     ("in|from|across the us|usa", &["in", "united", "states"]),
     ("in|from|across the uk", &["in", "united", "kingdom"]),
+    // "Widen the window to the whole first half": that period.
+    ("widen|extend|expand|stretch|narrow|shrink the window|range|period to", &["for"]),
     // "extend the window back to the start of 2025": since then.
     ("back to the start|beginning of", &["since"]),
     // "Same ranking on profit margin instead of units": the order kept.

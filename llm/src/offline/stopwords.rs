@@ -233,6 +233,8 @@ pub fn is_stopword(word: &str) -> bool {
         "even",
         "exactly",
         "currently",
+        // "monthly grain please": the granularity named beside it.
+        "grain",
     ];
     STOP.contains(&word)
 }

@@ -38,7 +38,8 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
                 .iter()
                 .position(|w| matches!(w.as_str(), "for" | "with"))
             else {
-                return words;
+                // "swap to AOV", "swap the measure to sign-ups".
+                return switched_to(words, at);
             };
             let (old, new) = (&rest[..k], &rest[k + 1..]);
             if old.is_empty() || new.is_empty() {
@@ -52,20 +53,7 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
             out
         }
         // "switch it to gross", "change that to units".
-        "switch" | "change" | "flip" => {
-            let skip = pronoun_first(rest_lower);
-            if rest_lower.get(skip).map(String::as_str) != Some("to") {
-                return words;
-            }
-            let new = &rest[skip + 1..];
-            if new.is_empty() {
-                return words;
-            }
-            let mut out: Vec<String> = words[..at].to_vec();
-            out.extend(new.iter().cloned());
-            out.push("instead".into());
-            out
-        }
+        "switch" | "change" | "flip" => switched_to(words, at),
         // "break it out by channel", "break that out business vs consumer".
         "break" => {
             let skip = pronoun_first(rest_lower);
@@ -79,6 +67,32 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
         }
         _ => words,
     }
+}
+
+/// "switch it to gross", "swap the measure to units" (the verb at `at`):
+/// "gross instead"; the words unchanged when no "to" follows.
+fn switched_to(words: Vec<String>, at: usize) -> Vec<String> {
+    let lower: Vec<String> = words[at + 1..].iter().map(|w| w.to_lowercase()).collect();
+    let mut skip = pronoun_first(&lower);
+    // "the measure", "the metric": what is shown.
+    if lower.get(skip).is_some_and(|w| w == "the")
+        && lower
+            .get(skip + 1)
+            .is_some_and(|w| matches!(w.as_str(), "measure" | "metric" | "figure" | "number"))
+    {
+        skip += 2;
+    }
+    if lower.get(skip).map(String::as_str) != Some("to") {
+        return words;
+    }
+    let new = &words[at + 1 + skip + 1..];
+    if new.is_empty() {
+        return words;
+    }
+    let mut out: Vec<String> = words[..at].to_vec();
+    out.extend(new.iter().cloned());
+    out.push("instead".into());
+    out
 }
 
 #[cfg(test)]
