@@ -292,3 +292,19 @@ fn a_data_scientist_swaps_measures_and_widens_windows() {
     let t = refine(&parser, &first, "Swap to units sold.");
     assert_eq!(measures(&t), vec!["shop_sales.unitsSold"], "{:?}", t.query);
 }
+
+#[test]
+fn the_grain_of_a_named_event_is_the_grain_of_the_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "opt-in rate by sign-up month in 2023");
+    assert_eq!(measures(&t), vec!["Users.opt_in_rate"], "{:?}", t.query);
+    let grain = t.query.time_dimensions[0].granularity.as_ref();
+    assert!(
+        format!("{grain:?}").to_lowercase().contains("month"),
+        "{:?}",
+        t.query
+    );
+    let t = translate(&parser, "revenue by order month in 2023");
+    assert_eq!(measures(&t), vec!["Orders.revenue"], "{:?}", t.query);
+}

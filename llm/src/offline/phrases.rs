@@ -11,7 +11,7 @@ use super::stopwords::is_stopword;
 /// The words of a question with every rewrite applied.
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
-    let words = join_phrases(join_sign_ups(replace_listed(words)));
+    let words = dated_grain(join_phrases(join_sign_ups(replace_listed(words))));
     conjunction_when(verb_place(verb_rank(units_shipped(period_before(words)))))
 }
 
@@ -122,6 +122,29 @@ fn replace_listed(words: Vec<String>) -> Vec<String> {
 /// "sign ups", "people have signed up": one word, as models name sign-ups.
 /// "customers who signed up in May" and "accounts signed up" keep the verb:
 /// the customers are the figure, the verb dates them.
+/// "opt-in rate by sign-up month", "revenue by order month": the grain of
+/// the figure's own date; the event named before the unit is no second
+/// figure ("sign-ups", "orders").
+fn dated_grain(words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let at = lower.windows(3).position(|w| {
+        matches!(w[0].as_str(), "by" | "per" | "each")
+            && matches!(
+                w[1].as_str(),
+                "signup" | "signups" | "order" | "purchase" | "registration" | "creation"
+            )
+            && matches!(w[2].as_str(), "day" | "week" | "month" | "quarter" | "year")
+    });
+    match at {
+        Some(at) => {
+            let mut out = words;
+            out.remove(at + 1);
+            out
+        }
+        None => words,
+    }
+}
+
 fn join_sign_ups(words: Vec<String>) -> Vec<String> {
     // Most texts (every phrase of a model is tokenized too) have no "up".
     if !words
