@@ -75,7 +75,7 @@ const HEDGES: &[&str] = &[
     "just? the two numbers|figures|counts",
     "give|show both figures|numbers|counts",
     "two numbers",
-    "ill eyeball|check|compare|work out the correlation|trend|difference|rest myself",
+    "ill eyeball|check|compare|chart|plot the correlation|trend|difference|rest myself",
     // "…, I'll do the minus myself": what the asker will do next.
     "ill do the|that minus|maths|math|rest|subtraction myself",
     "i will do the|that minus|maths|math|rest|subtraction myself",
