@@ -308,3 +308,20 @@ fn the_grain_of_a_named_event_is_the_grain_of_the_figure() {
     let t = translate(&parser, "revenue by order month in 2023");
     assert_eq!(measures(&t), vec!["Orders.revenue"], "{:?}", t.query);
 }
+
+#[test]
+fn what_a_question_is_for_and_who_did_it_are_no_figures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "For my piece on the shop's 2023, what did net revenue come to over the year?",
+    );
+    assert_eq!(measures(&t), vec!["Orders.revenue"], "{:?}", t.query);
+    let t = translate(
+        &parser,
+        "What proportion of last year's orders were sent back by the customers who received them?",
+    );
+    assert_eq!(measures(&t), vec!["Orders.return_rate"], "{:?}", t.query);
+    assert!(t.query.dimensions.is_empty(), "{:?}", t.query);
+}

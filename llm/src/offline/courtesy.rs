@@ -68,6 +68,8 @@ const HEDGES: &[&str] = &[
     "wanna|gonna",
     "hmm|hmmm|umm",
     "nothing fancy",
+    // A journalist's "For my piece on the shop's 2025, …": what it is for.
+    "for my|our|a|the|this piece|story|article|feature|column|report on|about",
     // "… across the whole sales table", "- the full tree": all of it.
     "across|over|in|from the whole|entire sales|data|orders? table|dataset|data",
     "the full tree",

@@ -70,6 +70,12 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("name every", &["list", "every"]),
     ("name all", &["list", "all"]),
     ("name the", &["list", "the"]),
+    // "orders sent back by the customers who received them": who did it,
+    // not a split by customer.
+    (
+        "by the customers|people|shoppers|buyers who|that",
+        &["from", "the", "customers", "who"],
+    ),
     // "the idxmax of summed profit": the total.
     ("summed", &["total"]),
     // Texting: "how many ppl signed up".
