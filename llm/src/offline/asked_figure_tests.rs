@@ -4,12 +4,8 @@
 //! per unit, member phrases that stop at a comma, and the count "how many"
 //! asks for.
 
-use super::fixtures::{bare, demo, translate};
+use super::fixtures::{bare, demo, measures, translate};
 use super::*;
-
-fn measures(t: &Translation) -> Vec<&str> {
-    t.query.measures.iter().map(String::as_str).collect()
-}
 
 fn order(t: &Translation) -> Vec<&str> {
     t.query

@@ -3,12 +3,8 @@
 //! saying everything counts, fields placed "in rows", a week named by its
 //! days, and a word of time that another cube's date also answers to.
 
-use super::fixtures::{bare, days, demo, range, translate};
+use super::fixtures::{bare, days, demo, measures, range, translate};
 use super::*;
-
-fn measures(t: &Translation) -> Vec<&str> {
-    t.query.measures.iter().map(String::as_str).collect()
-}
 
 #[test]
 fn a_claim_is_answered_by_the_figure_that_decides_it() {

@@ -114,6 +114,11 @@ cubes:
     (catalog, model)
 }
 
+/// The names of a translation's measures.
+pub(super) fn measures(t: &Translation) -> Vec<&str> {
+    t.query.measures.iter().map(String::as_str).collect()
+}
+
 pub(super) fn translate(parser: &OfflineParser<'_>, q: &str) -> Translation {
     parser
         .translate(q, today())
