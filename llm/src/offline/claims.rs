@@ -34,7 +34,6 @@ const BETWEEN: &[&str] = &[
     "less",
     "fewer",
     "than",
-    "at",
     "least",
     "most",
     "about",
