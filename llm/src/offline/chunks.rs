@@ -22,10 +22,21 @@ impl Chunk<'_> {
         self.text.ends_with([',', ';', ':', '—', '–', '-']) || self.text.ends_with("...")
     }
 
+    /// Whether the chunk closes a clause or a sentence ("France," "May.").
+    pub fn closes(&self) -> bool {
+        self.ends_clause() || self.text.ends_with(['.', '?', '!'])
+    }
+
     /// Whether the chunk is punctuation only (a dash or an ellipsis).
     pub fn is_mark(&self) -> bool {
         self.word.is_empty()
     }
+}
+
+/// Whether chunk `i` opens a clause: it is the first, or the one before
+/// it closes a clause or a sentence.
+pub(super) fn opens_clause(c: &[Chunk<'_>], i: usize) -> bool {
+    i == 0 || c[i - 1].closes()
 }
 
 /// The chunks of `text`.

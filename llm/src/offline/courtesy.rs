@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::chunks::{phrase_at, without_phrases, Chunk};
+use super::chunks::{opens_clause, phrase_at, without_phrases, Chunk};
 
 /// Hedge phrases, in the pattern form of [`phrase_at`]: `a|b` are
 /// alternatives, a trailing `?` makes a word optional. Longer phrases come
@@ -128,9 +128,8 @@ fn hedge_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
     {
         return None;
     }
-    let opens_clause = i == 0 || c[i - 1].ends_clause() || c[i - 1].text.ends_with(['.', '?', '!']);
     let lowercase = c[i].text.chars().next().is_some_and(char::is_lowercase);
-    if opens_clause && lowercase {
+    if opens_clause(c, i) && lowercase {
         if let Some(len) = OPENERS.iter().find_map(|h| phrase_at(c, i, h)) {
             return Some(len);
         }

@@ -23,7 +23,7 @@ pub(super) fn without_inclusions(text: &str) -> Cow<'_, str> {
     let mut cut = false;
     for end in 0..c.len() {
         let last = end + 1 == c.len();
-        let closes = last || c[end].ends_clause() || c[end].text.ends_with(['.', '?', '!']);
+        let closes = last || c[end].closes();
         if !closes {
             continue;
         }

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::chunks::{phrase_at, without_phrases, Chunk};
+use super::chunks::{opens_clause, phrase_at, without_phrases, Chunk};
 
 /// Instruction phrases cut where they open a clause, in the pattern form of
 /// [`phrase_at`]. Longer phrases come first where one holds another.
@@ -36,11 +36,9 @@ pub(super) fn without_instructions(text: &str) -> Cow<'_, str> {
 
 /// The length of the instruction at chunk `i`, if one opens a clause there.
 fn instruction_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
-    let opens_clause = i == 0
-        || c[i - 1].ends_clause()
-        || c[i - 1].text.ends_with(['.', '?', '!'])
-        || matches!(c[i - 1].word.as_str(), "and" | "then" | "also" | "please");
-    if !opens_clause {
+    let opens =
+        opens_clause(c, i) || matches!(c[i - 1].word.as_str(), "and" | "then" | "also" | "please");
+    if !opens {
         return None;
     }
     INSTRUCTIONS.iter().find_map(|p| phrase_at(c, i, p))
