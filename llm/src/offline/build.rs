@@ -62,6 +62,9 @@ pub struct Resolved {
     pub unresolved: Vec<String>,
     /// Whether the question named a measure itself.
     pub explicit_measure: bool,
+    /// Measures named only as the subject of a condition ("months where
+    /// gross revenue is above 200k"): shown, but not asked for.
+    pub condition_measures: Vec<usize>,
     /// The scope chosen.
     pub resolution: Resolution,
 }
@@ -282,6 +285,9 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             Some(_) => {
                 if let Some(t) = target {
                     out.explicit_measure = true;
+                    if !out.measures.contains(&t) {
+                        out.condition_measures.push(t);
+                    }
                     push_unique(&mut out.measures, t);
                 }
                 target

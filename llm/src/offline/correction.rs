@@ -142,7 +142,9 @@ pub(super) fn leading(text: &str) -> Option<&str> {
         let marked = after.starts_with(MARKS);
         let after = after.trim_start_matches(|c: char| MARKS.contains(&c) || c.is_whitespace());
         let meant = MEANT.iter().any(|m| opens_with(after, m));
-        if matches!(*lead, "no" | "nope") && !marked && !meant {
+        // "no sorry, beauty": a bare "no" before another lead.
+        let another = LEADS.iter().any(|l| opens_with(after, l));
+        if matches!(*lead, "no" | "nope") && !marked && !meant && !another {
             break;
         }
         rest = after;
@@ -175,7 +177,8 @@ struct Edit {
 /// The first correction at or after chunk `from` that can be applied.
 fn next_correction(c: &[Chunk<'_>], from: usize, name_of: NameOf<'_>) -> Option<Edit> {
     for k in from.max(1)..c.len() {
-        if !c[k - 1].ends_clause() {
+        // "web only? no wait, mobile": after a clause or a sentence.
+        if !c[k - 1].closes() {
             continue;
         }
         let hesitation = HESITATIONS.contains(&c[k].word.as_str());

@@ -374,6 +374,9 @@ fn joins_figures(t: &Token) -> bool {
             | "next"
             | "also"
             | "beside"
+            // "the number of orders instead of units": the one in place
+            // of the other, both figures.
+            | "instead"
             | "including"
     )
 }

@@ -162,7 +162,18 @@ pub fn refine(
             .windows(2)
             .any(|w| w[0].text == "as" && w[1].text == "well");
     if is_new {
-        return parser.translate(text, today);
+        let mut t = parser.translate(text, today)?;
+        // "the 10 largest orders that month": the month shown.
+        let pointed = super::followup_periods::keep_period_pointed_at(
+            catalog,
+            &a,
+            &previous.query,
+            &mut t.query,
+        );
+        if let Some(word) = pointed {
+            t.unmatched.retain(|w| !w.eq_ignore_ascii_case(&word));
+        }
+        return Ok(t);
     }
     // "sorry, I meant units" on a view without units: on its cubes.
     let moved;
@@ -236,7 +247,13 @@ pub fn refine(
     let changed_before_chart = draft.changed;
     // "now sort them alphabetically": the list in name order.
     let name_order = super::time_order::orders_by_name(&a) && !draft.dimensions.is_empty();
-    if !(draft.changed || a.chart.is_some() || name_order) {
+    // "side by side pls" after two countries: each its own row.
+    let splits_compared = a.compare && {
+        let mut q = previous.query.clone();
+        super::guard::split_compared_values(&mut q);
+        q.dimensions.len() > previous.query.dimensions.len()
+    };
+    if !(draft.changed || a.chart.is_some() || name_order || splits_compared) {
         let mut words = a.unmatched.clone();
         words.extend(r.unresolved.iter().cloned());
         if words.is_empty() {

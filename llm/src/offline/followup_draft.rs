@@ -92,6 +92,15 @@ impl Draft {
         adding: bool,
     ) {
         let catalog = parser.catalog();
+        // "Filter to months where gross revenue is above 200k": a measure
+        // named only in a condition filters the rows shown; it asks for no
+        // other figure.
+        if !self.measures.is_empty()
+            && !r.condition_measures.is_empty()
+            && r.measures.iter().all(|m| r.condition_measures.contains(m))
+        {
+            return;
+        }
         let back_to = edits::measure_gone_back_to(catalog, a, &r.measures);
         let reorders = edits::sorts_by(a)
             && !adding
@@ -424,19 +433,25 @@ impl Draft {
             // "same for the month before": the month before the one asked;
             // "what did those look like in the same quarter last year": the
             // one asked, a year earlier.
+            // "same day last week?" after today: that day a week earlier.
             // Not "same for all of last year": "same" names the period.
-            let same_period = a.tokens.windows(4).any(|w| {
-                w[0].text == "same"
-                    && (super::calendar::unit(&w[1].text).is_some()
-                        || matches!(w[1].text.as_str(), "period" | "time" | "dates" | "stretch"))
-                    && w[2].text == "last"
-                    && w[3].text == "year"
+            let same_period = a.tokens.windows(4).find_map(|w| {
+                let names_period = super::calendar::unit(&w[1].text).is_some()
+                    || matches!(w[1].text.as_str(), "period" | "time" | "dates" | "stretch");
+                let back = match w[3].text.as_str() {
+                    "year" => Some("year"),
+                    "quarter" => Some("quarter"),
+                    "month" => Some("month"),
+                    "week" => Some("week"),
+                    _ => None,
+                };
+                back.filter(|_| w[0].text == "same" && names_period && w[2].text == "last")
             });
-            let year_back = (same_period
-                && matches!(range, RangeSpec::Relative(r) if r == "last year"))
-            .then_some("year");
+            let unit_back = same_period.filter(
+                |unit| matches!(range, RangeSpec::Relative(r) if *r == format!("last {unit}")),
+            );
             let earlier = edits::period_back(a)
-                .or(year_back.map(|unit| (unit, 1)))
+                .or(unit_back.map(|unit| (unit, 1)))
                 .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
                 .and_then(|(back, current)| periods::moved_back(current, back, today));
             t.compare_date_range = None;

@@ -312,7 +312,17 @@ pub(crate) fn condition_on_rows(
     order: &[(String, bool)],
 ) -> Option<(FilterSpec, String)> {
     let members = parser.catalog().members();
-    let n = a.numeric.iter().find(|n| n.target.is_none())?;
+    // "keep only countries above 50k" by country: the rows shown, named.
+    let names_rows = |t: usize| {
+        a.mentions[t]
+            .candidates
+            .iter()
+            .any(|e| dimensions.contains(&e.member))
+    };
+    let n = a
+        .numeric
+        .iter()
+        .find(|n| n.target.is_none_or(&names_rows))?;
     let sorted_amount = order.iter().find_map(|(key, _)| {
         dimensions
             .iter()

@@ -1,13 +1,84 @@
 //! The periods of a follow-up: the ranges it compares ("compare with last
 //! year", "versus the same period in 2025", "compare with the previous
-//! month") and the range shown moved back ("one year back", "the month
-//! before").
+//! month"), the range shown moved back ("one year back", "the month
+//! before") and the range shown kept by a new question ("the 10 largest
+//! orders that month").
 
 use chrono::{Datelike, NaiveDate};
-use strata_engine::query::DateRangeSpec;
+use strata_engine::query::{DateRangeSpec, Query, TimeDimensionSpec};
 
 use super::parse::Analysis;
 use super::time::RangeSpec;
+use crate::catalog::Catalog;
+
+/// "that month", "those weeks", "the same period": a turn that points at the
+/// period shown; the index of the word that names the period.
+fn period_pointed_at(a: &Analysis) -> Option<usize> {
+    a.tokens.windows(2).position(|w| {
+        let period = super::calendar::unit(&w[1].text).is_some()
+            || matches!(w[1].text.as_str(), "period" | "window" | "dates" | "days");
+        period && matches!(w[0].text.as_str(), "that" | "those" | "same")
+    })
+}
+
+/// A new question asked of the period shown ("Revenue per channel for May"
+/// then "the 10 largest orders that month"): the range shown, on the date
+/// of the new question's own cube when the one shown is not among its
+/// cubes. Returns the word the period was pointed at with, now used; `None`
+/// when the turn points at no period, already has a range, or the previous
+/// query had none.
+pub(crate) fn keep_period_pointed_at(
+    catalog: &Catalog,
+    a: &Analysis,
+    previous: &Query,
+    query: &mut Query,
+) -> Option<String> {
+    let at = period_pointed_at(a)? + 1;
+    if query
+        .time_dimensions
+        .iter()
+        .any(|t| t.date_range.is_some() || t.compare_date_range.is_some())
+    {
+        return None;
+    }
+    let shown = previous
+        .time_dimensions
+        .iter()
+        .find(|t| t.date_range.is_some())?;
+    let owner_of = |name: &str| catalog.get(name).map(|m| m.owner.clone());
+    let owners: Vec<String> = query
+        .measures
+        .iter()
+        .chain(&query.dimensions)
+        .filter_map(|n| owner_of(n))
+        .collect();
+    let dimension = match owner_of(&shown.dimension) {
+        Some(o) if owners.contains(&o) => shown.dimension.clone(),
+        _ => {
+            let owner = owners.first()?;
+            catalog
+                .members()
+                .iter()
+                .find(|m| &m.owner == owner && m.is_time())?
+                .name
+                .clone()
+        }
+    };
+    match query
+        .time_dimensions
+        .iter_mut()
+        .find(|t| t.dimension == dimension)
+    {
+        Some(t) => t.date_range = shown.date_range.clone(),
+        None => query.time_dimensions.push(TimeDimensionSpec {
+            dimension,
+            granularity: None,
+            date_range: shown.date_range.clone(),
+            compare_date_range: None,
+        }),
+    }
+    Some(a.tokens[at].orig.clone())
+}
 
 /// `range` moved back by `back` (a unit and how many of it).
 pub(crate) fn moved_back(

@@ -640,6 +640,8 @@ mod chat_edit_tests;
 #[cfg(test)]
 mod chat_tests;
 #[cfg(test)]
+mod chat_turn_tests;
+#[cfg(test)]
 mod context_tests;
 #[cfg(test)]
 mod event_dates_tests;

@@ -12,7 +12,8 @@ use super::stopwords::is_stopword;
 pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
     let words = dated_grain(join_phrases(join_sign_ups(replace_listed(words))));
-    conjunction_when(verb_place(verb_rank(units_shipped(period_before(words)))))
+    let words = verb_place(verb_rank(units_shipped(period_before(words))));
+    conjunction_when(money_made(words))
 }
 
 /// "yesterday vs the day before", "last quarter vs the one before": the
@@ -398,6 +399,25 @@ fn units_shipped(mut words: Vec<String>) -> Vec<String> {
         if units && !orders {
             words[i] = "sold".to_owned();
         }
+    }
+    words
+}
+
+/// "how much did electronics make last month", "how much did we take
+/// yesterday": after "how much did" and a subject, "make" and "take" are
+/// the money earned.
+fn money_made(mut words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let Some(at) = lower.windows(3).position(|w| {
+        w[0] == "how" && w[1] == "much" && matches!(w[2].as_str(), "did" | "do" | "does")
+    }) else {
+        return words;
+    };
+    let subject = at + 3;
+    let verb = (subject + 1..lower.len().min(subject + 4))
+        .find(|&i| matches!(lower[i].as_str(), "make" | "take"));
+    if let Some(i) = verb {
+        words[i] = "earn".to_owned();
     }
     words
 }

@@ -534,8 +534,26 @@ pub(crate) fn asked_as_rate(
     a: &Analysis,
     measures: &[String],
 ) -> Option<String> {
+    if !says_as_rate(a) {
+        return None;
+    }
     match measures {
-        [name] if says_as_rate(a) => rate_named_like(catalog, name),
+        [name] => rate_named_like(catalog, name),
+        // "how many of them opted in" then "as a %": the count beside its
+        // cube's plain count is the rate's part of the whole.
+        [x, y] => {
+            let plain = |n: &str| catalog.get(n).filter(|m| m.is_plain_count());
+            let (whole, part) = match (plain(x), plain(y)) {
+                (Some(w), None) => (w, y),
+                (None, Some(w)) => (w, x),
+                _ => return None,
+            };
+            let rate = rate_named_like(catalog, part)?;
+            catalog
+                .get(&rate)
+                .is_some_and(|r| r.owner == whole.owner)
+                .then_some(rate)
+        }
         _ => None,
     }
 }
@@ -572,7 +590,7 @@ fn says_as_rate(a: &Analysis) -> bool {
         w[0].text == "as"
             && matches!(
                 w[2].text.as_str(),
-                "rate" | "percentage" | "percent" | "share" | "proportion"
+                "rate" | "percentage" | "percent" | "share" | "proportion" | "%"
             )
     })
 }

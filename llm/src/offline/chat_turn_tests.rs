@@ -1,0 +1,210 @@
+//! Chat turns that point back at what is shown: "that month", "side by
+//! side pls", "as a % pls", "same day last week?", a condition on the
+//! rows named ("keep only countries above 50k") or on a figure shown, a
+//! count swapped in for another figure, and a value taken back ("no sorry,
+//! beauty"); on the demo model and on a model with bare names.
+
+use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
+
+use super::fixtures::{bare, demo, measures, refine, today, translate};
+use super::*;
+
+/// The range of the query's time dimension `member`.
+fn range_on(t: &Translation, member: &str) -> Option<DateRangeSpec> {
+    t.query
+        .time_dimensions
+        .iter()
+        .find(|td| td.dimension == member)
+        .and_then(|td| td.date_range.clone())
+}
+
+/// The operator and values of the filter on `member`.
+fn filter_on(t: &Translation, member: &str) -> Option<(FilterOperator, Vec<String>)> {
+    t.query.filters.iter().find_map(|f| match f {
+        Filter::Member {
+            member: m,
+            operator,
+            values,
+        } if m == member => Some((*operator, values.iter().flatten().cloned().collect())),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_new_question_about_that_month_keeps_the_month_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue per channel for May");
+    let may = range_on(&first, "Orders.created_at").expect("May");
+    let t = refine(&parser, &first, "the 10 largest orders that month");
+    assert_eq!(
+        t.query.dimensions,
+        ["Orders.id", "Orders.total_amount"],
+        "{:?}",
+        t.query
+    );
+    assert_eq!(range_on(&t, "Orders.created_at"), Some(may.clone()));
+    assert!(t.unmatched.is_empty(), "{:?}", t.unmatched);
+    // Without a word pointing at it, a new question has its own period.
+    let t = refine(&parser, &first, "the 10 largest orders");
+    assert_eq!(range_on(&t, "Orders.created_at"), None, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales in Lyon for March");
+    let march = range_on(&first, "shop_sales.soldAt").expect("March");
+    let t = refine(&parser, &first, "what were the units sold that month");
+    assert_eq!(measures(&t), ["shop_sales.unitsSold"]);
+    assert_eq!(range_on(&t, "shop_sales.soldAt"), Some(march));
+}
+
+#[test]
+fn a_condition_on_a_figure_shown_keeps_the_figures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(
+        &parser,
+        "Monthly net revenue and gross revenue for this year",
+    );
+    let t = refine(
+        &parser,
+        &first,
+        "Filter to months where gross revenue is above 200k",
+    );
+    assert_eq!(measures(&t), ["Orders.revenue", "Orders.gross_revenue"]);
+    assert_eq!(
+        filter_on(&t, "Orders.gross_revenue"),
+        Some((FilterOperator::Gt, vec!["200000".to_owned()]))
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales and totalProfit by month");
+    let t = refine(
+        &parser,
+        &first,
+        "only months where totalProfit is above 500",
+    );
+    assert_eq!(
+        measures(&t),
+        ["shop_sales.totalSales", "shop_sales.totalProfit"]
+    );
+    assert_eq!(
+        filter_on(&t, "shop_sales.totalProfit"),
+        Some((FilterOperator::Gt, vec!["500".to_owned()]))
+    );
+}
+
+#[test]
+fn the_rows_named_with_a_condition_are_filtered_by_the_figure_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue by country for Q1 2024");
+    for turn in [
+        "Keep only countries above 50k",
+        "Filter to countries where that's above 50k",
+    ] {
+        let t = refine(&parser, &first, turn);
+        assert_eq!(t.query.dimensions, first.query.dimensions, "{turn}");
+        assert_eq!(
+            filter_on(&t, "orders_overview.revenue"),
+            Some((FilterOperator::Gt, vec!["50000".to_owned()])),
+            "{turn}: {:?}",
+            t.query
+        );
+    }
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales by storeCity");
+    let t = refine(&parser, &first, "keep only storeCity above 1000");
+    assert_eq!(
+        filter_on(&t, "shop_sales.totalSales"),
+        Some((FilterOperator::Gt, vec!["1000".to_owned()])),
+        "{:?}",
+        t.query
+    );
+}
+
+#[test]
+fn a_count_swapped_in_replaces_the_figure() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue by channel last month");
+    let t = refine(&parser, &first, "orders instead of revenue");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    let first = translate(&parser, "Units sold by price range last month");
+    let t = refine(&parser, &first, "Swap units for the number of orders");
+    assert_eq!(measures(&t), ["sales_overview.order_count"]);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales by storeCity");
+    let t = refine(&parser, &first, "the count instead of totalSales");
+    assert_eq!(measures(&t), ["shop_sales.count"]);
+}
+
+#[test]
+fn the_same_day_a_week_back_and_values_side_by_side() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "how many orders came in on the web today");
+    let t = refine(&parser, &first, "same day last week?");
+    assert_eq!(
+        range_on(&t, "Orders.created_at"),
+        Some(DateRangeSpec::Pair(
+            "2024-06-08".to_owned(),
+            "2024-06-08".to_owned()
+        ))
+    );
+    let first = translate(&parser, "orders from Germany this quarter");
+    let both = refine(&parser, &first, "same but France too");
+    let t = refine(&parser, &both, "side by side pls");
+    assert_eq!(t.query.dimensions, ["Countries.name"]);
+    // One value has no sides.
+    assert!(parser.refine(&first, "side by side pls", today()).is_err());
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales in Lyon and Paris this year");
+    let t = refine(&parser, &first, "side by side");
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
+
+#[test]
+fn a_count_beside_its_whole_as_a_percentage_is_the_rate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "how many customers in Germany");
+    let counts = refine(&parser, &first, "how many of them opted in");
+    assert_eq!(measures(&counts), ["Users.count", "Users.opted_in_count"]);
+    let t = refine(&parser, &counts, "as a % pls");
+    assert_eq!(measures(&t), ["Users.opt_in_rate"]);
+    assert!(filter_on(&t, "Countries.name").is_some(), "{:?}", t.query);
+}
+
+#[test]
+fn money_made_and_values_taken_back() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how much did we take yesterday");
+    assert_eq!(measures(&t), ["Orders.revenue"]);
+    let t = refine(&parser, &t, "web only? no wait, mobile");
+    assert_eq!(
+        filter_on(&t, "Orders.channel"),
+        Some((FilterOperator::Equals, vec!["mobile".to_owned()]))
+    );
+    let first = translate(&parser, "how much did books make last month");
+    assert_eq!(measures(&first), ["LineItems.revenue"]);
+    let t = refine(&parser, &first, "no sorry, beauty");
+    assert_eq!(
+        filter_on(&t, "Products.category"),
+        Some((FilterOperator::Equals, vec!["Beauty".to_owned()]))
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how much did Lyon make last month");
+    assert_eq!(measures(&t), ["shop_sales.totalSales"]);
+}
