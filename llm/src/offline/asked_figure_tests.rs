@@ -1,8 +1,9 @@
 //! Which figure is asked for when other words name figures too: a yes/no
 //! question before the request, a ranking verb beside the measure named
 //! after "by", a distinct count whose title only mentions the thing, a price
-//! per unit, member phrases that stop at a comma, and the count "how many"
-//! asks for.
+//! per unit, member phrases that stop at a comma, the count "how many"
+//! asks for, a figure named beside a share, values listed to explain a
+//! split, and distinct values listed rather than counted.
 
 use super::fixtures::{bare, demo, measures, translate};
 use super::*;
@@ -154,4 +155,49 @@ fn of_two_unjoined_counts_how_many_names_the_one_counted() {
         let t = translate(&parser, q);
         assert_eq!(measures(&t), vec!["Orders.count"], "{q}: {:?}", t.query);
     }
+}
+
+#[test]
+fn a_figure_joined_to_a_share_stays_beside_the_rate() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "number of customers and % opted in by age group");
+    assert_eq!(measures(&t), ["Users.count", "Users.opt_in_rate"]);
+    // The population of the share is no figure of its own.
+    let t = translate(&parser, "what % of customers opted in by age group");
+    assert_eq!(measures(&t), ["Users.opt_in_rate"]);
+}
+
+#[test]
+fn values_listed_after_a_split_explain_it_and_restricted_ones_filter_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "orders by channel (web, mobile)");
+    assert_eq!(t.query.dimensions, ["Orders.channel"]);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "orders by channel (web and mobile only)");
+    assert_eq!(t.query.dimensions, ["Orders.channel"]);
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "totalSales by storeCity (Lyon / Paris)");
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+    let t = translate(&parser, "totalSales by storeCity, Lyon and Paris only");
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+}
+
+#[test]
+fn distinct_values_are_listed_unless_counted() {
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "unique storeCity values");
+    assert!(measures(&t).is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many distinct customers ordered");
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
 }

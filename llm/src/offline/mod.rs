@@ -109,6 +109,7 @@ mod samples;
 mod seasons;
 mod shared_noun;
 mod spelling;
+mod split_values;
 mod spoken;
 mod stopwords;
 mod swap_words;

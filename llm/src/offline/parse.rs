@@ -223,16 +223,17 @@ impl Reader {
         let plain = super::display::without_display_words(&told);
         let asked = super::letter::request(&plain, &|words| self.names_model(words), today);
         let fixed = super::correction::corrected(&asked, &|t| self.name_of(t, today));
+        let split = super::split_values::without_listed_values(&fixed, &|t| self.name_of(t, today));
         let unchanged = [
             &named, &coded, &spec, &worded, &claim, &counted, &hedged, &told, &plain, &asked,
-            &fixed,
+            &fixed, &split,
         ]
         .iter()
         .all(|c| matches!(c, Cow::Borrowed(_)));
         if unchanged {
             Cow::Borrowed(text)
         } else {
-            Cow::Owned(fixed.into_owned())
+            Cow::Owned(split.into_owned())
         }
     }
 

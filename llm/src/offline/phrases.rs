@@ -13,7 +13,7 @@ pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
     let words = dated_grain(join_phrases(join_sign_ups(replace_listed(words))));
     let words = verb_place(verb_rank(units_shipped(period_before(words))));
-    conjunction_when(money_made(words))
+    conjunction_when(money_made(distinct_values(words)))
 }
 
 /// "yesterday vs the day before", "last quarter vs the one before": the
@@ -400,6 +400,35 @@ fn units_shipped(mut words: Vec<String>) -> Vec<String> {
             words[i] = "sold".to_owned();
         }
     }
+    words
+}
+
+/// "unique productName values where …", "the distinct cities in the
+/// data": the values listed, not counted. Only where nothing before asks
+/// for a count ("count distinct customers", "how many unique buyers").
+fn distinct_values(mut words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let Some(at) = lower
+        .iter()
+        .position(|w| matches!(w.as_str(), "unique" | "distinct"))
+    else {
+        return words;
+    };
+    let counted = lower[..at].iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "count" | "counts" | "number" | "many" | "total" | "how" | "nunique" | "countunique"
+        )
+    });
+    let values = lower[at + 1..]
+        .iter()
+        .take(4)
+        .any(|w| matches!(w.as_str(), "values" | "value"));
+    if counted || !values {
+        return words;
+    }
+    words[at] = "list".to_owned();
+    words.retain(|w| !matches!(w.to_lowercase().as_str(), "values" | "value"));
     words
 }
 

@@ -352,7 +352,24 @@ fn to_rate(
                     .any(|w| w.len() > 2 && rate_words.iter().any(|r| same_word(r, w)))
         })
     });
-    t.query.measures = vec![rate.name.clone()];
+    // "number of customers and % opted in": a figure named before the
+    // share and joined to it stays beside the rate.
+    let joined_before: Vec<String> = a
+        .mentions
+        .iter()
+        .filter(|m| m.role == Role::Measure && !m.absorbed && m.end <= share_at)
+        .filter(|m| {
+            let between = &a.tokens[m.end.saturating_sub(1)..share_at];
+            between.first().is_some_and(|t| t.clause_end)
+                || between[1..]
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "and" | "plus" | "&"))
+        })
+        .flat_map(|m| m.candidates.iter().map(|e| members[e.member].name.clone()))
+        .filter(|name| t.query.measures.contains(name) && *name != rate.name)
+        .collect();
+    t.query.measures = joined_before;
+    t.query.measures.push(rate.name.clone());
     if let Some(order) = t.query.order.as_mut() {
         for (member, _) in order.iter_mut() {
             if members

@@ -260,6 +260,30 @@ fn measure_when_none_asked(catalog: &Catalog, a: &mut Analysis) {
 fn absorb_dimension_words_of_values(a: &mut Analysis) {
     let tokens = &a.tokens;
     let text = |k: usize| tokens[k].text.as_str();
+    // "orders by channel (web and mobile only)": a split named before two
+    // or more of its values stays a split, of those values.
+    let splits: Vec<usize> = a
+        .mentions
+        .iter()
+        .filter(|m| {
+            let after_by = m
+                .start
+                .checked_sub(1)
+                .is_some_and(|p| matches!(text(p), "by" | "per"));
+            let values = a
+                .values
+                .iter()
+                .filter(|v| v.start >= m.end)
+                .filter(|v| {
+                    v.hits
+                        .iter()
+                        .any(|(member, _)| m.candidates.iter().any(|e| e.member == *member))
+                })
+                .count();
+            after_by && values >= 2
+        })
+        .map(|m| m.start)
+        .collect();
     for v in &mut a.values {
         for m in a.mentions.iter_mut() {
             let gap = |from: usize, to: usize| {
@@ -268,6 +292,9 @@ fn absorb_dimension_words_of_values(a: &mut Analysis) {
             let adjacent = (m.end <= v.start && gap(m.end, v.start))
                 || (v.end <= m.start && gap(v.end, m.start));
             if !adjacent {
+                continue;
+            }
+            if splits.contains(&m.start) {
                 continue;
             }
             let shared: Vec<(usize, String)> = v
