@@ -201,3 +201,49 @@ fn distinct_values_are_listed_unless_counted() {
     let t = translate(&parser, "how many distinct customers ordered");
     assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
 }
+
+/// Sales lines whose amount column is named like the records' noun.
+fn sales_lines() -> (crate::catalog::Catalog, strata_schema::SemanticModel) {
+    super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: lines
+    sql_table: l
+    dimensions:
+      - {name: rowId, sql: id, type: number, primary_key: true}
+      - {name: city, sql: city, type: string}
+      - {name: sales, sql: sales, type: number}
+      - {name: profit, sql: profit, type: number}
+    measures:
+      - {name: count, type: count}
+      - {name: totalSales, sql: sales, type: sum}
+      - {name: totalProfit, sql: profit, type: sum}
+"#,
+    )
+}
+
+#[test]
+fn the_single_largest_record_is_listed_with_what_is_asked_of_it() {
+    let (catalog, model) = sales_lines();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "In which city was the single largest sale made?");
+    assert!(measures(&t).is_empty(), "{:?}", t.query);
+    let mut dims = t.query.dimensions.clone();
+    dims.sort();
+    assert_eq!(dims, ["lines.city", "lines.rowId", "lines.sales"]);
+    assert_eq!(order(&t), ["lines.sales"]);
+    assert_eq!(t.query.limit, Some(1));
+    // Not one record: the cities ranked by their total.
+    let t = translate(&parser, "the cities with the largest sales");
+    assert_eq!(measures(&t), ["lines.totalSales"]);
+    // "no sales line" names the records, not sales of zero.
+    let t = translate(&parser, "is it true that no sales line lost money");
+    assert!(
+        !t.query
+            .filters
+            .iter()
+            .any(|f| format!("{f:?}").contains("lines.sales")),
+        "{:?}",
+        t.query
+    );
+}

@@ -15,6 +15,16 @@ use regex::{Regex, RegexBuilder};
 const OPERATIONS: &[(&str, &str)] = &[
     (r"\bis\s+the\s+idxmax\s+of\b", " has the highest "),
     (r"\bis\s+the\s+idxmin\s+of\b", " has the lowest "),
+    // "max(completedDate)", "min(orderDate)": SQL's extremes of a date
+    // column are its latest and earliest day.
+    (
+        r"\bmax\s*\(\s*(\w*(?:[dD]ate|_at|[tT]ime))\s*\)",
+        " latest $1 ",
+    ),
+    (
+        r"\bmin\s*\(\s*(\w*(?:[dD]ate|_at|[tT]ime))\s*\)",
+        " earliest $1 ",
+    ),
     (r"\bdf\s*\[\s*df\s*\.", " where "),
     (r"\blen\s*\(", " count of rows "),
     (r"\bdf\s*\.", " "),
@@ -63,7 +73,7 @@ const OPERATIONS: &[(&str, &str)] = &[
 /// Words that mark dataframe code; a text without one is left alone.
 static MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     RegexBuilder::new(
-        r"\b(df|groupby|nlargest|nsmallest|value_counts|nunique|idxmax|idxmin|resample|isin|sort_values|pivot_table|aggfunc)\b|\.(sum|mean|size|head|unique|count)\s*\(|str\s*\.\s*(contains|startswith)",
+        r"\b(df|groupby|nlargest|nsmallest|value_counts|nunique|idxmax|idxmin|resample|isin|sort_values|pivot_table|aggfunc)\b|\.(sum|mean|size|head|unique|count)\s*\(|str\s*\.\s*(contains|startswith)|\b(max|min)\s*\(",
     )
     .case_insensitive(true)
     .build()
@@ -127,6 +137,16 @@ mod tests {
                 "nunique of customerId per city",
                 "count distinct customerId per city",
             ),
+            (
+                "max(completedDate) where category is Technology",
+                "latest completedDate where category is Technology",
+            ),
+            (
+                "min( created_at ) of orders",
+                "earliest created_at of orders",
+            ),
+            // Not a date: left as written.
+            ("max(profit) by city", "max(profit) by city"),
         ];
         for (code, words) in cases {
             assert_eq!(as_words(code), words, "{code}");

@@ -28,25 +28,65 @@ pub(super) fn largest_records(
     };
     let members = parser.catalog().members();
     let counted = &members[*measure];
-    if !sized || a.count_cue || !is_count_measure(counted) {
+    // "In which city was the single largest sale made": one record, of the
+    // rows whose own column the noun names (`sales`), though the noun also
+    // names the total of that column.
+    let single_amount = single_record(a)
+        .then(|| sized_noun(a).map(|t| t.stem.clone()))
+        .flatten()
+        .and_then(|noun| column_named(members, &counted.owner, &noun));
+    if !sized || a.count_cue || !(is_count_measure(counted) || single_amount.is_some()) {
         return None;
     }
     let owner = counted.owner.as_str();
-    // Columns asked for after "with" are no split.
+    // Columns asked for after "with" are no split; for one record, neither
+    // is what the question asks about it ("in which city").
     let (columns, _) = super::listing::attributes(parser, a, owner);
-    if !r.dimensions.iter().all(|d| columns.contains(d)) {
-        return None;
-    }
+    let asked_of_record: Vec<usize> = match single_amount {
+        Some(_) => r.dimensions.clone(),
+        None if r.dimensions.iter().all(|d| columns.contains(d)) => Vec::new(),
+        None => return None,
+    };
     // The money column named as an amount or total, else any money column,
     // else a number column named as an amount.
-    let amount = named_money(members, owner)
+    let amount = single_amount
+        .or_else(|| named_money(members, owner))
         .or_else(|| {
             money_dimension(parser, &r.resolution, Some(owner))
                 .filter(|&m| members[m].owner == owner)
         })
         .or_else(|| amount_number(members, owner))?;
     let key = record_key(members, owner, &sized_noun_stem(a));
-    Some((key.into_iter().chain([amount]).collect(), amount))
+    let listed = key.into_iter().chain(asked_of_record).chain([amount]);
+    Some((listed.collect(), amount))
+}
+
+/// "the single largest sale", "the biggest individual order": one record.
+fn single_record(a: &Analysis) -> bool {
+    a.ranking
+        .used
+        .iter()
+        .filter(|&&i| SIZE_WORDS.contains(&a.tokens[i].text.as_str()))
+        .any(|&i| {
+            let near = |k: usize| {
+                a.tokens
+                    .get(k)
+                    .is_some_and(|t| matches!(t.text.as_str(), "single" | "individual"))
+            };
+            near(i + 1) || i.checked_sub(1).is_some_and(near)
+        })
+}
+
+/// The number column of `owner` named as the noun ("sale" → `sales`).
+fn column_named(members: &[CatalogMember], owner: &str, noun: &str) -> Option<usize> {
+    members.iter().position(|m| {
+        m.owner == owner
+            && m.kind == MemberKind::Dimension
+            && m.data_type == "number"
+            && !m.primary_key
+            && !noun.is_empty()
+            && super::text::same_word(&m.short_name().to_lowercase(), noun)
+    })
 }
 
 /// Whether a size word ranks the records ("the largest orders").

@@ -60,6 +60,17 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
         // read as the column and left out); the bare noun alone says
         // nothing.
         let noun = tok.text == column.short_name().to_lowercase();
+        // "no sales line in Detroit lost money": the noun names the
+        // records ("sales lines"), not the amount.
+        let names_records = a.tokens.get(i + 1).is_some_and(|next| {
+            matches!(
+                next.text.as_str(),
+                "line" | "lines" | "row" | "rows" | "record" | "records"
+            )
+        });
+        if noun && names_records {
+            continue;
+        }
         let placed = if noun {
             negated && (unplaced || !named.contains(&column.name))
         } else {

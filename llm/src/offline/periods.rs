@@ -139,6 +139,16 @@ fn first_of_year(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeK
     let from_end = match t.get(k).copied() {
         Some("first") => false,
         Some("last" | "final") => true,
+        // "the first five months of 2026 … the same five months of 2025":
+        // the span named before, in another year.
+        Some("same") => {
+            let span = t.get(k + 1..k + 3)?;
+            let named = t[..k]
+                .windows(3)
+                .rev()
+                .find(|w| w[1..] == *span && matches!(w[0], "first" | "last" | "final"))?;
+            named[0] != "first"
+        }
         _ => return None,
     };
     k += 1;

@@ -442,3 +442,26 @@ fn a_period_without_a_year_compared_with_a_dated_one_shares_its_year() {
         ]
     );
 }
+
+#[test]
+fn the_same_span_of_another_year_is_the_span_named_before() {
+    assert_eq!(
+        kinds("sign-ups in the first five months of 2025 vs the same five months of 2024"),
+        [
+            abs("2025-01-01", "2025-05-31"),
+            abs("2024-01-01", "2024-05-31")
+        ]
+    );
+    assert_eq!(
+        kinds("orders in the last two months of 2024 and the same two months of 2023"),
+        [
+            abs("2024-11-01", "2024-12-31"),
+            abs("2023-11-01", "2023-12-31")
+        ]
+    );
+    // With no span named before, "the same" names none.
+    assert_eq!(
+        kinds("orders in the same five months of 2024"),
+        [abs("2024-01-01", "2024-12-31")]
+    );
+}
