@@ -208,3 +208,41 @@ fn money_made_and_values_taken_back() {
     let t = translate(&parser, "how much did Lyon make last month");
     assert_eq!(measures(&t), ["shop_sales.totalSales"]);
 }
+
+#[test]
+fn a_listing_turned_round_keeps_its_rows_and_amount() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "the 5 cheapest products in Beauty");
+    assert_eq!(order_of(&first), [("Products.price", false)]);
+    let t = refine(&parser, &first, "and the priciest");
+    assert!(measures(&t).is_empty(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+    assert_eq!(order_of(&t), [("Products.price", true)]);
+    assert_eq!(t.query.limit, first.query.limit);
+    let first = translate(&parser, "the 10 largest orders last month");
+    let t = refine(&parser, &first, "and the smallest");
+    assert_eq!(order_of(&t), [("Orders.total_amount", false)]);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "the 10 largest shop sales in Lyon");
+    assert_eq!(order_of(&first).first().map(|o| o.1), Some(true));
+    let t = refine(&parser, &first, "and the smallest ones");
+    assert_eq!(
+        order_of(&t).first().map(|o| o.1),
+        Some(false),
+        "{:?}",
+        t.query
+    );
+}
+
+/// The query's order as (member, descending) pairs.
+fn order_of(t: &Translation) -> Vec<(&str, bool)> {
+    t.query
+        .order
+        .iter()
+        .flatten()
+        .map(|(m, desc)| (m.as_str(), *desc))
+        .collect()
+}

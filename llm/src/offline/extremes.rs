@@ -390,8 +390,10 @@ pub(crate) fn name_dimension<'c>(
         .or_else(|| strings().next())
 }
 
-fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
-    let found = a.tokens.iter().enumerate().find_map(|(i, tok)| {
+/// A word asking for the priciest or cheapest records: where it stands,
+/// and whether the dearest come first.
+pub(super) fn price_end(a: &Analysis) -> Option<(usize, bool)> {
+    a.tokens.iter().enumerate().find_map(|(i, tok)| {
         let w = tok.text.as_str();
         let turned = i > 0 && LESS.contains(&a.tokens[i - 1].text.as_str());
         if PRICIEST.contains(&w) {
@@ -401,8 +403,11 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
         } else {
             None
         }
-    });
-    let Some((at, descending)) = found else {
+    })
+}
+
+fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) -> bool {
+    let Some((at, descending)) = price_end(a) else {
         return false;
     };
     let members = parser.catalog().members();

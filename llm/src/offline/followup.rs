@@ -20,6 +20,7 @@
 //! translated as a new question.
 
 use chrono::NaiveDate;
+use strata_schema::MemberKind;
 
 use super::build;
 use super::followup_draft::{adding_words, Draft};
@@ -225,6 +226,21 @@ pub fn refine(
             .collect();
         if r.measures.iter().any(|m| !named.contains(m)) {
             r.measures.retain(|m| !named.contains(m));
+        }
+    }
+    // "cheapest thing we sell in kitchen?" then "and the priciest": a
+    // listing re-sorted by the price it shows, no figure added.
+    let price_end = super::extremes::price_end(&a);
+    if let (Some((_, desc)), true) = (price_end, previous.query.measures.is_empty()) {
+        let shown_price = previous.query.order.iter().flatten().find(|(key, _)| {
+            catalog
+                .get(key)
+                .is_some_and(|m| m.kind == MemberKind::Dimension && m.data_type == "number")
+        });
+        if let Some((key, _)) = shown_price {
+            r.measures.clear();
+            r.explicit_measure = false;
+            draft.sort_by(key, desc);
         }
     }
     // "whats the profit margin on those": one more figure for the rows shown.

@@ -38,6 +38,12 @@ pub(super) struct Draft {
 }
 
 impl Draft {
+    /// Rows sorted by `key` alone ("and the priciest" on a listing).
+    pub(super) fn sort_by(&mut self, key: &str, desc: bool) {
+        self.order = vec![(key.to_owned(), desc)];
+        self.changed = true;
+    }
+
     /// The previous query, its members as indexes into the catalog.
     pub(super) fn of(parser: &OfflineParser<'_>, prev: &Query) -> Self {
         let members = parser.catalog().members();
@@ -470,8 +476,12 @@ impl Draft {
                 .sort_key
                 .or_else(|| self.measures.first().copied())
                 .map(|m| parser.name(m).to_owned());
-            if let Some(key) = key {
-                self.order = vec![(key, dir == Direction::Desc)];
+            match (key, self.order.first_mut()) {
+                (Some(key), _) => self.order = vec![(key, dir == Direction::Desc)],
+                // "and the smallest" after the largest records: the same
+                // amount, the other way.
+                (None, Some(shown)) => shown.1 = dir == Direction::Desc,
+                (None, None) => {}
             }
             if ranking.top {
                 self.limit = Some(u64::from(ranking.limit.unwrap_or(build::DEFAULT_TOP)));
