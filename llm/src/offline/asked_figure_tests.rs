@@ -247,3 +247,35 @@ fn the_single_largest_record_is_listed_with_what_is_asked_of_it() {
         t.query
     );
 }
+
+#[test]
+fn an_amount_named_among_a_records_columns_is_a_column() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "For order 48213, state the status and the order total.",
+    );
+    assert!(measures(&t).is_empty(), "{:?}", t.query);
+    assert!(
+        t.query
+            .dimensions
+            .contains(&"Orders.total_amount".to_owned()),
+        "{:?}",
+        t.query
+    );
+    assert!(t.unmatched.is_empty(), "{:?}", t.unmatched);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "list the shop sales in Lyon with storeCity and amount",
+    );
+    assert!(measures(&t).is_empty(), "{:?}", t.query);
+    assert!(
+        t.query.dimensions.contains(&"shop_sales.amount".to_owned()),
+        "{:?}",
+        t.query
+    );
+}

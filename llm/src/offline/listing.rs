@@ -13,6 +13,7 @@ use super::parse::Analysis;
 use super::stopwords::is_skippable;
 use super::text::{same_word, split_identifier};
 use super::OfflineParser;
+use crate::translation::Translation;
 
 /// Words that ask for records rather than a figure.
 const LIST_WORDS: &[&str] = &["all", "list", "every", "show", "display"];
@@ -523,4 +524,45 @@ pub(crate) fn order_contents(
     t.query.limit = None;
     t.intent = crate::intent::Intent::Distribution;
     true
+}
+
+/// "For order 48213, state the status, channel and order total": in a
+/// listing (no figure) of one cube's columns, an amount column named among
+/// them is one more column, not a figure left out. Returns whether one was
+/// added.
+pub(crate) fn amount_columns_named(
+    catalog: &crate::catalog::Catalog,
+    a: &Analysis,
+    t: &mut Translation,
+) -> bool {
+    if !t.query.measures.is_empty() || t.query.dimensions.is_empty() {
+        return false;
+    }
+    let members = catalog.members();
+    let owners: Vec<&str> = t
+        .query
+        .dimensions
+        .iter()
+        .filter_map(|d| catalog.get(d))
+        .map(|m| m.owner.as_str())
+        .collect();
+    let mut added = false;
+    for m in &a.mentions {
+        if !t.unmatched.iter().any(|u| u.eq_ignore_ascii_case(&m.text)) {
+            continue;
+        }
+        let column = m.candidates.iter().map(|e| &members[e.member]).find(|c| {
+            c.kind == MemberKind::Dimension
+                && c.data_type == "number"
+                && owners.contains(&c.owner.as_str())
+        });
+        if let Some(column) = column {
+            if !t.query.dimensions.contains(&column.name) {
+                t.query.dimensions.push(column.name.clone());
+            }
+            t.unmatched.retain(|u| !u.eq_ignore_ascii_case(&m.text));
+            added = true;
+        }
+    }
+    added
 }

@@ -422,6 +422,8 @@ impl<'a> OfflineParser<'a> {
         // "the 10 biggest orders from Australia", read on a view with no
         // amount: the records, listed on its cubes.
         largest::records_on_cubes(self, &analysis, &mut translation, false);
+        // "state the status, channel and order total": a column too.
+        listing::amount_columns_named(self.catalog, &analysis, &mut translation);
         self.check_shape(question, &analysis, &translation, false)?;
         // "orders with more than 5 different products", "customers who spent
         // over 1000": a condition on a total with nothing to group by would
