@@ -5,7 +5,7 @@
 //! asks for, a figure named beside a share, values listed to explain a
 //! split, and distinct values listed rather than counted.
 
-use super::fixtures::{bare, demo, measures, translate};
+use super::fixtures::{bare, demo, measures, today, translate};
 use super::*;
 
 fn order(t: &Translation) -> Vec<&str> {
@@ -278,4 +278,31 @@ fn an_amount_named_among_a_records_columns_is_a_column() {
         "{:?}",
         t.query
     );
+}
+
+#[test]
+fn a_count_of_one_named_record_is_asked_about_and_customers_who_order_are_whose() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Users.count filtered to one customer id is 1, whatever was asked.
+    assert!(parser
+        .translate("what did customer 12 buy", today())
+        .is_err());
+    // A condition beside the key is what the count decides.
+    let t = translate(&parser, "is order 1207 cancelled");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    // Whose orders: the customers' segment is a filter, not a second count.
+    let t = translate(
+        &parser,
+        "which channel do business customers order from the most",
+    );
+    assert_eq!(measures(&t).len(), 1, "{:?}", t.query);
+    assert!(measures(&t)[0].ends_with(".count"), "{:?}", t.query);
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    assert!(parser
+        .translate("count of shoppers with id 12", today())
+        .is_err());
 }

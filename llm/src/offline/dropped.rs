@@ -313,6 +313,48 @@ pub(crate) fn trivial_grouping(
     })
 }
 
+/// "what did customer 12 buy" read as the number of customers with id 12:
+/// a count of a cube filtered to one value of its sole key, and to nothing
+/// else, is 1 whatever was asked ("is order 1207 cancelled" adds the
+/// condition the count decides). The key's title, when the answer is that.
+pub(crate) fn counts_one_record(catalog: &Catalog, t: &Translation) -> Option<String> {
+    let q = &t.query;
+    let [measure] = q.measures.as_slice() else {
+        return None;
+    };
+    let conditions = q.filters.len()
+        + q.segments.len()
+        + q.time_dimensions
+            .iter()
+            .filter(|td| td.date_range.is_some() || td.compare_date_range.is_some())
+            .count();
+    if conditions != 1 || !q.dimensions.is_empty() {
+        return None;
+    }
+    let count = catalog.get(measure).filter(|m| m.is_plain_count())?;
+    let sole_key = |m: &crate::catalog::CatalogMember| {
+        m.primary_key
+            && m.owner == count.owner
+            && catalog
+                .members()
+                .iter()
+                .filter(|k| k.owner == m.owner && k.primary_key)
+                .count()
+                == 1
+    };
+    q.filters.iter().find_map(|f| match f {
+        Filter::Member {
+            member,
+            operator: FilterOperator::Equals,
+            values,
+        } if values.len() == 1 => catalog
+            .get(member)
+            .filter(|m| sole_key(m))
+            .map(|m| m.title.to_lowercase()),
+        _ => None,
+    })
+}
+
 /// "list", the verb, when the answer found has no rows (no
 /// grouping, series, comparison or listing), as "list all our sales regions"
 /// summing every region into one row.

@@ -485,6 +485,13 @@ impl<'a> OfflineParser<'a> {
                 "would be split so that each row holds one value",
             ));
         }
+        if let Some(title) = dropped::counts_one_record(self.catalog, translation) {
+            return Err(self.ask_about(
+                question,
+                &title,
+                "names one record, and the answer found only counts it",
+            ));
+        }
         Ok(())
     }
 

@@ -434,19 +434,49 @@ fn distinct_values(mut words: Vec<String>) -> Vec<String> {
 
 /// "how much did electronics make last month", "how much did we take
 /// yesterday": after "how much did" and a subject, "make" and "take" are
-/// the money earned.
+/// the money earned; "do business customers order from" is "buy".
 fn money_made(mut words: Vec<String>) -> Vec<String> {
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let Some(at) = lower.windows(3).position(|w| {
+    if let Some(at) = lower.windows(3).position(|w| {
         w[0] == "how" && w[1] == "much" && matches!(w[2].as_str(), "did" | "do" | "does")
-    }) else {
-        return words;
-    };
-    let subject = at + 3;
-    let verb = (subject + 1..lower.len().min(subject + 4))
-        .find(|&i| matches!(lower[i].as_str(), "make" | "take"));
-    if let Some(i) = verb {
-        words[i] = "earn".to_owned();
+    }) {
+        let subject = at + 3;
+        let verb = (subject + 1..lower.len().min(subject + 4))
+            .find(|&i| matches!(lower[i].as_str(), "make" | "take"));
+        if let Some(i) = verb {
+            words[i] = "earn".to_owned();
+        }
+    }
+    // "which channel do business customers order from": the verb, what
+    // is bought counted in orders, as after "buy".
+    let after_do = lower
+        .iter()
+        .position(|w| matches!(w.as_str(), "do" | "does" | "did"));
+    if let Some(at) = after_do {
+        let verb = (at + 2..lower.len().min(at + 5)).find(|&i| {
+            lower[i] == "order"
+                && !matches!(
+                    lower[i - 1].as_str(),
+                    "the"
+                        | "an"
+                        | "a"
+                        | "each"
+                        | "per"
+                        | "by"
+                        | "of"
+                        | "which"
+                        | "what"
+                        | "this"
+                        | "that"
+                        | "first"
+                        | "last"
+                        | "every"
+                        | "one"
+                )
+        });
+        if let Some(i) = verb {
+            words[i] = "buy".to_owned();
+        }
     }
     words
 }
