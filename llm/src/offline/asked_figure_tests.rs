@@ -306,3 +306,24 @@ fn a_count_of_one_named_record_is_asked_about_and_customers_who_order_are_whose(
         .translate("count of shoppers with id 12", today())
         .is_err());
 }
+
+#[test]
+fn a_name_quoted_whole_is_not_answered_in_parts() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "Germany" and "France" are values, but the quote names one thing.
+    assert!(parser
+        .translate("revenue for 'Germany France Ltd' last month", today())
+        .is_err());
+    // Quoted whole values, single quoted words and code stay answered.
+    let t = translate(&parser, "revenue for 'Germany' vs 'France' last month");
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    assert!(parser
+        .translate("totalSales for \"Lyon Paris Imports\"", today())
+        .is_err());
+    let t = translate(&parser, "totalSales where storeCity is 'Lyon'");
+    assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
+}

@@ -313,6 +313,56 @@ pub(crate) fn trivial_grouping(
     })
 }
 
+/// "VLOOKUP 'Voltix Headphones Pro'": a name quoted whole that the answer
+/// found reads as parts ("Voltix" a brand, "Headphones" a subcategory) and
+/// never as itself. The quoted name, when the answer is that.
+pub(crate) fn quoted_name_split(question: &str, t: &Translation) -> Option<String> {
+    let mut values: Vec<String> = Vec::new();
+    let mut all = BTreeSet::new();
+    for f in &t.query.filters {
+        collect_values(f, &mut all);
+    }
+    values.extend(all.into_iter().map(|v| v.to_lowercase()));
+    quoted_phrases(question).into_iter().find(|quoted| {
+        let lower = quoted.to_lowercase();
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        let whole = values.contains(&lower);
+        let part = values.iter().any(|v| {
+            let value_words: Vec<&str> = v.split_whitespace().collect();
+            !value_words.is_empty()
+                && words
+                    .windows(value_words.len())
+                    .any(|w| w == value_words.as_slice())
+        });
+        // "df.query('discount > 0.2')": code, not a name.
+        let a_name = quoted
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '&' | '.'));
+        a_name && words.len() >= 2 && part && !whole
+    })
+}
+
+/// The phrases of `text` between matching quotes ('…', "…", ‘…’, “…”).
+fn quoted_phrases(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')] {
+        let mut rest = text;
+        while let Some(a) = rest.find(open) {
+            // An apostrophe inside a word ("what's") opens nothing.
+            let before = rest[..a].chars().next_back();
+            let after = &rest[a + open.len_utf8()..];
+            if open == '\'' && before.is_some_and(char::is_alphanumeric) {
+                rest = after;
+                continue;
+            }
+            let Some(b) = after.find(close) else { break };
+            out.push(after[..b].trim().to_owned());
+            rest = &after[b + close.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// "what did customer 12 buy" read as the number of customers with id 12:
 /// a count of a cube filtered to one value of its sole key, and to nothing
 /// else, is 1 whatever was asked ("is order 1207 cancelled" adds the

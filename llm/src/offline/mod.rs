@@ -485,6 +485,13 @@ impl<'a> OfflineParser<'a> {
                 "would be split so that each row holds one value",
             ));
         }
+        if let Some(name) = dropped::quoted_name_split(question, translation) {
+            return Err(self.ask_about(
+                question,
+                &name,
+                "is quoted as one name, but the answer found reads it in parts",
+            ));
+        }
         if let Some(title) = dropped::counts_one_record(self.catalog, translation) {
             return Err(self.ask_about(
                 question,
