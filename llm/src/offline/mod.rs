@@ -107,6 +107,7 @@ mod roles;
 mod rolling;
 mod samples;
 mod seasons;
+mod shape;
 mod shared_noun;
 mod spelling;
 mod split_values;
@@ -435,71 +436,6 @@ impl<'a> OfflineParser<'a> {
             ));
         }
         Ok(translation)
-    }
-
-    /// Asks back when the answer's shape cannot be what was asked: a ranking
-    /// with nothing to rank ("the toy we sold the most of" sorting one
-    /// total), a split by every value of an amount ("top products by
-    /// quantity" grouped by quantity), or a split whose rows each hold one
-    /// value (a grouping filtered to one value, a count split by what names
-    /// each row).
-    pub(crate) fn check_shape(
-        &self,
-        question: &str,
-        analysis: &parse::Analysis,
-        translation: &Translation,
-        follow_up: bool,
-    ) -> Result<(), LlmError> {
-        if let Some(word) = dropped::ranks_nothing(analysis, translation) {
-            return Err(self.ask_about(
-                question,
-                &word,
-                "ranks, but the answer found has nothing to rank",
-            ));
-        }
-        if let Some(title) = dropped::groups_by_an_amount(self.catalog, analysis, translation) {
-            return Err(self.ask_about(
-                question,
-                &title,
-                "is an amount the answer found would split by",
-            ));
-        }
-        if let Some(word) = dropped::amount_without_measure(analysis, translation) {
-            return Err(self.ask_about(
-                question,
-                &word,
-                "asks for an amount, but the answer found has none",
-            ));
-        }
-        if let Some(word) = dropped::list_without_rows(analysis, translation) {
-            return Err(self.ask_about(
-                question,
-                &word,
-                "asks for rows, but the answer found is one total",
-            ));
-        }
-        if let Some(title) = dropped::trivial_grouping(self.catalog, translation, follow_up) {
-            return Err(self.ask_about(
-                question,
-                &title,
-                "would be split so that each row holds one value",
-            ));
-        }
-        if let Some(name) = dropped::quoted_name_split(question, translation) {
-            return Err(self.ask_about(
-                question,
-                &name,
-                "is quoted as one name, but the answer found reads it in parts",
-            ));
-        }
-        if let Some(title) = dropped::counts_one_record(self.catalog, translation) {
-            return Err(self.ask_about(
-                question,
-                &title,
-                "names one record, and the answer found only counts it",
-            ));
-        }
-        Ok(())
     }
 
     /// Asks about `word` of `question` instead of answering: `why` says what
