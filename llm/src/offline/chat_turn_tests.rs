@@ -246,3 +246,32 @@ fn order_of(t: &Translation) -> Vec<(&str, bool)> {
         .map(|(m, desc)| (m.as_str(), *desc))
         .collect()
 }
+
+#[test]
+fn dropping_the_threshold_lifts_the_condition_on_a_figure_only() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue by country from web orders in Q1 2024");
+    let above = refine(&parser, &first, "only those above 50k");
+    assert!(
+        filter_on(&above, "Orders.revenue").is_some(),
+        "{:?}",
+        above.query
+    );
+    let t = refine(&parser, &above, "remove the threshold");
+    assert_eq!(filter_on(&t, "Orders.revenue"), None, "{:?}", t.query);
+    assert_eq!(
+        t.query.filters.len(),
+        first.query.filters.len(),
+        "{:?}",
+        t.query
+    );
+    assert!(t.unmatched.is_empty(), "{:?}", t.unmatched);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales by storeCity");
+    let above = refine(&parser, &first, "only those above 1000");
+    let t = refine(&parser, &above, "drop the threshold");
+    assert!(t.query.filters.is_empty(), "{:?}", t.query);
+}

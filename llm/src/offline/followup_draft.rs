@@ -10,6 +10,7 @@
 use chrono::NaiveDate;
 use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_engine::Query;
+use strata_schema::MemberKind;
 
 use super::build::{self, FilterSpec, Resolved};
 use super::chat_edits;
@@ -286,9 +287,25 @@ impl Draft {
                 .tokens
                 .iter()
                 .any(|t| matches!(t.text.as_str(), "filter" | "filters" | "unfiltered"));
+            // "drop the threshold": the condition on a figure goes, the
+            // values narrowed to stay.
+            let says_threshold = a.tokens.iter().any(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "threshold" | "thresholds" | "minimum" | "maximum"
+                )
+            });
             if says_filters && named.is_empty() && !edits::names_dates(a) {
                 self.filters.clear();
             } else {
+                if says_threshold {
+                    let catalog = parser.catalog();
+                    self.filters.retain(|f| {
+                        !edits::member_of(f)
+                            .and_then(|m| catalog.get(m))
+                            .is_some_and(|m| m.kind == MemberKind::Measure)
+                    });
+                }
                 self.filters
                     .retain(|f| !edits::member_of(f).is_some_and(|m| named.contains(&m)));
             }

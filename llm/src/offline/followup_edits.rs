@@ -133,6 +133,9 @@ pub(crate) fn edit_words(a: &Analysis) -> Vec<&'static str> {
     if names_dates(a) {
         words.extend(["range", "filter", "take", "off"]);
     }
+    if removes_filters(a) {
+        words.extend(["threshold", "thresholds", "minimum", "maximum"]);
+    }
     if super::chat_edits::row_count(a).is_some() {
         words.extend(super::chat_edits::ROW_COUNT_WORDS);
     }
