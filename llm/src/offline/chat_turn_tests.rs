@@ -4,9 +4,9 @@
 //! count swapped in for another figure, and a value taken back ("no sorry,
 //! beauty"); on the demo model and on a model with bare names.
 
-use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
+use strata_engine::query::{DateRangeSpec, FilterOperator};
 
-use super::fixtures::{bare, demo, measures, refine, today, translate};
+use super::fixtures::{bare, demo, filter_on, measures, refine, today, translate};
 use super::*;
 
 /// The range of the query's time dimension `member`.
@@ -16,18 +16,6 @@ fn range_on(t: &Translation, member: &str) -> Option<DateRangeSpec> {
         .iter()
         .find(|td| td.dimension == member)
         .and_then(|td| td.date_range.clone())
-}
-
-/// The operator and values of the filter on `member`.
-fn filter_on(t: &Translation, member: &str) -> Option<(FilterOperator, Vec<String>)> {
-    t.query.filters.iter().find_map(|f| match f {
-        Filter::Member {
-            member: m,
-            operator,
-            values,
-        } if m == member => Some((*operator, values.iter().flatten().cloned().collect())),
-        _ => None,
-    })
 }
 
 #[test]

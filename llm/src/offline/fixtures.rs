@@ -174,3 +174,18 @@ pub(super) fn filters(t: &Translation) -> Vec<(String, FilterOperator, Vec<Strin
         })
         .collect()
 }
+
+/// The operator and values of the filter on `member`.
+pub(super) fn filter_on(
+    t: &Translation,
+    member: &str,
+) -> Option<(strata_engine::query::FilterOperator, Vec<String>)> {
+    t.query.filters.iter().find_map(|f| match f {
+        strata_engine::query::Filter::Member {
+            member: m,
+            operator,
+            values,
+        } if m == member => Some((*operator, values.iter().flatten().cloned().collect())),
+        _ => None,
+    })
+}

@@ -5,20 +5,8 @@
 
 use strata_engine::query::{DateRangeSpec, Filter, FilterOperator};
 
-use super::fixtures::{bare, demo, refine, translate};
+use super::fixtures::{bare, demo, filter_on, refine, translate};
 use super::*;
-
-/// The values of the filter on `member` and its operator.
-fn filter_on(t: &Translation, member: &str) -> Option<(FilterOperator, Vec<String>)> {
-    t.query.filters.iter().find_map(|f| match f {
-        Filter::Member {
-            member: m,
-            operator,
-            values,
-        } if m == member => Some((*operator, values.iter().flatten().cloned().collect())),
-        _ => None,
-    })
-}
 
 #[test]
 fn a_value_added_too_joins_the_filter() {
