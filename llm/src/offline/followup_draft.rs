@@ -7,7 +7,6 @@
 //! `followup::refine` decides whether a turn is a follow-up at all and what
 //! it refers to; a [`Draft`] records the edits and whether any was made.
 
-use chrono::NaiveDate;
 use strata_engine::query::{Filter, FilterOperator, TimeDimensionSpec};
 use strata_engine::Query;
 use strata_schema::MemberKind;
@@ -15,22 +14,18 @@ use strata_schema::MemberKind;
 use super::build::{self, FilterSpec, Resolved};
 use super::chat_edits;
 use super::followup_edits as edits;
-use super::followup_periods as periods;
 use super::parse::Analysis;
 use super::ranking::Direction;
-use super::resolve::pick_time;
-use super::time::RangeSpec;
 use super::OfflineParser;
-use crate::error::LlmError;
 use crate::intent::Intent;
-use crate::translation::{empty_query, granularity as parse_granularity};
+use crate::translation::empty_query;
 
 /// The previous query as member indexes, being edited.
 pub(super) struct Draft {
     pub(super) measures: Vec<usize>,
     pub(super) dimensions: Vec<usize>,
     segments: Vec<usize>,
-    time: Option<TimeDimensionSpec>,
+    pub(super) time: Option<TimeDimensionSpec>,
     filters: Vec<Filter>,
     order: Vec<(String, bool)>,
     limit: Option<u64>,
@@ -156,31 +151,6 @@ impl Draft {
                 &mut self.measures,
                 &mut self.filters,
             );
-        }
-    }
-
-    /// "Swap the measure to sign-ups over the same window": the range moves
-    /// to the date of the new measures' own cube when none of them is dated
-    /// by the one shown (sign-ups by their sign-up day, not an order date).
-    pub(super) fn date_measures_by_their_own(&mut self, parser: &OfflineParser<'_>) {
-        let members = parser.catalog().members();
-        let Some(t) = self.time.as_mut() else { return };
-        let Some(shown) = members.iter().find(|m| m.name == t.dimension) else {
-            return;
-        };
-        if self
-            .measures
-            .iter()
-            .any(|&m| members[m].owner == shown.owner)
-        {
-            return;
-        }
-        let own = self
-            .measures
-            .first()
-            .and_then(|&m| pick_owner_time(parser, &members[m].owner));
-        if let Some(own) = own {
-            t.dimension = parser.name(own).to_owned();
         }
     }
 
@@ -371,119 +341,6 @@ impl Draft {
         dates_removed
     }
 
-    /// Time: "and the month before?" shifts the range; a granularity, a
-    /// trend, one range (replacing the one shown) or two (compared).
-    /// Fails when time is asked for and the query has no time dimension.
-    pub(super) fn edit_time(
-        &mut self,
-        parser: &OfflineParser<'_>,
-        a: &Analysis,
-        r: &Resolved,
-        dates_removed: bool,
-        text: &str,
-        today: NaiveDate,
-    ) -> Result<(), LlmError> {
-        let catalog = parser.catalog();
-        // "and the month before?", "what about the year before": the range
-        // asked shifted back.
-        let shifted = edits::period_back(a)
-            .zip(
-                self.time
-                    .as_ref()
-                    .and_then(|t| t.date_range.as_ref())
-                    .and_then(RangeSpec::from_date_range),
-            )
-            .and_then(|(back, current)| periods::moved_back(current, back, today));
-        let shifted = shifted.filter(|_| !a.compare);
-        if let (Some(range), Some(t)) = (&shifted, self.time.as_mut()) {
-            t.date_range = Some(range.to_date_range());
-            t.compare_date_range = None;
-            self.changed = true;
-        }
-        let ranges = if shifted.is_some() {
-            Vec::new()
-        } else {
-            a.ranges()
-        };
-        // "a year earlier" moves the range; it asks for no yearly series.
-        let granularity = a.granularity().filter(|_| shifted.is_none());
-        let trend = a.wants_trend();
-        let wants_time = !dates_removed
-            && (!ranges.is_empty() || granularity.is_some() || trend || r.time_group.is_some());
-        if !wants_time {
-            return Ok(());
-        }
-        if let Some(td) = r.time_group {
-            let dimension = parser.name(td).to_owned();
-            match &mut self.time {
-                Some(t) => t.dimension = dimension,
-                None => self.time = Some(time_dimension(dimension)),
-            }
-        }
-        let t = match self.time {
-            Some(ref mut t) => t,
-            None => {
-                let td = pick_time(catalog, parser.joins(), &r.resolution, &self.measures).or_else(
-                    || {
-                        self.measures
-                            .first()
-                            .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
-                    },
-                );
-                match td {
-                    Some(td) => self.time.insert(time_dimension(parser.name(td).to_owned())),
-                    None => {
-                        return Err(parser
-                            .not_understood(&[text.to_owned()], "the query has no time dimension"))
-                    }
-                }
-            }
-        };
-        if let Some(g) = granularity.or(r.time_group.map(|_| "day")) {
-            t.granularity = parse_granularity(g);
-        } else if trend && t.granularity.is_none() {
-            let range = ranges.first().copied();
-            t.granularity = parse_granularity(build::trend_granularity(range));
-        }
-        // "put last year next to it": the period beside the one shown.
-        let beside_shown = edits::beside(a) && t.date_range.is_some();
-        let compare = (a.compare || beside_shown) && ranges.len() == 1;
-        if ranges.len() >= 2 || compare {
-            let list = periods::compared_ranges(a, &ranges, t.date_range.as_ref(), compare, today);
-            t.date_range = None;
-            t.compare_date_range = Some(list);
-        } else if let Some(range) = ranges.first() {
-            // "same for the month before": the month before the one asked;
-            // "what did those look like in the same quarter last year": the
-            // one asked, a year earlier.
-            // "same day last week?" after today: that day a week earlier.
-            // Not "same for all of last year": "same" names the period.
-            let same_period = a.tokens.windows(4).find_map(|w| {
-                let names_period = super::calendar::unit(&w[1].text).is_some()
-                    || matches!(w[1].text.as_str(), "period" | "time" | "dates" | "stretch");
-                let back = match w[3].text.as_str() {
-                    "year" => Some("year"),
-                    "quarter" => Some("quarter"),
-                    "month" => Some("month"),
-                    "week" => Some("week"),
-                    _ => None,
-                };
-                back.filter(|_| w[0].text == "same" && names_period && w[2].text == "last")
-            });
-            let unit_back = same_period.filter(
-                |unit| matches!(range, RangeSpec::Relative(r) if *r == format!("last {unit}")),
-            );
-            let earlier = edits::period_back(a)
-                .or(unit_back.map(|unit| (unit, 1)))
-                .zip(t.date_range.as_ref().and_then(RangeSpec::from_date_range))
-                .and_then(|(back, current)| periods::moved_back(current, back, today));
-            t.compare_date_range = None;
-            t.date_range = Some(earlier.as_ref().unwrap_or(range).to_date_range());
-        }
-        self.changed = true;
-        Ok(())
-    }
-
     /// Order and limit: "top 3", "cap it at 10 rows", "remove the limit",
     /// "which one's highest", "now the other way round".
     pub(super) fn edit_ranking(&mut self, parser: &OfflineParser<'_>, a: &Analysis, r: &Resolved) {
@@ -581,24 +438,6 @@ impl Draft {
 /// "put the web shop next to it").
 pub(super) fn adding_words(a: &Analysis) -> bool {
     edits::adds_values(a) || a.tokens.first().is_some_and(|t| t.text == "and") || edits::beside(a)
-}
-
-fn pick_owner_time(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
-    parser
-        .catalog()
-        .members()
-        .iter()
-        .position(|m| m.owner == owner && m.is_time())
-}
-
-/// A time dimension with no granularity or range yet.
-fn time_dimension(dimension: String) -> TimeDimensionSpec {
-    TimeDimensionSpec {
-        dimension,
-        granularity: None,
-        date_range: None,
-        compare_date_range: None,
-    }
 }
 
 /// Sets the direction of `member` in `order`, in its place when it is
