@@ -263,3 +263,32 @@ fn dropping_the_threshold_lifts_the_condition_on_a_figure_only() {
     let t = refine(&parser, &above, "drop the threshold");
     assert!(t.query.filters.is_empty(), "{:?}", t.query);
 }
+
+#[test]
+fn a_ranking_of_the_rows_shown_keeps_their_period_and_figures() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Revenue and profit by category in Q1 2024");
+    let t = refine(&parser, &first, "Which category is lowest on revenue?");
+    assert_eq!(measures(&t), measures(&first));
+    assert_eq!(t.query.time_dimensions, first.query.time_dimensions);
+    assert_eq!(t.query.limit, Some(1));
+    // A period of its own is a new question.
+    let t = refine(
+        &parser,
+        &first,
+        "Which category had the lowest revenue last year?",
+    );
+    assert_ne!(t.query.time_dimensions, first.query.time_dimensions);
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "totalSales and totalProfit by storeCity in May");
+    let t = refine(
+        &parser,
+        &first,
+        "which storeCity has the highest totalProfit?",
+    );
+    assert_eq!(measures(&t), measures(&first));
+    assert_eq!(t.query.time_dimensions, first.query.time_dimensions);
+}

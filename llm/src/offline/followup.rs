@@ -174,6 +174,14 @@ pub fn refine(
         if let Some(word) = pointed {
             t.unmatched.retain(|w| !w.eq_ignore_ascii_case(&word));
         }
+        // "Which subcategory is lowest on revenue?" right after gross sales
+        // and revenue by subcategory for a year: the rows shown, ranked.
+        if ranks_rows_shown(&t.query, &previous.query) {
+            let mut shown = previous.query.clone();
+            shown.order = t.query.order.take();
+            shown.limit = t.query.limit;
+            t.query = shown;
+        }
         return Ok(t);
     }
     // "sorry, I meant units" on a view without units: on its cubes.
@@ -323,6 +331,30 @@ pub fn refine(
         }
     }
     Ok(translation)
+}
+
+/// Whether `asked` only ranks the rows `shown` holds: the same groupings,
+/// figures among those shown, no condition or period of its own, and an
+/// order.
+fn ranks_rows_shown(asked: &strata_engine::Query, shown: &strata_engine::Query) -> bool {
+    let same_groupings = !asked.dimensions.is_empty()
+        && asked.dimensions.len() == shown.dimensions.len()
+        && asked
+            .dimensions
+            .iter()
+            .all(|d| shown.dimensions.contains(d));
+    let figures_shown =
+        !asked.measures.is_empty() && asked.measures.iter().all(|m| shown.measures.contains(m));
+    let own_period = asked.time_dimensions.iter().any(|t| {
+        t.date_range.is_some() || t.compare_date_range.is_some() || t.granularity.is_some()
+    });
+    let ranked = asked.order.as_ref().is_some_and(|o| !o.is_empty());
+    same_groupings
+        && figures_shown
+        && ranked
+        && !own_period
+        && asked.filters.is_empty()
+        && asked.segments.is_empty()
 }
 
 /// "the profit margin on those", "what % of them opted in": a question
