@@ -327,3 +327,41 @@ fn a_name_quoted_whole_is_not_answered_in_parts() {
     let t = translate(&parser, "totalSales where storeCity is 'Lyon'");
     assert_eq!(t.query.filters.len(), 1, "{:?}", t.query);
 }
+
+#[test]
+fn a_condition_asked_both_ways_is_split_or_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "how many customers in Germany opted in vs not");
+    assert_eq!(measures(&t), ["Users.count"]);
+    assert_eq!(t.query.dimensions, ["Users.marketing_opt_in"]);
+    // A segment has no other side to show: asked about, not answered.
+    assert!(parser
+        .translate("how many order lines were discounted or not", today())
+        .is_err());
+
+    let (catalog, model) = model_from_yaml_with_segment();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    assert!(parser
+        .translate("count of big sales or not", today())
+        .is_err());
+    assert!(parser.translate("count of big sales", today()).is_ok());
+}
+
+/// A cube with a segment and no column to split it by.
+fn model_from_yaml_with_segment() -> (crate::catalog::Catalog, strata_schema::SemanticModel) {
+    super::fixtures::model_from_yaml(
+        r#"
+cubes:
+  - name: sales
+    sql_table: s
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: amount, sql: amount, type: number}
+    measures:
+      - {name: count, type: count}
+    segments:
+      - {name: big, sql: "{CUBE}.amount > 100"}
+"#,
+    )
+}

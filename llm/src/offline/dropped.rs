@@ -313,6 +313,22 @@ pub(crate) fn trivial_grouping(
     })
 }
 
+/// "how many order lines were discounted or not": a segment asked both
+/// ways, which only a split answers (`phrases` reads the conditions the
+/// model can split by, as "opted in vs not"). The words, when the answer
+/// found keeps the segment's side only.
+pub(crate) fn both_ways(analysis: &Analysis, t: &Translation) -> Option<String> {
+    if t.query.segments.is_empty() {
+        return None;
+    }
+    let t = &analysis.tokens;
+    (1..t.len()).find_map(|i| {
+        let ends = i + 1 == t.len() || t[i].clause_end;
+        (t[i].text == "not" && ends && matches!(t[i - 1].text.as_str(), "or" | "vs" | "versus"))
+            .then(|| format!("{} {}", t[i - 1].orig, t[i].orig))
+    })
+}
+
 /// "VLOOKUP 'Voltix Headphones Pro'": a name quoted whole that the answer
 /// found reads as parts ("Voltix" a brand, "Headphones" a subcategory) and
 /// never as itself. The quoted name, when the answer is that.

@@ -13,7 +13,38 @@ pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
     let words = dated_grain(join_phrases(join_sign_ups(replace_listed(words))));
     let words = verb_place(verb_rank(units_shipped(period_before(words))));
-    conjunction_when(money_made(distinct_values(words)))
+    conjunction_when(money_made(distinct_values(flag_split(words))))
+}
+
+/// "customers in Asia opted in vs not": the yes/no condition both ways is a
+/// split by it, not the count of the yes side.
+fn flag_split(mut words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let Some(at) = (1..lower.len().saturating_sub(1))
+        .find(|&i| matches!(lower[i].as_str(), "vs" | "versus" | "or") && lower[i + 1] == "not")
+    else {
+        return words;
+    };
+    // Only where the flag is a column to split by: "opted in" is one (a
+    // segment such as "discounted" is not, and is asked about instead).
+    if !(at >= 2 && lower[at - 2] == "opted" && lower[at - 1] == "in") {
+        return words;
+    }
+    let len = 2;
+    let start = at - len;
+    let named: Vec<String> = words[start..at].to_vec();
+    // "… vs not opted in": the flag said again after "not".
+    let mut end = at + 2;
+    if lower
+        .get(end..end + len)
+        .is_some_and(|w| w == &lower[start..at])
+    {
+        end += len;
+    }
+    let mut split = vec!["by".to_owned()];
+    split.extend(named);
+    words.splice(start..end, split);
+    words
 }
 
 /// "yesterday vs the day before", "last quarter vs the one before": the

@@ -55,6 +55,13 @@ impl OfflineParser<'_> {
                 "would be split so that each row holds one value",
             ));
         }
+        if let Some(words) = dropped::both_ways(analysis, translation) {
+            return Err(self.ask_about(
+                question,
+                &words,
+                "asks for both sides, but the answer found shows one",
+            ));
+        }
         if let Some(name) = dropped::quoted_name_split(question, translation) {
             return Err(self.ask_about(
                 question,
