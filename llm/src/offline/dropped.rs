@@ -297,20 +297,24 @@ pub(crate) fn trivial_grouping(
         .collect();
     q.dimensions.iter().find_map(|d| {
         let m = catalog.get(d)?;
-        // One key of several ("category" of a category-subcategory-product
-        // key) names no row.
-        let sole_key = m.primary_key
-            && catalog
-                .members()
-                .iter()
-                .filter(|k| k.owner == m.owner && k.primary_key)
-                .count()
-                == 1;
         let names_each_row =
-            sole_key || matches!(m.short_name(), "id" | "name" | "email" | "phone");
+            is_sole_key(catalog, m) || matches!(m.short_name(), "id" | "name" | "email" | "phone");
         let one_each = names_each_row && counted_cubes.contains(&m.owner.as_str());
         (single(d) || one_each).then(|| m.title.to_lowercase())
     })
+}
+
+/// Whether `m` is its cube's only key column, so that each value names one
+/// row (one key of several, "category" of a category-subcategory-product
+/// key, names none).
+fn is_sole_key(catalog: &Catalog, m: &crate::catalog::CatalogMember) -> bool {
+    m.primary_key
+        && catalog
+            .members()
+            .iter()
+            .filter(|k| k.owner == m.owner && k.primary_key)
+            .count()
+            == 1
 }
 
 /// "how many order lines were discounted or not": a segment asked both
@@ -333,12 +337,11 @@ pub(crate) fn both_ways(analysis: &Analysis, t: &Translation) -> Option<String> 
 /// found reads as parts ("Voltix" a brand, "Headphones" a subcategory) and
 /// never as itself. The quoted name, when the answer is that.
 pub(crate) fn quoted_name_split(question: &str, t: &Translation) -> Option<String> {
-    let mut values: Vec<String> = Vec::new();
     let mut all = BTreeSet::new();
     for f in &t.query.filters {
         collect_values(f, &mut all);
     }
-    values.extend(all.into_iter().map(|v| v.to_lowercase()));
+    let values: Vec<String> = all.into_iter().map(|v| v.to_lowercase()).collect();
     quoted_phrases(question).into_iter().find(|quoted| {
         let lower = quoted.to_lowercase();
         let words: Vec<&str> = lower.split_whitespace().collect();
@@ -398,16 +401,6 @@ pub(crate) fn counts_one_record(catalog: &Catalog, t: &Translation) -> Option<St
         return None;
     }
     let count = catalog.get(measure).filter(|m| m.is_plain_count())?;
-    let sole_key = |m: &crate::catalog::CatalogMember| {
-        m.primary_key
-            && m.owner == count.owner
-            && catalog
-                .members()
-                .iter()
-                .filter(|k| k.owner == m.owner && k.primary_key)
-                .count()
-                == 1
-    };
     q.filters.iter().find_map(|f| match f {
         Filter::Member {
             member,
@@ -415,7 +408,7 @@ pub(crate) fn counts_one_record(catalog: &Catalog, t: &Translation) -> Option<St
             values,
         } if values.len() == 1 => catalog
             .get(member)
-            .filter(|m| sole_key(m))
+            .filter(|m| m.owner == count.owner && is_sole_key(catalog, m))
             .map(|m| m.title.to_lowercase()),
         _ => None,
     })

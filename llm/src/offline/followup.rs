@@ -272,11 +272,7 @@ pub fn refine(
     // "now sort them alphabetically": the list in name order.
     let name_order = super::time_order::orders_by_name(&a) && !draft.dimensions.is_empty();
     // "side by side pls" after two countries: each its own row.
-    let splits_compared = a.compare && {
-        let mut q = previous.query.clone();
-        super::guard::split_compared_values(&mut q);
-        q.dimensions.len() > previous.query.dimensions.len()
-    };
+    let splits_compared = a.compare && !super::guard::compared_unsplit(&previous.query).is_empty();
     if !(draft.changed || a.chart.is_some() || name_order || splits_compared) {
         let mut words = a.unmatched.clone();
         words.extend(r.unresolved.iter().cloned());

@@ -64,12 +64,8 @@ pub(crate) fn keep_period_pointed_at(
         Some(o) if owners.contains(&o) => shown.dimension.clone(),
         _ => {
             let owner = owners.first()?;
-            catalog
-                .members()
-                .iter()
-                .find(|m| &m.owner == owner && m.is_time())?
-                .name
-                .clone()
+            let time = pick_owner_time(catalog, owner)?;
+            catalog.members()[time].name.clone()
         }
     };
     match query
@@ -180,7 +176,7 @@ impl Draft {
         let own = self
             .measures
             .first()
-            .and_then(|&m| pick_owner_time(parser, &members[m].owner));
+            .and_then(|&m| pick_owner_time(parser.catalog(), &members[m].owner));
         if let Some(own) = own {
             t.dimension = parser.name(own).to_owned();
         }
@@ -242,7 +238,7 @@ impl Draft {
                     || {
                         self.measures
                             .first()
-                            .and_then(|&m| pick_owner_time(parser, &catalog.members()[m].owner))
+                            .and_then(|&m| pick_owner_time(catalog, &catalog.members()[m].owner))
                     },
                 );
                 match td {
@@ -301,9 +297,8 @@ impl Draft {
 }
 
 /// The first time dimension of `owner`.
-fn pick_owner_time(parser: &OfflineParser<'_>, owner: &str) -> Option<usize> {
-    parser
-        .catalog()
+fn pick_owner_time(catalog: &Catalog, owner: &str) -> Option<usize> {
+    catalog
         .members()
         .iter()
         .position(|m| m.owner == owner && m.is_time())

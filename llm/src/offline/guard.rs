@@ -420,15 +420,22 @@ pub(crate) fn unknown_filter_value(
 /// Splits by every dimension the query filters to two or more values, so
 /// that each value gets its own row or series instead of one sum.
 pub(crate) fn split_compared_values(query: &mut Query) {
-    let compared: Vec<String> = super::normalize::equals_filters(query)
-        .filter(|(_, values)| values.len() >= 2)
-        .map(|(member, _)| member.to_owned())
-        .collect();
-    for member in compared {
+    for member in compared_unsplit(query) {
         if !query.dimensions.contains(&member) {
             query.dimensions.push(member);
         }
     }
+}
+
+/// The dimensions the query filters to two or more values without
+/// splitting by them.
+pub(crate) fn compared_unsplit(query: &Query) -> Vec<String> {
+    super::normalize::equals_filters(query)
+        .filter(|(member, values)| {
+            values.len() >= 2 && !query.dimensions.iter().any(|d| d == member)
+        })
+        .map(|(member, _)| member.to_owned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub(super) fn rewrite(words: Vec<String>) -> Vec<String> {
     let words = super::shared_noun::spell_out(super::swap_words::spell_out(words));
     let words = dated_grain(join_phrases(join_sign_ups(replace_listed(words))));
     let words = verb_place(verb_rank(units_shipped(period_before(words))));
-    conjunction_when(money_made(distinct_values(flag_split(words))))
+    conjunction_when(order_verb(money_made(distinct_values(flag_split(words)))))
 }
 
 /// "customers in Asia opted in vs not": the yes/no condition both ways is a
@@ -465,21 +465,28 @@ fn distinct_values(mut words: Vec<String>) -> Vec<String> {
 
 /// "how much did electronics make last month", "how much did we take
 /// yesterday": after "how much did" and a subject, "make" and "take" are
-/// the money earned; "do business customers order from" is "buy".
+/// the money earned.
 fn money_made(mut words: Vec<String>) -> Vec<String> {
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    if let Some(at) = lower.windows(3).position(|w| {
+    let Some(at) = lower.windows(3).position(|w| {
         w[0] == "how" && w[1] == "much" && matches!(w[2].as_str(), "did" | "do" | "does")
-    }) {
-        let subject = at + 3;
-        let verb = (subject + 1..lower.len().min(subject + 4))
-            .find(|&i| matches!(lower[i].as_str(), "make" | "take"));
-        if let Some(i) = verb {
-            words[i] = "earn".to_owned();
-        }
+    }) else {
+        return words;
+    };
+    let subject = at + 3;
+    let verb = (subject + 1..lower.len().min(subject + 4))
+        .find(|&i| matches!(lower[i].as_str(), "make" | "take"));
+    if let Some(i) = verb {
+        words[i] = "earn".to_owned();
     }
-    // "which channel do business customers order from": the verb, what
-    // is bought counted in orders, as after "buy".
+    words
+}
+
+/// "which channel do business customers order from": after do/does/did
+/// and a subject, "order" is the verb, read as "buy" (what is bought is
+/// counted in orders).
+fn order_verb(mut words: Vec<String>) -> Vec<String> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let after_do = lower
         .iter()
         .position(|w| matches!(w.as_str(), "do" | "does" | "did"));
