@@ -201,6 +201,8 @@ set_tests! {
     tuning_v24 => "tuning_v24",
     held_out_v25 => "frozen_v25",
     tuning_v26 => "tuning_v26",
+    held_out_v27 => "frozen_v27",
+    tuning_v28 => "tuning_v28",
 }
 
 /// Every set's manifest agrees with the test list: held-out sets are the
