@@ -292,3 +292,50 @@ fn a_ranking_of_the_rows_shown_keeps_their_period_and_figures() {
     assert_eq!(measures(&t), measures(&first));
     assert_eq!(t.query.time_dimensions, first.query.time_dimensions);
 }
+
+#[test]
+fn what_is_replaced_after_instead_of_is_not_asked_for() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "new signups by country");
+    let t = refine(&parser, &first, "by age group rather than country");
+    assert_eq!(measures(&t), ["Users.count"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["Users.age_group"]);
+    let first = translate(&parser, "revenue by month this year");
+    let t = refine(&parser, &first, "make it weekly rather than monthly");
+    assert_eq!(
+        t.query.time_dimensions[0].granularity.map(|g| g.as_str()),
+        Some("week"),
+        "{:?}",
+        t.query
+    );
+    let first = translate(&parser, "revenue by channel in May");
+    let t = refine(&parser, &first, "in April rather than May");
+    assert!(
+        t.query
+            .time_dimensions
+            .iter()
+            .all(|td| td.compare_date_range.is_none()),
+        "{:?}",
+        t.query
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "total sales by storeCity");
+    let t = refine(&parser, &first, "by loyaltyTier instead of storeCity");
+    assert_eq!(measures(&t), ["shop_sales.totalSales"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["shoppers.loyaltyTier"]);
+}
+
+#[test]
+fn which_month_was_best_is_one_month() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which month of 2025 was my best for revenue?");
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "which month was best for total sales");
+    assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
+}

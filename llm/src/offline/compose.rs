@@ -206,7 +206,9 @@ impl TimePart {
         // "the worst month of 2020", "our busiest day": one period, ranked.
         // "which month of 2020 had the highest profit": a period asked for by
         // "which", with a superlative.
-        let superlative_asked = a.ranking.superlative && a.ranking.limit.is_none();
+        // "which month was my best": "best" ranks as "highest" does.
+        let superlative_asked =
+            (a.ranking.superlative || a.ranking.top) && a.ranking.limit.is_none();
         let ranked_period = a.tokens.windows(2).find_map(|w| {
             let ranked = matches!(
                 w[0].text.as_str(),

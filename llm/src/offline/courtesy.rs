@@ -82,6 +82,11 @@ const HEDGES: &[&str] = &[
     "ill do the|that minus|maths|math|rest|subtraction myself",
     "i will do the|that minus|maths|math|rest|subtraction myself",
     "or nah",
+    // "Revenue from India looks low this quarter.": a worry, not a
+    // condition; "That's too busy" about a chart.
+    "looks|seems|looked|seemed a? bit|little|too|really|very|quite? low|high|off|weird|odd|strange|wrong|funny|suspicious|fishy|light|soft|weak",
+    "thats|its too busy|cluttered|noisy|crowded|detailed",
+    "that|it is too busy|cluttered|noisy|crowded|detailed",
     "maybe",
     "perhaps",
     "possibly",
@@ -98,6 +103,10 @@ const HEDGES: &[&str] = &[
 const INTRODUCTIONS: &[&str] = &[
     "as a|an|the|your merchandiser|analyst|buyer|marketer|accountant|bookkeeper|planner|intern|manager|director|owner|ceo|cfo|coo",
     "support|sales|finance|marketing|ops|operations|data|analytics|product|exec|leadership team here",
+    // A presenter's "Next slide: revenue by channel", "Here are our ten
+    // best products …": what is shown next.
+    "next|this|last|final slide|page|chart|tile",
+    "here|heres are|is?",
 ];
 
 /// Chat openers cut only where they open a clause ("fr how many customers

@@ -1,9 +1,9 @@
 //! Dataframe code inside a question: "df where city == 'Columbus', groupby
 //! category, sum sales", "nlargest 5 products by total profit",
-//! "resample('M') on orderDate", "nunique of customerId per city". A data
-//! scientist writes the operations of pandas; each one says what a question
-//! would ("groupby" is "by", "nlargest 5" is "top 5"), so the code is read
-//! as those words before the question is.
+//! "resample('M') on orderDate", "nunique of customerId per city", and the
+//! SQL an analyst half-writes ("group by city", "like 'Google%'"). Each
+//! operation says what a question would ("groupby" is "by", "nlargest 5" is
+//! "top 5"), so the code is read as those words before the question is.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -68,12 +68,27 @@ const OPERATIONS: &[(&str, &str)] = &[
     (r"\baggfunc\s*=\s*sum\b", " total "),
     (r"\baggfunc\s*=\s*mean\b", " average "),
     (r"\bindex\s*=", ", rows = "),
+    // SQL written half-way: "sum(profit) group by city", "where orderDate
+    // >= '2020-10-01'", "productName like 'Google Nexus%'".
+    (r"\bage\s+group\s+by\b", " age group per "),
+    (r"\bgroup\s+by\b", " by "),
+    (r"\border\s+by\b", " sorted by "),
+    (
+        r"\b\w*(?:[dD]ate|_at)\s*>=\s*'?(\d{4}-\d{2}-\d{2})'?",
+        " since $1 ",
+    ),
+    (
+        r"\b\w*(?:[dD]ate|_at)\s*<=\s*'?(\d{4}-\d{2}-\d{2})'?",
+        " until $1 ",
+    ),
+    (r"\blike\s+'%([^'%]+)%'", " contains '$1' "),
+    (r"\blike\s+'([^'%]+)%'", " starts with '$1' "),
 ];
 
 /// Words that mark dataframe code; a text without one is left alone.
 static MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     RegexBuilder::new(
-        r"\b(df|groupby|nlargest|nsmallest|value_counts|nunique|idxmax|idxmin|resample|isin|sort_values|pivot_table|aggfunc)\b|\.(sum|mean|size|head|unique|count)\s*\(|str\s*\.\s*(contains|startswith)|\b(max|min)\s*\(",
+        r"\b(df|groupby|nlargest|nsmallest|value_counts|nunique|idxmax|idxmin|resample|isin|sort_values|pivot_table|aggfunc)\b|\.(sum|mean|size|head|unique|count)\s*\(|str\s*\.\s*(contains|startswith)|\b(max|min)\s*\(|\b(sum|avg|count)\s*\(|(>=|<=)\s*'?\d{4}-|\blike\s+'[^']*%'",
     )
     .case_insensitive(true)
     .build()
@@ -147,6 +162,22 @@ mod tests {
             ),
             // Not a date: left as written.
             ("max(profit) by city", "max(profit) by city"),
+            (
+                "sum(profit) group by city order by sum(profit) desc",
+                "sum(profit) by city sorted by sum(profit) desc",
+            ),
+            (
+                "sum(profit) group by month where orderDate >= '2020-10-01'",
+                "sum(profit) by month where since 2020-10-01",
+            ),
+            (
+                "sum(sales) by productName where productName like 'Google Nexus%'",
+                "sum(sales) by productName where productName starts with 'Google Nexus'",
+            ),
+            (
+                "count(*) by age group by city",
+                "count(*) by age group per city",
+            ),
         ];
         for (code, words) in cases {
             assert_eq!(as_words(code), words, "{code}");
@@ -159,6 +190,8 @@ mod tests {
             "revenue by month",
             "the head of sales",
             "sum of sales by city",
+            "revenue by age group by country",
+            "orders like these",
         ] {
             assert_eq!(as_words(q), q);
         }

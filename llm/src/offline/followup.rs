@@ -209,12 +209,25 @@ pub fn refine(
         .position(|w| w[0].text == "instead" && w[1].text == "of");
     if let Some(p) = replaced {
         let after = (p + 2..a.tokens.len()).find(|&k| !is_skippable(&a.tokens[k].text));
-        let named = a
+        let mut named = a
             .mentions
             .iter()
             .find(|m| Some(m.start) == after)
             .map(|m| m.candidates.iter().map(|e| e.member).collect::<Vec<_>>())
             .unwrap_or_default();
+        // "by age group instead of country": the count of the thing
+        // replaced ("countries") is no figure asked for either.
+        let members = parser.catalog().members();
+        let counts: Vec<usize> = named
+            .iter()
+            .filter(|&&c| members[c].kind == MemberKind::Dimension)
+            .filter_map(|&c| {
+                members
+                    .iter()
+                    .position(|m| m.owner == members[c].owner && m.is_plain_count())
+            })
+            .collect();
+        named.extend(counts);
         // "profit margin instead of profit": "profit" may also mean the
         // margin, but the margin is what another word of the turn names.
         let best_of_others: Vec<usize> = a
@@ -232,7 +245,12 @@ pub fn refine(
             .into_iter()
             .filter(|c| !best_of_others.contains(c))
             .collect();
-        if r.measures.iter().any(|m| !named.contains(m)) {
+        // "consumers instead of business customers": a figure named only
+        // as what is replaced goes too; the figures shown stay.
+        let shown: Vec<&str> = previous.query.measures.iter().map(String::as_str).collect();
+        if r.measures.iter().any(|m| !named.contains(m))
+            || !r.measures.iter().any(|&m| shown.contains(&parser.name(m)))
+        {
             r.measures.retain(|m| !named.contains(m));
         }
     }

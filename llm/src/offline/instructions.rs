@@ -41,7 +41,45 @@ fn instruction_at(c: &[Chunk<'_>], i: usize) -> Option<usize> {
     if !opens {
         return None;
     }
+    if c[i].word == "return" {
+        return returns_what_follows(c, i).then_some(1);
+    }
     INSTRUCTIONS.iter().find_map(|p| phrase_at(c, i, p))
+}
+
+/// Whether "return" opening a clause is the verb ("Return the number of app
+/// orders", "please return name and revenue") rather than the noun of a
+/// figure about returns ("Return rate by channel").
+fn returns_what_follows(c: &[Chunk<'_>], i: usize) -> bool {
+    let Some(next) = c.get(i + 1) else {
+        return false;
+    };
+    !c[i].ends_clause()
+        && !matches!(
+            next.word.as_str(),
+            "rate"
+                | "rates"
+                | "ratio"
+                | "count"
+                | "counts"
+                | "share"
+                | "percentage"
+                | "percent"
+                | "pct"
+                | "volume"
+                | "volumes"
+                | "level"
+                | "levels"
+                | "trend"
+                | "trends"
+                | "frequency"
+                | "numbers"
+                | "figures"
+                | "totals"
+                | "policy"
+                | "reasons"
+                | ""
+        )
 }
 
 #[cfg(test)]
@@ -51,6 +89,16 @@ mod tests {
     #[test]
     fn instruction_verbs_opening_a_clause_are_cut() {
         let cases = [
+            (
+                "You are a data analyst. Return the order count per order size",
+                "You are a data analyst. the order count per order size",
+            ),
+            (
+                "Top 5 customers this year, please return name and revenue.",
+                "Top 5 customers this year, please name and revenue.",
+            ),
+            ("Return rate by channel", "Return rate by channel"),
+            ("how many did customers return", "how many did customers return"),
             (
                 "Determine the total sales for each product category in 2020.",
                 "the total sales for each product category in 2020.",

@@ -2,7 +2,7 @@
 //! reader takes them: "swap revenue for profit" is "profit instead of
 //! revenue", "switch it to gross" and "change that to units" are "gross
 //! instead", "break it out business vs consumer" is "split business vs
-//! consumer".
+//! consumer", "take Mexico off" is "remove Mexico".
 
 /// Words before the verb that change nothing ("ok swap ...", "can you
 /// switch ...").
@@ -22,8 +22,17 @@ fn pronoun_first(words: &[String]) -> usize {
     ))
 }
 
-/// The words with a leading replace verb spelled as "instead".
-pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
+/// The words with a leading replace verb spelled as "instead", and
+/// "rather than" as "instead of" ("by number of orders rather than
+/// revenue").
+pub(super) fn spell_out(mut words: Vec<String>) -> Vec<String> {
+    for i in 1..words.len() {
+        if words[i - 1].eq_ignore_ascii_case("rather") && words[i].eq_ignore_ascii_case("than") {
+            words[i - 1] = "instead".to_owned();
+            words[i] = "of".to_owned();
+        }
+    }
+    let words = without_replaced_period(words);
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let Some(at) = lower.iter().position(|w| !lead(w)) else {
         return words;
@@ -65,8 +74,148 @@ pub(super) fn spell_out(words: Vec<String>) -> Vec<String> {
             out.extend(rest[skip + 1..].iter().cloned());
             out
         }
+        // "take Mexico off", "take out the gift cards": remove them.
+        "take" => {
+            let bare = |w: &String| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .eq_ignore_ascii_case("off")
+                    || w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .eq_ignore_ascii_case("out")
+            };
+            let Some(k) = rest.iter().take(5).position(bare) else {
+                return words;
+            };
+            let mut out: Vec<String> = words[..at].to_vec();
+            out.push("remove".into());
+            out.extend(rest[..k].iter().cloned());
+            out.extend(rest[k + 1..].iter().cloned());
+            out
+        }
         _ => words,
     }
+}
+
+/// Words that name a period, a grain, a direction or a chart, and nothing
+/// else.
+fn names_period_or_direction(word: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ];
+    (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
+        || MONTHS.contains(&word)
+        || matches!(
+            word,
+            "the"
+                | "a"
+                | "just"
+                | "only"
+                | "by"
+                | "per"
+                | "in"
+                | "for"
+                | "of"
+                | "last"
+                | "this"
+                | "previous"
+                | "prior"
+                | "next"
+                | "top"
+                | "bottom"
+                | "highest"
+                | "lowest"
+                | "best"
+                | "worst"
+                | "first"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "quarterly"
+                | "yearly"
+                | "annually"
+                | "annual"
+                | "day"
+                | "days"
+                | "week"
+                | "weeks"
+                | "month"
+                | "months"
+                | "quarter"
+                | "quarters"
+                | "year"
+                | "years"
+                | "q1"
+                | "q2"
+                | "q3"
+                | "q4"
+                | "h1"
+                | "h2"
+                | "ones"
+                | "one"
+                | "bar"
+                | "bars"
+                | "line"
+                | "lines"
+                | "pie"
+                | "donut"
+                | "chart"
+                | "graph"
+                | "table"
+        )
+}
+
+/// "weekly instead of monthly", "the bottom 5 rather than the top", "in
+/// April rather than May", "a line chart rather than bars": what is
+/// replaced is the period, grain, direction or chart shown, which the new one replaces anyway; the words after
+/// "instead of" go, so they are not read as a second period or order.
+fn without_replaced_period(words: Vec<String>) -> Vec<String> {
+    let bare = |w: &String| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let Some(at) =
+        (1..words.len()).find(|&i| bare(&words[i - 1]) == "instead" && bare(&words[i]) == "of")
+    else {
+        return words;
+    };
+    let ends = |w: &String| w.ends_with([',', '.', ';', '?', '!']);
+    let end = (at + 1..words.len())
+        .find(|&k| ends(&words[k]))
+        .map_or(words.len(), |k| k + 1);
+    let tail = &words[at + 1..end];
+    // "all channels rather than just web": every value instead of one.
+    let all_instead = words[..at - 1]
+        .iter()
+        .any(|w| matches!(bare(w).as_str(), "all" | "every"));
+    let replaced_period = tail.iter().all(|w| names_period_or_direction(&bare(w)));
+    if tail.is_empty() || !(replaced_period || all_instead) {
+        return words;
+    }
+    let mut out = words[..at - 1].to_vec();
+    out.extend(words[end..].iter().cloned());
+    out
 }
 
 /// "switch it to gross", "swap the measure to units" (the verb at `at`):
@@ -81,6 +230,20 @@ fn switched_to(words: Vec<String>, at: usize) -> Vec<String> {
             .is_some_and(|w| matches!(w.as_str(), "measure" | "metric" | "figure" | "number"))
     {
         skip += 2;
+    }
+    // "change the grain to months": the series by months.
+    let grain = lower.get(skip).is_some_and(|w| w == "the")
+        && lower.get(skip + 1).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "grain" | "granularity" | "resolution" | "interval"
+            )
+        });
+    if grain && lower.get(skip + 2).is_some_and(|w| w == "to") {
+        let mut out: Vec<String> = words[..at].to_vec();
+        out.push("by".into());
+        out.extend(words[at + 1 + skip + 3..].iter().cloned());
+        return out;
     }
     if lower.get(skip).map(String::as_str) != Some("to") {
         return words;
@@ -101,6 +264,36 @@ mod tests {
 
     fn spelled(text: &str) -> String {
         spell_out(text.split(' ').map(str::to_owned).collect()).join(" ")
+    }
+
+    #[test]
+    fn take_off_is_remove() {
+        assert_eq!(spelled("Take Mexico off."), "remove Mexico");
+        assert_eq!(
+            spelled("ok take out the gift cards"),
+            "ok remove the gift cards"
+        );
+        assert_eq!(
+            spelled("by number of orders rather than revenue"),
+            "by number of orders instead of revenue"
+        );
+        assert_eq!(spelled("change the grain to months"), "by months");
+        assert_eq!(
+            spelled("make it weekly rather than monthly"),
+            "make it weekly"
+        );
+        assert_eq!(spelled("the bottom 5 rather than the top"), "the bottom 5");
+        assert_eq!(
+            spelled("in April instead of May, please"),
+            "in April please"
+        );
+        assert_eq!(spelled("all channels rather than just web"), "all channels");
+        assert_eq!(
+            spelled("the money off instead of %"),
+            "the money off instead of %"
+        );
+        // Money taken is no removal.
+        assert_eq!(spelled("take yesterday"), "take yesterday");
     }
 
     #[test]
