@@ -365,3 +365,28 @@ cubes:
 "#,
     )
 }
+
+#[test]
+fn one_figure_read_from_two_words_is_asked_about() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // "cancelled" is no second count of customers: the answer would have
+    // listed the same figure twice and lost the status.
+    let asked = parser.translate(
+        "How many different customers cancelled an order in Q1?",
+        today(),
+    );
+    match asked {
+        Err(e) => assert!(e.to_string().contains("two words"), "{e}"),
+        Ok(t) => assert!(
+            {
+                let m = measures(&t);
+                let mut unique = m.clone();
+                unique.dedup();
+                m == unique
+            },
+            "{:?}",
+            t.query
+        ),
+    }
+}

@@ -339,3 +339,36 @@ fn which_month_was_best_is_one_month() {
     let t = translate(&parser, "which month was best for total sales");
     assert_eq!(t.query.limit, Some(1), "{:?}", t.query);
 }
+
+#[test]
+fn a_region_named_after_one_of_its_countries_widens_to_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "returns in Germany weekly since March");
+    let t = refine(&parser, &first, "Hmm, widen it to the whole of Europe.");
+    let on = |name: &str| filter_on(&t, name).is_some();
+    assert!(
+        !on("orders_overview.country") && !on("Countries.name"),
+        "{:?}",
+        t.query
+    );
+    assert!(
+        on("orders_overview.region") || on("Regions.name"),
+        "{:?}",
+        t.query
+    );
+    // A filter on something that is no part of the region stays.
+    let first = translate(&parser, "gift card orders from Germany last month");
+    let t = refine(&parser, &first, "What about Europe as a whole?");
+    let on = |name: &str| filter_on(&t, name).is_some();
+    assert!(
+        on("orders_overview.payment_method") || on("Orders.payment_method"),
+        "{:?}",
+        t.query
+    );
+    assert!(
+        !on("orders_overview.country") && !on("Countries.name"),
+        "{:?}",
+        t.query
+    );
+}

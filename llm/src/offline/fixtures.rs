@@ -20,6 +20,7 @@ pub(super) fn demo() -> (Catalog, SemanticModel) {
     let model = strata_demo::model().expect("demo model");
     let mut catalog = Catalog::from_model(&model);
     catalog.set_sample_values("Countries.name", vec!["Germany".into(), "France".into()]);
+    catalog.set_sample_values("Regions.name", vec!["Europe".into(), "Africa".into()]);
     catalog.set_sample_values(
         "Orders.payment_method",
         vec!["gift_card".into(), "credit_card".into(), "paypal".into()],

@@ -450,15 +450,25 @@ fn set_order(order: &mut Vec<(String, bool)>, member: String, desc: bool) {
 }
 
 /// Replaces the filter on the same member (and operator family), or adds it.
+/// Values of a dimension nested in the new one go too: "the whole of
+/// Europe" after Germany is the region instead of the country.
 fn replace_filter(parser: &OfflineParser<'_>, filters: &mut Vec<Filter>, f: &FilterSpec) {
     let name = parser.name(f.member);
     let equality =
         |op: FilterOperator| matches!(op, FilterOperator::Equals | FilterOperator::NotEquals);
     let new_is_equality = equality(f.operator);
+    let widened = |member: &str, operator: FilterOperator| {
+        f.operator == FilterOperator::Equals
+            && operator == FilterOperator::Equals
+            && parser.nested_in(member, name)
+    };
     filters.retain(|old| match old {
         Filter::Member {
             member, operator, ..
-        } => !(member == name && equality(*operator) == new_is_equality),
+        } => {
+            let same = member == name && equality(*operator) == new_is_equality;
+            !(same || widened(member, *operator))
+        }
         Filter::And(_) | Filter::Or(_) => true,
     });
     filters.push(f.to_filter(parser));

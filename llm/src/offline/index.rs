@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use strata_schema::SemanticModel;
 
 use super::joins::JoinHints;
+use super::nesting::Nesting;
 use super::parse::Reader;
 use super::restated::Restated;
 use super::view_moves::ViewTargets;
@@ -24,6 +25,8 @@ pub struct ParserIndex {
     /// The cube members the views' members stand for (empty without a
     /// model).
     pub(super) views: ViewTargets,
+    /// Which dimensions lie within others (empty without a model).
+    pub(super) nesting: Nesting,
     /// What the index was built from, so it is never used with a catalog
     /// whose members or values differ ([`ParserIndex::fits`]).
     fingerprint: u64,
@@ -38,6 +41,7 @@ impl ParserIndex {
             joins: None,
             restated: Restated::default(),
             views: ViewTargets::default(),
+            nesting: Nesting::default(),
             fingerprint: fingerprint(catalog),
         }
     }
@@ -48,6 +52,7 @@ impl ParserIndex {
             joins: Some(JoinHints::from_model(model)),
             restated: Restated::from_model(model),
             views: ViewTargets::for_model(model),
+            nesting: Nesting::for_model(model),
             ..ParserIndex::new(catalog)
         }
     }

@@ -87,6 +87,7 @@ mod lexicon;
 mod listing;
 mod named_periods;
 mod negation;
+mod nesting;
 mod normalize;
 mod numeric_flags;
 mod numeric_targets;
@@ -199,6 +200,12 @@ impl<'a> OfflineParser<'a> {
     /// The join knowledge, if any.
     pub fn joins(&self) -> Option<&JoinHints> {
         self.index.joins.as_ref()
+    }
+
+    /// Whether each value of the dimension `inner` lies in one value of
+    /// `outer` (a country in a region); false without a model.
+    pub(crate) fn nested_in(&self, inner: &str, outer: &str) -> bool {
+        self.index.nesting.within(&self.index.views, inner, outer)
     }
 
     /// Full name of a member by catalog index.

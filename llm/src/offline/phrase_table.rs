@@ -106,6 +106,9 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // "average selling price per unit by brand": the unit price, not a
     // split by quantity.
     ("price per unit|item|piece", &["unit", "price"]),
+    // "were Sports unit sales really up": the units sold, not units and
+    // sales.
+    ("unit sales", &["units", "sold"]),
     // "which segment sends back a bigger share of its orders": returns.
     ("send|sends|sent back", &["return"]),
     // "how many people bought something each week": the buyers.

@@ -264,21 +264,6 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
     for w in words {
         let lower = w.to_lowercase();
         let prev = out.last().map(|p| p.to_lowercase());
-        // "sent an order back", "send the item back": the verb a few words
-        // before is the return.
-        if lower == "back" {
-            let n = out.len();
-            let sent = (n.saturating_sub(4)..n.saturating_sub(1)).rev().find(|&k| {
-                matches!(
-                    out[k].to_lowercase().as_str(),
-                    "sent" | "send" | "sends" | "sending"
-                )
-            });
-            if let Some(k) = sent {
-                out[k] = "returned".to_owned();
-                continue;
-            }
-        }
         let joined = match (prev.as_deref(), lower.as_str()) {
             // Not "came back": customers who came back are returning ones.
             (Some("sent" | "sending"), "back") => Some("returned"),

@@ -53,6 +53,16 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
         let w = t[i];
         let w1 = t.get(i + 1).copied().unwrap_or("");
         let n1 = number_word(w1).filter(|_| w1 != "a" && w1 != "an");
+        // "so the highest return rate is on top", "cheapest at the top":
+        // where the first row goes, not a top few.
+        let placed = w == "top"
+            && (i >= 1 && matches!(t[i - 1], "on" | "at")
+                || i >= 2 && t[i - 1] == "the" && t[i - 2] == "at");
+        if placed {
+            r.used.push(i);
+            i += 1;
+            continue;
+        }
         match w {
             "top" | "bottom" | "best" | "worst" | "leading" => {
                 let dir = if matches!(w, "bottom" | "worst") {
@@ -364,6 +374,11 @@ mod tests {
         assert_eq!((r.sort_key, r.direction), (Some(5), Some(Direction::Asc)));
         let r = ranking(&tokenize("which channel has the most orders"));
         assert!(r.superlative && !r.top && r.limit.is_none());
+        // Where the first row goes is no top few.
+        let r = ranking(&tokenize("sort it so the highest return rate is on top"));
+        assert!(!r.top && r.limit.is_none() && r.direction == Some(Direction::Desc));
+        let r = ranking(&tokenize("lowest revenue at the top"));
+        assert!(!r.top && r.direction == Some(Direction::Asc));
     }
 
     #[test]

@@ -11,8 +11,8 @@ impl OfflineParser<'_> {
     /// total), a split by every value of an amount ("top products by
     /// quantity" grouped by quantity), or a split whose rows each hold one
     /// value (a grouping filtered to one value, a count split by what names
-    /// each row), a quoted name read in parts, or a count of the one record
-    /// a key names.
+    /// each row), a quoted name read in parts, a count of the one record
+    /// a key names, or one figure read from two words.
     pub(crate) fn check_shape(
         &self,
         question: &str,
@@ -20,6 +20,21 @@ impl OfflineParser<'_> {
         translation: &Translation,
         follow_up: bool,
     ) -> Result<(), LlmError> {
+        // "how many different customers returned an order": two words read
+        // as one figure, so one of them meant something else.
+        let measures = &translation.query.measures;
+        let repeated = measures
+            .iter()
+            .enumerate()
+            .find(|(i, m)| measures[..*i].contains(m));
+        if let Some((_, name)) = repeated {
+            let title = self.catalog.get(name).map_or(name.as_str(), |m| &m.title);
+            return Err(self.ask_about(
+                question,
+                title,
+                "is what two words of the question were read as, so one of them means something else",
+            ));
+        }
         if let Some(word) = dropped::ranks_nothing(analysis, translation) {
             return Err(self.ask_about(
                 question,

@@ -98,34 +98,8 @@ pub(super) fn spell_out(mut words: Vec<String>) -> Vec<String> {
 /// Words that name a period, a grain, a direction or a chart, and nothing
 /// else.
 fn names_period_or_direction(word: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ];
     (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
-        || MONTHS.contains(&word)
+        || super::calendar::month(word).is_some()
         || matches!(
             word,
             "the"
