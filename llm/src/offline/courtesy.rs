@@ -84,8 +84,12 @@ const HEDGES: &[&str] = &[
     "or nah",
     // "Revenue from India looks low this quarter.": a worry, not a
     // condition; "That's too busy" about a chart.
-    "looks|seems|looked|seemed a? bit|little|too|really|very|quite? low|high|off|weird|odd|strange|wrong|funny|suspicious|fishy|light|soft|weak",
+    "looks|look|seems|seem|looked|seemed a? bit|little|too|really|very|quite? low|high|off|weird|odd|strange|wrong|funny|suspicious|fishy|light|soft|weak",
     "thats|its too busy|cluttered|noisy|crowded|detailed",
+    // "Lay it out day by day", "zoom out to the month so far": how the
+    // chart is laid out; what follows says it.
+    "lay|set it|them|that|this out",
+    "zoom out|in",
     "that|it is too busy|cluttered|noisy|crowded|detailed",
     "maybe",
     "perhaps",

@@ -188,8 +188,35 @@ fn without_replaced_period(words: Vec<String>) -> Vec<String> {
         return words;
     }
     let mut out = words[..at - 1].to_vec();
+    // "show those weeks instead of months": the new grain, spelled as one.
+    if tail.iter().any(|w| grain_of(&bare(w)).is_some()) {
+        let last = out.iter().rposition(|w| grain_of(&bare(w)).is_some());
+        if let Some(k) = last {
+            let period = k > 0
+                && (bare(&out[k - 1]).chars().all(|c| c.is_ascii_digit())
+                    || matches!(
+                        bare(&out[k - 1]).as_str(),
+                        "last" | "this" | "next" | "past" | "previous"
+                    ));
+            if let (false, Some(unit)) = (period, grain_of(&bare(&out[k]))) {
+                out.splice(k..=k, ["by".to_owned(), unit.to_owned()]);
+            }
+        }
+    }
     out.extend(words[end..].iter().cloned());
     out
+}
+
+/// The grain a word names ("weeks", "weekly": week).
+fn grain_of(word: &str) -> Option<&'static str> {
+    match word {
+        "day" | "days" | "daily" => Some("day"),
+        "week" | "weeks" | "weekly" => Some("week"),
+        "month" | "months" | "monthly" => Some("month"),
+        "quarter" | "quarters" | "quarterly" => Some("quarter"),
+        "year" | "years" | "yearly" | "annually" => Some("year"),
+        _ => None,
+    }
 }
 
 /// "switch it to gross", "swap the measure to units" (the verb at `at`):
