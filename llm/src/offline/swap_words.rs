@@ -281,7 +281,15 @@ mod tests {
         assert_eq!(spelled("change the grain to months"), "by months");
         assert_eq!(
             spelled("make it weekly rather than monthly"),
-            "make it weekly"
+            "make it by week"
+        );
+        assert_eq!(
+            spelled("Now show those weeks instead of months."),
+            "Now show those by week"
+        );
+        assert_eq!(
+            spelled("the last 3 weeks instead of months"),
+            "the last 3 weeks"
         );
         assert_eq!(spelled("the bottom 5 rather than the top"), "the bottom 5");
         assert_eq!(
