@@ -390,3 +390,16 @@ fn one_figure_read_from_two_words_is_asked_about() {
         ),
     }
 }
+
+#[test]
+fn worse_than_compares_the_values_named_without_ranking() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Is the mobile cancellation rate really worse than the web's?",
+    );
+    assert_eq!(t.query.limit, None, "{:?}", t.query);
+    assert!(t.query.order.is_none(), "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["Orders.channel"], "{:?}", t.query);
+}

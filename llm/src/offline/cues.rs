@@ -89,7 +89,10 @@ pub fn is_list_word(word: &str) -> bool {
 pub const KEYWORDS: &[&str] = &[
     // "back to revenue", never corrected into "bank".
     "back",
-    // Comparing verbs, never corrected into "best".
+    // Comparing verbs, never corrected into "best" (or "worse" into
+    // "worst": "really worse than the web shop's" compares, not ranks).
+    "worse",
+    "better",
     "beat",
     "beats",
     "busier",

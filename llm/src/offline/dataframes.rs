@@ -81,6 +81,9 @@ const OPERATIONS: &[(&str, &str)] = &[
         r"\b\w*(?:[dD]ate|_at)\s*<=\s*'?(\d{4}-\d{2}-\d{2})'?",
         " until $1 ",
     ),
+    (r"\bsum\s*\(\s*(\w+)\s*\)", " total $1 "),
+    (r"\bavg\s*\(\s*(\w+)\s*\)", " average $1 "),
+    (r"\bcount\s*\(\s*\*\s*\)", " count "),
     (r"\blike\s+'%([^'%]+)%'", " contains '$1' "),
     (r"\blike\s+'([^'%]+)%'", " starts with '$1' "),
 ];
@@ -164,19 +167,19 @@ mod tests {
             ("max(profit) by city", "max(profit) by city"),
             (
                 "sum(profit) group by city order by sum(profit) desc",
-                "sum(profit) by city sorted by sum(profit) desc",
+                "total profit by city sorted by total profit desc",
             ),
             (
                 "sum(profit) group by month where orderDate >= '2020-10-01'",
-                "sum(profit) by month where since 2020-10-01",
+                "total profit by month where since 2020-10-01",
             ),
             (
                 "sum(sales) by productName where productName like 'Google Nexus%'",
-                "sum(sales) by productName where productName starts with 'Google Nexus'",
+                "total sales by productName where productName starts with 'Google Nexus'",
             ),
             (
                 "count(*) by age group by city",
-                "count(*) by age group per city",
+                "count by age group per city",
             ),
         ];
         for (code, words) in cases {
