@@ -106,6 +106,9 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // "average selling price per unit by brand": the unit price, not a
     // split by quantity.
     ("price per unit|item|piece", &["unit", "price"]),
+    // "order size bands last quarter": the size, in the words of its
+    // buckets.
+    ("size band|bands", &["size"]),
     // "were Sports unit sales really up": the units sold, not units and
     // sales.
     ("unit sales", &["units", "sold"]),

@@ -360,6 +360,15 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
                 out.push("sold".to_owned());
                 continue;
             }
+            // "units out the door in May": the units sold.
+            if matches!(tail[0].as_str(), "units" | "items" | "pieces")
+                && tail[1] == "out"
+                && tail[2] == "the"
+            {
+                out.truncate(n - 2);
+                out.push("sold".to_owned());
+                continue;
+            }
         }
         // "which subcategories fall under Furniture", "products that fall
         // into each price range": in it.
@@ -417,12 +426,14 @@ fn join_phrases(words: Vec<String>) -> Vec<String> {
     out
 }
 
-/// "What volume of units was shipped", "units shipped last week": units
-/// that went out are units sold, not units of shipped orders (the status).
+/// "What volume of units was shipped", "units shipped last week", "units
+/// picked per subcategory": units that went out are units sold, not units
+/// of shipped orders (the status).
 fn units_shipped(mut words: Vec<String>) -> Vec<String> {
     let is_any = |w: &String, list: &[&str]| list.iter().any(|l| w.eq_ignore_ascii_case(l));
     for i in 1..words.len() {
-        if !words[i].eq_ignore_ascii_case("shipped") {
+        let sent_out = ["shipped", "picked", "packed", "dispatched"];
+        if !is_any(&words[i], &sent_out) {
             continue;
         }
         let window = &words[i.saturating_sub(3)..i];

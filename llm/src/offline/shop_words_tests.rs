@@ -483,3 +483,31 @@ cubes:
     assert_eq!(t.query.dimensions, ["items.maker"], "{:?}", t.query);
     assert_eq!(t.query.order, Some(vec![("items.maker".to_owned(), true)]));
 }
+
+#[test]
+fn a_warehouse_planners_words_are_units_sold_and_size_bands() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    for q in [
+        "Units picked per category last week",
+        "Units out the door per category last week",
+    ] {
+        let t = translate(&parser, q);
+        assert_eq!(t.query.measures.len(), 1, "{q}: {:?}", t.query);
+        assert!(
+            t.query.measures[0].ends_with(".units_sold"),
+            "{q}: {:?}",
+            t.query
+        );
+        assert!(t.query.filters.is_empty(), "{q}: {:?}", t.query);
+    }
+    let t = translate(&parser, "orders by order size band last quarter");
+    assert!(
+        t.query
+            .dimensions
+            .iter()
+            .any(|d| d.ends_with(".order_size")),
+        "{:?}",
+        t.query
+    );
+}
