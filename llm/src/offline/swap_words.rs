@@ -76,13 +76,8 @@ pub(super) fn spell_out(mut words: Vec<String>) -> Vec<String> {
         }
         // "take Mexico off", "take out the gift cards": remove them.
         "take" => {
-            let bare = |w: &String| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .eq_ignore_ascii_case("off")
-                    || w.trim_matches(|c: char| !c.is_alphanumeric())
-                        .eq_ignore_ascii_case("out")
-            };
-            let Some(k) = rest.iter().take(5).position(bare) else {
+            let off = |w: &String| matches!(bare(w).as_str(), "off" | "out");
+            let Some(k) = rest.iter().take(5).position(off) else {
                 return words;
             };
             let mut out: Vec<String> = words[..at].to_vec();
@@ -165,10 +160,6 @@ fn names_period_or_direction(word: &str) -> bool {
 /// replaced is the period, grain, direction or chart shown, which the new one replaces anyway; the words after
 /// "instead of" go, so they are not read as a second period or order.
 fn without_replaced_period(words: Vec<String>) -> Vec<String> {
-    let bare = |w: &String| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    };
     let Some(at) =
         (1..words.len()).find(|&i| bare(&words[i - 1]) == "instead" && bare(&words[i]) == "of")
     else {
@@ -205,6 +196,12 @@ fn without_replaced_period(words: Vec<String>) -> Vec<String> {
     }
     out.extend(words[end..].iter().cloned());
     out
+}
+
+/// A word without the punctuation around it, lowercase ("Off." → "off").
+fn bare(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 /// The grain a word names ("weeks", "weekly": week).
