@@ -203,6 +203,8 @@ set_tests! {
     tuning_v26 => "tuning_v26",
     held_out_v27 => "frozen_v27",
     tuning_v28 => "tuning_v28",
+    held_out_v29 => "frozen_v29",
+    tuning_v30 => "tuning_v30",
 }
 
 /// Every set's manifest agrees with the test list: held-out sets are the
