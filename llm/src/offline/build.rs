@@ -175,6 +175,8 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
                 out.sort_key = Some(member);
                 if cm.kind == MemberKind::Measure {
                     push_unique(&mut out.measures, member);
+                } else {
+                    push_unique(&mut out.dimensions, member);
                 }
             }
             // "order_date in 2020", "orderDate between ...": the date the

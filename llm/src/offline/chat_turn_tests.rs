@@ -372,3 +372,43 @@ fn a_region_named_after_one_of_its_countries_widens_to_it() {
         t.query
     );
 }
+
+#[test]
+fn sorted_by_a_column_of_names_is_a_to_z_unless_told() {
+    for (catalog, model, city, sales) in [
+        {
+            let (c, m) = demo();
+            (c, m, "Orders.channel", "Orders.revenue")
+        },
+        {
+            let (c, m) = bare();
+            (c, m, "shop_sales.storeCity", "shop_sales.totalSales")
+        },
+    ] {
+        let parser = OfflineParser::for_model(&catalog, &model);
+        let noun = if city.ends_with("channel") {
+            "channel"
+        } else {
+            "store city"
+        };
+        let figure = if sales.ends_with("revenue") {
+            "revenue"
+        } else {
+            "total sales"
+        };
+        let t = translate(&parser, &format!("{figure} by {noun} sorted by {noun}"));
+        assert_eq!(t.query.dimensions, [city]);
+        assert_eq!(t.query.order, Some(vec![(city.to_owned(), false)]));
+        let t = translate(
+            &parser,
+            &format!("{figure} by {noun} sorted by {noun} descending"),
+        );
+        assert_eq!(t.query.order, Some(vec![(city.to_owned(), true)]));
+        // A figure is still largest first.
+        let t = translate(&parser, &format!("{figure} by {noun} sorted by {figure}"));
+        assert_eq!(t.query.order, Some(vec![(sales.to_owned(), true)]));
+        let first = translate(&parser, &format!("{figure} by {noun}"));
+        let t = refine(&parser, &first, &format!("sort them by {noun}"));
+        assert_eq!(t.query.order, Some(vec![(city.to_owned(), false)]));
+    }
+}

@@ -313,8 +313,11 @@ fn order_and_limit(
     let mut order = Vec::new();
     let mut limit = ranking.limit;
     let sort_member = r.sort_key.or_else(|| r.measures.first().copied());
-    if let (Some(dir), Some(m)) = (ranking.direction, sort_member) {
-        order.push((parser.name(m).to_owned(), dir == Direction::Desc));
+    let by_dimension = sort_member.is_some_and(|m| {
+        parser.catalog().members()[m].kind == strata_schema::MemberKind::Dimension
+    });
+    if let (Some(desc), Some(m)) = (ranking.descending(by_dimension), sort_member) {
+        order.push((parser.name(m).to_owned(), desc));
         // "best-selling product", "least popular payment method": one; "top
         // products": ten; "customers with the most orders": all, sorted.
         let grouped = !r.dimensions.is_empty();

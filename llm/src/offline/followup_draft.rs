@@ -346,12 +346,18 @@ impl Draft {
     pub(super) fn edit_ranking(&mut self, parser: &OfflineParser<'_>, a: &Analysis, r: &Resolved) {
         let ranking = &a.ranking;
         if let Some(dir) = ranking.direction {
-            let key = r
-                .sort_key
-                .or_else(|| self.measures.first().copied())
-                .map(|m| parser.name(m).to_owned());
-            match (key, self.order.first_mut()) {
-                (Some(key), _) => self.order = vec![(key, dir == Direction::Desc)],
+            let key = r.sort_key.or_else(|| self.measures.first().copied());
+            let by_dimension = key.is_some_and(|m| {
+                parser.catalog().members()[m].kind == strata_schema::MemberKind::Dimension
+            });
+            let desc = ranking
+                .descending(by_dimension)
+                .unwrap_or(dir == Direction::Desc);
+            match (
+                key.map(|m| parser.name(m).to_owned()),
+                self.order.first_mut(),
+            ) {
+                (Some(key), _) => self.order = vec![(key, desc)],
                 // "and the smallest" after the largest records: the same
                 // amount, the other way.
                 (None, Some(shown)) => shown.1 = dir == Direction::Desc,

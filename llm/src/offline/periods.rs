@@ -102,8 +102,8 @@ fn days_of_one_month(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, T
     (start <= last.start).then_some((j + used - i, range(start, last.end)))
 }
 
-/// "so far this year", "this month so far", "this year until now", "this
-/// quarter to date": to today.
+/// "so far this year", "this month so far", "the month so far", "this year
+/// until now", "this quarter to date": to today.
 fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
     let w: Vec<&str> = (0..5)
         .map(|k| t.get(i + k).copied().unwrap_or(""))
@@ -114,6 +114,8 @@ fn so_far(t: &[&str], i: usize, today: NaiveDate) -> Option<(usize, TimeKind)> {
         }
         ["so", "far", "this", u, ..]
         | ["this" | "current", u, "so", "far", ..]
+        // "zoom out to the month so far".
+        | ["the", u, "so", "far", ..]
         | ["this" | "current", u, "until" | "till" | "til", "now", ..]
         | ["this" | "current", u, "to", "date", ..] => {
             Some((4, time::to_date(today, calendar::unit(u)?)?))

@@ -121,6 +121,10 @@ fn to_date_and_full_periods() {
         kinds("this month so far"),
         [abs("2025-06-01", "2025-06-18")]
     );
+    assert_eq!(
+        kinds("zoom out to the month so far"),
+        [abs("2025-06-01", "2025-06-18")]
+    );
     assert_eq!(kinds("month to date"), [abs("2025-06-01", "2025-06-18")]);
     assert_eq!(kinds("YTD revenue"), [abs("2025-01-01", "2025-06-18")]);
     assert_eq!(kinds("this year"), [rel("this year")]);

@@ -31,6 +31,29 @@ pub struct Ranking {
     pub subject: Option<usize>,
     /// Token right after "sorted by" / "ranked by" (the sort key), if any.
     pub sort_key: Option<usize>,
+    /// Whether `direction` comes from "sorted by" alone, with no word
+    /// saying which way: largest first for a figure, A to Z for names.
+    pub direction_implied: bool,
+}
+
+/// Where the "by" of a sort verb at `i` stands: "sorted by", "sort them
+/// by", "order it by".
+fn sorted_by_at(t: &[&str], i: usize) -> Option<usize> {
+    match (t.get(i + 1).copied(), t.get(i + 2).copied()) {
+        (Some("by"), _) => Some(i + 1),
+        (Some("it" | "them" | "that" | "those" | "this" | "these"), Some("by")) => Some(i + 2),
+        _ => None,
+    }
+}
+
+impl Ranking {
+    /// Whether rows sorted by a column are largest (or Z) first: as the
+    /// words say, else largest first for a figure and A to Z for a column
+    /// of names or dates (`by_dimension`). `None` when nothing sorts.
+    pub fn descending(&self, by_dimension: bool) -> Option<bool> {
+        let dir = self.direction?;
+        Some(dir == Direction::Desc && !(by_dimension && self.direction_implied))
+    }
 }
 
 /// "the lowest 5", "highest 3": a count right after a superlative is how
@@ -48,6 +71,8 @@ fn superlative_count(r: &mut Ranking, i: usize, n: Option<u32>) {
 pub fn ranking(tokens: &[Token]) -> Ranking {
     let t: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     let mut r = Ranking::default();
+    // Where a "sorted by" stood that set the direction first.
+    let mut sorted_alone = None;
     let mut i = 0;
     while i < t.len() {
         let w = t[i];
@@ -124,13 +149,18 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                 r.direction = Some(Direction::Desc);
                 r.used.push(i);
             }
+            // "sorted by city", "sort them by revenue".
             "sorted" | "sort" | "ordered" | "order" | "ranked" | "rank" | "ranking"
-                if w1 == "by" =>
+                if sorted_by_at(&t, i).is_some() =>
             {
+                let by = sorted_by_at(&t, i).unwrap_or(i + 1);
+                if r.direction.is_none() {
+                    sorted_alone = Some(i..by + 1);
+                }
                 r.direction.get_or_insert(Direction::Desc);
-                r.used.extend([i, i + 1]);
-                r.sort_key = Some(i + 2);
-                i += 2;
+                r.used.extend(i..=by);
+                r.sort_key = Some(by + 1);
+                i = by + 1;
                 continue;
             }
             // "rank our channels by number of orders": highest first.
@@ -191,6 +221,9 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
     sort_phrases(&t, &mut r);
     both_ends(&t, &mut r);
     counted_before_a_superlative(&t, &mut r);
+    // Nothing but "sorted by" itself says which way.
+    r.direction_implied = sorted_alone
+        .is_some_and(|words| !r.top && !r.superlative && r.used.iter().all(|u| words.contains(u)));
     r
 }
 
@@ -372,6 +405,16 @@ mod tests {
         assert_eq!((r.limit, r.direction), (Some(3), Some(Direction::Asc)));
         let r = ranking(&tokenize("revenue by country sorted by orders ascending"));
         assert_eq!((r.sort_key, r.direction), (Some(5), Some(Direction::Asc)));
+        assert!(!r.direction_implied);
+        // "sort them by": the key after "by"; no word says which way.
+        let r = ranking(&tokenize("sort them by city"));
+        assert_eq!((r.sort_key, r.direction_implied), (Some(3), true));
+        assert_eq!(
+            (r.descending(true), r.descending(false)),
+            (Some(false), Some(true))
+        );
+        let r = ranking(&tokenize("sorted by city desc"));
+        assert_eq!(r.descending(true), Some(true));
         let r = ranking(&tokenize("which channel has the most orders"));
         assert!(r.superlative && !r.top && r.limit.is_none());
         // Where the first row goes is no top few.

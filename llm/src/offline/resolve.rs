@@ -52,6 +52,13 @@ pub fn effective(catalog: &Catalog, m: &Mention) -> (Role, Vec<Entry>) {
                 // "total order value" names a numeric column, not something
                 // to group by; without a measure for it, it is not understood.
                 (Role::Measure, Vec::new())
+            } else if m.role == Role::SortKey
+                && !dims.is_empty()
+                && dims.iter().all(|e| !catalog.members()[e.member].is_time())
+            {
+                // "sum(sales) by city, sorted by city": the rows in the
+                // order of that column, which is also shown.
+                (Role::SortKey, dims)
             } else {
                 (Role::Group, dims)
             }
