@@ -8,6 +8,31 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // "Germany, France and Spain side by side", "all three channels next
     // to each other": each value its own row.
     ("side by side", &["vs"]),
+    // A non-native speaker's false friends and literal words: "the
+    // billing of last month", "the benefit per category", "how many
+    // commands", "the returns quota", "rabatt", "marge", "payed", a
+    // "trimester" and a "semester", "the actual month", "since begin of
+    // the year", "the week passed".
+    ("billing|billings", &["revenue"]),
+    ("benefit|benefits", &["profit"]),
+    ("commands", &["orders"]),
+    ("quota", &["rate"]),
+    ("rabatt|rabatts", &["discount"]),
+    ("marge", &["margin"]),
+    ("payed", &["paid"]),
+    ("trimester", &["quarter"]),
+    ("semester", &["half"]),
+    ("the? actual day", &["today"]),
+    ("the? actual week", &["this", "week"]),
+    ("the? actual month", &["this", "month"]),
+    ("the? actual quarter", &["this", "quarter"]),
+    ("the? actual year", &["this", "year"]),
+    ("since begin|beginning of", &["since", "the", "start", "of"]),
+    ("the week passed", &["last", "week"]),
+    ("the month passed", &["last", "month"]),
+    ("each one separate|separated|separately", &["separately"]),
+    // "put away the cancelled": leave them out.
+    ("put|take away", &["without"]),
     // "the first and second half of last year": each half named whole.
     (
         "first and second half",

@@ -8,7 +8,7 @@
 
 use strata_engine::query::FilterOperator;
 
-use super::fixtures::{bare, demo, filters, today, translate};
+use super::fixtures::{bare, demo, filters, measures, range, today, translate};
 use super::*;
 
 #[test]
@@ -510,4 +510,41 @@ fn a_warehouse_planners_words_are_units_sold_and_size_bands() {
         "{:?}",
         t.query
     );
+}
+
+#[test]
+fn a_non_native_speakers_false_friends_are_read_as_meant() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many commands were cancelled in the first trimester?",
+    );
+    assert_eq!(measures(&t), ["Orders.count"]);
+    assert_eq!(
+        filters(&t),
+        [(
+            "Orders.status".to_owned(),
+            FilterOperator::Equals,
+            vec!["cancelled".to_owned()]
+        )]
+    );
+    let quarter = translate(
+        &parser,
+        "How many orders were cancelled in the first quarter?",
+    );
+    assert!(range(&t).is_some());
+    assert_eq!(range(&t), range(&quarter));
+    let t = translate(
+        &parser,
+        "Please give me for each country the billing of last month.",
+    );
+    assert_eq!(measures(&t), ["orders_overview.revenue"]);
+    let t = translate(&parser, "What was the benefit per category in the 2025?");
+    assert_eq!(measures(&t), ["sales_overview.profit"]);
+    let t = translate(
+        &parser,
+        "Give me please the returns quota of each region for the Q1.",
+    );
+    assert_eq!(measures(&t), ["orders_overview.return_rate"]);
 }
