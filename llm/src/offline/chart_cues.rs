@@ -114,11 +114,12 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                     chart,
                 });
             }
-            // "scatter of AOV vs cancel rate", "pie of revenue by channel".
+            // "scatter of AOV vs cancel rate", "pie of revenue by channel",
+            // "make me a pie with the orders per channel".
             let leading = t[..i]
                 .iter()
                 .all(|w| matches!(*w, "a" | "an" | "the" | "show" | "give" | "me" | "make"));
-            if leading && w1 == "of" {
+            if leading && matches!(w1, "of" | "with") {
                 return Some(ChartCue {
                     start: 0,
                     end: i + 2,
@@ -154,6 +155,22 @@ pub fn chart_request(tokens: &[Token]) -> Option<ChartCue> {
                 return Some(ChartCue {
                     start: lead(i - 1),
                     end: trailing_of(i + 1),
+                    chart,
+                });
+            }
+            // "in bars please", "the sales of every month as line": a
+            // chart word right after "as" or "in" that closes the request,
+            // or bars and columns anywhere after them.
+            let closing = t[i + 1..]
+                .iter()
+                .all(|w| matches!(*w, "please" | "pls" | "plz" | "thanks"));
+            if i > 0
+                && matches!(t[i - 1], "as" | "in")
+                && (closing || matches!(t[i], "bars" | "columns"))
+            {
+                return Some(ChartCue {
+                    start: i - 1,
+                    end: i + 1,
                     chart,
                 });
             }
@@ -253,5 +270,14 @@ mod tests {
             Some(ChartType::Table)
         );
         assert!(chart_request(&tokenize("number of orders by product line")).is_none());
+        // A bare chart word after "as" or "in".
+        let c = chart_request(&tokenize(
+            "revenue for every country since march, in bars please",
+        ))
+        .expect("bars");
+        assert_eq!(c.chart, ChartType::Bar);
+        let c = chart_request(&tokenize("the sales of every month of 2020 as line")).expect("line");
+        assert_eq!(c.chart, ChartType::Line);
+        assert!(chart_request(&tokenize("units in line items as of May")).is_none());
     }
 }

@@ -56,7 +56,22 @@ pub(crate) fn records(
         });
     let listed = words.iter().any(|w| LIST_WORDS.contains(w));
     let asks_rows = all || possessive || (listed && (with_at.is_some() || row_condition));
-    if !asks_rows || a.count_cue || a.ranking.direction.is_some() || !r.segments.is_empty() {
+    // "the number of orders for every status": a count, split (an "order
+    // number of every order" is a column).
+    let number_of = words.windows(3).any(|w| {
+        w[1] == "number"
+            && w[2] == "of"
+            && !matches!(
+                w[0],
+                "order" | "invoice" | "phone" | "id" | "their" | "its" | "with"
+            )
+    }) || words.starts_with(&["number", "of"]);
+    if !asks_rows
+        || a.count_cue
+        || number_of
+        || a.ranking.direction.is_some()
+        || !r.segments.is_empty()
+    {
         return;
     }
     // The counted noun: one count measure, perhaps beside measures named

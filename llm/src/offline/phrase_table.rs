@@ -28,9 +28,27 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("the? actual quarter", &["this", "quarter"]),
     ("the? actual year", &["this", "year"]),
     ("since begin|beginning of", &["since", "the", "start", "of"]),
+    ("since the? start|begin|beginning of last year", &["since", "last", "year"]),
     ("the week passed", &["last", "week"]),
     ("the month passed", &["last", "month"]),
     ("each one separate|separated|separately", &["separately"]),
+    // "the private clients" beside the business ones: consumers.
+    ("private|individual clients|customers|buyers", &["consumer", "customers"]),
+    // "the thinnest margin": the lowest.
+    ("thinnest|slimmest", &["lowest"]),
+    // "the May of the last year": of last year ("in the last year" is
+    // the last twelve months).
+    ("of the last year", &["of", "last", "year"]),
+    // "sorted after revenue", "the biggest in first": sorted by, first.
+    ("sorted|ordered|ranked after", &["sorted", "by"]),
+    ("in first", &["first"]),
+    // "make me a pie with …", "make me the list": show, not "makes me"
+    // (money earned).
+    ("make me a", &["a"]),
+    ("make me an", &["an"]),
+    ("make me the", &["the"]),
+    // "the average discount in place of the amount".
+    ("in place of", &["instead", "of"]),
     // "put away the cancelled": leave them out.
     ("put|take away", &["without"]),
     // "the first and second half of last year": each half named whole.
@@ -303,6 +321,7 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         &["opted", "in"],
     ),
     ("opted|opt in to|for marketing|emails|newsletters|promotions", &["opted", "in"]),
+    ("accepted|subscribed to? the? newsletter|newsletters", &["opted", "in"]),
     // "last quarter vs the same quarter a year ago": last year's.
     ("same quarter a year ago", &["same", "quarter", "last", "year"]),
     ("same month a year ago", &["same", "month", "last", "year"]),

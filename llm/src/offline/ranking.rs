@@ -214,6 +214,22 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
                         continue;
                     }
                 }
+                // "only the 3 first": a count before "first" that ends the
+                // turn keeps the top rows shown ("the 3 biggest" is read
+                // above).
+                let ends_turn = t.get(i + 2..).is_some_and(|rest| {
+                    rest.iter().all(|w| matches!(*w, "please" | "pls" | "ones"))
+                });
+                if let (Some(n), "first", true) = (number_word(w), w1, ends_turn) {
+                    if w != "a" && w != "an" && (1..=100).contains(&n) {
+                        r.limit = Some(n);
+                        r.top = true;
+                        r.direction = Some(Direction::Desc);
+                        r.used.extend([i, i + 1]);
+                        i += 2;
+                        continue;
+                    }
+                }
             }
         }
         i += 1;
@@ -415,6 +431,8 @@ mod tests {
         );
         let r = ranking(&tokenize("sorted by city desc"));
         assert_eq!(r.descending(true), Some(true));
+        let r = ranking(&tokenize("only the 3 first"));
+        assert_eq!((r.limit, r.direction), (Some(3), Some(Direction::Desc)));
         let r = ranking(&tokenize("which channel has the most orders"));
         assert!(r.superlative && !r.top && r.limit.is_none());
         // Where the first row goes is no top few.

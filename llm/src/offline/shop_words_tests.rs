@@ -548,3 +548,39 @@ fn a_non_native_speakers_false_friends_are_read_as_meant() {
     );
     assert_eq!(measures(&t), ["orders_overview.return_rate"]);
 }
+
+#[test]
+fn the_number_of_records_for_every_value_is_a_count_split_by_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "I need the number of orders for every status");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    assert_eq!(t.query.dimensions, ["Orders.status"]);
+    // "make me a pie" shows a chart; it earns nothing.
+    let t = translate(&parser, "make me a pie with the orders per channel");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    assert_eq!(t.chart, Some(crate::intent::ChartType::Pie));
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "the number of shop sales for every store city");
+    assert_eq!(measures(&t), ["shop_sales.count"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+}
+
+#[test]
+fn in_place_of_swaps_the_figure_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "discount amount for each subcategory this year");
+    let t = super::fixtures::refine(
+        &parser,
+        &first,
+        "the average discount in place of the amount",
+    );
+    assert_eq!(measures(&t), ["sales_overview.average_discount"]);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+    let biggest = super::fixtures::refine(&parser, &t, "only the 3 biggest");
+    assert_eq!(biggest.query.limit, Some(3));
+    let first = super::fixtures::refine(&parser, &t, "only the 3 first");
+    assert_eq!(first.query.limit, Some(3));
+}
