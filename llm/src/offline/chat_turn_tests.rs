@@ -412,3 +412,65 @@ fn sorted_by_a_column_of_names_is_a_to_z_unless_told() {
         assert_eq!(t.query.order, Some(vec![(city.to_owned(), false)]));
     }
 }
+
+#[test]
+fn the_same_quarter_of_a_named_year_is_the_quarter_shown_moved_back() {
+    // Today is 2024-06-15: last quarter is 2024 Q1.
+    for (catalog, model, figure, date) in [
+        {
+            let (c, m) = demo();
+            (c, m, "revenue", "Orders.created_at")
+        },
+        {
+            let (c, m) = bare();
+            (c, m, "total sales", "shop_sales.soldAt")
+        },
+    ] {
+        let parser = OfflineParser::for_model(&catalog, &model);
+        let first = translate(&parser, &format!("{figure} last quarter"));
+        for (turn, from, to) in [
+            (
+                "against the same quarter of 2023",
+                "2023-01-01",
+                "2023-03-31",
+            ),
+            (
+                "against the same quarter of 2022",
+                "2022-01-01",
+                "2022-03-31",
+            ),
+        ] {
+            let t = refine(&parser, &first, turn);
+            let td = t
+                .query
+                .time_dimensions
+                .iter()
+                .find(|td| td.dimension == date)
+                .expect("a date");
+            let ranges = td.compare_date_range.clone().expect("compared");
+            assert_eq!(ranges.len(), 2, "{turn}");
+            assert_eq!(
+                ranges[1],
+                DateRangeSpec::Pair(from.to_owned(), to.to_owned()),
+                "{turn}"
+            );
+        }
+    }
+}
+
+#[test]
+fn excluding_two_statuses_leaves_both_out() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "orders last month, without cancelled and returned orders",
+    );
+    assert_eq!(measures(&t), ["Orders.count"]);
+    let first = translate(&parser, "orders this quarter by month");
+    let t = refine(&parser, &first, "Exclude cancelled and returned orders.");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    let out = filter_on(&t, "Orders.status").expect("a status filter");
+    assert_eq!(out.0, FilterOperator::NotEquals);
+    assert_eq!(out.1, ["cancelled", "returned"]);
+}

@@ -121,30 +121,33 @@ pub(crate) fn compared_ranges(
             list.push(current.clone());
             // "versus the same period in 2025" after this year to
             // date: the same dates, a year earlier.
-            let current_year = RangeSpec::from_date_range(current).and_then(|r| match r {
-                RangeSpec::Absolute(start, _) => Some(start.year()),
-                RangeSpec::Relative(_) => None,
-            });
-            let unit = match ranges {
-                [RangeSpec::Relative(r)] => r.strip_prefix("last ").map(str::to_owned),
+            // "against the same quarter of 2025" after last quarter: that
+            // quarter, the years between earlier (a relative range shown is
+            // read as its days).
+            let current_year = RangeSpec::from_date_range(current)
+                .and_then(|r| super::compared::days_of(&r, today))
+                .map(|(start, _)| start.year());
+            let (unit, times) = match ranges {
+                [RangeSpec::Relative(r)] => (r.strip_prefix("last ").map(str::to_owned), 1),
                 [RangeSpec::Absolute(a, b)]
                     if a.ordinal() == 1
                         && b.year() == a.year()
                         && b.month() == 12
                         && b.day() == 31
-                        && current_year == Some(a.year() + 1) =>
+                        && current_year.is_some_and(|y| (1..=5).contains(&(y - a.year()))) =>
                 {
-                    Some("year".to_owned())
+                    let years = current_year.map_or(1, |y| y - a.year());
+                    (Some("year".to_owned()), u32::try_from(years).unwrap_or(1))
                 }
-                _ => None,
+                _ => (None, 1),
             };
             // "the same days last month": the current range a month back.
             let unit = unit.filter(|u| {
                 (same && matches!(u.as_str(), "year" | "quarter" | "month" | "week")) || before
             });
             if let Some(unit) = unit {
-                earlier =
-                    RangeSpec::from_date_range(current).and_then(|r| r.earlier_by(&unit, today));
+                earlier = RangeSpec::from_date_range(current)
+                    .and_then(|r| moved_back(r, (&unit, times), today));
             }
         }
     }

@@ -49,6 +49,20 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("make me the", &["the"]),
     // "the average discount in place of the amount".
     ("in place of", &["instead", "of"]),
+    // "the revenue of this year month for month": monthly.
+    ("day for day", &["by", "day"]),
+    ("week for week", &["by", "week"]),
+    ("month for month", &["by", "month"]),
+    ("quarter for quarter", &["by", "quarter"]),
+    // "Exclude cancelled and returned orders": both left out, not counted.
+    (
+        "exclude|excluding|without cancelled and|or returned",
+        &["excluding", "cancelled", "excluding", "returned"],
+    ),
+    (
+        "exclude|excluding|without returned and|or cancelled",
+        &["excluding", "returned", "excluding", "cancelled"],
+    ),
     // "put away the cancelled": leave them out.
     ("put|take away", &["without"]),
     // "the first and second half of last year": each half named whole.
