@@ -14,6 +14,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // "trimester" and a "semester", "the actual month", "since begin of
     // the year", "the week passed".
     ("billing|billings", &["revenue"]),
+    ("clients", &["customers"]),
+    ("client", &["customer"]),
     ("benefit|benefits", &["profit"]),
     ("commands", &["orders"]),
     ("quota", &["rate"]),
@@ -335,7 +337,6 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         &["opted", "in"],
     ),
     ("opted|opt in to|for marketing|emails|newsletters|promotions", &["opted", "in"]),
-    ("accepted|subscribed to? the? newsletter|newsletters", &["opted", "in"]),
     // "last quarter vs the same quarter a year ago": last year's.
     ("same quarter a year ago", &["same", "quarter", "last", "year"]),
     ("same month a year ago", &["same", "month", "last", "year"]),

@@ -73,6 +73,8 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
     let mut r = Ranking::default();
     // Where a "sorted by" stood that set the direction first.
     let mut sorted_alone = None;
+    // "highest counts on top": the order of all rows, not the top one.
+    let mut placement = false;
     let mut i = 0;
     while i < t.len() {
         let w = t[i];
@@ -84,6 +86,7 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
             && (i >= 1 && matches!(t[i - 1], "on" | "at")
                 || i >= 2 && t[i - 1] == "the" && t[i - 2] == "at");
         if placed {
+            placement = true;
             r.used.push(i);
             i += 1;
             continue;
@@ -237,6 +240,9 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
     sort_phrases(&t, &mut r);
     both_ends(&t, &mut r);
     counted_before_a_superlative(&t, &mut r);
+    if placement && r.limit.is_none() {
+        r.superlative = false;
+    }
     // Nothing but "sorted by" itself says which way.
     r.direction_implied = sorted_alone
         .is_some_and(|words| !r.top && !r.superlative && r.used.iter().all(|u| words.contains(u)));
@@ -440,6 +446,10 @@ mod tests {
         assert!(!r.top && r.limit.is_none() && r.direction == Some(Direction::Desc));
         let r = ranking(&tokenize("lowest revenue at the top"));
         assert!(!r.top && r.direction == Some(Direction::Asc));
+        let r = ranking(&tokenize(
+            "how many lines per order id, highest counts on top",
+        ));
+        assert!(!r.top && !r.superlative && r.direction == Some(Direction::Desc));
     }
 
     #[test]
