@@ -313,10 +313,8 @@ fn order_and_limit(
     let mut order = Vec::new();
     let mut limit = ranking.limit;
     let sort_member = r.sort_key.or_else(|| r.measures.first().copied());
-    let by_dimension = sort_member.is_some_and(|m| {
-        parser.catalog().members()[m].kind == strata_schema::MemberKind::Dimension
-    });
-    if let (Some(desc), Some(m)) = (ranking.descending(by_dimension), sort_member) {
+    let desc = sort_member.and_then(|m| ranking.descending_on(parser.catalog(), m));
+    if let (Some(desc), Some(m)) = (desc, sort_member) {
         order.push((parser.name(m).to_owned(), desc));
         // "best-selling product", "least popular payment method": one; "top
         // products": ten; "customers with the most orders": all, sorted.

@@ -347,11 +347,8 @@ impl Draft {
         let ranking = &a.ranking;
         if let Some(dir) = ranking.direction {
             let key = r.sort_key.or_else(|| self.measures.first().copied());
-            let by_dimension = key.is_some_and(|m| {
-                parser.catalog().members()[m].kind == strata_schema::MemberKind::Dimension
-            });
-            let desc = ranking
-                .descending(by_dimension)
+            let desc = key
+                .and_then(|m| ranking.descending_on(parser.catalog(), m))
                 .unwrap_or(dir == Direction::Desc);
             match (
                 key.map(|m| parser.name(m).to_owned()),

@@ -307,6 +307,16 @@ fn ambiguous_slashed_days_are_not_read() {
 }
 
 #[test]
+fn dotted_days_are_day_first() {
+    assert_eq!(
+        kinds("revenue from 01.04.2025 until 15.04.2025"),
+        [abs("2025-04-01", "2025-04-15")]
+    );
+    // A decimal is no date.
+    assert!(kinds("discount over 0.25").is_empty());
+}
+
+#[test]
 fn since_a_day_of_this_month() {
     // Today is 2025-06-18.
     assert_eq!(

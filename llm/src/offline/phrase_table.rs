@@ -65,6 +65,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
         "exclude|excluding|without returned and|or cancelled",
         &["excluding", "returned", "excluding", "cancelled"],
     ),
+    // "make it in percent": as a percentage.
+    ("in percent|percents|procent", &["as", "a", "percentage"]),
     // "put away the cancelled": leave them out.
     ("put|take away", &["without"]),
     // "the first and second half of last year": each half named whole.

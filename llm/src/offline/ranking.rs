@@ -3,7 +3,10 @@
 //! "best and worst", an all-time record; and the name-order words
 //! ("alphabetically", "Z to A") whose order [`super::time_order`] applies.
 
+use strata_schema::MemberKind;
+
 use super::text::{number_word, Token};
+use crate::catalog::Catalog;
 
 /// Which way a ranking sorts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,15 @@ impl Ranking {
     pub fn descending(&self, by_dimension: bool) -> Option<bool> {
         let dir = self.direction?;
         Some(dir == Direction::Desc && !(by_dimension && self.direction_implied))
+    }
+
+    /// [`Ranking::descending`] for the catalog member `key` sorted by.
+    pub(super) fn descending_on(&self, catalog: &Catalog, key: usize) -> Option<bool> {
+        let by_dimension = catalog
+            .members()
+            .get(key)
+            .is_some_and(|m| m.kind == MemberKind::Dimension);
+        self.descending(by_dimension)
     }
 }
 

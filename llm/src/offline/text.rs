@@ -181,7 +181,7 @@ fn split_words(text: &str, commas: bool) -> Vec<String> {
     // (28 is no month) settles the order of the others.
     let month_first = out.iter().find_map(|w| slashed_order(w));
     for w in out.iter_mut() {
-        if let Some(iso) = slashed_date(w, month_first) {
+        if let Some(iso) = slashed_date(w, month_first).or_else(|| dotted_date(w)) {
             *w = iso;
         }
     }
@@ -251,6 +251,19 @@ fn slashed_date(word: &str, month_first: Option<bool>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A date written with dots, day first as everywhere it is written so:
+/// "01.04.2026" is "2026-04-01".
+fn dotted_date(word: &str) -> Option<String> {
+    let parts: Vec<&str> = word.split('.').collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| s.parse::<u32>().ok().filter(|_| (1..=2).contains(&s.len()));
+    let (d, m) = (number(d)?, number(m)?);
+    let year = y.parse::<u32>().ok().filter(|_| y.len() == 4)?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{year}-{m:02}-{d:02}"))
 }
 
 /// The part of a value a member named after it holds: "cancelled" in
