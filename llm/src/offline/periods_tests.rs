@@ -317,6 +317,12 @@ fn dotted_days_are_day_first() {
 }
 
 #[test]
+fn since_a_number_of_weeks_is_the_last_weeks() {
+    assert_eq!(kinds("since two weeks"), kinds("the last 2 weeks"));
+    assert_eq!(kinds("since 3 months"), kinds("the last 3 months"));
+}
+
+#[test]
 fn since_a_day_of_this_month() {
     // Today is 2025-06-18.
     assert_eq!(

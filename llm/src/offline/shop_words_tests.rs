@@ -547,6 +547,10 @@ fn a_non_native_speakers_false_friends_are_read_as_meant() {
         "Give me please the returns quota of each region for the Q1.",
     );
     assert_eq!(measures(&t), ["orders_overview.return_rate"]);
+    // "since two weeks": the last two weeks, nothing left over.
+    let t = translate(&parser, "Show me the orders per day since two weeks.");
+    assert_eq!(measures(&t), ["Orders.count"]);
+    assert!(range(&t).is_some());
     // "clients" are customers: one count, not customers beside opt-ins.
     let t = translate(&parser, "How many clients have opted in?");
     assert_eq!(measures(&t), ["Users.opted_in_count"]);

@@ -431,6 +431,16 @@ fn at(
             return Some((3 + skip, TimeKind::Range(RangeSpec::Relative(range))));
         }
     }
+    // "since two weeks" (word for word from "seit zwei Wochen"): the last
+    // two weeks. "since 2 May" is a day, read elsewhere.
+    if let ("since", Some(n), Some(u @ ("day" | "week" | "month" | "year"))) =
+        (w, number_word(w1), unit(w2))
+    {
+        if w2.ends_with('s') && (2..=36).contains(&n) {
+            let range = format!("last {n} {u}s");
+            return Some((3, TimeKind::Range(RangeSpec::Relative(range))));
+        }
+    }
     // "one year ago today": that day a year back.
     if let (Some(n), Some(u), "ago", "today") = (number_word(w), unit(w1), w2, w3) {
         let day = match u {
