@@ -67,6 +67,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ),
     // "make it in percent": as a percentage.
     ("in percent|percents|procent", &["as", "a", "percentage"]),
+    // "which 5 products carry the highest list price": have it.
+    ("carry|carries|carried the", &["have", "the"]),
     // "put away the cancelled": leave them out.
     ("put|take away", &["without"]),
     // "the first and second half of last year": each half named whole.
@@ -237,6 +239,16 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ),
     (
         "least|less heavily|deeply? discounted",
+        &["lowest", "average", "discount"],
+    ),
+    // "which subcategory was discounted most heavily": the same, after
+    // the verb.
+    (
+        "discounted most|more heavily|deeply",
+        &["highest", "average", "discount"],
+    ),
+    (
+        "discounted least|less heavily|deeply",
         &["lowest", "average", "discount"],
     ),
     // "the 10 slowest sellers", "our weakest movers": the least sold.

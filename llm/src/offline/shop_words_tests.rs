@@ -551,6 +551,12 @@ fn a_non_native_speakers_false_friends_are_read_as_meant() {
     let t = translate(&parser, "Show me the orders per day since two weeks.");
     assert_eq!(measures(&t), ["Orders.count"]);
     assert!(range(&t).is_some());
+    // "discounted most heavily" after the verb: the average discount.
+    let t = translate(
+        &parser,
+        "Which subcategory was discounted most heavily in Q2?",
+    );
+    assert_eq!(measures(&t), ["sales_overview.average_discount"]);
     // "clients" are customers: one count, not customers beside opt-ins.
     let t = translate(&parser, "How many clients have opted in?");
     assert_eq!(measures(&t), ["Users.opted_in_count"]);
