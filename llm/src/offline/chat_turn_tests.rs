@@ -375,27 +375,17 @@ fn a_region_named_after_one_of_its_countries_widens_to_it() {
 
 #[test]
 fn sorted_by_a_column_of_names_is_a_to_z_unless_told() {
-    for (catalog, model, city, sales) in [
-        {
-            let (c, m) = demo();
-            (c, m, "Orders.channel", "Orders.revenue")
-        },
-        {
-            let (c, m) = bare();
-            (c, m, "shop_sales.storeCity", "shop_sales.totalSales")
-        },
-    ] {
+    let cases = [
+        ("channel", "Orders.channel", "revenue", "Orders.revenue"),
+        (
+            "store city",
+            "shop_sales.storeCity",
+            "total sales",
+            "shop_sales.totalSales",
+        ),
+    ];
+    for ((catalog, model), (noun, city, figure, sales)) in [demo(), bare()].into_iter().zip(cases) {
         let parser = OfflineParser::for_model(&catalog, &model);
-        let noun = if city.ends_with("channel") {
-            "channel"
-        } else {
-            "store city"
-        };
-        let figure = if sales.ends_with("revenue") {
-            "revenue"
-        } else {
-            "total sales"
-        };
         let t = translate(&parser, &format!("{figure} by {noun} sorted by {noun}"));
         assert_eq!(t.query.dimensions, [city]);
         assert_eq!(t.query.order, Some(vec![(city.to_owned(), false)]));
@@ -416,16 +406,11 @@ fn sorted_by_a_column_of_names_is_a_to_z_unless_told() {
 #[test]
 fn the_same_quarter_of_a_named_year_is_the_quarter_shown_moved_back() {
     // Today is 2024-06-15: last quarter is 2024 Q1.
-    for (catalog, model, figure, date) in [
-        {
-            let (c, m) = demo();
-            (c, m, "revenue", "Orders.created_at")
-        },
-        {
-            let (c, m) = bare();
-            (c, m, "total sales", "shop_sales.soldAt")
-        },
-    ] {
+    let cases = [
+        ("revenue", "Orders.created_at"),
+        ("total sales", "shop_sales.soldAt"),
+    ];
+    for ((catalog, model), (figure, date)) in [demo(), bare()].into_iter().zip(cases) {
         let parser = OfflineParser::for_model(&catalog, &model);
         let first = translate(&parser, &format!("{figure} last quarter"));
         for (turn, from, to) in [

@@ -103,6 +103,21 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
             i += 1;
             continue;
         }
+        // "sorted by city", "sort them by revenue".
+        let sort_verb = matches!(
+            w,
+            "sorted" | "sort" | "ordered" | "order" | "ranked" | "rank" | "ranking"
+        );
+        if let Some(by) = sorted_by_at(&t, i).filter(|_| sort_verb) {
+            if r.direction.is_none() {
+                sorted_alone = Some(i..by + 1);
+            }
+            r.direction.get_or_insert(Direction::Desc);
+            r.used.extend(i..=by);
+            r.sort_key = Some(by + 1);
+            i = by + 1;
+            continue;
+        }
         match w {
             "top" | "bottom" | "best" | "worst" | "leading" => {
                 let dir = if matches!(w, "bottom" | "worst") {
@@ -163,20 +178,6 @@ pub fn ranking(tokens: &[Token]) -> Ranking {
             "descending" | "desc" | "decreasing" => {
                 r.direction = Some(Direction::Desc);
                 r.used.push(i);
-            }
-            // "sorted by city", "sort them by revenue".
-            "sorted" | "sort" | "ordered" | "order" | "ranked" | "rank" | "ranking"
-                if sorted_by_at(&t, i).is_some() =>
-            {
-                let by = sorted_by_at(&t, i).unwrap_or(i + 1);
-                if r.direction.is_none() {
-                    sorted_alone = Some(i..by + 1);
-                }
-                r.direction.get_or_insert(Direction::Desc);
-                r.used.extend(i..=by);
-                r.sort_key = Some(by + 1);
-                i = by + 1;
-                continue;
             }
             // "rank our channels by number of orders": highest first.
             "rank" | "ranked" | "ranking" => {

@@ -8,7 +8,7 @@
 
 use strata_engine::query::FilterOperator;
 
-use super::fixtures::{bare, demo, filters, measures, range, today, translate};
+use super::fixtures::{bare, demo, filters, measures, range, refine, today, translate};
 use super::*;
 
 #[test]
@@ -585,15 +585,15 @@ fn in_place_of_swaps_the_figure_shown() {
     let (catalog, model) = demo();
     let parser = OfflineParser::for_model(&catalog, &model);
     let first = translate(&parser, "discount amount for each subcategory this year");
-    let t = super::fixtures::refine(
+    let t = refine(
         &parser,
         &first,
         "the average discount in place of the amount",
     );
     assert_eq!(measures(&t), ["sales_overview.average_discount"]);
     assert_eq!(t.query.dimensions, first.query.dimensions);
-    let biggest = super::fixtures::refine(&parser, &t, "only the 3 biggest");
+    let biggest = refine(&parser, &t, "only the 3 biggest");
     assert_eq!(biggest.query.limit, Some(3));
-    let first = super::fixtures::refine(&parser, &t, "only the 3 first");
+    let first = refine(&parser, &t, "only the 3 first");
     assert_eq!(first.query.limit, Some(3));
 }
