@@ -193,6 +193,17 @@ pub fn resolve_analysis(parser: &OfflineParser<'_>, a: &Analysis, context: &[usi
             {
                 out.named_time = Some(member)
             }
+            // "the 10 biggest orders that day": the day pointed at, no
+            // series of days.
+            Role::Group
+                if cm.is_time()
+                    && m.end == m.start + 1
+                    && m.start
+                        .checked_sub(1)
+                        .is_some_and(|p| matches!(a.tokens[p].text.as_str(), "that" | "those")) =>
+            {
+                out.named_time = Some(member)
+            }
             Role::Group if cm.is_time() => {
                 out.time_group = Some(member);
                 out.time_group_generic = m.end == m.start + 1

@@ -67,7 +67,18 @@ pub(crate) fn left_out(catalog: &Catalog, analysis: &Analysis, t: &Translation) 
         .map(|m| m.text.clone())
         .or_else(|| amount_answered_by_a_date(catalog, analysis, t))
         .or_else(|| unit_without_series(analysis, t))
-        .or_else(|| value_left_out(catalog, analysis, &used))
+        .or_else(|| value_left_out(catalog, analysis, &used, false))
+}
+
+/// The words of a value named beside the question ("Toys units 40% under
+/// forecast. Show units per day.") that the answer neither filters on nor
+/// shows among the rows of its dimension, if any.
+pub(crate) fn value_named_beside(
+    catalog: &Catalog,
+    analysis: &Analysis,
+    t: &Translation,
+) -> Option<String> {
+    value_left_out(catalog, analysis, &Used::of(catalog, t), true)
 }
 
 /// "our most recent business customer": a segment lives on as the segment,
@@ -158,15 +169,22 @@ fn unit_without_series(analysis: &Analysis, t: &Translation) -> Option<String> {
 /// A value kept neither as a filter value nor in the name of a segment or a
 /// measure counted or rated after it ("business" in `Users.business_count`,
 /// "cancelled" in `Orders.cancellation_rate`): its words.
-fn value_left_out(catalog: &Catalog, analysis: &Analysis, used: &Used) -> Option<String> {
+fn value_left_out(
+    catalog: &Catalog,
+    analysis: &Analysis,
+    used: &Used,
+    rows_answer: bool,
+) -> Option<String> {
     let members = catalog.members();
-    let share = analysis
-        .tokens
-        .iter()
-        .any(|t| super::rates::is_share_word(&t.text));
+    // "what share of units were Clothing": split by its dimension; beside
+    // the question, a row of the dimension is the value's answer.
+    let share = rows_answer
+        || analysis
+            .tokens
+            .iter()
+            .any(|t| super::rates::is_share_word(&t.text));
     let value = analysis.values.iter().find(|value| {
         !value.hits.iter().any(|(member, v)| {
-            // "what share of units were Clothing": split by its dimension.
             let split_by_it = share
                 && members.get(*member).is_some_and(|m| {
                     used.names.contains(&m.name) || used.titles.contains(&m.title.to_lowercase())

@@ -374,9 +374,13 @@ fn ranks_rows_shown(asked: &strata_engine::Query, shown: &strata_engine::Query) 
 /// "the profit margin on those", "what % of them opted in": a question
 /// about the rows already asked for.
 fn refers_back(a: &Analysis) -> bool {
-    a.tokens.windows(2).any(|w| {
+    a.tokens.windows(2).enumerate().any(|(i, w)| {
         let which_one = w[0].text == "which" && matches!(w[1].text.as_str(), "one" | "ones");
+        // "list those orders": the orders just counted.
+        let pointed = matches!(w[0].text.as_str(), "those" | "these")
+            && a.mentions.iter().any(|m| m.start == i + 1);
         which_one
+            || pointed
             || matches!(
                 w[0].text.as_str(),
                 "of" | "on" | "for" | "among" | "from" | "about"

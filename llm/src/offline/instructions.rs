@@ -22,6 +22,9 @@ const INSTRUCTIONS: &[&str] = &[
     "filter|filtered on|by|to|for?",
     "drill into|down? on|into?",
     "find out",
+    // A pasted alert's "Forget the plan, just show me …": the plan is
+    // not asked about.
+    "forget about? the plan|target|targets|forecast|budget|baseline|threshold",
     // An auditor's "Please confirm the total net revenue for …".
     "confirm|verify|doublecheck",
     "double check",

@@ -425,7 +425,10 @@ fn split(text: &str, clause_marks: bool) -> Vec<Sentence<'_>> {
             ':' | ';' => clause_marks && next.is_none_or(char::is_whitespace),
             '.' => {
                 next.is_none_or(char::is_whitespace) && {
+                    // "… (threshold 6%).", "… behind plan'.": the word
+                    // inside the closing marks.
                     let before: String = text[start..i]
+                        .trim_end_matches([')', '\'', '"', '%', '\u{2019}'])
                         .chars()
                         .rev()
                         .take_while(|c| c.is_alphanumeric())

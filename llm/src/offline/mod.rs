@@ -39,6 +39,7 @@
 //! assert_eq!(t.query.limit, Some(5));
 //! ```
 
+mod alerts;
 mod background;
 mod both_ends;
 mod build;
@@ -230,6 +231,11 @@ impl<'a> OfflineParser<'a> {
                 "{why} {}",
                 self.suggestions()
             )));
+        }
+        // "ALERT: … 2x higher than usual in the last 7 days. Which brands
+        // are driving it?": the claim, then the reaction leaning on it.
+        if let Some(answer) = alerts::answer(self, question, today) {
+            return answer;
         }
         match self.translate_request(&asked, today) {
             // "We're planning the winter sale. … How did Toys do in
@@ -585,6 +591,8 @@ pub fn refine(
     OfflineParser::new(catalog).refine(previous, followup, today)
 }
 
+#[cfg(test)]
+mod alert_tests;
 #[cfg(test)]
 mod asked_figure_tests;
 #[cfg(test)]

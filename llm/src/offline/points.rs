@@ -63,6 +63,17 @@ fn quarter_point(y: i32, q: u32, has_year: bool) -> Option<Point> {
     })
 }
 
+/// "yesterday" or "today" at `i`, as the ends of a span ("from yesterday
+/// to today"); one token.
+pub(super) fn day_named(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, usize)> {
+    let day = match *t.get(i)? {
+        "today" => today,
+        "yesterday" => today.pred_opt()?,
+        _ => return None,
+    };
+    Some((Point::span(day, day, true), 1))
+}
+
 /// Parses a calendar period at `i`; returns it and the tokens used.
 pub(super) fn point(t: &[&str], i: usize, today: NaiveDate) -> Option<(Point, usize)> {
     let w = *t.get(i)?;

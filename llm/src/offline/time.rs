@@ -508,14 +508,16 @@ fn at(
     }
     // "between March and May 2024", "from 2023-01-01 to 2023-06-30"; but
     // "compare between April and May" names two periods.
+    // "from yesterday to today": the days named are its ends.
+    let end_at = |k: usize| point(t, k, today).or_else(|| super::points::day_named(t, k, today));
     if matches!(w, "between" | "from") && !super::compare_words::compares_periods_from(t, i) {
-        if let Some((a, used_a)) = point(t, i + 1, today) {
+        if let Some((a, used_a)) = end_at(i + 1) {
             let j = i + 1 + used_a;
             if matches!(
                 t.get(j).copied(),
                 Some("and" | "to" | "until" | "through" | "till")
             ) {
-                if let Some((b, used_b)) = point(t, j + 1, today) {
+                if let Some((b, used_b)) = end_at(j + 1) {
                     let a = if !a.has_year && b.has_year {
                         with_year(a, b.start.year())?
                     } else {
