@@ -48,6 +48,7 @@ pub fn compose(parser: &OfflineParser<'_>, a: &Analysis) -> Result<Translation, 
         &mut order,
         &mut limit,
     );
+    super::largest::ranked_by_extreme(parser, &mut r, &mut order, limit);
     let intent = intent_of(a, &r, &time, &order, limit);
 
     let names = |list: &[usize]| -> Vec<String> {

@@ -192,6 +192,54 @@ pub(super) fn row_key(members: &[CatalogMember], owner: &str) -> Option<usize> {
     key_of(true).or_else(|| key_of(false))
 }
 
+/// "Which 5 products have the highest list price": a few records ranked by
+/// the largest (or smallest) value of one of their columns, the superlative
+/// read into a max (or min) measure. Grouped by the records themselves, the
+/// maximum of a column is the column's value, so the records are listed
+/// with the column, ordered by it; grouped by anything else ("which 5
+/// categories"), the measure is ranked. Nothing changes when the question
+/// has an order already, or no limit.
+pub(super) fn ranked_by_extreme(
+    parser: &OfflineParser<'_>,
+    r: &mut Resolved,
+    order: &mut Vec<(String, bool)>,
+    limit: Option<u32>,
+) {
+    let members = parser.catalog().members();
+    let [measure] = r.measures.as_slice() else {
+        return;
+    };
+    let extreme = &members[*measure];
+    let desc = match extreme.agg_type.as_deref() {
+        Some("max") => true,
+        Some("min") => false,
+        _ => return,
+    };
+    if limit.is_none() || !order.is_empty() || r.dimensions.is_empty() {
+        return;
+    }
+    let records = r.dimensions.iter().all(|&d| {
+        let m = &members[d];
+        m.owner == extreme.owner && (m.primary_key || m.short_name() == "name")
+    });
+    let title = extreme.title.to_lowercase();
+    let column = members.iter().position(|c| {
+        c.owner == extreme.owner
+            && c.kind == MemberKind::Dimension
+            && c.data_type == "number"
+            && !c.primary_key
+            && title.ends_with(&c.title.to_lowercase())
+    });
+    match column.filter(|_| records) {
+        Some(column) => {
+            r.measures.clear();
+            r.dimensions.push(column);
+            *order = vec![(parser.name(column).to_owned(), desc)];
+        }
+        None => *order = vec![(parser.name(*measure).to_owned(), desc)],
+    }
+}
+
 /// "the 10 biggest orders from Australia": a count read on a view (the
 /// country is in `orders_overview`) whose view has no amount to rank by,
 /// or "show me the 10 biggest of those" after a count: the records, listed

@@ -505,3 +505,44 @@ fn a_period_no_figure_can_be_dated_by_is_refused_in_plain_words() {
         other => panic!("no dated figure: must refuse, got {other:?}"),
     }
 }
+
+/// "Which 5 products have the highest list price": the records, listed with
+/// the column and ordered by it, never a limit on rows in no order.
+#[test]
+fn records_ranked_by_a_column_are_listed_with_it() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "Which 5 products have the highest list price?");
+    assert!(q.get("measures").is_none(), "{q}");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["Products.name", "Products.price"])
+    );
+    assert_eq!(q["order"], serde_json::json!({"Products.price": "desc"}));
+    assert_eq!(q["limit"], 5);
+    // Over categories the lowest price is a figure per category, ranked.
+    let q = json(&parser, "Which 3 categories have the lowest list price?");
+    assert_eq!(q["order"], serde_json::json!({"Products.min_price": "asc"}));
+
+    let yaml = r#"
+cubes:
+  - name: parcels
+    sql_table: p
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: name, sql: n, type: string}
+      - {name: weight, sql: w, type: number}
+    measures:
+      - {name: count, type: count}
+      - {name: maxWeight, sql: w, type: max}
+"#;
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "Which 3 parcels have the max weight?");
+    assert_eq!(
+        q["dimensions"],
+        serde_json::json!(["parcels.name", "parcels.weight"]),
+        "{q}"
+    );
+    assert_eq!(q["order"], serde_json::json!({"parcels.weight": "desc"}));
+}
