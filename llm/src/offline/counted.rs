@@ -544,3 +544,37 @@ pub(crate) fn sales_counted(catalog: &Catalog, a: &Analysis, t: &mut Translation
         t.query.measures = vec![members[count].name.clone()];
     }
 }
+
+/// "How many of our business accounts have opted in to marketing?": the
+/// people counted are among the business accounts. Read word by word, the
+/// business count stood beside the opt-in count, two totals for one
+/// question. Two counts of one cube, the first after "how many of" and
+/// named after a segment of the cube (`business_count`, `business`): the
+/// other count, within the segment.
+pub(crate) fn counted_among(catalog: &Catalog, a: &Analysis, t: &mut Translation) {
+    let among = a
+        .tokens
+        .windows(3)
+        .any(|w| w[0].text == "how" && w[1].text == "many" && w[2].text == "of");
+    let q = &mut t.query;
+    let [population, counted] = q.measures.as_slice() else {
+        return;
+    };
+    let (Some(p), Some(c)) = (catalog.get(population), catalog.get(counted)) else {
+        return;
+    };
+    if !among || p.owner != c.owner || !p.is_count() || !c.is_count() {
+        return;
+    }
+    let mut named: Vec<String> = split_identifier(p.short_name());
+    named.retain(|w| !w.eq_ignore_ascii_case("count"));
+    let segment = catalog.members().iter().find(|m| {
+        m.owner == p.owner
+            && m.kind == MemberKind::Segment
+            && split_identifier(m.short_name()) == named
+    });
+    if let Some(segment) = segment {
+        q.segments.push(segment.name.clone());
+        q.measures.remove(0);
+    }
+}

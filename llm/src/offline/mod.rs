@@ -309,6 +309,8 @@ impl<'a> OfflineParser<'a> {
         counted::apply(self.catalog, question, &mut translation);
         // "how many, and how much revenue?": the count beside the amount.
         counted::asked_how_many(self.catalog, &analysis, &mut translation);
+        // "how many of our business accounts have opted in".
+        counted::counted_among(self.catalog, &analysis, &mut translation);
         // "excluding cancelled orders": the count without them.
         counted::excluded(self.catalog, &analysis, &mut translation);
         // "orders paid by business customers": whose orders.

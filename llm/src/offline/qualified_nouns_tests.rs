@@ -230,3 +230,43 @@ fn a_flag_on_the_people_of_another_cubes_figure_is_a_filter() {
     assert_eq!(t.query.measures, ["Users.opted_in_count"]);
     assert!(t.query.filters.is_empty());
 }
+
+/// "How many of our business accounts have opted in": the opted-in count
+/// among business customers, not the two counts side by side; a flag
+/// before "split" is a condition, after it a split.
+#[test]
+fn a_count_among_a_segment_and_a_flag_before_a_split() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "How many of our business accounts have opted in to marketing?",
+    );
+    assert_eq!(t.query.measures, ["Users.opted_in_count"]);
+    assert_eq!(t.query.segments, ["Users.business"]);
+    let t = translate(&parser, "revenue of opted-in customers, split by age group");
+    assert_eq!(t.query.dimensions, ["Users.age_group"], "{:?}", t.query);
+    assert!(filters(&t)
+        .iter()
+        .any(|(m, _, v)| m == "Users.marketing_opt_in" && v == &["true"]));
+
+    let yaml = r#"
+cubes:
+  - name: shoppers
+    sql_table: p
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: loyaltyTier, sql: tier, type: string}
+    measures:
+      - {name: count, type: count}
+      - {name: vipCount, type: count, filters: [{sql: "{CUBE}.tier = 'vip'"}]}
+      - {name: optedInCount, type: count, filters: [{sql: "{CUBE}.opted_in"}]}
+    segments:
+      - {name: vip, sql: "{CUBE}.tier = 'vip'"}
+"#;
+    let (catalog, model) = model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "How many of the vip shoppers have opted in?");
+    assert_eq!(t.query.measures, ["shoppers.optedInCount"], "{:?}", t.query);
+    assert_eq!(t.query.segments, ["shoppers.vip"]);
+}
