@@ -459,3 +459,43 @@ fn excluding_two_statuses_leaves_both_out() {
     assert_eq!(out.0, FilterOperator::NotEquals);
     assert_eq!(out.1, ["cancelled", "returned"]);
 }
+
+/// "Net of returns, please" after a gross figure asks for the net one, and
+/// "gross of discounts" for the gross one: not a count of returns or the
+/// discounts themselves.
+#[test]
+fn net_of_and_gross_of_swap_the_figure_shown() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "Gross order value by region for H2 2025");
+    let t = refine(&parser, &first, "Net of returns, please.");
+    assert_eq!(measures(&t), ["orders_overview.revenue"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, first.query.dimensions);
+    assert_eq!(t.query.time_dimensions, first.query.time_dimensions);
+    let first = translate(&parser, "Product revenue by category last quarter");
+    let t = refine(&parser, &first, "Gross of discounts, please.");
+    assert_eq!(
+        measures(&t),
+        ["sales_overview.gross_sales"],
+        "{:?}",
+        t.query
+    );
+
+    let yaml = r#"
+cubes:
+  - name: tickets
+    sql_table: t
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: venue, sql: v, type: string}
+    measures:
+      - {name: grossTakings, sql: g, type: sum}
+      - {name: netTakings, sql: n, type: sum}
+"#;
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let first = translate(&parser, "gross takings by venue");
+    let t = refine(&parser, &first, "net of refunds please");
+    assert_eq!(measures(&t), ["tickets.netTakings"], "{:?}", t.query);
+    assert_eq!(t.query.dimensions, ["tickets.venue"]);
+}

@@ -86,6 +86,16 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     // a follow-up).
     ("not|without counting", &["excluding"]),
     ("minus", &["excluding"]),
+    // "Net of returns, please", "gross of discounts": the net or the gross
+    // figure, not the returns or discounts.
+    (
+        "net of returns|refunds|discounts|cancellations",
+        &["net"],
+    ),
+    (
+        "gross of returns|refunds|discounts|cancellations",
+        &["gross"],
+    ),
     // "gross order value without returns", "excluding cancellations": the
     // orders of that status left out (on a model with no such status the
     // word is asked about).
