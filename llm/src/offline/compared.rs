@@ -212,7 +212,15 @@ pub(super) fn year_of_compared_periods(t: &[&str], found: &mut Vec<TimeFinding>,
             in_year(f).map(|(a, b)| TimeKind::Range(RangeSpec::Absolute(a, b)))
         })
         .collect();
-    if let Some(moved) = moved {
+    // "May vs May of last year": one year for both would compare a month
+    // with itself; the year is the last period's alone.
+    let repeats = |moved: &[TimeKind]| {
+        moved
+            .iter()
+            .enumerate()
+            .any(|(i, k)| moved[..i].contains(k))
+    };
+    if let Some(moved) = moved.filter(|m| !repeats(m)) {
         let year_end = found.pop().map(|f| f.end);
         for (f, kind) in found.iter_mut().zip(moved) {
             f.kind = kind;

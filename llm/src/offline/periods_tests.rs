@@ -485,3 +485,30 @@ fn the_same_span_of_another_year_is_the_span_named_before() {
         [abs("2024-01-01", "2024-12-31")]
     );
 }
+
+/// "May vs May of last year": the year is the second May's alone (one year
+/// for both compared a month with itself); "this May" and "the May of last
+/// year" are months, where "may" alone may be a verb.
+#[test]
+fn a_month_compared_with_itself_a_year_before() {
+    assert_eq!(
+        kinds("orders in May vs May of last year"),
+        [
+            abs("2025-05-01", "2025-05-31"),
+            abs("2024-05-01", "2024-05-31")
+        ]
+    );
+    assert_eq!(kinds("orders this May"), [abs("2025-05-01", "2025-05-31")]);
+    assert_eq!(
+        kinds("the May of last year"),
+        [abs("2024-05-01", "2024-05-31")]
+    );
+    // A year after two different months is still theirs.
+    assert_eq!(
+        kinds("March vs April of last year"),
+        [
+            abs("2024-03-01", "2024-03-31"),
+            abs("2024-04-01", "2024-04-30")
+        ]
+    );
+}

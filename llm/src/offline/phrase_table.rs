@@ -71,6 +71,13 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("carry|carries|carried the", &["have", "the"]),
     // "put away the cancelled": leave them out.
     ("put|take away", &["without"]),
+    // "which country has become the most returns" (got), "what makes the
+    // AOV" (what is), "orders with more than 5 articles" (items).
+    ("has|have|had become|became the most", &["has", "the", "most"]),
+    ("what makes the", &["what", "is", "the"]),
+    ("articles", &["items"]),
+    // "our customer base": the customers.
+    ("customer|client base", &["customers"]),
     // "the first and second half of last year": each half named whole.
     (
         "first and second half",

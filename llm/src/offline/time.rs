@@ -554,7 +554,13 @@ fn at(
                 t.get(k + 1).copied(),
                 Some("i" | "we" | "you" | "they" | "he" | "she" | "it")
             ))
-            || (k > 0 && matches!(t[k - 1], "vs" | "and" | "to" | "from" | "than" | "until"))
+            || (k > 0
+                && matches!(
+                    t[k - 1],
+                    "vs" | "and" | "to" | "from" | "than" | "until" | "this"
+                ))
+            // "the May of last year".
+            || t.get(k + 1) == Some(&"of")
             // "revenue by category, May": no verb follows.
             || (k > 0 && k + 1 == t.len());
         if p.bare_month

@@ -346,3 +346,48 @@ fn a_plural_is_never_corrected_into_a_keyword_through_its_stem() {
         t.query
     );
 }
+
+/// A non-native speaker's literal words: "has become the most" (got),
+/// "what makes the AOV" (what is), "articles" (items), "our customer base"
+/// (the customers).
+#[test]
+fn literal_words_of_a_non_native_speaker() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(
+        &parser,
+        "Which country has become the most returns this year?",
+    );
+    assert!(
+        t.query.measures[0].ends_with(".returned_count"),
+        "{:?}",
+        t.query
+    );
+    assert_eq!(t.query.limit, Some(1));
+    let t = translate(
+        &parser,
+        "What makes the AOV of the web in the actual quarter?",
+    );
+    assert!(
+        t.query.measures[0].ends_with(".average_order_value"),
+        "{:?}",
+        t.query
+    );
+    assert!(t.query.dimensions.is_empty());
+    let t = translate(
+        &parser,
+        "how much orders with more than 5 articles last month",
+    );
+    assert!(
+        format!("{:?}", t.query.filters).contains("item_count"),
+        "{:?}",
+        t.query
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which store city has become the most units sold?");
+    assert_eq!(t.query.measures, ["shop_sales.unitsSold"]);
+    assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
+    assert_eq!(t.query.limit, Some(1));
+}
