@@ -76,6 +76,8 @@ pub(super) const REPLACED: &[(&str, &[&str])] = &[
     ("has|have|had become|became the most", &["has", "the", "most"]),
     ("what makes the", &["what", "is", "the"]),
     ("articles", &["items"]),
+    // "customers with more than one sale line": a count above 1.
+    ("more than one", &["more", "than", "1"]),
     // "our customer base": the customers.
     ("customer|client base", &["customers"]),
     // "the first and second half of last year": each half named whole.

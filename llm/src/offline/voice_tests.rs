@@ -391,3 +391,39 @@ fn literal_words_of_a_non_native_speaker() {
     assert_eq!(t.query.dimensions, ["shop_sales.storeCity"]);
     assert_eq!(t.query.limit, Some(1));
 }
+
+/// "more than one" is a count above 1, not "one" left out of the answer.
+#[test]
+fn more_than_one_is_a_count_above_one() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "Which customers have more than one order?");
+    assert!(
+        t.query.filters.iter().any(|f| matches!(
+            f,
+            Filter::Member { operator: FilterOperator::Gt, values, .. }
+                if values == &[Some("1".to_owned())]
+        )),
+        "{:?}",
+        t.query
+    );
+
+    let (catalog, model) = bare();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let t = translate(&parser, "store cities with more than one sale");
+    assert_eq!(
+        t.query.dimensions,
+        ["shop_sales.storeCity"],
+        "{:?}",
+        t.query
+    );
+    assert!(
+        t.query.filters.iter().any(|f| matches!(
+            f,
+            Filter::Member { operator: FilterOperator::Gt, values, .. }
+                if values == &[Some("1".to_owned())]
+        )),
+        "{:?}",
+        t.query
+    );
+}
