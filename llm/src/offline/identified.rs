@@ -94,6 +94,18 @@ pub(crate) fn apply(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translatio
                 order.retain(|(member, _)| *member != count.name);
             }
         }
+        // "what status is order 4821 in": the record's row shows its key
+        // beside what is looked up.
+        let looked_up = t.query.measures.is_empty()
+            && !t.query.dimensions.is_empty()
+            && t.query.dimensions.iter().all(|d| {
+                members
+                    .iter()
+                    .any(|x| x.name == *d && x.owner == count.owner)
+            });
+        if looked_up && !t.query.dimensions.contains(&key.name) {
+            t.query.dimensions.insert(0, key.name.clone());
+        }
         found = true;
     }
     found

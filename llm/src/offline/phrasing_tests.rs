@@ -65,7 +65,8 @@ fn a_record_named_by_its_key_is_a_filter() {
     assert_eq!(t.query.filters, [equals("Users.id", "812")]);
     let t = translate(&parser, "what status is order #4821 in");
     assert!(t.query.measures.is_empty(), "{:?}", t.query);
-    assert_eq!(t.query.dimensions, ["Orders.status"]);
+    // The record's row shows its key beside the status looked up.
+    assert_eq!(t.query.dimensions, ["Orders.id", "Orders.status"]);
     assert_eq!(t.query.filters, [equals("Orders.id", "4821")]);
     // A number that is a limit or a year is not a key.
     let t = translate(&parser, "top 5 customers by revenue in 2023");
@@ -75,6 +76,13 @@ fn a_record_named_by_its_key_is_a_filter() {
     let t = translate(&parser, "total sales of shopper 77");
     assert_eq!(t.query.measures, ["shop_sales.totalSales"], "{:?}", t.query);
     assert_eq!(t.query.filters, [equals("shoppers.id", "77")]);
+    let t = translate(&parser, "what loyalty tier is shopper 77 in");
+    assert_eq!(
+        t.query.dimensions,
+        ["shoppers.id", "shoppers.loyaltyTier"],
+        "{:?}",
+        t.query
+    );
 }
 
 #[test]
