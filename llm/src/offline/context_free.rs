@@ -19,6 +19,13 @@ const POINTING_ON: &[&str] = &[
     "as", "better", "worse", "compare", "compared", "split", "broken", "instead", "vs", "versus",
 ];
 
+/// Verbs that change what is shown, when "that" or "it" follows them
+/// ("split that by age group", "widen it to the first half").
+const EDITING: &[&str] = &[
+    "split", "widen", "narrow", "extend", "expand", "shorten", "break", "roll", "drill", "zoom",
+    "filter", "limit", "restrict", "sort", "rank",
+];
+
 /// The word that leans on an earlier turn, when the question has one.
 /// `question` is the text asked, before phrases were rewritten ("payment
 /// mix" is read as a split "by" payment method).
@@ -35,6 +42,13 @@ pub(crate) fn leaning_word(catalog: &Catalog, question: &str, a: &Analysis) -> O
         if !names_figure {
             return Some(first);
         }
+    }
+    let edits_what_is_shown = a.tokens.windows(2).find_map(|w| {
+        (EDITING.contains(&w[0].text.as_str()) && matches!(w[1].text.as_str(), "that" | "it"))
+            .then(|| w[1].orig.clone())
+    });
+    if edits_what_is_shown.is_some() && !names_figure {
+        return edits_what_is_shown;
     }
     // "show it as bars" asks for a chart of this question.
     a.tokens.windows(3).find_map(|w| {
@@ -63,6 +77,8 @@ mod tests {
             ("same but Germany only", "same"),
             ("What's that as a margin percentage?", "that"),
             ("Was it better than the December before?", "it"),
+            ("Split that by age group.", "that"),
+            ("Widen it to the whole first half of the year.", "it"),
         ] {
             let refused = parser.translate(question, today());
             assert!(
@@ -76,6 +92,7 @@ mod tests {
             "payment mix this quarter as a pie",
             "this quarter vs last quarter revenue, show it as bars",
             "revenue by channel last month",
+            "split revenue by channel",
         ] {
             assert!(parser.translate(question, today()).is_ok(), "{question}");
         }
@@ -89,6 +106,9 @@ mod tests {
         let (catalog, model) = bare();
         let parser = OfflineParser::for_model(&catalog, &model);
         assert!(parser.translate("by storeCity", today()).is_err());
+        assert!(parser
+            .translate("split that by storeCity", today())
+            .is_err());
         assert!(parser.translate("totalSales by storeCity", today()).is_ok());
     }
 }
