@@ -263,12 +263,14 @@ fn header_end(text: &str) -> Option<usize> {
 /// ("9.4%", "-8%", "2x", "250+").
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '\'' | '"' | '(' | ')'))
-                .to_lowercase()
-        })
+        .map(|w| bare_word(w).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// `word` without the punctuation around it, its case kept.
+fn bare_word(word: &str) -> &str {
+    word.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '\'' | '"' | '(' | ')'))
 }
 
 /// "22%", "-8%", "+60%", "2x", "3x": a claimed change, never a value asked
@@ -284,7 +286,7 @@ fn movement_amount(word: &str) -> bool {
 /// The claim without its movement and what is in brackets: "average
 /// discount on clothing lines in the last 7 days".
 fn cut_movement(claim: &str) -> String {
-    let mut kept: Vec<String> = Vec::new();
+    let mut kept: Vec<&str> = Vec::new();
     let mut bracket = 0usize;
     for raw in claim.split_whitespace() {
         if raw.starts_with('(') {
@@ -294,12 +296,14 @@ fn cut_movement(claim: &str) -> String {
         if raw.trim_end_matches([',', '.', ';', ':']).ends_with(')') {
             bracket = bracket.saturating_sub(1);
         }
-        let word = words(raw).concat();
+        // Case is kept: a value may be a case-sensitive code ("FR").
+        let word = bare_word(raw);
+        let lower = word.to_lowercase();
         if inside
             || word.is_empty()
-            || movement_amount(&word)
-            || MOVEMENT_WORDS.contains(&word.as_str())
-            || SENDER_WORDS.contains(&word.as_str())
+            || movement_amount(&lower)
+            || MOVEMENT_WORDS.contains(&lower.as_str())
+            || SENDER_WORDS.contains(&lower.as_str())
         {
             continue;
         }
@@ -353,7 +357,7 @@ mod tests {
         assert_eq!(
             alert,
             Some(Alert {
-                claim: "average discount on clothing lines in the last 7 days".into(),
+                claim: "average discount on Clothing lines in the last 7 days".into(),
                 reaction: "Which brands are driving it?".into(),
                 headed: true,
             })
