@@ -432,6 +432,14 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
     let (Some(price), Some(name)) = (price, name_dimension(members, owner)) else {
         return false;
     };
+    // "the cheapest list price of each brand": the lowest price per brand,
+    // not the one cheapest product.
+    if let Some(extreme) = per_group_extreme(members, a, t, price, (at, descending)) {
+        t.query.measures = vec![extreme.name.clone()];
+        t.query.order = None;
+        t.query.limit = None;
+        return true;
+    }
     // "the cheapest book": one; "the 20 priciest products": 20; "the
     // priciest products": ten.
     let singular = a.tokens[at + 1..]
@@ -480,4 +488,48 @@ fn price_extreme(parser: &OfflineParser<'_>, a: &Analysis, t: &mut Translation) 
     let word = a.tokens[at].orig.clone();
     unmark(t, &[word.as_str()]);
     true
+}
+
+/// The max (or min) measure over `price` when the question groups by a
+/// column of its cube ("of each brand", "per category") and names the price
+/// beside the superlative at `at`: the extreme per group. `None` when the grouping is by the records themselves or there
+/// is none, or the model has no such measure.
+fn per_group_extreme<'c>(
+    members: &'c [CatalogMember],
+    a: &Analysis,
+    t: &Translation,
+    price: &CatalogMember,
+    (at, descending): (usize, bool),
+) -> Option<&'c CatalogMember> {
+    let per_group = a
+        .tokens
+        .iter()
+        .any(|tok| matches!(tok.text.as_str(), "each" | "every" | "per" | "by"));
+    let grouped = !t.query.dimensions.is_empty()
+        && t.query.dimensions.iter().all(|d| {
+            members.iter().any(|m| {
+                m.name == *d && m.owner == price.owner && !m.primary_key && m.short_name() != "name"
+            })
+        });
+    if !(per_group && grouped) {
+        return None;
+    }
+    let aggregation = if descending { "max" } else { "min" };
+    let title = price.title.to_lowercase();
+    let extreme = members.iter().position(|m| {
+        m.owner == price.owner
+            && m.kind == MemberKind::Measure
+            && m.agg_type.as_deref() == Some(aggregation)
+            && m.title.to_lowercase().ends_with(&title)
+    })?;
+    // The price itself is asked for ("the cheapest list price of each
+    // brand"); "the cheapest product in each category" asks for products.
+    let price_at = members.iter().position(|m| m.name == price.name);
+    let price_named = a.mentions.iter().any(|m| {
+        !(m.start..m.end).contains(&at)
+            && m.candidates
+                .iter()
+                .any(|e| e.member == extreme || Some(e.member) == price_at)
+    });
+    price_named.then(|| &members[extreme])
 }

@@ -546,3 +546,45 @@ cubes:
     );
     assert_eq!(q["order"], serde_json::json!({"parcels.weight": "desc"}));
 }
+
+/// "the cheapest list price of each brand": the lowest price per brand,
+/// never the one cheapest product with the grouping dropped.
+#[test]
+fn the_cheapest_price_of_each_group_is_a_minimum_per_group() {
+    let (catalog, model) = demo();
+    let parser = OfflineParser::for_model(&catalog, &model);
+    let q = json(&parser, "Cheapest list price of each brand?");
+    assert_eq!(
+        q["measures"],
+        serde_json::json!(["Products.min_price"]),
+        "{q}"
+    );
+    assert_eq!(q["dimensions"], serde_json::json!(["Products.brand"]));
+    assert!(q.get("limit").is_none(), "{q}");
+    // The products themselves, per category, are not a price per category.
+    assert!(parser
+        .translate("the cheapest product in each category", today())
+        .is_err());
+
+    let yaml = r#"
+cubes:
+  - name: gadgets
+    sql_table: g
+    dimensions:
+      - {name: id, sql: id, type: number, primary_key: true}
+      - {name: name, sql: n, type: string}
+      - {name: maker, sql: m, type: string}
+      - {name: unitPrice, sql: p, type: number, format: currency}
+    measures:
+      - {name: count, type: count}
+      - {name: minUnitPrice, sql: p, type: min}
+"#;
+    let (catalog, model) = super::fixtures::model_from_yaml(yaml);
+    let parser = OfflineParser::for_model(&catalog, &model);
+    // Bare names carry no price word the superlative can take: asked
+    // about, or answered per maker, never one gadget.
+    if let Ok(t) = parser.translate("cheapest unit price per maker", today()) {
+        assert_eq!(t.query.dimensions, ["gadgets.maker"], "{:?}", t.query);
+        assert_eq!(t.query.limit, None, "{:?}", t.query);
+    }
+}
