@@ -102,7 +102,6 @@ const MOVEMENT_WORDS: &[&str] = &[
     "wow",
     "mom",
     "yoy",
-    "detected",
     "reached",
 ];
 
@@ -112,9 +111,6 @@ const LEANING_WORDS: &[&str] = &[
     "it", "them", "those", "these", "both", "drop", "spike", "dip", "jump", "rise", "driving",
     "caused", "causing",
 ];
-
-/// Periods named by pointing back ("the 10 biggest orders that day").
-const POINTED_PERIODS: &[&str] = &["day", "date", "week", "month", "quarter", "year", "hour"];
 
 /// The claim and the reaction of an alert message.
 #[derive(Debug, PartialEq)]
@@ -155,7 +151,6 @@ fn read(
     today: NaiveDate,
 ) -> Result<Translation, LlmError> {
     let alone = parser.translate(&alert.reaction, today);
-    let claim = parser.translate(&alert.claim, today);
     if let Ok(t) = &alone {
         // "… business orders on marketplace at zero. Confirm with business
         // orders by channel for this week.": the reaction stands alone when
@@ -168,7 +163,7 @@ fn read(
             return alone;
         }
     }
-    match claim {
+    match parser.translate(&alert.claim, today) {
         Ok(claim) => parser.refine(&claim, &alert.reaction, today),
         // "Stock alert: … in the warehouse. How many of them did we sell?":
         // what the reaction leans on cannot be read, so neither can it.
@@ -322,7 +317,7 @@ fn leans_on_claim(reaction: &str) -> bool {
     words.iter().any(|w| LEANING_WORDS.contains(&w.as_str()))
         || words
             .windows(2)
-            .any(|p| p[0] == "that" && POINTED_PERIODS.contains(&p[1].as_str()))
+            .any(|p| p[0] == "that" && super::calendar::unit(&p[1]).is_some())
 }
 
 #[cfg(test)]

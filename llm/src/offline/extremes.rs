@@ -515,12 +515,10 @@ fn per_group_extreme<'c>(
         return None;
     }
     let aggregation = if descending { "max" } else { "min" };
-    let title = price.title.to_lowercase();
     let extreme = members.iter().position(|m| {
-        m.owner == price.owner
-            && m.kind == MemberKind::Measure
+        m.kind == MemberKind::Measure
             && m.agg_type.as_deref() == Some(aggregation)
-            && m.title.to_lowercase().ends_with(&title)
+            && super::largest::extreme_of(m, price)
     })?;
     // The price itself is asked for ("the cheapest list price of each
     // brand"); "the cheapest product in each category" asks for products.

@@ -222,13 +222,11 @@ pub(super) fn ranked_by_extreme(
         let m = &members[d];
         m.owner == extreme.owner && (m.primary_key || m.short_name() == "name")
     });
-    let title = extreme.title.to_lowercase();
     let column = members.iter().position(|c| {
-        c.owner == extreme.owner
-            && c.kind == MemberKind::Dimension
+        c.kind == MemberKind::Dimension
             && c.data_type == "number"
             && !c.primary_key
-            && title.ends_with(&c.title.to_lowercase())
+            && extreme_of(extreme, c)
     });
     match column.filter(|_| records) {
         Some(column) => {
@@ -238,6 +236,17 @@ pub(super) fn ranked_by_extreme(
         }
         None => *order = vec![(parser.name(*measure).to_owned(), desc)],
     }
+}
+
+/// Whether `measure` is taken over `column`: a measure of the same cube
+/// whose title ends with the column's ("Highest List Price" over "List
+/// Price"). Its aggregation is the caller's to check.
+pub(super) fn extreme_of(measure: &CatalogMember, column: &CatalogMember) -> bool {
+    measure.owner == column.owner
+        && measure
+            .title
+            .to_lowercase()
+            .ends_with(&column.title.to_lowercase())
 }
 
 /// "the 10 biggest orders from Australia": a count read on a view (the
